@@ -1,1 +1,3 @@
 export {};
+export * from './git-server.js';
+export * from './git-repo.js';
