@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@switchyard/testing';
+import { createPrismaClient, migrate, MIGRATIONS_DIR, Prisma, type Database } from '../src/index.js';
+
+let tdb: TestDatabase;
+let db: Database;
+
+beforeEach(async () => {
+  tdb = await createTestDatabase({ migrationsDir: MIGRATIONS_DIR, migrate: (url) => migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR }).then(() => undefined) });
+  db = createPrismaClient({ databaseUrl: tdb.url, maxConnections: 2 });
+});
+afterEach(async () => {
+  await db.$disconnect();
+  await tdb.drop();
+});
+
+// Scalar columns per model as Prisma sees them (generated from schema.prisma).
+const scalarFields: Record<string, Record<string, string>> = {
+  users: Prisma.UserScalarFieldEnum,
+  identities: Prisma.IdentityScalarFieldEnum,
+  organisations: Prisma.OrganisationScalarFieldEnum,
+  memberships: Prisma.MembershipScalarFieldEnum,
+  git_repositories: Prisma.GitRepositoryScalarFieldEnum,
+  git_credentials: Prisma.GitCredentialScalarFieldEnum,
+  environments: Prisma.EnvironmentScalarFieldEnum,
+  client_tokens: Prisma.ClientTokenScalarFieldEnum,
+  client_token_environments: Prisma.ClientTokenEnvironmentScalarFieldEnum,
+  personal_access_tokens: Prisma.PersonalAccessTokenScalarFieldEnum,
+  instances: Prisma.InstanceScalarFieldEnum,
+  audit_events: Prisma.AuditEventScalarFieldEnum,
+  sessions: Prisma.SessionScalarFieldEnum,
+  idempotency_records: Prisma.IdempotencyRecordScalarFieldEnum,
+  outbox_events: Prisma.OutboxEventScalarFieldEnum,
+};
+
+describe('schema.prisma and the SQL migrations agree', () => {
+  it('has exactly the tables and columns of the Prisma models', async () => {
+    expect(Object.keys(scalarFields)).toHaveLength(Object.keys(Prisma.ModelName).length);
+    const rows = await db.$queryRaw<{ table_name: string; column_name: string }[]>`
+      SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`;
+    const actual: Record<string, string[]> = {};
+    for (const r of rows) (actual[r.table_name] ??= []).push(r.column_name);
+    const expected = Object.fromEntries(Object.entries(scalarFields).map(([t, f]) => [t, Object.values(f).sort()]));
+    expect(Object.fromEntries(Object.entries(actual).map(([t, c]) => [t, c.sort()]))).toEqual(expected);
+  });
+
+  it('writes and reads every model through the generated client', async () => {
+    const user = await db.user.create({ data: { email: 'a@example.com', name: 'A' } });
+    await db.identity.create({ data: { userId: user.id, issuer: 'https://idp', subject: 'sub-1', email: 'a@example.com' } });
+    const org = await db.organisation.create({ data: { slug: 'acme', name: 'Acme' } });
+    await db.membership.create({ data: { orgId: org.id, userId: user.id, role: 'OWNER' } });
+    const repo = await db.gitRepository.create({ data: { orgId: org.id, name: 'flags', url: 'https://git.example.com/flags.git' } });
+    await db.gitCredential.create({ data: { id: randomUUID(), orgId: org.id, repositoryId: repo.id, username: 'git', ciphertext: Buffer.from([1, 2, 3]) } });
+    const env = await db.environment.create({ data: { orgId: org.id, key: 'prod', name: 'Production', repositoryId: repo.id, protected: true } });
+    const token = await db.clientToken.create({
+      data: { orgId: org.id, name: 'sdk', tokenHash: 'h1', prefix: 'sy_live_ab', namespaces: ['default'], expiresAt: new Date(Date.now() + 1000), environments: { create: [{ environmentId: env.id }] } },
+    });
+    await db.personalAccessToken.create({ data: { userId: user.id, name: 'ci', tokenHash: 'h2', prefix: 'sy_pat_ab' } });
+    await db.instance.create({ data: { orgId: org.id, desiredState: { environments: ['prod'] }, status: 'provisioning' } });
+    await db.auditEvent.create({ data: { orgId: org.id, actorType: 'user', actorId: user.id, action: 'org.create', targetType: 'org', targetId: org.id, after: { slug: 'acme' } } });
+    await db.session.create({ data: { userId: user.id, tokenHash: 'h3', expiresAt: new Date(Date.now() + 1000) } });
+    await db.idempotencyRecord.create({ data: { id: randomUUID(), userId: user.id, orgId: org.id, key: 'k', requestHash: 'r', statusCode: 201, responseCiphertext: Buffer.from([4]) } });
+    await db.outboxEvent.create({ data: { orgId: org.id, topic: 'org.created', payload: { orgId: org.id } } });
+
+    const full = await db.organisation.findUniqueOrThrow({
+      where: { slug: 'acme' },
+      include: { memberships: { include: { user: { include: { identities: true, sessions: true, personalAccessTokens: true } } } }, environments: { include: { repository: { include: { credential: true } }, clientTokens: true } }, clientTokens: { include: { environments: true } }, instance: true },
+    });
+    expect(full.memberships[0]?.role).toBe('OWNER');
+    expect(full.memberships[0]?.user.identities[0]?.subject).toBe('sub-1');
+    expect(full.memberships[0]?.user.sessions).toHaveLength(1);
+    expect(full.memberships[0]?.user.personalAccessTokens[0]?.prefix).toBe('sy_pat_ab');
+    expect(full.environments[0]).toMatchObject({ branch: 'main', directory: '', protected: true });
+    expect(full.environments[0]?.repository?.credential?.ciphertext).toEqual(new Uint8Array([1, 2, 3]));
+    expect(full.clientTokens[0]).toMatchObject({ id: token.id, namespaces: ['default'] });
+    expect(full.clientTokens[0]?.environments[0]?.environmentId).toBe(env.id);
+    expect(full.instance).toMatchObject({ status: 'provisioning', generation: 1, observedGeneration: 0, desiredState: { environments: ['prod'] } });
+    expect(await db.auditEvent.findFirstOrThrow()).toMatchObject({ action: 'org.create', after: { slug: 'acme' } });
+    expect(await db.idempotencyRecord.findFirstOrThrow()).toMatchObject({ key: 'k', statusCode: 201 });
+    expect(await db.outboxEvent.findFirstOrThrow()).toMatchObject({ topic: 'org.created', attempts: 0, processedAt: null });
+
+    // Cascades declared in the schema exist in SQL: deleting the org removes its rows.
+    await db.organisation.delete({ where: { id: org.id } });
+    expect(await db.environment.count()).toBe(0);
+    expect(await db.clientTokenEnvironment.count()).toBe(0);
+    expect(await db.gitCredential.count()).toBe(0);
+    expect(await db.auditEvent.count()).toBe(1);
+    await expect(db.identity.create({ data: { userId: user.id, issuer: 'https://idp', subject: 'sub-1' } })).rejects.toMatchObject({ code: 'P2002' });
+  });
+});
