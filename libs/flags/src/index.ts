@@ -1,1 +1,3 @@
 export * from './errors.js';
+export * from './model/schema.js';
+export * from './engine/index.js';

@@ -4,6 +4,7 @@
  * add request ids, timestamps and durations.
  */
 import type { Flag, NamespaceModel, Segment } from '../model/schema.js';
+import type { CompiledFlag } from './compile.js';
 
 /** Flipt's `EvaluationReason` enum names. */
 export type EvaluationReason =
@@ -65,6 +66,8 @@ export interface NamespaceSnapshot {
   readonly flags: ReadonlyMap<string, Flag>;
   /** Segments by key. */
   readonly segments: ReadonlyMap<string, Segment>;
+  /** Flags compiled for evaluation, by key (engine-internal shape). */
+  readonly compiled: ReadonlyMap<string, CompiledFlag>;
 }
 
 /** An immutable compiled environment at one revision. */
