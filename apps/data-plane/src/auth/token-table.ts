@@ -1,0 +1,82 @@
+/**
+ * Client-token authentication. Tokens are kept only as SHA-256 hashes in a Map (constant work per
+ * request); the table is swapped as a whole at runtime (instance mode pushes token changes), so
+ * a request sees either the old or the new table, never a mix.
+ */
+import { createHash } from 'node:crypto';
+import { errors } from '@switchyard/flags';
+import type { TokenConfig } from '../config/instance-config.js';
+
+/** What an authenticated token may read. */
+export interface TokenScope {
+  readonly name: string;
+  /** Environment keys, or undefined for all. */
+  readonly environments: ReadonlySet<string> | undefined;
+  /** Namespace keys, or undefined for all. */
+  readonly namespaces: ReadonlySet<string> | undefined;
+}
+
+/** The principal of a request when auth is off. */
+export const ANONYMOUS: TokenScope = { name: 'anonymous', environments: undefined, namespaces: undefined };
+
+/** SHA-256 hex of a token. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The in-memory token table. */
+export class TokenTable {
+  #byHash = new Map<string, TokenScope>();
+  #required: boolean;
+
+  constructor(required: boolean, tokens: readonly TokenConfig[]) {
+    this.#required = required;
+    this.replace(tokens);
+  }
+
+  /** Whether requests must carry a valid token. */
+  get required(): boolean {
+    return this.#required;
+  }
+
+  /** Replaces every token at once. */
+  replace(tokens: readonly TokenConfig[], required = this.#required): void {
+    const next = new Map<string, TokenScope>();
+    tokens.forEach((t, i) => {
+      const hash = (t.sha256 ?? hashToken(t.token ?? '')).toLowerCase();
+      next.set(hash, {
+        name: t.name ?? `token-${i}`,
+        environments: t.environments === '*' ? undefined : new Set(t.environments),
+        namespaces: t.namespaces ? new Set(t.namespaces) : undefined,
+      });
+    });
+    this.#byHash = next;
+    this.#required = required;
+  }
+
+  /**
+   * Authenticates an `Authorization` header value (`Bearer <token>`). Returns the scope, or
+   * ANONYMOUS when auth is off and no token was sent; throws Unauthenticated otherwise.
+   */
+  authenticate(header: string | undefined): TokenScope {
+    if (!header) {
+      if (this.#required) throw errors.unauthenticated();
+      return ANONYMOUS;
+    }
+    const space = header.indexOf(' ');
+    const scheme = space > 0 ? header.slice(0, space).toLowerCase() : '';
+    const token = space > 0 ? header.slice(space + 1).trim() : '';
+    const scope = scheme === 'bearer' && token ? this.#byHash.get(hashToken(token)) : undefined;
+    if (scope) return scope;
+    if (this.#required) throw errors.unauthenticated();
+    return ANONYMOUS;
+  }
+}
+
+/** Throws PermissionDenied when `scope` may not read `environment` (and `namespace`, if given). */
+export function authorize(scope: TokenScope, environment: string, namespace?: string): void {
+  if (scope.environments && !scope.environments.has(environment))
+    throw errors.permissionDenied(`token may not access environment "${environment}"`);
+  if (namespace !== undefined && scope.namespaces && !scope.namespaces.has(namespace))
+    throw errors.permissionDenied(`token may not access namespace "${namespace}"`);
+}

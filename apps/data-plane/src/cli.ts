@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * `switchyard` command: `serve` runs a data-plane instance, `validate <dir>` checks a flag
+ * directory, `--help` prints usage. Output goes through the logger or process.stdout/stderr.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { loadServeConfig } from './config/cli-config.js';
+import { ConfigError } from './config/instance-config.js';
+import { createLogger } from './logger.js';
+import { startDataPlane, type SyncStarter } from './server.js';
+
+const USAGE = `Usage:
+  switchyard serve [DIR] [options]       serve flags (Flipt-compatible REST :8080, gRPC :9000)
+  switchyard validate DIR                check a flag directory; exit 1 on errors
+  switchyard --help
+
+Sources (choose one, or --config):
+  --dir DIR | DIR                        a local directory, reloaded on change
+  --git URL [--branch main] [--directory sub/dir] [--poll 10s]
+  --upstream URL [--upstream-token T] [--environment E] [--poll 30s]   mirror another instance
+  --config FILE                          YAML/JSON instance config (several environments, tokens)
+
+Options:
+  --environment KEY      environment key for a single source (default "default")
+  --host H               bind address (default 0.0.0.0, for containers; use 127.0.0.1 locally)
+  --http-port N          (default 8080)     --grpc-port N   (default 9000); 0 picks a free port
+  --data-dir DIR         last good snapshots (default .switchyard)
+  --token T              static client token (repeatable); auth is required by default
+  --no-auth              serve without authentication (explicit opt-out)
+  --trust-edge-header    honour X-Switchyard-Edge-Environment (only behind the Switchyard edge)
+  --log-level L          fatal|error|warn|info|debug|trace|silent (default info)
+Environment: SWITCHYARD_CONFIG, SWITCHYARD_HOST, SWITCHYARD_HTTP_PORT, SWITCHYARD_GRPC_PORT,
+  SWITCHYARD_DATA_DIR, SWITCHYARD_LOG_LEVEL, SWITCHYARD_TOKEN, SWITCHYARD_NO_AUTH=1
+`;
+
+async function loadSyncStarter(): Promise<SyncStarter | undefined> {
+  // Resolved at runtime so the transports build and run before sync lands.
+  const specifier = './sync/index.js';
+  try {
+    const mod = (await import(specifier)) as { startSync?: SyncStarter };
+    return mod.startSync;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
+async function serve(argv: string[]): Promise<void> {
+  const config = loadServeConfig(argv);
+  const logger = createLogger(config.logLevel);
+  const startSync = await loadSyncStarter();
+  if (!startSync) logger.warn('sync module not available: environments stay not ready');
+  const dp = await startDataPlane(config, logger, startSync);
+  logger.info({ httpPort: dp.httpPort, grpcPort: dp.grpcPort, host: config.host, environments: dp.registry.keys(), auth: config.auth.required }, 'listening');
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    dp.close().then(
+      () => {
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      },
+      (e: unknown) => {
+        logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+function collectFiles(root: string, dir = root, out = new Map<string, Uint8Array>()): Map<string, Uint8Array> {
+  for (const name of readdirSync(dir)) {
+    if (name === '.git' || name === 'node_modules') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) collectFiles(root, path, out);
+    else out.set(relative(root, path).split('\\').join('/'), readFileSync(path));
+  }
+  return out;
+}
+
+async function validate(argv: string[]): Promise<number> {
+  const dir = argv[0];
+  if (!dir) {
+    process.stderr.write('usage: switchyard validate DIR\n');
+    return 2;
+  }
+  const flags = (await import('@switchyard/flags')) as unknown as Record<string, unknown>;
+  type Diag = { severity: string };
+  const load = flags.loadEnvironment as ((f: Map<string, Uint8Array>) => { ok: boolean; errors?: Diag[]; warnings: Diag[] }) | undefined;
+  const format = (flags.formatDiagnostic as ((d: Diag) => string) | undefined) ?? ((d: Diag) => JSON.stringify(d));
+  if (!load) {
+    process.stderr.write('validate: the format loader is not available in this build\n');
+    return 2;
+  }
+  const result = load(collectFiles(dir));
+  for (const d of [...(result.errors ?? []), ...result.warnings]) process.stdout.write(`${format(d)}\n`);
+  process.stdout.write(result.ok ? 'ok\n' : `${result.errors?.length ?? 0} error(s)\n`);
+  return result.ok ? 0 : 1;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (cmd === 'serve') return serve(rest);
+  if (cmd === 'validate') {
+    process.exitCode = await validate(rest);
+    return;
+  }
+  process.stderr.write(`unknown command "${cmd}"\n\n${USAGE}`);
+  process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(e instanceof ConfigError ? `${e.message}\n` : `${(e as Error).stack ?? String(e)}\n`);
+  process.exit(e instanceof ConfigError ? 2 : 1);
+});

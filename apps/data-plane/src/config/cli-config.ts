@@ -1,0 +1,118 @@
+/**
+ * Turns `switchyard serve` arguments, an optional config file and `SWITCHYARD_*` variables into
+ * one validated InstanceConfig. This is the only module that reads `process.env`.
+ * Precedence: CLI flags > environment variables > config file > defaults.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, parseInstanceConfig, type InstanceConfig } from './instance-config.js';
+
+/** Options of `switchyard serve`, as node:util parseArgs declares them. */
+export const SERVE_OPTIONS = {
+  dir: { type: 'string' },
+  git: { type: 'string' },
+  branch: { type: 'string' },
+  directory: { type: 'string' },
+  poll: { type: 'string' },
+  upstream: { type: 'string' },
+  'upstream-token': { type: 'string' },
+  environment: { type: 'string' },
+  config: { type: 'string' },
+  host: { type: 'string' },
+  'http-port': { type: 'string' },
+  'grpc-port': { type: 'string' },
+  'data-dir': { type: 'string' },
+  'log-level': { type: 'string' },
+  token: { type: 'string', multiple: true },
+  'no-auth': { type: 'boolean' },
+  'trust-edge-header': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parses "10s", "500ms", "2m" or a number of milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new ConfigError([`invalid duration "${text}" (use e.g. 500ms, 10s, 1m)`]);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+function port(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n)) throw new ConfigError([`${name}: must be an integer, got "${text}"`]);
+  return n;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError([`config file ${path}: ${(e as Error).message}`]);
+  }
+  try {
+    const parsed: unknown = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('must be a mapping');
+    return parsed as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError([`config file ${path}: ${(e as Error).message}`]);
+  }
+}
+
+type ServeValues = ReturnType<typeof parseServeArgs>['values'];
+
+/** Parses `serve` argv (without the subcommand). A positional argument is the flag directory. */
+export function parseServeArgs(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: SERVE_OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new ConfigError([(e as Error).message]);
+  }
+}
+
+function sourceFromArgs(v: ServeValues, positional: string | undefined): Record<string, unknown> | undefined {
+  const dir = v.dir ?? positional;
+  const chosen = [dir, v.git, v.upstream].filter((x) => x !== undefined).length;
+  if (chosen > 1) throw new ConfigError(['choose one source: --dir, --git or --upstream']);
+  if (dir !== undefined) return { type: 'dir', path: dir, watch: true };
+  const poll = v.poll !== undefined ? parseDuration(v.poll) : undefined;
+  if (v.git !== undefined)
+    return { type: 'git', url: v.git, branch: v.branch ?? 'main', directory: v.directory, pollIntervalMs: poll ?? 10_000 };
+  if (v.upstream !== undefined)
+    return {
+      type: 'upstream',
+      url: v.upstream,
+      token: v['upstream-token'],
+      environment: v.environment ?? 'default',
+      pollIntervalMs: poll ?? 30_000,
+    };
+  return undefined;
+}
+
+/** Builds the validated configuration from argv and the process environment. */
+export function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): InstanceConfig {
+  const { values: v, positionals } = parseServeArgs(argv);
+  const file = v.config ?? env.SWITCHYARD_CONFIG;
+  const raw: Record<string, unknown> = file !== undefined ? readConfigFile(file) : {};
+  const source = sourceFromArgs(v, positionals[0]);
+  if (source) raw.environments = [{ key: v.environment ?? 'default', default: true, source }];
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) raw[key] = value;
+  };
+  set('host', v.host ?? env.SWITCHYARD_HOST);
+  set('httpPort', port(v['http-port'] ?? env.SWITCHYARD_HTTP_PORT, 'http-port'));
+  set('grpcPort', port(v['grpc-port'] ?? env.SWITCHYARD_GRPC_PORT, 'grpc-port'));
+  set('dataDir', v['data-dir'] ?? env.SWITCHYARD_DATA_DIR);
+  set('logLevel', v['log-level'] ?? env.SWITCHYARD_LOG_LEVEL);
+  if (v['trust-edge-header']) raw.trustEdgeHeader = true;
+  const auth = { ...((raw.auth as Record<string, unknown> | undefined) ?? {}) };
+  const cliTokens = [...(v.token ?? []), ...(env.SWITCHYARD_TOKEN ? [env.SWITCHYARD_TOKEN] : [])];
+  if (cliTokens.length > 0)
+    auth.tokens = [...((auth.tokens as unknown[] | undefined) ?? []), ...cliTokens.map((token) => ({ token, environments: '*' }))];
+  if (v['no-auth'] || env.SWITCHYARD_NO_AUTH === '1' || env.SWITCHYARD_NO_AUTH === 'true') auth.required = false;
+  raw.auth = auth;
+  if (raw.environments === undefined) throw new ConfigError(['no source: pass a directory, --dir, --git, --upstream or --config']);
+  return parseInstanceConfig(raw);
+}

@@ -1,0 +1,159 @@
+/**
+ * The instance configuration: what a data-plane process serves and how. Validated once at boot
+ * with zod (every bad field is named); the sync engineer's sources and the transports read these
+ * types and nothing else. Instance mode (control plane) will produce the same shape.
+ */
+import { z } from 'zod';
+
+const durationMs = z.number().int().positive();
+
+const dirSourceSchema = z.strictObject({
+  type: z.literal('dir'),
+  path: z.string().min(1),
+  watch: z.boolean().default(true),
+});
+
+const gitSourceSchema = z.strictObject({
+  type: z.literal('git'),
+  url: z.string().min(1),
+  branch: z.string().min(1).default('main'),
+  directory: z.string().min(1).optional(),
+  pollIntervalMs: durationMs.default(10_000),
+  credentials: z.strictObject({ username: z.string().optional(), password: z.string().optional() }).optional(),
+});
+
+const upstreamSourceSchema = z.strictObject({
+  type: z.literal('upstream'),
+  url: z.string().url(),
+  token: z.string().min(1).optional(),
+  environment: z.string().min(1).default('default'),
+  pollIntervalMs: durationMs.default(30_000),
+});
+
+/** Where one environment's flags come from. */
+export const sourceConfigSchema = z.discriminatedUnion('type', [dirSourceSchema, gitSourceSchema, upstreamSourceSchema]);
+
+const envKeySchema = z.string().regex(/^[-_A-Za-z0-9]+$/, { message: 'must match ^[-_A-Za-z0-9]+$' });
+
+/** One environment served by this instance. */
+export const environmentConfigSchema = z.strictObject({
+  key: envKeySchema,
+  name: z.string().optional(),
+  default: z.boolean().optional(),
+  source: sourceConfigSchema,
+});
+
+/** A client token: plaintext (static, from CLI/config) or its SHA-256 hex (from the control plane). */
+export const tokenConfigSchema = z
+  .strictObject({
+    name: z.string().optional(),
+    token: z.string().min(1).optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hex characters' })
+      .optional(),
+    environments: z.union([z.literal('*'), z.array(envKeySchema).min(1)]).default('*'),
+    namespaces: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .refine((t) => (t.token === undefined) !== (t.sha256 === undefined), { message: 'set exactly one of token or sha256' });
+
+/** The whole instance configuration. */
+export const instanceConfigSchema = z
+  .strictObject({
+    host: z.string().min(1).default('0.0.0.0'),
+    httpPort: z.number().int().min(0).max(65535).default(8080),
+    grpcPort: z.number().int().min(0).max(65535).default(9000),
+    dataDir: z.string().min(1).default('.switchyard'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Honour `X-Switchyard-Edge-Environment` (set by our edge router). Only enable behind the edge. */
+    trustEdgeHeader: z.boolean().default(false),
+    /** Largest accepted request body. */
+    maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+    /** How long shutdown waits for in-flight requests before cutting connections. */
+    shutdownGraceMs: z.number().int().min(0).default(10_000),
+    auth: z
+      .strictObject({ required: z.boolean().default(true), tokens: z.array(tokenConfigSchema).default([]) })
+      .default({ required: true, tokens: [] }),
+    environments: z.array(environmentConfigSchema).min(1, { message: 'configure at least one environment' }),
+  })
+  .superRefine((c, ctx) => {
+    const keys = new Set<string>();
+    c.environments.forEach((e, i) => {
+      if (keys.has(e.key)) ctx.addIssue({ code: 'custom', path: ['environments', i, 'key'], message: `duplicate environment "${e.key}"` });
+      keys.add(e.key);
+    });
+    if (c.environments.filter((e) => e.default).length > 1)
+      ctx.addIssue({ code: 'custom', path: ['environments'], message: 'at most one environment may be the default' });
+    if (c.auth.required && c.auth.tokens.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['auth', 'tokens'], message: 'auth is required but no token is configured: add a token (--token) or disable auth explicitly (--no-auth)' });
+    c.auth.tokens.forEach((t, i) => {
+      if (Array.isArray(t.environments))
+        for (const e of t.environments)
+          if (!keys.has(e)) ctx.addIssue({ code: 'custom', path: ['auth', 'tokens', i, 'environments'], message: `unknown environment "${e}"` });
+    });
+  });
+
+/** Where one environment's flags come from. */
+export type SourceConfig =
+  | { type: 'dir'; path: string; watch: boolean }
+  | {
+      type: 'git';
+      url: string;
+      branch: string;
+      directory?: string;
+      pollIntervalMs: number;
+      credentials?: { username?: string; password?: string };
+    }
+  | { type: 'upstream'; url: string; token?: string; environment: string; pollIntervalMs: number };
+
+/** One environment served by this instance. */
+export interface EnvironmentConfig {
+  key: string;
+  name?: string;
+  default?: boolean;
+  source: SourceConfig;
+}
+
+/** A client token and its scope. */
+export interface TokenConfig {
+  name?: string;
+  token?: string;
+  /** SHA-256 of the token, hex. */
+  sha256?: string;
+  environments: string[] | '*';
+  namespaces?: string[];
+}
+
+/** The whole instance configuration. */
+export interface InstanceConfig {
+  host: string;
+  httpPort: number;
+  grpcPort: number;
+  dataDir: string;
+  logLevel: string;
+  trustEdgeHeader: boolean;
+  maxBodyBytes: number;
+  shutdownGraceMs: number;
+  auth: { required: boolean; tokens: TokenConfig[] };
+  environments: EnvironmentConfig[];
+}
+
+/** Thrown when the configuration is invalid; `issues` name every bad field. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+  }
+}
+
+/** Validates a raw configuration object (file + CLI + environment merged) once. */
+export function parseInstanceConfig(raw: unknown): InstanceConfig {
+  const result = instanceConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`));
+}
+
+/** The default environment key: the one marked default, else the first. */
+export function defaultEnvironmentKey(config: InstanceConfig): string | undefined {
+  return (config.environments.find((e) => e.default) ?? config.environments[0])?.key;
+}

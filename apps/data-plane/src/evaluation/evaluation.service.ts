@@ -1,0 +1,138 @@
+/**
+ * What every transport does around the pure engine: choose the environment (decision 7), check
+ * the token's scope, pick the snapshot once, evaluate, count. No I/O and no awaits: a request
+ * that picked a snapshot finishes on it even if sync swaps a new one in meanwhile.
+ */
+import {
+  errors,
+  evaluateBatch,
+  evaluateBoolean,
+  evaluateVariant,
+  type BatchItem,
+  type BooleanEvaluation,
+  type EnvironmentSnapshot,
+  type EvaluationRequest,
+  type NamespaceSnapshot,
+  type VariantEvaluation,
+} from '@switchyard/flags';
+import { authorize, type TokenScope } from '../auth/token-table.js';
+import type { DataPlaneMetrics } from '../metrics/metrics.js';
+import type { EnvironmentRegistry } from '../state/environment-registry.js';
+
+/** Where the environment of a request may come from, most specific first. */
+export interface EnvironmentHints {
+  /** `environmentKey` in the request body. */
+  body?: string | undefined;
+  /** `X-Flipt-Environment` header or `x-flipt-environment` metadata. */
+  header?: string | undefined;
+  /** Environment implied by the URL (edge header, path parameter). */
+  edge?: string | undefined;
+}
+
+/** A transport-level evaluation request: the engine's request plus routing hints. */
+export interface ScopedRequest extends EvaluationRequest {
+  environmentKey?: string | undefined;
+}
+
+/** A resolved environment with the snapshot picked for this request. */
+export interface PickedSnapshot {
+  environment: string;
+  snapshot: EnvironmentSnapshot;
+}
+
+/** Evaluation and snapshot access shared by REST, gRPC, OFREP and the snapshot endpoints. */
+export class EvaluationService {
+  constructor(
+    readonly registry: EnvironmentRegistry,
+    private readonly metrics: DataPlaneMetrics,
+  ) {}
+
+  /**
+   * Decision 7: body, then header, then edge, then the instance default. An explicitly named
+   * unknown environment is a 404 — except the SDKs' built-in header value `default` when no
+   * environment has that key, which means "the default environment".
+   */
+  resolveEnvironment(h: EnvironmentHints): string {
+    for (const key of [h.body, h.header, h.edge]) {
+      if (!key) continue;
+      if (this.registry.has(key)) return key;
+      if (key === 'default') continue;
+      throw errors.notFound(`environment "${key}" not found`);
+    }
+    const fallback = this.registry.defaultKey;
+    if (fallback === undefined) throw errors.notFound('no environment configured');
+    return fallback;
+  }
+
+  /** Resolves, authorizes and picks the current snapshot; 503 (Unavailable) before the first one. */
+  pick(h: EnvironmentHints, scope: TokenScope, namespace?: string): PickedSnapshot {
+    const environment = this.resolveEnvironment(h);
+    authorize(scope, environment, namespace);
+    const snapshot = this.registry.snapshot(environment);
+    if (!snapshot) throw errors.unavailable(`environment "${environment}" is not ready`);
+    return { environment, snapshot };
+  }
+
+  /** The namespace snapshot, or NotFound. */
+  namespace(picked: PickedSnapshot, key: string): NamespaceSnapshot {
+    const ns = picked.snapshot.namespaces.get(key);
+    if (!ns) throw errors.notFound(`namespace "${key}" not found`);
+    return ns;
+  }
+
+  /** Evaluates a variant flag. */
+  variant(req: ScopedRequest, h: EnvironmentHints, scope: TokenScope): VariantEvaluation {
+    const ns = req.namespaceKey || 'default';
+    const picked = this.pick({ ...h, body: req.environmentKey }, scope, ns);
+    const result = evaluateVariant(picked.snapshot, { ...req, namespaceKey: ns });
+    this.metrics.evaluation(picked.environment, ns, result.flagKey, result.reason);
+    return result;
+  }
+
+  /** Evaluates a boolean flag. */
+  boolean(req: ScopedRequest, h: EnvironmentHints, scope: TokenScope): BooleanEvaluation {
+    const ns = req.namespaceKey || 'default';
+    const picked = this.pick({ ...h, body: req.environmentKey }, scope, ns);
+    const result = evaluateBoolean(picked.snapshot, { ...req, namespaceKey: ns });
+    this.metrics.evaluation(picked.environment, ns, result.flagKey, result.reason);
+    return result;
+  }
+
+  /**
+   * Evaluates a batch. Each inner request may name its own environment; requests are grouped
+   * per environment so each group runs on one snapshot, and answers keep request order.
+   */
+  batch(reqs: readonly ScopedRequest[], h: EnvironmentHints, scope: TokenScope): BatchItem[] {
+    const out = new Array<BatchItem>(reqs.length);
+    const groups = new Map<string, { picked: PickedSnapshot; idx: number[] }>();
+    reqs.forEach((r, i) => {
+      const environment = this.resolveEnvironment({ ...h, body: r.environmentKey });
+      let g = groups.get(environment);
+      if (!g) {
+        g = { picked: this.pick({ body: environment }, scope), idx: [] };
+        groups.set(environment, g);
+      }
+      authorize(scope, environment, r.namespaceKey || 'default');
+      g.idx.push(i);
+    });
+    for (const [environment, g] of groups) {
+      const items = evaluateBatch(
+        g.picked.snapshot,
+        g.idx.map((i) => ({ ...reqs[i]!, namespaceKey: reqs[i]!.namespaceKey || 'default' })),
+      );
+      items.forEach((item, j) => {
+        out[g.idx[j]!] = item;
+        this.countItem(environment, reqs[g.idx[j]!]!.namespaceKey || 'default', item);
+      });
+    }
+    return out;
+  }
+
+  private countItem(environment: string, ns: string, item: BatchItem): void {
+    if (item.type === 'VARIANT_EVALUATION_RESPONSE_TYPE')
+      this.metrics.evaluation(environment, ns, item.variantResponse.flagKey, item.variantResponse.reason);
+    else if (item.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE')
+      this.metrics.evaluation(environment, ns, item.booleanResponse.flagKey, item.booleanResponse.reason);
+    else this.metrics.evaluation(environment, ns, item.errorResponse.flagKey, item.errorResponse.reason);
+  }
+}

@@ -1,0 +1,42 @@
+/** `POST /evaluate/v1/{boolean,variant,batch}`: Flipt's REST evaluation API. */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { batchItemJson, booleanJson, decodeBatchRequest, decodeEvaluationRequest, variantJson } from './evaluation-json.js';
+import { headerHints, type HttpDeps } from './http-deps.js';
+import { header, readJson, sendJson, type RequestContext } from './http-kit.js';
+
+function envelope(requestId: string, start: number) {
+  return { requestId: requestId || randomUUID(), durationMs: performance.now() - start, timestamp: new Date().toISOString() };
+}
+
+/** Evaluates one boolean flag. */
+export async function evaluateBooleanRoute(deps: HttpDeps, ctx: RequestContext): Promise<void> {
+  const start = performance.now();
+  const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
+  const req = decodeEvaluationRequest(await readJson(ctx), header(ctx.req, 'x-flipt-namespace'));
+  const result = deps.service.boolean(req, headerHints(deps, ctx), scope);
+  sendJson(ctx, 200, booleanJson(result, envelope(req.requestId, start)));
+}
+
+/** Evaluates one variant flag. */
+export async function evaluateVariantRoute(deps: HttpDeps, ctx: RequestContext): Promise<void> {
+  const start = performance.now();
+  const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
+  const req = decodeEvaluationRequest(await readJson(ctx), header(ctx.req, 'x-flipt-namespace'));
+  const result = deps.service.variant(req, headerHints(deps, ctx), scope);
+  sendJson(ctx, 200, variantJson(result, envelope(req.requestId, start)));
+}
+
+/** Evaluates a batch; unknown flags are error items, never a failed batch. */
+export async function evaluateBatchRoute(deps: HttpDeps, ctx: RequestContext): Promise<void> {
+  const start = performance.now();
+  const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
+  const batch = decodeBatchRequest(await readJson(ctx), header(ctx.req, 'x-flipt-namespace'));
+  const items = deps.service.batch(batch.requests, headerHints(deps, ctx), scope);
+  const env = envelope(batch.requestId, start);
+  sendJson(ctx, 200, {
+    requestId: env.requestId,
+    responses: items.map((item, i) => batchItemJson(item, batch.requests[i]!.requestId, env)),
+    requestDurationMillis: env.durationMs,
+  });
+}

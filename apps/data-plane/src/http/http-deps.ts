@@ -1,0 +1,30 @@
+/** What the HTTP routes need from the process, passed explicitly (no globals). */
+import type { Logger } from 'pino';
+import type { TokenTable } from '../auth/token-table.js';
+import type { EnvironmentHints, EvaluationService } from '../evaluation/evaluation.service.js';
+import type { DataPlaneMetrics } from '../metrics/metrics.js';
+import type { EnvironmentRegistry } from '../state/environment-registry.js';
+import { header, type RequestContext } from './http-kit.js';
+import type { StreamHub } from './stream-hub.js';
+
+/** Dependencies of every HTTP route. */
+export interface HttpDeps {
+  service: EvaluationService;
+  registry: EnvironmentRegistry;
+  tokens: TokenTable;
+  metrics: DataPlaneMetrics;
+  logger: Logger;
+  streams: StreamHub;
+  /** Honour `X-Switchyard-Edge-Environment` (only behind our edge router). */
+  trustEdgeHeader: boolean;
+  /** On-demand sync refresh (push notifications); undefined when no sync runs. */
+  refresh?: ((environment?: string) => Promise<void>) | undefined;
+}
+
+/** Environment hints carried by HTTP headers. */
+export function headerHints(deps: HttpDeps, ctx: RequestContext): EnvironmentHints {
+  return {
+    header: header(ctx.req, 'x-flipt-environment'),
+    edge: deps.trustEdgeHeader ? header(ctx.req, 'x-switchyard-edge-environment') : undefined,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Small node:http helpers for the hot path: bounded body reading, JSON answers (with `?pretty`
+ * and optional gzip), and the one mapping of the error vocabulary to Flipt's REST error shape.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { GRPC_STATUS, HTTP_STATUS, SwitchyardError, errors, isSwitchyardError } from '@switchyard/flags';
+
+/** Per-request context shared by route handlers. */
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Path without query string and without trailing slash. */
+  path: string;
+  query: URLSearchParams;
+  requestId: string;
+  pretty: boolean;
+  /** Route label for metrics. */
+  route: string;
+  maxBodyBytes: number;
+}
+
+/** Body too large: mapped to 413 with Flipt's error shape (code 8, ResourceExhausted). */
+export class PayloadTooLarge extends SwitchyardError {
+  constructor(limit: number) {
+    super('ResourceExhausted', `request body larger than ${limit} bytes`);
+  }
+}
+
+/** Reads the whole body, failing fast past the limit. */
+export function readBody(ctx: RequestContext): Promise<Buffer> {
+  const { req, maxBodyBytes } = ctx;
+  const declared = Number(req.headers['content-length']);
+  if (declared > maxBodyBytes) return Promise.reject(new PayloadTooLarge(maxBodyBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBodyBytes) {
+        reject(new PayloadTooLarge(maxBodyBytes));
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Reads and parses the body as JSON whatever the Content-Type (the Flipt SDK sends none). */
+export async function readJson(ctx: RequestContext): Promise<unknown> {
+  const buf = await readBody(ctx);
+  if (buf.length === 0) return {};
+  try {
+    return JSON.parse(buf.toString('utf8')) as unknown;
+  } catch {
+    throw errors.invalidArgument('invalid JSON request body');
+  }
+}
+
+/** Sends a JSON body (a serialisable value, or pre-serialised text). */
+export function sendJson(ctx: RequestContext, status: number, body: unknown, headers?: Record<string, string>): void {
+  let text = typeof body === 'string' ? body : JSON.stringify(body);
+  if (ctx.pretty) text = JSON.stringify(JSON.parse(text), null, 2);
+  const res = ctx.res;
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json');
+  if (headers) for (const k in headers) res.setHeader(k, headers[k]!);
+  if (text.length > 4096 && /\bgzip\b/.test(ctx.req.headers['accept-encoding'] ?? '')) {
+    res.setHeader('content-encoding', 'gzip');
+    res.setHeader('vary', 'accept-encoding');
+    res.end(gzipSync(text));
+    return;
+  }
+  res.end(text);
+}
+
+/** Normalises anything thrown into a SwitchyardError; unknown errors are Internal. */
+export function toSwitchyardError(e: unknown): SwitchyardError {
+  if (isSwitchyardError(e)) return e;
+  return errors.internal();
+}
+
+/** HTTP status of an error: the shared table, plus 413 for oversized bodies. */
+export function httpStatusOf(e: SwitchyardError): number {
+  return e instanceof PayloadTooLarge ? 413 : HTTP_STATUS[e.code];
+}
+
+/** Flipt's grpc-gateway error body. */
+export function errorBody(e: SwitchyardError): { code: number; message: string; details: unknown[] } {
+  return { code: GRPC_STATUS[e.code], message: e.message, details: [] };
+}
+
+/** Sends an error in Flipt's shape. */
+export function sendError(ctx: RequestContext, e: SwitchyardError): void {
+  if (ctx.res.headersSent) {
+    ctx.res.end();
+    return;
+  }
+  sendJson(ctx, httpStatusOf(e), errorBody(e));
+}
+
+/** First value of a header. */
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}

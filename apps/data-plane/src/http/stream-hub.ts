@@ -1,0 +1,71 @@
+/**
+ * Live snapshot subscribers (NDJSON and SSE streams). On every published environment, each
+ * subscriber of that environment gets its namespace again if the digest changed. Serialised
+ * snapshots are cached per immutable NamespaceSnapshot, so N subscribers cost one stringify.
+ */
+import { toClientSnapshot, type NamespaceSnapshot } from '@switchyard/flags';
+import type { EnvironmentRegistry } from '../state/environment-registry.js';
+
+const serialised = new WeakMap<NamespaceSnapshot, string>();
+
+/** The Flipt v2 client snapshot JSON text of a namespace (cached; snapshots are immutable). */
+export function clientSnapshotJson(ns: NamespaceSnapshot): string {
+  let text = serialised.get(ns);
+  if (text === undefined) {
+    text = JSON.stringify(toClientSnapshot(ns));
+    serialised.set(ns, text);
+  }
+  return text;
+}
+
+/** One open stream. */
+export interface Subscriber {
+  readonly environment: string;
+  readonly namespace: string;
+  /** Digest the client last received. */
+  digest: string;
+  send(ns: NamespaceSnapshot): void;
+  end(): void;
+}
+
+/** Fans snapshot changes out to open streams. */
+export class StreamHub {
+  readonly #subs = new Set<Subscriber>();
+  readonly #unsubscribe: () => void;
+
+  constructor(private readonly registry: EnvironmentRegistry) {
+    this.#unsubscribe = registry.onChange((env, snapshot) => {
+      for (const s of this.#subs) {
+        if (s.environment !== env) continue;
+        const ns = snapshot.namespaces.get(s.namespace);
+        if (ns) this.offer(s, ns);
+      }
+    });
+  }
+
+  /** Registers a subscriber and sends the current namespace at once if its digest differs. */
+  add(s: Subscriber): () => void {
+    this.#subs.add(s);
+    const ns = this.registry.snapshot(s.environment)?.namespaces.get(s.namespace);
+    if (ns) this.offer(s, ns);
+    return () => this.#subs.delete(s);
+  }
+
+  /** Number of open streams. */
+  get size(): number {
+    return this.#subs.size;
+  }
+
+  /** Ends every stream (shutdown). */
+  close(): void {
+    this.#unsubscribe();
+    for (const s of this.#subs) s.end();
+    this.#subs.clear();
+  }
+
+  private offer(s: Subscriber, ns: NamespaceSnapshot): void {
+    if (ns.digest === s.digest) return;
+    s.digest = ns.digest;
+    s.send(ns);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Assembles a data-plane instance: registry, token table, metrics, REST and gRPC servers, and
+ * sync. `close()` is the graceful shutdown: stop accepting, end streams, drain in-flight HTTP
+ * requests and gRPC calls (bounded by the grace period), then stop sync.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Server as GrpcServer } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { TokenTable } from './auth/token-table.js';
+import { defaultEnvironmentKey, type InstanceConfig } from './config/instance-config.js';
+import { EvaluationService } from './evaluation/evaluation.service.js';
+import { startGrpcServer } from './grpc/grpc-server.js';
+import type { HttpDeps } from './http/http-deps.js';
+import { createRestServer } from './http/http-server.js';
+import { StreamHub } from './http/stream-hub.js';
+import { DataPlaneMetrics } from './metrics/metrics.js';
+import { EnvironmentRegistry } from './state/environment-registry.js';
+
+/** The part of the sync engineer's SyncManager the server uses. */
+export interface SyncHandle {
+  refresh(envKey?: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts sync for the configured environments (the sync engineer's `startSync`). */
+export type SyncStarter = (opts: {
+  environments: InstanceConfig['environments'];
+  registry: EnvironmentRegistry;
+  dataDir: string;
+  logger: Logger;
+  metrics: DataPlaneMetrics['registry'];
+}) => Promise<SyncHandle>;
+
+/** A running instance. */
+export interface DataPlane {
+  httpPort: number;
+  grpcPort: number;
+  registry: EnvironmentRegistry;
+  tokens: TokenTable;
+  metrics: DataPlaneMetrics;
+  close(): Promise<void>;
+}
+
+function listen(server: HttpServer, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+function drainGrpc(server: GrpcServer, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function drainHttp(rest: ReturnType<typeof createRestServer>, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => rest.server.close(() => resolve()));
+  rest.server.closeIdleConnections();
+  const deadline = Date.now() + graceMs;
+  while (rest.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  rest.server.closeAllConnections();
+  await closed;
+}
+
+/** Starts an instance from a validated configuration. */
+export async function startDataPlane(config: InstanceConfig, logger: Logger, startSync?: SyncStarter, opts: { registry?: EnvironmentRegistry } = {}): Promise<DataPlane> {
+  const registry = opts.registry ?? new EnvironmentRegistry(config.environments.map((e) => e.key), defaultEnvironmentKey(config));
+  const metrics = new DataPlaneMetrics();
+  const tokens = new TokenTable(config.auth.required, config.auth.tokens);
+  const service = new EvaluationService(registry, metrics);
+  const streams = new StreamHub(registry);
+  registry.onChange((env, snapshot) => {
+    metrics.revision(env, snapshot.revision);
+    logger.info({ environment: env, revision: snapshot.revision }, 'snapshot published');
+  });
+  const sync = startSync ? await startSync({ environments: config.environments, registry, dataDir: config.dataDir, logger, metrics: metrics.registry }) : undefined;
+  const deps: HttpDeps = { service, registry, tokens, metrics, logger, streams, trustEdgeHeader: config.trustEdgeHeader, refresh: sync ? (env) => sync.refresh(env) : undefined };
+  const rest = createRestServer(deps, config.maxBodyBytes);
+  const httpPort = await listen(rest.server, config.host, config.httpPort);
+  const grpc = await startGrpcServer({ service, tokens, metrics, logger }, config.host, config.grpcPort);
+  let closing: Promise<void> | undefined;
+  return {
+    httpPort,
+    grpcPort: grpc.port,
+    registry,
+    tokens,
+    metrics,
+    close() {
+      closing ??= (async () => {
+        // drainHttp stops accepting synchronously, before streams end, so no stream opens after.
+        const http = drainHttp(rest, config.shutdownGraceMs);
+        streams.close();
+        await Promise.all([http, drainGrpc(grpc.server, config.shutdownGraceMs)]);
+        await sync?.stop();
+      })();
+      return closing;
+    },
+  };
+}
