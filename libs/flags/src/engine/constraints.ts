@@ -46,7 +46,8 @@ function parseStringList(text: string): Set<string> | undefined {
   return new Set(parsed);
 }
 
-const INT_LIST = /^[ \t\n\r]*\[[ \t\n\r]*(?:-?(?:0|[1-9][0-9]*)[ \t\n\r]*(?:,[ \t\n\r]*-?(?:0|[1-9][0-9]*)[ \t\n\r]*)*)?\][ \t\n\r]*$/;
+// Integer literals only: serde_json reads `-0`, `1.0` and `1e2` as floats, which the engine rejects.
+const INT_LIST = /^[ \t\n\r]*\[[ \t\n\r]*(?:(?:0|-?[1-9][0-9]*)[ \t\n\r]*(?:,[ \t\n\r]*(?:0|-?[1-9][0-9]*)[ \t\n\r]*)*)?\][ \t\n\r]*$/;
 
 /** A JSON array of integer literals within i32 range, or undefined. */
 function parseIntList(text: string): Set<number> | undefined {
