@@ -72,9 +72,8 @@ function segment(r: Rand, i: number): Segment {
 const ROLLOUTS = [0, 10, 20, 25, 33.33, 33.34, 50, 100, 0.01, 1, 66.6, 12.5, 99.99];
 const rollout = (r: Rand) => (r() < 0.3 ? Math.round(r() * 10000) / 100 : pick(r, ROLLOUTS));
 
-function attachment(r: Rand): Variant['attachment'] {
-  return pick(r, [undefined, undefined, { z: 1, a: [true, null, 'x'], m: { b: 2, a: 1 } }, ['x', 1.5, { k: 'v' }], { emoji: '😀', q: 'a"b' }]);
-}
+const ATTACHMENTS: Variant['attachment'][] = [undefined, undefined, { z: 1, a: [true, null, 'x'], m: { b: 2, a: 1 } }, ['x', 1.5, { k: 'v' }], { emoji: '😀', q: 'a"b' }];
+const attachment = (r: Rand): Variant['attachment'] => pick(r, ATTACHMENTS);
 
 function variantFlag(r: Rand, key: string, segKeys: string[]): Flag {
   const variants: Variant[] = Array.from({ length: int(r, 1, 4) }, (_, i) => ({ key: `v${i}`, name: undefined, description: undefined, attachment: attachment(r), default: undefined }));
