@@ -1,0 +1,59 @@
+/**
+ * Sync entry point for the data plane: one {@link EnvironmentSyncer} per configured environment,
+ * publishing into the shared EnvironmentRegistry. Sources are validated before anything starts
+ * (a bad configuration throws InvalidArgument); a source that is down never makes startSync throw.
+ */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { EnvironmentConfig } from '../config/instance-config.js';
+import type { EnvironmentRegistry } from '../state/environment-registry.js';
+import { EnvironmentSyncer } from './environment-syncer.js';
+import { SnapshotStore } from './snapshot-store.js';
+import { createSource, type SourceFactoryOptions } from './source-factory.js';
+import { createSyncMetrics } from './sync-metrics.js';
+
+export { validateGitSource, isValidBranch, isSafeRelativePath } from './git-validate.js';
+export type { ValidatedGitSource } from './git-validate.js';
+export { DEFAULT_TREE_LIMITS } from './sync-source.js';
+export type { TreeLimits } from './sync-source.js';
+
+/** Options of {@link startSync}. */
+export interface StartSyncOptions extends Partial<Omit<SourceFactoryOptions, 'dataDir'>> {
+  environments: EnvironmentConfig[];
+  registry: EnvironmentRegistry;
+  /** Holds git mirrors (`git/`) and persisted snapshots (`snapshots/`). */
+  dataDir: string;
+  logger: Logger;
+  metrics: Registry;
+}
+
+/** Running sync of every environment. */
+export interface SyncManager {
+  /** Syncs one environment (or all) now; resolves when that sync finished. Unknown keys resolve at once. */
+  refresh(envKey?: string): Promise<void>;
+  /** Stops every loop and waits for in-flight work. */
+  stop(): Promise<void>;
+}
+
+/** Validates every source, starts syncing, and resolves after every environment's first attempt (or warm cache). */
+export async function startSync(opts: StartSyncOptions): Promise<SyncManager> {
+  const factory: SourceFactoryOptions = { ...opts, dataDir: opts.dataDir };
+  const configured = opts.environments.map((env) => ({ env, ...createSource(env, factory) }));
+  const store = new SnapshotStore(opts.dataDir);
+  const metrics = createSyncMetrics(opts.metrics);
+  const logger = opts.logger.child({ component: 'sync' });
+  const syncers = new Map<string, EnvironmentSyncer>();
+  for (const { env, source, pollIntervalMs } of configured) {
+    syncers.set(env.key, new EnvironmentSyncer({ key: env.key, source, registry: opts.registry, store, metrics, logger, pollIntervalMs }));
+  }
+  await Promise.all([...syncers.values()].map((s) => s.start()));
+  return {
+    async refresh(envKey) {
+      if (envKey === undefined) await Promise.all([...syncers.values()].map((s) => s.sync()));
+      else await syncers.get(envKey)?.sync();
+    },
+    async stop() {
+      await Promise.all([...syncers.values()].map((s) => s.stop()));
+    },
+  };
+}

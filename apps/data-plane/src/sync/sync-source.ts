@@ -1,0 +1,81 @@
+/**
+ * The port every flag source implements (git, local directory, upstream instance). The syncer
+ * only ever asks two questions: what is the head revision now, and what files are at a revision.
+ */
+
+/** Files of an environment root: slash-separated path relative to the root → bytes. */
+export type SourceFiles = Map<string, Uint8Array>;
+
+/** A tree read at a revision. `revision` may be newer than asked when the source moved on (upstream). */
+export interface SourceTree {
+  revision: string;
+  files: SourceFiles;
+}
+
+/** Where one environment's files come from. Implementations are not re-entrant: the syncer runs one call at a time. */
+export interface SyncSource {
+  /** Short name for logs and metrics: `git`, `dir` or `upstream`. */
+  readonly kind: 'git' | 'dir' | 'upstream';
+  /** A fingerprint of the configuration (not secrets); a persisted snapshot from another fingerprint is ignored. */
+  readonly fingerprint: string;
+  /** Resolves the current head revision (a commit SHA or content hash). Throws {@link SourceError} on failure. */
+  fetchHead(signal: AbortSignal): Promise<string>;
+  /** Reads every file under the environment root at `revision`. Throws {@link SourceError} or {@link InvalidTreeError}. */
+  readTree(revision: string, signal: AbortSignal): Promise<SourceTree>;
+  /** Push-style change notifications (file watcher, upstream stream); returns the unsubscribe function. */
+  watch?(onChange: () => void): () => void;
+  /** Releases watchers, streams and sockets. */
+  close?(): Promise<void>;
+}
+
+/** A source could not be reached or answered badly (a fetch failure: retried with backoff). */
+export class SourceError extends Error {
+  constructor(
+    message: string,
+    /** True for 401/403: credentials are wrong, retrying fast will not help. */
+    readonly unauthorized = false,
+  ) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+/** The tree at a revision is unusable (a cap crossed, the directory missing): a build failure of that revision, not retried. */
+export class InvalidTreeError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
+    super(message);
+    this.name = 'InvalidTreeError';
+  }
+}
+
+/** Caps checked while reading a tree, before file contents are read. */
+export interface TreeLimits {
+  /** Largest single file, in bytes. */
+  maxFileBytes: number;
+  /** Largest sum of file sizes under the root. */
+  maxTotalBytes: number;
+  /** Most files under the root (all files, not just feature files). */
+  maxFiles: number;
+}
+
+/** Defaults matching the loader's limits (10 MB/file, 50 MB/env); the file count covers non-feature files too. */
+export const DEFAULT_TREE_LIMITS: TreeLimits = Object.freeze({ maxFileBytes: 10 * 1024 * 1024, maxTotalBytes: 50 * 1024 * 1024, maxFiles: 20_000 });
+
+/** Accumulates sizes and throws {@link InvalidTreeError} as soon as a cap is crossed. */
+export class TreeBudget {
+  #files = 0;
+  #bytes = 0;
+  constructor(private readonly limits: TreeLimits) {}
+
+  /** Accounts for one more file of `size` bytes at `path`. */
+  add(path: string, size: number): void {
+    this.#files += 1;
+    this.#bytes += size;
+    if (size > this.limits.maxFileBytes) throw new InvalidTreeError(`${path}: file is ${size} bytes, over the ${this.limits.maxFileBytes}-byte limit`, path);
+    if (this.#files > this.limits.maxFiles) throw new InvalidTreeError(`more than ${this.limits.maxFiles} files under the environment root`);
+    if (this.#bytes > this.limits.maxTotalBytes) throw new InvalidTreeError(`files under the environment root exceed ${this.limits.maxTotalBytes} bytes`, path);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Shared fixtures of the sync tests: feature files, a silent logger, and a helper that starts
+ * sync for one environment on a fresh registry.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluateBoolean, evaluateVariant } from '@switchyard/flags';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import type { EnvironmentConfig } from '../../src/config/instance-config.js';
+import { EnvironmentRegistry } from '../../src/state/environment-registry.js';
+import { startSync, type StartSyncOptions, type SyncManager } from '../../src/sync/index.js';
+
+/** A valid feature file: boolean flag `banner` (enabled = `enabled`) and variant flag `color` → `color`. */
+export function featuresYaml(opts: { enabled?: boolean; color?: string; namespace?: string } = {}): string {
+  const color = opts.color ?? 'blue';
+  return `version: "1.4"
+namespace: ${opts.namespace ?? 'default'}
+flags:
+  - key: banner
+    name: Banner
+    type: BOOLEAN_FLAG_TYPE
+    enabled: ${opts.enabled ?? true}
+  - key: color
+    name: Color
+    type: VARIANT_FLAG_TYPE
+    enabled: true
+    variants:
+      - key: ${color}
+    rules:
+      - segment: everyone
+        distributions:
+          - variant: ${color}
+            rollout: 100
+segments:
+  - key: everyone
+    name: Everyone
+    match_type: ALL_MATCH_TYPE
+`;
+}
+
+/** The same file with a YAML syntax error on line 8. */
+export const BROKEN_SYNTAX = featuresYaml().replace('enabled: true\n  - key: color', 'enabled: [true\n  - key: color');
+
+/** The same file whose rule references an undefined segment (line 15). */
+export const UNKNOWN_SEGMENT = featuresYaml().replace('segment: everyone', 'segment: nobody');
+
+/** A pino logger that writes nothing. */
+export const silentLogger = pino({ level: 'silent' });
+
+/** A fresh temp data directory. */
+export function tempDir(prefix = 'sy-sync-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** A running sync of one environment `key` on a fresh registry. */
+export interface StartedSync {
+  registry: EnvironmentRegistry;
+  metrics: Registry;
+  sync: SyncManager;
+}
+
+/** Starts sync of one environment with `source` on a fresh registry. */
+export async function startOne(key: string, source: EnvironmentConfig['source'], dataDir: string, extra: Partial<StartSyncOptions> = {}): Promise<StartedSync> {
+  const registry = new EnvironmentRegistry([key]);
+  const metrics = new Registry();
+  const sync = await startSync({ environments: [{ key, source }], registry, dataDir, logger: silentLogger, metrics, ...extra });
+  return { registry, metrics, sync };
+}
+
+/** The variant of `color` and the value of `banner` served for `key`, or undefined when not ready. */
+export function served(registry: EnvironmentRegistry, key: string): { color: string; banner: boolean } | undefined {
+  const snapshot = registry.snapshot(key);
+  if (!snapshot) return undefined;
+  const color = evaluateVariant(snapshot, { flagKey: 'color', entityId: 'e1' }).variantKey;
+  return { color, banner: evaluateBoolean(snapshot, { flagKey: 'banner', entityId: 'e1' }).enabled };
+}
+
+/** Current value of a counter/gauge series in `metrics`. */
+export async function metricValue(metrics: Registry, name: string, labels: Record<string, string>): Promise<number> {
+  const metric = metrics.getSingleMetric(name);
+  if (!metric) return 0;
+  const data = await metric.get();
+  const v = data.values.find((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val));
+  return v?.value ?? 0;
+}
+
+/** Polls `check` every 20 ms until it returns true or `timeoutMs` passes. */
+export async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
