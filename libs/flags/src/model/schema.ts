@@ -85,11 +85,8 @@ export const constraintSchema = z
   })
   .superRefine((c, ctx) => {
     if (!OPERATORS[c.type].includes(c.operator)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['operator'],
-        message: `operator "${c.operator}" is not valid for ${c.type}; use one of ${OPERATORS[c.type].join(', ')}`,
-      });
+      const hint = c.operator === 'le' ? 'write lt: "le" is a typo in released Flipt schemas and no engine evaluates it' : `use one of ${OPERATORS[c.type].join(', ')}`;
+      ctx.addIssue({ code: 'custom', path: ['operator'], message: `operator "${c.operator}" is not valid for ${c.type} (${hint})` });
     }
   });
 /** A segment constraint (canonical). */
@@ -130,20 +127,21 @@ export interface SegmentRef {
   operator: (typeof SEGMENT_OPERATORS)[number];
 }
 
+/** The object form of a rule's segment reference. */
+export const ruleSegmentObjectSchema = z.strictObject({
+  key: keySchema.optional(),
+  keys: z.array(z.string().min(1)).optional(),
+  operator: segmentOperatorSchema.optional(),
+});
+
 /**
  * A rule's `segment`: a key string, a list of keys (v2), or `{key | keys, operator}`.
  * The string form is what 1.0 and 1.1 documents use; `keys` needs 1.2 (checked by the validator).
  */
 const ruleSegmentSchema = z
-  .union([
-    keySchema,
-    z.array(z.string().min(1)).min(1),
-    z.strictObject({
-      key: keySchema.optional(),
-      keys: z.array(z.string().min(1)).optional(),
-      operator: segmentOperatorSchema.optional(),
-    }),
-  ])
+  .union([keySchema, z.array(z.string().min(1)).min(1), ruleSegmentObjectSchema], {
+    message: 'must be a segment key, a list of segment keys, or {keys, operator}',
+  })
   .superRefine((s, ctx) => {
     if (typeof s === 'object' && !Array.isArray(s)) {
       if (s.key !== undefined && s.keys !== undefined) ctx.addIssue({ code: 'custom', message: 'set either key or keys, not both' });
@@ -179,17 +177,28 @@ export interface SegmentRollout extends SegmentRef {
   value: boolean;
 }
 
+/** The segment form of a boolean flag rollout, as written. */
+export const rolloutSegmentObjectSchema = z.strictObject({
+  key: keySchema.optional(),
+  keys: z.array(z.string().min(1)).optional(),
+  operator: segmentOperatorSchema.optional(),
+  value: z.boolean().optional(),
+});
+
+/** The threshold form of a boolean flag rollout, as written. */
+export const thresholdObjectSchema = z.strictObject({
+  percentage: z
+    .number({ message: 'must be a number' })
+    .min(0, { message: 'must be between 0 and 100' })
+    .max(100, { message: 'must be between 0 and 100' }),
+  value: z.boolean().optional(),
+});
+
 /** A rollout of a boolean flag: exactly one of `segment` or `threshold`. */
 export const rolloutSchema = z
   .strictObject({
     description: descriptionSchema,
-    segment: z
-      .strictObject({
-        key: keySchema.optional(),
-        keys: z.array(z.string().min(1)).optional(),
-        operator: segmentOperatorSchema.optional(),
-        value: z.boolean().optional(),
-      })
+    segment: rolloutSegmentObjectSchema
       .superRefine((s, ctx) => {
         if (s.key !== undefined && s.keys !== undefined) ctx.addIssue({ code: 'custom', message: 'set either key or keys, not both' });
         if (s.key === undefined && (s.keys === undefined || s.keys.length === 0))
@@ -203,11 +212,7 @@ export const rolloutSchema = z
         }),
       )
       .optional(),
-    threshold: z
-      .strictObject({
-        percentage: z.number({ message: 'must be a number' }),
-        value: z.boolean().optional(),
-      })
+    threshold: thresholdObjectSchema
       .transform((t) => ({ percentage: t.percentage, value: t.value ?? false }))
       .optional(),
   })
@@ -256,15 +261,15 @@ export interface NamespaceRef {
 /** The default namespace every environment has. */
 export const DEFAULT_NAMESPACE = 'default';
 
+/** The object form of a document's namespace (format 1.4 and later). */
+export const namespaceObjectSchema = z.strictObject({
+  key: keySchema,
+  name: z.string().optional(),
+  description: descriptionSchema,
+});
+
 const namespaceSchema = z
-  .union([
-    keySchema,
-    z.strictObject({
-      key: keySchema,
-      name: z.string().optional(),
-      description: descriptionSchema,
-    }),
-  ])
+  .union([keySchema, namespaceObjectSchema], { message: 'must be a namespace key or {key, name, description}' })
   .transform((n): NamespaceRef => (typeof n === 'string' ? { key: n } : n));
 
 /** One Flipt document (one YAML document or JSON value in a feature file). */
@@ -292,3 +297,19 @@ export interface NamespaceModel {
   flags: Flag[];
   segments: Segment[];
 }
+
+/** Fields each closed object of the format accepts, for "unknown field" hints. */
+export const OBJECT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  document: Object.keys(documentSchema.shape),
+  namespace: Object.keys(namespaceObjectSchema.shape),
+  flag: Object.keys(flagSchema.shape),
+  variant: Object.keys(variantSchema.shape),
+  rule: Object.keys(ruleSchema.shape),
+  ruleSegment: Object.keys(ruleSegmentObjectSchema.shape),
+  distribution: Object.keys(distributionSchema.shape),
+  rollout: Object.keys(rolloutSchema.shape),
+  rolloutSegment: Object.keys(rolloutSegmentObjectSchema.shape),
+  threshold: Object.keys(thresholdObjectSchema.shape),
+  segment: Object.keys(segmentSchema.shape),
+  constraint: Object.keys(constraintSchema.shape),
+};

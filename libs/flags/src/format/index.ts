@@ -1,0 +1,11 @@
+/** The Flipt declarative file format: discover, parse, validate, merge, serialise. */
+export { DIAGNOSTIC_CODES, formatDiagnostic, toFieldViolations, type Diagnostic, type SourcePosition } from './diagnostics.js';
+export { DEFAULT_LIMITS, type LoadLimits } from './limits.js';
+export { compileGlob, globMatch } from './glob.js';
+export { DEFAULT_INCLUDES, INDEX_FILES, compareWalkOrder, discoverFeatureFiles } from './discover.js';
+export { parseFeatureFile, type ParseFileResult, type SourcedDocument } from './parse-file.js';
+export type { Locator } from './source-map.js';
+export { validateEnvironment, type ValidationResult } from './validate-environment.js';
+export { loadEnvironment, type LoadResult } from './load-environment.js';
+export { serializeDocument, type SerializeOptions } from './serialize.js';
+export { featureFileJsonSchema } from './json-schema.js';

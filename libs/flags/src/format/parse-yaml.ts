@@ -1,0 +1,158 @@
+/**
+ * YAML (and JSON, parsed with yaml's JSON schema) into plain values with source positions.
+ * Hostile-input order: count documents and measure nesting on the CST (the yaml Parser is
+ * iterative) before composing nodes (the Composer recurses), reject prototype keys before
+ * building objects, and let yaml's `maxAliasCount` stop alias bombs before they expand.
+ */
+import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { CST, Node, ParsedNode } from 'yaml';
+import { diagnostic, formatPath, type Diagnostic } from './diagnostics.js';
+import type { LoadLimits } from './limits.js';
+import { locatorFor, pathKey, positionAt, type Locator } from './source-map.js';
+
+/** Keys that could reach Object.prototype; rejected everywhere in a document. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** One document of a file, as a plain value with a locator for its fields. */
+export interface RawDocument {
+  index: number;
+  value: unknown;
+  locate: Locator;
+}
+
+/** Context shared by the YAML and JSON readers of one file. */
+export interface ParseContext {
+  file: string;
+  limits: LoadLimits;
+  /** Line starts of the whole file. */
+  starts: readonly number[];
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+/** Parses `text` (starting at `base` in the file) as a YAML stream of the given schema. */
+export function parseYamlStream(text: string, base: number, schema: 'core' | 'json', ctx: ParseContext, firstIndex = 0): RawDocument[] {
+  const tokens: CST.Token[] = [];
+  let documents = 0;
+  for (const token of new Parser().parse(text)) {
+    if (token.type === 'document' && ++documents > ctx.limits.maxDocumentsPerFile) {
+      ctx.errors.push(limitError(ctx, 'too-many-documents', `more than ${ctx.limits.maxDocumentsPerFile} documents in one file (split the file or raise maxDocumentsPerFile)`, base + token.offset));
+      return [];
+    }
+    if (token.type === 'document' && !depthWithin(token, ctx.limits.maxDepth)) {
+      ctx.errors.push(limitError(ctx, 'too-deep', `nesting deeper than ${ctx.limits.maxDepth} levels (flatten the document)`, base + token.offset));
+      return [];
+    }
+    tokens.push(token);
+  }
+  const composer = new Composer({ version: '1.2', schema, uniqueKeys: true, strict: true });
+  const out: RawDocument[] = [];
+  let index = firstIndex;
+  for (const doc of composer.compose(tokens, false, text.length)) {
+    const docIndex = index++;
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) ctx.errors.push(syntaxDiagnostic(ctx, e.message, base + e.pos[0]));
+      continue;
+    }
+    for (const w of doc.warnings) ctx.warnings.push(diagnostic('warning', 'syntax', w.message, { file: ctx.file, position: positionAt(ctx.starts, base + w.pos[0]) }));
+    const raw = toRawDocument(doc.contents, docIndex, base, ctx, (opts) => doc.toJS(opts));
+    if (raw !== undefined) out.push(raw);
+  }
+  return out;
+}
+
+function toRawDocument(
+  contents: ParsedNode | null,
+  index: number,
+  base: number,
+  ctx: ParseContext,
+  toJS: (opts: { maxAliasCount: number }) => unknown,
+): RawDocument | undefined {
+  if (contents === null || (isScalar(contents) && contents.value === null)) return undefined;
+  const offsets = new Map<string, number>();
+  const before = ctx.errors.length;
+  indexNodes(contents, [], base, offsets, ctx);
+  if (ctx.errors.length > before) return undefined;
+  let value: unknown;
+  try {
+    value = toJS({ maxAliasCount: ctx.limits.maxAliasCount });
+  } catch (e) {
+    const message = e instanceof ReferenceError && /alias/i.test(e.message)
+      ? `aliases expand more than ${ctx.limits.maxAliasCount} times (a YAML alias bomb?; use fewer aliases or raise maxAliasCount)`
+      : (e as Error).message;
+    ctx.errors.push(limitError(ctx, e instanceof ReferenceError ? 'too-many-aliases' : 'syntax', message, contents.range[0] + base));
+    return undefined;
+  }
+  // Aliases may point at an ancestor (a cycle) or multiply depth; measure the built value too.
+  if (!valueDepthWithin(value, ctx.limits.maxDepth)) {
+    ctx.errors.push(limitError(ctx, 'too-deep', `nesting deeper than ${ctx.limits.maxDepth} levels once aliases are expanded (flatten the document)`, contents.range[0] + base));
+    return undefined;
+  }
+  return { index, value, locate: locatorFor(offsets, ctx.starts) };
+}
+
+/** Records the offset of every node and map key by path; reports forbidden keys. Depth is bounded. */
+function indexNodes(node: Node | null, path: PropertyKey[], base: number, offsets: Map<string, number>, ctx: ParseContext): void {
+  if (node === null) return;
+  if (node.range) offsets.set(pathKey(path), node.range[0] + base);
+  if (isSeq(node)) {
+    node.items.forEach((item, i) => indexNodes(item as Node | null, [...path, i], base, offsets, ctx));
+  } else if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as Node | null;
+      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const at = [...path, key];
+      if (keyNode?.range) offsets.set(pathKey(at, true), keyNode.range[0] + base);
+      if (FORBIDDEN_KEYS.has(key)) {
+        const where = keyNode?.range ? positionAt(ctx.starts, keyNode.range[0] + base) : undefined;
+        ctx.errors.push(diagnostic('error', 'forbidden-key', `key "${key}" is not allowed (it could alter object prototypes; rename the key)`, { file: ctx.file, position: where, path: formatPath(at) }));
+        continue;
+      }
+      if (pair.value === null && keyNode?.range) offsets.set(pathKey(at), keyNode.range[0] + base);
+      else if (!isAlias(pair.value)) indexNodes(pair.value as Node | null, at, base, offsets, ctx);
+      else if ((pair.value as Node).range) offsets.set(pathKey(at), ((pair.value as Node).range as [number, number, number])[0] + base);
+    }
+  }
+}
+
+/** Iterative depth check over CST tokens: nested collections, block or flow. */
+function depthWithin(root: CST.Token, maxDepth: number): boolean {
+  const stack: Array<[CST.Token, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop() as [CST.Token, number];
+    if (token.type === 'document') {
+      if (token.value) stack.push([token.value, depth]);
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth + 1 > maxDepth) return false;
+      for (const item of token.items as CST.CollectionItem[]) {
+        if (item.key) stack.push([item.key, depth + 1]);
+        if (item.value) stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return true;
+}
+
+/** Iterative depth check over a built value (catches alias cycles and alias-multiplied depth). */
+export function valueDepthWithin(root: unknown, maxDepth: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (value === null || typeof value !== 'object') continue;
+    if (depth + 1 > maxDepth) return false;
+    for (const child of Object.values(value)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
+function syntaxDiagnostic(ctx: ParseContext, message: string, offset: number): Diagnostic {
+  const firstLine = message.split('\n')[0] ?? message;
+  const text = firstLine.replace(/ at line \d+, column \d+:?$/u, '');
+  return diagnostic('error', 'syntax', `${text} (fix the YAML/JSON syntax)`, { file: ctx.file, position: positionAt(ctx.starts, offset) });
+}
+
+/** A limit or syntax error at an offset of the file. */
+export function limitError(ctx: ParseContext, code: string, message: string, offset: number): Diagnostic {
+  return diagnostic('error', code, message, { file: ctx.file, position: positionAt(ctx.starts, offset) });
+}
