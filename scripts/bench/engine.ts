@@ -1,0 +1,58 @@
+// Engine benchmarks: our engine against Flipt's WASM client engine on the same snapshot and
+// requests in this process, and compile time / heap for 10,000 flags.
+import { compileEnvironment, evaluateBoolean, evaluateVariant, toClientSnapshot } from '@switchyard/flags';
+import type { EnvironmentSnapshot, EvaluationRequest } from '@switchyard/flags';
+import { generateNamespace, generateRequests } from '../../libs/flags/test/support/generate.js';
+import { fliptWasmClient } from '../../libs/flags/test/support/flipt-wasm.js';
+
+const print = (name: string, value: number, unit: string) => process.stdout.write(`bench ${name} ${value.toFixed(value >= 100 ? 0 : 2)} ${unit}\n`);
+
+function opsPerSecond(run: () => void, minMs = 1500): number {
+  run(); // warm-up
+  let ops = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < minMs) {
+    run();
+    ops++;
+    elapsed = performance.now() - start;
+  }
+  return (ops * 1000) / elapsed;
+}
+
+async function engineVsWasm(): Promise<void> {
+  const ns = generateNamespace(1, 100);
+  const snapshot: EnvironmentSnapshot = compileEnvironment({ namespaces: [ns] }, { revision: 'bench' });
+  const types = new Map(ns.flags.map((f) => [f.key, f.type]));
+  const requests: EvaluationRequest[] = generateRequests(2, ns, 2000);
+  const client = await fliptWasmClient(toClientSnapshot(snapshot.namespaces.get('default')!));
+  const ours = () => {
+    for (const r of requests) (types.get(r.flagKey) === 'BOOLEAN_FLAG_TYPE' ? evaluateBoolean : evaluateVariant)(snapshot, r);
+  };
+  const wasmRequests = requests.map((r) => ({ flagKey: r.flagKey, entityId: r.entityId, context: { ...r.context } }));
+  const theirs = () => {
+    for (const r of wasmRequests) (types.get(r.flagKey) === 'BOOLEAN_FLAG_TYPE' ? client.evaluateBoolean(r) : client.evaluateVariant(r));
+  };
+  const a = opsPerSecond(ours) * requests.length;
+  const b = opsPerSecond(theirs) * requests.length;
+  client.close?.();
+  print('engine-evaluations-per-second', a, 'ops/s');
+  print('flipt-wasm-evaluations-per-second', b, 'ops/s');
+  print('engine-vs-flipt-wasm', a / b, 'x');
+}
+
+function compile10k(): void {
+  const ns = generateNamespace(3, 10_000, 200);
+  global.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const start = performance.now();
+  const snap = compileEnvironment({ namespaces: [ns] }, { revision: 'bench' });
+  const ms = performance.now() - start;
+  const heap = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
+  if (snap.namespaces.get('default')!.compiled.size !== 10_000) throw new Error('compile lost flags');
+  print('compile-10k-flags', ms, 'ms');
+  print('compile-10k-flags-heap', heap, 'MB');
+}
+
+await engineVsWasm();
+compile10k();
