@@ -4,7 +4,7 @@
  * `parseFeatureFile(serializeDocument(doc))` yields `doc` again for every valid canonical doc.
  */
 import { stringify } from 'yaml';
-import { FORMAT_VERSIONS, type Constraint, type Document, type Flag, type Rollout, type Rule, type Segment, type Variant } from '../model/schema.js';
+import { FORMAT_VERSIONS, KEY_PATTERN, type Constraint, type SegmentRef, type Document, type Flag, type Rollout, type Rule, type Segment, type Variant } from '../model/schema.js';
 import { versionRank } from './version-rules.js';
 
 /** Output options. */
@@ -58,15 +58,14 @@ function variantToPlain(v: Variant): Plain {
 }
 
 function ruleToPlain(r: Rule, rank: number): Plain {
-  const single = r.segment.keys.length === 1 && r.segment.operator === 'OR_SEGMENT_OPERATOR';
-  const segment = rank < V12 && single ? r.segment.keys[0] : { keys: r.segment.keys, operator: r.segment.operator };
+  const segment = rank < V12 && isSingleKey(r.segment) ? r.segment.keys[0] : { keys: r.segment.keys, operator: r.segment.operator };
   return compact({ segment, rank: r.rank, distributions: nonEmpty(r.distributions.map((d) => ({ variant: d.variant, rollout: d.rollout }))) });
 }
 
 function rolloutToPlain(r: Rollout, rank: number): Plain {
   const s = r.segment;
   const segment =
-    s === undefined ? undefined : rank < V12 && s.keys.length === 1 ? { key: s.keys[0], value: s.value } : { keys: s.keys, operator: s.operator, value: s.value };
+    s === undefined ? undefined : rank < V12 && isSingleKey(s) ? { key: s.keys[0], value: s.value } : { keys: s.keys, operator: s.operator, value: s.value };
   const threshold = r.threshold === undefined ? undefined : { percentage: r.threshold.percentage, value: r.threshold.value };
   return compact({ description: r.description, segment, threshold });
 }
@@ -98,6 +97,11 @@ function constraintValue(c: Constraint, rank: number): Constraint['value'] {
     }
   }
   return c.value;
+}
+
+/** A reference the pre-1.2 spelling (one key, OR) can express; the key form needs a key-shaped key. */
+function isSingleKey(ref: SegmentRef): boolean {
+  return ref.keys.length === 1 && ref.operator === 'OR_SEGMENT_OPERATOR' && KEY_PATTERN.test(ref.keys[0] as string);
 }
 
 function nonEmpty<T>(list: T[]): T[] | undefined {
