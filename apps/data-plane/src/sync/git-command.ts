@@ -1,10 +1,10 @@
 /**
  * The only place the data plane runs git. Hardened for hostile configuration and hostile remotes:
- * execFile (never a shell), no user/system config, no prompts or credential helpers, no redirects,
+ * execFile /spawn (never a shell), no user/system config, no prompts or credential helpers, no redirects,
  * only the transports the caller allows, secrets passed through environment config (never argv,
  * which other users can read in `ps`), and a hard deadline that kills the process.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 /** Thrown when git exits non-zero, times out or is aborted; `message` never contains secrets. */
 export class GitCommandError extends Error {
@@ -58,21 +58,41 @@ export function runGitCommand(args: readonly string[], options: GitCommandOption
   const signals = [AbortSignal.timeout(options.timeoutMs ?? 15_000)];
   if (options.signal) signals.push(options.signal);
   const signal = AbortSignal.any(signals);
+  const maxBuffer = options.maxBuffer ?? 16 * 1024 * 1024;
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      'git',
-      [...args],
-      { cwd: options.cwd, env, signal, killSignal: 'SIGKILL', encoding: 'buffer', maxBuffer: options.maxBuffer ?? 16 * 1024 * 1024, windowsHide: true },
-      (err, stdout, stderr) => {
-        if (!err) return resolve(stdout);
-        const aborted = signal.aborted;
-        const detail = aborted ? `timed out or aborted` : sanitizeGitError(stderr.toString('utf8')) || err.message.split('\n')[0];
-        reject(new GitCommandError(`git ${args[0] ?? ''} failed: ${detail}`, aborted));
-      },
-    );
-    child.stdin?.on('error', () => undefined);
-    if (options.input !== undefined) child.stdin?.end(options.input);
-    else child.stdin?.end();
+    // Own process group: git runs helpers (git-remote-http, ssh) that inherit our pipes; on a
+    // deadline the whole group is killed, or a hanging helper would keep the pipes open forever.
+    const child = spawn('git', [...args], { cwd: options.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outBytes = 0;
+    let failure: string | undefined;
+    const killGroup = (why: string) => {
+      failure ??= why;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const onAbort = () => killGroup('timed out or aborted');
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.stdout.on('data', (c: Buffer) => {
+      outBytes += c.length;
+      if (outBytes > maxBuffer) killGroup('output too large');
+      else out.push(c);
+    });
+    child.stderr.on('data', (c: Buffer) => err.length < 64 && err.push(c));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
+    child.on('error', (e) => failure ??= e.message);
+    child.on('close', (code) => {
+      signal.removeEventListener('abort', onAbort);
+      if (failure === undefined && code === 0) return resolve(Buffer.concat(out));
+      const detail = failure ?? (sanitizeGitError(Buffer.concat(err).toString('utf8')) || `exit code ${String(code)}`);
+      reject(new GitCommandError(`git ${args[0] ?? ''} failed: ${detail}`, signal.aborted));
+    });
   });
 }
 

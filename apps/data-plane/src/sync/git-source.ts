@@ -164,6 +164,7 @@ export function parseLsTree(listing: Buffer, limits: TreeLimits): BlobEntry[] {
 function toSourceError(e: unknown): SourceError {
   if (e instanceof SourceError) return e;
   const message = e instanceof Error ? e.message : String(e);
-  const unauthorized = /Authentication failed|could not read (Username|Password)|returned error: 40[13]/iu.test(message);
-  return new SourceError(message, unauthorized);
+  // With prompts disabled, a rejected credential surfaces as an askpass or "could not read" error.
+  const unauthorized = /Authentication failed|could not read (Username|Password)|askpass|returned error: 40[13]/iu.test(message);
+  return new SourceError(unauthorized ? 'git fetch failed: authentication failed (credentials missing or rejected)' : message, unauthorized);
 }
