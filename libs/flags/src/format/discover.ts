@@ -19,9 +19,9 @@ const V2_LAYOUT = /^.+\/features\.(?:yaml|yml|json)$/u;
 
 /** The `.flipt.yml` index: version, include and exclude globs. */
 export const indexSchema = z.strictObject({
-  version: z.literal('1.0').optional(),
-  include: z.array(z.string()).nullish(),
-  exclude: z.array(z.string()).nullish(),
+  version: z.literal('1.0', { message: 'must be "1.0"' }).optional(),
+  include: z.array(z.string(), { message: 'must be a list of glob strings' }).nullish(),
+  exclude: z.array(z.string(), { message: 'must be a list of glob strings' }).nullish(),
 });
 
 /** Parsed index: the compiled include and exclude patterns. */
@@ -40,7 +40,11 @@ export function parseIndex(content: string): FeatureIndex {
   }
   const parsed = indexSchema.safeParse(raw);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, file: '.flipt.yml' }));
+    const details = parsed.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => ({ path: k, message: 'unknown field (an index has version, include and exclude)', file: '.flipt.yml' }))
+        : [{ path: i.path.join('.'), message: i.message, file: '.flipt.yml' }],
+    );
     throw new SwitchyardError('InvalidArgument', `.flipt.yml: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
   }
   const include = parsed.data.include?.length ? parsed.data.include : [...DEFAULT_INCLUDES];

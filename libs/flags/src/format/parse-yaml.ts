@@ -8,6 +8,7 @@ import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml'
 import type { CST, Node, ParsedNode } from 'yaml';
 import { diagnostic, formatPath, type Diagnostic } from './diagnostics.js';
 import type { LoadLimits } from './limits.js';
+import { prescanDepth } from './prescan.js';
 import { locatorFor, pathKey, positionAt, type Locator } from './source-map.js';
 
 /** Keys that could reach Object.prototype; rejected everywhere in a document. */
@@ -32,6 +33,11 @@ export interface ParseContext {
 
 /** Parses `text` (starting at `base` in the file) as a YAML stream of the given schema. */
 export function parseYamlStream(text: string, base: number, schema: 'core' | 'json', ctx: ParseContext, firstIndex = 0): RawDocument[] {
+  const deep = schema === 'core' ? prescanDepth(text, ctx.limits.maxDepth) : -1;
+  if (deep >= 0) {
+    ctx.errors.push(limitError(ctx, 'too-deep', `nesting deeper than ${ctx.limits.maxDepth} levels (flatten the document)`, base + deep));
+    return [];
+  }
   const tokens: CST.Token[] = [];
   let documents = 0;
   for (const token of new Parser().parse(text)) {
