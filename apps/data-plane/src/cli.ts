@@ -52,7 +52,6 @@ async function serve(argv: string[]): Promise<void> {
   const startSync = await loadSyncStarter();
   if (!startSync) logger.warn('sync module not available: environments stay not ready');
   const dp = await startDataPlane(config, logger, startSync);
-  logger.info({ httpPort: dp.httpPort, grpcPort: dp.grpcPort, host: config.host, environments: dp.registry.keys(), auth: config.auth.required }, 'listening');
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     dp.close().then(
@@ -69,6 +68,14 @@ async function serve(argv: string[]): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  await dp.firstSync.then(
+    () => logger.info({ ready: dp.registry.ready() }, 'first sync done'),
+    (e: unknown) => {
+      // A source that cannot even be configured (bad URL, unsafe path) is fatal at boot.
+      logger.fatal({ err: e }, 'sync failed to start');
+      void dp.close().finally(() => process.exit(2));
+    },
+  );
 }
 
 function collectFiles(root: string, dir = root, out = new Map<string, Uint8Array>()): Map<string, Uint8Array> {

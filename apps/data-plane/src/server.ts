@@ -5,6 +5,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
+import { errors } from '@switchyard/flags';
 import type { Logger } from 'pino';
 import { TokenTable } from './auth/token-table.js';
 import { defaultEnvironmentKey, type InstanceConfig } from './config/instance-config.js';
@@ -38,6 +39,8 @@ export interface DataPlane {
   registry: EnvironmentRegistry;
   tokens: TokenTable;
   metrics: DataPlaneMetrics;
+  /** Settles when sync has made its first attempt for every environment (rejects on bad sources). */
+  firstSync: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,11 +88,22 @@ export async function startDataPlane(config: InstanceConfig, logger: Logger, sta
     metrics.revision(env, snapshot.revision);
     logger.info({ environment: env, revision: snapshot.revision }, 'snapshot published');
   });
-  const sync = startSync ? await startSync({ environments: config.environments, registry, dataDir: config.dataDir, logger, metrics: metrics.registry }) : undefined;
-  const deps: HttpDeps = { service, registry, tokens, metrics, logger, streams, trustEdgeHeader: config.trustEdgeHeader, refresh: sync ? (env) => sync.refresh(env) : undefined };
+  let sync: SyncHandle | undefined;
+  const refresh = async (env?: string) => {
+    if (!sync) throw errors.unavailable('sync is starting');
+    await sync.refresh(env);
+  };
+  const deps: HttpDeps = { service, registry, tokens, metrics, logger, streams, trustEdgeHeader: config.trustEdgeHeader, refresh: startSync ? refresh : undefined };
   const rest = createRestServer(deps, config.maxBodyBytes);
   const httpPort = await listen(rest.server, config.host, config.httpPort);
   const grpc = await startGrpcServer({ service, tokens, metrics, logger }, config.host, config.grpcPort);
+  logger.info({ httpPort, grpcPort: grpc.port, host: config.host, environments: registry.keys(), auth: config.auth.required }, 'listening');
+  // Servers listen before the first sync so /health answers and /ready reports 503 while it runs.
+  const firstSync = startSync
+    ? startSync({ environments: config.environments, registry, dataDir: config.dataDir, logger, metrics: metrics.registry }).then((s) => {
+        sync = s;
+      })
+    : Promise.resolve();
   let closing: Promise<void> | undefined;
   return {
     httpPort,
@@ -97,12 +111,14 @@ export async function startDataPlane(config: InstanceConfig, logger: Logger, sta
     registry,
     tokens,
     metrics,
+    firstSync,
     close() {
       closing ??= (async () => {
         // drainHttp stops accepting synchronously, before streams end, so no stream opens after.
         const http = drainHttp(rest, config.shutdownGraceMs);
         streams.close();
         await Promise.all([http, drainGrpc(grpc.server, config.shutdownGraceMs)]);
+        await firstSync.catch(() => undefined);
         await sync?.stop();
       })();
       return closing;
