@@ -1,0 +1,65 @@
+import { Global, Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import type { Logger } from 'pino';
+import type { Database } from '@switchyard/db';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { AuthModule } from './auth/auth.module.js';
+import { ClientTokensModule } from './client-tokens/client-tokens.module.js';
+import { deriveKeys } from './common/crypto.js';
+import { ErrorFilter } from './common/error.filter.js';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { CONFIG, DB, KEYS, LOGGER } from './common/tokens.js';
+import { ValidationInterceptor } from './common/validation.interceptor.js';
+import type { AppConfig } from './config/config.js';
+import { EnvironmentsModule } from './environments/environments.module.js';
+import { MembersModule } from './members/members.module.js';
+import { OpenApiModule } from './openapi/openapi.module.js';
+import { OrgsModule } from './orgs/orgs.module.js';
+import { RepositoriesModule } from './repositories/repositories.module.js';
+
+/** Process-wide dependencies handed in by the entry point (nothing here reads the environment). */
+export interface AppDependencies {
+  config: AppConfig;
+  db: Database;
+  logger: Logger;
+}
+
+/** Owns the database client: closes it when the application shuts down. */
+@Global()
+@Module({})
+class CoreModule implements OnApplicationShutdown {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  static with(deps: AppDependencies): DynamicModule {
+    const providers = [
+      { provide: CONFIG, useValue: deps.config },
+      { provide: DB, useValue: deps.db },
+      { provide: LOGGER, useValue: deps.logger },
+      { provide: KEYS, useValue: deriveKeys(deps.config.secret) },
+    ];
+    return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.$disconnect();
+  }
+}
+
+/** The control plane: one module per feature, a global guard, validation, idempotency and one error filter. */
+@Module({})
+export class AppModule {
+  static forRoot(deps: AppDependencies): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.with(deps), AuditModule, AuthModule, OrgsModule, MembersModule, EnvironmentsModule, RepositoriesModule, ClientTokensModule, OpenApiModule],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        // Interceptors run in this order: input is validated before an idempotency key is claimed.
+        { provide: APP_INTERCEPTOR, useClass: ValidationInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { pageQuery, pageSchema } from '../common/pagination.js';
+
+/** Filters of the audit log. */
+export const auditQuery = pageQuery.extend({
+  action: z.string().min(1).max(100).optional(),
+  actor: z.string().min(1).max(100).optional().describe('actor user id'),
+  targetType: z.string().min(1).max(100).optional(),
+  targetId: z.string().min(1).max(100).optional(),
+});
+/** Parsed audit filters. */
+export type AuditQuery = z.infer<typeof auditQuery>;
+
+/** One audit event as returned by the API. */
+export const auditEventView = z.object({
+  id: z.string(),
+  action: z.string(),
+  actor: z.object({ type: z.string(), id: z.string(), label: z.string().nullable() }),
+  target: z.object({ type: z.string(), id: z.string() }),
+  before: z.unknown(),
+  after: z.unknown(),
+  requestId: z.string().nullable(),
+  time: z.string(),
+});
+/** Audit event view. */
+export type AuditEventView = z.infer<typeof auditEventView>;
+/** A page of audit events. */
+export const auditPage = pageSchema(auditEventView);

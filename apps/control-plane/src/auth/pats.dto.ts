@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { futureInstant, id, instantOrNull, name } from '../common/dto.js';
+import { pageSchema } from '../common/pagination.js';
+
+export const createPatBody = z.strictObject({ name, expiresAt: futureInstant.optional() });
+export type CreatePatBody = z.infer<typeof createPatBody>;
+export const patParams = z.object({ tokenId: id });
+
+export const patView = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string().describe('display prefix; the full token is shown only at creation'),
+  createdAt: z.string(),
+  expiresAt: instantOrNull,
+  lastUsedAt: instantOrNull,
+  revokedAt: instantOrNull,
+});
+export type PatView = z.infer<typeof patView>;
+export const createdPat = patView.extend({ token: z.string().describe('the secret, shown once') });
+export const patPage = pageSchema(patView);
+
+export const meView = z.object({ id: z.string(), email: z.string(), name: z.string().nullable() });
+export const sessionView = z.object({
+  user: meView,
+  via: z.enum(['session', 'pat', 'system']),
+  csrfToken: z.string().nullable().describe('send as X-CSRF-Token on cookie-authenticated mutations'),
+});

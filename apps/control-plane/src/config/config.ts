@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+const DEV_SECRET = 'switchyard-development-secret-do-not-use-in-production';
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/switchyard'),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Root secret: encryption (git credentials, idempotent responses) and CSRF keys derive from it. */
+    SWITCHYARD_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Comma-separated exact origins allowed to send cookie-authenticated mutations. */
+    ALLOWED_ORIGINS: z.string().default('http://localhost:3001,http://127.0.0.1:3001,http://localhost:3000,http://127.0.0.1:3000'),
+    SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
+    SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().positive().default(12),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SWITCHYARD_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_SECRET'], message: 'is required in production' });
+    }
+    for (const origin of env.ALLOWED_ORIGINS.split(',').filter(Boolean)) {
+      if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+        ctx.addIssue({ code: 'custom', path: ['ALLOWED_ORIGINS'], message: `"${origin}" is not an exact origin` });
+      }
+    }
+  });
+
+/** The control plane's validated configuration. */
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  databaseUrl: string;
+  redisUrl: string;
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  secret: string;
+  allowedOrigins: readonly string[];
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+}
+
+/** Thrown at boot with every bad variable named. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Validates the environment once at boot; the only place that interprets environment variables. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    env: c.NODE_ENV,
+    databaseUrl: c.DATABASE_URL,
+    redisUrl: c.REDIS_URL,
+    host: c.HOST,
+    port: c.PORT,
+    logLevel: c.LOG_LEVEL,
+    secret: c.SWITCHYARD_SECRET ?? DEV_SECRET,
+    allowedOrigins: c.ALLOWED_ORIGINS.split(',').filter(Boolean),
+    sessionIdleMs: c.SESSION_IDLE_TIMEOUT_MINUTES * 60_000,
+    sessionAbsoluteMs: c.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3_600_000,
+  };
+}

@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { withTransaction, type Database, type Environment, type Tx } from '@switchyard/db';
+import { errors } from '@switchyard/flags';
+import { AuditService } from '../audit/audit.service.js';
+import { pageArgs, toPage, type Page, type PageQuery } from '../common/pagination.js';
+import { requirePermission } from '../common/permissions.js';
+import type { OrgContext } from '../common/request-context.js';
+import { DB } from '../common/tokens.js';
+import type { CreateEnvironmentBody, EnvironmentView, UpdateEnvironmentBody } from './environments.dto.js';
+
+function view(e: Environment): EnvironmentView {
+  return {
+    id: e.id,
+    key: e.key,
+    name: e.name,
+    repositoryId: e.repositoryId,
+    branch: e.branch,
+    directory: e.directory,
+    protected: e.protected,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+  };
+}
+
+/** Environments: (repository, branch, directory) of an organisation, addressed by key. */
+@Injectable()
+export class EnvironmentsService {
+  constructor(
+    @Inject(DB) private readonly db: Database,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(ctx: OrgContext, query: PageQuery): Promise<Page<EnvironmentView>> {
+    requirePermission(ctx, 'environments:read');
+    const page = pageArgs(query);
+    const rows = await this.db.environment.findMany({ ...page, where: { ...page.where, orgId: ctx.org.id } });
+    return toPage(rows, query.limit, view);
+  }
+
+  async get(ctx: OrgContext, key: string): Promise<EnvironmentView> {
+    requirePermission(ctx, 'environments:read');
+    const env = await this.db.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key } } });
+    if (!env) throw errors.notFound('environment not found');
+    return view(env);
+  }
+
+  async create(ctx: OrgContext, body: CreateEnvironmentBody): Promise<EnvironmentView> {
+    requirePermission(ctx, 'environments:write');
+    return withTransaction(this.db, async (tx) => {
+      if (body.repositoryId) await this.checkRepository(tx, ctx, body.repositoryId);
+      const exists = await tx.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key: body.key } } });
+      if (exists) throw errors.alreadyExists(`environment "${body.key}" already exists`);
+      const env = await tx.environment.create({
+        data: { orgId: ctx.org.id, key: body.key, name: body.name, repositoryId: body.repositoryId ?? null, branch: body.branch, directory: body.directory, protected: body.protected },
+      });
+      await this.changed(tx, ctx, 'environment.create', env.id, undefined, view(env));
+      return view(env);
+    });
+  }
+
+  async update(ctx: OrgContext, key: string, body: UpdateEnvironmentBody): Promise<EnvironmentView> {
+    requirePermission(ctx, 'environments:write');
+    return withTransaction(this.db, async (tx) => {
+      const before = await tx.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key } } });
+      if (!before) throw errors.notFound('environment not found');
+      if (body.repositoryId) await this.checkRepository(tx, ctx, body.repositoryId);
+      const after = await tx.environment.update({
+        where: { id: before.id },
+        data: {
+          ...(body.name !== undefined ? { name: body.name } : {}),
+          ...(body.repositoryId !== undefined ? { repositoryId: body.repositoryId } : {}),
+          ...(body.branch !== undefined ? { branch: body.branch } : {}),
+          ...(body.directory !== undefined ? { directory: body.directory } : {}),
+          ...(body.protected !== undefined ? { protected: body.protected } : {}),
+        },
+      });
+      await this.changed(tx, ctx, 'environment.update', before.id, view(before), view(after));
+      return view(after);
+    });
+  }
+
+  async delete(ctx: OrgContext, key: string): Promise<void> {
+    requirePermission(ctx, 'environments:write');
+    await withTransaction(this.db, async (tx) => {
+      const before = await tx.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key } } });
+      if (!before) throw errors.notFound('environment not found');
+      await tx.environment.delete({ where: { id: before.id } });
+      await this.changed(tx, ctx, 'environment.delete', before.id, view(before), undefined);
+    });
+  }
+
+  // A repository id from another organisation is reported exactly like a missing one.
+  private async checkRepository(tx: Tx, ctx: OrgContext, repositoryId: string): Promise<void> {
+    const repo = await tx.gitRepository.findFirst({ where: { id: repositoryId, orgId: ctx.org.id } });
+    if (!repo) throw errors.invalidArgument('unknown repository', [{ path: 'body.repositoryId', message: 'no such repository in this organisation' }]);
+  }
+
+  /** Audit plus an outbox event so the provisioner reconfigures the org's instance. */
+  private async changed(tx: Tx, ctx: OrgContext, action: string, id: string, before: unknown, after: unknown): Promise<void> {
+    await this.audit.record(tx, ctx, { orgId: ctx.org.id, action, targetType: 'environment', targetId: id, before, after });
+    await tx.outboxEvent.create({ data: { orgId: ctx.org.id, topic: 'environments.changed', payload: { orgId: ctx.org.id, environmentId: id } } });
+    await tx.instance.updateMany({ where: { orgId: ctx.org.id }, data: { generation: { increment: 1 } } });
+  }
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { withTransaction, type Database, type GitCredential, type GitRepository } from '@switchyard/db';
+import { errors } from '@switchyard/flags';
+import { AuditService } from '../audit/audit.service.js';
+import { open, seal, type Keys } from '../common/crypto.js';
+import { pageArgs, toPage, type Page, type PageQuery } from '../common/pagination.js';
+import { requirePermission } from '../common/permissions.js';
+import type { OrgContext } from '../common/request-context.js';
+import { DB, KEYS } from '../common/tokens.js';
+import type { CreateRepositoryBody, RepositoryView } from './repositories.dto.js';
+
+function view(r: GitRepository & { credential: GitCredential | null }): RepositoryView {
+  return { id: r.id, name: r.name, url: r.url, credential: r.credential ? { username: r.credential.username } : null, createdAt: r.createdAt.toISOString() };
+}
+
+/** AAD binding a credential ciphertext to its tenant and row. */
+function credentialAad(orgId: string, id: string): string {
+  return `${orgId}|${id}`;
+}
+
+/** Git repositories and their credentials (AES-256-GCM at rest, never returned). */
+@Injectable()
+export class RepositoriesService {
+  constructor(
+    @Inject(DB) private readonly db: Database,
+    @Inject(KEYS) private readonly keys: Keys,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(ctx: OrgContext, query: PageQuery): Promise<Page<RepositoryView>> {
+    requirePermission(ctx, 'repositories:read');
+    const page = pageArgs(query);
+    const rows = await this.db.gitRepository.findMany({ ...page, where: { ...page.where, orgId: ctx.org.id }, include: { credential: true } });
+    return toPage(rows, query.limit, view);
+  }
+
+  async get(ctx: OrgContext, repositoryId: string): Promise<RepositoryView> {
+    requirePermission(ctx, 'repositories:read');
+    const repo = await this.db.gitRepository.findFirst({ where: { id: repositoryId, orgId: ctx.org.id }, include: { credential: true } });
+    if (!repo) throw errors.notFound('repository not found');
+    return view(repo);
+  }
+
+  async create(ctx: OrgContext, body: CreateRepositoryBody): Promise<RepositoryView> {
+    requirePermission(ctx, 'repositories:write');
+    return withTransaction(this.db, async (tx) => {
+      const exists = await tx.gitRepository.findUnique({ where: { orgId_name: { orgId: ctx.org.id, name: body.name } } });
+      if (exists) throw errors.alreadyExists(`repository "${body.name}" already exists`);
+      const repo = await tx.gitRepository.create({ data: { orgId: ctx.org.id, name: body.name, url: body.url } });
+      if (body.credential) {
+        const id = randomUUID();
+        const ciphertext = seal(this.keys.encryption, body.credential.secret, credentialAad(ctx.org.id, id));
+        await tx.gitCredential.create({ data: { id, orgId: ctx.org.id, repositoryId: repo.id, username: body.credential.username ?? null, ciphertext } });
+      }
+      const created = await tx.gitRepository.findUniqueOrThrow({ where: { id: repo.id }, include: { credential: true } });
+      await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'repository.create', targetType: 'repository', targetId: repo.id, after: view(created) });
+      return view(created);
+    });
+  }
+
+  async delete(ctx: OrgContext, repositoryId: string): Promise<void> {
+    requirePermission(ctx, 'repositories:write');
+    await withTransaction(this.db, async (tx) => {
+      const before = await tx.gitRepository.findFirst({ where: { id: repositoryId, orgId: ctx.org.id }, include: { credential: true } });
+      if (!before) throw errors.notFound('repository not found');
+      await tx.gitRepository.delete({ where: { id: before.id } });
+      await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'repository.delete', targetType: 'repository', targetId: before.id, before: view(before) });
+    });
+  }
+
+  /** Plaintext secret for the git layer (sync, push). Scoped by org: AAD makes cross-tenant reads fail. */
+  async readSecret(orgId: string, repositoryId: string): Promise<{ username: string | null; secret: string } | null> {
+    const cred = await this.db.gitCredential.findFirst({ where: { repositoryId, orgId } });
+    if (!cred) return null;
+    return { username: cred.username, secret: open(this.keys.encryption, cred.ciphertext, credentialAad(orgId, cred.id)).toString('utf8') };
+  }
+}
