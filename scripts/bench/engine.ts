@@ -31,7 +31,10 @@ async function engineVsWasm(): Promise<void> {
   };
   const wasmRequests = requests.map((r) => ({ flagKey: r.flagKey, entityId: r.entityId, context: { ...r.context } }));
   const theirs = () => {
-    for (const r of wasmRequests) (types.get(r.flagKey) === 'BOOLEAN_FLAG_TYPE' ? client.evaluateBoolean(r) : client.evaluateVariant(r));
+    for (const r of wasmRequests) {
+      if (types.get(r.flagKey) === 'BOOLEAN_FLAG_TYPE') client.evaluateBoolean(r);
+      else client.evaluateVariant(r);
+    }
   };
   const a = opsPerSecond(ours) * requests.length;
   const b = opsPerSecond(theirs) * requests.length;
