@@ -83,10 +83,11 @@ function toRawDocument(
   try {
     value = toJS({ maxAliasCount: ctx.limits.maxAliasCount });
   } catch (e) {
-    const message = e instanceof ReferenceError && /alias/i.test(e.message)
+    const bomb = e instanceof ReferenceError && /excessive alias count/iu.test(e.message);
+    const message = bomb
       ? `aliases expand more than ${ctx.limits.maxAliasCount} times (a YAML alias bomb?; use fewer aliases or raise maxAliasCount)`
-      : (e as Error).message;
-    ctx.errors.push(limitError(ctx, e instanceof ReferenceError ? 'too-many-aliases' : 'syntax', message, contents.range[0] + base));
+      : `${(e as Error).message} (fix the YAML syntax)`;
+    ctx.errors.push(limitError(ctx, bomb ? 'too-many-aliases' : 'syntax', message, contents.range[0] + base));
     return undefined;
   }
   // Aliases may point at an ancestor (a cycle) or multiply depth; measure the built value too.
@@ -97,10 +98,23 @@ function toRawDocument(
   return { index, value, locate: locatorFor(offsets, ctx.starts) };
 }
 
+/** Fields the format types as strings. Go's YAML decoder reads `key: 1` or `version: 1.0` into them as text. */
+const STRING_FIELDS = new Set(['version', 'namespace', 'key', 'keys', 'name', 'description', 'variant', 'property', 'segment']);
+
+/** True when `path` is a string field of the format (not inside free-form attachment or metadata). */
+function isStringField(path: readonly PropertyKey[]): boolean {
+  if (path.some((p) => p === 'attachment' || p === 'metadata')) return false;
+  const last = path[path.length - 1];
+  const field = typeof last === 'number' ? path[path.length - 2] : last;
+  return typeof field === 'string' && STRING_FIELDS.has(field) && (typeof last !== 'number' || field === 'keys' || field === 'segment');
+}
+
 /** Records the offset of every node and map key by path; reports forbidden keys. Depth is bounded. */
 function indexNodes(node: Node | null, path: PropertyKey[], base: number, offsets: Map<string, number>, ctx: ParseContext): void {
   if (node === null) return;
   if (node.range) offsets.set(pathKey(path), node.range[0] + base);
+  // Keep the written text of numbers and booleans in string fields (`version: 1.0` is "1.0").
+  if (isScalar(node) && (typeof node.value === 'number' || typeof node.value === 'boolean') && node.source !== undefined && isStringField(path)) node.value = node.source;
   if (isSeq(node)) {
     node.items.forEach((item, i) => indexNodes(item as Node | null, [...path, i], base, offsets, ctx));
   } else if (isMap(node)) {

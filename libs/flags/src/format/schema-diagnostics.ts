@@ -51,7 +51,7 @@ function issueMessage(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return `missing required field "${String(issue.path[issue.path.length - 1])}" (add it)`;
-      return `expected ${issue.expected}, got ${describe(issue.input)} (change the value to a ${issue.expected})`;
+      return `expected ${article(issue.expected)}, got ${describe(issue.input)} (change the value to ${article(issue.expected)})`;
     case 'invalid_value':
       if (issue.input === undefined) return `missing required field "${String(issue.path[issue.path.length - 1])}" (add it: one of ${issue.values.map(String).join(', ')})`;
       return `${JSON.stringify(issue.input)} is not allowed (use one of ${issue.values.map(String).join(', ')})`;
@@ -70,6 +70,10 @@ function issueMessage(issue: Issue): string {
 /** zod's generic fallbacks start with "Invalid"; ours are written for authors. */
 function customMessage(message: string, fallback: string): string {
   return message.startsWith('Invalid') ? fallback : message;
+}
+
+function article(noun: string): string {
+  return /^[aeiou]/u.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
 function describe(value: unknown): string {
