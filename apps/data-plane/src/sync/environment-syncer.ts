@@ -38,6 +38,7 @@ export class EnvironmentSyncer {
   readonly #abort = new AbortController();
   #current: string | undefined;
   #bad: BuildFailure | undefined;
+  #lastBuildLog: string | undefined;
   #failures = 0;
   #running: Promise<void> | undefined;
   #queued: Promise<void> | undefined;
@@ -104,10 +105,12 @@ export class EnvironmentSyncer {
     try {
       head = await this.#o.source.fetchHead(signal);
     } catch (e) {
+      // A directory over a cap is rejected while hashing it: a content failure, not an outage.
+      if (e instanceof InvalidTreeError) return this.#buildFailed({ message: e.message, file: e.file });
       return this.#fetchFailed(e);
     }
     if (head === this.#current) return this.#unchanged();
-    if (head === this.#bad?.revision) return this.#stillBad(this.#bad);
+    if (this.#bad && head === this.#bad.revision) return this.#stillBad(this.#bad);
     let tree;
     try {
       tree = await this.#o.source.readTree(head, signal);
@@ -155,10 +158,13 @@ export class EnvironmentSyncer {
 
   #buildFailed(failure: BuildFailure): void {
     this.#recovered();
-    this.#bad = failure;
+    if (failure.revision !== undefined) this.#bad = failure;
     this.#o.registry.fail(this.#o.key, { ...failure, at: Date.now() });
     this.#o.metrics.failures.inc({ environment: this.#o.key, kind: 'build' });
-    // Logged once per bad revision: the revision is remembered, so polls do not rebuild it.
+    // Logged once per bad revision: the revision is remembered, so polls do not rebuild it (and a
+    // tree rejected before hashing logs again only when the message changes).
+    if (failure.message === this.#lastBuildLog) return;
+    this.#lastBuildLog = failure.message;
     this.#log.error({ revision: failure.revision, file: failure.file, line: failure.line, serving: this.#current }, failure.message);
   }
 

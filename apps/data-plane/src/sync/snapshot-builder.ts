@@ -8,7 +8,8 @@ import { compileEnvironment, formatDiagnostic, isSwitchyardError, loadEnvironmen
 /** What a failed build reports (the registry's SyncError without the timestamp). */
 export interface BuildFailure {
   message: string;
-  revision: string;
+  /** Absent when the tree was rejected before its revision could be computed (a directory over a cap). */
+  revision?: string | undefined;
   file?: string | undefined;
   line?: number | undefined;
   column?: number | undefined;
