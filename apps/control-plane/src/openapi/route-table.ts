@@ -51,6 +51,8 @@ export class RouteTableService {
         });
       }
     }
-    return out.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path.localeCompare(b.path)));
+    // Code-unit order, not locale order, so the snapshot is identical on every machine.
+    const key = (r: RouteEntry) => `${r.path} ${r.method}`;
+    return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 }

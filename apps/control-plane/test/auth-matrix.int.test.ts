@@ -1,0 +1,178 @@
+import 'reflect-metadata';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '@switchyard/db';
+import { createApp } from '../src/app.factory.js';
+import { ORG_PERMISSIONS, isOrgPermission, ROLE_RANK, type RoutePermission } from '../src/common/permissions.js';
+import { loadConfig } from '../src/config/config.js';
+import { RouteTableService, type RouteEntry } from '../src/openapi/route-table.js';
+import { anonymous, startApp, type Caller, type TestApp } from './harness.js';
+
+/**
+ * Tenant × role matrix generated from the route table. For every route: anonymous → 401; another
+ * organisation's admin → 404 with no side effect (also when naming this org's resources from its
+ * own org); a role below the route's permission → 403 with no side effect; every sufficient role →
+ * the route's success status. A route without an entry in FIXTURES fails the suite.
+ */
+
+interface Home {
+  t: TestApp;
+  orgId: string;
+  /** The caller of the cell (for "self" routes), if any. */
+  caller: { userId: string } | null;
+}
+interface Prepared {
+  params?: Record<string, string>;
+  body?: unknown;
+}
+type Fixture = (home: Home) => Promise<Prepared>;
+
+let seq = 0;
+const unique = (p: string) => `${p}${++seq}`;
+
+async function env(h: Home): Promise<string> {
+  const key = unique('env');
+  await h.t.db.environment.create({ data: { orgId: h.orgId, key, name: key } });
+  return key;
+}
+async function member(h: Home): Promise<string> {
+  const u = await h.t.db.user.create({ data: { email: `${unique('m')}@example.com` } });
+  await h.t.db.membership.create({ data: { orgId: h.orgId, userId: u.id, role: 'VIEWER' } });
+  return u.id;
+}
+async function repo(h: Home): Promise<string> {
+  return (await h.t.db.gitRepository.create({ data: { orgId: h.orgId, name: unique('repo'), url: 'https://git.example.com/r.git' } })).id;
+}
+async function clientToken(h: Home): Promise<string> {
+  return (await h.t.db.clientToken.create({ data: { orgId: h.orgId, name: 't', tokenHash: unique('hash'), prefix: 'sy_live_x', namespaces: [] } })).id;
+}
+
+const FIXTURES: Record<string, Fixture> = {
+  'GET /api/v1/me': async () => ({}),
+  'GET /api/v1/session': async () => ({}),
+  'DELETE /api/v1/session': async () => ({}),
+  'GET /api/v1/me/tokens': async () => ({}),
+  'POST /api/v1/me/tokens': async () => ({ body: { name: 'ci' } }),
+  'DELETE /api/v1/me/tokens/:tokenId': async (h) => ({
+    params: { tokenId: (await h.t.db.personalAccessToken.create({ data: { userId: h.caller!.userId, name: 'x', tokenHash: unique('pat'), prefix: 'sy_pat_x' } })).id },
+  }),
+  'GET /api/v1/orgs': async () => ({}),
+  'POST /api/v1/orgs': async () => ({ body: { slug: unique('new'), name: 'New' } }),
+  'GET /api/v1/orgs/:org': async () => ({}),
+  'PATCH /api/v1/orgs/:org': async () => ({ body: { name: unique('Renamed') } }),
+  'DELETE /api/v1/orgs/:org': async () => ({ body: { confirm: 'home' } }),
+  'POST /api/v1/orgs/:org/leave': async () => ({}),
+  'GET /api/v1/orgs/:org/audit-events': async () => ({}),
+  'GET /api/v1/orgs/:org/members': async () => ({}),
+  'POST /api/v1/orgs/:org/members': async () => ({ body: { email: `${unique('invitee')}@example.com`, role: 'EDITOR' } }),
+  'PATCH /api/v1/orgs/:org/members/:userId': async (h) => ({ params: { userId: await member(h) }, body: { role: 'EDITOR' } }),
+  'DELETE /api/v1/orgs/:org/members/:userId': async (h) => ({ params: { userId: await member(h) } }),
+  'GET /api/v1/orgs/:org/environments': async () => ({}),
+  'POST /api/v1/orgs/:org/environments': async () => ({ body: { key: unique('env'), name: 'Env', protected: true } }),
+  'GET /api/v1/orgs/:org/environments/:env': async (h) => ({ params: { env: await env(h) } }),
+  'PATCH /api/v1/orgs/:org/environments/:env': async (h) => ({ params: { env: await env(h) }, body: { name: 'Changed', protected: true } }),
+  'DELETE /api/v1/orgs/:org/environments/:env': async (h) => ({ params: { env: await env(h) } }),
+  'GET /api/v1/orgs/:org/repositories': async () => ({}),
+  'POST /api/v1/orgs/:org/repositories': async () => ({ body: { name: unique('repo'), url: 'https://git.example.com/flags.git', credential: { secret: 'ghp_secret' } } }),
+  'GET /api/v1/orgs/:org/repositories/:repositoryId': async (h) => ({ params: { repositoryId: await repo(h) } }),
+  'DELETE /api/v1/orgs/:org/repositories/:repositoryId': async (h) => ({ params: { repositoryId: await repo(h) } }),
+  'GET /api/v1/orgs/:org/client-tokens': async () => ({}),
+  'POST /api/v1/orgs/:org/client-tokens': async (h) => ({ body: { name: 'sdk', environments: [await env(h)] } }),
+  'GET /api/v1/orgs/:org/client-tokens/:tokenId': async (h) => ({ params: { tokenId: await clientToken(h) } }),
+  'POST /api/v1/orgs/:org/client-tokens/:tokenId/revoke': async (h) => ({ params: { tokenId: await clientToken(h) } }),
+};
+
+const ROLES: Role[] = ['VIEWER', 'EDITOR', 'ADMIN', 'OWNER'];
+const METHOD: Record<string, 'GET' | 'POST' | 'PATCH' | 'DELETE'> = { GET: 'GET', POST: 'POST', PATCH: 'PATCH', DELETE: 'DELETE' };
+
+function url(route: RouteEntry, org: string, params: Record<string, string> = {}): string {
+  return route.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => (name === 'org' ? org : (params[name] ?? `missing-${name}`)));
+}
+
+/** Digest of every table: detects inserts, updates and deletes alike. */
+async function fingerprint(t: TestApp): Promise<string> {
+  const tables = await t.db.$queryRaw<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
+  const parts = await Promise.all(
+    tables.map(async ({ tablename }) => {
+      const [row] = await t.db.$queryRawUnsafe<{ d: string | null }[]>(`SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) AS d FROM "${tablename}" x`);
+      return `${tablename}:${row?.d ?? ''}`;
+    }),
+  );
+  return parts.join(',');
+}
+
+let routes: RouteEntry[] = [];
+beforeAll(async () => {
+  const app: NestFastifyApplication = await createApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), { logger: pino({ level: 'silent' }) });
+  routes = app.get(RouteTableService).routes().filter((r) => r.permission !== 'public');
+  await app.close();
+});
+
+describe('authorization matrix', () => {
+  it('has a fixture for every guarded route and no stale fixtures', () => {
+    const keys = routes.map((r) => `${r.method} ${r.path}`);
+    expect(keys.filter((k) => !(k in FIXTURES)), 'routes missing from the matrix').toEqual([]);
+    expect(Object.keys(FIXTURES).filter((k) => !keys.includes(k)), 'fixtures without a route').toEqual([]);
+  });
+
+  it('covers every organisation permission', () => {
+    const used = new Set(routes.map((r) => r.permission));
+    expect(Object.keys(ORG_PERMISSIONS).filter((p) => !used.has(p as RoutePermission))).toEqual([]);
+  });
+
+  // Routes are only known after beforeAll, so one test per route is generated from the snapshot.
+  const table = Object.keys(FIXTURES);
+  it.each(table)('%s', async (key) => {
+    const route = routes.find((r) => `${r.method} ${r.path}` === key);
+    expect(route, `${key} is not a route any more`).toBeDefined();
+    const r = route!;
+    const t = await startApp();
+    try {
+      const home = await t.org('home', { 'owner@example.com': 'OWNER', 'owner2@example.com': 'OWNER', 'admin@example.com': 'ADMIN', 'editor@example.com': 'EDITOR', 'viewer@example.com': 'VIEWER' });
+      const other = await t.org('other', { 'stranger@example.com': 'ADMIN' });
+      const byRole: Record<Role, Caller & { kind: 'pat'; userId: string }> = {
+        OWNER: home.callers['owner@example.com']!,
+        ADMIN: home.callers['admin@example.com']!,
+        EDITOR: home.callers['editor@example.com']!,
+        VIEWER: home.callers['viewer@example.com']!,
+      };
+      const stranger = other.callers['stranger@example.com']!;
+      // Warm-up: a PAT's first use stamps lastUsedAt; do it before any fingerprint is taken.
+      for (const c of [...Object.values(byRole), stranger]) await t.call(c, { method: 'GET', url: '/api/v1/me' });
+      const h = (caller: { userId: string } | null): Home => ({ t, orgId: home.id, caller });
+      const send = async (caller: Caller, org: string, p: Prepared) =>
+        t.call(caller, { method: METHOD[r.method]!, url: url(r, org, p.params), ...(p.body !== undefined ? { body: p.body } : {}) });
+      const refused = async (caller: Caller, org: string, p: Prepared, status: number, label: string) => {
+        const before = await fingerprint(t);
+        const res = await send(caller, org, p);
+        expect(res.status, `${label}: ${JSON.stringify(res.json)}`).toBe(status);
+        expect(await fingerprint(t), `${label} changed data`).toBe(before);
+      };
+
+      await refused(anonymous, 'home', await FIXTURES[key]!(h(byRole.OWNER)), 401, 'anonymous');
+      const permission = r.permission!;
+      if (isOrgPermission(permission)) {
+        await refused(stranger, 'home', await FIXTURES[key]!(h(byRole.OWNER)), 404, "other org's admin on this org");
+        const p = await FIXTURES[key]!(h(byRole.OWNER));
+        if (Object.keys(p.params ?? {}).length > 0) await refused(stranger, 'other', p, 404, "other org's admin naming this org's resource");
+        for (const role of ROLES.filter((x) => ROLE_RANK[x] < ROLE_RANK[ORG_PERMISSIONS[permission]])) {
+          await refused(byRole[role], 'home', await FIXTURES[key]!(h(byRole[role])), 403, role);
+        }
+        for (const role of ROLES.filter((x) => ROLE_RANK[x] >= ROLE_RANK[ORG_PERMISSIONS[permission]])) {
+          const res = await send(byRole[role], 'home', await FIXTURES[key]!(h(byRole[role])));
+          expect(res.status, `${role}: ${JSON.stringify(res.json)}`).toBe(r.spec?.status ?? 200);
+        }
+      } else {
+        const p = await FIXTURES[key]!(h(byRole.OWNER));
+        if (Object.keys(p.params ?? {}).length > 0) await refused(stranger, 'home', p, 404, "another user naming this user's resource");
+        for (const caller of [byRole.VIEWER, stranger]) {
+          const res = await send(caller, 'home', await FIXTURES[key]!(h(caller)));
+          expect(res.status, JSON.stringify(res.json)).toBe(r.spec?.status ?? 200);
+        }
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
