@@ -1,10 +1,11 @@
 /**
  * JSON feature files: one or more concatenated JSON values. A linear scanner splits the values
- * and measures nesting without recursion; each value is then checked with JSON.parse (strict
- * syntax) and read through yaml's JSON schema so fields keep their source positions.
+ * and measures nesting without recursion; JSON.parse reads each value (strict syntax, fast), and
+ * source positions are computed only when a diagnostic needs them (see lazyLocator). Numbers stay
+ * numbers: like Go's encoding/json, a number in a string field is an error in JSON.
  */
-import { diagnostic } from './diagnostics.js';
-import { limitError, parseYamlStream, type ParseContext, type RawDocument } from './parse-yaml.js';
+import { diagnostic, formatPath } from './diagnostics.js';
+import { FORBIDDEN_KEYS, lazyLocator, limitError, parseYamlStream, valueDepthWithin, type ParseContext, type RawDocument } from './parse-yaml.js';
 import { positionAt } from './source-map.js';
 
 interface Span {
@@ -19,19 +20,46 @@ export function parseJsonStream(text: string, ctx: ParseContext): RawDocument[] 
   const out: RawDocument[] = [];
   spans.forEach((span, index) => {
     const slice = text.slice(span.start, span.end);
-    const before = ctx.errors.length;
-    // yaml's reader reports positions for most syntax errors; JSON.parse then catches what
-    // YAML flow syntax tolerates but JSON does not (single quotes, comments, bare words).
-    const docs = parseYamlStream(slice, span.start, 'json', ctx, index);
-    if (ctx.errors.length > before) return;
-    const syntaxError = strictJsonError(slice);
-    if (syntaxError !== undefined) {
-      ctx.errors.push(diagnostic('error', 'syntax', `${syntaxError.message} (fix the JSON syntax)`, { file: ctx.file, position: positionAt(ctx.starts, span.start + syntaxError.offset) }));
-      return;
+    const parsed = parseJson(slice);
+    if ('error' in parsed) return reportSyntax(slice, span, parsed.error, ctx);
+    const locate = lazyLocator(slice, span.start, ctx);
+    // The scanner bounded bracket depth already; this is a cheap second guard on the value.
+    if (!valueDepthWithin(parsed.value, ctx.limits.maxDepth)) return;
+    const forbidden = forbiddenKeyPaths(parsed.value);
+    for (const path of forbidden) {
+      const key = String(path[path.length - 1]);
+      ctx.errors.push(diagnostic('error', 'forbidden-key', `key "${key}" is not allowed (it could alter object prototypes; rename the key)`, { file: ctx.file, position: locate(path, true), path: formatPath(path) }));
     }
-    out.push(...docs);
+    if (forbidden.length === 0 && parsed.value !== null) out.push({ index, value: parsed.value, locate });
   });
   return out;
+}
+
+/** A syntax error: yaml's reader usually says where; otherwise JSON.parse's offset is used. */
+function reportSyntax(slice: string, span: Span, error: { message: string; offset: number }, ctx: ParseContext): void {
+  const before = ctx.errors.length;
+  parseYamlStream(slice, span.start, 'json', ctx);
+  if (ctx.errors.length > before) return;
+  ctx.errors.push(diagnostic('error', 'syntax', `${error.message} (fix the JSON syntax)`, { file: ctx.file, position: positionAt(ctx.starts, span.start + error.offset) }));
+}
+
+/** Paths of every object key that could reach a prototype (iterative; depth is already bounded). */
+function forbiddenKeyPaths(root: unknown): PropertyKey[][] {
+  const found: PropertyKey[][] = [];
+  const stack: Array<[unknown, PropertyKey[]]> = [[root, []]];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop() as [unknown, PropertyKey[]];
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push([v, [...path, i]]));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) found.push([...path, key]);
+      else stack.push([(value as Record<string, unknown>)[key], [...path, key]]);
+    }
+  }
+  return found.sort((a, b) => formatPath(a).localeCompare(formatPath(b)));
 }
 
 /** Splits top-level values; reports excess depth or document count. Undefined on a limit error. */
@@ -87,15 +115,14 @@ function skipSpace(text: string, i: number): number {
   return i;
 }
 
-/** JSON.parse's verdict on one value, with the offset it names (0 when it names none). */
-function strictJsonError(slice: string): { message: string; offset: number } | undefined {
+/** JSON.parse's value, or its error with the offset it names (0 when it names none). */
+function parseJson(slice: string): { value: unknown } | { error: { message: string; offset: number } } {
   try {
-    JSON.parse(slice);
-    return undefined;
+    return { value: JSON.parse(slice) as unknown };
   } catch (e) {
     const message = (e as Error).message;
     const at = /position (\d+)/u.exec(message);
     const clean = (message.split(/ in JSON at position|, "/u)[0] ?? message).trim();
-    return { message: clean, offset: at ? Number(at[1]) : 0 };
+    return { error: { message: clean, offset: at ? Number(at[1]) : 0 } };
   }
 }

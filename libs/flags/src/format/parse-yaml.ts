@@ -98,6 +98,24 @@ function toRawDocument(
   return { index, value, locate: locatorFor(offsets, ctx.starts) };
 }
 
+/**
+ * A locator for a JSON value that is built on first use: JSON.parse is ~20x faster than composing
+ * YAML nodes, and positions are only needed when there is something to report.
+ */
+export function lazyLocator(slice: string, base: number, ctx: ParseContext): Locator {
+  let real: Locator | undefined;
+  return (path, key) => {
+    if (real === undefined) {
+      const offsets = new Map<string, number>();
+      const scratch: ParseContext = { ...ctx, errors: [], warnings: [] };
+      const doc = [...new Composer({ version: '1.2', schema: 'json' }).compose(new Parser().parse(slice))][0];
+      if (doc?.contents) indexNodes(doc.contents, [], base, offsets, scratch);
+      real = locatorFor(offsets, ctx.starts);
+    }
+    return real(path, key);
+  };
+}
+
 /** Fields the format types as strings. Go's YAML decoder reads `key: 1` or `version: 1.0` into them as text. */
 const STRING_FIELDS = new Set(['version', 'namespace', 'key', 'keys', 'name', 'description', 'variant', 'property', 'segment']);
 

@@ -17,9 +17,10 @@ export interface ValidationResult {
   warnings: Diagnostic[];
 }
 
+/** Where a key was first defined; the line is looked up only when a duplicate needs it. */
 interface Definition {
-  file: string;
-  line?: number | undefined;
+  sourced: SourcedDocument;
+  path: PropertyKey[];
 }
 
 interface NamespaceState {
@@ -106,11 +107,12 @@ function defineOnce(
 ): boolean {
   const first = seen.get(key);
   if (first !== undefined) {
-    const at = first.line !== undefined ? `${first.file}:${first.line}` : first.file;
+    const line = first.sourced.locate?.(first.path)?.line;
+    const at = line !== undefined ? `${first.sourced.file}:${line}` : first.sourced.file;
     report('error', 'duplicate-key', path, `${what} "${key}" is already defined in namespace "${namespace}" at ${at} (rename or remove one of them)`);
     return false;
   }
-  seen.set(key, { file: sourced.file, line: sourced.locate?.(path)?.line });
+  seen.set(key, { sourced, path });
   return true;
 }
 
