@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@switchyard/db';
 import { createApp } from '../src/app.factory.js';
 import { ORG_PERMISSIONS, isOrgPermission, ROLE_RANK, type RoutePermission } from '../src/common/permissions.js';
@@ -27,6 +27,7 @@ interface Prepared {
   body?: unknown;
 }
 type Fixture = (home: Home) => Promise<Prepared>;
+const sync = (f: () => Prepared): Fixture => () => Promise.resolve(f());
 
 let seq = 0;
 const unique = (p: string) => `${p}${++seq}`;
@@ -49,35 +50,35 @@ async function clientToken(h: Home): Promise<string> {
 }
 
 const FIXTURES: Record<string, Fixture> = {
-  'GET /api/v1/me': async () => ({}),
-  'GET /api/v1/session': async () => ({}),
-  'DELETE /api/v1/session': async () => ({}),
-  'GET /api/v1/me/tokens': async () => ({}),
-  'POST /api/v1/me/tokens': async () => ({ body: { name: 'ci' } }),
+  'GET /api/v1/me': sync(() => ({})),
+  'GET /api/v1/session': sync(() => ({})),
+  'DELETE /api/v1/session': sync(() => ({})),
+  'GET /api/v1/me/tokens': sync(() => ({})),
+  'POST /api/v1/me/tokens': sync(() => ({ body: { name: 'ci' } })),
   'DELETE /api/v1/me/tokens/:tokenId': async (h) => ({
     params: { tokenId: (await h.t.db.personalAccessToken.create({ data: { userId: h.caller!.userId, name: 'x', tokenHash: unique('pat'), prefix: 'sy_pat_x' } })).id },
   }),
-  'GET /api/v1/orgs': async () => ({}),
-  'POST /api/v1/orgs': async () => ({ body: { slug: unique('new'), name: 'New' } }),
-  'GET /api/v1/orgs/:org': async () => ({}),
-  'PATCH /api/v1/orgs/:org': async () => ({ body: { name: unique('Renamed') } }),
-  'DELETE /api/v1/orgs/:org': async () => ({ body: { confirm: 'home' } }),
-  'POST /api/v1/orgs/:org/leave': async () => ({}),
-  'GET /api/v1/orgs/:org/audit-events': async () => ({}),
-  'GET /api/v1/orgs/:org/members': async () => ({}),
-  'POST /api/v1/orgs/:org/members': async () => ({ body: { email: `${unique('invitee')}@example.com`, role: 'EDITOR' } }),
+  'GET /api/v1/orgs': sync(() => ({})),
+  'POST /api/v1/orgs': sync(() => ({ body: { slug: unique('new'), name: 'New' } })),
+  'GET /api/v1/orgs/:org': sync(() => ({})),
+  'PATCH /api/v1/orgs/:org': sync(() => ({ body: { name: unique('Renamed') } })),
+  'DELETE /api/v1/orgs/:org': sync(() => ({ body: { confirm: 'home' } })),
+  'POST /api/v1/orgs/:org/leave': sync(() => ({})),
+  'GET /api/v1/orgs/:org/audit-events': sync(() => ({})),
+  'GET /api/v1/orgs/:org/members': sync(() => ({})),
+  'POST /api/v1/orgs/:org/members': sync(() => ({ body: { email: `${unique('invitee')}@example.com`, role: 'EDITOR' } })),
   'PATCH /api/v1/orgs/:org/members/:userId': async (h) => ({ params: { userId: await member(h) }, body: { role: 'EDITOR' } }),
   'DELETE /api/v1/orgs/:org/members/:userId': async (h) => ({ params: { userId: await member(h) } }),
-  'GET /api/v1/orgs/:org/environments': async () => ({}),
-  'POST /api/v1/orgs/:org/environments': async () => ({ body: { key: unique('env'), name: 'Env', protected: true } }),
+  'GET /api/v1/orgs/:org/environments': sync(() => ({})),
+  'POST /api/v1/orgs/:org/environments': sync(() => ({ body: { key: unique('env'), name: 'Env', protected: true } })),
   'GET /api/v1/orgs/:org/environments/:env': async (h) => ({ params: { env: await env(h) } }),
   'PATCH /api/v1/orgs/:org/environments/:env': async (h) => ({ params: { env: await env(h) }, body: { name: 'Changed', protected: true } }),
   'DELETE /api/v1/orgs/:org/environments/:env': async (h) => ({ params: { env: await env(h) } }),
-  'GET /api/v1/orgs/:org/repositories': async () => ({}),
-  'POST /api/v1/orgs/:org/repositories': async () => ({ body: { name: unique('repo'), url: 'https://git.example.com/flags.git', credential: { secret: 'ghp_secret' } } }),
+  'GET /api/v1/orgs/:org/repositories': sync(() => ({})),
+  'POST /api/v1/orgs/:org/repositories': sync(() => ({ body: { name: unique('repo'), url: 'https://git.example.com/flags.git', credential: { secret: 'ghp_secret' } } })),
   'GET /api/v1/orgs/:org/repositories/:repositoryId': async (h) => ({ params: { repositoryId: await repo(h) } }),
   'DELETE /api/v1/orgs/:org/repositories/:repositoryId': async (h) => ({ params: { repositoryId: await repo(h) } }),
-  'GET /api/v1/orgs/:org/client-tokens': async () => ({}),
+  'GET /api/v1/orgs/:org/client-tokens': sync(() => ({})),
   'POST /api/v1/orgs/:org/client-tokens': async (h) => ({ body: { name: 'sdk', environments: [await env(h)] } }),
   'GET /api/v1/orgs/:org/client-tokens/:tokenId': async (h) => ({ params: { tokenId: await clientToken(h) } }),
   'POST /api/v1/orgs/:org/client-tokens/:tokenId/revoke': async (h) => ({ params: { tokenId: await clientToken(h) } }),
