@@ -4,8 +4,8 @@
  * source positions are computed only when a diagnostic needs them (see lazyLocator). Numbers stay
  * numbers: like Go's encoding/json, a number in a string field is an error in JSON.
  */
-import { diagnostic, formatPath } from './diagnostics.js';
-import { FORBIDDEN_KEYS, lazyLocator, limitError, parseYamlStream, valueDepthWithin, type ParseContext, type RawDocument } from './parse-yaml.js';
+import { diagnostic } from './diagnostics.js';
+import { lazyLocator, limitError, parseYamlStream, rejectForbiddenKeys, valueDepthWithin, type ParseContext, type RawDocument } from './parse-yaml.js';
 import { positionAt } from './source-map.js';
 
 interface Span {
@@ -25,12 +25,7 @@ export function parseJsonStream(text: string, ctx: ParseContext): RawDocument[] 
     const locate = lazyLocator(slice, span.start, ctx);
     // The scanner bounded bracket depth already; this is a cheap second guard on the value.
     if (!valueDepthWithin(parsed.value, ctx.limits.maxDepth)) return;
-    const forbidden = forbiddenKeyPaths(parsed.value);
-    for (const path of forbidden) {
-      const key = String(path[path.length - 1]);
-      ctx.errors.push(diagnostic('error', 'forbidden-key', `key "${key}" is not allowed (it could alter object prototypes; rename the key)`, { file: ctx.file, position: locate(path, true), path: formatPath(path) }));
-    }
-    if (forbidden.length === 0 && parsed.value !== null) out.push({ index, value: parsed.value, locate });
+    if (!rejectForbiddenKeys(parsed.value, locate, ctx) && parsed.value !== null) out.push({ index, value: parsed.value, locate });
   });
   return out;
 }
@@ -41,25 +36,6 @@ function reportSyntax(slice: string, span: Span, error: { message: string; offse
   parseYamlStream(slice, span.start, 'json', ctx);
   if (ctx.errors.length > before) return;
   ctx.errors.push(diagnostic('error', 'syntax', `${error.message} (fix the JSON syntax)`, { file: ctx.file, position: positionAt(ctx.starts, span.start + error.offset) }));
-}
-
-/** Paths of every object key that could reach a prototype (iterative; depth is already bounded). */
-function forbiddenKeyPaths(root: unknown): PropertyKey[][] {
-  const found: PropertyKey[][] = [];
-  const stack: Array<[unknown, PropertyKey[]]> = [[root, []]];
-  while (stack.length > 0) {
-    const [value, path] = stack.pop() as [unknown, PropertyKey[]];
-    if (value === null || typeof value !== 'object') continue;
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push([v, [...path, i]]));
-      continue;
-    }
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) found.push([...path, key]);
-      else stack.push([(value as Record<string, unknown>)[key], [...path, key]]);
-    }
-  }
-  return found.sort((a, b) => formatPath(a).localeCompare(formatPath(b)));
 }
 
 /** Splits top-level values; reports excess depth or document count. Undefined on a limit error. */

@@ -75,12 +75,11 @@ function toRawDocument(
   toJS: (opts: { maxAliasCount: number }) => unknown,
 ): RawDocument | undefined {
   if (contents === null || (isScalar(contents) && contents.value === null)) return undefined;
-  const offsets = new Map<string, number>();
-  const before = ctx.errors.length;
-  indexNodes(contents, [], base, offsets, ctx);
-  if (ctx.errors.length > before) return undefined;
+  keepScalarText(contents, undefined, false, false);
   let value: unknown;
   try {
+    // yaml defines `__proto__`/`constructor` keys as own properties, so building is safe;
+    // such keys are still refused below.
     value = toJS({ maxAliasCount: ctx.limits.maxAliasCount });
   } catch (e) {
     const bomb = e instanceof ReferenceError && /excessive alias count/iu.test(e.message);
@@ -95,7 +94,58 @@ function toRawDocument(
     ctx.errors.push(limitError(ctx, 'too-deep', `nesting deeper than ${ctx.limits.maxDepth} levels once aliases are expanded (flatten the document)`, contents.range[0] + base));
     return undefined;
   }
-  return { index, value, locate: locatorFor(offsets, ctx.starts) };
+  const locate = nodeLocator(contents, base, ctx.starts);
+  return rejectForbiddenKeys(value, locate, ctx) ? undefined : { index, value, locate };
+}
+
+/** Reports keys that could reach a prototype; true when there were any. */
+export function rejectForbiddenKeys(value: unknown, locate: Locator, ctx: ParseContext): boolean {
+  const found = forbiddenKeyPaths(value);
+  for (const path of found) {
+    const key = String(path[path.length - 1]);
+    ctx.errors.push(diagnostic('error', 'forbidden-key', `key "${key}" is not allowed (it could alter object prototypes; rename the key)`, { file: ctx.file, position: locate(path, true), path: formatPath(path) }));
+  }
+  return found.length > 0;
+}
+
+interface PathLink {
+  parent: PathLink | undefined;
+  key: PropertyKey;
+}
+
+function materialise(link: PathLink | undefined): PropertyKey[] {
+  const out: PropertyKey[] = [];
+  for (let l = link; l !== undefined; l = l.parent) out.push(l.key);
+  return out.reverse();
+}
+
+/** Paths of every object key that could reach a prototype (iterative; depth is already bounded). */
+function forbiddenKeyPaths(root: unknown): PropertyKey[][] {
+  const found: PropertyKey[][] = [];
+  const stack: Array<[unknown, PathLink | undefined]> = [[root, undefined]];
+  while (stack.length > 0) {
+    const [value, link] = stack.pop() as [unknown, PathLink | undefined];
+    if (value === null || typeof value !== 'object') continue;
+    for (const [key, child] of Object.entries(value)) {
+      const at: PathLink = { parent: link, key: Array.isArray(value) ? Number(key) : key };
+      if (FORBIDDEN_KEYS.has(key)) found.push(materialise(at));
+      else if (child !== null && typeof child === 'object') stack.push([child, at]);
+    }
+  }
+  return found.sort((a, b) => formatPath(a).localeCompare(formatPath(b)));
+}
+
+/** A locator over composed nodes; the path → offset table is built on first use. */
+function nodeLocator(contents: Node, base: number, starts: readonly number[]): Locator {
+  let real: Locator | undefined;
+  return (path, key) => {
+    if (real === undefined) {
+      const offsets = new Map<string, number>();
+      indexNodes(contents, [], base, offsets);
+      real = locatorFor(offsets, starts);
+    }
+    return real(path, key);
+  };
 }
 
 /**
@@ -106,11 +156,8 @@ export function lazyLocator(slice: string, base: number, ctx: ParseContext): Loc
   let real: Locator | undefined;
   return (path, key) => {
     if (real === undefined) {
-      const offsets = new Map<string, number>();
-      const scratch: ParseContext = { ...ctx, errors: [], warnings: [] };
       const doc = [...new Composer({ version: '1.2', schema: 'json' }).compose(new Parser().parse(slice))][0];
-      if (doc?.contents) indexNodes(doc.contents, [], base, offsets, scratch);
-      real = locatorFor(offsets, ctx.starts);
+      real = doc?.contents ? nodeLocator(doc.contents, base, ctx.starts) : () => undefined;
     }
     return real(path, key);
   };
@@ -119,36 +166,39 @@ export function lazyLocator(slice: string, base: number, ctx: ParseContext): Loc
 /** Fields the format types as strings. Go's YAML decoder reads `key: 1` or `version: 1.0` into them as text. */
 const STRING_FIELDS = new Set(['version', 'namespace', 'key', 'keys', 'name', 'description', 'variant', 'property', 'segment']);
 
-/** True when `path` is a string field of the format (not inside free-form attachment or metadata). */
-function isStringField(path: readonly PropertyKey[]): boolean {
-  if (path.some((p) => p === 'attachment' || p === 'metadata')) return false;
-  const last = path[path.length - 1];
-  const field = typeof last === 'number' ? path[path.length - 2] : last;
-  return typeof field === 'string' && STRING_FIELDS.has(field) && (typeof last !== 'number' || field === 'keys' || field === 'segment');
+/**
+ * Keeps the written text of numbers and booleans in string fields (`version: 1.0` is "1.0"),
+ * outside free-form attachments and metadata. Recursion is bounded by the CST depth check.
+ */
+function keepScalarText(node: Node | null, field: string | undefined, listItem: boolean, free: boolean): void {
+  if (node === null || free) return;
+  if (isScalar(node)) {
+    const stringy = field !== undefined && STRING_FIELDS.has(field) && (!listItem || field === 'keys' || field === 'segment');
+    if (stringy && (typeof node.value === 'number' || typeof node.value === 'boolean') && node.source !== undefined) node.value = node.source;
+  } else if (isSeq(node)) {
+    for (const item of node.items) keepScalarText(item as Node | null, field, true, false);
+  } else if (isMap(node)) {
+    for (const pair of node.items) {
+      const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      keepScalarText(pair.value as Node | null, k, false, k === 'attachment' || k === 'metadata');
+    }
+  }
 }
 
-/** Records the offset of every node and map key by path; reports forbidden keys. Depth is bounded. */
-function indexNodes(node: Node | null, path: PropertyKey[], base: number, offsets: Map<string, number>, ctx: ParseContext): void {
+/** Records the offset of every node and map key by path (for diagnostics only). */
+function indexNodes(node: Node | null, path: PropertyKey[], base: number, offsets: Map<string, number>): void {
   if (node === null) return;
   if (node.range) offsets.set(pathKey(path), node.range[0] + base);
-  // Keep the written text of numbers and booleans in string fields (`version: 1.0` is "1.0").
-  if (isScalar(node) && (typeof node.value === 'number' || typeof node.value === 'boolean') && node.source !== undefined && isStringField(path)) node.value = node.source;
   if (isSeq(node)) {
-    node.items.forEach((item, i) => indexNodes(item as Node | null, [...path, i], base, offsets, ctx));
+    node.items.forEach((item, i) => indexNodes(item as Node | null, [...path, i], base, offsets));
   } else if (isMap(node)) {
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
-      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-      const at = [...path, key];
+      const at = [...path, isScalar(keyNode) ? String(keyNode.value) : String(keyNode)];
       if (keyNode?.range) offsets.set(pathKey(at, true), keyNode.range[0] + base);
-      if (FORBIDDEN_KEYS.has(key)) {
-        const where = keyNode?.range ? positionAt(ctx.starts, keyNode.range[0] + base) : undefined;
-        ctx.errors.push(diagnostic('error', 'forbidden-key', `key "${key}" is not allowed (it could alter object prototypes; rename the key)`, { file: ctx.file, position: where, path: formatPath(at) }));
-        continue;
-      }
       if (pair.value === null && keyNode?.range) offsets.set(pathKey(at), keyNode.range[0] + base);
-      else if (!isAlias(pair.value)) indexNodes(pair.value as Node | null, at, base, offsets, ctx);
+      else if (!isAlias(pair.value)) indexNodes(pair.value as Node | null, at, base, offsets);
       else if ((pair.value as Node).range) offsets.set(pathKey(at), ((pair.value as Node).range as [number, number, number])[0] + base);
     }
   }
