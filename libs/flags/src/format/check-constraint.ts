@@ -17,7 +17,7 @@ export interface ConstraintFinding {
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/u;
 const INT32 = /^[+-]?\d+$/u;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/u;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/u;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/u;
 /** Quotes, backslashes and control characters: what JSON.stringify has to escape. */
 function needsJsonEscape(s: string): boolean {
