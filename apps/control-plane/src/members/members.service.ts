@@ -49,8 +49,8 @@ export class MembersService {
   async changeRole(ctx: OrgContext, userId: string, body: ChangeRoleBody): Promise<MemberView> {
     requirePermission(ctx, 'members:write');
     return withTransaction(this.db, async (tx) => {
-      const before = await this.load(tx, ctx, userId);
-      if ((before.role === 'OWNER' || body.role === 'OWNER') && ctx.org.role !== 'OWNER') {
+      const { target: before, callerRole } = await this.load(tx, ctx, userId);
+      if ((before.role === 'OWNER' || body.role === 'OWNER') && callerRole !== 'OWNER') {
         throw errors.permissionDenied('only an owner can grant or change the OWNER role');
       }
       if (before.role === 'OWNER' && body.role !== 'OWNER') await this.ensureAnotherOwner(tx, ctx.org.id, 'the last owner cannot be demoted');
@@ -72,9 +72,9 @@ export class MembersService {
 
   private async removeMember(ctx: OrgContext, userId: string, action: string): Promise<void> {
     await withTransaction(this.db, async (tx) => {
-      const before = await this.load(tx, ctx, userId);
+      const { target: before, callerRole } = await this.load(tx, ctx, userId);
       if (before.role === 'OWNER') {
-        if (action === 'member.remove' && ctx.org.role !== 'OWNER') throw errors.permissionDenied('only an owner can remove an owner');
+        if (action === 'member.remove' && callerRole !== 'OWNER') throw errors.permissionDenied('only an owner can remove an owner');
         await this.ensureAnotherOwner(tx, ctx.org.id, 'the last owner cannot leave the organisation');
       }
       await tx.membership.delete({ where: { id: before.id } });
@@ -86,11 +86,17 @@ export class MembersService {
     await tx.$queryRaw`SELECT id FROM organisations WHERE id = ${orgId} FOR UPDATE`;
   }
 
-  private async load(tx: Tx, ctx: OrgContext, userId: string): Promise<Membership & { user: User }> {
+  /**
+   * Locks the org, then reads the target and the caller's role again: the guard's view of the
+   * caller may be stale by now (a concurrent request could have demoted them).
+   */
+  private async load(tx: Tx, ctx: OrgContext, userId: string): Promise<{ target: Membership & { user: User }; callerRole: Role }> {
     await this.lockOrg(tx, ctx.org.id);
-    const m = await tx.membership.findUnique({ where: { orgId_userId: { orgId: ctx.org.id, userId } }, include: { user: true } });
-    if (!m) throw errors.notFound('member not found');
-    return m;
+    const me = await tx.membership.findUnique({ where: { orgId_userId: { orgId: ctx.org.id, userId: ctx.principal.userId } } });
+    if (!me) throw errors.notFound('organisation not found');
+    const target = await tx.membership.findUnique({ where: { orgId_userId: { orgId: ctx.org.id, userId } }, include: { user: true } });
+    if (!target) throw errors.notFound('member not found');
+    return { target, callerRole: me.role };
   }
 
   private async ensureAnotherOwner(tx: Tx, orgId: string, message: string): Promise<void> {
