@@ -41,6 +41,7 @@ export const DIAGNOSTIC_CODES = [
   'distribution-sum',
   'constraint-value',
   'client-engine',
+  'compat',
   'ignored',
 ] as const;
 

@@ -31,6 +31,13 @@ describe('parseFeatureFile', () => {
     expect(result.errors.map(formatDiagnostic)).toEqual(['a.json:3:71: flags[0].enabled: expected a boolean, got the string "yes" (change the value to a boolean)']);
   });
 
+  it('warns that Flipt v2 cannot read string rule segments in JSON files', () => {
+    const json = '{"flags": [{"key": "f", "name": "F", "rules": [{"segment": "s"}]}], "segments": [{"key": "s", "name": "S", "match_type": "ALL_MATCH_TYPE"}]}';
+    expect(parse('ns/features.json', json).warnings.map(formatDiagnostic)).toEqual([
+      'ns/features.json:1:60: flags[0].rules[0].segment: warning: Flipt v2 cannot read a string segment in a JSON file (write "segment": {"keys": ["s"], "operator": "OR_SEGMENT_OPERATOR"})',
+    ]);
+  });
+
   it('rejects what YAML flow syntax tolerates but JSON does not', () => {
     expect(errors('a.json', "{'namespace': 'x'}")).toEqual(['a.json:1:2: Expected property name or \'}\' (fix the JSON syntax)']);
   });

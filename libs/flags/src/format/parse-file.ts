@@ -57,6 +57,7 @@ export function parseFeatureFile(path: string, content: Uint8Array | string, lim
   for (const raw of raws) {
     const doc = toDocument(raw, path, ctx.errors);
     if (doc !== undefined) documents.push(doc);
+    if (doc !== undefined && format === 'json') ctx.warnings.push(...jsonSegmentStrings(raw, path));
   }
   return { documents, errors: sortByPosition(ctx.errors), warnings: sortByPosition(ctx.warnings) };
 }
@@ -76,6 +77,20 @@ function toDocument(raw: RawDocument, file: string, errors: Diagnostic[]): Sourc
     return undefined;
   }
   return { file, index: raw.index, document: parsed.data, locate: raw.locate };
+}
+
+/** Flipt v2's JSON decoder takes rule segments only in object form; the string form fails to load there. */
+function jsonSegmentStrings(raw: RawDocument, file: string): Diagnostic[] {
+  const flags = (raw.value as { flags?: unknown }).flags;
+  if (!Array.isArray(flags)) return [];
+  return flags.flatMap((flag: { rules?: unknown }, i) =>
+    (Array.isArray(flag.rules) ? (flag.rules as Array<{ segment?: unknown }>) : []).flatMap((rule, j) => {
+      if (typeof rule.segment !== 'string') return [];
+      const at = ['flags', i, 'rules', j, 'segment'];
+      const message = `Flipt v2 cannot read a string segment in a JSON file (write "segment": {"keys": [${JSON.stringify(rule.segment)}], "operator": "OR_SEGMENT_OPERATOR"})`;
+      return [diagnostic('warning', 'compat', message, { file, position: raw.locate(at), path: formatPath(at) })];
+    }),
+  );
 }
 
 /** Text of the file without a byte-order mark; undefined when bytes are not UTF-8. */

@@ -104,6 +104,16 @@ describe('serializeDocument', () => {
     `);
   });
 
+  it('gives minimal diffs: renaming one flag changes one line', () => {
+    const doc = parseFeatureFile('default/features.yml', fixture('valid/corpus-v1').get('default/features.yml') as Uint8Array).documents[0]?.document;
+    if (doc === undefined) throw new Error('fixture did not parse');
+    const before = serializeDocument(doc).split('\n');
+    const edited = { ...doc, flags: doc.flags.map((f) => (f.key === 'flag_boolean' ? { ...f, name: 'Renamed' } : f)) };
+    const after = serializeDocument(edited).split('\n');
+    expect(after).toHaveLength(before.length);
+    expect(after.filter((line, i) => line !== before[i])).toEqual(['    name: Renamed']);
+  });
+
   it('writes isoneof values as lists only for 1.6', () => {
     const base = parseFeatureFile('a.yaml', 'version: "1.6"\nsegments: [{key: s, name: S, match_type: ALL_MATCH_TYPE, constraints: [{type: STRING_COMPARISON_TYPE, property: p, operator: isoneof, value: [a, "on"]}]}]\n');
     const doc = base.documents[0]?.document;
