@@ -9,6 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { EnvironmentRegistry } from '../state/environment-registry.js';
+import { deadlineSignal } from './deadline-signal.js';
 import { buildSnapshot, type BuildFailure } from './snapshot-builder.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import { nextDelay } from './sync-backoff.js';
@@ -100,7 +101,15 @@ export class EnvironmentSyncer {
   }
 
   async #attempt(): Promise<void> {
-    const signal = AbortSignal.any([this.#abort.signal, AbortSignal.timeout(this.#o.attemptTimeoutMs ?? 60_000)]);
+    const deadline = deadlineSignal(this.#o.attemptTimeoutMs ?? 60_000, this.#abort.signal);
+    try {
+      await this.#attemptWith(deadline.signal);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async #attemptWith(signal: AbortSignal): Promise<void> {
     let head: string;
     try {
       head = await this.#o.source.fetchHead(signal);

@@ -5,6 +5,7 @@
  * which other users can read in `ps`), and a hard deadline that kills the process.
  */
 import { spawn } from 'node:child_process';
+import { deadlineSignal } from './deadline-signal.js';
 
 /** Thrown when git exits non-zero, times out or is aborted; `message` never contains secrets. */
 export class GitCommandError extends Error {
@@ -55,9 +56,8 @@ const BASE_CONFIG: Readonly<Record<string, string>> = {
 /** Runs `git <args>` and returns stdout as bytes. Rejects with {@link GitCommandError}. */
 export function runGitCommand(args: readonly string[], options: GitCommandOptions): Promise<Buffer> {
   const env = gitEnvironment({ ...BASE_CONFIG, ...(options.config ?? {}) });
-  const signals = [AbortSignal.timeout(options.timeoutMs ?? 15_000)];
-  if (options.signal) signals.push(options.signal);
-  const signal = AbortSignal.any(signals);
+  const deadline = deadlineSignal(options.timeoutMs ?? 15_000, options.signal);
+  const signal = deadline.signal;
   const maxBuffer = options.maxBuffer ?? 16 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     // Own process group: git runs helpers (git-remote-http, ssh) that inherit our pipes; on a
@@ -89,6 +89,7 @@ export function runGitCommand(args: readonly string[], options: GitCommandOption
     child.on('error', (e) => failure ??= e.message);
     child.on('close', (code) => {
       signal.removeEventListener('abort', onAbort);
+      deadline.dispose();
       if (failure === undefined && code === 0) return resolve(Buffer.concat(out));
       const detail = failure ?? (sanitizeGitError(Buffer.concat(err).toString('utf8')) || `exit code ${String(code)}`);
       reject(new GitCommandError(`git ${args[0] ?? ''} failed: ${detail}`, signal.aborted));

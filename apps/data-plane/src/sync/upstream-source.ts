@@ -6,6 +6,7 @@
  * syncer's poll keeps the mirror fresh; the stream reconnects with capped, jittered backoff.
  */
 import type { SourceConfig } from '../config/instance-config.js';
+import { deadlineSignal } from './deadline-signal.js';
 import { jitter } from './sync-backoff.js';
 import { isSafeRelativePath } from './git-validate.js';
 import { DEFAULT_TREE_LIMITS, SourceError, TreeBudget, type SourceTree, type SyncSource, type TreeLimits } from './sync-source.js';
@@ -66,12 +67,15 @@ class UpstreamSource implements SyncSource {
   }
 
   async #pull(signal: AbortSignal): Promise<SourceTree> {
-    const res = await this.#request('source', AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs ?? 15_000)]));
+    const deadline = deadlineSignal(this.options.timeoutMs ?? 15_000, signal);
     let body: unknown;
     try {
-      body = await res.json();
-    } catch {
-      throw new SourceError('upstream source: invalid JSON');
+      const res = await this.#request('source', deadline.signal);
+      body = await res.json().catch(() => {
+        throw new SourceError(`upstream source: ${deadline.signal.aborted ? 'timed out or aborted' : 'invalid JSON'}`);
+      });
+    } finally {
+      deadline.dispose();
     }
     this.#last = decodeSource(body, this.options.limits ?? DEFAULT_TREE_LIMITS);
     return this.#last;
