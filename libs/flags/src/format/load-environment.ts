@@ -19,7 +19,7 @@ export type LoadResult =
 /** Discovers, parses, validates and merges the feature files of one environment. */
 export function loadEnvironment(files: ReadonlyMap<string, Uint8Array | string>, options?: { limits?: Partial<LoadLimits> }): LoadResult {
   const limits = resolveLimits(options?.limits);
-  const discovered = discover(files);
+  const discovered = discover(files, limits);
   if ('errors' in discovered) return { ok: false, errors: discovered.errors, warnings: [] };
   const limitErrors = checkEnvironmentLimits(discovered.paths, files, limits);
   if (limitErrors.length > 0) return { ok: false, errors: limitErrors, warnings: [] };
@@ -39,11 +39,13 @@ export function loadEnvironment(files: ReadonlyMap<string, Uint8Array | string>,
   return { ok: true, environment: validated.environment, documents, warnings: allWarnings };
 }
 
-function discover(files: ReadonlyMap<string, Uint8Array | string>): { paths: string[] } | { errors: Diagnostic[] } {
+function discover(files: ReadonlyMap<string, Uint8Array | string>, limits: LoadLimits): { paths: string[] } | { errors: Diagnostic[] } {
   const indexPath = INDEX_FILES.find((p) => files.has(p));
   let index: string | undefined;
   if (indexPath !== undefined) {
     const content = files.get(indexPath) as Uint8Array | string;
+    if (byteLength(content) > limits.maxFileBytes)
+      return { errors: [diagnostic('error', 'file-too-large', `index is ${byteLength(content)} bytes, more than the limit of ${limits.maxFileBytes} (shorten it)`, { file: indexPath })] };
     index = typeof content === 'string' ? content : new TextDecoder().decode(content);
   }
   try {
