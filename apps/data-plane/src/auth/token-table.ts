@@ -27,6 +27,8 @@ export function hashToken(token: string): string {
 /** The in-memory token table. */
 export class TokenTable {
   #byHash = new Map<string, TokenScope>();
+  /** Recently seen plaintext → scope, so a hot client costs a Map lookup, not a SHA-256. Cleared on replace. */
+  #seen = new Map<string, TokenScope>();
   #required: boolean;
 
   constructor(required: boolean, tokens: readonly TokenConfig[]) {
@@ -51,6 +53,7 @@ export class TokenTable {
       });
     });
     this.#byHash = next;
+    this.#seen = new Map();
     this.#required = required;
   }
 
@@ -66,10 +69,20 @@ export class TokenTable {
     const space = header.indexOf(' ');
     const scheme = space > 0 ? header.slice(0, space).toLowerCase() : '';
     const token = space > 0 ? header.slice(space + 1).trim() : '';
-    const scope = scheme === 'bearer' && token ? this.#byHash.get(hashToken(token)) : undefined;
+    const scope = scheme === 'bearer' && token ? (this.#seen.get(token) ?? this.#lookup(token)) : undefined;
     if (scope) return scope;
     if (this.#required) throw errors.unauthenticated();
     return ANONYMOUS;
+  }
+
+  #lookup(token: string): TokenScope | undefined {
+    const scope = this.#byHash.get(hashToken(token));
+    // Only valid tokens are remembered (invalid ones cannot grow the map); bounded anyway.
+    if (scope) {
+      if (this.#seen.size >= 10_000) this.#seen.clear();
+      this.#seen.set(token, scope);
+    }
+    return scope;
   }
 }
 

@@ -5,8 +5,9 @@ import { batchItemJson, booleanJson, decodeBatchRequest, decodeEvaluationRequest
 import { headerHints, type HttpDeps } from './http-deps.js';
 import { header, readJson, sendJson, type RequestContext } from './http-kit.js';
 
-function envelope(requestId: string, start: number) {
-  return { requestId: requestId || randomUUID(), durationMs: performance.now() - start, timestamp: new Date().toISOString() };
+/** A blank requestId gets a UUIDv4: the generated X-Request-Id when there is one (saves a UUID). */
+function envelope(ctx: RequestContext, requestId: string, start: number) {
+  return { requestId: requestId || (ctx.generatedId ? ctx.requestId : randomUUID()), durationMs: performance.now() - start, timestamp: new Date().toISOString() };
 }
 
 /** Evaluates one boolean flag. */
@@ -15,7 +16,7 @@ export async function evaluateBooleanRoute(deps: HttpDeps, ctx: RequestContext):
   const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
   const req = decodeEvaluationRequest(await readJson(ctx), header(ctx.req, 'x-flipt-namespace'));
   const result = deps.service.boolean(req, headerHints(deps, ctx), scope);
-  sendJson(ctx, 200, booleanJson(result, envelope(req.requestId, start)));
+  sendJson(ctx, 200, booleanJson(result, envelope(ctx, req.requestId, start)));
 }
 
 /** Evaluates one variant flag. */
@@ -24,7 +25,7 @@ export async function evaluateVariantRoute(deps: HttpDeps, ctx: RequestContext):
   const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
   const req = decodeEvaluationRequest(await readJson(ctx), header(ctx.req, 'x-flipt-namespace'));
   const result = deps.service.variant(req, headerHints(deps, ctx), scope);
-  sendJson(ctx, 200, variantJson(result, envelope(req.requestId, start)));
+  sendJson(ctx, 200, variantJson(result, envelope(ctx, req.requestId, start)));
 }
 
 /** Evaluates a batch; unknown flags are error items, never a failed batch. */
@@ -33,7 +34,7 @@ export async function evaluateBatchRoute(deps: HttpDeps, ctx: RequestContext): P
   const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
   const batch = decodeBatchRequest(await readJson(ctx), header(ctx.req, 'x-flipt-namespace'));
   const items = deps.service.batch(batch.requests, headerHints(deps, ctx), scope);
-  const env = envelope(batch.requestId, start);
+  const env = envelope(ctx, batch.requestId, start);
   sendJson(ctx, 200, {
     requestId: env.requestId,
     responses: items.map((item, i) => batchItemJson(item, batch.requests[i]!.requestId, env)),

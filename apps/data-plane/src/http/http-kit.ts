@@ -12,12 +12,20 @@ export interface RequestContext {
   res: ServerResponse;
   /** Path without query string and without trailing slash. */
   path: string;
-  query: URLSearchParams;
+  /** Raw query string (without `?`); parse with `query(ctx)`. */
+  search: string;
   requestId: string;
+  /** True when `requestId` was generated here (not sent by the client). */
+  generatedId: boolean;
   pretty: boolean;
   /** Route label for metrics. */
   route: string;
   maxBodyBytes: number;
+}
+
+/** Parsed query parameters (parsed on demand: most hot-path requests have none). */
+export function query(ctx: RequestContext): URLSearchParams {
+  return new URLSearchParams(ctx.search);
 }
 
 /** Body too large: mapped to 413 with Flipt's error shape (code 8, ResourceExhausted). */

@@ -67,10 +67,12 @@ function context(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number
   const q = url.indexOf('?');
   let path = q < 0 ? url : url.slice(0, q);
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-  const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
-  const requestId = header(req, 'x-request-id') || randomUUID();
+  const search = q < 0 ? '' : url.slice(q + 1);
+  const sent = header(req, 'x-request-id');
+  const requestId = sent || randomUUID();
   res.setHeader('x-request-id', requestId);
-  return { req, res, path, query, requestId, pretty: query.has('pretty'), route: 'unknown', maxBodyBytes };
+  const pretty = search !== '' && new URLSearchParams(search).has('pretty');
+  return { req, res, path, search, requestId, generatedId: !sent, pretty, route: 'unknown', maxBodyBytes };
 }
 
 /** The REST server and its in-flight request count. */

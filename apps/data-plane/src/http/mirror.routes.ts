@@ -5,7 +5,7 @@
 import { errors } from '@switchyard/flags';
 import { authorize } from '../auth/token-table.js';
 import type { HttpDeps } from './http-deps.js';
-import { header, sendJson, type RequestContext } from './http-kit.js';
+import { header, query, sendJson, type RequestContext } from './http-kit.js';
 
 function authorizedEnvironment(deps: HttpDeps, ctx: RequestContext, env: string): string {
   const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
@@ -46,7 +46,7 @@ export function watchRoute(deps: HttpDeps, ctx: RequestContext, env: string): vo
 
 /** `POST /api/switchyard/v1/refresh[?environment=E]`: asks sync to check its sources now. */
 export async function refreshRoute(deps: HttpDeps, ctx: RequestContext): Promise<void> {
-  const env = ctx.query.get('environment') ?? undefined;
+  const env = query(ctx).get('environment') ?? undefined;
   const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
   if (env !== undefined) {
     if (!deps.registry.has(env)) throw errors.notFound(`environment "${env}" not found`);

@@ -1,7 +1,7 @@
 /** Read API used by SDKs and tools: `GET /api/v1/namespaces/{ns}/flags[/{key}]` (v1 Flag JSON). */
 import { errors, type Flag } from '@switchyard/flags';
 import { headerHints, type HttpDeps } from './http-deps.js';
-import { header, sendJson, type RequestContext } from './http-kit.js';
+import { header, query, sendJson, type RequestContext } from './http-kit.js';
 
 function variantJson(flag: Flag, ns: string, v: Flag['variants'][number]) {
   return {
@@ -34,7 +34,7 @@ export function flagJson(flag: Flag, ns: string) {
 
 function namespaceModel(deps: HttpDeps, ctx: RequestContext, nsKey: string) {
   const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
-  const hints = { ...headerHints(deps, ctx), body: ctx.query.get('environmentKey') ?? undefined };
+  const hints = { ...headerHints(deps, ctx), body: query(ctx).get('environmentKey') ?? undefined };
   const picked = deps.service.pick(hints, scope, nsKey);
   return deps.service.namespace(picked, nsKey).model;
 }
@@ -50,8 +50,8 @@ function nonNegativeInt(text: string | null, name: string): number | undefined {
 export function listFlagsRoute(deps: HttpDeps, ctx: RequestContext, nsKey: string): void {
   const model = namespaceModel(deps, ctx, nsKey);
   const all = [...model.flags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const offset = nonNegativeInt(ctx.query.get('pageToken'), 'pageToken') ?? 0;
-  const limit = nonNegativeInt(ctx.query.get('limit'), 'limit') ?? 0;
+  const offset = nonNegativeInt(query(ctx).get('pageToken'), 'pageToken') ?? 0;
+  const limit = nonNegativeInt(query(ctx).get('limit'), 'limit') ?? 0;
   if (offset > 0 && offset >= all.length) throw errors.invalidArgument('pageToken is past the end of the list');
   const end = limit > 0 ? Math.min(offset + limit, all.length) : all.length;
   sendJson(ctx, 200, {

@@ -6,7 +6,7 @@
 import { errors, GRPC_STATUS, type NamespaceSnapshot } from '@switchyard/flags';
 import type { EnvironmentHints } from '../evaluation/evaluation.service.js';
 import { headerHints, type HttpDeps } from './http-deps.js';
-import { errorBody, header, httpStatusOf, sendJson, toSwitchyardError, type RequestContext } from './http-kit.js';
+import { errorBody, header, httpStatusOf, query, sendJson, toSwitchyardError, type RequestContext } from './http-kit.js';
 import { clientSnapshotJson } from './stream-hub.js';
 
 function pickNamespace(deps: HttpDeps, ctx: RequestContext, hints: EnvironmentHints, key: string): NamespaceSnapshot {
@@ -44,7 +44,7 @@ export function wantsEventStream(ctx: RequestContext): boolean {
 /** `GET /client/v2/environments/{env}/namespaces/{ns}/stream` (and the OFREP SSE alias). */
 export function snapshotStreamRoute(deps: HttpDeps, ctx: RequestContext, env: string, nsKey: string): void {
   const sse = wantsEventStream(ctx);
-  const digest = ctx.query.get('digest') ?? '';
+  const digest = query(ctx).get('digest') ?? '';
   let environment: string;
   try {
     if (digest !== '' && digest.length !== 40) throw errors.invalidArgument('digest must be 40 characters');
