@@ -86,6 +86,18 @@ describe('valid fixtures', () => {
     }
   });
 
+  it('loads a valid document of every version (1.0, 1.1, 1.3, none = latest)', () => {
+    const result = load('valid/versions');
+    expect(result.ok ? result.warnings : result.errors).toEqual([]);
+    expect(summary(result)).toEqual([
+      'default (Default): flags [] segments []',
+      'latest (Latest): flags [f] segments [s]',
+      'v10 (v10): flags [checkout] segments [beta]',
+      'v11 (v11): flags [dark-mode] segments [staff]',
+      'v13 (v13): flags [pricing] segments [eu, paying]',
+    ]);
+  });
+
   it('warns about constructs the client engine evaluates surprisingly, without blocking', () => {
     const result = load('valid/warnings');
     expect(result.ok).toBe(true);
