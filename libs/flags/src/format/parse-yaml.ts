@@ -1,8 +1,10 @@
 /**
  * YAML (and JSON, parsed with yaml's JSON schema) into plain values with source positions.
- * Hostile-input order: count documents and measure nesting on the CST (the yaml Parser is
- * iterative) before composing nodes (the Composer recurses), reject prototype keys before
- * building objects, and let yaml's `maxAliasCount` stop alias bombs before they expand.
+ * Hostile-input order: a linear pre-scan bounds nesting, then documents are counted and nesting
+ * measured on the CST (the yaml Parser is iterative) before nodes are composed (the Composer
+ * recurses); yaml's `maxAliasCount` stops alias bombs before they expand; prototype keys, which
+ * yaml defines as own properties (never through the prototype chain), are then refused.
+ * Source positions are only computed when a diagnostic asks for one.
  */
 import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { CST, Node, ParsedNode } from 'yaml';

@@ -46,21 +46,15 @@ export function validateEnvironment(documents: readonly SourcedDocument[]): Vali
     const ns = namespaceFor(namespaces, doc);
     addSegments(doc, sourced, ns, report);
     doc.flags.forEach((flag, i) => {
-      const where = defineOnce(ns.flags, 'flag', flag.key, ns.model.key, sourced, ['flags', i, 'key'], report);
+      const fresh = defineOnce(ns.flags, 'flag', flag.key, ns.model.key, sourced, ['flags', i, 'key'], report);
       const lookup = (key: string): string | undefined => segmentHint(key, ns, later.get(ns.model.key)?.get(key), docIndex);
       checkFlag(flag, ['flags', i], lookup, report);
-      if (where) ns.model.flags.push(flag);
+      if (fresh) ns.model.flags.push(flag);
     });
   });
-  if (!namespaces.has(DEFAULT_NAMESPACE)) {
-    namespaces.set(DEFAULT_NAMESPACE, newNamespace({ key: DEFAULT_NAMESPACE }));
-    const def = namespaces.get(DEFAULT_NAMESPACE) as NamespaceState;
-    namespaces.delete(DEFAULT_NAMESPACE);
-    // The default namespace always exists; when no document declares it, it comes first.
-    const ordered = new Map([[DEFAULT_NAMESPACE, def], ...namespaces]);
-    return finish(ordered, errors, warnings);
-  }
-  return finish(namespaces, errors, warnings);
+  // The default namespace always exists; when no document declares it, it comes first.
+  const ordered = namespaces.has(DEFAULT_NAMESPACE) ? namespaces : new Map([[DEFAULT_NAMESPACE, newNamespace({ key: DEFAULT_NAMESPACE })], ...namespaces]);
+  return finish(ordered, errors, warnings);
 }
 
 function finish(namespaces: Map<string, NamespaceState>, errors: Diagnostic[], warnings: Diagnostic[]): ValidationResult {
