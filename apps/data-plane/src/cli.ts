@@ -5,10 +5,12 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { formatDiagnostic, loadEnvironment } from '@switchyard/flags';
 import { loadServeConfig } from './config/cli-config.js';
 import { ConfigError } from './config/instance-config.js';
 import { createLogger } from './logger.js';
-import { startDataPlane, type SyncStarter } from './server.js';
+import { startDataPlane } from './server.js';
+import { startSync } from './sync/index.js';
 
 const USAGE = `Usage:
   switchyard serve [DIR] [options]       serve flags (Flipt-compatible REST :8080, gRPC :9000)
@@ -34,23 +36,9 @@ Environment: SWITCHYARD_CONFIG, SWITCHYARD_HOST, SWITCHYARD_HTTP_PORT, SWITCHYAR
   SWITCHYARD_DATA_DIR, SWITCHYARD_LOG_LEVEL, SWITCHYARD_TOKEN, SWITCHYARD_NO_AUTH=1
 `;
 
-async function loadSyncStarter(): Promise<SyncStarter | undefined> {
-  // Resolved at runtime so the transports build and run before sync lands.
-  const specifier = './sync/index.js';
-  try {
-    const mod = (await import(specifier)) as { startSync?: SyncStarter };
-    return mod.startSync;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw e;
-  }
-}
-
 async function serve(argv: string[]): Promise<void> {
   const config = loadServeConfig(argv);
   const logger = createLogger(config.logLevel);
-  const startSync = await loadSyncStarter();
-  if (!startSync) logger.warn('sync module not available: environments stay not ready');
   const dp = await startDataPlane(config, logger, startSync);
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -88,23 +76,16 @@ function collectFiles(root: string, dir = root, out = new Map<string, Uint8Array
   return out;
 }
 
-async function validate(argv: string[]): Promise<number> {
+function validate(argv: string[]): number {
   const dir = argv[0];
   if (!dir) {
     process.stderr.write('usage: switchyard validate DIR\n');
     return 2;
   }
-  const flags = (await import('@switchyard/flags')) as unknown as Record<string, unknown>;
-  type Diag = { severity: string };
-  const load = flags.loadEnvironment as ((f: Map<string, Uint8Array>) => { ok: boolean; errors?: Diag[]; warnings: Diag[] }) | undefined;
-  const format = (flags.formatDiagnostic as ((d: Diag) => string) | undefined) ?? ((d: Diag) => JSON.stringify(d));
-  if (!load) {
-    process.stderr.write('validate: the format loader is not available in this build\n');
-    return 2;
-  }
-  const result = load(collectFiles(dir));
-  for (const d of [...(result.errors ?? []), ...result.warnings]) process.stdout.write(`${format(d)}\n`);
-  process.stdout.write(result.ok ? 'ok\n' : `${result.errors?.length ?? 0} error(s)\n`);
+  const result = loadEnvironment(collectFiles(dir));
+  const errors = result.ok ? [] : result.errors;
+  for (const d of [...errors, ...result.warnings]) process.stdout.write(`${formatDiagnostic(d)}\n`);
+  process.stdout.write(result.ok ? `ok (${result.warnings.length} warning(s))\n` : `${errors.length} error(s)\n`);
   return result.ok ? 0 : 1;
 }
 
@@ -116,7 +97,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (cmd === 'serve') return serve(rest);
   if (cmd === 'validate') {
-    process.exitCode = await validate(rest);
+    process.exitCode = validate(rest);
     return;
   }
   process.stderr.write(`unknown command "${cmd}"\n\n${USAGE}`);
