@@ -8,4 +8,5 @@ export type { Locator } from './source-map.js';
 export { validateEnvironment, type ValidationResult } from './validate-environment.js';
 export { loadEnvironment, type LoadResult } from './load-environment.js';
 export { serializeDocument, type SerializeOptions } from './serialize.js';
+export { serializeEnvironment, type SerializeEnvironmentOptions } from './serialize-environment.js';
 export { featureFileJsonSchema } from './json-schema.js';
