@@ -2,3 +2,4 @@ export {};
 export * from './postgres.js';
 export * from './git-server.js';
 export * from './git-repo.js';
+export * from './fault-proxy.js';
