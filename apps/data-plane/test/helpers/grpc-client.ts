@@ -8,6 +8,8 @@ type Call = (req: unknown, md: grpc.Metadata, cb: (err: grpc.ServiceError | null
 /** Promise wrapper over the three RPCs. */
 export interface EvaluationClient {
   call(method: 'Boolean' | 'Variant' | 'Batch', req: unknown, metadata?: Record<string, string>): Promise<Record<string, unknown>>;
+  /** The underlying channel (connectivity checks). */
+  channel(): grpc.Channel;
   close(): void;
 }
 
@@ -22,6 +24,7 @@ export function evaluationClient(address: string, options: grpc.ClientOptions = 
       for (const [k, v] of Object.entries(metadata)) md.set(k, v);
       return new Promise((resolve, reject) => client[method]!.call(client, req, md, (err, res) => (err ? reject(err) : resolve(res))));
     },
+    channel: () => client.getChannel() as grpc.Channel,
     close: () => client.close(),
   };
 }

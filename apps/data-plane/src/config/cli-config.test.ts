@@ -1,0 +1,75 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadServeConfig, parseDuration } from './cli-config.js';
+import { ConfigError, defaultEnvironmentKey } from './instance-config.js';
+
+const noEnv = {};
+
+describe('switchyard serve configuration', () => {
+  it('takes a positional directory with defaults (auth must be explicit)', () => {
+    const c = loadServeConfig(['./flags', '--no-auth'], noEnv);
+    expect(c).toMatchObject({ host: '0.0.0.0', httpPort: 8080, grpcPort: 9000, auth: { required: false, tokens: [] } });
+    expect(c.environments).toEqual([{ key: 'default', default: true, source: { type: 'dir', path: './flags', watch: true } }]);
+  });
+
+  it('builds git and upstream sources', () => {
+    const git = loadServeConfig(['--git', 'https://example.com/r.git', '--branch', 'prod', '--directory', 'flags', '--poll', '2s', '--token', 't1', '--token', 't2'], noEnv);
+    expect(git.environments[0]!.source).toEqual({ type: 'git', url: 'https://example.com/r.git', branch: 'prod', directory: 'flags', pollIntervalMs: 2000 });
+    expect(git.auth.tokens.map((t) => t.token)).toEqual(['t1', 't2']);
+    const up = loadServeConfig(['--upstream', 'http://a:8080', '--upstream-token', 'u', '--environment', 'staging', '--no-auth'], noEnv);
+    expect(up.environments[0]).toMatchObject({ key: 'staging', source: { type: 'upstream', url: 'http://a:8080', token: 'u', environment: 'staging' } });
+  });
+
+  it('reads a YAML config file with several environments and scoped tokens; CLI and env override', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-cfg-'));
+    const file = join(dir, 'switchyard.yaml');
+    writeFileSync(
+      file,
+      `httpPort: 8181
+environments:
+  - key: production
+    source: { type: git, url: "https://example.com/r.git", branch: main }
+  - key: staging
+    default: true
+    source: { type: dir, path: ./staging }
+auth:
+  tokens:
+    - { name: ci, sha256: "${'ab'.repeat(32)}", environments: [staging], namespaces: [default] }
+`,
+    );
+    const c = loadServeConfig(['--config', file, '--grpc-port', '9100'], { SWITCHYARD_HTTP_PORT: '8282', SWITCHYARD_LOG_LEVEL: 'debug' });
+    expect(c).toMatchObject({ httpPort: 8282, grpcPort: 9100, logLevel: 'debug', auth: { required: true } });
+    expect(c.environments.map((e) => e.key)).toEqual(['production', 'staging']);
+    expect(c.environments[0]!.source).toMatchObject({ pollIntervalMs: 10_000 });
+    expect(defaultEnvironmentKey(c)).toBe('staging');
+  });
+
+  it('names every bad field, then cross-field problems', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-cfg-'));
+    const issuesOf = (raw: unknown) => {
+      const file = join(dir, 'bad.json');
+      writeFileSync(file, JSON.stringify(raw));
+      try {
+        loadServeConfig(['--config', file], noEnv);
+      } catch (e) {
+        return (e as ConfigError).issues.join('\n');
+      }
+      throw new Error('expected a ConfigError');
+    };
+    const fields = issuesOf({ httpPort: 70000, logLevel: 'loud', environments: [{ key: 'a b', source: { type: 'git' } }], auth: { tokens: [{ environments: ['x'] }] } });
+    for (const path of ['httpPort', 'logLevel', 'environments.0.key', 'environments.0.source.url', 'auth.tokens.0']) expect(fields).toContain(path);
+    const cross = issuesOf({ environments: [{ key: 'a', source: { type: 'dir', path: 'x' } }, { key: 'a', source: { type: 'dir', path: 'y' } }], auth: { tokens: [{ token: 't', environments: ['zzz'] }] } });
+    for (const path of ['environments.1.key', 'auth.tokens.0.environments']) expect(cross).toContain(path);
+  });
+
+  it('rejects ambiguous or missing sources and bad durations', () => {
+    expect(() => loadServeConfig(['--dir', 'a', '--git', 'b', '--no-auth'], noEnv)).toThrow(ConfigError);
+    expect(() => loadServeConfig(['--no-auth'], noEnv)).toThrow(/no source/);
+    expect(() => loadServeConfig(['--git', 'x', '--poll', 'soon', '--no-auth'], noEnv)).toThrow(/invalid duration/);
+    expect(() => loadServeConfig(['--bogus'], noEnv)).toThrow(ConfigError);
+    expect(parseDuration('1.5m')).toBe(90_000);
+    expect(parseDuration('250')).toBe(250);
+  });
+});
