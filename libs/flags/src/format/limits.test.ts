@@ -79,6 +79,15 @@ describe('limits against hostile input', () => {
     expect(errors).toEqual([`${where}: nesting deeper than 64 levels (flatten the document)`]);
   });
 
+  it('finds duplicate keys in linear time, even in a huge map', () => {
+    const keys = Array.from({ length: 50000 }, (_, i) => `      k${i}: 1`).join('\n');
+    const started = performance.now();
+    expect(errorsOf('ns/features.yaml', `flags:\n  - key: f\n    name: f\n    metadata:\n${keys}\n      k7: 2\n`)).toEqual([
+      'ns/features.yaml:50005:7: Map keys must be unique (fix the YAML/JSON syntax)',
+    ]);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('accepts nesting up to maxDepth', () => {
     const nested = `flags: [{key: a, name: a, variants: [{key: v, attachment: ${'['.repeat(59)}${']'.repeat(59)}}]}]\n`;
     expect(errorsOf('ns/features.yaml', nested)).toEqual([]);

@@ -53,7 +53,9 @@ export function parseYamlStream(text: string, base: number, schema: 'core' | 'js
     }
     tokens.push(token);
   }
-  const composer = new Composer({ version: '1.2', schema, uniqueKeys: true, strict: true });
+  // yaml's own uniqueKeys check is quadratic in map size (a hostile 10 MiB map would take hours);
+  // duplicates are found with a Set instead (duplicateKeyOffsets).
+  const composer = new Composer({ version: '1.2', schema, uniqueKeys: false, strict: true });
   const out: RawDocument[] = [];
   let index = firstIndex;
   for (const doc of composer.compose(tokens, false, text.length)) {
@@ -62,6 +64,9 @@ export function parseYamlStream(text: string, base: number, schema: 'core' | 'js
       for (const e of doc.errors) ctx.errors.push(syntaxDiagnostic(ctx, e.message, base + e.pos[0]));
       continue;
     }
+    const duplicates = doc.contents ? duplicateKeyOffsets(doc.contents) : [];
+    for (const offset of duplicates) ctx.errors.push(syntaxDiagnostic(ctx, 'Map keys must be unique', base + offset));
+    if (duplicates.length > 0) continue;
     for (const w of doc.warnings) ctx.warnings.push(diagnostic('warning', 'syntax', w.message, { file: ctx.file, position: positionAt(ctx.starts, base + w.pos[0]) }));
     const raw = toRawDocument(doc.contents, docIndex, base, ctx, (opts) => doc.toJS(opts));
     if (raw !== undefined) out.push(raw);
@@ -158,7 +163,7 @@ export function lazyLocator(slice: string, base: number, ctx: ParseContext): Loc
   let real: Locator | undefined;
   return (path, key) => {
     if (real === undefined) {
-      const doc = [...new Composer({ version: '1.2', schema: 'json' }).compose(new Parser().parse(slice))][0];
+      const doc = [...new Composer({ version: '1.2', schema: 'json', uniqueKeys: false }).compose(new Parser().parse(slice))][0];
       real = doc?.contents ? nodeLocator(doc.contents, base, ctx.starts) : () => undefined;
     }
     return real(path, key);
@@ -185,6 +190,25 @@ function keepScalarText(node: Node | null, field: string | undefined, listItem: 
       keepScalarText(pair.value as Node | null, k, false, k === 'attachment' || k === 'metadata');
     }
   }
+}
+
+/** Offsets of map keys that repeat an earlier key of the same map (linear; depth is bounded). */
+function duplicateKeyOffsets(node: Node | null, out: number[] = []): number[] {
+  if (isSeq(node)) {
+    for (const item of node.items) duplicateKeyOffsets(item as Node | null, out);
+  } else if (isMap(node)) {
+    const seen = new Set<unknown>();
+    for (const pair of node.items) {
+      const key = pair.key as Node | null;
+      if (isScalar(key)) {
+        const k = key.value;
+        if (seen.has(k) && key.range) out.push(key.range[0]);
+        seen.add(k);
+      }
+      duplicateKeyOffsets(pair.value as Node | null, out);
+    }
+  }
+  return out;
 }
 
 /** Records the offset of every node and map key by path (for diagnostics only). */
