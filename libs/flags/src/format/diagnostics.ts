@@ -43,6 +43,7 @@ export const DIAGNOSTIC_CODES = [
   'client-engine',
   'compat',
   'ignored',
+  'too-many-errors',
 ] as const;
 
 /** A source position (1-based line and column). */
@@ -102,7 +103,9 @@ export function toFieldViolations(diagnostics: readonly Diagnostic[]): FieldViol
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  let budget = 2000; // hints must stay cheap when a hostile file has thousands of errors
   for (const c of candidates) {
+    if (--budget < 0) break;
     const d = editDistance(word, c);
     if (d < bestDistance) {
       best = c;

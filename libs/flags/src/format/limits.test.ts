@@ -88,6 +88,14 @@ describe('limits against hostile input', () => {
     expect(performance.now() - started).toBeLessThan(5000);
   });
 
+  it('returns at most 1000 errors, then a summary', () => {
+    const flags = Array.from({ length: 1500 }, (_, i) => `  - {key: f${i}, name: F, rules: [{segment: missing${i}}]}`).join('\n');
+    const result = loadEnvironment(new Map([['ns/features.yaml', `flags:\n${flags}\n`]]));
+    const errors = result.ok ? [] : result.errors;
+    expect(errors).toHaveLength(1001);
+    expect(formatDiagnostic(errors[1000] as (typeof errors)[number])).toBe('500 more errors not shown (fix the ones above first)');
+  });
+
   it('accepts nesting up to maxDepth', () => {
     const nested = `flags: [{key: a, name: a, variants: [{key: v, attachment: ${'['.repeat(59)}${']'.repeat(59)}}]}]\n`;
     expect(errorsOf('ns/features.yaml', nested)).toEqual([]);

@@ -33,8 +33,8 @@ export function loadEnvironment(files: ReadonlyMap<string, Uint8Array | string>,
     warnings.push(...parsed.warnings);
   }
   const validated = validateEnvironment(documents);
-  const allErrors = dedupe([...errors, ...validated.errors]);
-  const allWarnings = dedupe([...warnings, ...validated.warnings]);
+  const allErrors = capped(dedupe([...errors, ...validated.errors]));
+  const allWarnings = capped(dedupe([...warnings, ...validated.warnings]));
   if (allErrors.length > 0 || validated.environment === undefined) return { ok: false, errors: allErrors, warnings: allWarnings };
   return { ok: true, environment: validated.environment, documents, warnings: allWarnings };
 }
@@ -71,6 +71,16 @@ function checkEnvironmentLimits(paths: readonly string[], files: ReadonlyMap<str
   if (total > limits.maxEnvironmentBytes)
     errors.push(diagnostic('error', 'environment-too-large', `feature files total ${total} bytes, more than the limit of ${limits.maxEnvironmentBytes} (remove unused flags or raise maxEnvironmentBytes)`));
   return errors;
+}
+
+/** Most diagnostics of each severity returned; beyond that a summary says how many were left out. */
+export const MAX_DIAGNOSTICS = 1000;
+
+function capped(diagnostics: Diagnostic[]): Diagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics;
+  const rest = diagnostics.length - MAX_DIAGNOSTICS;
+  const severity = diagnostics[0]?.severity ?? 'error';
+  return [...diagnostics.slice(0, MAX_DIAGNOSTICS), diagnostic(severity, 'too-many-errors', `${rest} more ${severity}s not shown (fix the ones above first)`)];
 }
 
 /** The same rule can be found on the raw and the canonical document; keep one report. */
