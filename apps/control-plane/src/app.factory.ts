@@ -36,7 +36,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  app.enableShutdownHooks();
   await app.init();
   return app;
 }

@@ -13,6 +13,19 @@ async function main(): Promise<void> {
   const app = await createApp(config, { logger });
   await app.listen({ port: config.port, host: config.host });
   logger.info({ host: config.host, port: config.port }, 'control plane listening');
+  // Drain in-flight requests and close the pool, then exit 0 (an orchestrator's normal stop).
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      app.close().then(
+        () => process.exit(0),
+        (e: unknown) => {
+          logger.error({ err: e }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
 
 main().catch((e: unknown) => {

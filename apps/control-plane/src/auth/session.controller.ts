@@ -1,40 +1,33 @@
-import { Controller, Delete, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Database } from '@switchyard/db';
-import { errors } from '@switchyard/flags';
 import { pageQuery, type PageQuery } from '../common/pagination.js';
 import type { RequestContext } from '../common/request-context.js';
 import { Api, Ctx, Idempotent, Permission, Valid } from '../common/route.decorators.js';
-import { DB } from '../common/tokens.js';
 import { readCookie } from './authenticator.service.js';
 import { createdPat, createPatBody, meView, patPage, patParams, sessionView, type CreatePatBody } from './pats.dto.js';
 import { PatsService } from './pats.service.js';
-import { SESSION_COOKIE, SessionsService } from './sessions.service.js';
+import { SESSION_COOKIE } from './sessions.service.js';
+import { UsersService } from './users.service.js';
 
 @Controller('api/v1')
 export class SessionController {
   constructor(
-    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
     private readonly pats: PatsService,
-    @Inject(DB) private readonly db: Database,
   ) {}
 
   @Get('session')
   @Permission('self')
   @Api({ tag: 'session', summary: 'Current caller and the CSRF token of the cookie session', response: sessionView })
-  async session(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest) {
-    const user = await this.db.user.findUnique({ where: { id: ctx.principal.userId } });
-    if (!user) throw errors.unauthenticated();
-    const secret = ctx.principal.via === 'session' ? readCookie(req.headers.cookie, SESSION_COOKIE) : undefined;
-    return { user: { id: user.id, email: user.email, name: user.name }, via: ctx.principal.via, csrfToken: secret ? this.sessions.csrfToken(secret) : null };
+  session(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest) {
+    return this.users.session(ctx, readCookie(req.headers.cookie, SESSION_COOKIE));
   }
 
   @Delete('session')
   @Permission('self')
   @Api({ tag: 'session', summary: 'Log out: delete the server-side session and clear the cookie', status: 204 })
   async logout(@Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    if (ctx.principal.sessionId) await this.sessions.destroy(ctx.principal.sessionId);
-    void reply.header('set-cookie', this.sessions.cookie('', 0));
+    void reply.header('set-cookie', await this.users.logout(ctx));
   }
 
   @Get('me/tokens')
@@ -62,10 +55,8 @@ export class SessionController {
   @Get('me')
   @Permission('self')
   @Api({ tag: 'session', summary: 'My profile', response: meView })
-  async me(@Ctx() ctx: RequestContext) {
-    const user = await this.db.user.findUnique({ where: { id: ctx.principal.userId } });
-    if (!user) throw errors.unauthenticated();
-    return { id: user.id, email: user.email, name: user.name };
+  me(@Ctx() ctx: RequestContext) {
+    return this.users.me(ctx);
   }
 }
 

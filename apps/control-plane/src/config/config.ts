@@ -2,8 +2,7 @@ import { z } from 'zod';
 
 const DEV_SECRET = 'switchyard-development-secret-do-not-use-in-production';
 
-const schema = z
-  .object({
+const schema = z.object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/switchyard'),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
@@ -16,17 +15,17 @@ const schema = z
     ALLOWED_ORIGINS: z.string().default('http://localhost:3001,http://127.0.0.1:3001,http://localhost:3000,http://127.0.0.1:3000'),
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
     SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().positive().default(12),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.SWITCHYARD_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_SECRET'], message: 'is required in production' });
-    }
-    for (const origin of env.ALLOWED_ORIGINS.split(',').filter(Boolean)) {
-      if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
-        ctx.addIssue({ code: 'custom', path: ['ALLOWED_ORIGINS'], message: `"${origin}" is not an exact origin` });
-      }
-    }
-  });
+});
+
+/** Cross-field rules, checked on the raw input so they are reported together with type errors. */
+function extraIssues(env: Readonly<Record<string, string | undefined>>): string[] {
+  const out: string[] = [];
+  if (env['NODE_ENV'] === 'production' && !env['SWITCHYARD_SECRET']) out.push('  SWITCHYARD_SECRET: is required in production');
+  for (const origin of (env['ALLOWED_ORIGINS'] ?? '').split(',').filter(Boolean)) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) out.push(`  ALLOWED_ORIGINS: "${origin}" is not an exact origin`);
+  }
+  return out;
+}
 
 /** The control plane's validated configuration. */
 export interface AppConfig {
@@ -50,10 +49,8 @@ export class ConfigError extends Error {
 /** Validates the environment once at boot; the only place that interprets environment variables. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
+  const lines = [...(parsed.error?.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`) ?? []), ...extraIssues(env)];
+  if (!parsed.success || lines.length > 0) throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   const c = parsed.data;
   return {
     env: c.NODE_ENV,

@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database } from '@switchyard/db';
+import { errors } from '@switchyard/flags';
+import type { RequestContext } from '../common/request-context.js';
+import { DB } from '../common/tokens.js';
+import { SessionsService } from './sessions.service.js';
+
+/** The caller's own account and session. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @Inject(DB) private readonly db: Database,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  async me(ctx: RequestContext): Promise<{ id: string; email: string; name: string | null }> {
+    const user = await this.db.user.findUnique({ where: { id: ctx.principal.userId } });
+    if (!user) throw errors.unauthenticated();
+    return { id: user.id, email: user.email, name: user.name };
+  }
+
+  /** `sessionSecret` is the cookie value when the caller came with a session (for the CSRF token). */
+  async session(ctx: RequestContext, sessionSecret: string | undefined) {
+    const user = await this.me(ctx);
+    const csrfToken = ctx.principal.via === 'session' && sessionSecret ? this.sessions.csrfToken(sessionSecret) : null;
+    return { user, via: ctx.principal.via, csrfToken };
+  }
+
+  /** Logout: deletes the server-side session; returns the Set-Cookie value that clears the cookie. */
+  async logout(ctx: RequestContext): Promise<string> {
+    if (ctx.principal.sessionId) await this.sessions.destroy(ctx.principal.sessionId);
+    return this.sessions.cookie('', 0);
+  }
+}
