@@ -58,6 +58,7 @@ export function parseIndex(content: string): FeatureIndex {
 /**
  * Feature files among `paths` (slash-separated, relative to the root), in WalkDir order.
  * With an index only the index decides; without one, v1 defaults and the v2 layout both count.
+ * Throws InvalidArgument when the index is malformed.
  */
 export function discoverFeatureFiles(paths: readonly string[], index?: string): string[] {
   const kept =
