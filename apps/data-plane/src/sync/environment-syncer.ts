@@ -37,7 +37,12 @@ export class EnvironmentSyncer {
   readonly #o: EnvironmentSyncerOptions;
   readonly #log: Logger;
   readonly #abort = new AbortController();
+  /** Revision of the published snapshot. */
   #current: string | undefined;
+  /** Last head whose content is what we serve (may be newer than #current: see contentId). */
+  #head: string | undefined;
+  /** Content id of the published snapshot's root, when the source has one. */
+  #contentId: string | undefined;
   #bad: BuildFailure | undefined;
   #lastBuildLog: string | undefined;
   #failures = 0;
@@ -118,8 +123,18 @@ export class EnvironmentSyncer {
       if (e instanceof InvalidTreeError) return this.#buildFailed({ message: e.message, file: e.file });
       return this.#fetchFailed(e);
     }
-    if (head === this.#current) return this.#unchanged();
+    if (head === this.#current || head === this.#head) return this.#unchanged();
     if (this.#bad && head === this.#bad.revision) return this.#stillBad(this.#bad);
+    let contentId: string | undefined;
+    try {
+      contentId = await this.#o.source.contentId?.(head, signal);
+    } catch (e) {
+      return this.#fetchFailed(e);
+    }
+    if (contentId !== undefined && contentId === this.#contentId) {
+      this.#head = head; // a commit outside this environment's directory: nothing to rebuild
+      return this.#unchanged();
+    }
     let tree;
     try {
       tree = await this.#o.source.readTree(head, signal);
@@ -128,10 +143,10 @@ export class EnvironmentSyncer {
       return this.#fetchFailed(e);
     }
     if (tree.revision === this.#current) return this.#unchanged();
-    this.#build(tree.revision, tree.files);
+    this.#build(tree.revision, tree.files, contentId);
   }
 
-  #build(revision: string, files: SourceFiles): void {
+  #build(revision: string, files: SourceFiles, contentId: string | undefined): void {
     const stopTimer = this.#o.metrics.buildSeconds.startTimer();
     const result = buildSnapshot(files, revision);
     stopTimer();
@@ -143,6 +158,8 @@ export class EnvironmentSyncer {
     this.#o.metrics.lastSuccess.set({ environment: this.#o.key }, now / 1000);
     this.#log.info({ revision, warnings: result.warnings.length, previous: this.#current }, 'serving new revision');
     this.#current = revision;
+    this.#head = revision;
+    this.#contentId = contentId;
     this.#bad = undefined;
     const fingerprint = this.#o.source.fingerprint;
     // Persist in order, off the hot path: the snapshot is already served.

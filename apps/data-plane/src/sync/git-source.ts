@@ -31,6 +31,9 @@ interface BlobEntry {
   size: number;
 }
 
+/** Fetches between `git gc --auto` runs on a mirror. */
+const GC_EVERY = 200;
+
 const REVISION = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/u;
 
 /** Validates the configuration (throws InvalidArgument) and returns a git source. */
@@ -47,6 +50,7 @@ class GitSource implements SyncSource {
   readonly #limits: TreeLimits;
   readonly #timeoutMs: number;
   #initialised = false;
+  #fetches = 0;
 
   constructor(
     private readonly valid: ValidatedGitSource,
@@ -65,9 +69,22 @@ class GitSource implements SyncSource {
     const ref = `refs/heads/${this.valid.branch}`;
     try {
       await this.#git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--', this.valid.url, `+${ref}:${ref}`], signal);
+      await this.#maybeCompact(signal);
       const out = await this.#git(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`], signal);
       return out.toString('utf8').trim();
     } catch (e) {
+      throw toSourceError(e);
+    }
+  }
+
+  async contentId(revision: string, signal: AbortSignal): Promise<string> {
+    if (!REVISION.test(revision)) throw new SourceError('invalid revision');
+    // `<rev>:<dir>` names the directory's tree (a `^{tree}` suffix would be read as part of the path).
+    const treeish = this.valid.directory === '' ? `${revision}^{tree}` : `${revision}:${this.valid.directory}`;
+    try {
+      return (await this.#git(['rev-parse', '--verify', '--quiet', '--end-of-options', treeish], signal)).toString('utf8').trim();
+    } catch (e) {
+      if (e instanceof GitCommandError && !e.aborted) return `missing:${revision}`; // readTree reports it
       throw toSourceError(e);
     }
   }
@@ -112,6 +129,16 @@ class GitSource implements SyncSource {
       pos = nl + 1 + size + 1;
     }
     return files;
+  }
+
+  /**
+   * Auto-gc is off (it would detach a background process outside our deadline), so every
+   * GC_EVERY fetches we run `gc --auto` in the foreground: packs and loose objects stay bounded.
+   */
+  async #maybeCompact(signal: AbortSignal): Promise<void> {
+    this.#fetches += 1;
+    if (this.#fetches % GC_EVERY !== 0) return;
+    await this.#git(['-c', 'gc.auto=6700', '-c', 'gc.autoDetach=false', 'gc', '--auto', '--quiet'], signal).catch(() => undefined);
   }
 
   async #init(signal: AbortSignal): Promise<void> {

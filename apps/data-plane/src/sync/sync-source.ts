@@ -22,6 +22,12 @@ export interface SyncSource {
   fetchHead(signal: AbortSignal): Promise<string>;
   /** Reads every file under the environment root at `revision`. Throws {@link SourceError} or {@link InvalidTreeError}. */
   readTree(revision: string, signal: AbortSignal): Promise<SourceTree>;
+  /**
+   * Identity of the environment root's content at `revision` (git: the directory's tree id), when
+   * cheaper to get than the tree. Equal ids mean equal files, so a commit elsewhere in the
+   * repository does not rebuild (nor re-announce) this environment.
+   */
+  contentId?(revision: string, signal: AbortSignal): Promise<string>;
   /** Push-style change notifications (file watcher, upstream stream); returns the unsubscribe function. */
   watch?(onChange: () => void): () => void;
   /** Releases watchers, streams and sockets. */
