@@ -99,6 +99,12 @@ describe('malformed requests get 4xx in Flipt error shape, never 500', () => {
     });
   }
 
+  it('prototype-looking context keys are plain data', async () => {
+    const r = await post('/evaluate/v1/variant', '{"flagKey":"color","entityId":"u","context":{"__proto__":"x","constructor":"y","plan":"pro"}}');
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ variantKey: 'red' });
+  });
+
   it('null context values are tolerated as ""', async () => {
     expect((await post('/evaluate/v1/variant', { flagKey: 'color', entityId: 'u', context: { plan: null } })).status).toBe(200);
   });

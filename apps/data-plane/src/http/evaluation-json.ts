@@ -23,7 +23,8 @@ function str(o: Record<string, unknown>, camel: string, snake: string): string {
 function context(v: unknown): Record<string, string> | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'object' || Array.isArray(v)) throw errors.invalidArgument(TYPE_ERROR);
-  const out: Record<string, string> = {};
+  // Null prototype: a context key such as "constructor" or "__proto__" is just data.
+  const out = Object.create(null) as Record<string, string>;
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     // Flipt issue #664: a null value is stored as "" (behaves like a missing key).
     if (x === null) out[k] = '';

@@ -26,7 +26,7 @@ async function readContext(ctx: RequestContext): Promise<OfrepContext> {
   const body = await readJson(ctx);
   const raw = (body as { context?: unknown } | null)?.context ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw errors.invalidArgument('context must be an object');
-  const context: Record<string, string> = {};
+  const context = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     if (typeof v !== 'string') throw errors.invalidArgument(`context value "${k}" must be a string`);
     context[k] = v;
