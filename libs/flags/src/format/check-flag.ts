@@ -54,7 +54,9 @@ function checkDistributions(flag: Flag, distributions: Flag['rules'][number]['di
   if (distributions.length === 0) return;
   // Sum in hundredths so 33.33 + 33.33 + 33.34 is exactly 100.
   const sum = distributions.reduce((s, d) => s + Math.round(d.rollout * 100), 0) / 100;
-  if (sum !== 100)
+  if (sum === 0)
+    report('warning', 'distribution-sum', [...path, 'distributions'], `every distribution is 0, so the rule can assign no variant (give at least one variant a share)`);
+  else if (sum !== 100)
     report('warning', 'distribution-sum', [...path, 'distributions'], `distributions add up to ${sum}, not 100; the engine scales each share by 100/${sum}, as Flipt's client engine does (make them add up to 100)`);
 }
 

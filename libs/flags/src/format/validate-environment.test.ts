@@ -72,6 +72,13 @@ describe('validateEnvironment', () => {
     expect(result.warnings.map((w) => w.code)).toEqual(['distribution-sum']);
   });
 
+  it('warns when every distribution of a rule is 0', () => {
+    const result = validateEnvironment(docs({ flags: [{ key: 'f', name: 'F', variants: [{ key: 'a' }], rules: [{ segment: 's', distributions: [{ variant: 'a', rollout: 0 }] }] }], segments: [segment('s')] }));
+    expect(result.warnings.map(formatDiagnostic)).toEqual([
+      'doc0.yaml: flags[0].rules[0].distributions: warning: every distribution is 0, so the rule can assign no variant (give at least one variant a share)',
+    ]);
+  });
+
   it('segments are per namespace', () => {
     const result = validateEnvironment(docs({ namespace: 'a', segments: [segment('s')] }, { namespace: 'b', flags: [{ key: 'f', name: 'F', rules: [{ segment: 's' }] }] }));
     expect(result.errors.map((e) => e.message)).toEqual(['unknown segment "s" in namespace "b" (define it under segments: in namespace "b")']);
