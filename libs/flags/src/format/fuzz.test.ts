@@ -33,5 +33,5 @@ describe('loadEnvironment never throws on hostile input', () => {
       { numRuns: 300, seed: 42 },
     );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
+  }, 60_000);
 });

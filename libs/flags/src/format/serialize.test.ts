@@ -20,7 +20,7 @@ describe('serializeDocument', () => {
       }),
       { numRuns: 1000, seed: 20261122 },
     );
-  });
+  }, 60_000);
 
   it('is deterministic and a fixed point: serialise ∘ parse ∘ serialise = serialise', () => {
     fc.assert(
@@ -31,7 +31,7 @@ describe('serializeDocument', () => {
       }),
       { numRuns: 300, seed: 7 },
     );
-  });
+  }, 60_000);
 
   it('writes Flipt field order, 2-space YAML and the simplest segment form for the version', () => {
     const bytes = fixture('valid/corpus-v1').get('default/features.yml') as Uint8Array;
