@@ -22,6 +22,8 @@ export interface GitSourceOptions {
   timeoutMs?: number;
   /** Allow local paths and file:// (standalone mode); default true. */
   allowLocal?: boolean;
+  /** Allow private/loopback hosts (standalone mode); default true. */
+  allowPrivateHosts?: boolean;
 }
 
 /** One tree entry that may be read (a regular blob under the root). */
@@ -38,7 +40,7 @@ const REVISION = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/u;
 
 /** Validates the configuration (throws InvalidArgument) and returns a git source. */
 export function createGitSource(options: GitSourceOptions): SyncSource {
-  const valid = validateGitSource(options.source, { allowLocal: options.allowLocal ?? true });
+  const valid = validateGitSource(options.source, { allowLocal: options.allowLocal ?? true, allowPrivateHosts: options.allowPrivateHosts ?? true });
   return new GitSource(valid, options);
 }
 

@@ -48,6 +48,38 @@ describe('validateGitSource', () => {
     expect(() => validateGitSource({ url: 'file:///srv/flags.git', branch: 'main' }, { allowLocal: false })).toThrow(/file/);
   });
 
+  describe('B11: tenant-supplied URLs (no local paths, no private hosts)', () => {
+    const tenant = (url: string) => validateGitSource({ url, branch: 'main' }, { allowLocal: false, allowPrivateHosts: false });
+    it.each([
+      'file:///etc',
+      '/srv/git/flags.git',
+      'http://127.0.0.1/x.git',
+      'http://2130706433/x.git',
+      'http://0177.0.0.1/x.git',
+      'http://0x7f.1/x.git',
+      'http://[::1]/x.git',
+      'http://[::ffff:127.0.0.1]/x.git',
+      'http://[fd00::1]/x.git',
+      'http://[fe80::1]/x.git',
+      'http://169.254.169.254/latest/meta-data',
+      'https://metadata.google.internal/x',
+      'https://10.1.2.3/x.git',
+      'https://172.20.0.1/x.git',
+      'https://192.168.1.1/x.git',
+      'https://100.64.0.1/x.git',
+      'http://localhost:8080/x.git',
+      'https://LOCALHOST./x.git',
+      'git://localhost:1/x@github.com/',
+      'git@10.0.0.1:acme/flags.git',
+      'ssh://git@127.0.0.1/flags.git',
+    ])('rejects %s', (url) => {
+      expect(() => tenant(url)).toThrow(/InvalidArgument|not allowed|scheme/);
+    });
+    it.each(['https://github.com/acme/flags.git', 'git@github.com:acme/flags.git', 'https://8.8.8.8/x.git', 'https://[2001:db8::1]/x.git'])('accepts %s', (url) => {
+      expect(tenant(url).url).toBe(url);
+    });
+  });
+
   it.each(['-b', '--upload-pack=x', 'a..b', 'a/.hidden', 'x.lock', 'a b', 'a~1', 'a^', 'a:b', 'a?', 'a*', 'a[', 'a\\b', '@', 'a@{1}', '/a', 'a/', 'a//b', 'a.', ''])(
     'rejects branch %j',
     (branch) => {

@@ -5,6 +5,7 @@
  * path tricks (`..`, `.git`, NUL, backslashes). Generic messages: no echo of hostile input.
  */
 import { errors, type FieldViolation } from '@switchyard/flags';
+import { isPrivateHost } from './private-host.js';
 
 /** A git source that passed validation. */
 export interface ValidatedGitSource {
@@ -20,6 +21,8 @@ export interface ValidatedGitSource {
 export interface GitValidationOptions {
   /** Allow local paths and file:// URLs (standalone mode); default true. */
   allowLocal?: boolean;
+  /** Allow loopback/private/link-local hosts (standalone mode); default true. Turn off for tenant-supplied URLs. */
+  allowPrivateHosts?: boolean;
 }
 
 const SCHEMES = new Set(['http:', 'https:', 'ssh:']);
@@ -35,6 +38,9 @@ export function validateGitSource(
 ): ValidatedGitSource {
   const problems: FieldViolation[] = [];
   const url = checkUrl(source.url, options.allowLocal ?? true, problems);
+  if (options.allowPrivateHosts === false && problems.length === 0 && !url.local && isPrivateHost(hostOf(url.value))) {
+    problems.push({ path: 'url', message: 'host is not allowed (private, loopback or internal address)' });
+  }
   if (!isValidBranch(source.branch)) problems.push({ path: 'branch', message: 'not a valid branch name (git check-ref-format rules)' });
   const directory = normalizeDirectory(source.directory ?? '', problems);
   if (problems.length > 0) throw errors.invalidArgument(`invalid git source: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
@@ -54,6 +60,16 @@ function checkUrl(raw: string, allowLocal: boolean, problems: FieldViolation[]):
   const scp = SCP_FORM.exec(raw);
   if (scp && !scp[1]?.startsWith('-') && !scp[2]?.startsWith('-')) return { value: raw, local: false };
   return bad('must be an http(s):// or ssh:// URL, user@host:path, or an absolute local path');
+}
+
+/** The hostname git will connect to, normalised like URL.hostname (scp form included). */
+function hostOf(url: string): string {
+  const scp = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//u.test(url) ? undefined : SCP_FORM.exec(url);
+  try {
+    return new URL(scp ? `ssh://${scp[1] ?? ''}/` : url).hostname;
+  } catch {
+    return '';
+  }
 }
 
 function checkSchemeUrl(raw: string, allowLocal: boolean, bad: (m: string) => { value: string; local: boolean }): { value: string; local: boolean } {

@@ -16,6 +16,8 @@ export interface SourceFactoryOptions {
   fetchTimeoutMs?: number;
   /** Allow local git paths and file:// URLs; default true (standalone mode). */
   allowLocalGit?: boolean;
+  /** Allow git hosts on loopback/private/link-local addresses; default true (standalone). Off for tenant URLs. */
+  allowPrivateGitHosts?: boolean;
 }
 
 /** A source plus the poll period its syncer should use (undefined: no polling). */
@@ -37,7 +39,7 @@ export function createSource(env: EnvironmentConfig, options: SourceFactoryOptio
       return { source: createDirSource({ path: s.path, watch: s.watch, ...limits }), pollIntervalMs: s.watch ? DIR_SAFETY_POLL_MS : undefined };
     case 'git':
       return {
-        source: createGitSource({ envKey: env.key, source: s, dataDir: options.dataDir, timeoutMs, allowLocal: options.allowLocalGit ?? true, ...limits }),
+        source: createGitSource({ envKey: env.key, source: s, dataDir: options.dataDir, timeoutMs, allowLocal: options.allowLocalGit ?? true, allowPrivateHosts: options.allowPrivateGitHosts ?? true, ...limits }),
         pollIntervalMs: s.pollIntervalMs,
       };
     case 'upstream':
