@@ -58,6 +58,17 @@ describe('Idempotency-Key', () => {
     expect(results.filter((r) => r.status === 201).every((r) => r.json.slug === 'race')).toBe(true);
   });
 
+  it('forgets keys after 24 hours', async () => {
+    const a = await t.user('a@example.com');
+    const headers = { 'idempotency-key': 'old' };
+    await t.call(a.pat, { method: 'POST', url: '/api/v1/me/tokens', body: { name: 'x' }, headers });
+    await t.db.idempotencyRecord.updateMany({ data: { createdAt: new Date(Date.now() - 25 * 3_600_000) } });
+    const again = await t.call(a.pat, { method: 'POST', url: '/api/v1/me/tokens', body: { name: 'y' }, headers });
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect(await t.db.personalAccessToken.count({ where: { name: { in: ['x', 'y'] } } })).toBe(2);
+  });
+
   it('without a key, each POST creates', async () => {
     const a = await t.user('a@example.com');
     await t.call(a.pat, { method: 'POST', url: '/api/v1/me/tokens', body: { name: 'x' } });

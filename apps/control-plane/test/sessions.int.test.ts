@@ -50,6 +50,7 @@ describe('cookie sessions', () => {
     expect(out.status).toBe(204);
     expect(String(out.headers['set-cookie'])).toMatch(/^__Host-switchyard_session=; Path=\/; Max-Age=0; HttpOnly; Secure; SameSite=Lax$/);
     expect(await t.db.session.count()).toBe(0);
+    expect(await t.db.auditEvent.count({ where: { action: 'session.delete', actorId: id } })).toBe(1);
     expect((await t.call(s, { method: 'GET', url: '/api/v1/me' })).status).toBe(401);
   });
 

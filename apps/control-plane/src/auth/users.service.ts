@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Database } from '@switchyard/db';
+import { withTransaction, type Database } from '@switchyard/db';
 import { errors } from '@switchyard/flags';
+import { AuditService } from '../audit/audit.service.js';
 import type { RequestContext } from '../common/request-context.js';
 import { DB } from '../common/tokens.js';
 import { SessionsService } from './sessions.service.js';
@@ -11,6 +12,7 @@ export class UsersService {
   constructor(
     @Inject(DB) private readonly db: Database,
     private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
   ) {}
 
   async me(ctx: RequestContext): Promise<{ id: string; email: string; name: string | null }> {
@@ -28,7 +30,13 @@ export class UsersService {
 
   /** Logout: deletes the server-side session; returns the Set-Cookie value that clears the cookie. */
   async logout(ctx: RequestContext): Promise<string> {
-    if (ctx.principal.sessionId) await this.sessions.destroy(ctx.principal.sessionId);
+    const sessionId = ctx.principal.sessionId;
+    if (sessionId) {
+      await withTransaction(this.db, async (tx) => {
+        const { count } = await tx.session.deleteMany({ where: { id: sessionId, userId: ctx.principal.userId } });
+        if (count > 0) await this.audit.record(tx, ctx, { orgId: null, action: 'session.delete', targetType: 'session', targetId: sessionId });
+      });
+    }
     return this.sessions.cookie('', 0);
   }
 }

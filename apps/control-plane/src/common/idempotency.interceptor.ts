@@ -13,6 +13,8 @@ import { DB, KEYS } from './tokens.js';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 // A record still without a response after this long belongs to a request that died mid-way.
 const STALE_MS = 60_000;
+// Keys are remembered this long (Stripe's window); an older record is treated as absent.
+const RETAIN_MS = 24 * 3_600_000;
 
 type Begin = { replay: true; status: number; body: unknown } | { replay: false; id: string };
 
@@ -77,6 +79,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (claimed.count === 1) return { replay: false, id };
       const existing = await this.db.idempotencyRecord.findUnique({ where: { userId_key: { userId, key } } });
       if (!existing) continue;
+      if (Date.now() - existing.createdAt.getTime() > RETAIN_MS) {
+        await this.db.idempotencyRecord.deleteMany({ where: { id: existing.id } });
+        continue;
+      }
       if (existing.requestHash !== requestHash) {
         throw new SwitchyardError('InvalidArgument', 'Idempotency-Key was already used with a different request', [{ path: 'headers.idempotency-key', message: 'reused with a different request' }], { httpStatus: UNPROCESSABLE });
       }
