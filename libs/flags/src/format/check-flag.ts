@@ -37,9 +37,10 @@ function checkVariants(flag: Flag, at: PropertyKey[], report: Report): void {
   flag.variants.forEach((v, j) => {
     if (seen.has(v.key)) report('error', 'duplicate-key', [...at, 'variants', j, 'key'], `variant "${v.key}" appears twice in flag "${flag.key}" (rename or remove one of them)`);
     seen.add(v.key);
-    // Flipt lets the last of several defaults win; Switchyard refuses the ambiguity instead.
+    // Flipt lets the last of several defaults win and existing repositories must keep loading,
+    // so this warns; the engine also takes the last one.
     if (v.default === true && ++defaults > 1)
-      report('error', 'default-variant', [...at, 'variants', j, 'default'], `flag "${flag.key}" has more than one default variant (keep default: true on one variant only)`);
+      report('warning', 'default-variant', [...at, 'variants', j, 'default'], `flag "${flag.key}" has more than one default variant; the last one wins (keep default: true on one variant only)`);
   });
 }
 
@@ -62,7 +63,7 @@ function checkDistributions(flag: Flag, distributions: Flag['rules'][number]['di
 
 function checkBooleanFlag(flag: Flag, at: PropertyKey[], report: Report): void {
   flag.variants.forEach((v, j) => {
-    if (v.default === true) report('error', 'default-variant', [...at, 'variants', j, 'default'], `boolean flag "${flag.key}" cannot have a default variant (remove default, or make it a VARIANT_FLAG_TYPE flag)`);
+    if (v.default === true) report('warning', 'default-variant', [...at, 'variants', j, 'default'], `boolean flag "${flag.key}" ignores its default variant (remove default, or make it a VARIANT_FLAG_TYPE flag)`);
   });
   if (flag.variants.length > 0) report('warning', 'ignored', [...at, 'variants'], `boolean flags ignore variants (remove them)`);
   if (flag.rules.length > 0) report('warning', 'ignored', [...at, 'rules'], `boolean flags ignore rules; they use rollouts (move the targeting into rollouts)`);

@@ -138,3 +138,15 @@ describe('invalid fixtures: every error, with file:line:column', () => {
     expect(summary(result)).toMatchSnapshot();
   });
 });
+
+describe('constructs Flipt accepts keep loading, with a warning', () => {
+  it('warns (not errors) on several default variants and on a boolean flag default', () => {
+    const result = load('invalid/references');
+    expect(result.warnings.map(formatDiagnostic)).toEqual(
+      expect.arrayContaining([
+        'ns/features.yaml:27:18: flags[1].variants[0].default: boolean flag "bool" ignores its default variant (remove default, or make it a VARIANT_FLAG_TYPE flag)',
+        'ns/features.yaml:38:18: flags[2].variants[1].default: flag "two-defaults" has more than one default variant; the last one wins (keep default: true on one variant only)',
+      ]),
+    );
+  });
+});
