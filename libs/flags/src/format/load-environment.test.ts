@@ -144,8 +144,8 @@ describe('constructs Flipt accepts keep loading, with a warning', () => {
     const result = load('invalid/references');
     expect(result.warnings.map(formatDiagnostic)).toEqual(
       expect.arrayContaining([
-        'ns/features.yaml:27:18: flags[1].variants[0].default: boolean flag "bool" ignores its default variant (remove default, or make it a VARIANT_FLAG_TYPE flag)',
-        'ns/features.yaml:38:18: flags[2].variants[1].default: flag "two-defaults" has more than one default variant; the last one wins (keep default: true on one variant only)',
+        'ns/features.yaml:27:18: flags[1].variants[0].default: warning: boolean flag "bool" ignores its default variant (remove default, or make it a VARIANT_FLAG_TYPE flag)',
+        'ns/features.yaml:38:18: flags[2].variants[1].default: warning: flag "two-defaults" has more than one default variant; the last one wins (keep default: true on one variant only)',
       ]),
     );
   });
