@@ -52,21 +52,25 @@ export class EvaluationService {
    * unknown environment is a 404 — except the SDKs' built-in header value `default` when no
    * environment has that key, which means "the default environment".
    */
-  resolveEnvironment(h: EnvironmentHints): string {
-    for (const key of [h.body, h.header, h.edge]) {
-      if (!key) continue;
-      if (this.registry.has(key)) return key;
-      if (key === 'default') continue;
-      throw errors.notFound(`environment "${key}" not found`);
-    }
+  resolveEnvironment(h: EnvironmentHints, body: string | undefined = h.body): string {
+    const key = this.#explicit(body) ?? this.#explicit(h.header) ?? this.#explicit(h.edge);
+    if (key !== undefined) return key;
     const fallback = this.registry.defaultKey;
     if (fallback === undefined) throw errors.notFound('no environment configured');
     return fallback;
   }
 
+  /** `key` when it names an environment; undefined when absent or the SDK default; else 404. */
+  #explicit(key: string | undefined): string | undefined {
+    if (!key) return undefined;
+    if (this.registry.has(key)) return key;
+    if (key === 'default') return undefined;
+    throw errors.notFound(`environment "${key}" not found`);
+  }
+
   /** Resolves, authorizes and picks the current snapshot; 503 (Unavailable) before the first one. */
-  pick(h: EnvironmentHints, scope: TokenScope, namespace?: string): PickedSnapshot {
-    const environment = this.resolveEnvironment(h);
+  pick(h: EnvironmentHints, scope: TokenScope, namespace?: string, body: string | undefined = h.body): PickedSnapshot {
+    const environment = this.resolveEnvironment(h, body);
     authorize(scope, environment, namespace);
     const snapshot = this.registry.snapshot(environment);
     if (!snapshot) throw errors.unavailable(`environment "${environment}" is not ready`);
@@ -83,8 +87,9 @@ export class EvaluationService {
   /** Evaluates a variant flag. */
   variant(req: ScopedRequest, h: EnvironmentHints, scope: TokenScope): VariantEvaluation {
     const ns = req.namespaceKey || 'default';
-    const picked = this.pick({ ...h, body: req.environmentKey }, scope, ns);
-    const result = evaluateVariant(picked.snapshot, { ...req, namespaceKey: ns });
+    const picked = this.pick(h, scope, ns, req.environmentKey);
+    if (req.namespaceKey !== ns) req = { ...req, namespaceKey: ns };
+    const result = evaluateVariant(picked.snapshot, req);
     this.metrics.evaluation(picked.environment, ns, result.flagKey, result.reason);
     return result;
   }
@@ -92,8 +97,9 @@ export class EvaluationService {
   /** Evaluates a boolean flag. */
   boolean(req: ScopedRequest, h: EnvironmentHints, scope: TokenScope): BooleanEvaluation {
     const ns = req.namespaceKey || 'default';
-    const picked = this.pick({ ...h, body: req.environmentKey }, scope, ns);
-    const result = evaluateBoolean(picked.snapshot, { ...req, namespaceKey: ns });
+    const picked = this.pick(h, scope, ns, req.environmentKey);
+    if (req.namespaceKey !== ns) req = { ...req, namespaceKey: ns };
+    const result = evaluateBoolean(picked.snapshot, req);
     this.metrics.evaluation(picked.environment, ns, result.flagKey, result.reason);
     return result;
   }
@@ -106,7 +112,7 @@ export class EvaluationService {
     const out = new Array<BatchItem>(reqs.length);
     const groups = new Map<string, { picked: PickedSnapshot; idx: number[] }>();
     reqs.forEach((r, i) => {
-      const environment = this.resolveEnvironment({ ...h, body: r.environmentKey });
+      const environment = this.resolveEnvironment(h, r.environmentKey);
       let g = groups.get(environment);
       if (!g) {
         g = { picked: this.pick({ body: environment }, scope), idx: [] };

@@ -23,6 +23,18 @@ export interface RequestContext {
   maxBodyBytes: number;
 }
 
+let lastMs = 0;
+let lastIso = '';
+/** RFC 3339 UTC timestamp of now, formatted once per millisecond (hot path). */
+export function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 /** Parsed query parameters (parsed on demand: most hot-path requests have none). */
 export function query(ctx: RequestContext): URLSearchParams {
   return new URLSearchParams(ctx.search);

@@ -1,42 +1,33 @@
 /**
  * Prometheus metrics of the data plane. One registry per process, shared with the sync engineer
- * (sync age and failures are added to the same registry). Label children are cached so the hot
- * path does a Map lookup, not a label-hash per request.
+ * (sync age and failures are added to the same registry). Hot-path series use the Map-based
+ * counters of hot-metrics.ts instead of prom-client's per-call label hashing.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { HotCounter, HotHistogram } from './hot-metrics.js';
 
 /** Above this many distinct flag labels per process, new flags are counted as `__other__`. */
 export const FLAG_LABEL_CAP = 1000;
 
-type CounterChild = ReturnType<Counter['labels']>;
-type HistogramChild = ReturnType<Histogram['labels']>;
-
 /** The data plane's metrics and the registry that exposes them. */
 export class DataPlaneMetrics {
   readonly registry = new Registry();
-  readonly #evaluations: Counter;
-  readonly #latency: Histogram;
+  readonly #evaluations: HotCounter;
+  readonly #latency: HotHistogram;
   readonly #revision: Gauge;
-  readonly #evalChildren = new Map<string, CounterChild>();
-  readonly #latencyChildren = new Map<string, HistogramChild>();
   readonly #flags = new Set<string>();
   readonly #revisions = new Map<string, string>();
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    this.#evaluations = new Counter({
-      name: 'switchyard_evaluations_total',
-      help: 'Flag evaluations by environment, namespace, flag and reason',
-      labelNames: ['environment', 'namespace', 'flag', 'reason'],
-      registers: [this.registry],
-    });
-    this.#latency = new Histogram({
-      name: 'switchyard_request_duration_seconds',
-      help: 'Request latency by transport and route',
-      labelNames: ['transport', 'route', 'status'],
-      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2],
-      registers: [this.registry],
-    });
+    this.#evaluations = new HotCounter(this.registry, 'switchyard_evaluations_total', 'Flag evaluations by environment, namespace, flag and reason', ['environment', 'namespace', 'flag', 'reason']);
+    this.#latency = new HotHistogram(
+      this.registry,
+      'switchyard_request_duration_seconds',
+      'Request latency by transport and route',
+      ['transport', 'route', 'status'],
+      [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2],
+    );
     this.#revision = new Gauge({
       name: 'switchyard_snapshot_revision_info',
       help: 'Revision currently served per environment (value 1)',
@@ -51,24 +42,12 @@ export class DataPlaneMetrics {
       if (this.#flags.size >= FLAG_LABEL_CAP) flag = '__other__';
       else this.#flags.add(flag);
     }
-    const key = `${environment}\u0000${namespace}\u0000${flag}\u0000${reason}`;
-    let child = this.#evalChildren.get(key);
-    if (!child) {
-      child = this.#evaluations.labels(environment, namespace, flag, reason);
-      this.#evalChildren.set(key, child);
-    }
-    child.inc();
+    this.#evaluations.inc([environment, namespace, flag, reason]);
   }
 
   /** Records the latency of one request. */
   request(transport: string, route: string, status: number | string, seconds: number): void {
-    const key = `${transport}\u0000${route}\u0000${status}`;
-    let child = this.#latencyChildren.get(key);
-    if (!child) {
-      child = this.#latency.labels(transport, route, String(status));
-      this.#latencyChildren.set(key, child);
-    }
-    child.observe(seconds);
+    this.#latency.observe([transport, route, typeof status === 'number' ? statusText(status) : status], seconds);
   }
 
   /** Marks `revision` as the one served for `environment`. */
@@ -79,4 +58,15 @@ export class DataPlaneMetrics {
     this.#revision.labels(environment, revision).set(1);
     this.#revisions.set(environment, revision);
   }
+}
+
+const STATUS_TEXT = new Map<number, string>();
+/** Cached decimal text of a status code (no string allocation per request). */
+function statusText(status: number): string {
+  let text = STATUS_TEXT.get(status);
+  if (text === undefined) {
+    text = String(status);
+    STATUS_TEXT.set(status, text);
+  }
+  return text;
 }
