@@ -94,17 +94,16 @@ class GitSource implements SyncSource {
   async readTree(revision: string, signal: AbortSignal): Promise<SourceTree> {
     if (!REVISION.test(revision)) throw new SourceError('invalid revision');
     const treeish = this.valid.directory === '' ? revision : `${revision}:${this.valid.directory}`;
-    try {
-      await this.#git(['cat-file', '-e', `${revision}^{commit}`], signal);
-    } catch (e) {
-      throw toSourceError(e);
-    }
     let listing: Buffer;
     try {
       listing = await this.#git(['ls-tree', '-r', '-l', '-z', '--end-of-options', treeish], signal, 64 * 1024 * 1024);
     } catch (e) {
-      if (e instanceof GitCommandError && !e.aborted) throw new InvalidTreeError(`directory "${this.valid.directory}" does not exist at this commit`);
-      throw toSourceError(e);
+      if (!(e instanceof GitCommandError) || e.aborted) throw toSourceError(e);
+      // Only on failure: tell "commit missing" (a fetch problem) from "directory missing" (bad commit).
+      await this.#git(['cat-file', '-e', `${revision}^{commit}`], signal).catch((err: unknown) => {
+        throw toSourceError(err);
+      });
+      throw new InvalidTreeError(`directory "${this.valid.directory}" does not exist at this commit`);
     }
     const entries = parseLsTree(listing, this.#limits);
     const files = await this.#readBlobs(entries, signal);
