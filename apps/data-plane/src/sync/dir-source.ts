@@ -36,15 +36,18 @@ class DirSource implements SyncSource {
   }
 
   async fetchHead(signal: AbortSignal): Promise<string> {
-    const files = await readDirectoryTree(this.options.path, this.options.limits ?? DEFAULT_TREE_LIMITS, signal);
-    this.#last = { revision: contentRevision(files), files };
-    return this.#last.revision;
+    return (await this.#read(signal)).revision;
   }
 
+  /** The tree hashed by the last fetchHead (the usual case), else a fresh read (the directory moved on). */
   async readTree(revision: string, signal: AbortSignal): Promise<SourceTree> {
-    if (this.#last?.revision === revision) return this.#last;
-    await this.fetchHead(signal);
-    return this.#last as unknown as SourceTree;
+    return this.#last?.revision === revision ? this.#last : this.#read(signal);
+  }
+
+  async #read(signal: AbortSignal): Promise<SourceTree> {
+    const files = await readDirectoryTree(this.options.path, this.options.limits ?? DEFAULT_TREE_LIMITS, signal);
+    this.#last = { revision: contentRevision(files), files };
+    return this.#last;
   }
 
   watch(onChange: () => void): () => void {
