@@ -79,6 +79,15 @@ describe('switchyard serve --dir', () => {
     }
   });
 
+  it('refreshes on demand for push notifications (authenticated)', async () => {
+    const refresh = (q: string, auth?: string) => fetch(`${bin.url}/api/switchyard/v1/refresh${q}`, { method: 'POST', headers: auth ? { authorization: auth } : {} });
+    expect((await refresh('')).status).toBe(401);
+    const r = await refresh('?environment=default', `Bearer ${TOKEN}`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ refreshed: 'default' });
+    expect((await refresh('?environment=nope', `Bearer ${TOKEN}`)).status).toBe(404);
+  });
+
   it('rejects bad tokens and malformed requests with 4xx', async () => {
     const post = (body: string, auth = `Bearer ${TOKEN}`) => fetch(`${bin.url}/evaluate/v1/variant`, { method: 'POST', body, headers: { authorization: auth } });
     expect((await post('{"flagKey":"color","entityId":"u"}', 'Bearer nope')).status).toBe(401);

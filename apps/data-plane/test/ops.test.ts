@@ -67,4 +67,30 @@ describe('graceful shutdown', () => {
     await closed;
     await expect(fetch(`${t.url}/health`)).rejects.toThrow();
   });
+
+  it('ends open streams at once instead of waiting for the grace period', async () => {
+    const t = await startInProcess();
+    const ended = new Promise<number>((resolve) => {
+      request(`${t.url}/client/v2/environments/production/namespaces/default/stream`, { headers: { authorization: `Bearer ${TOKENS.all}` } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(Date.now()));
+      })
+        .on('error', () => resolve(Date.now()))
+        .end();
+    });
+    const sse = new Promise<void>((resolve) => {
+      request(`${t.url}/ofrep/v1/_stream/production/default/events`, { headers: { authorization: `Bearer ${TOKENS.all}`, accept: 'text/event-stream' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      })
+        .on('error', () => resolve())
+        .end();
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const start = Date.now();
+    await t.dp.close();
+    expect((await ended) - start).toBeLessThan(1000);
+    await sse;
+    expect(Date.now() - start).toBeLessThan(1500);
+  });
 });

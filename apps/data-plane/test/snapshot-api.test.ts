@@ -31,6 +31,7 @@ function streamLines(path: string, headers: Record<string, string> = {}) {
       waiters.splice(0).forEach((w) => w());
     });
   });
+  req.on('error', () => undefined); // destroy() before headers is a normal way to stop here
   req.end();
   const until = async (pred: () => boolean) => {
     const deadline = Date.now() + 3000;
@@ -61,6 +62,17 @@ describe('snapshots', () => {
     expect(await r304.text()).toBe('');
     const staging = await get('/internal/v1/evaluation/snapshot/namespace/default', { 'x-flipt-environment': 'staging' });
     expect(staging.headers.get('etag')).not.toBe(ns.digest);
+  });
+
+  it('compresses large answers when the client accepts gzip', async () => {
+    const res = await new Promise<{ encoding: string | undefined; etag: string | undefined }>((resolve) => {
+      request(t.url + '/internal/v1/evaluation/snapshot/namespace/default', { headers: { ...auth, 'accept-encoding': 'gzip' } }, (r) => {
+        r.resume();
+        resolve({ encoding: r.headers['content-encoding'], etag: r.headers.etag });
+      }).end();
+    });
+    expect(res.encoding).toBe('gzip');
+    expect(res.etag).toBeTruthy();
   });
 
   it('404s for a missing namespace or environment', async () => {

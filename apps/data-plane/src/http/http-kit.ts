@@ -81,6 +81,14 @@ export async function readJson(ctx: RequestContext): Promise<unknown> {
   }
 }
 
+/** Smaller answers are not worth compressing (CPU on the hot path for a few hundred bytes). */
+const GZIP_MIN_BYTES = 1024;
+
+/** Whether the client accepts gzip. */
+export function acceptsGzip(ctx: RequestContext): boolean {
+  return /\bgzip\b/.test(ctx.req.headers['accept-encoding'] ?? '');
+}
+
 /** Sends a JSON body (a serialisable value, or pre-serialised text). */
 export function sendJson(ctx: RequestContext, status: number, body: unknown, headers?: Record<string, string>): void {
   let text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -89,7 +97,7 @@ export function sendJson(ctx: RequestContext, status: number, body: unknown, hea
   res.statusCode = status;
   res.setHeader('content-type', 'application/json');
   if (headers) for (const k in headers) res.setHeader(k, headers[k]!);
-  if (text.length > 4096 && /\bgzip\b/.test(ctx.req.headers['accept-encoding'] ?? '')) {
+  if (text.length > GZIP_MIN_BYTES && acceptsGzip(ctx)) {
     res.setHeader('content-encoding', 'gzip');
     res.setHeader('vary', 'accept-encoding');
     res.end(gzipSync(text));

@@ -6,8 +6,8 @@
 import { errors, GRPC_STATUS, type NamespaceSnapshot } from '@switchyard/flags';
 import type { EnvironmentHints } from '../evaluation/evaluation.service.js';
 import { headerHints, type HttpDeps } from './http-deps.js';
-import { errorBody, header, httpStatusOf, query, sendJson, toSwitchyardError, type RequestContext } from './http-kit.js';
-import { clientSnapshotJson } from './stream-hub.js';
+import { acceptsGzip, errorBody, header, httpStatusOf, query, sendJson, toSwitchyardError, type RequestContext } from './http-kit.js';
+import { clientSnapshotGzip, clientSnapshotJson } from './stream-hub.js';
 
 function pickNamespace(deps: HttpDeps, ctx: RequestContext, hints: EnvironmentHints, key: string): NamespaceSnapshot {
   const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
@@ -21,6 +21,11 @@ function sendSnapshot(ctx: RequestContext, ns: NamespaceSnapshot): void {
   if (header(ctx.req, 'if-none-match') === ns.digest) {
     ctx.res.writeHead(304, { etag: ns.digest });
     ctx.res.end();
+    return;
+  }
+  if (!ctx.pretty && acceptsGzip(ctx)) {
+    ctx.res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', vary: 'accept-encoding', etag: ns.digest });
+    ctx.res.end(clientSnapshotGzip(ns));
     return;
   }
   sendJson(ctx, 200, clientSnapshotJson(ns), { etag: ns.digest });

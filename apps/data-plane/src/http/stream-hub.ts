@@ -3,10 +3,12 @@
  * subscriber of that environment gets its namespace again if the digest changed. Serialised
  * snapshots are cached per immutable NamespaceSnapshot, so N subscribers cost one stringify.
  */
+import { gzipSync } from 'node:zlib';
 import { toClientSnapshot, type NamespaceSnapshot } from '@switchyard/flags';
 import type { EnvironmentRegistry } from '../state/environment-registry.js';
 
 const serialised = new WeakMap<NamespaceSnapshot, string>();
+const gzipped = new WeakMap<NamespaceSnapshot, Buffer>();
 
 /** The Flipt v2 client snapshot JSON text of a namespace (cached; snapshots are immutable). */
 export function clientSnapshotJson(ns: NamespaceSnapshot): string {
@@ -16,6 +18,16 @@ export function clientSnapshotJson(ns: NamespaceSnapshot): string {
     serialised.set(ns, text);
   }
   return text;
+}
+
+/** The same JSON gzip-compressed (cached: every polling client gets the same bytes). */
+export function clientSnapshotGzip(ns: NamespaceSnapshot): Buffer {
+  let bytes = gzipped.get(ns);
+  if (bytes === undefined) {
+    bytes = gzipSync(clientSnapshotJson(ns));
+    gzipped.set(ns, bytes);
+  }
+  return bytes;
 }
 
 /** One open stream. */
