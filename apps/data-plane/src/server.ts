@@ -118,7 +118,8 @@ export async function startDataPlane(config: InstanceConfig, logger: Logger, sta
         const http = drainHttp(rest, config.shutdownGraceMs);
         streams.close();
         await Promise.all([http, drainGrpc(grpc.server, config.shutdownGraceMs)]);
-        await firstSync.catch(() => undefined);
+        // A first sync still running (a slow clone) must not hold shutdown past the grace period.
+        await Promise.race([firstSync.catch(() => undefined), new Promise((r) => setTimeout(r, config.shutdownGraceMs).unref())]);
         await sync?.stop();
       })();
       return closing;

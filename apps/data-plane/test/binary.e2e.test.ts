@@ -97,6 +97,37 @@ describe('switchyard serve --dir', () => {
   });
 });
 
+describe('switchyard serve --config (several environments, scoped tokens)', () => {
+  it('serves each environment to the tokens allowed to read it', async () => {
+    const cfg = join(tmp, 'switchyard.yaml');
+    writeFileSync(
+      cfg,
+      `environments:
+  - { key: production, default: true, source: { type: dir, path: "${flagsDir}" } }
+  - { key: staging, source: { type: dir, path: "${FIXTURE_DIR}" } }
+auth:
+  tokens:
+    - { name: all, token: every-env, environments: "*" }
+    - { name: prod, token: prod-only, environments: [production] }
+`,
+    );
+    const bin = await startBinary(['--config', cfg, '--data-dir', join(tmp, 'data-cfg')]);
+    try {
+      await bin.waitForLog((l) => l.msg === 'first sync done');
+      const ready = (await (await fetch(`${bin.url}/ready`)).json()) as { environments: Array<{ key: string; ready: boolean }> };
+      expect(ready.environments.map((e) => [e.key, e.ready])).toEqual([['production', true], ['staging', true]]);
+      const evaluate = (token: string, env?: string) =>
+        fetch(`${bin.url}/evaluate/v1/boolean`, { method: 'POST', body: '{"flagKey":"kill-switch","entityId":"u"}', headers: { authorization: `Bearer ${token}`, ...(env ? { 'x-flipt-environment': env } : {}) } }).then((r) => r.status);
+      expect(await evaluate('every-env', 'staging')).toBe(200);
+      expect(await evaluate('prod-only')).toBe(200);
+      expect(await evaluate('prod-only', 'staging')).toBe(403);
+      expect(await evaluate('every-env', 'qa')).toBe(404);
+    } finally {
+      await bin.stop();
+    }
+  });
+});
+
 describe('lifecycle', () => {
   it('/ready is 503 and evaluation 503 when nothing was ever loaded', async () => {
     const bin = await startBinary(['--dir', join(tmp, 'missing'), '--no-auth', '--data-dir', join(tmp, 'data-missing')]);

@@ -84,6 +84,8 @@ export interface RestServer {
 /** Creates (does not start) the REST server. */
 export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServer {
   let inFlight = 0;
+  // Successful requests are logged at debug only; the level is fixed at boot, so check it once.
+  const debug = deps.logger.isLevelEnabled('debug');
   const handle = async (ctx: RequestContext): Promise<void> => {
     const r = route(ctx.req.method ?? 'GET', ctx.path);
     if (!r) throw errors.notFound(`no route for ${ctx.req.method} ${ctx.path}`);
@@ -96,7 +98,9 @@ export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServ
     inFlight++;
     res.on('close', () => {
       inFlight--;
-      deps.metrics.request('http', ctx.route, res.statusCode, (performance.now() - start) / 1000);
+      const seconds = (performance.now() - start) / 1000;
+      deps.metrics.request('http', ctx.route, res.statusCode, seconds);
+      if (debug) deps.logger.debug({ reqId: ctx.requestId, method: req.method, path: ctx.path, status: res.statusCode, ms: seconds * 1000 }, 'request');
     });
     handle(ctx).catch((e: unknown) => {
       const err = toSwitchyardError(e);
