@@ -86,10 +86,44 @@ describe('malformed input', () => {
     }
   });
 
+  // A valid body per route; the property below corrupts one field at a time with arbitrary text.
+  const SAMPLES: Record<string, Record<string, unknown>> = {
+    'POST /api/v1/me/tokens': { name: 'ci' },
+    'POST /api/v1/orgs': { slug: 'fresh', name: 'Fresh' },
+    'PATCH /api/v1/orgs/:org': { name: 'Home' },
+    'DELETE /api/v1/orgs/:org': { confirm: 'nope' },
+    'POST /api/v1/orgs/:org/members': { email: 'n@example.com', role: 'VIEWER' },
+    'PATCH /api/v1/orgs/:org/members/:userId': { role: 'VIEWER' },
+    'POST /api/v1/orgs/:org/environments': { key: 'stage', name: 'Stage', branch: 'main', directory: 'a/b', protected: false },
+    'PATCH /api/v1/orgs/:org/environments/:env': { name: 'Prod', branch: 'main', directory: '', protected: true },
+    'POST /api/v1/orgs/:org/repositories': { name: 'r2', url: 'https://git.example.com/r2.git', credential: { username: 'u', secret: 's' } },
+    'POST /api/v1/orgs/:org/client-tokens': { name: 'sdk', environments: ['prod'], namespaces: ['default'] },
+  };
+
+  it('has a valid sample body for every route with a body', () => {
+    expect(routes.filter((r) => r.spec?.body).map((r) => `${r.method} ${r.path}`).sort()).toEqual(Object.keys(SAMPLES).sort());
+  });
+
+  it('any field replaced by arbitrary text or JSON never produces a 5xx (property test)', async () => {
+    const keys = Object.keys(SAMPLES);
+    const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('\u0000', 'a\u0000b', '\ud800', '\u202e', ' ', 'x'.repeat(5000)));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...keys), fc.nat(), fc.oneof(anyText, fc.jsonValue({ stringUnit: 'binary', maxDepth: 2 })), async (key, pick, value) => {
+        const r = routes.find((x) => `${x.method} ${x.path}` === key)!;
+        const sample = SAMPLES[key]!;
+        const fields = Object.keys(sample);
+        const body = { ...sample, [fields[pick % fields.length]!]: value };
+        const res = await t.call(owner, { method: r.method as 'POST', url: url(r), body: JSON.stringify(body) });
+        expect(res.status, `${key} ${JSON.stringify(body)} → ${JSON.stringify(res.json)}`).toBeLessThan(500);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('arbitrary JSON bodies never produce a 5xx (property test)', async () => {
     const safe = routes.filter((r) => r.spec?.body && r.method !== 'DELETE');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...safe), fc.jsonValue(), async (r, body) => {
+      fc.asyncProperty(fc.constantFrom(...safe), fc.jsonValue({ stringUnit: 'binary' }), async (r, body) => {
         const res = await t.call(owner, { method: r.method as 'POST', url: url(r), body: JSON.stringify(body) });
         expect(res.status, `${r.method} ${r.path} ${JSON.stringify(body)} → ${JSON.stringify(res.json)}`).toBeLessThan(500);
         if (res.status === 400) expect(res.json.details.every((d: { path: string }) => d.path.startsWith('body'))).toBe(true);

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { text } from '../common/dto.js';
 import { pageQuery, pageSchema } from '../common/pagination.js';
 
 /** Filters of the audit log. */
 export const auditQuery = pageQuery.extend({
-  action: z.string().min(1).max(100).optional(),
-  actor: z.string().min(1).max(100).optional().describe('actor user id'),
-  targetType: z.string().min(1).max(100).optional(),
-  targetId: z.string().min(1).max(100).optional(),
+  action: text(100).optional(),
+  actor: text(100).optional().describe('actor user id'),
+  targetType: text(100).optional(),
+  targetId: text(100).optional(),
 });
 /** Parsed audit filters. */
 export type AuditQuery = z.infer<typeof auditQuery>;

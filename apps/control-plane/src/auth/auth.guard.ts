@@ -8,6 +8,8 @@ import { PERMISSION_KEY } from '../common/route.decorators.js';
 import { DB } from '../common/tokens.js';
 import { AuthenticatorService } from './authenticator.service.js';
 
+const SLUG = /^[a-z0-9-]{1,40}$/;
+
 /**
  * The one global guard. Fails closed: a route without a declared permission is refused. Order of
  * answers: 401 (who are you) → 404 (not a member: another tenant's org does not exist for you) →
@@ -30,7 +32,9 @@ export class AuthGuard implements CanActivate {
     req.sy = { ...req.sy, principal };
     if (!isOrgPermission(permission)) return true;
     const slug = (req.params as Record<string, string | undefined>)['org'];
-    if (!slug) throw errors.internal('organisation route without :org');
+    if (slug === undefined) throw errors.internal('organisation route without :org');
+    // A value that cannot be a slug names no organisation (and never reaches the database).
+    if (!SLUG.test(slug)) throw errors.notFound('organisation not found');
     const membership = await this.db.membership.findFirst({ where: { userId: principal.userId, org: { slug } }, include: { org: true } });
     if (!membership) throw errors.notFound('organisation not found');
     if (!roleHolds(membership.role, permission)) throw errors.permissionDenied(`requires ${permission}`);

@@ -39,7 +39,7 @@ export class SessionsService {
     const secret = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.sessionAbsoluteMs);
     const session = await this.db.session.create({
-      data: { userId, tokenHash: sha256(secret), expiresAt, userAgent: options.userAgent?.slice(0, 500) ?? null },
+      data: { userId, tokenHash: sha256(secret), expiresAt, userAgent: options.userAgent?.replace(/[^\x20-\x7e]/g, '').slice(0, 500) ?? null },
     });
     return { id: session.id, secret, csrfToken: this.csrfToken(secret), expiresAt, setCookie: this.cookie(secret, this.config.sessionAbsoluteMs / 1000) };
   }

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { id, name } from '../common/dto.js';
+import { id, name, text } from '../common/dto.js';
 import { pageSchema } from '../common/pagination.js';
 
 /** Remote URL: https:// or ssh:// only, no embedded credentials (they go in `credential`). */
-const remoteUrl = z
-  .string()
-  .max(2000)
+const remoteUrl = text(2000)
   .refine((u) => URL.canParse(u) && ['https:', 'ssh:'].includes(new URL(u).protocol), 'must be an https:// or ssh:// URL')
   .refine((u) => !URL.canParse(u) || (new URL(u).username === '' && new URL(u).password === '') || new URL(u).protocol === 'ssh:', 'put credentials in "credential", not in the URL');
 
@@ -13,7 +11,7 @@ export const repoParams = z.object({ org: z.string(), repositoryId: id });
 export const createRepositoryBody = z.strictObject({
   name,
   url: remoteUrl,
-  credential: z.strictObject({ username: z.string().max(200).optional(), secret: z.string().min(1).max(20_000).describe('token, password or private key; write-only') }).optional(),
+  credential: z.strictObject({ username: text(200).optional(), secret: z.string().min(1).max(20_000).describe('token, password or private key; write-only') }).optional(),
 });
 export type CreateRepositoryBody = z.infer<typeof createRepositoryBody>;
 
