@@ -64,6 +64,14 @@ describe('malformed input', () => {
     }
   });
 
+  it('unknown routes answer 404 in the error shape', async () => {
+    for (const [method, path] of [['GET', '/api/v1/nope'], ['PUT', '/api/v1/orgs/home'], ['GET', '/']] as const) {
+      const res = await t.call(owner, { method, url: path });
+      expect(res.status, path).toBe(404);
+      expect(res.json).toMatchObject({ code: 'NotFound', details: [] });
+    }
+  });
+
   it('malformed path parameters are 400 on params.<name>', async () => {
     for (const r of routes) {
       const names = [...r.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!).filter((n) => n !== 'org');

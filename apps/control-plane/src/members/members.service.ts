@@ -34,9 +34,9 @@ export class MembersService {
   /** Adds a user by email (creating the account on first sight; SSO links it on first login). */
   async invite(ctx: OrgContext, body: InviteMemberBody): Promise<MemberView> {
     requirePermission(ctx, 'members:write');
-    if (body.role === 'OWNER' && ctx.org.role !== 'OWNER') throw errors.permissionDenied('only an owner can grant the OWNER role');
     return withTransaction(this.db, async (tx) => {
-      await this.lockOrg(tx, ctx.org.id);
+      const callerRole = await this.callerRole(tx, ctx);
+      if (body.role === 'OWNER' && callerRole !== 'OWNER') throw errors.permissionDenied('only an owner can grant the OWNER role');
       const user = await tx.user.upsert({ where: { email: body.email }, create: { email: body.email }, update: {} });
       const existing = await tx.membership.findUnique({ where: { orgId_userId: { orgId: ctx.org.id, userId: user.id } } });
       if (existing) throw errors.alreadyExists(`${body.email} is already a member`);
@@ -91,12 +91,18 @@ export class MembersService {
    * caller may be stale by now (a concurrent request could have demoted them).
    */
   private async load(tx: Tx, ctx: OrgContext, userId: string): Promise<{ target: Membership & { user: User }; callerRole: Role }> {
+    const callerRole = await this.callerRole(tx, ctx);
+    const target = await tx.membership.findUnique({ where: { orgId_userId: { orgId: ctx.org.id, userId } }, include: { user: true } });
+    if (!target) throw errors.notFound('member not found');
+    return { target, callerRole };
+  }
+
+  /** Locks the organisation row and returns the caller's current role. */
+  private async callerRole(tx: Tx, ctx: OrgContext): Promise<Role> {
     await this.lockOrg(tx, ctx.org.id);
     const me = await tx.membership.findUnique({ where: { orgId_userId: { orgId: ctx.org.id, userId: ctx.principal.userId } } });
     if (!me) throw errors.notFound('organisation not found');
-    const target = await tx.membership.findUnique({ where: { orgId_userId: { orgId: ctx.org.id, userId } }, include: { user: true } });
-    if (!target) throw errors.notFound('member not found');
-    return { target, callerRole: me.role };
+    return me.role;
   }
 
   private async ensureAnotherOwner(tx: Tx, orgId: string, message: string): Promise<void> {
