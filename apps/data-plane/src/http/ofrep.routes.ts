@@ -99,7 +99,8 @@ export async function ofrepBulkRoute(deps: HttpDeps, ctx: RequestContext): Promi
 }
 
 /** `GET /ofrep/v1/configuration` (Flipt v1's document; handy for providers that read it). */
-export function ofrepConfigurationRoute(_deps: HttpDeps, ctx: RequestContext): void {
+export function ofrepConfigurationRoute(deps: HttpDeps, ctx: RequestContext): void {
+  deps.tokens.authenticate(header(ctx.req, 'authorization'));
   sendJson(ctx, 200, {
     name: 'flipt',
     capabilities: {
