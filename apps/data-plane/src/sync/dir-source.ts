@@ -1,13 +1,14 @@
 /**
  * Local directory source. The revision is a content hash (sha1 over the sorted paths and bytes,
- * 40 hex), so an unchanged directory never rebuilds. Symlinks are never followed (a link to
- * /etc/passwd inside the tree is skipped), `.git` directories are skipped, and sizes are checked
- * with lstat before any file is read. Changes arrive through a recursive fs.watch, debounced.
+ * 40 hex), so an unchanged directory never rebuilds. A symlink is followed only when its real
+ * path stays inside the root (a link to /etc/passwd is skipped; Kubernetes ConfigMap mounts, which
+ * are links into `..data/`, work); each real directory is entered once (no loops), `.git` never,
+ * and sizes are checked before any file is read. Changes arrive through a recursive fs.watch, debounced.
  */
 import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { isSafeRelativePath } from './git-validate.js';
 import { DEFAULT_TREE_LIMITS, InvalidTreeError, SourceError, TreeBudget, type SourceFiles, type SourceTree, type SyncSource, type TreeLimits } from './sync-source.js';
 
@@ -91,7 +92,7 @@ export async function readDirectoryTree(root: string, limits: TreeLimits, signal
     throw new SourceError(`directory ${root} is not readable`);
   }
   const found: { path: string; abs: string }[] = [];
-  await walk(base, '', found, new TreeBudget(limits), signal);
+  await walk(base, '', { base, out: found, budget: new TreeBudget(limits), signal, seen: new Set([base]) });
   const files: SourceFiles = new Map();
   for (const f of found) {
     const bytes = await readFile(f.abs).catch(() => undefined);
@@ -102,21 +103,43 @@ export async function readDirectoryTree(root: string, limits: TreeLimits, signal
   return files;
 }
 
-async function walk(abs: string, rel: string, out: { path: string; abs: string }[], budget: TreeBudget, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
+/** Walk state: where we are, what we found, and the real directories already entered (no link loops). */
+interface Walk {
+  base: string;
+  out: { path: string; abs: string }[];
+  budget: TreeBudget;
+  signal: AbortSignal;
+  seen: Set<string>;
+}
+
+async function walk(abs: string, rel: string, w: Walk): Promise<void> {
+  w.signal.throwIfAborted();
   const entries = await readdir(abs, { withFileTypes: true }).catch(() => []);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
-    if (!isSafeRelativePath(path)) continue; // `.git`, odd names
+    // `.git`, odd names, and Kubernetes ConfigMap internals (`..data`, `..2024_…`), whose files
+    // are reachable through the top-level links already.
+    if (!isSafeRelativePath(path) || entry.name.startsWith('..')) continue;
     const child = join(abs, entry.name);
-    if (entry.isDirectory()) await walk(child, path, out, budget, signal);
-    else if (entry.isFile()) {
-      const stat = await lstat(child).catch(() => undefined);
-      if (!stat?.isFile()) continue;
-      budget.add(path, stat.size);
-      out.push({ path, abs: child });
+    const target = entry.isSymbolicLink() ? await resolveInside(child, w.base) : child;
+    const info = target === undefined ? undefined : await stat(target).catch(() => undefined);
+    if (target === undefined || !info) continue; // a link out of the root, or gone
+    if (info.isDirectory()) {
+      const real = await realpath(target);
+      if (w.seen.has(real)) continue; // a link loop or a second link to the same directory
+      w.seen.add(real);
+      await walk(target, path, w);
+    } else if (info.isFile()) {
+      w.budget.add(path, info.size);
+      w.out.push({ path, abs: target });
     }
-    // symlinks, sockets, devices: ignored
+    // sockets, devices, fifos: ignored
   }
+}
+
+/** The real path of a symlink when it stays inside `base` (the real root), else undefined. */
+async function resolveInside(link: string, base: string): Promise<string | undefined> {
+  const real = await realpath(link).catch(() => undefined);
+  return real !== undefined && real.startsWith(base + sep) ? real : undefined;
 }

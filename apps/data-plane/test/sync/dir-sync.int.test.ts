@@ -53,10 +53,34 @@ describe('dir source', () => {
     expect(registry.state('dev')?.lastError).toBeUndefined();
   });
 
+  it('follows links that stay inside the root (Kubernetes ConfigMap layout)', async () => {
+    // A ConfigMap volume: <root>/..2024_01_01/<ns>/features.yaml, `..data` → that dir, and
+    // top-level links through `..data`. Updates swap `..data` atomically.
+    const cm = await tempDir('sy-cm-');
+    try {
+      await mkdir(join(cm, '..v1', 'team'), { recursive: true });
+      await writeFile(join(cm, '..v1', 'team', 'features.yaml'), featuresYaml({ namespace: 'team', color: 'plum' }));
+      await writeFile(join(cm, '..v1', 'default.yaml'), featuresYaml({ color: 'plum' }));
+      await symlink('..v1', join(cm, '..data'));
+      await symlink(join('..data', 'team'), join(cm, 'team'));
+      await mkdir(join(cm, 'default'));
+      await symlink(join('..', '..data', 'default.yaml'), join(cm, 'default', 'features.yaml'));
+      started = await startOne('dev', { type: 'dir', path: cm, watch: false }, dataDir);
+      const state = started.registry.state('dev');
+      // Links inside the root are followed; the real `..v1` directory is not read a second time.
+      expect([...(state?.files?.keys() ?? [])]).toEqual(['default/features.yaml', 'team/features.yaml']);
+      expect([...(state?.snapshot?.namespaces.keys() ?? [])].sort()).toEqual(['default', 'team']);
+      expect(served(started.registry, 'dev')?.color).toBe('plum');
+    } finally {
+      await rm(cm, { recursive: true, force: true });
+    }
+  });
+
   it('does not follow symlinks out of the root and skips .git', async () => {
     await mkdir(join(outside, 'evil'));
     await writeFile(join(outside, 'evil', 'features.yaml'), featuresYaml({ namespace: 'evil' }));
     await symlink(join(outside, 'evil'), join(flagsDir, 'evil'));
+    await symlink('..', join(flagsDir, 'default', 'loop')); // a loop back to the root
     await symlink(join(outside, 'evil', 'features.yaml'), join(flagsDir, 'linked.features.yaml'));
     await mkdir(join(flagsDir, '.git', 'x'), { recursive: true });
     await writeFile(join(flagsDir, '.git', 'x', 'features.yaml'), featuresYaml({ namespace: 'dotgit' }));
