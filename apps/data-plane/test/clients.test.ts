@@ -86,6 +86,18 @@ describe('server-side and client-side answers are identical', () => {
   });
 });
 
+describe('REST SDK read API', () => {
+  it('lists flags with pagination through Flags.listFlags', async () => {
+    const page = await rest.flags.listFlags('default', { limit: 2 });
+    expect(page.flags.map((f) => f.key)).toEqual(['color', 'dark-mode']);
+    expect(page.totalCount).toBe(5);
+    const next = await rest.flags.listFlags('default', { limit: 2, pageToken: page.nextPageToken });
+    expect(next.flags.map((f) => f.key)).toEqual(['disabled-variant', 'kill-switch']);
+    const color = page.flags[0]!;
+    expect(color.variants.map((v) => v.key)).toEqual(['red', 'blue', 'green']);
+  });
+});
+
 describe('gRPC specifics', () => {
   it('batch, metadata namespace/environment, and status codes', async () => {
     const auth = { authorization: `Bearer ${TOKENS.all}` };

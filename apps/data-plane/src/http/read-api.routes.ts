@@ -46,12 +46,14 @@ function nonNegativeInt(text: string | null, name: string): number | undefined {
   return n;
 }
 
-/** Lists flags sorted by key; `pageToken` is the decimal offset, `limit` the page size. */
+/** Lists flags sorted by key; `pageToken` (or `offset`) is the decimal offset, `limit` the page size. */
 export function listFlagsRoute(deps: HttpDeps, ctx: RequestContext, nsKey: string): void {
   const model = namespaceModel(deps, ctx, nsKey);
   const all = [...model.flags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const offset = nonNegativeInt(query(ctx).get('pageToken'), 'pageToken') ?? 0;
-  const limit = nonNegativeInt(query(ctx).get('limit'), 'limit') ?? 0;
+  const q = query(ctx);
+  // `offset` is the deprecated spelling the @flipt-io/flipt SDK still sends; pageToken wins.
+  const offset = nonNegativeInt(q.get('pageToken'), 'pageToken') ?? nonNegativeInt(q.get('offset'), 'offset') ?? 0;
+  const limit = nonNegativeInt(q.get('limit'), 'limit') ?? 0;
   if (offset > 0 && offset >= all.length) throw errors.invalidArgument('pageToken is past the end of the list');
   const end = limit > 0 ? Math.min(offset + limit, all.length) : all.length;
   sendJson(ctx, 200, {
