@@ -62,6 +62,7 @@ describe('processes', () => {
       up = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.ok, () => false);
     }
     expect(up, 'server did not come up').toBe(true);
+    expect(await fetch(`http://127.0.0.1:${port}/api/v1/ready`).then((r) => r.json())).toEqual({ status: 'ready' });
 
     const boot = await run('bootstrap.js', ['--email', 'Admin@Example.com', '--org', 'acme'], { DATABASE_URL: databaseUrl }).done;
     expect(boot.code, boot.stderr).toBe(0);

@@ -128,3 +128,16 @@ describe('request ids', () => {
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('readiness', () => {
+  it('is 503 Unavailable when the database is gone', async () => {
+    const down = await startApp({});
+    expect((await down.call(anonymous, { method: 'GET', url: '/api/v1/ready' })).status).toBe(200);
+    await down.database.drop();
+    const res = await down.call(anonymous, { method: 'GET', url: '/api/v1/ready' });
+    expect(res.status).toBe(503);
+    expect(res.json.code).toBe('Unavailable');
+    await down.app.close();
+    await down.db.$disconnect();
+  });
+});
