@@ -9,6 +9,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SourceConfig } from '../config/instance-config.js';
 import { GitCommandError, runGitCommand } from './git-command.js';
+import { pinHost, systemResolver, type HostResolver } from './host-pinning.js';
 import { isSafeRelativePath, validateGitSource, type ValidatedGitSource } from './git-validate.js';
 import { DEFAULT_TREE_LIMITS, SourceError, TreeBudget, InvalidTreeError, type SourceTree, type SyncSource, type TreeLimits } from './sync-source.js';
 
@@ -22,8 +23,10 @@ export interface GitSourceOptions {
   timeoutMs?: number;
   /** Allow local paths and file:// (standalone mode); default true. */
   allowLocal?: boolean;
-  /** Allow private/loopback hosts (standalone mode); default true. */
+  /** Allow private/loopback hosts (standalone mode); default true. When false, hosts are also checked and pinned at connect time. */
   allowPrivateHosts?: boolean;
+  /** DNS resolver for connect-time checks (tests inject one); the system resolver by default. */
+  resolveHost?: HostResolver;
 }
 
 /** One tree entry that may be read (a regular blob under the root). */
@@ -51,6 +54,8 @@ class GitSource implements SyncSource {
   readonly #config: Record<string, string>;
   readonly #limits: TreeLimits;
   readonly #timeoutMs: number;
+  /** Set when hosts must be resolved, checked and pinned before each fetch (tenant URLs). */
+  readonly #pin: { resolve: HostResolver; allowPrivate: boolean } | undefined;
   #initialised = false;
   #fetches = 0;
 
@@ -64,13 +69,17 @@ class GitSource implements SyncSource {
     this.#config = gitConfig(valid, options.source.credentials);
     this.#limits = options.limits ?? DEFAULT_TREE_LIMITS;
     this.#timeoutMs = options.timeoutMs ?? 15_000;
+    const checkHosts = options.allowPrivateHosts === false || options.resolveHost !== undefined;
+    this.#pin = checkHosts ? { resolve: options.resolveHost ?? systemResolver, allowPrivate: options.allowPrivateHosts ?? true } : undefined;
   }
 
   async fetchHead(signal: AbortSignal): Promise<string> {
     await this.#init(signal);
     const ref = `refs/heads/${this.valid.branch}`;
     try {
-      await this.#git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--', this.valid.url, `+${ref}:${ref}`], signal);
+      const pinned = this.#pin ? await pinHost(this.valid.url, this.#pin.resolve, this.#pin.allowPrivate) : undefined;
+      const config = pinned ? { ...this.#config, 'http.curloptResolve': pinned } : this.#config;
+      await this.#git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--', this.valid.url, `+${ref}:${ref}`], signal, undefined, undefined, config);
       await this.#maybeCompact(signal);
       const out = await this.#git(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`], signal);
       return out.toString('utf8').trim();
@@ -152,8 +161,8 @@ class GitSource implements SyncSource {
     this.#initialised = true;
   }
 
-  #git(args: string[], signal: AbortSignal, maxBuffer?: number, input?: string): Promise<Buffer> {
-    const opts = { cwd: this.#mirror, config: this.#config, signal, timeoutMs: this.#timeoutMs };
+  #git(args: string[], signal: AbortSignal, maxBuffer?: number, input?: string, config = this.#config): Promise<Buffer> {
+    const opts = { cwd: this.#mirror, config, signal, timeoutMs: this.#timeoutMs };
     return runGitCommand(args, { ...opts, ...(maxBuffer ? { maxBuffer } : {}), ...(input !== undefined ? { input } : {}) });
   }
 }
