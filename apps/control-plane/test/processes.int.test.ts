@@ -57,7 +57,7 @@ describe('processes', () => {
     const env = { DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'info' };
     const server = run('main.js', [], env);
     let up = false;
-    for (let i = 0; i < 100 && !up; i++) {
+    for (let i = 0; i < 300 && !up; i++) {
       await new Promise((r) => setTimeout(r, 100));
       up = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.ok, () => false);
     }
@@ -81,7 +81,7 @@ describe('processes', () => {
     expect(logs.some((l) => l['migration'] === '20261122043000_init')).toBe(true);
     expect(logs.some((l) => l['reqId'] === 'e2e-1')).toBe(true);
     expect(exit.stdout).not.toContain(token);
-  });
+  }, 90_000);
 
   it('refuses to boot with invalid configuration, naming every bad variable', async () => {
     const res = await run('main.js', [], { NODE_ENV: 'production', PORT: 'abc', DATABASE_URL: 'mysql://x' }).done;
