@@ -61,6 +61,25 @@ describe('server-side and client-side answers are identical', () => {
       }
   });
 
+  it('batch: REST SDK = gRPC = client-side WASM engine, in request order', async () => {
+    const requests = CASES.slice(0, 8).flatMap((c) => [...VARIANT_FLAGS, ...BOOLEAN_FLAGS, 'missing'].map((flagKey) => ({ namespaceKey: 'default', flagKey, entityId: c.entityId, context: c.context })));
+    const viaRest = await rest.evaluation.batch({ requests });
+    const viaGrpc = await grpc.call('Batch', { requests }, { authorization: `Bearer ${TOKENS.all}` });
+    const norm = (r: Record<string, unknown>) => {
+      // The WASM client names the members *EvaluationResponse; the wire names are *Response.
+      const variant = (r.variantResponse ?? r.variantEvaluationResponse) as Record<string, unknown> | undefined;
+      const boolean = (r.booleanResponse ?? r.booleanEvaluationResponse) as Record<string, unknown> | undefined;
+      const error = (r.errorResponse ?? r.errorEvaluationResponse) as Record<string, unknown> | undefined;
+      return { type: r.type, v: variant ? pickVariant(variant) : boolean ? pickBoolean(boolean) : { flagKey: error?.flagKey, reason: error?.reason } };
+    };
+    const restItems = (viaRest.responses as unknown as Array<Record<string, unknown>>).map(norm);
+    expect((viaGrpc.responses as Array<Record<string, unknown>>).map(norm)).toEqual(restItems);
+    expect(restItems.map((i) => (i.v as { flagKey: string }).flagKey)).toEqual(requests.map((r) => r.flagKey));
+    const wasmItems = wasm.evaluateBatch(requests.filter((r) => r.flagKey !== 'missing').map(({ flagKey, entityId, context }) => ({ flagKey, entityId, context })));
+    const restFound = restItems.filter((i) => i.type !== 'ERROR_EVALUATION_RESPONSE_TYPE');
+    expect((wasmItems.responses as unknown as Array<Record<string, unknown>>).map(norm)).toEqual(restFound);
+  });
+
   it('the fixture exercises every reason', async () => {
     const reasons = new Set<string>();
     for (const flagKey of VARIANT_FLAGS)
