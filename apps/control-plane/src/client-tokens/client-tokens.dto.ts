@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { orgParams } from '../orgs/orgs.dto.js';
 import { futureInstant, id, instantOrNull, name } from '../common/dto.js';
 import { pageSchema } from '../common/pagination.js';
 import { envKey } from '../environments/environments.dto.js';
 
 const namespaceKey = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'invalid namespace key');
 
-export const clientTokenParams = z.object({ org: z.string(), tokenId: id });
+export const clientTokenParams = orgParams.extend({ tokenId: id });
 export const createClientTokenBody = z.strictObject({
   name,
   environments: z.array(envKey).min(1).max(100).describe('environment keys the token may read'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orgParams } from '../orgs/orgs.dto.js';
 import { id, name } from '../common/dto.js';
 import { pageSchema } from '../common/pagination.js';
 
@@ -16,7 +17,7 @@ const directory = z
   .regex(/^(?:[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*)?$/, 'relative path with / separators')
   .refine((d) => !d.split('/').some((s) => s === '..' || s === '.' || s === '.git'), 'must not contain ".", ".." or ".git"');
 
-export const envParams = z.object({ org: z.string(), env: envKey });
+export const envParams = orgParams.extend({ env: envKey });
 export const createEnvironmentBody = z.strictObject({
   key: envKey,
   name,

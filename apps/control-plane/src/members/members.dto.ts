@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { orgParams } from '../orgs/orgs.dto.js';
 import { id } from '../common/dto.js';
 import { pageSchema } from '../common/pagination.js';
 
 export const role = z.enum(['OWNER', 'ADMIN', 'EDITOR', 'VIEWER']);
-export const memberParams = z.object({ org: z.string(), userId: id });
+export const memberParams = orgParams.extend({ userId: id });
 export const inviteMemberBody = z.strictObject({ email: z.email().max(254).transform((e) => e.toLowerCase()), role });
 export type InviteMemberBody = z.infer<typeof inviteMemberBody>;
 export const changeRoleBody = z.strictObject({ role });

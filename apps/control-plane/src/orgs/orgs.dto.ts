@@ -4,7 +4,7 @@ import { pageSchema } from '../common/pagination.js';
 
 /** Organisation slug: lower-case DNS label (it appears in evaluation hostnames). */
 export const slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'lower-case letters, digits and inner dashes, at most 40');
-export const orgParams = z.object({ org: z.string() });
+export const orgParams = z.object({ org: slug.describe('organisation slug') });
 
 export const createOrgBody = z.strictObject({ slug, name });
 export type CreateOrgBody = z.infer<typeof createOrgBody>;

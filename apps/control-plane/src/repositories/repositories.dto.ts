@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orgParams } from '../orgs/orgs.dto.js';
 import { id, name, text } from '../common/dto.js';
 import { pageSchema } from '../common/pagination.js';
 
@@ -7,7 +8,7 @@ const remoteUrl = text(2000)
   .refine((u) => URL.canParse(u) && ['https:', 'ssh:'].includes(new URL(u).protocol), 'must be an https:// or ssh:// URL')
   .refine((u) => !URL.canParse(u) || (new URL(u).username === '' && new URL(u).password === '') || new URL(u).protocol === 'ssh:', 'put credentials in "credential", not in the URL');
 
-export const repoParams = z.object({ org: z.string(), repositoryId: id });
+export const repoParams = orgParams.extend({ repositoryId: id });
 export const createRepositoryBody = z.strictObject({
   name,
   url: remoteUrl,
