@@ -41,7 +41,7 @@ it('lists every route with its guard (committed snapshot)', () => {
 
 describe('guards hold on every route', () => {
   for (const r of ROUTES) {
-    const headers = r.path.includes('_stream') ? { accept: 'text/event-stream' } : {};
+    const headers: Record<string, string> = r.path.includes('_stream') ? { accept: 'text/event-stream' } : {};
     const send = (auth?: string) =>
       fetch(t.url + concrete(r.path), { method: r.method, headers: { ...headers, ...(auth ? { authorization: auth } : {}) }, ...(r.method === 'POST' ? { body: bodyFor(r.path) } : {}), signal: AbortSignal.timeout(2000) });
     it(`${r.method} ${r.path}`, async () => {

@@ -36,7 +36,7 @@ export function watchRoute(deps: HttpDeps, ctx: RequestContext, env: string): vo
   });
   // Blank keep-alive lines stop proxies from closing an idle stream; readers skip empty lines.
   const ping = setInterval(() => res.write('\n'), 15_000);
-  const stop = deps.streams.add({ environment: env, namespace: '\u0000none', digest: '', send: () => undefined, end: () => res.end() });
+  const stop = deps.streams.hold(() => res.end());
   res.on('close', () => {
     off();
     stop();

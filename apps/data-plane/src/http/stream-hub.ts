@@ -43,6 +43,8 @@ export interface Subscriber {
 /** Fans snapshot changes out to open streams. */
 export class StreamHub {
   readonly #subs = new Set<Subscriber>();
+  /** Other long-lived responses (mirror watch streams) that shutdown must end. */
+  readonly #held = new Set<() => void>();
   readonly #unsubscribe: () => void;
 
   constructor(private readonly registry: EnvironmentRegistry) {
@@ -63,16 +65,24 @@ export class StreamHub {
     return () => this.#subs.delete(s);
   }
 
+  /** Registers another long-lived response to end at shutdown; returns the release function. */
+  hold(end: () => void): () => void {
+    this.#held.add(end);
+    return () => this.#held.delete(end);
+  }
+
   /** Number of open streams. */
   get size(): number {
-    return this.#subs.size;
+    return this.#subs.size + this.#held.size;
   }
 
   /** Ends every stream (shutdown). */
   close(): void {
     this.#unsubscribe();
     for (const s of this.#subs) s.end();
+    for (const end of this.#held) end();
     this.#subs.clear();
+    this.#held.clear();
   }
 
   private offer(s: Subscriber, ns: NamespaceSnapshot): void {
