@@ -39,6 +39,8 @@ export interface DataPlane {
   registry: EnvironmentRegistry;
   tokens: TokenTable;
   metrics: DataPlaneMetrics;
+  /** HTTP requests in progress (streams included). */
+  inFlight(): number;
   /** Settles when sync has made its first attempt for every environment (rejects on bad sources). */
   firstSync: Promise<void>;
   close(): Promise<void>;
@@ -112,6 +114,7 @@ export async function startDataPlane(config: InstanceConfig, logger: Logger, sta
     tokens,
     metrics,
     firstSync,
+    inFlight: () => rest.inFlight(),
     close() {
       closing ??= (async () => {
         // drainHttp stops accepting synchronously, before streams end, so no stream opens after.

@@ -153,9 +153,9 @@ describe('lifecycle', () => {
       });
       req.on('error', reject);
       req.write(body.slice(0, 5));
-      setTimeout(() => req.end(body.slice(5)), 400);
+      setTimeout(() => req.end(body.slice(5)), 800);
     });
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 300));
     const exit = bin.stop('SIGTERM');
     expect(await answer).toBe(200);
     expect(await exit).toBe(0);

@@ -59,7 +59,7 @@ describe('graceful shutdown', () => {
       req.write(body.slice(0, 10));
       setTimeout(() => req.end(body.slice(10)), 300);
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await expect.poll(() => t.dp.inFlight()).toBe(1);
     const closed = t.dp.close();
     const r = await answer;
     expect(r.status).toBe(200);

@@ -43,7 +43,7 @@ describe('guards hold on every route', () => {
   for (const r of ROUTES) {
     const headers: Record<string, string> = r.path.includes('_stream') ? { accept: 'text/event-stream' } : {};
     const send = (auth?: string) =>
-      fetch(t.url + concrete(r.path), { method: r.method, headers: { ...headers, ...(auth ? { authorization: auth } : {}) }, ...(r.method === 'POST' ? { body: bodyFor(r.path) } : {}), signal: AbortSignal.timeout(2000) });
+      fetch(t.url + concrete(r.path), { method: r.method, headers: { ...headers, ...(auth ? { authorization: auth } : {}) }, ...(r.method === 'POST' ? { body: bodyFor(r.path) } : {}), signal: AbortSignal.timeout(10_000) });
     it(`${r.method} ${r.path}`, async () => {
       const anonymous = await send();
       const wrong = await send('Bearer wrong');

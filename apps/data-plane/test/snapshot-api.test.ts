@@ -34,7 +34,7 @@ function streamLines(path: string, headers: Record<string, string> = {}) {
   req.on('error', () => undefined); // destroy() before headers is a normal way to stop here
   req.end();
   const until = async (pred: () => boolean) => {
-    const deadline = Date.now() + 3000;
+    const deadline = Date.now() + 10_000;
     while (!pred()) {
       if (Date.now() > deadline) throw new Error(`timeout; lines: ${lines.join('|')}`);
       await new Promise<void>((r) => {
