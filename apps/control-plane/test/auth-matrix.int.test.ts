@@ -54,6 +54,7 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/session': sync(() => ({})),
   'DELETE /api/v1/session': sync(() => ({})),
   'GET /api/v1/me/tokens': sync(() => ({})),
+  'GET /api/v1/me/audit-events': sync(() => ({})),
   'POST /api/v1/me/tokens': sync(() => ({ body: { name: 'ci' } })),
   'DELETE /api/v1/me/tokens/:tokenId': async (h) => ({
     params: { tokenId: (await h.t.db.personalAccessToken.create({ data: { userId: h.caller!.userId, name: 'x', tokenHash: unique('pat'), prefix: 'sy_pat_x' } })).id },

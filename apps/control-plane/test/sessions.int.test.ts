@@ -51,6 +51,11 @@ describe('cookie sessions', () => {
     expect(String(out.headers['set-cookie'])).toMatch(/^__Host-switchyard_session=; Path=\/; Max-Age=0; HttpOnly; Secure; SameSite=Lax$/);
     expect(await t.db.session.count()).toBe(0);
     expect(await t.db.auditEvent.count({ where: { action: 'session.delete', actorId: id } })).toBe(1);
+    const mine = await t.call((await t.user('a@example.com')).pat, { method: 'GET', url: '/api/v1/me/audit-events?limit=1' });
+    expect(mine.json.items.map((e: { action: string }) => e.action)).toEqual(['session.delete']);
+    expect(mine.json.nextCursor).not.toBeNull();
+    const other = await t.call((await t.user('b@example.com')).pat, { method: 'GET', url: '/api/v1/me/audit-events?action=session.delete' });
+    expect(other.json.items).toEqual([]);
     expect((await t.call(s, { method: 'GET', url: '/api/v1/me' })).status).toBe(401);
   });
 

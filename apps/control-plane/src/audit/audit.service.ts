@@ -45,15 +45,24 @@ export class AuditService {
     });
   }
 
-  /** Newest first; filters combine with AND. */
+  /** An organisation's trail, newest first; filters combine with AND. */
   async list(ctx: OrgContext, query: AuditQuery & PageQuery): Promise<Page<AuditEventView>> {
     requirePermission(ctx, 'audit:read');
+    return this.find({ orgId: ctx.org.id }, query);
+  }
+
+  /** The caller's own account events (tokens, sessions), which belong to no organisation. */
+  async listMine(ctx: RequestContext, query: AuditQuery & PageQuery): Promise<Page<AuditEventView>> {
+    return this.find({ orgId: null, actorId: ctx.principal.userId }, { ...query, actor: undefined });
+  }
+
+  private async find(scope: Prisma.AuditEventWhereInput, query: AuditQuery & PageQuery): Promise<Page<AuditEventView>> {
     const page = pageArgs(query, 'desc');
     const rows = await this.db.auditEvent.findMany({
       ...page,
       where: {
         ...page.where,
-        orgId: ctx.org.id,
+        ...scope,
         ...(query.action ? { action: query.action } : {}),
         ...(query.actor ? { actorId: query.actor } : {}),
         ...(query.targetType ? { targetType: query.targetType } : {}),
