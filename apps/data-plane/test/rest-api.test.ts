@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcess, TOKENS, type TestInstance } from './helpers/in-process.js';
 
@@ -71,6 +72,16 @@ describe('POST /evaluate/v1/*', () => {
     expect((await post('/evaluate/v1/boolean', body, { 'x-switchyard-edge-environment': 'nope' })).status).toBe(404);
   });
 
+  it('echoes a sane X-Request-Id and replaces an oversized or odd one', async () => {
+    const ok = await post('/evaluate/v1/boolean', { flagKey: 'kill-switch', entityId: 'u' }, { 'x-request-id': 'trace-123' });
+    expect(ok.headers.get('x-request-id')).toBe('trace-123');
+    const long = await post('/evaluate/v1/boolean', { flagKey: 'kill-switch', entityId: 'u' }, { 'x-request-id': 'x'.repeat(500) });
+    expect(long.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const spaced = await post('/evaluate/v1/boolean', { flagKey: 'kill-switch', entityId: 'u' }, { 'x-request-id': 'a b\tc' });
+    expect(spaced.status).toBe(200);
+    expect(spaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('pretty-prints with ?pretty', async () => {
     const r = await post('/evaluate/v1/boolean?pretty', { flagKey: 'kill-switch', entityId: 'u' });
     expect(r.text).toContain('\n  "enabled": true');
@@ -113,6 +124,23 @@ describe('malformed requests get 4xx in Flipt error shape, never 500', () => {
     const r = await post('/evaluate/v1/variant', { flagKey: 'color', entityId: 'u', context: { big: 'x'.repeat(1100 * 1024) } });
     expect(r.status).toBe(413);
     expect(r.json).toMatchObject({ code: 8, details: [] });
+  });
+
+  it('survives clients that abort mid-body on any route', async () => {
+    const port = Number(new URL(t.url).port);
+    for (const path of ['/health', '/evaluate/v1/boolean', '/ofrep/v1/evaluate/flags', '/nope', '/client/v2/environments/production/namespaces/default/stream']) {
+      await new Promise<void>((resolve) => {
+        const s = connect(port, '127.0.0.1', () => {
+          s.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"a":`);
+          setTimeout(() => {
+            s.resetAndDestroy();
+            resolve();
+          }, 50);
+        });
+        s.on('error', () => resolve());
+      });
+    }
+    expect((await fetch(`${t.url}/health`)).status).toBe(200);
   });
 
   it('invalid UTF-8 and NaN are 400', async () => {

@@ -12,6 +12,7 @@ import { header, sendError, toSwitchyardError, type RequestContext } from './htt
 import { compileRoutes } from './routes.js';
 
 const route = compileRoutes();
+const REQUEST_ID = /^[\x21-\x7e]+$/;
 
 function context(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number): RequestContext {
   const url = req.url ?? '/';
@@ -19,7 +20,9 @@ function context(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number
   let path = q < 0 ? url : url.slice(0, q);
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
   const search = q < 0 ? '' : url.slice(q + 1);
-  const sent = header(req, 'x-request-id');
+  const raw = header(req, 'x-request-id');
+  // Echoed in a header and in logs: accept only short printable ids, otherwise make our own.
+  const sent = raw && raw.length <= 128 && REQUEST_ID.test(raw) ? raw : undefined;
   const requestId = sent || randomUUID();
   res.setHeader('x-request-id', requestId);
   const pretty = search !== '' && new URLSearchParams(search).has('pretty');
