@@ -7,6 +7,7 @@ import { createApp } from '../src/app.factory.js';
 import { SessionsService } from '../src/auth/sessions.service.js';
 import { PatsService } from '../src/auth/pats.service.js';
 import { loadConfig, type AppConfig } from '../src/config/config.js';
+import { RouteTableService, type RouteEntry } from '../src/openapi/route-table.js';
 
 /** Test origin allowed for cookie mutations. */
 export const CONSOLE_ORIGIN = 'https://console.switchyard.test';
@@ -51,6 +52,22 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
   const app = await createApp(config, { db: createPrismaClient({ databaseUrl: database.url, maxConnections: 4 }), logger: pino({ level: 'silent' }) });
   const db = createPrismaClient({ databaseUrl: database.url, maxConnections: 2 });
   const users = new Map<string, { id: string; pat: Caller & { kind: 'pat' } }>();
+  // Every successful response is checked against the route's declared (and documented) schema.
+  const contracts = app
+    .get(RouteTableService)
+    .routes()
+    .map((r) => ({ route: r, pattern: new RegExp(`^${r.path.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`) }));
+  const checkContract = (method: string, url: string, status: number, json: unknown) => {
+    const path = url.split('?')[0]!;
+    const match = contracts.find((c) => c.route.method === method && c.pattern.test(path));
+    const route: RouteEntry | undefined = match?.route;
+    if (!route || status >= 300) return;
+    if (status !== (route.spec?.status ?? 200)) throw new Error(`${method} ${url}: status ${status}, documented ${route.spec?.status ?? 200}`);
+    const schema = route.spec?.response;
+    if (!schema) return;
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new Error(`${method} ${url}: response does not match its documented schema: ${parsed.error.message}`);
+  };
 
   const call: TestApp['call'] = async (caller, options) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
@@ -68,7 +85,9 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
       headers: options.body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
       ...(options.body !== undefined ? { payload: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
     });
-    return { status: res.statusCode, headers: res.headers, json: res.body ? JSON.parse(res.body) : undefined };
+    const json: unknown = res.body ? JSON.parse(res.body) : undefined;
+    checkContract(options.method, options.url, res.statusCode, json);
+    return { status: res.statusCode, headers: res.headers, json };
   };
 
   const user: TestApp['user'] = async (email) => {
