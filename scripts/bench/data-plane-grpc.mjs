@@ -1,5 +1,5 @@
 // gRPC benchmark: Boolean evaluations/s of the data plane ÷ a bare grpc-js server returning a
-// fixed response, same closed-loop grpc-js load generator (own process), alternating rounds,
+// fixed response, same closed-loop gRPC-over-node:http2 load generator (own process), alternating rounds,
 // best round of each (the machine is shared).
 //   bench grpc-vs-bare-grpc <ratio> x
 import { runJson, startJsonProcess, startSwitchyard, stop } from './data-plane-lib/processes.mjs';
