@@ -46,22 +46,26 @@ auth:
     expect(defaultEnvironmentKey(c)).toBe('staging');
   });
 
-  it('names every bad field, then cross-field problems', () => {
+  it('names every bad field, field and cross-field problems together', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-cfg-'));
-    const issuesOf = (raw: unknown) => {
-      const file = join(dir, 'bad.json');
-      writeFileSync(file, JSON.stringify(raw));
-      try {
-        loadServeConfig(['--config', file], noEnv);
-      } catch (e) {
-        return (e as ConfigError).issues.join('\n');
-      }
-      throw new Error('expected a ConfigError');
-    };
-    const fields = issuesOf({ httpPort: 70000, logLevel: 'loud', environments: [{ key: 'a b', source: { type: 'git' } }], auth: { tokens: [{ environments: ['x'] }] } });
-    for (const path of ['httpPort', 'logLevel', 'environments.0.key', 'environments.0.source.url', 'auth.tokens.0']) expect(fields).toContain(path);
-    const cross = issuesOf({ environments: [{ key: 'a', source: { type: 'dir', path: 'x' } }, { key: 'a', source: { type: 'dir', path: 'y' } }], auth: { tokens: [{ token: 't', environments: ['zzz'] }] } });
-    for (const path of ['environments.1.key', 'auth.tokens.0.environments']) expect(cross).toContain(path);
+    const file = join(dir, 'bad.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        httpPort: 70000,
+        logLevel: 'loud',
+        environments: [{ key: 'a b', source: { type: 'git' } }, { key: 'x', source: { type: 'dir', path: 'x' } }, { key: 'x', source: { type: 'dir', path: 'y' } }],
+        auth: { tokens: [{ environments: ['zzz'] }] },
+      }),
+    );
+    let issues = '';
+    try {
+      loadServeConfig(['--config', file], noEnv);
+    } catch (e) {
+      issues = (e as ConfigError).issues.join('\n');
+    }
+    for (const path of ['httpPort', 'logLevel', 'environments.0.key', 'environments.0.source.url', 'environments.2.key: duplicate', 'auth.tokens.0: set exactly one', 'auth.tokens.0.environments: unknown environment "zzz"'])
+      expect(issues).toContain(path);
   });
 
   it('rejects ambiguous or missing sources and bad durations', () => {

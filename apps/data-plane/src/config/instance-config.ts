@@ -77,21 +77,39 @@ export const instanceConfigSchema = z
     environments: z.array(environmentConfigSchema).min(1, { message: 'configure at least one environment' }),
   })
   .superRefine((c, ctx) => {
-    const keys = new Set<string>();
-    c.environments.forEach((e, i) => {
-      if (keys.has(e.key)) ctx.addIssue({ code: 'custom', path: ['environments', i, 'key'], message: `duplicate environment "${e.key}"` });
-      keys.add(e.key);
-    });
-    if (c.environments.filter((e) => e.default).length > 1)
-      ctx.addIssue({ code: 'custom', path: ['environments'], message: 'at most one environment may be the default' });
-    if (c.auth.required && c.auth.tokens.length === 0)
-      ctx.addIssue({ code: 'custom', path: ['auth', 'tokens'], message: 'auth is required but no token is configured: add a token (--token) or disable auth explicitly (--no-auth)' });
-    c.auth.tokens.forEach((t, i) => {
-      if (Array.isArray(t.environments))
-        for (const e of t.environments)
-          if (!keys.has(e)) ctx.addIssue({ code: 'custom', path: ['auth', 'tokens', i, 'environments'], message: `unknown environment "${e}"` });
-    });
+    for (const issue of crossFieldIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
   });
+
+interface LooseConfig {
+  environments?: unknown;
+  auth?: { required?: unknown; tokens?: unknown } | undefined;
+}
+
+/**
+ * Checks across fields (duplicate keys, token scopes naming unknown environments, auth without
+ * tokens). Tolerates partial input so it can also run when field validation already failed:
+ * the operator sees every problem in one go.
+ */
+function crossFieldIssues(c: LooseConfig): Array<{ path: Array<string | number>; message: string }> {
+  const issues: Array<{ path: Array<string | number>; message: string }> = [];
+  const envs = Array.isArray(c.environments) ? (c.environments as Array<{ key?: unknown; default?: unknown } | null>) : [];
+  const keys = new Set<string>();
+  envs.forEach((e, i) => {
+    if (typeof e?.key !== 'string') return;
+    if (keys.has(e.key)) issues.push({ path: ['environments', i, 'key'], message: `duplicate environment "${e.key}"` });
+    keys.add(e.key);
+  });
+  if (envs.filter((e) => e?.default === true).length > 1) issues.push({ path: ['environments'], message: 'at most one environment may be the default' });
+  const tokens = Array.isArray(c.auth?.tokens) ? (c.auth.tokens as Array<{ environments?: unknown } | null>) : [];
+  if (c.auth?.required !== false && tokens.length === 0)
+    issues.push({ path: ['auth', 'tokens'], message: 'auth is required but no token is configured: add a token (--token) or disable auth explicitly (--no-auth)' });
+  tokens.forEach((t, i) => {
+    if (Array.isArray(t?.environments))
+      for (const e of t.environments as unknown[])
+        if (typeof e === 'string' && !keys.has(e)) issues.push({ path: ['auth', 'tokens', i, 'environments'], message: `unknown environment "${e}"` });
+  });
+  return issues;
+}
 
 /** Where one environment's flags come from. */
 export type SourceConfig =
@@ -150,7 +168,15 @@ export class ConfigError extends Error {
 export function parseInstanceConfig(raw: unknown): InstanceConfig {
   const result = instanceConfigSchema.safeParse(raw);
   if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`));
+  const format = (path: ReadonlyArray<PropertyKey>, message: string) => `${path.length ? path.map(String).join('.') : '(root)'}: ${message}`;
+  const lines = result.error.issues.map((i) => format(i.path, i.message));
+  // zod skips refinements once a field failed; run the cross-field checks on the raw input too.
+  const loose = raw !== null && typeof raw === 'object' ? (raw as LooseConfig) : {};
+  for (const i of crossFieldIssues(loose)) {
+    const line = format(i.path, i.message);
+    if (!lines.includes(line)) lines.push(line);
+  }
+  throw new ConfigError(lines);
 }
 
 /** The default environment key: the one marked default, else the first. */
