@@ -30,7 +30,12 @@ describe('createTestDatabase', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('clones isolated databases from one migrated template', async () => {
+  it('clones isolated databases from one migrated template and sweeps leftovers of dead runs', async () => {
+    const admin0 = new pg.Client({ connectionString: DEFAULT_POSTGRES_ADMIN_URL });
+    await admin0.connect();
+    await admin0.query('DROP DATABASE IF EXISTS sy_test_999999_cafe');
+    await admin0.query('CREATE DATABASE sy_test_999999_cafe');
+    await admin0.end();
     const [a, b] = await Promise.all([createTestDatabase({ migrationsDir: dir, migrate }), createTestDatabase({ migrationsDir: dir, migrate })]);
     expect(migrations).toBe(1);
     expect(a.name).not.toBe(b.name);
@@ -47,7 +52,7 @@ describe('createTestDatabase', () => {
     await b.drop();
     const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
     await admin.connect();
-    const left = await admin.query('SELECT 1 FROM pg_database WHERE datname = ANY($1)', [[a.name, b.name]]);
+    const left = await admin.query('SELECT 1 FROM pg_database WHERE datname = ANY($1)', [[a.name, b.name, 'sy_test_999999_cafe']]);
     await admin.end();
     expect(left.rowCount).toBe(0);
   });

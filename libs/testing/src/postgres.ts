@@ -24,6 +24,30 @@ export interface TestDatabase {
 }
 
 const templates = new Map<string, Promise<string>>();
+let swept: Promise<void> | undefined;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+/**
+ * Test databases are named `sy_test_<pid>_<random>`; ones left behind by a killed run (their pid
+ * no longer exists on this machine) are dropped once per process.
+ */
+async function sweepLeftovers(adminUrl: string): Promise<void> {
+  await withAdmin(adminUrl, async (admin) => {
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'sy\\_test\\_%'`);
+    for (const { datname } of rows) {
+      const pid = Number(/^sy_test_(\d+)_/.exec(datname)?.[1]);
+      if (Number.isInteger(pid) && pid > 0 && !alive(pid)) await admin.query(`DROP DATABASE IF EXISTS ${quote(datname)} WITH (FORCE)`);
+    }
+  });
+}
 
 function quote(ident: string): string {
   return `"${ident.replace(/"/g, '""')}"`;
@@ -95,7 +119,9 @@ export async function createTestDatabase(options: TestDatabaseOptions): Promise<
     template.catch(() => templates.delete(cacheKey));
   }
   const templateName = await template;
-  const name = `sy_test_${randomBytes(6).toString('hex')}`;
+  swept ??= sweepLeftovers(adminUrl).catch(() => undefined);
+  await swept;
+  const name = `sy_test_${process.pid}_${randomBytes(6).toString('hex')}`;
   await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE ${quote(name)} TEMPLATE ${quote(templateName)}`));
   return {
     name,
