@@ -3,7 +3,8 @@
 //   bench rest-vs-bare-node <ratio> x       boolean evaluations/s ÷ bare node:http fixed-body/s
 //   bench rest-p99-at-half-load <ms> ms     p99 latency at a fixed rate of half our max
 // The machine is shared (2 cores), so rounds alternate between the two servers and the best
-// round of each counts: noise only ever slows a round down.
+// round of each counts: noise only ever slows a round down (likewise the lowest p99 of the
+// fixed-rate rounds; every round is printed on stderr).
 import { runJson, startJsonProcess, startSwitchyard, stop } from './data-plane-lib/processes.mjs';
 
 const TOKEN = 'bench-token';
@@ -33,7 +34,7 @@ try {
   const ourBest = best(ourRuns);
   const rate = Math.floor(ourBest.rps / 2);
   const halves = [];
-  for (let i = 0; i < 2; i++) halves.push(await load(sy.info.httpPort, { mode: 'rate', rate, connections: 64 }));
+  for (let i = 0; i < ROUNDS; i++) halves.push(await load(sy.info.httpPort, { mode: 'rate', rate, connections: 64 }));
   const half = halves.reduce((a, b) => (b.p99 < a.p99 ? b : a));
   const fmt = (runs) => runs.map((r) => r.rps.toFixed(0)).join('/');
   process.stderr.write(`# bare ${fmt(bareRuns)} req/s; switchyard ${fmt(ourRuns)} req/s (p99 at max ${ourBest.p99.toFixed(2)} ms); at ${rate} req/s: p50 ${half.p50.toFixed(2)} ms, p99 ${halves.map((h) => h.p99.toFixed(2)).join('/')} ms, errors ${half.errors}\n`);
