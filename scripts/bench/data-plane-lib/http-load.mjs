@@ -57,7 +57,7 @@ function send(conn, scheduledAt) {
   conn.sock.write(request);
 }
 
-async function runMax(conns) {
+function runMax(conns) {
   for (const c of conns) {
     c.onDone = () => {
       if (!stopped) send(c);
@@ -66,7 +66,7 @@ async function runMax(conns) {
   }
 }
 
-async function runRate(conns) {
+function runRate(conns) {
   const queue = [];
   const t0 = performance.now();
   let issued = 0;
@@ -92,7 +92,8 @@ async function runRate(conns) {
 }
 
 const conns = await Promise.all(Array.from({ length: cfg.connections }, connect));
-await (cfg.mode === 'rate' ? runRate(conns) : runMax(conns));
+if (cfg.mode === 'rate') runRate(conns);
+else runMax(conns);
 await new Promise((r) => setTimeout(r, cfg.warmupMs ?? 1000));
 measuring = true;
 const t = performance.now();
