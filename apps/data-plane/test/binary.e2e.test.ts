@@ -97,6 +97,33 @@ describe('switchyard serve --dir', () => {
   });
 });
 
+describe('switchyard serve --upstream (a mirror of another instance)', () => {
+  it('serves what the upstream serves and follows its changes', async () => {
+    const dir = join(tmp, 'mirror-src');
+    cpSync(FIXTURE_DIR, dir, { recursive: true });
+    const upstream = await startBinary(['--dir', dir, '--token', 'up-token', '--environment', 'production', '--data-dir', join(tmp, 'data-up')]);
+    let mirror: RunningBinary | undefined;
+    try {
+      await upstream.waitForLog((l) => l.msg === 'first sync done');
+      mirror = await startBinary(['--upstream', upstream.url, '--upstream-token', 'up-token', '--environment', 'production', '--poll', '500ms', '--token', 'mirror-token', '--data-dir', join(tmp, 'data-mirror')]);
+      await mirror.waitForLog((l) => l.msg === 'first sync done');
+      const revision = async (b: RunningBinary) => ((await (await fetch(`${b.url}/ready`)).json()) as { environments: Array<{ revision: string | null }> }).environments[0]!.revision;
+      expect(await revision(mirror)).toBe(await revision(upstream));
+      const evaluate = (b: RunningBinary, token: string) =>
+        fetch(`${b.url}/evaluate/v1/boolean`, { method: 'POST', body: '{"namespaceKey":"other","flagKey":"ns-flag","entityId":"u"}', headers: { authorization: `Bearer ${token}` } }).then(async (r) => ((await r.json()) as { enabled: boolean }).enabled);
+      expect(await evaluate(mirror, 'mirror-token')).toBe(true);
+      const file = join(dir, 'other/features.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('enabled: true', 'enabled: false'));
+      await expect.poll(() => evaluate(upstream, 'up-token'), { timeout: 10_000 }).toBe(false);
+      await expect.poll(() => evaluate(mirror!, 'mirror-token'), { timeout: 10_000 }).toBe(false);
+      expect(await revision(mirror)).toBe(await revision(upstream));
+    } finally {
+      await mirror?.stop();
+      await upstream.stop();
+    }
+  });
+});
+
 describe('switchyard serve --config (several environments, scoped tokens)', () => {
   it('serves each environment to the tokens allowed to read it', async () => {
     const cfg = join(tmp, 'switchyard.yaml');
