@@ -44,11 +44,14 @@ describe('POST /evaluate/v1/*', () => {
         { flagKey: 'dark-mode', entityId: 'u', context: { plan: 'pro' }, requestId: 'i1' },
         { flagKey: 'nope', entityId: 'u', namespaceKey: 'default' },
         { flagKey: 'color', entityId: 'u' },
+        { flagKey: 'nope', entityId: 'u' },
       ],
     });
     expect(r.status).toBe(200);
     const responses = r.json!.responses as Array<Record<string, Record<string, unknown>>>;
-    expect(responses.map((x) => x.type)).toEqual(['BOOLEAN_EVALUATION_RESPONSE_TYPE', 'ERROR_EVALUATION_RESPONSE_TYPE', 'VARIANT_EVALUATION_RESPONSE_TYPE']);
+    expect(responses.map((x) => x.type)).toEqual(['BOOLEAN_EVALUATION_RESPONSE_TYPE', 'ERROR_EVALUATION_RESPONSE_TYPE', 'VARIANT_EVALUATION_RESPONSE_TYPE', 'ERROR_EVALUATION_RESPONSE_TYPE']);
+    // Error items echo the namespace as sent, "" when the request named none (Flipt).
+    expect(responses[3]!.errorResponse).toEqual({ flagKey: 'nope', namespaceKey: '', reason: 'NOT_FOUND_ERROR_EVALUATION_REASON' });
     expect(responses[0]!.booleanResponse).toMatchObject({ enabled: true, requestId: 'i1', requestDurationMillis: r.json!.requestDurationMillis });
     expect(responses[1]!.errorResponse).toEqual({ flagKey: 'nope', namespaceKey: 'default', reason: 'NOT_FOUND_ERROR_EVALUATION_REASON' });
     expect(responses[2]!.variantResponse).toMatchObject({ reason: 'DEFAULT_EVALUATION_REASON', variantKey: 'green', requestId: '' });

@@ -78,11 +78,12 @@ function unary(deps: GrpcDeps, name: string, run: (call: grpc.ServerUnaryCall<un
   };
 }
 
-function batchItem(item: BatchItem, requestId: string, env: { durationMs: number; ts: unknown }) {
-  const common = { requestId, requestDurationMillis: env.durationMs, timestamp: env.ts };
+function batchItem(item: BatchItem, request: WireRequest, nsHeader: string | undefined, env: { durationMs: number; ts: unknown }) {
+  const common = { requestId: request.requestId, requestDurationMillis: env.durationMs, timestamp: env.ts };
   if (item.type === 'VARIANT_EVALUATION_RESPONSE_TYPE') return { type: item.type, variantResponse: { ...item.variantResponse, ...common } };
   if (item.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE') return { type: item.type, booleanResponse: { ...item.booleanResponse, ...common } };
-  return { type: item.type, errorResponse: item.errorResponse };
+  // Error items echo the namespace as requested (may be ""), as Flipt does.
+  return { type: item.type, errorResponse: { ...item.errorResponse, namespaceKey: request.namespaceKey || nsHeader || '' } };
 }
 
 /** The service implementation (Boolean, Variant, Batch). */
@@ -106,7 +107,7 @@ export function evaluationHandlers(deps: GrpcDeps): grpc.UntypedServiceImplement
       const env = { durationMs: performance.now() - start, ts: timestamp() };
       return {
         requestId: b.requestId || randomUUID(),
-        responses: items.map((item, i) => batchItem(item, b.requests[i]!.requestId, env)),
+        responses: items.map((item, i) => batchItem(item, b.requests[i]!, ns, env)),
         requestDurationMillis: env.durationMs,
       };
     }),

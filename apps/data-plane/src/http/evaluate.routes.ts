@@ -37,7 +37,7 @@ export async function evaluateBatchRoute(deps: HttpDeps, ctx: RequestContext): P
   const env = envelope(ctx, batch.requestId, start);
   sendJson(ctx, 200, {
     requestId: env.requestId,
-    responses: items.map((item, i) => batchItemJson(item, batch.requests[i]!.requestId, env)),
+    responses: items.map((item, i) => batchItemJson(item, batch.requests[i]!, env)),
     requestDurationMillis: env.durationMs,
   });
 }

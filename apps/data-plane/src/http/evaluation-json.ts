@@ -11,6 +11,8 @@ const TYPE_ERROR = 'invalid values for key(s) in json body';
 /** A decoded single request with its transport fields. */
 export interface DecodedRequest extends ScopedRequest {
   requestId: string;
+  /** The namespace as the caller sent it (body, else header; may be ""): batch error items echo it. */
+  requestedNamespace: string;
 }
 
 function str(o: Record<string, unknown>, camel: string, snake: string): string {
@@ -42,9 +44,11 @@ function asObject(v: unknown): Record<string, unknown> {
 /** Decodes one EvaluationRequest; `namespace` fills an empty namespaceKey (X-Flipt-Namespace). */
 export function decodeEvaluationRequest(body: unknown, namespace: string | undefined): DecodedRequest {
   const o = asObject(body);
+  const requestedNamespace = str(o, 'namespaceKey', 'namespace_key') || namespace || '';
   const req: DecodedRequest = {
     requestId: str(o, 'requestId', 'request_id'),
-    namespaceKey: str(o, 'namespaceKey', 'namespace_key') || namespace || 'default',
+    requestedNamespace,
+    namespaceKey: requestedNamespace || 'default',
     flagKey: str(o, 'flagKey', 'flag_key'),
     entityId: str(o, 'entityId', 'entity_id'),
     context: context(o.context),
@@ -99,9 +103,9 @@ export function booleanJson(r: BooleanEvaluation, e: Envelope) {
   };
 }
 
-/** One batch item; inner responses carry the inner requestId and the batch's timing. */
-export function batchItemJson(item: BatchItem, innerRequestId: string, e: Envelope) {
-  const inner = { ...e, requestId: innerRequestId };
+/** One batch item; inner responses carry the inner request's id and the batch's timing. */
+export function batchItemJson(item: BatchItem, request: DecodedRequest, e: Envelope) {
+  const inner = { ...e, requestId: request.requestId };
   switch (item.type) {
     case 'VARIANT_EVALUATION_RESPONSE_TYPE':
       return { type: item.type, variantResponse: variantJson(item.variantResponse, inner) };
@@ -112,7 +116,7 @@ export function batchItemJson(item: BatchItem, innerRequestId: string, e: Envelo
         type: item.type,
         errorResponse: {
           flagKey: item.errorResponse.flagKey,
-          namespaceKey: item.errorResponse.namespaceKey,
+          namespaceKey: request.requestedNamespace,
           reason: item.errorResponse.reason,
         },
       };
