@@ -1,5 +1,8 @@
 // Child-process helpers shared by the data-plane benchmarks.
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Repository root. */
@@ -57,8 +60,10 @@ export function stop(child) {
 
 /** Starts the built switchyard binary on free ports serving the test fixture with one token. */
 export function startSwitchyard(token) {
+  const dataDir = join(tmpdir(), `switchyard-bench-${process.pid}`);
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   return startJsonProcess(
-    ['apps/data-plane/dist/cli.js', 'serve', '--dir', 'apps/data-plane/test/fixtures/flags', '--token', token, '--host', '127.0.0.1', '--http-port', '0', '--grpc-port', '0', '--data-dir', `/tmp/switchyard-bench-${process.pid}`],
+    ['apps/data-plane/dist/cli.js', 'serve', '--dir', 'apps/data-plane/test/fixtures/flags', '--token', token, '--host', '127.0.0.1', '--http-port', '0', '--grpc-port', '0', '--data-dir', dataDir],
     (j) => j.msg === 'first sync done' || j.msg === 'listening',
   ).then(async (r) => {
     // Wait for the snapshot: poll /ready.
