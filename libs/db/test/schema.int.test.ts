@@ -32,6 +32,9 @@ const scalarFields: Record<string, Record<string, string>> = {
   sessions: Prisma.SessionScalarFieldEnum,
   idempotency_records: Prisma.IdempotencyRecordScalarFieldEnum,
   outbox_events: Prisma.OutboxEventScalarFieldEnum,
+  sso_connections: Prisma.SsoConnectionScalarFieldEnum,
+  sso_login_transactions: Prisma.SsoLoginTransactionScalarFieldEnum,
+  sso_sessions: Prisma.SsoSessionScalarFieldEnum,
 };
 
 describe('schema.prisma and the SQL migrations agree', () => {
@@ -60,7 +63,10 @@ describe('schema.prisma and the SQL migrations agree', () => {
     await db.personalAccessToken.create({ data: { userId: user.id, name: 'ci', tokenHash: 'h2', prefix: 'sy_pat_ab' } });
     await db.instance.create({ data: { orgId: org.id, desiredState: { environments: ['prod'] }, status: 'provisioning' } });
     await db.auditEvent.create({ data: { orgId: org.id, actorType: 'user', actorId: user.id, action: 'org.create', targetType: 'org', targetId: org.id, after: { slug: 'acme' } } });
-    await db.session.create({ data: { userId: user.id, tokenHash: 'h3', expiresAt: new Date(Date.now() + 1000) } });
+    const session = await db.session.create({ data: { userId: user.id, tokenHash: 'h3', expiresAt: new Date(Date.now() + 1000) } });
+    await db.ssoConnection.create({ data: { id: randomUUID(), orgId: org.id, kind: 'OKTA', name: 'Okta', issuer: 'https://acme.okta.com', clientId: 'c', clientSecretCiphertext: Buffer.from([5]), allowedDomains: ['acme.com'], roleMapping: { admins: 'ADMIN' } } });
+    await db.ssoLoginTransaction.create({ data: { id: 'tx', connectionId: 'platform', returnTo: '/', expectedIssuer: 'https://idp', state: 's', nonce: 'n', codeVerifier: 'v', expiresAt: new Date(Date.now() + 1000) } });
+    await db.ssoSession.create({ data: { sessionId: session.id, connectionId: 'platform', idTokenCiphertext: Buffer.from([6]) } });
     await db.idempotencyRecord.create({ data: { id: randomUUID(), userId: user.id, orgId: org.id, key: 'k', requestHash: 'r', statusCode: 201, responseCiphertext: Buffer.from([4]) } });
     await db.outboxEvent.create({ data: { orgId: org.id, topic: 'org.created', payload: { orgId: org.id } } });
 
@@ -80,12 +86,18 @@ describe('schema.prisma and the SQL migrations agree', () => {
     expect(await db.auditEvent.findFirstOrThrow()).toMatchObject({ action: 'org.create', after: { slug: 'acme' } });
     expect(await db.idempotencyRecord.findFirstOrThrow()).toMatchObject({ key: 'k', statusCode: 201 });
     expect(await db.outboxEvent.findFirstOrThrow()).toMatchObject({ topic: 'org.created', attempts: 0, processedAt: null });
+    expect(await db.ssoConnection.findFirstOrThrow()).toMatchObject({ kind: 'OKTA', defaultRole: 'VIEWER', enforce: false, allowedDomains: ['acme.com'], auth0Organization: null });
+    expect(await db.ssoLoginTransaction.findFirstOrThrow()).toMatchObject({ nonce: 'n' });
+    expect(await db.session.findFirstOrThrow({ include: { sso: true } })).toMatchObject({ sso: { connectionId: 'platform' } });
 
     // Cascades declared in the schema exist in SQL: deleting the org removes its rows.
     await db.organisation.delete({ where: { id: org.id } });
     expect(await db.environment.count()).toBe(0);
     expect(await db.clientTokenEnvironment.count()).toBe(0);
     expect(await db.gitCredential.count()).toBe(0);
+    expect(await db.ssoConnection.count()).toBe(0);
+    await db.session.delete({ where: { id: session.id } });
+    expect(await db.ssoSession.count()).toBe(0);
     expect(await db.auditEvent.count()).toBe(1);
     await expect(db.identity.create({ data: { userId: user.id, issuer: 'https://idp', subject: 'sub-1' } })).rejects.toMatchObject({ code: 'P2002' });
   });
