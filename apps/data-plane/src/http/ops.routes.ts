@@ -1,4 +1,5 @@
 /** Operations endpoints: liveness, readiness with per-environment detail, Prometheus metrics. */
+import { syncStatus } from '../sync/sync-status.js';
 import type { HttpDeps } from './http-deps.js';
 import { sendJson, type RequestContext } from './http-kit.js';
 
@@ -7,14 +8,19 @@ export function healthRoute(_deps: HttpDeps, ctx: RequestContext): void {
   sendJson(ctx, 200, { status: 'SERVING' });
 }
 
-/** Readiness detail of every environment. */
-export function readiness(deps: HttpDeps) {
+/**
+ * Readiness detail of every environment. `status` is `ok`, `degraded` (still serving the last good
+ * snapshot, but the source has failed for longer than the grace period or the branch head is a
+ * bad commit) or `not-ready`.
+ */
+export function readiness(deps: HttpDeps, now = Date.now()) {
   const environments = deps.registry.keys().map((key) => {
     const s = deps.registry.state(key);
     const e = s?.lastError;
     return {
       key,
       ready: s?.snapshot !== undefined,
+      status: s ? syncStatus(s, now) : 'not-ready',
       revision: s?.snapshot?.revision ?? null,
       lastSyncAt: s?.lastSyncAt !== undefined ? new Date(s.lastSyncAt).toISOString() : null,
       lastError: e ? { message: e.message, revision: e.revision ?? null, file: e.file ?? null, line: e.line ?? null, at: new Date(e.at).toISOString() } : null,
@@ -23,10 +29,14 @@ export function readiness(deps: HttpDeps) {
   return { ready: deps.registry.ready(), environments };
 }
 
-/** `GET /ready`: 200 only when every environment has a snapshot (never empty answers). */
+/**
+ * `GET /ready`: 200 only when every environment has a snapshot (never empty answers). A degraded
+ * environment still serves, so it stays 200 with `status: DEGRADED` for operators and alerts.
+ */
 export function readyRoute(deps: HttpDeps, ctx: RequestContext): void {
   const r = readiness(deps);
-  sendJson(ctx, r.ready ? 200 : 503, { status: r.ready ? 'SERVING' : 'NOT_SERVING', environments: r.environments });
+  const degraded = r.environments.some((e) => e.status === 'degraded');
+  sendJson(ctx, r.ready ? 200 : 503, { status: r.ready ? (degraded ? 'DEGRADED' : 'SERVING') : 'NOT_SERVING', environments: r.environments });
 }
 
 /** `GET /metrics`: Prometheus text format. */
