@@ -17,6 +17,7 @@ import { MembersModule } from './members/members.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
 import { RepositoriesModule } from './repositories/repositories.module.js';
+import { SsoModule } from './sso/sso.module.js';
 
 /** Process-wide dependencies handed in by the entry point (nothing here reads the environment). */
 export interface AppDependencies {
@@ -52,7 +53,7 @@ export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.with(deps), AuditModule, AuthModule, OrgsModule, MembersModule, EnvironmentsModule, RepositoriesModule, ClientTokensModule, OpenApiModule],
+      imports: [CoreModule.with(deps), AuditModule, AuthModule, OrgsModule, MembersModule, EnvironmentsModule, RepositoriesModule, ClientTokensModule, SsoModule, OpenApiModule],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         // Interceptors run in this order: input is validated before an idempotency key is claimed.

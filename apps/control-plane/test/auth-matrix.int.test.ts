@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pino } from 'pino';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@switchyard/db';
+import { startDevIdp, type DevIdp } from '@switchyard/dev-idp';
 import { createApp } from '../src/app.factory.js';
 import { ORG_PERMISSIONS, isOrgPermission, ROLE_RANK, type RoutePermission } from '../src/common/permissions.js';
 import { loadConfig } from '../src/config/config.js';
@@ -49,6 +51,19 @@ async function clientToken(h: Home): Promise<string> {
   return (await h.t.db.clientToken.create({ data: { orgId: h.orgId, name: 't', tokenHash: unique('hash'), prefix: 'sy_live_x', namespaces: [] } })).id;
 }
 
+async function ssoConnection(h: Home): Promise<string> {
+  const row = await h.t.db.ssoConnection.create({
+    data: { id: randomUUID(), orgId: h.orgId, kind: 'OIDC', name: unique('sso'), issuer: 'https://idp.example.com', clientId: 'c', clientSecretCiphertext: Buffer.from([1]), allowedDomains: [], roleMapping: {} },
+  });
+  return row.id;
+}
+// Creating a connection runs discovery, so a real (local) provider must answer.
+let idp: Promise<DevIdp> | undefined;
+const issuer = async () => (await (idp ??= startDevIdp({ profile: 'generic' }))).issuer;
+afterAll(async () => {
+  await (await idp)?.close();
+});
+
 const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/me': sync(() => ({})),
   'GET /api/v1/session': sync(() => ({})),
@@ -83,6 +98,12 @@ const FIXTURES: Record<string, Fixture> = {
   'POST /api/v1/orgs/:org/client-tokens': async (h) => ({ body: { name: 'sdk', environments: [await env(h)] } }),
   'GET /api/v1/orgs/:org/client-tokens/:tokenId': async (h) => ({ params: { tokenId: await clientToken(h) } }),
   'POST /api/v1/orgs/:org/client-tokens/:tokenId/revoke': async (h) => ({ params: { tokenId: await clientToken(h) } }),
+  'POST /api/v1/auth/logout': sync(() => ({})),
+  'GET /api/v1/orgs/:org/sso-connections': sync(() => ({})),
+  'POST /api/v1/orgs/:org/sso-connections': async () => ({ body: { kind: 'OIDC', name: unique('sso'), issuer: await issuer(), clientId: 'c', clientSecret: 's' } }),
+  'GET /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) } }),
+  'PATCH /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) }, body: { name: unique('Renamed'), enforce: true } }),
+  'DELETE /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) } }),
 };
 
 const ROLES: Role[] = ['VIEWER', 'EDITOR', 'ADMIN', 'OWNER'];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouteTableService, type RouteEntry } from '../src/openapi/route-table.js';
@@ -21,6 +22,10 @@ beforeAll(async () => {
   const repo = await t.db.gitRepository.create({ data: { orgId: org.id, name: 'r', url: 'https://git.example.com/r.git' } });
   const token = await t.db.clientToken.create({ data: { orgId: org.id, name: 't', tokenHash: 'h', prefix: 'p', namespaces: [], environments: { create: [{ environmentId: env.id }] } } });
   const pat = await t.db.personalAccessToken.create({ data: { userId: owner.kind === 'pat' ? owner.userId : '', name: 'x', tokenHash: 'h2', prefix: 'p' } });
+  const sso = await t.db.ssoConnection.create({
+    data: { id: randomUUID(), orgId: org.id, kind: 'OIDC', name: 'sso', issuer: 'https://idp.example.com', clientId: 'c', clientSecretCiphertext: Buffer.from([1]), allowedDomains: [], roleMapping: {} },
+  });
+  Object.assign(params, { connectionId: sso.id });
   Object.assign(params, { org: 'home', env: 'prod', repositoryId: repo.id, tokenId: token.id, userId: org.callers['viewer@example.com']!.userId, pat: pat.id });
 });
 afterAll(async () => {
@@ -106,6 +111,9 @@ describe('malformed input', () => {
     'PATCH /api/v1/orgs/:org/environments/:env': { name: 'Prod', branch: 'main', directory: '', protected: true },
     'POST /api/v1/orgs/:org/repositories': { name: 'r2', url: 'https://git.example.com/r2.git', credential: { username: 'u', secret: 's' } },
     'POST /api/v1/orgs/:org/client-tokens': { name: 'sdk', environments: ['prod'], namespaces: ['default'] },
+    // Valid but unreachable issuer (discovery fails fast with a 400): a fuzzed field never reaches a real IdP.
+    'POST /api/v1/orgs/:org/sso-connections': { kind: 'OIDC', name: 'SSO', issuer: 'http://127.0.0.1:9/', clientId: 'c', clientSecret: 's', allowedDomains: ['example.com'] },
+    'PATCH /api/v1/orgs/:org/sso-connections/:connectionId': { name: 'SSO', enforce: false, defaultRole: 'VIEWER' },
   };
 
   it('has a valid sample body for every route with a body', () => {

@@ -10,6 +10,7 @@ import { tamperIdToken, type IdTokenTamper } from './tamper.js';
 export interface DevIdpClient {
   clientId: string;
   clientSecret: string;
+  /** Exact redirect URIs; one ending in `*` allows every URI with that prefix (one callback per connection in dev). */
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
 }
@@ -104,6 +105,15 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
       return { accountId: sub, claims: () => ({ sub, ...profileClaims(profile, user) }) };
     },
   });
+
+  // Development convenience: a registered `…/callback/*` admits each connection's own callback URL.
+  const proto = provider.Client.prototype as { redirectUriAllowed: (this: { redirectUris?: string[] }, value: string) => boolean };
+  const exact = proto.redirectUriAllowed;
+  proto.redirectUriAllowed = function (value) {
+    const prefix = (this.redirectUris ?? []).filter((u) => u.endsWith('*')).map((u) => u.slice(0, -1)).find((p) => value.startsWith(p));
+    // The wildcard stands for one path segment (a connection id), never for more of the path.
+    return exact.call(this, value) || (prefix !== undefined && /^[A-Za-z0-9-]+$/.test(value.slice(prefix.length)));
+  };
 
   provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     const match = /^\/interaction\/([^/]+)(\/login)?$/.exec(ctx.path);

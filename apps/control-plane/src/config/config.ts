@@ -15,12 +15,25 @@ const schema = z.object({
     ALLOWED_ORIGINS: z.string().default('http://localhost:3001,http://127.0.0.1:3001,http://localhost:3000,http://127.0.0.1:3000'),
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
     SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().positive().default(12),
+    /** Public base URL of this API as browsers reach it: SSO callback URLs are built from it. */
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000'),
+    /** Platform-wide OpenID login (all three or none). */
+    PLATFORM_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+    PLATFORM_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    PLATFORM_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Where the IdP sends the browser after logout (must be registered at the IdP); defaults to PUBLIC_URL. */
+    POST_LOGOUT_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Requests per minute and client IP on /api/v1/auth/*. */
+    AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
 });
 
 /** Cross-field rules, checked on the raw input so they are reported together with type errors. */
 function extraIssues(env: Readonly<Record<string, string | undefined>>): string[] {
   const out: string[] = [];
   if (env['NODE_ENV'] === 'production' && !env['SWITCHYARD_SECRET']) out.push('  SWITCHYARD_SECRET: is required in production');
+  const platform = ['PLATFORM_OIDC_ISSUER', 'PLATFORM_OIDC_CLIENT_ID', 'PLATFORM_OIDC_CLIENT_SECRET'];
+  const set = platform.filter((k) => env[k]);
+  if (set.length > 0 && set.length < platform.length) out.push(`  ${platform.filter((k) => !env[k]).join(', ')}: required when ${set.join(', ')} is set`);
   for (const origin of (env['ALLOWED_ORIGINS'] ?? '').split(',').filter(Boolean)) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) out.push(`  ALLOWED_ORIGINS: "${origin}" is not an exact origin`);
   }
@@ -39,6 +52,12 @@ export interface AppConfig {
   allowedOrigins: readonly string[];
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
+  /** Public base URL (no trailing slash). */
+  publicUrl: string;
+  /** The platform-wide login connection, when configured. */
+  platformOidc: { issuer: string; clientId: string; clientSecret: string } | null;
+  postLogoutRedirectUrl: string;
+  authRateLimitPerMinute: number;
 }
 
 /** Thrown at boot with every bad variable named. */
@@ -63,5 +82,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     allowedOrigins: c.ALLOWED_ORIGINS.split(',').filter(Boolean),
     sessionIdleMs: c.SESSION_IDLE_TIMEOUT_MINUTES * 60_000,
     sessionAbsoluteMs: c.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3_600_000,
+    publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''),
+    platformOidc:
+      c.PLATFORM_OIDC_ISSUER && c.PLATFORM_OIDC_CLIENT_ID && c.PLATFORM_OIDC_CLIENT_SECRET
+        ? { issuer: c.PLATFORM_OIDC_ISSUER, clientId: c.PLATFORM_OIDC_CLIENT_ID, clientSecret: c.PLATFORM_OIDC_CLIENT_SECRET }
+        : null,
+    postLogoutRedirectUrl: c.POST_LOGOUT_REDIRECT_URL ?? `${c.PUBLIC_URL.replace(/\/+$/, '')}/`,
+    authRateLimitPerMinute: c.AUTH_RATE_LIMIT_PER_MINUTE,
   };
 }

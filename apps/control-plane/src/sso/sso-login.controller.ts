@@ -1,0 +1,46 @@
+import { Controller, Get, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RequestContext } from '../common/request-context.js';
+import { Api, Ctx, Permission, Public, Valid } from '../common/route.decorators.js';
+import { AuthRateLimitInterceptor } from './auth-rate-limit.interceptor.js';
+import { callbackParams, loginQuery, logoutView, type LoginQuery } from './sso-connections.dto.js';
+import { SsoLoginService, type LoginRedirect, type LoginRequest } from './sso-login.service.js';
+
+function loginRequest(req: FastifyRequest): LoginRequest {
+  const ua = req.headers['user-agent'];
+  return { ip: req.ip, requestId: String(req.id), cookieHeader: req.headers.cookie, userAgent: typeof ua === 'string' ? ua : undefined };
+}
+
+function redirect(reply: FastifyReply, r: LoginRedirect): void {
+  void reply.header('set-cookie', r.setCookies).header('cache-control', 'no-store').header('location', r.location);
+}
+
+/** Redirect-based login for the console: start → IdP → callback → session cookie → returnTo. */
+@Controller('api/v1/auth')
+@UseInterceptors(AuthRateLimitInterceptor)
+export class SsoLoginController {
+  constructor(private readonly login: SsoLoginService) {}
+
+  @Get('login')
+  @Public()
+  @Api({ tag: 'auth', summary: 'Start an SSO login: 302 to the identity provider', query: loginQuery, status: 302 })
+  async start(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Valid('query') query: LoginQuery) {
+    redirect(reply, await this.login.start(loginRequest(req), query.connection, query.returnTo));
+  }
+
+  @Get('callback/:connectionId')
+  @Public()
+  @Api({ tag: 'auth', summary: 'Authorization response of one connection: sets the session cookie, 302 to returnTo', params: callbackParams, status: 302 })
+  async callback(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Valid('params') params: { connectionId: string }) {
+    redirect(reply, await this.login.callback(loginRequest(req), params.connectionId, req.url));
+  }
+
+  @Post('logout')
+  @Permission('self')
+  @Api({ tag: 'auth', summary: 'Log out: end the session; navigate to `redirectTo` (the IdP end-session endpoint)', response: logoutView })
+  async logout(@Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    const out = await this.login.logout(ctx);
+    void reply.header('set-cookie', out.setCookie);
+    return { redirectTo: out.redirectTo };
+  }
+}

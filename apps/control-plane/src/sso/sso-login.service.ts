@@ -1,0 +1,174 @@
+import { Inject, Injectable } from '@nestjs/common';
+import * as client from 'openid-client';
+import type { Logger } from 'pino';
+import type { Database } from '@switchyard/db';
+import { errors } from '@switchyard/flags';
+import { readCookie } from '../auth/authenticator.service.js';
+import { SESSION_COOKIE, SessionsService } from '../auth/sessions.service.js';
+import { open, seal, sha256, type Keys } from '../common/crypto.js';
+import type { RequestContext } from '../common/request-context.js';
+import { CONFIG, DB, KEYS, LOGGER } from '../common/tokens.js';
+import type { AppConfig } from '../config/config.js';
+import { ClaimsRejected, decide, type ResolvedConnection } from './claims-policy.js';
+import { JitProvisioningService } from './jit-provisioning.service.js';
+import { LOGIN_COOKIE, LOGIN_TTL_MS, LoginTransactionsRepository } from './login-transactions.repository.js';
+import { OidcClientService } from './oidc-client.service.js';
+import { runPassport } from './passport-oidc.js';
+import { safeReturnTo } from './return-to.js';
+import { SsoConnectionsService } from './sso-connections.service.js';
+
+/** Where the request came from, for the logs. */
+export interface LoginRequest {
+  ip: string;
+  requestId: string;
+  cookieHeader: string | undefined;
+  userAgent: string | undefined;
+}
+
+/** A response the controller turns into a redirect. */
+export interface LoginRedirect {
+  location: string;
+  setCookies: string[];
+}
+
+// A token issued before the login started (plus clock skew) belongs to another login.
+const IAT_SKEW_MS = 60_000;
+
+function idTokenAad(sessionId: string): string {
+  return `sso-session|${sessionId}`;
+}
+
+/** A refused login: the reason goes to the log only; the browser gets a generic 401. */
+class LoginRefused extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+function reasonOf(e: unknown): string {
+  if (e instanceof LoginRefused || e instanceof ClaimsRejected) return e.reason;
+  // openid-client wraps the precise check that failed in `cause`; messages name claims, never values.
+  const err = e as { code?: unknown; message?: unknown; error?: unknown; cause?: { message?: unknown } };
+  let message = typeof err.message === 'string' ? err.message : 'unknown error';
+  // OAuth error responses (token endpoint, authorization response) carry their `error` code.
+  if (typeof err.error === 'string') message = `${message} (error=${err.error.slice(0, 100)})`;
+  if (typeof err.cause?.message === 'string' && err.cause.message !== message) message = `${message} (${err.cause.message})`;
+  return typeof err.code === 'string' ? `${err.code}: ${message}` : message;
+}
+
+/**
+ * The login use cases: start (redirect to the IdP with PKCE, state and nonce, remembered in a
+ * one-time transaction), callback (openid-client validates the response and the ID token, then our
+ * claim policy, JIT provisioning and a brand-new session) and logout (RP-initiated).
+ */
+@Injectable()
+export class SsoLoginService {
+  constructor(
+    @Inject(DB) private readonly db: Database,
+    @Inject(KEYS) private readonly keys: Keys,
+    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly connections: SsoConnectionsService,
+    private readonly oidc: OidcClientService,
+    private readonly transactions: LoginTransactionsRepository,
+    private readonly jit: JitProvisioningService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  private failure(req: LoginRequest, connectionId: string, reason: string): never {
+    this.logger.warn({ event: 'auth.failure', reason, connectionId, ip: req.ip, requestId: req.requestId }, 'login refused');
+    throw errors.unauthenticated('login failed');
+  }
+
+  private async configuration(req: LoginRequest, connection: ResolvedConnection): Promise<client.Configuration> {
+    try {
+      return await this.oidc.configuration(connection);
+    } catch (e) {
+      this.logger.warn({ event: 'auth.failure', reason: `discovery: ${reasonOf(e)}`, connectionId: connection.id, ip: req.ip, requestId: req.requestId }, 'login refused');
+      throw errors.unavailable('the identity provider is unavailable');
+    }
+  }
+
+  /** Starts a login: returns the IdP authorization URL and the transaction cookie. */
+  async start(req: LoginRequest, connectionId: string, returnTo: string | undefined): Promise<LoginRedirect> {
+    const connection = await this.connections.resolve(connectionId);
+    if (!connection) {
+      this.logger.warn({ event: 'auth.failure', reason: 'unknown connection', connectionId, ip: req.ip, requestId: req.requestId }, 'login refused');
+      throw errors.notFound('SSO connection not found');
+    }
+    const config = await this.configuration(req, connection);
+    const extraParams: Record<string, string> = connection.auth0Organization ? { organization: connection.auth0Organization } : {};
+    const outcome = await runPassport({ config, callbackUrl: this.connections.callbackUrl(connection.id), url: '/api/v1/auth/login', extraParams });
+    if (outcome.kind !== 'redirect') throw outcome.kind === 'error' ? outcome.error : errors.internal();
+    const { cookieValue } = await this.transactions.create({ connectionId: connection.id, returnTo: safeReturnTo(returnTo), expectedIssuer: config.serverMetadata().issuer, state: outcome.state });
+    this.logger.info({ event: 'auth.login_started', connectionId: connection.id, ip: req.ip, requestId: req.requestId }, 'login started');
+    return { location: outcome.location, setCookies: [this.transactions.cookie(cookieValue, LOGIN_TTL_MS / 1000)] };
+  }
+
+  /** Completes a login on the connection's own callback URL. `url` is the request path with the IdP's query. */
+  async callback(req: LoginRequest, connectionId: string, url: string): Promise<LoginRedirect> {
+    const txCookie = readCookie(req.cookieHeader, LOGIN_COOKIE);
+    if (!txCookie) this.failure(req, connectionId, 'no login transaction cookie');
+    // Taken (deleted) before anything else: whatever happens next, this transaction is spent.
+    const tx = await this.transactions.take(txCookie);
+    if (!tx) this.failure(req, connectionId, 'unknown, used or swept login transaction');
+    if (tx.expiresAt.getTime() <= Date.now()) this.failure(req, connectionId, 'login transaction expired');
+    if (tx.connectionId !== connectionId) this.failure(req, connectionId, `callback for connection ${connectionId} carries a transaction of ${tx.connectionId} (mix-up)`);
+    const connection = await this.connections.resolve(connectionId);
+    if (!connection) this.failure(req, connectionId, 'connection no longer exists');
+    const config = await this.configuration(req, connection);
+    if (config.serverMetadata().issuer !== tx.expectedIssuer) this.failure(req, connectionId, 'connection issuer changed during the login');
+
+    const outcome = await runPassport({ config, callbackUrl: this.connections.callbackUrl(connectionId), url, state: tx.state });
+    if (outcome.kind === 'fail') this.failure(req, connectionId, outcome.reason);
+    if (outcome.kind === 'error') this.failure(req, connectionId, reasonOf(outcome.error));
+    if (outcome.kind !== 'success') this.failure(req, connectionId, 'unexpected strategy outcome');
+    const claims = outcome.tokens.claims();
+    const idToken = outcome.tokens.id_token;
+    if (!claims || !idToken) this.failure(req, connectionId, 'no ID token in the token response');
+    if (typeof claims.iat !== 'number' || claims.iat * 1000 < tx.createdAt.getTime() - IAT_SKEW_MS) this.failure(req, connectionId, 'ID token issued before the login started');
+
+    let userId: string;
+    try {
+      const decision = decide(connection, claims);
+      for (const warning of decision.warnings) this.logger.warn({ event: 'auth.claims_warning', connectionId, warning, requestId: req.requestId }, 'claims warning');
+      userId = await this.jit.provision(connection, { issuer: claims.iss, subject: claims.sub, emailVerified: claims['email_verified'] === true }, decision, req.requestId);
+    } catch (e) {
+      if (e instanceof ClaimsRejected) this.failure(req, connectionId, e.reason);
+      throw e;
+    }
+
+    // Never reuse a session id across a login (fixation): a session presented now is ended.
+    const previous = readCookie(req.cookieHeader, SESSION_COOKIE);
+    if (previous) await this.db.session.deleteMany({ where: { tokenHash: sha256(previous) } });
+    const session = await this.sessions.create(userId, req.userAgent ? { userAgent: req.userAgent } : {});
+    await this.db.ssoSession.create({ data: { sessionId: session.id, connectionId, idTokenCiphertext: seal(this.keys.encryption, idToken, idTokenAad(session.id)) } });
+    this.logger.info({ event: 'auth.success', connectionId, userId, issuer: claims.iss, subject: claims.sub, ip: req.ip, requestId: req.requestId }, 'login succeeded');
+    return { location: tx.returnTo, setCookies: [session.setCookie, this.transactions.cookie('', 0)] };
+  }
+
+  /** Ends the caller's session and returns where to send the browser (the IdP's end-session endpoint when known). */
+  async logout(ctx: RequestContext): Promise<{ redirectTo: string; setCookie: string }> {
+    let redirectTo = this.config.postLogoutRedirectUrl;
+    const sessionId = ctx.principal.sessionId;
+    if (sessionId) {
+      const sso = await this.db.ssoSession.findUnique({ where: { sessionId } });
+      const connection = sso ? await this.connections.resolve(sso.connectionId) : null;
+      if (sso && connection) {
+        try {
+          const config = await this.oidc.configuration(connection);
+          if (config.serverMetadata().end_session_endpoint) {
+            const idTokenHint = open(this.keys.encryption, sso.idTokenCiphertext, idTokenAad(sessionId)).toString('utf8');
+            redirectTo = client.buildEndSessionUrl(config, { id_token_hint: idTokenHint, post_logout_redirect_uri: this.config.postLogoutRedirectUrl }).href;
+          }
+        } catch (e) {
+          // The local session still ends; only the IdP round trip is skipped.
+          this.logger.warn({ event: 'auth.logout_idp_skipped', reason: reasonOf(e), connectionId: connection.id }, 'IdP logout skipped');
+        }
+      }
+      await this.sessions.destroy(sessionId);
+    }
+    this.logger.info({ event: 'auth.logout', userId: ctx.principal.userId, requestId: ctx.requestId }, 'logged out');
+    return { redirectTo, setCookie: this.sessions.cookie('', 0) };
+  }
+}

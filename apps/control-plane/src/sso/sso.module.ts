@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { AuthRateLimitInterceptor } from './auth-rate-limit.interceptor.js';
+import { JitProvisioningService } from './jit-provisioning.service.js';
+import { LoginTransactionsRepository } from './login-transactions.repository.js';
+import { OidcClientService } from './oidc-client.service.js';
+import { SsoConnectionsController } from './sso-connections.controller.js';
+import { SsoConnectionsService } from './sso-connections.service.js';
+import { SsoLoginController } from './sso-login.controller.js';
+import { SsoLoginService } from './sso-login.service.js';
+
+/** Single sign-on: platform and per-organisation OIDC connections, login, callback, logout, JIT provisioning. */
+@Module({
+  imports: [AuthModule],
+  controllers: [SsoLoginController, SsoConnectionsController],
+  providers: [SsoConnectionsService, SsoLoginService, OidcClientService, LoginTransactionsRepository, JitProvisioningService, AuthRateLimitInterceptor],
+})
+export class SsoModule {}
