@@ -13,6 +13,8 @@ import { CONFIG, DB, KEYS, LOGGER } from './common/tokens.js';
 import { ValidationInterceptor } from './common/validation.interceptor.js';
 import type { AppConfig } from './config/config.js';
 import { EnvironmentsModule } from './environments/environments.module.js';
+import { FlagsModule } from './flags/flags.module.js';
+import { GitHostingModule } from './git-hosting/git-hosting.module.js';
 import { MembersModule } from './members/members.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
@@ -53,7 +55,7 @@ export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.with(deps), AuditModule, AuthModule, OrgsModule, MembersModule, EnvironmentsModule, RepositoriesModule, ClientTokensModule, SsoModule, OpenApiModule],
+      imports: [CoreModule.with(deps), AuditModule, AuthModule, OrgsModule, MembersModule, EnvironmentsModule, RepositoriesModule, ClientTokensModule, SsoModule, GitHostingModule, FlagsModule, OpenApiModule],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         // Interceptors run in this order: input is validated before an idempotency key is claimed.

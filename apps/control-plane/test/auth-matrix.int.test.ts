@@ -8,6 +8,7 @@ import { startDevIdp, type DevIdp } from '@switchyard/dev-idp';
 import { createApp } from '../src/app.factory.js';
 import { ORG_PERMISSIONS, isOrgPermission, ROLE_RANK, type RoutePermission } from '../src/common/permissions.js';
 import { loadConfig } from '../src/config/config.js';
+import { EnvironmentStoreService } from '../src/git-hosting/environment-store.service.js';
 import { RouteTableService, type RouteEntry } from '../src/openapi/route-table.js';
 import { anonymous, startApp, type Caller, type TestApp } from './harness.js';
 
@@ -27,6 +28,8 @@ interface Home {
 interface Prepared {
   params?: Record<string, string>;
   body?: unknown;
+  headers?: Record<string, string>;
+  query?: string;
 }
 type Fixture = (home: Home) => Promise<Prepared>;
 const sync = (f: () => Prepared): Fixture => () => Promise.resolve(f());
@@ -63,6 +66,18 @@ const issuer = async () => (await (idp ??= startDevIdp({ profile: 'generic' })))
 afterAll(async () => {
   await (await idp)?.close();
 });
+
+// Flag API fixtures: an environment whose hosted repository holds a flag, a segment and a second namespace.
+const SEED = 'version: "1.4"\nnamespace:\n  key: default\n  name: Default\nflags:\n  - key: f1\n    name: F1\n    variants:\n      - key: a\nsegments:\n  - key: s1\n    name: S1\n    match_type: ALL_MATCH_TYPE\n';
+async function seeded(h: Home): Promise<{ env: string; rev: string; ifMatch: Record<string, string> }> {
+  const key = await env(h);
+  const opened = await h.t.app.get(EnvironmentStoreService).open(h.orgId, key);
+  const changes = new Map([['default/features.yaml', SEED], ['extra/features.yaml', 'version: "1.4"\nnamespace:\n  key: extra\n']]);
+  const rev = await opened.store.commit({ branch: opened.branch, base: opened.head, changes, author: { name: 'Seed', email: 'seed@example.com' }, message: 'seed' });
+  return { env: key, rev, ifMatch: { 'if-match': `"${rev}"` } };
+}
+const flagRoute = (build: (s: Awaited<ReturnType<typeof seeded>>) => Prepared): Fixture => async (h) => build(await seeded(h));
+const ENV = '/api/v1/orgs/:org/environments/:env';
 
 const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/me': sync(() => ({})),
@@ -104,10 +119,27 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) } }),
   'PATCH /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) }, body: { name: unique('Renamed'), enforce: true } }),
   'DELETE /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) } }),
+  [`GET ${ENV}/namespaces`]: flagRoute((s) => ({ params: { env: s.env } })),
+  [`POST ${ENV}/namespaces`]: flagRoute((s) => ({ params: { env: s.env }, headers: s.ifMatch, body: { key: unique('ns'), name: 'N' } })),
+  [`PATCH ${ENV}/namespaces/:ns`]: flagRoute((s) => ({ params: { env: s.env, ns: 'default' }, headers: s.ifMatch, body: { name: 'Renamed' } })),
+  [`DELETE ${ENV}/namespaces/:ns`]: flagRoute((s) => ({ params: { env: s.env, ns: 'extra' }, headers: s.ifMatch })),
+  [`GET ${ENV}/namespaces/:ns/flags`]: flagRoute((s) => ({ params: { env: s.env, ns: 'default' } })),
+  [`GET ${ENV}/namespaces/:ns/flags/:flag`]: flagRoute((s) => ({ params: { env: s.env, ns: 'default', flag: 'f1' } })),
+  [`PUT ${ENV}/namespaces/:ns/flags/:flag`]: flagRoute((s) => ({ params: { env: s.env, ns: 'default', flag: 'f2' }, headers: s.ifMatch, body: { key: 'f2', name: 'F2' } })),
+  [`DELETE ${ENV}/namespaces/:ns/flags/:flag`]: flagRoute((s) => ({ params: { env: s.env, ns: 'default', flag: 'f1' }, headers: s.ifMatch })),
+  [`PUT ${ENV}/namespaces/:ns/flags/:flag/rules`]: flagRoute((s) => ({ params: { env: s.env, ns: 'default', flag: 'f1' }, headers: s.ifMatch, body: { rules: [{ segment: 's1', distributions: [] }] } })),
+  [`PUT ${ENV}/namespaces/:ns/flags/:flag/rollouts`]: flagRoute((s) => ({ params: { env: s.env, ns: 'default', flag: 'f1' }, headers: s.ifMatch, body: { rollouts: [] } })),
+  [`GET ${ENV}/namespaces/:ns/segments`]: flagRoute((s) => ({ params: { env: s.env, ns: 'default' } })),
+  [`GET ${ENV}/namespaces/:ns/segments/:segment`]: flagRoute((s) => ({ params: { env: s.env, ns: 'default', segment: 's1' } })),
+  [`PUT ${ENV}/namespaces/:ns/segments/:segment`]: flagRoute((s) => ({ params: { env: s.env, ns: 'default', segment: 's2' }, headers: s.ifMatch, body: { key: 's2', name: 'S2', match_type: 'ANY_MATCH_TYPE' } })),
+  [`DELETE ${ENV}/namespaces/:ns/segments/:segment`]: flagRoute((s) => ({ params: { env: s.env, ns: 'default', segment: 's1' }, headers: s.ifMatch })),
+  [`GET ${ENV}/history`]: flagRoute((s) => ({ params: { env: s.env } })),
+  [`GET ${ENV}/diff`]: flagRoute((s) => ({ params: { env: s.env }, query: `?from=${s.rev}` })),
+  [`POST ${ENV}/revert`]: flagRoute((s) => ({ params: { env: s.env }, headers: s.ifMatch, body: { revision: s.rev } })),
 };
 
 const ROLES: Role[] = ['VIEWER', 'EDITOR', 'ADMIN', 'OWNER'];
-const METHOD: Record<string, 'GET' | 'POST' | 'PATCH' | 'DELETE'> = { GET: 'GET', POST: 'POST', PATCH: 'PATCH', DELETE: 'DELETE' };
+const METHOD: Record<string, 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'> = { GET: 'GET', POST: 'POST', PATCH: 'PATCH', PUT: 'PUT', DELETE: 'DELETE' };
 
 function url(route: RouteEntry, org: string, params: Record<string, string> = {}): string {
   return route.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => (name === 'org' ? org : (params[name] ?? `missing-${name}`)));
@@ -165,7 +197,7 @@ describe('authorization matrix', () => {
       for (const c of [...Object.values(byRole), stranger]) await t.call(c, { method: 'GET', url: '/api/v1/me' });
       const h = (caller: { userId: string } | null): Home => ({ t, orgId: home.id, caller });
       const send = async (caller: Caller, org: string, p: Prepared) =>
-        t.call(caller, { method: METHOD[r.method]!, url: url(r, org, p.params), ...(p.body !== undefined ? { body: p.body } : {}) });
+        t.call(caller, { method: METHOD[r.method]!, url: url(r, org, p.params) + (p.query ?? ''), ...(p.body !== undefined ? { body: p.body } : {}), ...(p.headers ? { headers: p.headers } : {}) });
       const refused = async (caller: Caller, org: string, p: Prepared, status: number, label: string) => {
         const before = await fingerprint(t);
         const res = await send(caller, org, p);

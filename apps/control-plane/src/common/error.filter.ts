@@ -2,8 +2,11 @@ import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors, HTTP_STATUS, isSwitchyardError, type SwitchyardError } from '@switchyard/flags';
 
-/** `meta.httpStatus` override allowed by the filter (only 422 for a reused Idempotency-Key). */
+/** `meta.httpStatus` override allowed by the filter (422 for a reused Idempotency-Key). */
 export const UNPROCESSABLE = 422;
+/** `meta.httpStatus` override for a write without `If-Match` (RFC 6585). */
+export const PRECONDITION_REQUIRED = 428;
+const STATUS_OVERRIDES = new Set<unknown>([UNPROCESSABLE, PRECONDITION_REQUIRED]);
 
 function fromHttpStatus(status: number, message: string): SwitchyardError {
   if (status === 401) return errors.unauthenticated(message);
@@ -33,11 +36,14 @@ export function toSwitchyardError(e: unknown): SwitchyardError {
 /** The one place an error becomes an HTTP response `{code, message, details}`. */
 export function sendError(e: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const err = toSwitchyardError(e);
-  const status = err.meta['httpStatus'] === UNPROCESSABLE ? UNPROCESSABLE : HTTP_STATUS[err.code];
+  const status = STATUS_OVERRIDES.has(err.meta['httpStatus']) ? (err.meta['httpStatus'] as number) : HTTP_STATUS[err.code];
   if (status >= 500) request.log.error({ err: e }, 'request failed');
   else if (err.code === 'PermissionDenied' || err.code === 'Unauthenticated') request.log.warn({ code: err.code, reason: err.message }, 'access refused');
   else request.log.info({ code: err.code }, 'request rejected');
-  void reply.status(status).send({ code: err.code, message: err.message, details: err.details });
+  // A stale write (Conflict) names the revision the client must reload: in the body and as ETag.
+  const revision = err.meta['revision'];
+  if (typeof revision === 'string') void reply.header('etag', `"${revision}"`);
+  void reply.status(status).send({ code: err.code, message: err.message, details: err.details, ...(typeof revision === 'string' ? { currentRevision: revision } : {}) });
 }
 
 /** Global Nest filter delegating to {@link sendError}. */

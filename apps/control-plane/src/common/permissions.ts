@@ -18,6 +18,8 @@ export const ORG_PERMISSIONS = {
   'tokens:read': 'EDITOR',
   'tokens:write': 'ADMIN',
   'audit:read': 'ADMIN',
+  'flags:read': 'VIEWER',
+  'flags:write': 'EDITOR',
 } as const satisfies Record<string, Role>;
 
 /** A permission checked against the caller's membership of the `:org` in the path. */

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const DEV_SECRET = 'switchyard-development-secret-do-not-use-in-production';
@@ -15,6 +17,12 @@ const schema = z.object({
     ALLOWED_ORIGINS: z.string().default('http://localhost:3001,http://127.0.0.1:3001,http://localhost:3000,http://127.0.0.1:3000'),
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
     SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().positive().default(12),
+    /** Where hosted bare repositories and external-remote mirrors live. */
+    GIT_DATA_DIR: z.string().min(1).default(join(tmpdir(), 'switchyard-git')),
+    /** Operator switch: tenant git URLs may name loopback/private hosts (self-hosted git on a private network, tests). */
+    GIT_ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false']).default('false'),
+    /** Operator switch: tenant git URLs may use plain http://. */
+    GIT_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
     /** Public base URL of this API as browsers reach it: SSO callback URLs are built from it. */
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000'),
     /** Platform-wide OpenID login (all three or none). */
@@ -52,6 +60,8 @@ export interface AppConfig {
   allowedOrigins: readonly string[];
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
+  /** Git storage: data directory and the SSRF policy for tenant remotes. */
+  git: { dataDir: string; allowPrivateHosts: boolean; allowHttp: boolean };
   /** Public base URL (no trailing slash). */
   publicUrl: string;
   /** The platform-wide login connection, when configured. */
@@ -82,6 +92,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     allowedOrigins: c.ALLOWED_ORIGINS.split(',').filter(Boolean),
     sessionIdleMs: c.SESSION_IDLE_TIMEOUT_MINUTES * 60_000,
     sessionAbsoluteMs: c.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3_600_000,
+    git: { dataDir: c.GIT_DATA_DIR, allowPrivateHosts: c.GIT_ALLOW_PRIVATE_HOSTS === 'true', allowHttp: c.GIT_ALLOW_HTTP === 'true' },
     publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''),
     platformOidc:
       c.PLATFORM_OIDC_ISSUER && c.PLATFORM_OIDC_CLIENT_ID && c.PLATFORM_OIDC_CLIENT_SECRET

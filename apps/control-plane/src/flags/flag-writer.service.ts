@@ -1,0 +1,152 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { withTransaction, type Database } from '@switchyard/db';
+import { errors, SwitchyardError } from '@switchyard/flags';
+import { isCommitId, staleConflict, type Author, type FileChanges } from '@switchyard/git-store';
+import { AuditService } from '../audit/audit.service.js';
+import { requirePermission, type OrgPermission } from '../common/permissions.js';
+import type { OrgContext } from '../common/request-context.js';
+import { PRECONDITION_REQUIRED } from '../common/error.filter.js';
+import { DB } from '../common/tokens.js';
+import { EnvironmentStoreService, type OpenedEnvironment } from '../git-hosting/environment-store.service.js';
+import { proposalBranch, readProposal } from '../proposals/proposal-meta.js';
+import { FlagWorkspace, validateFiles, warningViews, type WarningView } from './flag-workspace.js';
+
+
+/** Result of an accepted write. */
+export interface WriteResult {
+  revision: string;
+  warnings: WarningView[];
+}
+
+/** Where a write goes: the environment's branch, or an open proposal's branch. */
+export interface WriteTarget {
+  envKey: string;
+  ifMatch: string | undefined;
+  proposal?: string | undefined;
+}
+
+/** What an edit records: the commit summary, trailers, and the audit entry. */
+export interface EditDescription {
+  summary: string;
+  trailers?: Record<string, string>;
+  action: string;
+  targetType: string;
+  targetId: string;
+}
+
+/** Parses `If-Match` (a quoted or bare commit id); 428 when absent. */
+export function parseIfMatch(header: string | undefined): string {
+  if (header === undefined || header.trim() === '') {
+    throw new SwitchyardError('FailedPrecondition', 'If-Match is required: send the revision (ETag) you read', [], { httpStatus: PRECONDITION_REQUIRED });
+  }
+  const rev = header.trim().replace(/^W\//u, '').replace(/^"(.*)"$/u, '$1');
+  if (!isCommitId(rev)) throw errors.invalidArgument('If-Match must be a revision', [{ path: 'header.If-Match', message: 'a 40-character commit id (the ETag you read)' }]);
+  return rev;
+}
+
+/**
+ * The write pipeline shared by every flag-API mutation: check access, refuse stale revisions,
+ * apply the edit on the revision the client read, validate the whole environment, write exactly
+ * one commit authored by the caller, push, and audit it with the commit SHA.
+ */
+@Injectable()
+export class FlagWriterService {
+  constructor(
+    @Inject(DB) private readonly db: Database,
+    private readonly stores: EnvironmentStoreService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Opens an environment for reading after checking `permission`. */
+  async open(ctx: OrgContext, envKey: string, permission: OrgPermission = 'flags:read'): Promise<OpenedEnvironment> {
+    requirePermission(ctx, permission);
+    return this.stores.open(ctx.org.id, envKey);
+  }
+
+  /** Loads the environment's files at `revision` as an editable workspace. */
+  async workspace(opened: OpenedEnvironment, revision: string): Promise<FlagWorkspace> {
+    return FlagWorkspace.load(await opened.store.readTree(revision, opened.directory));
+  }
+
+  /** Runs one edit as one commit. */
+  async mutate(ctx: OrgContext, target: WriteTarget, describe: EditDescription, edit: (ws: FlagWorkspace) => void): Promise<WriteResult> {
+    requirePermission(ctx, 'flags:write');
+    const base = parseIfMatch(target.ifMatch);
+    const opened = await this.stores.open(ctx.org.id, target.envKey);
+    const branch = await this.branchFor(opened, target.proposal);
+    return this.stores.serialised(opened, async () => {
+      const head = await opened.store.head(branch);
+      if (head !== base) throw staleConflict(head);
+      const ws = await this.workspace(opened, base);
+      edit(ws);
+      const changes = ws.changes();
+      const warnings = warningViews(ws.validate());
+      if (changes.size === 0) return { revision: base, warnings };
+      const revision = await this.commit(ctx, opened, { base, branch, changes: this.prefixed(opened, changes), describe });
+      return { revision, warnings };
+    });
+  }
+
+  /** Writes prepared changes as one commit and audits it (also used by revert and promotion). */
+  async commit(
+    ctx: OrgContext,
+    opened: OpenedEnvironment,
+    input: { base: string; branch?: string; changes: FileChanges; describe: EditDescription; tree?: string; parents?: readonly string[] },
+  ): Promise<string> {
+    const author = await this.author(ctx);
+    const trailers = Object.entries(input.describe.trailers ?? {}).map(([k, v]) => `${k}: ${v}`);
+    const message = `${input.describe.summary}\n\n${[...trailers, `Switchyard-Environment: ${opened.env.key}`].join('\n')}\n`;
+    const revision = await this.stores.write(opened, {
+      base: input.base,
+      changes: input.changes,
+      author,
+      message,
+      ...(input.branch ? { branch: input.branch } : {}),
+      ...(input.tree ? { tree: input.tree } : {}),
+      ...(input.parents ? { parents: input.parents } : {}),
+    });
+    await this.record(ctx, opened, input.describe, revision, input.base);
+    return revision;
+  }
+
+  /** Audit event linked to the commit SHA. */
+  async record(ctx: OrgContext, opened: OpenedEnvironment, d: Pick<EditDescription, 'action' | 'targetType' | 'targetId' | 'summary'>, revision: string, previous: string): Promise<void> {
+    await withTransaction(this.db, (tx) =>
+      this.audit.record(tx, ctx, { orgId: ctx.org.id, action: d.action, targetType: d.targetType, targetId: d.targetId, before: { revision: previous }, after: { revision, environment: opened.env.key, summary: d.summary } }),
+    );
+  }
+
+  /** Author and committer of the caller's commits. */
+  async author(ctx: OrgContext): Promise<Author> {
+    const user = await this.db.user.findUnique({ where: { id: ctx.principal.userId } });
+    return { name: user?.name ?? ctx.principal.email, email: ctx.principal.email };
+  }
+
+  /** Validates the environment as it would be after `changes` (repository paths) on `base`; returns warnings. */
+  async validateChanges(opened: OpenedEnvironment, base: string, changes: ReadonlyMap<string, string | Uint8Array | null>): Promise<WarningView[]> {
+    const files: Map<string, Uint8Array | string> = await opened.store.readTree(base, opened.directory);
+    const prefix = opened.directory === '' ? '' : `${opened.directory}/`;
+    for (const [path, content] of changes) {
+      if (!path.startsWith(prefix)) continue;
+      if (content === null) files.delete(path.slice(prefix.length));
+      else files.set(path.slice(prefix.length), content);
+    }
+    return warningViews(validateFiles(files));
+  }
+
+  /** Joins the environment directory to workspace-relative paths. */
+  prefixed(opened: OpenedEnvironment, changes: ReadonlyMap<string, string | null>): Map<string, string | null> {
+    return new Map([...changes].map(([p, c]) => [opened.directory === '' ? p : `${opened.directory}/${p}`, c]));
+  }
+
+  private async branchFor(opened: OpenedEnvironment, proposal: string | undefined): Promise<string> {
+    if (proposal === undefined) {
+      if (opened.env.protected) throw errors.failedPrecondition(`environment "${opened.env.key}" is protected: direct edits are refused; open a proposal and send ?proposal=<id>`);
+      return opened.branch;
+    }
+    const found = await readProposal(opened.store, proposal);
+    if (!found) throw errors.notFound('proposal not found');
+    if (found.record.status !== 'open') throw errors.failedPrecondition('the proposal is no longer open');
+    return proposalBranch(proposal);
+  }
+}

@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import type { ServerResponse } from 'node:http';
+import { basename, dirname } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendError } from '../common/error.filter.js';
+import { EnvironmentStoreService } from './environment-store.service.js';
+import { GitHttpAuth, type GitAccess } from './git-http-auth.js';
+
+/** Where git's CGI backend lives on Debian-like systems. */
+const GIT_HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
+
+/** The smart-HTTP operations served; dumb HTTP (raw object paths) is not. */
+export type GitOperation = 'info/refs' | 'git-upload-pack' | 'git-receive-pack';
+
+/**
+ * Serves hosted repositories over smart HTTP through `git http-backend` (CGI). The backend runs
+ * with no user config, only in the environment's own repository directory, and with receive-pack
+ * enabled only for writers; environments are initialised before the first clone.
+ */
+@Injectable()
+export class GitHttpService {
+  constructor(
+    private readonly auth: GitHttpAuth,
+    private readonly stores: EnvironmentStoreService,
+  ) {}
+
+  async serve(req: FastifyRequest, reply: FastifyReply, org: string, repo: string, op: GitOperation): Promise<void> {
+    const service = op === 'info/refs' ? (req.query as Record<string, unknown>)['service'] : op;
+    const access: GitAccess = service === 'git-receive-pack' ? 'write' : 'read';
+    try {
+      const env = await this.auth.authorise(req.headers.authorization, org, repo, access);
+      const opened = await this.stores.openEnvironment(env);
+      this.runBackend(req, reply, opened.store.dir, op, access);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'Unauthenticated') void reply.header('www-authenticate', 'Basic realm="switchyard"');
+      sendError(e, req, reply);
+    }
+  }
+
+  private runBackend(req: FastifyRequest, reply: FastifyReply, repoDir: string, op: GitOperation, access: GitAccess): void {
+    const url = new URL(req.url, 'http://localhost');
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: '/nonexistent',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_PROJECT_ROOT: dirname(repoDir),
+      GIT_HTTP_EXPORT_ALL: '1',
+      PATH_INFO: `/${basename(repoDir)}/${op}`,
+      REQUEST_METHOD: req.method,
+      QUERY_STRING: url.search.slice(1),
+      CONTENT_TYPE: req.headers['content-type'] ?? '',
+      HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
+      GIT_PROTOCOL: typeof req.headers['git-protocol'] === 'string' ? req.headers['git-protocol'] : '',
+      REMOTE_USER: 'switchyard',
+      REMOTE_ADDR: req.ip,
+      GIT_CONFIG_COUNT: '4',
+      GIT_CONFIG_KEY_3: 'receive.autogc',
+      GIT_CONFIG_VALUE_3: 'false',
+      GIT_CONFIG_KEY_0: 'http.receivepack',
+      GIT_CONFIG_VALUE_0: access === 'write' ? 'true' : 'false',
+      GIT_CONFIG_KEY_1: 'core.hooksPath',
+      GIT_CONFIG_VALUE_1: '/dev/null',
+      GIT_CONFIG_KEY_2: 'receive.denyNonFastForwards',
+      GIT_CONFIG_VALUE_2: 'true',
+    };
+    reply.hijack();
+    const res = reply.raw;
+    const child = spawn(GIT_HTTP_BACKEND, [], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    const body = req.body as NodeJS.ReadableStream | undefined;
+    if (body && typeof body.pipe === 'function') body.pipe(child.stdin);
+    else child.stdin.end();
+    child.stdin.on('error', () => undefined);
+    res.on('close', () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    child.on('error', () => {
+      if (!res.headersSent) res.writeHead(502).end();
+    });
+    let head = Buffer.alloc(0);
+    let started = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (started) return void res.write(chunk);
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n') >= 0 ? head.indexOf('\r\n\r\n') : head.indexOf('\n\n');
+      if (end < 0) return;
+      started = true;
+      const sepLength = head[end] === 0x0d ? 4 : 2;
+      writeHeaders(res, head.subarray(0, end).toString('latin1'), String(req.id));
+      const rest = head.subarray(end + sepLength);
+      if (rest.length > 0) res.write(rest);
+    });
+    child.stdout.on('end', () => {
+      if (!started && !res.headersSent) res.writeHead(502);
+      res.end();
+    });
+  }
+}
+
+function writeHeaders(res: ServerResponse, block: string, requestId: string): void {
+  let status = 200;
+  for (const line of block.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10) || 200;
+    else res.setHeader(name, value);
+  }
+  res.setHeader('x-request-id', requestId);
+  res.writeHead(status);
+}
