@@ -1,4 +1,4 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '@switchyard/db';
@@ -7,6 +7,7 @@ import { isOrgPermission, roleHolds, type RoutePermission } from '../common/perm
 import { PERMISSION_KEY } from '../common/route.decorators.js';
 import { DB } from '../common/tokens.js';
 import { AuthenticatorService } from './authenticator.service.js';
+import { ORG_ACCESS_POLICY, type OrgAccessPolicy } from './org-access-policy.js';
 
 const SLUG = /^[a-z0-9-]{1,40}$/;
 
@@ -21,6 +22,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: AuthenticatorService,
     @Inject(DB) private readonly db: Database,
+    @Optional() @Inject(ORG_ACCESS_POLICY) private readonly orgPolicy?: OrgAccessPolicy,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,6 +40,7 @@ export class AuthGuard implements CanActivate {
     const membership = await this.db.membership.findFirst({ where: { userId: principal.userId, org: { slug } }, include: { org: true } });
     if (!membership) throw errors.notFound('organisation not found');
     if (!roleHolds(membership.role, permission)) throw errors.permissionDenied(`requires ${permission}`);
+    await this.orgPolicy?.check(principal, membership.orgId);
     req.sy.org = { id: membership.orgId, slug: membership.org.slug, role: membership.role };
     return true;
   }

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { ORG_ACCESS_POLICY } from '../auth/org-access-policy.js';
 import { AuthRateLimitInterceptor } from './auth-rate-limit.interceptor.js';
 import { JitProvisioningService } from './jit-provisioning.service.js';
 import { LoginTransactionsRepository } from './login-transactions.repository.js';
 import { OidcClientService } from './oidc-client.service.js';
 import { SsoConnectionsController } from './sso-connections.controller.js';
 import { SsoConnectionsService } from './sso-connections.service.js';
+import { SsoEnforcementService } from './sso-enforcement.service.js';
 import { SsoLoginController } from './sso-login.controller.js';
 import { SsoLoginService } from './sso-login.service.js';
 
@@ -13,6 +15,8 @@ import { SsoLoginService } from './sso-login.service.js';
 @Module({
   imports: [AuthModule],
   controllers: [SsoLoginController, SsoConnectionsController],
-  providers: [SsoConnectionsService, SsoLoginService, OidcClientService, LoginTransactionsRepository, JitProvisioningService, AuthRateLimitInterceptor],
+  providers: [SsoConnectionsService, SsoLoginService, OidcClientService, LoginTransactionsRepository, JitProvisioningService, AuthRateLimitInterceptor, { provide: ORG_ACCESS_POLICY, useClass: SsoEnforcementService }],
+  // The global guard (declared in AppModule) consults the policy after resolving a membership.
+  exports: [ORG_ACCESS_POLICY],
 })
 export class SsoModule {}
