@@ -98,3 +98,19 @@ function describe(info: unknown): string {
   if (info && typeof info === 'object' && 'message' in info && typeof info.message === 'string') return info.message;
   return 'authentication failed';
 }
+
+/**
+ * The code grant the strategy performs, called directly with the same checks (PKCE verifier,
+ * nonce, state). Used for a second validation pass of an already received token response, where a
+ * passport strategy cannot be built (its constructor needs a URL-shaped issuer).
+ */
+export async function codeGrant(config: client.Configuration, callbackUrl: string, url: string, state: StrategyState): Promise<PassportOutcome> {
+  const current = new URL(callbackUrl);
+  current.search = new URL(url, 'http://placeholder.invalid').search;
+  try {
+    const checks = { pkceCodeVerifier: state.code_verifier, ...(state.nonce ? { expectedNonce: state.nonce } : {}), ...(state.state ? { expectedState: state.state } : {}) };
+    return { kind: 'success', tokens: await client.authorizationCodeGrant(config, current, checks) };
+  } catch (error) {
+    return { kind: 'error', error };
+  }
+}

@@ -12,8 +12,8 @@ import type { AppConfig } from '../config/config.js';
 import { ClaimsRejected, decide, type ResolvedConnection } from './claims-policy.js';
 import { JitProvisioningService } from './jit-provisioning.service.js';
 import { LOGIN_COOKIE, LOGIN_TTL_MS, LoginTransactionsRepository } from './login-transactions.repository.js';
-import { OidcClientService } from './oidc-client.service.js';
-import { runPassport } from './passport-oidc.js';
+import { legacyIssuerSpelling, OidcClientService, type LoginClientOptions } from './oidc-client.service.js';
+import { codeGrant, runPassport, type PassportOutcome, type StrategyState } from './passport-oidc.js';
 import { safeReturnTo } from './return-to.js';
 import { SsoConnectionsService } from './sso-connections.service.js';
 
@@ -80,9 +80,9 @@ export class SsoLoginService {
     throw errors.unauthenticated('login failed');
   }
 
-  private async configuration(req: LoginRequest, connection: ResolvedConnection): Promise<client.Configuration> {
+  private async configuration(req: LoginRequest, connection: ResolvedConnection, options: LoginClientOptions = {}): Promise<client.Configuration> {
     try {
-      return await this.oidc.configuration(connection);
+      return await this.oidc.configuration(connection, options);
     } catch (e) {
       this.logger.warn({ event: 'auth.failure', reason: `discovery: ${reasonOf(e)}`, connectionId: connection.id, ip: req.ip, requestId: req.requestId }, 'login refused');
       throw errors.unavailable('the identity provider is unavailable');
@@ -116,10 +116,15 @@ export class SsoLoginService {
     if (tx.connectionId !== connectionId) this.failure(req, connectionId, `callback for connection ${connectionId} carries a transaction of ${tx.connectionId} (mix-up)`);
     const connection = await this.connections.resolve(connectionId);
     if (!connection) this.failure(req, connectionId, 'connection no longer exists');
-    const config = await this.configuration(req, connection);
+    // Google only: keep the token response in memory in case its ID token uses the legacy issuer spelling.
+    let captured: string | undefined;
+    const google = connection.kind === 'GOOGLE';
+    const config = await this.configuration(req, connection, google ? { captureTokenResponse: (body) => (captured = body) } : {});
     if (config.serverMetadata().issuer !== tx.expectedIssuer) this.failure(req, connectionId, 'connection issuer changed during the login');
 
-    const outcome = await runPassport({ config, callbackUrl: this.connections.callbackUrl(connectionId), url, state: tx.state });
+    const callbackUrl = this.connections.callbackUrl(connectionId);
+    let outcome = await runPassport({ config, callbackUrl, url, state: tx.state });
+    if (google && outcome.kind === 'error' && captured !== undefined) outcome = (await this.legacyGoogleIssuer(connection, tx.state, callbackUrl, url, captured)) ?? outcome;
     if (outcome.kind === 'fail') this.failure(req, connectionId, outcome.reason);
     if (outcome.kind === 'error') this.failure(req, connectionId, reasonOf(outcome.error));
     if (outcome.kind !== 'success') this.failure(req, connectionId, 'unexpected strategy outcome');
@@ -132,7 +137,7 @@ export class SsoLoginService {
     try {
       const decision = decide(connection, claims);
       for (const warning of decision.warnings) this.logger.warn({ event: 'auth.claims_warning', connectionId, warning, requestId: req.requestId }, 'claims warning');
-      userId = await this.jit.provision(connection, { issuer: claims.iss, subject: claims.sub, emailVerified: claims['email_verified'] === true }, decision, req.requestId);
+      userId = await this.jit.provision(connection, { issuer: tx.expectedIssuer, subject: claims.sub, emailVerified: claims['email_verified'] === true }, decision, req.requestId);
     } catch (e) {
       if (e instanceof ClaimsRejected) this.failure(req, connectionId, e.reason);
       throw e;
@@ -145,6 +150,30 @@ export class SsoLoginService {
     await this.db.ssoSession.create({ data: { sessionId: session.id, connectionId, idTokenCiphertext: seal(this.keys.encryption, idToken, idTokenAad(session.id)) } });
     this.logger.info({ event: 'auth.success', connectionId, userId, issuer: claims.iss, subject: claims.sub, ip: req.ip, requestId: req.requestId }, 'login succeeded');
     return { location: tx.returnTo, setCookies: [session.setCookie, this.transactions.cookie('', 0)] };
+  }
+
+  /**
+   * Google's ID tokens may carry `iss: accounts.google.com` (no scheme). Only for GOOGLE connections,
+   * and only when the token says exactly that, the captured token response is validated once more
+   * (signature, aud, exp, iat, nonce, everything) against the scheme-less issuer, without calling
+   * Google again. The authorization response and its `iss` parameter already passed against the
+   * canonical issuer in the first pass (the token endpoint is only called after that).
+   */
+  private async legacyGoogleIssuer(connection: ResolvedConnection, state: StrategyState, callbackUrl: string, url: string, captured: string): Promise<PassportOutcome | null> {
+    let iss: unknown;
+    try {
+      const idToken = (JSON.parse(captured) as { id_token?: unknown }).id_token;
+      if (typeof idToken !== 'string') return null;
+      iss = (JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown }).iss;
+    } catch {
+      return null;
+    }
+    const legacy = legacyIssuerSpelling(connection.issuer);
+    if (iss !== legacy) return null;
+    const config = await this.oidc.configuration(connection, { issuerOverride: legacy, replayTokenResponse: captured });
+    const replay = new URL(url, callbackUrl);
+    if (replay.searchParams.has('iss')) replay.searchParams.set('iss', legacy);
+    return codeGrant(config, callbackUrl, `${replay.pathname}${replay.search}`, state);
   }
 
   /** Ends the caller's session and returns where to send the browser (the IdP's end-session endpoint when known). */

@@ -14,6 +14,7 @@ afterAll(async () => {
   for (const idp of Object.values(idps)) await idp.close();
 });
 afterEach(async () => {
+  for (const idp of Object.values(idps)) idp.setIdTokenTamper(null);
   for (const [k, users] of saved) for (const u of users) idps[k]!.users.set(u.sub, structuredClone(u));
   await t?.close();
   t = undefined;
@@ -53,6 +54,32 @@ describe('Google', () => {
     const { app, connectionId } = await orgWith('GOOGLE', 'google', { allowedDomains: ['example.com'] });
     idps['google']!.users.get('alice')!.email_verified = false;
     await refused(app, await app.browser().login(connectionId, 'alice'), /email_verified/);
+  });
+
+  it('iss spelled without the scheme (accounts.google.com style) is accepted for GOOGLE, keyed by the canonical issuer', async () => {
+    const { app, connectionId } = await orgWith('GOOGLE', 'google', { allowedDomains: ['example.com'] });
+    const browser = app.browser();
+    const callback = await browser.authorize(connectionId, 'alice');
+    idps['google']!.setIdTokenTamper({ claims: { iss: idps['google']!.issuer.replace(/^https?:\/\//, '') } });
+    const res = await browser.request(callback);
+    expect(res.status, res.body).toBe(302);
+    expect(await app.db.identity.findFirst()).toMatchObject({ issuer: idps['google']!.issuer, subject: 'alice' });
+  });
+
+  it('the scheme-less issuer is rejected for any other kind', async () => {
+    const { app, connectionId } = await orgWith('OIDC', 'google', { allowedDomains: ['example.com'] });
+    const browser = app.browser();
+    const callback = await browser.authorize(connectionId, 'alice');
+    idps['google']!.setIdTokenTamper({ claims: { iss: idps['google']!.issuer.replace(/^https?:\/\//, '') } });
+    await refused(app, await browser.request(callback), /"iss"/);
+  });
+
+  it('the legacy path still verifies the signature', async () => {
+    const { app, connectionId } = await orgWith('GOOGLE', 'google', { allowedDomains: ['example.com'] });
+    const browser = app.browser();
+    const callback = await browser.authorize(connectionId, 'alice');
+    idps['google']!.setIdTokenTamper({ claims: { iss: idps['google']!.issuer.replace(/^https?:\/\//, '') }, sign: 'rogue-key' });
+    await refused(app, await browser.request(callback), /signature/);
   });
 
   it('a Google connection must name its Workspace domain', async () => {
