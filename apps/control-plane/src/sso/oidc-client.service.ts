@@ -3,6 +3,7 @@ import * as client from 'openid-client';
 import type { AppConfig } from '../config/config.js';
 import { CONFIG } from '../common/tokens.js';
 import type { ResolvedConnection } from './claims-policy.js';
+import { resolvesToPrivateAddress } from './issuer-address.js';
 
 /** Discovery failed or disagreed with the configuration; `reason` is safe to show to the org admin. */
 export class DiscoveryFailed extends Error {
@@ -53,8 +54,14 @@ export class OidcClientService {
     return this.build(options.issuerOverride ? { ...metadata, issuer: options.issuerOverride } : metadata, connection.clientId, connection.clientSecret, options);
   }
 
-  /** Runs discovery now (on save) and checks the issuer; throws {@link DiscoveryFailed}. */
+  /**
+   * Runs discovery now (on saving an org connection) and checks the issuer; throws
+   * {@link DiscoveryFailed}. In production an org's issuer may not resolve to a private address.
+   */
   async discover(issuer: string, clientId: string, clientSecret: string): Promise<client.Configuration> {
+    if (this.config.env === 'production' && (await resolvesToPrivateAddress(new URL(issuer).hostname))) {
+      throw new DiscoveryFailed('issuer resolves to a private or loopback address');
+    }
     return this.build(await this.fetchMetadata(issuer), clientId, clientSecret, {});
   }
 

@@ -91,6 +91,17 @@ describe('SSO connections API', () => {
     expect(noSlash.json.details[0].message).toMatch(/compared exactly/);
   });
 
+  it('in production an org issuer on a private address or plain http is refused before any request', async () => {
+    t = await startSsoApp({ NODE_ENV: 'production', SWITCHYARD_SECRET: 'x'.repeat(40) });
+    const org = await t.org('acme', { 'owner@acme.test': 'OWNER' });
+    const pat = org.pats['owner@acme.test']!;
+    for (const [issuer, message] of [['https://127.0.0.1:8443', /private or loopback/], ['https://169.254.169.254', /private or loopback/], ['http://idp.example.com', /https/]] as const) {
+      const res = await t.api(pat, 'POST', '/api/v1/orgs/acme/sso-connections', { kind: 'OIDC', name: 'x', issuer, clientId: 'c', clientSecret: 's' });
+      expect(res.status, issuer).toBe(400);
+      expect(res.json.details[0].message).toMatch(message);
+    }
+  });
+
   it('rejects bodies that cannot be a connection', async () => {
     t = await startSsoApp();
     const org = await t.org('acme', { 'owner@acme.test': 'OWNER' });
