@@ -9,6 +9,7 @@ import { createApp } from '../src/app.factory.js';
 import { ORG_PERMISSIONS, isOrgPermission, ROLE_RANK, type RoutePermission } from '../src/common/permissions.js';
 import { loadConfig } from '../src/config/config.js';
 import { EnvironmentStoreService } from '../src/git-hosting/environment-store.service.js';
+import { proposalBranch, writeProposal } from '../src/proposals/proposal-meta.js';
 import { RouteTableService, type RouteEntry } from '../src/openapi/route-table.js';
 import { anonymous, startApp, type Caller, type TestApp } from './harness.js';
 
@@ -76,6 +77,17 @@ async function seeded(h: Home): Promise<{ env: string; rev: string; ifMatch: Rec
   const rev = await opened.store.commit({ branch: opened.branch, base: opened.head, changes, author: { name: 'Seed', email: 'seed@example.com' }, message: 'seed' });
   return { env: key, rev, ifMatch: { 'if-match': `"${rev}"` } };
 }
+async function proposal(h: Home): Promise<{ env: string; id: string }> {
+  const s = await seeded(h);
+  const opened = await h.t.app.get(EnvironmentStoreService).open(h.orgId, s.env);
+  const id = randomUUID();
+  await opened.store.createBranch(proposalBranch(id), s.rev);
+  const changes = new Map([['extra/features.yaml', 'version: "1.4"\nnamespace:\n  key: extra\n  name: Extra\n']]);
+  await opened.store.commit({ branch: proposalBranch(id), base: s.rev, changes, author: { name: 'Seed', email: 'seed@example.com' }, message: 'proposed' });
+  const createdBy = { userId: 'seed', email: 'seed@example.com' };
+  await writeProposal(opened.store, { id, title: 't', status: 'open', target: opened.branch, base: s.rev, createdBy, createdAt: new Date().toISOString() }, null);
+  return { env: s.env, id };
+}
 const flagRoute = (build: (s: Awaited<ReturnType<typeof seeded>>) => Prepared): Fixture => async (h) => build(await seeded(h));
 const ENV = '/api/v1/orgs/:org/environments/:env';
 
@@ -136,6 +148,22 @@ const FIXTURES: Record<string, Fixture> = {
   [`GET ${ENV}/history`]: flagRoute((s) => ({ params: { env: s.env } })),
   [`GET ${ENV}/diff`]: flagRoute((s) => ({ params: { env: s.env }, query: `?from=${s.rev}` })),
   [`POST ${ENV}/revert`]: flagRoute((s) => ({ params: { env: s.env }, headers: s.ifMatch, body: { revision: s.rev } })),
+  [`POST ${ENV}/promotions/preview`]: async (h) => ({ params: { env: (await seeded(h)).env }, body: { source: (await seeded(h)).env } }),
+  [`POST ${ENV}/promotions`]: async (h) => {
+    const [target, source] = [await seeded(h), await seeded(h)];
+    return { params: { env: target.env }, headers: target.ifMatch, body: { source: source.env, namespace: 'default', flag: 'f1' } };
+  },
+  [`POST ${ENV}/proposals`]: flagRoute((s) => ({ params: { env: s.env }, body: { title: 'Change' } })),
+  [`GET ${ENV}/proposals`]: flagRoute((s) => ({ params: { env: s.env } })),
+  [`GET ${ENV}/proposals/:proposalId`]: async (h) => {
+    const p = await proposal(h);
+    return { params: { env: p.env, proposalId: p.id } };
+  },
+  [`POST ${ENV}/proposals/:proposalId/approve`]: async (h) => {
+    const p = await proposal(h);
+    return { params: { env: p.env, proposalId: p.id } };
+  },
+  'GET /api/v1/orgs/:org/repositories/:repositoryId/webhook': async (h) => ({ params: { repositoryId: await repo(h) } }),
 };
 
 const ROLES: Role[] = ['VIEWER', 'EDITOR', 'ADMIN', 'OWNER'];

@@ -120,6 +120,9 @@ describe('malformed input', () => {
     'PUT /api/v1/orgs/:org/environments/:env/namespaces/:ns/flags/:flag/rollouts': { rollouts: [{ threshold: { percentage: 10, value: true } }] },
     'PUT /api/v1/orgs/:org/environments/:env/namespaces/:ns/segments/:segment': { key: 's1', name: 'S1', match_type: 'ALL_MATCH_TYPE', constraints: [] },
     'POST /api/v1/orgs/:org/environments/:env/revert': { revision: '0123456789abcdef0123456789abcdef01234567' },
+    'POST /api/v1/orgs/:org/environments/:env/promotions/preview': { source: 'dev', namespace: 'default', flag: 'f1' },
+    'POST /api/v1/orgs/:org/environments/:env/promotions': { source: 'dev', namespace: 'default' },
+    'POST /api/v1/orgs/:org/environments/:env/proposals': { title: 'Change' },
     // Valid but unreachable issuer (discovery fails fast with a 400): a fuzzed field never reaches a real IdP.
     'POST /api/v1/orgs/:org/sso-connections': { kind: 'OIDC', name: 'SSO', issuer: 'http://127.0.0.1:9/', clientId: 'c', clientSecret: 's', allowedDomains: ['example.com'] },
     'PATCH /api/v1/orgs/:org/sso-connections/:connectionId': { name: 'SSO', enforce: false, defaultRole: 'VIEWER' },

@@ -4,5 +4,5 @@ export { GitStore, ZERO_ID, staleConflict, type Author, type CommitRequest, type
 export { history, diffTrees, requireCommit, type CommitInfo, type DiffFile, type HistoryPage, type HistoryQuery, type TreeDiff } from './git-history.js';
 export { revertCommit, revertChanges, mergeBranch, mergeTrees } from './git-merge.js';
 export { fetchBranch, pushBranch, type RemoteAccess } from './remote-mirror.js';
-export { isPrivateHost, pinRemote, systemResolver, validateRemoteUrl, type HostResolver, type RemotePolicy } from './remote-policy.js';
+export { isPrivateHost, pinRemote, systemResolver, validateRemoteOnSave, validateRemoteUrl, type HostResolver, type RemotePolicy } from './remote-policy.js';
 export { isCommitId, isSafeRelativePath, isValidBranch, normalizeDirectory } from './path-rules.js';

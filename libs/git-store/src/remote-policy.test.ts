@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isSwitchyardError } from '@switchyard/flags';
 import { GitStore } from './git-store.js';
 import { fetchBranch } from './remote-mirror.js';
-import { pinRemote, validateRemoteUrl } from './remote-policy.js';
+import { pinRemote, validateRemoteOnSave, validateRemoteUrl } from './remote-policy.js';
 
 const strict = { allowPrivateHosts: false, allowHttp: false };
 
@@ -46,6 +46,14 @@ const REFUSED = [
 describe('remote URL policy', () => {
   it.each(REFUSED)('refuses %j', (url) => {
     expect(() => validateRemoteUrl(url, strict)).toThrow(/invalid repository URL/);
+  });
+
+  it('save-time: ssh remotes follow the same host rules', () => {
+    expect(() => validateRemoteOnSave('ssh://git@github.com/acme/flags.git', strict)).not.toThrow();
+    for (const url of ['ssh://git@127.0.0.1/r.git', 'ssh://-oProxyCommand=x/r', 'ssh://git@169.254.169.254/r', 'ssh://git@[::1]/r']) {
+      expect(() => validateRemoteOnSave(url, strict), url).toThrow(/invalid repository URL/);
+    }
+    for (const url of REFUSED.filter((u) => !u.startsWith('ssh://'))) expect(() => validateRemoteOnSave(url, strict), url).toThrow();
   });
 
   it('accepts public https remotes', () => {

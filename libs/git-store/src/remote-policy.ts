@@ -45,6 +45,23 @@ export function validateRemoteUrl(raw: string, policy: RemotePolicy): URL {
 }
 
 /**
+ * Save-time check. https (and http when allowed) go through {@link validateRemoteUrl}; `ssh://`
+ * remotes (deploy keys) get the same host, option and control-character rules.
+ */
+export function validateRemoteOnSave(raw: string, policy: RemotePolicy): void {
+  if (!raw.startsWith('ssh://')) {
+    validateRemoteUrl(raw, policy);
+    return;
+  }
+  const bad = (message: string) => errors.invalidArgument(`invalid repository URL: ${message}`, [{ path: 'url', message }]);
+  if (hasControl(raw) || !URL.canParse(raw)) throw bad('must be a valid ssh:// URL without whitespace or control characters');
+  const url = new URL(raw);
+  if (url.hostname === '' || url.hostname.startsWith('-') || url.username.startsWith('-') || url.pathname.startsWith('/-')) throw bad('must not look like an option');
+  if (url.password !== '') throw bad('must not contain credentials');
+  if (!policy.allowPrivateHosts && isPrivateHost(url.hostname)) throw bad('host is not allowed (private, loopback or internal address)');
+}
+
+/**
  * Connect-time check: validates again, resolves the host and refuses private answers. Returns the
  * `http.curloptResolve` pin (`host:port:addr,…`), or undefined for an IP literal (already checked).
  */

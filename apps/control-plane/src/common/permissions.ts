@@ -20,6 +20,9 @@ export const ORG_PERMISSIONS = {
   'audit:read': 'ADMIN',
   'flags:read': 'VIEWER',
   'flags:write': 'EDITOR',
+  'proposals:approve': 'EDITOR',
+  'flags:read': 'VIEWER',
+  'flags:write': 'EDITOR',
 } as const satisfies Record<string, Role>;
 
 /** A permission checked against the caller's membership of the `:org` in the path. */

@@ -87,6 +87,15 @@ export class FlagWriterService {
     });
   }
 
+  /** Runs an edit on the current head without writing: the changes (repository paths) and warnings. */
+  async preview(ctx: OrgContext, envKey: string, edit: (ws: FlagWorkspace) => void): Promise<{ opened: OpenedEnvironment; base: string; changes: Map<string, string | null>; warnings: WarningView[] }> {
+    const opened = await this.open(ctx, envKey, 'flags:write');
+    const ws = await this.workspace(opened, opened.head);
+    edit(ws);
+    const warnings = warningViews(ws.validate());
+    return { opened, base: opened.head, changes: this.prefixed(opened, ws.changes()), warnings };
+  }
+
   /** Writes prepared changes as one commit and audits it (also used by revert and promotion). */
   async commit(
     ctx: OrgContext,
@@ -107,6 +116,11 @@ export class FlagWriterService {
     });
     await this.record(ctx, opened, input.describe, revision, input.base);
     return revision;
+  }
+
+  /** Runs a write section under the environment's in-process write lock. */
+  serialisedWrite<T>(opened: OpenedEnvironment, fn: () => Promise<T>): Promise<T> {
+    return this.stores.serialised(opened, fn);
   }
 
   /** Audit event linked to the commit SHA. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { flagSchema, KEY_PATTERN, rolloutSchema, ruleSchema, segmentSchema } from '@switchyard/flags';
+import { text } from '../common/dto.js';
 import { envParams } from '../environments/environments.dto.js';
 
 const objectKey = z.string().min(1).max(200).regex(KEY_PATTERN, 'letters, digits, "-", "_" and ","');
@@ -15,9 +16,9 @@ export type SegmentParams = z.infer<typeof segmentParams>;
 export const writeQuery = z.strictObject({ proposal: z.uuid().optional().describe('write onto this open proposal instead (required on protected environments)') });
 export type WriteQuery = z.infer<typeof writeQuery>;
 
-export const createNamespaceBody = z.strictObject({ key: objectKey, name: z.string().min(1).max(200), description: z.string().max(2000).optional() });
+export const createNamespaceBody = z.strictObject({ key: objectKey, name: text(200).pipe(z.string().min(1)), description: text(2000).optional() });
 export type CreateNamespaceBody = z.infer<typeof createNamespaceBody>;
-export const updateNamespaceBody = z.strictObject({ name: z.string().min(1).max(200).optional(), description: z.string().max(2000).optional() });
+export const updateNamespaceBody = z.strictObject({ name: text(200).pipe(z.string().min(1)).optional(), description: text(2000).optional() });
 export type UpdateNamespaceBody = z.infer<typeof updateNamespaceBody>;
 
 export const flagBody = flagSchema;

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { withTransaction, type Database, type GitCredential, type GitRepository } from '@switchyard/db';
 import { errors } from '@switchyard/flags';
+import { validateRemoteOnSave } from '@switchyard/git-store';
 import { AuditService } from '../audit/audit.service.js';
 import { open, seal, type Keys } from '../common/crypto.js';
 import { pageArgs, toPage, type Page, type PageQuery } from '../common/pagination.js';
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
-import { DB, KEYS } from '../common/tokens.js';
+import { CONFIG, DB, KEYS } from '../common/tokens.js';
+import type { AppConfig } from '../config/config.js';
 import type { CreateRepositoryBody, RepositoryView } from './repositories.dto.js';
 
 function view(r: GitRepository & { credential: GitCredential | null }): RepositoryView {
@@ -25,6 +27,7 @@ export class RepositoriesService {
   constructor(
     @Inject(DB) private readonly db: Database,
     @Inject(KEYS) private readonly keys: Keys,
+    @Inject(CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
   ) {}
 
@@ -44,6 +47,8 @@ export class RepositoriesService {
 
   async create(ctx: OrgContext, body: CreateRepositoryBody): Promise<RepositoryView> {
     requirePermission(ctx, 'repositories:write');
+    // SSRF and injection rules at save time (connect time checks again, with DNS pinning).
+    validateRemoteOnSave(body.url, { allowPrivateHosts: this.config.git.allowPrivateHosts, allowHttp: this.config.git.allowHttp });
     return withTransaction(this.db, async (tx) => {
       const exists = await tx.gitRepository.findUnique({ where: { orgId_name: { orgId: ctx.org.id, name: body.name } } });
       if (exists) throw errors.alreadyExists(`repository "${body.name}" already exists`);

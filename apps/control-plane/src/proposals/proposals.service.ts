@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { errors } from '@switchyard/flags';
+import { diffTrees, mergeTrees, staleConflict } from '@switchyard/git-store';
+import { requirePermission } from '../common/permissions.js';
+import type { OrgContext } from '../common/request-context.js';
+import { validateFiles, warningViews } from '../flags/flag-workspace.js';
+import { FlagWriterService, type WriteResult } from '../flags/flag-writer.service.js';
+import type { OpenedEnvironment } from '../git-hosting/environment-store.service.js';
+import { listProposals, proposalBranch, readProposal, writeProposal, type ProposalRecord } from './proposal-meta.js';
+import type { ProposalView } from './proposals.dto.js';
+
+/**
+ * Proposals: reviewed changes for (typically protected) environments. A proposal is a branch with
+ * its own commits (made through the flag API with `?proposal=<id>`); another member with the
+ * approve permission, who authored none of its commits, approves it, which merges it as one merge
+ * commit after validating the merged environment. Conflicts are reported, never overwritten.
+ */
+@Injectable()
+export class ProposalsService {
+  constructor(private readonly writer: FlagWriterService) {}
+
+  async create(ctx: OrgContext, envKey: string, title: string): Promise<ProposalView> {
+    const opened = await this.writer.open(ctx, envKey, 'flags:write');
+    const record: ProposalRecord = {
+      id: randomUUID(),
+      title,
+      status: 'open',
+      target: opened.branch,
+      base: opened.head,
+      createdBy: { userId: ctx.principal.userId, email: ctx.principal.email },
+      createdAt: new Date().toISOString(),
+    };
+    await opened.store.createBranch(proposalBranch(record.id), opened.head);
+    await writeProposal(opened.store, record, null);
+    await this.writer.record(ctx, opened, { action: 'proposal.create', targetType: 'proposal', targetId: record.id, summary: title }, opened.head, opened.head);
+    return this.view(opened, record);
+  }
+
+  async list(ctx: OrgContext, envKey: string): Promise<{ items: ProposalView[] }> {
+    const opened = await this.writer.open(ctx, envKey);
+    const records = await listProposals(opened.store);
+    return { items: await Promise.all(records.map((r) => this.view(opened, r))) };
+  }
+
+  async get(ctx: OrgContext, envKey: string, id: string) {
+    const opened = await this.writer.open(ctx, envKey);
+    const { record } = await this.find(opened, id);
+    const view = await this.view(opened, record);
+    return { ...view, ...(await diffTrees(opened.store, record.base, view.revision, opened.directory)) };
+  }
+
+  /** Approves and merges; 403 for anyone who authored the proposal or one of its commits. */
+  async approve(ctx: OrgContext, envKey: string, id: string): Promise<WriteResult> {
+    requirePermission(ctx, 'proposals:approve');
+    const opened = await this.writer.open(ctx, envKey, 'proposals:approve');
+    const { record, blob } = await this.find(opened, id);
+    if (record.status !== 'open') throw errors.failedPrecondition('the proposal is already merged');
+    const source = await opened.store.head(proposalBranch(id));
+    if (!source || source === record.base) throw errors.failedPrecondition('the proposal has no changes to merge');
+    await this.refuseAuthors(ctx, opened, record, source);
+    return this.writer.serialisedWrite(opened, async () => {
+      const head = await opened.store.head(opened.branch);
+      if (head === null) throw staleConflict(head);
+      const tree = await mergeTrees(opened.store, head, source);
+      const warnings = warningViews(validateFiles(await opened.store.readTree(tree, opened.directory)));
+      const describe = { summary: `Merge proposal "${record.title}"`, trailers: { Proposal: id, 'Approved-By': ctx.principal.email }, action: 'proposal.merge', targetType: 'proposal', targetId: id };
+      const revision = await this.writer.commit(ctx, opened, { base: head, changes: new Map(), tree, parents: [source], describe });
+      await writeProposal(opened.store, { ...record, status: 'merged', mergedBy: { userId: ctx.principal.userId, email: ctx.principal.email }, mergedRevision: revision }, blob);
+      return { revision, warnings };
+    });
+  }
+
+  private async refuseAuthors(ctx: OrgContext, opened: OpenedEnvironment, record: ProposalRecord, source: string): Promise<void> {
+    if (record.createdBy.userId === ctx.principal.userId) throw errors.permissionDenied('you opened this proposal: another member must approve it');
+    const emails = (await opened.store.git(['log', '--format=%ae', `${record.base}..${source}`])).toString().split('\n');
+    if (emails.includes(ctx.principal.email)) throw errors.permissionDenied('you authored changes in this proposal: another member must approve it');
+  }
+
+  private async find(opened: OpenedEnvironment, id: string) {
+    const found = await readProposal(opened.store, id);
+    if (!found) throw errors.notFound('proposal not found');
+    return found;
+  }
+
+  private async view(opened: OpenedEnvironment, r: ProposalRecord): Promise<ProposalView> {
+    const revision = (await opened.store.head(proposalBranch(r.id))) ?? r.base;
+    return { ...r, branch: proposalBranch(r.id), revision };
+  }
+}
