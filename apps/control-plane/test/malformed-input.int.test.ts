@@ -26,7 +26,7 @@ beforeAll(async () => {
     data: { id: randomUUID(), orgId: org.id, kind: 'OIDC', name: 'sso', issuer: 'https://idp.example.com', clientId: 'c', clientSecretCiphertext: Buffer.from([1]), allowedDomains: [], roleMapping: {} },
   });
   Object.assign(params, { connectionId: sso.id });
-  Object.assign(params, { ns: 'default', flag: 'f1', segment: 's1' });
+  Object.assign(params, { ns: 'default', flag: 'f1', segment: 's1', proposalId: '00000000-0000-4000-8000-000000000000' });
   Object.assign(params, { org: 'home', env: 'prod', repositoryId: repo.id, tokenId: token.id, userId: org.callers['viewer@example.com']!.userId, pat: pat.id });
 });
 afterAll(async () => {

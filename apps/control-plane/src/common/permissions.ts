@@ -21,8 +21,6 @@ export const ORG_PERMISSIONS = {
   'flags:read': 'VIEWER',
   'flags:write': 'EDITOR',
   'proposals:approve': 'EDITOR',
-  'flags:read': 'VIEWER',
-  'flags:write': 'EDITOR',
 } as const satisfies Record<string, Role>;
 
 /** A permission checked against the caller's membership of the `:org` in the path. */
