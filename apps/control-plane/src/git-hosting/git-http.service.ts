@@ -4,6 +4,7 @@ import { basename, dirname } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../common/error.filter.js';
+import { EnvironmentEvents } from './environment-events.js';
 import { EnvironmentStoreService } from './environment-store.service.js';
 import { GitHttpAuth, type GitAccess } from './git-http-auth.js';
 
@@ -23,6 +24,7 @@ export class GitHttpService {
   constructor(
     private readonly auth: GitHttpAuth,
     private readonly stores: EnvironmentStoreService,
+    private readonly events: EnvironmentEvents,
   ) {}
 
   async serve(req: FastifyRequest, reply: FastifyReply, org: string, repo: string, op: GitOperation): Promise<void> {
@@ -31,14 +33,22 @@ export class GitHttpService {
     try {
       const env = await this.auth.authorise(req.headers.authorization, org, repo, access);
       const opened = await this.stores.openEnvironment(env);
-      this.runBackend(req, reply, opened.store.dir, op, access);
+      const done = this.runBackend(req, reply, opened.store.dir, op, access);
+      // A push moved the branch: announce it like any other change (data planes need not poll).
+      if (op === 'git-receive-pack') {
+        void done.then(async () => {
+          const head = await opened.store.head(env.branch);
+          if (head && head !== opened.head) this.events.environmentChanged(env.orgId, env.id, head);
+        });
+      }
     } catch (e) {
       if ((e as { code?: string }).code === 'Unauthenticated') void reply.header('www-authenticate', 'Basic realm="switchyard"');
       sendError(e, req, reply);
     }
   }
 
-  private runBackend(req: FastifyRequest, reply: FastifyReply, repoDir: string, op: GitOperation, access: GitAccess): void {
+  /** Pipes the request through git http-backend; resolves when the backend has exited. */
+  private runBackend(req: FastifyRequest, reply: FastifyReply, repoDir: string, op: GitOperation, access: GitAccess): Promise<void> {
     const url = new URL(req.url, 'http://localhost');
     const env: NodeJS.ProcessEnv = {
       PATH: process.env['PATH'] ?? '/usr/bin:/bin',
@@ -55,7 +65,9 @@ export class GitHttpService {
       GIT_PROTOCOL: typeof req.headers['git-protocol'] === 'string' ? req.headers['git-protocol'] : '',
       REMOTE_USER: 'switchyard',
       REMOTE_ADDR: req.ip,
-      GIT_CONFIG_COUNT: '4',
+      GIT_CONFIG_COUNT: '5',
+      GIT_CONFIG_KEY_4: 'receive.denyDeletes',
+      GIT_CONFIG_VALUE_4: 'true',
       GIT_CONFIG_KEY_3: 'receive.autogc',
       GIT_CONFIG_VALUE_3: 'false',
       GIT_CONFIG_KEY_0: 'http.receivepack',
@@ -95,6 +107,7 @@ export class GitHttpService {
       if (!started && !res.headersSent) res.writeHead(502);
       res.end();
     });
+    return new Promise((resolve) => child.on('close', () => resolve()));
   }
 }
 

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '@switchyard/flags';
 import { TEST_GIT_ENV } from '@switchyard/testing';
+import { EnvironmentEvents } from '../../src/git-hosting/environment-events.js';
 import { flagsFixture, variantFlag, type FlagsFixture } from './flags-helpers.js';
 
 const exec = promisify(execFile);
@@ -38,8 +39,15 @@ describe('hosted repositories over smart HTTP', () => {
     // A viewer cannot push; an editor can (a fast-forward), and the API sees the new revision.
     await git(work, ['commit', '--allow-empty', '-q', '-m', 'external edit']);
     await expect(git(work, ['push', '-q', url(f.viewer.token), 'HEAD:main'])).rejects.toThrow();
+    const events: string[] = [];
+    f.t.app.get(EnvironmentEvents).on((e) => events.push(e.revision));
     await git(work, ['push', '-q', url(f.editor.token), 'HEAD:main']);
-    expect(await f.revision('prod')).toBe(await git(work, ['rev-parse', 'HEAD']));
+    const pushed = await git(work, ['rev-parse', 'HEAD']);
+    expect(await f.revision('prod')).toBe(pushed);
+    await expect.poll(() => events).toContain(pushed);
+    // History cannot be rewritten or deleted through the hosted remote.
+    await expect(git(work, ['push', '-q', '--force', url(f.editor.token), `${pushed}~1:refs/heads/main`])).rejects.toThrow();
+    await expect(git(work, ['push', '-q', url(f.editor.token), ':refs/heads/main'])).rejects.toThrow();
 
     // No token, a wrong token, another org's repository, a protected environment.
     await expect(git(dir, ['clone', '-q', `${base}/git/home/prod.git`, 'anon'])).rejects.toThrow();
@@ -48,6 +56,18 @@ describe('hosted repositories over smart HTTP', () => {
     await git(dir, ['clone', '-q', url(f.editor.token, 'locked'), 'locked']);
     await git(join(dir, 'locked'), ['commit', '--allow-empty', '-q', '-m', 'direct']);
     await expect(git(join(dir, 'locked'), ['push', '-q', url(f.owner.token, 'locked'), 'HEAD:main'])).rejects.toThrow();
+  });
+
+  it('data-plane client tokens read the environments they are scoped to, and never push', async () => {
+    const created = await f.t.call(f.owner, { method: 'POST', url: '/api/v1/orgs/home/client-tokens', body: { name: 'dp', environments: ['prod'] } });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const token = created.json.token as string;
+    const dir = await mkdtemp(join(tmpdir(), 'ct-'));
+    await git(dir, ['clone', '-q', url(token), 'prod']);
+    expect(await git(join(dir, 'prod'), ['rev-parse', 'HEAD'])).toBe(await f.revision('prod'));
+    await expect(git(dir, ['clone', '-q', url(token, 'locked'), 'locked']), 'not scoped to this environment').rejects.toThrow();
+    await git(join(dir, 'prod'), ['commit', '--allow-empty', '-q', '-m', 'from a client token']);
+    await expect(git(join(dir, 'prod'), ['push', '-q', url(token), 'HEAD:main'])).rejects.toThrow();
   });
 
   it('answers 401 with a Basic challenge to anonymous git clients', async () => {
