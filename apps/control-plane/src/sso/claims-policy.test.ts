@@ -3,7 +3,7 @@ import { ClaimsRejected, decide, mapRole, type ResolvedConnection } from './clai
 
 const base: ResolvedConnection = {
   id: 'c1', orgId: 'o1', kind: 'OIDC', issuer: 'https://idp.example.com', clientId: 'c', clientSecret: 's', allowedDomains: [],
-  roleMapping: { claim: 'groups', values: { admins: 'ADMIN', editors: 'EDITOR' } }, defaultRole: 'VIEWER', auth0Organization: null, version: 'v1',
+  roleMapping: { claim: 'groups', values: { admins: 'ADMIN', editors: 'EDITOR' }, requireMatch: false }, defaultRole: 'VIEWER', auth0Organization: null, version: 'v1',
 };
 const claims = { email: 'Alice@Example.com', email_verified: true, groups: ['editors'] };
 const reason = (f: () => unknown) => {
@@ -21,6 +21,13 @@ describe('claims policy', () => {
     expect(mapRole(base.roleMapping, { groups: 'editors' }, 'VIEWER')).toBe('EDITOR');
     expect(mapRole(base.roleMapping, { groups: ['__proto__', 'constructor', 42] }, 'VIEWER')).toBe('VIEWER');
     expect(mapRole(base.roleMapping, {}, 'EDITOR')).toBe('EDITOR');
+    expect(mapRole(base.roleMapping, { groups: ['editors'] }, 'ADMIN')).toBe('ADMIN');
+  });
+
+  it('with requireMatch, no mapped value means no role', () => {
+    const strict = { ...base.roleMapping, requireMatch: true };
+    expect(mapRole(strict, { groups: ['everyone'] }, 'VIEWER')).toBeNull();
+    expect(mapRole(strict, { groups: ['everyone', 'editors'] }, 'VIEWER')).toBe('EDITOR');
   });
 
   it('lower-cases the e-mail and keeps the mapped role', () => {

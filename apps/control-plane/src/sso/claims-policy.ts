@@ -23,6 +23,8 @@ export interface RoleMapping {
   /** Claim holding a string or a list of strings, e.g. `groups` or `https://switchyard.dev/roles`. */
   claim: string;
   values: Record<string, Role>;
+  /** Only mapped values grant membership: without one the login is refused and an existing membership removed. */
+  requireMatch: boolean;
 }
 
 /** Default claim per kind: Auth0 Actions must namespace custom claims. */
@@ -33,11 +35,11 @@ export function defaultRoleClaim(kind: SsoKind): string {
 /** Okta stops adding groups to the claim at 100 (silently); reaching it means the list may be cut. */
 export const GROUPS_TRUNCATION_LIMIT = 100;
 
-/** Outcome of the claim checks: the verified e-mail, the role and any warnings to log. */
+/** Outcome of the claim checks: the verified e-mail, the role (null: no mapped value and one is required) and warnings to log. */
 export interface ClaimsDecision {
   email: string;
   name: string | null;
-  role: Role;
+  role: Role | null;
   warnings: string[];
 }
 
@@ -58,14 +60,15 @@ function claimValues(value: unknown): string[] {
   return [];
 }
 
-/** Highest role whose claim value is present; `fallback` when none matches. */
-export function mapRole(mapping: RoleMapping, claims: Record<string, unknown>, fallback: Role): Role {
-  let role = fallback;
+/** Highest role whose claim value is present; `fallback` when none matches (null when a match is required). */
+export function mapRole(mapping: Omit<RoleMapping, 'requireMatch'> & { requireMatch?: boolean }, claims: Record<string, unknown>, fallback: Role): Role | null {
+  let role: Role | null = null;
   for (const value of claimValues(claims[mapping.claim])) {
     const mapped = Object.hasOwn(mapping.values, value) ? mapping.values[value] : undefined;
-    if (mapped && ROLE_RANK[mapped] > ROLE_RANK[role]) role = mapped;
+    if (mapped && (role === null || ROLE_RANK[mapped] > ROLE_RANK[role])) role = mapped;
   }
-  return role;
+  if (role === null) return mapping.requireMatch ? null : fallback;
+  return ROLE_RANK[role] > ROLE_RANK[fallback] ? role : fallback;
 }
 
 /**

@@ -30,6 +30,11 @@ export class JitProvisioningService {
 
   /** Returns the user id; throws {@link ClaimsRejected} when the login must not proceed. */
   async provision(connection: ResolvedConnection, who: LoginIdentity, decision: ClaimsDecision, requestId: string): Promise<string> {
+    const role = decision.role;
+    if (connection.orgId !== null && role === null) {
+      await this.removeUnmapped(connection.orgId, connection.id, who, requestId);
+      throw new ClaimsRejected('no mapped group or role grants access to this organisation');
+    }
     return withTransaction(this.db, async (tx) => {
       const identity = await tx.identity.findUnique({ where: { issuer_subject: { issuer: who.issuer, subject: who.subject } } });
       let userId: string;
@@ -52,18 +57,33 @@ export class JitProvisioningService {
         const ctx = { principal: { userId, email: decision.email, via: 'session' as const }, requestId };
         const orgId = connection.orgId;
         const membership = await tx.membership.findUnique({ where: { orgId_userId: { orgId, userId } } });
+        const mapped = role ?? connection.defaultRole;
         if (!membership) {
-          await tx.membership.create({ data: { orgId, userId, role: decision.role } });
-          await this.audit.record(tx, ctx, { orgId, action: 'member.sso_provision', targetType: 'member', targetId: userId, after: { role: decision.role, connectionId: connection.id } });
-        } else if (membership.role !== decision.role) {
-          const role = await this.keepLastOwner(tx, orgId, membership.role, decision.role, userId);
-          if (role !== membership.role) {
-            await tx.membership.update({ where: { id: membership.id }, data: { role } });
-            await this.audit.record(tx, ctx, { orgId, action: 'member.sso_role_change', targetType: 'member', targetId: userId, before: { role: membership.role }, after: { role, connectionId: connection.id } });
+          await tx.membership.create({ data: { orgId, userId, role: mapped } });
+          await this.audit.record(tx, ctx, { orgId, action: 'member.sso_provision', targetType: 'member', targetId: userId, after: { role: mapped, connectionId: connection.id } });
+        } else if (membership.role !== mapped) {
+          const next = await this.keepLastOwner(tx, orgId, membership.role, mapped, userId);
+          if (next !== membership.role) {
+            await tx.membership.update({ where: { id: membership.id }, data: { role: next } });
+            await this.audit.record(tx, ctx, { orgId, action: 'member.sso_role_change', targetType: 'member', targetId: userId, before: { role: membership.role }, after: { role: next, connectionId: connection.id } });
           }
         }
       }
       return userId;
+    });
+  }
+
+  /** The IdP no longer lists a mapped group: the membership goes (never the last owner's); nothing is created. */
+  private async removeUnmapped(orgId: string, connectionId: string, who: LoginIdentity, requestId: string): Promise<void> {
+    await withTransaction(this.db, async (tx) => {
+      const identity = await tx.identity.findUnique({ where: { issuer_subject: { issuer: who.issuer, subject: who.subject } }, include: { user: true } });
+      if (!identity) return;
+      const membership = await tx.membership.findUnique({ where: { orgId_userId: { orgId, userId: identity.userId } } });
+      if (!membership) return;
+      if ((await this.keepLastOwner(tx, orgId, membership.role, 'VIEWER', identity.userId)) === 'OWNER') return;
+      await tx.membership.delete({ where: { id: membership.id } });
+      const ctx = { principal: { userId: identity.userId, email: identity.user.email, via: 'session' as const }, requestId };
+      await this.audit.record(tx, ctx, { orgId, action: 'member.sso_remove', targetType: 'member', targetId: identity.userId, before: { role: membership.role }, after: { connectionId } });
     });
   }
 

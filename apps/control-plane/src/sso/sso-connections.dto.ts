@@ -26,6 +26,7 @@ const fields = {
   roleMapping: z.strictObject({
     claim: text(200).min(1).optional().describe('claim holding groups or roles; default `groups` (Auth0: `https://switchyard.dev/roles`)'),
     values: z.record(text(200), role).refine((v) => Object.keys(v).length <= 200, 'at most 200 entries'),
+    requireMatch: z.boolean().optional().describe('only mapped values grant membership; without one the login is refused and the membership removed'),
   }),
   defaultRole: z.enum(['ADMIN', 'EDITOR', 'VIEWER']).describe('role when no mapping matches'),
   auth0Organization: z.string().regex(/^org_[A-Za-z0-9]{1,64}$/, 'must be an Auth0 organization id (org_…)').nullable(),
@@ -70,7 +71,7 @@ export const ssoConnectionView = z.object({
   issuer: z.string(),
   clientId: z.string(),
   allowedDomains: z.array(z.string()),
-  roleMapping: z.object({ claim: z.string(), values: z.record(z.string(), role) }),
+  roleMapping: z.object({ claim: z.string(), values: z.record(z.string(), role), requireMatch: z.boolean() }),
   defaultRole: role,
   auth0Organization: z.string().nullable(),
   enforce: z.boolean(),

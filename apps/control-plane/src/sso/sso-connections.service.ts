@@ -31,7 +31,7 @@ function issuerFor(kind: SsoKind, issuer: string | undefined, domain: string | u
 
 function mapping(kind: SsoKind, value: unknown): RoleMapping {
   const m = (value ?? {}) as Partial<RoleMapping>;
-  return { claim: m.claim ?? defaultRoleClaim(kind), values: m.values ?? {} };
+  return { claim: m.claim ?? defaultRoleClaim(kind), values: m.values ?? {}, requireMatch: m.requireMatch ?? false };
 }
 
 /**

@@ -107,6 +107,19 @@ describe('Okta', () => {
     expect(await app.db.auditEvent.count({ where: { action: 'member.sso_role_change' } })).toBe(2);
   });
 
+  it('requireMatch: without a mapped group the login is refused and the membership removed; newcomers are not created', async () => {
+    const { app, orgId, connectionId } = await orgWith('OKTA', 'okta', { roleMapping: { values: { 'switchyard-admins': 'ADMIN' }, requireMatch: true } });
+    expect((await app.browser().login(connectionId, 'alice')).status).toBe(302);
+    expect(await role(app, orgId, 'alice@example.com')).toBe('ADMIN');
+    await app.db.session.deleteMany();
+    idps['okta']!.users.get('alice')!.groups = ['everyone'];
+    await refused(app, await app.browser().login(connectionId, 'alice'), /no mapped group/);
+    expect(await role(app, orgId, 'alice@example.com')).toBeUndefined();
+    expect(await app.db.auditEvent.count({ where: { action: 'member.sso_remove' } })).toBe(1);
+    await refused(app, await app.browser().login(connectionId, 'carol'), /no mapped group/);
+    expect(await app.db.user.count({ where: { email: 'carol@example.com' } })).toBe(0);
+  });
+
   it('150 groups (Okta truncates at 100): roles come from the mapped values present, a warning is logged', async () => {
     const { app, orgId, connectionId } = await orgWith('OKTA', 'okta', mapping);
     idps['okta']!.users.get('bob')!.groups = [...Array.from({ length: 149 }, (_, i) => `noise-${i}`), 'switchyard-editors'];
