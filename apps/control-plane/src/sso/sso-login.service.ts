@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import * as client from 'openid-client';
 import type { Logger } from 'pino';
-import type { Database } from '@switchyard/db';
+import { withTransaction, type Database } from '@switchyard/db';
 import { errors } from '@switchyard/flags';
+import { AuditService } from '../audit/audit.service.js';
 import { readCookie } from '../auth/authenticator.service.js';
 import { SESSION_COOKIE, SessionsService } from '../auth/sessions.service.js';
 import { open, seal, sha256, type Keys } from '../common/crypto.js';
@@ -73,6 +74,7 @@ export class SsoLoginService {
     private readonly transactions: LoginTransactionsRepository,
     private readonly jit: JitProvisioningService,
     private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
   ) {}
 
   private failure(req: LoginRequest, connectionId: string, reason: string): never {
@@ -147,7 +149,11 @@ export class SsoLoginService {
     const previous = readCookie(req.cookieHeader, SESSION_COOKIE);
     if (previous) await this.db.session.deleteMany({ where: { tokenHash: sha256(previous) } });
     const session = await this.sessions.create(userId, req.userAgent ? { userAgent: req.userAgent } : {});
-    await this.db.ssoSession.create({ data: { sessionId: session.id, connectionId, idTokenCiphertext: seal(this.keys.encryption, idToken, idTokenAad(session.id)) } });
+    const ctx = { principal: { userId, email: typeof claims['email'] === 'string' ? claims['email'] : '', via: 'session' as const, sessionId: session.id }, requestId: req.requestId };
+    await withTransaction(this.db, async (dbTx) => {
+      await dbTx.ssoSession.create({ data: { sessionId: session.id, connectionId, idTokenCiphertext: seal(this.keys.encryption, idToken, idTokenAad(session.id)) } });
+      await this.audit.record(dbTx, ctx, { orgId: null, action: 'session.create', targetType: 'session', targetId: session.id, after: { connectionId, issuer: tx.expectedIssuer } });
+    });
     this.logger.info({ event: 'auth.success', connectionId, userId, issuer: claims.iss, subject: claims.sub, ip: req.ip, requestId: req.requestId }, 'login succeeded');
     return { location: tx.returnTo, setCookies: [session.setCookie, this.transactions.cookie('', 0)] };
   }
@@ -195,7 +201,10 @@ export class SsoLoginService {
           this.logger.warn({ event: 'auth.logout_idp_skipped', reason: reasonOf(e), connectionId: connection.id }, 'IdP logout skipped');
         }
       }
-      await this.sessions.destroy(sessionId);
+      await withTransaction(this.db, async (tx) => {
+        const { count } = await tx.session.deleteMany({ where: { id: sessionId, userId: ctx.principal.userId } });
+        if (count > 0) await this.audit.record(tx, ctx, { orgId: null, action: 'session.delete', targetType: 'session', targetId: sessionId });
+      });
     }
     this.logger.info({ event: 'auth.logout', userId: ctx.principal.userId, requestId: ctx.requestId }, 'logged out');
     return { redirectTo, setCookie: this.sessions.cookie('', 0) };
