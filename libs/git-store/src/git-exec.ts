@@ -61,7 +61,12 @@ export function runGit(args: readonly string[], options: GitExecOptions): Promis
   const maxBuffer = options.maxBuffer ?? 64 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     // Own process group: helpers (git-remote-https) inherit our pipes; a deadline kills them all.
-    const child = spawn('git', [...args], { cwd: options.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', [...args], {
+      cwd: options.cwd,
+      env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
@@ -88,13 +93,18 @@ export function runGit(args: readonly string[], options: GitExecOptions): Promis
       clearTimeout(timer);
       const stdout = Buffer.concat(out);
       if (failure === undefined && code === 0) return resolve(stdout);
-      const detail = failure ?? (sanitizeGitError(Buffer.concat(err).toString('utf8')) || `exit code ${String(code)}`);
+      const detail =
+        failure ??
+        (sanitizeGitError(Buffer.concat(err).toString('utf8')) || `exit code ${String(code)}`);
       reject(new GitExecError(`git ${args[0] ?? ''} failed: ${detail}`, code ?? undefined, stdout));
     });
   });
 }
 
-function gitEnvironment(config: Readonly<Record<string, string>>, extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+function gitEnvironment(
+  config: Readonly<Record<string, string>>,
+  extra: Readonly<Record<string, string>>,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: '/nonexistent',
@@ -122,7 +132,8 @@ function gitEnvironment(config: Readonly<Record<string, string>>, extra: Readonl
 /** Keeps the first meaningful stderr line and strips anything that looks like credentials. */
 export function sanitizeGitError(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim());
-  const line = lines.find((l) => l.startsWith('fatal:') || l.startsWith('error:')) ?? lines[0] ?? '';
+  const line =
+    lines.find((l) => l.startsWith('fatal:') || l.startsWith('error:')) ?? lines[0] ?? '';
   return line
     .replace(/\/\/[^/@\s]*@/g, '//***@')
     .replace(/(authorization:\s*)\S+(\s+\S+)?/gi, '$1***')

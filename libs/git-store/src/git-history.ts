@@ -39,11 +39,22 @@ const RECORD = '\x1e';
 /** Lists commits reachable from `query.rev`, newest first. */
 export async function history(store: GitStore, query: HistoryQuery): Promise<HistoryPage> {
   const start = query.after ?? query.rev;
-  if (!isCommitId(start) || !isCommitId(query.rev)) throw errors.invalidArgument('invalid cursor', [{ path: 'query.cursor', message: 'must be a commit id' }]);
-  if (query.after !== undefined && !(await store.hasCommit(query.after))) throw errors.invalidArgument('invalid cursor', [{ path: 'query.cursor', message: 'unknown commit' }]);
-  const args = ['log', `--format=%H${FIELD}%P${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%B${RECORD}`, `--max-count=${query.limit + 1}`];
+  if (!isCommitId(start) || !isCommitId(query.rev))
+    throw errors.invalidArgument('invalid cursor', [
+      { path: 'query.cursor', message: 'must be a commit id' },
+    ]);
+  if (query.after !== undefined && !(await store.hasCommit(query.after)))
+    throw errors.invalidArgument('invalid cursor', [
+      { path: 'query.cursor', message: 'unknown commit' },
+    ]);
+  const args = [
+    'log',
+    `--format=%H${FIELD}%P${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%B${RECORD}`,
+    `--max-count=${query.limit + 1}`,
+  ];
   if (query.after !== undefined) args.push('--skip=1');
-  if (query.messageLine !== undefined) args.push('--extended-regexp', `--grep=^${escapeRegex(query.messageLine)}$`);
+  if (query.messageLine !== undefined)
+    args.push('--extended-regexp', `--grep=^${escapeRegex(query.messageLine)}$`);
   args.push(start, '--', ...(query.paths ?? []));
   const raw = (await store.git(args)).toString('utf8');
   const commits = raw
@@ -52,13 +63,24 @@ export async function history(store: GitStore, query: HistoryQuery): Promise<His
     .filter((r) => r.includes(FIELD))
     .map(parseCommit);
   const page = commits.slice(0, query.limit);
-  return { commits: page, next: commits.length > query.limit ? (page.at(-1)?.revision ?? null) : null };
+  return {
+    commits: page,
+    next: commits.length > query.limit ? (page.at(-1)?.revision ?? null) : null,
+  };
 }
 
 function parseCommit(record: string): CommitInfo {
-  const [revision = '', parents = '', name = '', email = '', time = '', message = ''] = record.split(FIELD);
+  const [revision = '', parents = '', name = '', email = '', time = '', message = ''] =
+    record.split(FIELD);
   const body = message.trimEnd();
-  return { revision, parents: parents.split(' ').filter(Boolean), author: { name, email }, time, summary: body.split('\n')[0] ?? '', message: body };
+  return {
+    revision,
+    parents: parents.split(' ').filter(Boolean),
+    author: { name, email },
+    time,
+    summary: body.split('\n')[0] ?? '',
+    message: body,
+  };
 }
 
 function escapeRegex(s: string): string {
@@ -78,20 +100,40 @@ export interface TreeDiff {
   patch: string;
 }
 
-const STATUS: Record<string, DiffFile['status']> = { A: 'added', M: 'modified', D: 'deleted', T: 'modified' };
+const STATUS: Record<string, DiffFile['status']> = {
+  A: 'added',
+  M: 'modified',
+  D: 'deleted',
+  T: 'modified',
+};
 
 /** Diff of two commits or trees, limited to `directory` ('' = everything). */
-export async function diffTrees(store: GitStore, from: string, to: string, directory = ''): Promise<TreeDiff> {
+export async function diffTrees(
+  store: GitStore,
+  from: string,
+  to: string,
+  directory = '',
+): Promise<TreeDiff> {
   const spec = ['--', ...(directory === '' ? [] : [directory])];
   const common = ['--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', '--full-index'];
-  const names = (await store.git(['diff-tree', '-r', '-z', '--name-status', ...common, from, to, ...spec])).toString('utf8').split('\0');
+  const names = (
+    await store.git(['diff-tree', '-r', '-z', '--name-status', ...common, from, to, ...spec])
+  )
+    .toString('utf8')
+    .split('\0');
   const files: DiffFile[] = [];
-  for (let i = 0; i + 1 < names.length; i += 2) files.push({ path: names[i + 1] ?? '', status: STATUS[names[i] ?? 'M'] ?? 'modified' });
-  const patch = (await store.git(['diff-tree', '-r', '-p', ...common, from, to, ...spec])).toString('utf8');
+  for (let i = 0; i + 1 < names.length; i += 2)
+    files.push({ path: names[i + 1] ?? '', status: STATUS[names[i] ?? 'M'] ?? 'modified' });
+  const patch = (await store.git(['diff-tree', '-r', '-p', ...common, from, to, ...spec])).toString(
+    'utf8',
+  );
   return { files, patch };
 }
 
 /** Checks that `rev` is a known commit; InvalidArgument at `field` otherwise. */
 export async function requireCommit(store: GitStore, rev: string, field: string): Promise<void> {
-  if (!(await store.hasCommit(rev))) throw errors.invalidArgument('unknown revision', [{ path: field, message: 'not a commit of this repository' }]);
+  if (!(await store.hasCommit(rev)))
+    throw errors.invalidArgument('unknown revision', [
+      { path: field, message: 'not a commit of this repository' },
+    ]);
 }

@@ -46,7 +46,10 @@ export class GitStore {
 
   /** Creates the bare repository if missing (idempotent) and returns the store. */
   static async open(dir: string): Promise<GitStore> {
-    const exists = await stat(join(dir, 'HEAD')).then(() => true, () => false);
+    const exists = await stat(join(dir, 'HEAD')).then(
+      () => true,
+      () => false,
+    );
     if (!exists) {
       await mkdir(dir, { recursive: true });
       await runGit(['init', '--bare', '--quiet'], { cwd: dir });
@@ -64,10 +67,23 @@ export class GitStore {
     checkBranch(branch);
     // Fast path: a loose ref is a file holding the id (update-ref writes loose refs; branch names
     // are validated, so the path stays inside refs/heads). Packed or symbolic refs go through git.
-    const loose = await readFile(join(this.dir, 'refs', 'heads', ...branch.split('/')), 'utf8').catch(() => '');
+    const loose = await readFile(
+      join(this.dir, 'refs', 'heads', ...branch.split('/')),
+      'utf8',
+    ).catch(() => '');
     if (isCommitId(loose.trim())) return loose.trim();
     try {
-      return (await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `refs/heads/${branch}^{commit}`])).toString().trim();
+      return (
+        await this.git([
+          'rev-parse',
+          '--verify',
+          '--quiet',
+          '--end-of-options',
+          `refs/heads/${branch}^{commit}`,
+        ])
+      )
+        .toString()
+        .trim();
     } catch (e) {
       if (e instanceof GitExecError && e.exitCode === 1) return null;
       throw e;
@@ -77,7 +93,10 @@ export class GitStore {
   /** True when `rev` is a full commit id present in this repository. */
   async hasCommit(rev: string): Promise<boolean> {
     if (!isCommitId(rev)) return false;
-    return this.git(['cat-file', '-e', `${rev}^{commit}`]).then(() => true, () => false);
+    return this.git(['cat-file', '-e', `${rev}^{commit}`]).then(
+      () => true,
+      () => false,
+    );
   }
 
   /**
@@ -88,7 +107,9 @@ export class GitStore {
     const entries = await this.listFiles(rev, directory);
     const out = new Map<string, Buffer>();
     if (entries.length === 0) return out;
-    const batch = await this.git(['cat-file', '--batch'], { input: entries.map((e) => `${e.id}\n`).join('') });
+    const batch = await this.git(['cat-file', '--batch'], {
+      input: entries.map((e) => `${e.id}\n`).join(''),
+    });
     let offset = 0;
     for (const entry of entries) {
       const nl = batch.indexOf(0x0a, offset);
@@ -103,7 +124,9 @@ export class GitStore {
   async listFiles(rev: string, directory = ''): Promise<{ path: string; id: string }[]> {
     checkRev(rev);
     const spec = directory === '' ? [] : ['--', directory];
-    const raw = (await this.git(['ls-tree', '-r', '-z', '--full-tree', rev, ...spec])).toString('utf8');
+    const raw = (await this.git(['ls-tree', '-r', '-z', '--full-tree', rev, ...spec])).toString(
+      'utf8',
+    );
     const prefix = directory === '' ? '' : `${directory}/`;
     const out: { path: string; id: string }[] = [];
     for (const line of raw.split('\0')) {
@@ -112,7 +135,13 @@ export class GitStore {
       const [mode, type, id] = line.slice(0, tab).split(' ');
       const path = line.slice(tab + 1);
       // 120000 = symlink, 160000 = submodule (type commit): never followed.
-      if (type !== 'blob' || (mode !== '100644' && mode !== '100755') || !id || !path.startsWith(prefix)) continue;
+      if (
+        type !== 'blob' ||
+        (mode !== '100644' && mode !== '100755') ||
+        !id ||
+        !path.startsWith(prefix)
+      )
+        continue;
       const rel = path.slice(prefix.length);
       if (isSafeRelativePath(rel)) out.push({ path: rel, id });
     }
@@ -127,11 +156,21 @@ export class GitStore {
       await this.git(base ? ['read-tree', base] : ['read-tree', '--empty'], { env });
       const lines: string[] = [];
       for (const [path, content] of changes) {
-        if (!isSafeRelativePath(path)) throw errors.invalidArgument('unsafe file path', [{ path: 'path', message: 'must be a relative path without "..", ".git" or "\\"' }]);
+        if (!isSafeRelativePath(path))
+          throw errors.invalidArgument('unsafe file path', [
+            { path: 'path', message: 'must be a relative path without "..", ".git" or "\\"' },
+          ]);
         if (content === null) lines.push(`0 ${ZERO_ID}\t${path}`);
-        else lines.push(`100644 ${(await this.git(['hash-object', '-w', '--stdin'], { input: content })).toString().trim()}\t${path}`);
+        else
+          lines.push(
+            `100644 ${(await this.git(['hash-object', '-w', '--stdin'], { input: content })).toString().trim()}\t${path}`,
+          );
       }
-      if (lines.length > 0) await this.git(['update-index', '-z', '--index-info'], { env, input: lines.join('\0') + '\0' });
+      if (lines.length > 0)
+        await this.git(['update-index', '-z', '--index-info'], {
+          env,
+          input: lines.join('\0') + '\0',
+        });
       return (await this.git(['write-tree'], { env })).toString().trim();
     } finally {
       await rm(index, { force: true });
@@ -146,8 +185,20 @@ export class GitStore {
     const tree = request.tree ?? (await this.buildTree(request.base, request.changes));
     const parents = [...(request.base ? [request.base] : []), ...(request.parents ?? [])];
     const who = request.author;
-    const env = { GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email };
-    const commit = (await this.git(['commit-tree', ...parents.flatMap((p) => ['-p', p]), tree], { env, input: request.message })).toString().trim();
+    const env = {
+      GIT_AUTHOR_NAME: who.name,
+      GIT_AUTHOR_EMAIL: who.email,
+      GIT_COMMITTER_NAME: who.name,
+      GIT_COMMITTER_EMAIL: who.email,
+    };
+    const commit = (
+      await this.git(['commit-tree', ...parents.flatMap((p) => ['-p', p]), tree], {
+        env,
+        input: request.message,
+      })
+    )
+      .toString()
+      .trim();
     await this.moveRef(request.branch, commit, request.base);
     return commit;
   }
@@ -156,7 +207,13 @@ export class GitStore {
   async moveRef(branch: string, next: string, expected: string | null): Promise<void> {
     checkBranch(branch);
     try {
-      await this.git(['update-ref', '--no-deref', `refs/heads/${branch}`, next, expected ?? ZERO_ID]);
+      await this.git([
+        'update-ref',
+        '--no-deref',
+        `refs/heads/${branch}`,
+        next,
+        expected ?? ZERO_ID,
+      ]);
     } catch (e) {
       if (!(e instanceof GitExecError)) throw e;
       // Lost the race (or the ref lock): report the revision the branch is at now.
@@ -173,7 +230,8 @@ export class GitStore {
   /** Creates `branch` at `rev`; AlreadyExists when it exists. */
   async createBranch(branch: string, rev: string): Promise<void> {
     checkRev(rev);
-    if ((await this.head(branch)) !== null) throw errors.alreadyExists(`branch ${branch} already exists`);
+    if ((await this.head(branch)) !== null)
+      throw errors.alreadyExists(`branch ${branch} already exists`);
     await this.moveRef(branch, rev, null);
   }
 
@@ -186,13 +244,22 @@ export class GitStore {
 
 /** The Conflict a stale base produces; the current revision is in the message and `meta.revision`. */
 export function staleConflict(current: string | null) {
-  return errors.conflict(`the branch has moved on: current revision is ${current ?? '(none)'}; reload and apply your change again`, { revision: current });
+  return errors.conflict(
+    `the branch has moved on: current revision is ${current ?? '(none)'}; reload and apply your change again`,
+    { revision: current },
+  );
 }
 
 function checkBranch(branch: string): void {
-  if (!isValidBranch(branch)) throw errors.invalidArgument('invalid branch name', [{ path: 'branch', message: 'not a valid branch name' }]);
+  if (!isValidBranch(branch))
+    throw errors.invalidArgument('invalid branch name', [
+      { path: 'branch', message: 'not a valid branch name' },
+    ]);
 }
 
 function checkRev(rev: string): void {
-  if (!isCommitId(rev)) throw errors.invalidArgument('invalid revision', [{ path: 'revision', message: 'must be a full 40-character commit id' }]);
+  if (!isCommitId(rev))
+    throw errors.invalidArgument('invalid revision', [
+      { path: 'revision', message: 'must be a full 40-character commit id' },
+    ]);
 }

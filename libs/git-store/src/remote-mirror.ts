@@ -28,31 +28,76 @@ async function connectConfig(remote: RemoteAccess): Promise<Record<string, strin
   const config: Record<string, string> = {};
   if (pin !== undefined) config['http.curloptResolve'] = pin;
   if (remote.secret) {
-    const basic = Buffer.from(`${remote.username ?? 'x-access-token'}:${remote.secret}`).toString('base64');
+    const basic = Buffer.from(`${remote.username ?? 'x-access-token'}:${remote.secret}`).toString(
+      'base64',
+    );
     config['http.extraHeader'] = `Authorization: Basic ${basic}`;
   }
   return config;
 }
 
 /** Fetches `branch` from the remote into the mirror; returns its head (null when the branch does not exist). */
-export async function fetchBranch(store: GitStore, remote: RemoteAccess, branch: string): Promise<string | null> {
-  if (!isValidBranch(branch)) throw errors.invalidArgument('invalid branch name', [{ path: 'branch', message: 'not a valid branch name' }]);
+export async function fetchBranch(
+  store: GitStore,
+  remote: RemoteAccess,
+  branch: string,
+): Promise<string | null> {
+  if (!isValidBranch(branch))
+    throw errors.invalidArgument('invalid branch name', [
+      { path: 'branch', message: 'not a valid branch name' },
+    ]);
   const config = await connectConfig(remote);
-  const heads = (await store.git(['ls-remote', '--heads', '--', remote.url, `refs/heads/${branch}`], { config, timeoutMs: remote.timeoutMs ?? 30_000 }).catch(unreachable)).toString();
+  const heads = (
+    await store
+      .git(['ls-remote', '--heads', '--', remote.url, `refs/heads/${branch}`], {
+        config,
+        timeoutMs: remote.timeoutMs ?? 30_000,
+      })
+      .catch(unreachable)
+  ).toString();
   if (heads.trim() === '') return null;
-  await store.git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', remote.url, `+refs/heads/${branch}:refs/heads/${branch}`], { config, timeoutMs: remote.timeoutMs ?? 60_000 }).catch(unreachable);
+  await store
+    .git(
+      [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--',
+        remote.url,
+        `+refs/heads/${branch}:refs/heads/${branch}`,
+      ],
+      { config, timeoutMs: remote.timeoutMs ?? 60_000 },
+    )
+    .catch(unreachable);
   return store.head(branch);
 }
 
 /** Pushes `commit` to the remote branch without force; Conflict when the remote moved. */
-export async function pushBranch(store: GitStore, remote: RemoteAccess, branch: string, commit: string): Promise<void> {
-  if (!isValidBranch(branch)) throw errors.invalidArgument('invalid branch name', [{ path: 'branch', message: 'not a valid branch name' }]);
+export async function pushBranch(
+  store: GitStore,
+  remote: RemoteAccess,
+  branch: string,
+  commit: string,
+): Promise<void> {
+  if (!isValidBranch(branch))
+    throw errors.invalidArgument('invalid branch name', [
+      { path: 'branch', message: 'not a valid branch name' },
+    ]);
   const config = await connectConfig(remote);
   try {
-    await store.git(['push', '--porcelain', '--no-verify', '--', remote.url, `${commit}:refs/heads/${branch}`], { config, timeoutMs: remote.timeoutMs ?? 60_000 });
+    await store.git(
+      ['push', '--porcelain', '--no-verify', '--', remote.url, `${commit}:refs/heads/${branch}`],
+      { config, timeoutMs: remote.timeoutMs ?? 60_000 },
+    );
   } catch (e) {
-    if (e instanceof GitExecError && /\[rejected\]|\[remote rejected\]/u.test(e.stdout.toString())) {
-      throw errors.conflict('the remote branch has moved on (someone pushed); reload and apply your change again');
+    if (
+      e instanceof GitExecError &&
+      /\[rejected\]|\[remote rejected\]/u.test(e.stdout.toString())
+    ) {
+      throw errors.conflict(
+        'the remote branch has moved on (someone pushed); reload and apply your change again',
+      );
     }
     unreachable(e);
   }

@@ -50,20 +50,34 @@ describe('remote URL policy', () => {
 
   it('save-time: ssh remotes follow the same host rules', () => {
     expect(() => validateRemoteOnSave('ssh://git@github.com/acme/flags.git', strict)).not.toThrow();
-    for (const url of ['ssh://git@127.0.0.1/r.git', 'ssh://-oProxyCommand=x/r', 'ssh://git@169.254.169.254/r', 'ssh://git@[::1]/r']) {
+    for (const url of [
+      'ssh://git@127.0.0.1/r.git',
+      'ssh://-oProxyCommand=x/r',
+      'ssh://git@169.254.169.254/r',
+      'ssh://git@[::1]/r',
+    ]) {
       expect(() => validateRemoteOnSave(url, strict), url).toThrow(/invalid repository URL/);
     }
-    for (const url of REFUSED.filter((u) => !u.startsWith('ssh://'))) expect(() => validateRemoteOnSave(url, strict), url).toThrow();
+    for (const url of REFUSED.filter((u) => !u.startsWith('ssh://')))
+      expect(() => validateRemoteOnSave(url, strict), url).toThrow();
   });
 
   it('accepts public https remotes', () => {
-    expect(validateRemoteUrl('https://github.com/acme/flags.git', strict).hostname).toBe('github.com');
+    expect(validateRemoteUrl('https://github.com/acme/flags.git', strict).hostname).toBe(
+      'github.com',
+    );
   });
 
   it('refuses a public name that resolves to a private address (DNS rebinding) and pins public answers', async () => {
-    const rebinding = await pinRemote('https://evil.example.com/r.git', strict, () => Promise.resolve(['93.184.216.34', '127.0.0.1'])).catch((e: unknown) => e);
+    const rebinding = await pinRemote('https://evil.example.com/r.git', strict, () =>
+      Promise.resolve(['93.184.216.34', '127.0.0.1']),
+    ).catch((e: unknown) => e);
     expect(isSwitchyardError(rebinding, 'InvalidArgument')).toBe(true);
-    expect(await pinRemote('https://good.example.com/r.git', strict, () => Promise.resolve(['93.184.216.34']))).toBe('good.example.com:443:93.184.216.34');
+    expect(
+      await pinRemote('https://good.example.com/r.git', strict, () =>
+        Promise.resolve(['93.184.216.34']),
+      ),
+    ).toBe('good.example.com:443:93.184.216.34');
   });
 
   it('a canary listener on loopback receives nothing from refused remotes (connect-time check)', async () => {
@@ -75,9 +89,18 @@ describe('remote URL policy', () => {
     await new Promise<void>((r) => canary.listen(0, '127.0.0.1', r));
     const port = (canary.address() as { port: number }).port;
     const store = await GitStore.open(join(await mkdtemp(join(tmpdir(), 'canary-')), 'm.git'));
-    const urls = [`https://127.0.0.1:${port}/r.git`, `https://localhost:${port}/r.git`, `https://rebind.example.com:${port}/r.git`, `http://127.0.0.1:${port}/r.git`];
+    const urls = [
+      `https://127.0.0.1:${port}/r.git`,
+      `https://localhost:${port}/r.git`,
+      `https://rebind.example.com:${port}/r.git`,
+      `http://127.0.0.1:${port}/r.git`,
+    ];
     for (const url of urls) {
-      const err = await fetchBranch(store, { url, secret: 't', policy: strict, resolve: () => Promise.resolve(['127.0.0.1']) }, 'main').catch((e: unknown) => e);
+      const err = await fetchBranch(
+        store,
+        { url, secret: 't', policy: strict, resolve: () => Promise.resolve(['127.0.0.1']) },
+        'main',
+      ).catch((e: unknown) => e);
       expect(isSwitchyardError(err), url).toBe(true);
     }
     await new Promise<void>((r) => canary.close(() => r()));

@@ -22,25 +22,39 @@ export interface RemotePolicy {
 export type HostResolver = (host: string) => Promise<string[]>;
 
 /** The system resolver: every address returned. */
-export const systemResolver: HostResolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+export const systemResolver: HostResolver = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
-const INTERNAL_NAMES = [/^localhost\.?$/u, /\.localhost\.?$/u, /^metadata\.google\.internal\.?$/u, /\.internal\.?$/u, /\.local\.?$/u, /^metadata\.?$/u];
-const hasControl = (s: string): boolean => [...s].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f);
+const INTERNAL_NAMES = [
+  /^localhost\.?$/u,
+  /\.localhost\.?$/u,
+  /^metadata\.google\.internal\.?$/u,
+  /\.internal\.?$/u,
+  /\.local\.?$/u,
+  /^metadata\.?$/u,
+];
+const hasControl = (s: string): boolean =>
+  [...s].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f);
 
 /** Checks a remote URL's shape and host; throws InvalidArgument (path `url`) with a generic reason. */
 export function validateRemoteUrl(raw: string, policy: RemotePolicy): URL {
-  const bad = (message: string) => errors.invalidArgument(`invalid repository URL: ${message}`, [{ path: 'url', message }]);
-  if (raw === '' || raw.length > 2000 || hasControl(raw)) throw bad('must be a non-empty URL without whitespace or control characters');
+  const bad = (message: string) =>
+    errors.invalidArgument(`invalid repository URL: ${message}`, [{ path: 'url', message }]);
+  if (raw === '' || raw.length > 2000 || hasControl(raw))
+    throw bad('must be a non-empty URL without whitespace or control characters');
   if (raw.startsWith('-')) throw bad('must not start with "-"');
-  if (/^[A-Za-z][A-Za-z0-9+.-]*::/u.test(raw)) throw bad('remote helpers ("<transport>::") are not allowed');
+  if (/^[A-Za-z][A-Za-z0-9+.-]*::/u.test(raw))
+    throw bad('remote helpers ("<transport>::") are not allowed');
   if (!URL.canParse(raw)) throw bad('must be an https:// URL');
   const url = new URL(raw);
   const schemes = policy.allowHttp ? ['https:', 'http:'] : ['https:'];
-  if (!schemes.includes(url.protocol)) throw bad(`scheme must be ${policy.allowHttp ? 'https or http' : 'https'}`);
+  if (!schemes.includes(url.protocol))
+    throw bad(`scheme must be ${policy.allowHttp ? 'https or http' : 'https'}`);
   if (url.username !== '' || url.password !== '') throw bad('must not contain credentials');
   if (url.hostname === '' || url.hostname.startsWith('-')) throw bad('must name a host');
   if (url.search !== '' || url.hash !== '') throw bad('must not have a query or fragment');
-  if (!policy.allowPrivateHosts && isPrivateHost(url.hostname)) throw bad('host is not allowed (private, loopback or internal address)');
+  if (!policy.allowPrivateHosts && isPrivateHost(url.hostname))
+    throw bad('host is not allowed (private, loopback or internal address)');
   return url;
 }
 
@@ -53,19 +67,32 @@ export function validateRemoteOnSave(raw: string, policy: RemotePolicy): void {
     validateRemoteUrl(raw, policy);
     return;
   }
-  const bad = (message: string) => errors.invalidArgument(`invalid repository URL: ${message}`, [{ path: 'url', message }]);
-  if (hasControl(raw) || !URL.canParse(raw)) throw bad('must be a valid ssh:// URL without whitespace or control characters');
+  const bad = (message: string) =>
+    errors.invalidArgument(`invalid repository URL: ${message}`, [{ path: 'url', message }]);
+  if (hasControl(raw) || !URL.canParse(raw))
+    throw bad('must be a valid ssh:// URL without whitespace or control characters');
   const url = new URL(raw);
-  if (url.hostname === '' || url.hostname.startsWith('-') || url.username.startsWith('-') || url.pathname.startsWith('/-')) throw bad('must not look like an option');
+  if (
+    url.hostname === '' ||
+    url.hostname.startsWith('-') ||
+    url.username.startsWith('-') ||
+    url.pathname.startsWith('/-')
+  )
+    throw bad('must not look like an option');
   if (url.password !== '') throw bad('must not contain credentials');
-  if (!policy.allowPrivateHosts && isPrivateHost(url.hostname)) throw bad('host is not allowed (private, loopback or internal address)');
+  if (!policy.allowPrivateHosts && isPrivateHost(url.hostname))
+    throw bad('host is not allowed (private, loopback or internal address)');
 }
 
 /**
  * Connect-time check: validates again, resolves the host and refuses private answers. Returns the
  * `http.curloptResolve` pin (`host:port:addr,…`), or undefined for an IP literal (already checked).
  */
-export async function pinRemote(raw: string, policy: RemotePolicy, resolve: HostResolver = systemResolver): Promise<string | undefined> {
+export async function pinRemote(
+  raw: string,
+  policy: RemotePolicy,
+  resolve: HostResolver = systemResolver,
+): Promise<string | undefined> {
   const url = validateRemoteUrl(raw, policy);
   const host = url.hostname;
   if (host.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/u.test(host)) return undefined;
@@ -78,7 +105,10 @@ export async function pinRemote(raw: string, policy: RemotePolicy, resolve: Host
   if (addresses.length === 0) throw errors.unavailable(`git host ${host} could not be resolved`);
   const bracketed = addresses.map((a) => (a.includes(':') ? `[${a}]` : a));
   if (!policy.allowPrivateHosts && bracketed.some(isPrivateHost)) {
-    throw errors.invalidArgument(`git host ${host} is not allowed (it resolves to a private address)`, [{ path: 'url', message: 'resolves to a private address' }]);
+    throw errors.invalidArgument(
+      `git host ${host} is not allowed (it resolves to a private address)`,
+      [{ path: 'url', message: 'resolves to a private address' }],
+    );
   }
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   return `${host}:${port}:${bracketed.join(',')}`;
@@ -95,7 +125,16 @@ export function isPrivateHost(hostname: string): boolean {
 }
 
 function isPrivateIpv4([a = 0, b = 0]: number[]): boolean {
-  return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
+  return (
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    a >= 224
+  );
 }
 
 function isPrivateIpv6(addr: string): boolean {

@@ -3,7 +3,15 @@
  * where they are (same file, same document, same position) and appends new ones to the first
  * document of their namespace; new namespaces get their own v2-layout file `<ns>/features.yaml`.
  */
-import { DEFAULT_NAMESPACE, errors, type Document, type Flag, type Rollout, type Rule, type Segment } from '@switchyard/flags';
+import {
+  DEFAULT_NAMESPACE,
+  errors,
+  type Document,
+  type Flag,
+  type Rollout,
+  type Rule,
+  type Segment,
+} from '@switchyard/flags';
 import type { DocumentRef, FlagWorkspace } from './flag-workspace.js';
 
 /** Namespace fields the API edits. */
@@ -20,10 +28,20 @@ function namespaceRef(ws: FlagWorkspace, ns: string): DocumentRef {
 
 /** Creates namespace `key` in `<key>/features.yaml`. */
 export function createNamespace(ws: FlagWorkspace, key: string, fields: NamespaceFields): void {
-  if (ws.namespaceDocs(key).length > 0) throw errors.alreadyExists(`namespace "${key}" already exists`);
+  if (ws.namespaceDocs(key).length > 0)
+    throw errors.alreadyExists(`namespace "${key}" already exists`);
   const file = `${key}/features.yaml`;
   if (ws.hasFile(file)) throw errors.alreadyExists(`file ${file} already exists`);
-  const doc: Document = { version: '1.4', namespace: { key, name: fields.name ?? key, ...(fields.description ? { description: fields.description } : {}) }, flags: [], segments: [] };
+  const doc: Document = {
+    version: '1.4',
+    namespace: {
+      key,
+      name: fields.name ?? key,
+      ...(fields.description ? { description: fields.description } : {}),
+    },
+    flags: [],
+    segments: [],
+  };
   ws.addFile(file, doc);
 }
 
@@ -36,14 +54,23 @@ export function updateNamespace(ws: FlagWorkspace, key: string, fields: Namespac
       const description = fields.description ?? d.namespace.description;
       // The object form of `namespace` needs format 1.4.
       const version = d.version === undefined || d.version < '1.4' ? '1.4' : d.version;
-      return { ...d, version, namespace: { key, ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) } };
+      return {
+        ...d,
+        version,
+        namespace: {
+          key,
+          ...(name !== undefined ? { name } : {}),
+          ...(description !== undefined ? { description } : {}),
+        },
+      };
     });
   }
 }
 
 /** Deletes a namespace: every document declaring it (and files left empty). */
 export function deleteNamespace(ws: FlagWorkspace, key: string): void {
-  if (key === DEFAULT_NAMESPACE) throw errors.failedPrecondition('the default namespace cannot be deleted');
+  if (key === DEFAULT_NAMESPACE)
+    throw errors.failedPrecondition('the default namespace cannot be deleted');
   const refs = namespaceRef(ws, key) && ws.namespaceDocs(key);
   // Remove from the back so earlier indexes stay valid.
   for (const ref of refs.reverse()) ws.removeDocument(ref);
@@ -68,17 +95,28 @@ export function deleteFlag(ws: FlagWorkspace, ns: string, key: string): void {
 }
 
 /** Replaces (and so reorders) a flag's rules or rollouts. */
-export function setFlagList(ws: FlagWorkspace, ns: string, key: string, patch: { rules: Rule[] } | { rollouts: Rollout[] }): void {
+export function setFlagList(
+  ws: FlagWorkspace,
+  ns: string,
+  key: string,
+  patch: { rules: Rule[] } | { rollouts: Rollout[] },
+): void {
   const at = ws.findFlag(ns, key);
   if (!at) throw errors.notFound(`flag "${key}" not found in namespace "${ns}"`);
-  ws.edit(at, (d) => ({ ...d, flags: d.flags.map((f) => (f.key === key ? { ...f, ...patch } : f)) }));
+  ws.edit(at, (d) => ({
+    ...d,
+    flags: d.flags.map((f) => (f.key === key ? { ...f, ...patch } : f)),
+  }));
 }
 
 /** Creates or replaces a segment (in place when it exists). */
 export function putSegment(ws: FlagWorkspace, ns: string, segment: Segment): 'created' | 'updated' {
   const at = ws.findSegment(ns, segment.key);
   if (at) {
-    ws.edit(at, (d) => ({ ...d, segments: d.segments.map((s) => (s.key === segment.key ? segment : s)) }));
+    ws.edit(at, (d) => ({
+      ...d,
+      segments: d.segments.map((s) => (s.key === segment.key ? segment : s)),
+    }));
     return 'updated';
   }
   ws.edit(namespaceRef(ws, ns), (d) => ({ ...d, segments: [...d.segments, segment] }));

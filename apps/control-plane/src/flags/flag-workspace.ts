@@ -4,7 +4,15 @@
  * re-serialised (serializeDocument), so commits stay minimal. `validate` loads the WHOLE edited
  * environment through libs/flags: errors → InvalidArgument with file/field paths, nothing written.
  */
-import { errors, loadEnvironment, serializeDocument, toFieldViolations, type Diagnostic, type Document, type Environment } from '@switchyard/flags';
+import {
+  errors,
+  loadEnvironment,
+  serializeDocument,
+  toFieldViolations,
+  type Diagnostic,
+  type Document,
+  type Environment,
+} from '@switchyard/flags';
 
 /** Where a document lives: a feature file and its position in the file's stream. */
 export interface DocumentRef {
@@ -23,7 +31,13 @@ export interface WarningView {
 
 /** Diagnostics as the API returns them. */
 export function warningViews(diagnostics: readonly Diagnostic[]): WarningView[] {
-  return diagnostics.map((d) => ({ code: d.code, message: d.message, file: d.file, line: d.line, path: d.path }));
+  return diagnostics.map((d) => ({
+    code: d.code,
+    message: d.message,
+    file: d.file,
+    line: d.line,
+    path: d.path,
+  }));
 }
 
 /** Feature files of one environment (paths relative to its directory). */
@@ -48,7 +62,9 @@ export class FlagWorkspace {
     const result = loadEnvironment(files);
     if (!result.ok) {
       const first = result.errors[0];
-      throw errors.failedPrecondition(`the environment does not load at this revision (${first ? `${first.file ?? ''}: ${first.message}` : 'invalid'}); fix it in git first`);
+      throw errors.failedPrecondition(
+        `the environment does not load at this revision (${first ? `${first.file ?? ''}: ${first.message}` : 'invalid'}); fix it in git first`,
+      );
     }
     return new FlagWorkspace(files, result.environment, result.documents);
   }
@@ -56,7 +72,8 @@ export class FlagWorkspace {
   /** Every document declaring namespace `ns`, in walk order. */
   namespaceDocs(ns: string): DocumentRef[] {
     const out: DocumentRef[] = [];
-    for (const [file, list] of this.docs) list.forEach((d, index) => d.namespace.key === ns && out.push({ file, index }));
+    for (const [file, list] of this.docs)
+      list.forEach((d, index) => d.namespace.key === ns && out.push({ file, index }));
     return out;
   }
 
@@ -108,9 +125,15 @@ export class FlagWorkspace {
     for (const file of this.dirty) {
       const list = this.docs.get(file) ?? [];
       const json = /\.json$/iu.test(file);
-      const text = list.length === 0 ? null : json ? list.map((d) => serializeDocument(d, { format: 'json' })).join('') : list.map((d) => serializeDocument(d)).join('---\n');
+      const text =
+        list.length === 0
+          ? null
+          : json
+            ? list.map((d) => serializeDocument(d, { format: 'json' })).join('')
+            : list.map((d) => serializeDocument(d)).join('---\n');
       const before = this.files.get(file);
-      const same = before !== undefined && text !== null && Buffer.from(before).equals(Buffer.from(text));
+      const same =
+        before !== undefined && text !== null && Buffer.from(before).equals(Buffer.from(text));
       if (!same && !(text === null && before === undefined)) out.set(file, text);
     }
     return out;
@@ -130,6 +153,10 @@ export class FlagWorkspace {
 /** Loads a whole environment; its warnings, or InvalidArgument with file/field paths. */
 export function validateFiles(files: ReadonlyMap<string, Uint8Array | string>): Diagnostic[] {
   const result = loadEnvironment(files);
-  if (!result.ok) throw errors.invalidArgument(`the change does not validate: ${result.errors[0]?.message ?? 'invalid'}`, toFieldViolations(result.errors));
+  if (!result.ok)
+    throw errors.invalidArgument(
+      `the change does not validate: ${result.errors[0]?.message ?? 'invalid'}`,
+      toFieldViolations(result.errors),
+    );
   return result.warnings;
 }

@@ -7,10 +7,12 @@ import { requirePermission, type OrgPermission } from '../common/permissions.js'
 import type { OrgContext } from '../common/request-context.js';
 import { PRECONDITION_REQUIRED } from '../common/error.filter.js';
 import { DB } from '../common/tokens.js';
-import { EnvironmentStoreService, type OpenedEnvironment } from '../git-hosting/environment-store.service.js';
+import {
+  EnvironmentStoreService,
+  type OpenedEnvironment,
+} from '../git-hosting/environment-store.service.js';
 import { proposalBranch, readProposal } from '../proposals/proposal-meta.js';
 import { FlagWorkspace, validateFiles, warningViews, type WarningView } from './flag-workspace.js';
-
 
 /** Result of an accepted write. */
 export interface WriteResult {
@@ -37,10 +39,21 @@ export interface EditDescription {
 /** Parses `If-Match` (a quoted or bare commit id); 428 when absent. */
 export function parseIfMatch(header: string | undefined): string {
   if (header === undefined || header.trim() === '') {
-    throw new SwitchyardError('FailedPrecondition', 'If-Match is required: send the revision (ETag) you read', [], { httpStatus: PRECONDITION_REQUIRED });
+    throw new SwitchyardError(
+      'FailedPrecondition',
+      'If-Match is required: send the revision (ETag) you read',
+      [],
+      { httpStatus: PRECONDITION_REQUIRED },
+    );
   }
-  const rev = header.trim().replace(/^W\//u, '').replace(/^"(.*)"$/u, '$1');
-  if (!isCommitId(rev)) throw errors.invalidArgument('If-Match must be a revision', [{ path: 'header.If-Match', message: 'a 40-character commit id (the ETag you read)' }]);
+  const rev = header
+    .trim()
+    .replace(/^W\//u, '')
+    .replace(/^"(.*)"$/u, '$1');
+  if (!isCommitId(rev))
+    throw errors.invalidArgument('If-Match must be a revision', [
+      { path: 'header.If-Match', message: 'a 40-character commit id (the ETag you read)' },
+    ]);
   return rev;
 }
 
@@ -58,7 +71,11 @@ export class FlagWriterService {
   ) {}
 
   /** Opens an environment for reading after checking `permission`. */
-  async open(ctx: OrgContext, envKey: string, permission: OrgPermission = 'flags:read'): Promise<OpenedEnvironment> {
+  async open(
+    ctx: OrgContext,
+    envKey: string,
+    permission: OrgPermission = 'flags:read',
+  ): Promise<OpenedEnvironment> {
     requirePermission(ctx, permission);
     return this.stores.open(ctx.org.id, envKey);
   }
@@ -69,7 +86,12 @@ export class FlagWriterService {
   }
 
   /** Runs one edit as one commit. */
-  async mutate(ctx: OrgContext, target: WriteTarget, describe: EditDescription, edit: (ws: FlagWorkspace) => void): Promise<WriteResult> {
+  async mutate(
+    ctx: OrgContext,
+    target: WriteTarget,
+    describe: EditDescription,
+    edit: (ws: FlagWorkspace) => void,
+  ): Promise<WriteResult> {
     requirePermission(ctx, 'flags:write');
     const base = parseIfMatch(target.ifMatch);
     const opened = await this.stores.open(ctx.org.id, target.envKey);
@@ -82,13 +104,27 @@ export class FlagWriterService {
       const changes = ws.changes();
       const warnings = warningViews(ws.validate());
       if (changes.size === 0) return { revision: base, warnings };
-      const revision = await this.commit(ctx, opened, { base, branch, changes: this.prefixed(opened, changes), describe });
+      const revision = await this.commit(ctx, opened, {
+        base,
+        branch,
+        changes: this.prefixed(opened, changes),
+        describe,
+      });
       return { revision, warnings };
     });
   }
 
   /** Runs an edit on the current head without writing: the changes (repository paths) and warnings. */
-  async preview(ctx: OrgContext, envKey: string, edit: (ws: FlagWorkspace) => void): Promise<{ opened: OpenedEnvironment; base: string; changes: Map<string, string | null>; warnings: WarningView[] }> {
+  async preview(
+    ctx: OrgContext,
+    envKey: string,
+    edit: (ws: FlagWorkspace) => void,
+  ): Promise<{
+    opened: OpenedEnvironment;
+    base: string;
+    changes: Map<string, string | null>;
+    warnings: WarningView[];
+  }> {
     const opened = await this.open(ctx, envKey, 'flags:write');
     const ws = await this.workspace(opened, opened.head);
     edit(ws);
@@ -100,7 +136,14 @@ export class FlagWriterService {
   async commit(
     ctx: OrgContext,
     opened: OpenedEnvironment,
-    input: { base: string; branch?: string; changes: FileChanges; describe: EditDescription; tree?: string; parents?: readonly string[] },
+    input: {
+      base: string;
+      branch?: string;
+      changes: FileChanges;
+      describe: EditDescription;
+      tree?: string;
+      parents?: readonly string[];
+    },
   ): Promise<string> {
     const author = await this.author(ctx);
     const trailers = Object.entries(input.describe.trailers ?? {}).map(([k, v]) => `${k}: ${v}`);
@@ -124,9 +167,22 @@ export class FlagWriterService {
   }
 
   /** Audit event linked to the commit SHA. */
-  async record(ctx: OrgContext, opened: OpenedEnvironment, d: Pick<EditDescription, 'action' | 'targetType' | 'targetId' | 'summary'>, revision: string, previous: string): Promise<void> {
+  async record(
+    ctx: OrgContext,
+    opened: OpenedEnvironment,
+    d: Pick<EditDescription, 'action' | 'targetType' | 'targetId' | 'summary'>,
+    revision: string,
+    previous: string,
+  ): Promise<void> {
     await withTransaction(this.db, (tx) =>
-      this.audit.record(tx, ctx, { orgId: ctx.org.id, action: d.action, targetType: d.targetType, targetId: d.targetId, before: { revision: previous }, after: { revision, environment: opened.env.key, summary: d.summary } }),
+      this.audit.record(tx, ctx, {
+        orgId: ctx.org.id,
+        action: d.action,
+        targetType: d.targetType,
+        targetId: d.targetId,
+        before: { revision: previous },
+        after: { revision, environment: opened.env.key, summary: d.summary },
+      }),
     );
   }
 
@@ -137,8 +193,15 @@ export class FlagWriterService {
   }
 
   /** Validates the environment as it would be after `changes` (repository paths) on `base`; returns warnings. */
-  async validateChanges(opened: OpenedEnvironment, base: string, changes: ReadonlyMap<string, string | Uint8Array | null>): Promise<WarningView[]> {
-    const files: Map<string, Uint8Array | string> = await opened.store.readTree(base, opened.directory);
+  async validateChanges(
+    opened: OpenedEnvironment,
+    base: string,
+    changes: ReadonlyMap<string, string | Uint8Array | null>,
+  ): Promise<WarningView[]> {
+    const files: Map<string, Uint8Array | string> = await opened.store.readTree(
+      base,
+      opened.directory,
+    );
     const prefix = opened.directory === '' ? '' : `${opened.directory}/`;
     for (const [path, content] of changes) {
       if (!path.startsWith(prefix)) continue;
@@ -149,18 +212,30 @@ export class FlagWriterService {
   }
 
   /** Joins the environment directory to workspace-relative paths. */
-  prefixed(opened: OpenedEnvironment, changes: ReadonlyMap<string, string | null>): Map<string, string | null> {
-    return new Map([...changes].map(([p, c]) => [opened.directory === '' ? p : `${opened.directory}/${p}`, c]));
+  prefixed(
+    opened: OpenedEnvironment,
+    changes: ReadonlyMap<string, string | null>,
+  ): Map<string, string | null> {
+    return new Map(
+      [...changes].map(([p, c]) => [opened.directory === '' ? p : `${opened.directory}/${p}`, c]),
+    );
   }
 
-  private async branchFor(opened: OpenedEnvironment, proposal: string | undefined): Promise<string> {
+  private async branchFor(
+    opened: OpenedEnvironment,
+    proposal: string | undefined,
+  ): Promise<string> {
     if (proposal === undefined) {
-      if (opened.env.protected) throw errors.failedPrecondition(`environment "${opened.env.key}" is protected: direct edits are refused; open a proposal and send ?proposal=<id>`);
+      if (opened.env.protected)
+        throw errors.failedPrecondition(
+          `environment "${opened.env.key}" is protected: direct edits are refused; open a proposal and send ?proposal=<id>`,
+        );
       return opened.branch;
     }
     const found = await readProposal(opened.store, proposal);
     if (!found) throw errors.notFound('proposal not found');
-    if (found.record.status !== 'open') throw errors.failedPrecondition('the proposal is no longer open');
+    if (found.record.status !== 'open')
+      throw errors.failedPrecondition('the proposal is no longer open');
     return proposalBranch(proposal);
   }
 }

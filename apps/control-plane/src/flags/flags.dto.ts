@@ -1,9 +1,19 @@
 import { z } from 'zod';
-import { flagSchema, KEY_PATTERN, rolloutSchema, ruleSchema, segmentSchema } from '@switchyard/flags';
+import {
+  flagSchema,
+  KEY_PATTERN,
+  rolloutSchema,
+  ruleSchema,
+  segmentSchema,
+} from '@switchyard/flags';
 import { text } from '../common/dto.js';
 import { envParams } from '../environments/environments.dto.js';
 
-const objectKey = z.string().min(1).max(200).regex(KEY_PATTERN, 'letters, digits, "-", "_" and ","');
+const objectKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(KEY_PATTERN, 'letters, digits, "-", "_" and ","');
 
 export const nsParams = envParams.extend({ ns: objectKey });
 export const flagParams = nsParams.extend({ flag: objectKey });
@@ -13,12 +23,24 @@ export type FlagParams = z.infer<typeof flagParams>;
 export type SegmentParams = z.infer<typeof segmentParams>;
 
 /** Mutations write to the environment's branch, or to an open proposal's branch. */
-export const writeQuery = z.strictObject({ proposal: z.uuid().optional().describe('write onto this open proposal instead (required on protected environments)') });
+export const writeQuery = z.strictObject({
+  proposal: z
+    .uuid()
+    .optional()
+    .describe('write onto this open proposal instead (required on protected environments)'),
+});
 export type WriteQuery = z.infer<typeof writeQuery>;
 
-export const createNamespaceBody = z.strictObject({ key: objectKey, name: text(200).pipe(z.string().min(1)), description: text(2000).optional() });
+export const createNamespaceBody = z.strictObject({
+  key: objectKey,
+  name: text(200).pipe(z.string().min(1)),
+  description: text(2000).optional(),
+});
 export type CreateNamespaceBody = z.infer<typeof createNamespaceBody>;
-export const updateNamespaceBody = z.strictObject({ name: text(200).pipe(z.string().min(1)).optional(), description: text(2000).optional() });
+export const updateNamespaceBody = z.strictObject({
+  name: text(200).pipe(z.string().min(1)).optional(),
+  description: text(2000).optional(),
+});
 export type UpdateNamespaceBody = z.infer<typeof updateNamespaceBody>;
 
 export const flagBody = flagSchema;
@@ -28,12 +50,22 @@ export type RulesBody = z.infer<typeof rulesBody>;
 export const rolloutsBody = z.strictObject({ rollouts: z.array(rolloutSchema).max(1000) });
 export type RolloutsBody = z.infer<typeof rolloutsBody>;
 
-const warning = z.object({ code: z.string(), message: z.string(), file: z.string().optional(), line: z.number().optional(), path: z.string().optional() });
+const warning = z.object({
+  code: z.string(),
+  message: z.string(),
+  file: z.string().optional(),
+  line: z.number().optional(),
+  path: z.string().optional(),
+});
 /** Every accepted write: the new revision (also the ETag) and validation warnings. */
 export const writeResult = z.object({ revision: z.string(), warnings: z.array(warning) });
 
 const plain = z.record(z.string(), z.unknown());
-export const namespaceView = z.object({ key: z.string(), name: z.string(), description: z.string().optional() });
+export const namespaceView = z.object({
+  key: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+});
 export const namespaceList = z.object({ revision: z.string(), namespaces: z.array(namespaceView) });
 export const flagList = z.object({ revision: z.string(), flags: z.array(plain) });
 export const flagView = z.object({ revision: z.string(), flag: plain });

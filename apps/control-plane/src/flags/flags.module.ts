@@ -6,5 +6,9 @@ import { HistoryController } from './history.controller.js';
 import { HistoryService } from './history.service.js';
 
 /** The flag management API: every mutation is one validated commit. */
-@Module({ controllers: [FlagsController, HistoryController], providers: [FlagWriterService, FlagsService, HistoryService], exports: [FlagWriterService] })
+@Module({
+  controllers: [FlagsController, HistoryController],
+  providers: [FlagWriterService, FlagsService, HistoryService],
+  exports: [FlagWriterService],
+})
 export class FlagsModule {}

@@ -3,20 +3,32 @@ import { errors, type Flag, type NamespaceModel, type Segment } from '@switchyar
 import type { OrgContext } from '../common/request-context.js';
 import * as edits from './flag-edits.js';
 import { FlagWriterService, type WriteResult, type WriteTarget } from './flag-writer.service.js';
-import type { CreateNamespaceBody, RulesBody, RolloutsBody, UpdateNamespaceBody } from './flags.dto.js';
+import type {
+  CreateNamespaceBody,
+  RulesBody,
+  RolloutsBody,
+  UpdateNamespaceBody,
+} from './flags.dto.js';
 
 /** Namespaces, flags (variants, rules, rollouts) and segments of an environment, stored in git. */
 @Injectable()
 export class FlagsService {
   constructor(private readonly writer: FlagWriterService) {}
 
-  private async namespaces(ctx: OrgContext, envKey: string): Promise<{ revision: string; namespaces: NamespaceModel[] }> {
+  private async namespaces(
+    ctx: OrgContext,
+    envKey: string,
+  ): Promise<{ revision: string; namespaces: NamespaceModel[] }> {
     const opened = await this.writer.open(ctx, envKey);
     const ws = await this.writer.workspace(opened, opened.head);
     return { revision: opened.head, namespaces: ws.environment.namespaces };
   }
 
-  private async namespace(ctx: OrgContext, envKey: string, ns: string): Promise<{ revision: string; namespace: NamespaceModel }> {
+  private async namespace(
+    ctx: OrgContext,
+    envKey: string,
+    ns: string,
+  ): Promise<{ revision: string; namespace: NamespaceModel }> {
     const { revision, namespaces } = await this.namespaces(ctx, envKey);
     const namespace = namespaces.find((n) => n.key === ns);
     if (!namespace) throw errors.notFound(`namespace "${ns}" not found`);
@@ -25,24 +37,67 @@ export class FlagsService {
 
   async listNamespaces(ctx: OrgContext, envKey: string) {
     const { revision, namespaces } = await this.namespaces(ctx, envKey);
-    return { revision, namespaces: namespaces.map((n) => ({ key: n.key, name: n.name, ...(n.description ? { description: n.description } : {}) })) };
+    return {
+      revision,
+      namespaces: namespaces.map((n) => ({
+        key: n.key,
+        name: n.name,
+        ...(n.description ? { description: n.description } : {}),
+      })),
+    };
   }
 
-  createNamespace(ctx: OrgContext, t: WriteTarget, body: CreateNamespaceBody): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, { summary: `Create namespace ${body.key}`, trailers: { Namespace: body.key }, action: 'namespace.create', targetType: 'namespace', targetId: `${t.envKey}/${body.key}` }, (ws) =>
-      edits.createNamespace(ws, body.key, body),
+  createNamespace(
+    ctx: OrgContext,
+    t: WriteTarget,
+    body: CreateNamespaceBody,
+  ): Promise<WriteResult> {
+    return this.writer.mutate(
+      ctx,
+      t,
+      {
+        summary: `Create namespace ${body.key}`,
+        trailers: { Namespace: body.key },
+        action: 'namespace.create',
+        targetType: 'namespace',
+        targetId: `${t.envKey}/${body.key}`,
+      },
+      (ws) => edits.createNamespace(ws, body.key, body),
     );
   }
 
-  updateNamespace(ctx: OrgContext, t: WriteTarget, ns: string, body: UpdateNamespaceBody): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, { summary: `Update namespace ${ns}`, trailers: { Namespace: ns }, action: 'namespace.update', targetType: 'namespace', targetId: `${t.envKey}/${ns}` }, (ws) =>
-      edits.updateNamespace(ws, ns, body),
+  updateNamespace(
+    ctx: OrgContext,
+    t: WriteTarget,
+    ns: string,
+    body: UpdateNamespaceBody,
+  ): Promise<WriteResult> {
+    return this.writer.mutate(
+      ctx,
+      t,
+      {
+        summary: `Update namespace ${ns}`,
+        trailers: { Namespace: ns },
+        action: 'namespace.update',
+        targetType: 'namespace',
+        targetId: `${t.envKey}/${ns}`,
+      },
+      (ws) => edits.updateNamespace(ws, ns, body),
     );
   }
 
   deleteNamespace(ctx: OrgContext, t: WriteTarget, ns: string): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, { summary: `Delete namespace ${ns}`, trailers: { Namespace: ns }, action: 'namespace.delete', targetType: 'namespace', targetId: `${t.envKey}/${ns}` }, (ws) =>
-      edits.deleteNamespace(ws, ns),
+    return this.writer.mutate(
+      ctx,
+      t,
+      {
+        summary: `Delete namespace ${ns}`,
+        trailers: { Namespace: ns },
+        action: 'namespace.delete',
+        targetType: 'namespace',
+        targetId: `${t.envKey}/${ns}`,
+      },
+      (ws) => edits.deleteNamespace(ws, ns),
     );
   }
 
@@ -58,21 +113,53 @@ export class FlagsService {
     return { revision, flag };
   }
 
-  putFlag(ctx: OrgContext, t: WriteTarget, ns: string, key: string, flag: Flag): Promise<WriteResult> {
-    if (flag.key !== key) throw errors.invalidArgument('the body names another flag', [{ path: 'body.key', message: 'must equal the flag key in the path' }]);
-    return this.writer.mutate(ctx, t, this.flagEdit('Put', t, ns, key), (ws) => void edits.putFlag(ws, ns, flag));
+  putFlag(
+    ctx: OrgContext,
+    t: WriteTarget,
+    ns: string,
+    key: string,
+    flag: Flag,
+  ): Promise<WriteResult> {
+    if (flag.key !== key)
+      throw errors.invalidArgument('the body names another flag', [
+        { path: 'body.key', message: 'must equal the flag key in the path' },
+      ]);
+    return this.writer.mutate(
+      ctx,
+      t,
+      this.flagEdit('Put', t, ns, key),
+      (ws) => void edits.putFlag(ws, ns, flag),
+    );
   }
 
   deleteFlag(ctx: OrgContext, t: WriteTarget, ns: string, key: string): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.flagEdit('Delete', t, ns, key), (ws) => edits.deleteFlag(ws, ns, key));
+    return this.writer.mutate(ctx, t, this.flagEdit('Delete', t, ns, key), (ws) =>
+      edits.deleteFlag(ws, ns, key),
+    );
   }
 
-  setRules(ctx: OrgContext, t: WriteTarget, ns: string, key: string, body: RulesBody): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.flagEdit('Set rules of', t, ns, key), (ws) => edits.setFlagList(ws, ns, key, { rules: body.rules }));
+  setRules(
+    ctx: OrgContext,
+    t: WriteTarget,
+    ns: string,
+    key: string,
+    body: RulesBody,
+  ): Promise<WriteResult> {
+    return this.writer.mutate(ctx, t, this.flagEdit('Set rules of', t, ns, key), (ws) =>
+      edits.setFlagList(ws, ns, key, { rules: body.rules }),
+    );
   }
 
-  setRollouts(ctx: OrgContext, t: WriteTarget, ns: string, key: string, body: RolloutsBody): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.flagEdit('Set rollouts of', t, ns, key), (ws) => edits.setFlagList(ws, ns, key, { rollouts: body.rollouts }));
+  setRollouts(
+    ctx: OrgContext,
+    t: WriteTarget,
+    ns: string,
+    key: string,
+    body: RolloutsBody,
+  ): Promise<WriteResult> {
+    return this.writer.mutate(ctx, t, this.flagEdit('Set rollouts of', t, ns, key), (ws) =>
+      edits.setFlagList(ws, ns, key, { rollouts: body.rollouts }),
+    );
   }
 
   async listSegments(ctx: OrgContext, envKey: string, ns: string) {
@@ -87,20 +174,48 @@ export class FlagsService {
     return { revision, segment };
   }
 
-  putSegment(ctx: OrgContext, t: WriteTarget, ns: string, key: string, segment: Segment): Promise<WriteResult> {
-    if (segment.key !== key) throw errors.invalidArgument('the body names another segment', [{ path: 'body.key', message: 'must equal the segment key in the path' }]);
-    return this.writer.mutate(ctx, t, this.segmentEdit('Put', t, ns, key), (ws) => void edits.putSegment(ws, ns, segment));
+  putSegment(
+    ctx: OrgContext,
+    t: WriteTarget,
+    ns: string,
+    key: string,
+    segment: Segment,
+  ): Promise<WriteResult> {
+    if (segment.key !== key)
+      throw errors.invalidArgument('the body names another segment', [
+        { path: 'body.key', message: 'must equal the segment key in the path' },
+      ]);
+    return this.writer.mutate(
+      ctx,
+      t,
+      this.segmentEdit('Put', t, ns, key),
+      (ws) => void edits.putSegment(ws, ns, segment),
+    );
   }
 
   deleteSegment(ctx: OrgContext, t: WriteTarget, ns: string, key: string): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.segmentEdit('Delete', t, ns, key), (ws) => edits.deleteSegment(ws, ns, key));
+    return this.writer.mutate(ctx, t, this.segmentEdit('Delete', t, ns, key), (ws) =>
+      edits.deleteSegment(ws, ns, key),
+    );
   }
 
   private flagEdit(verb: string, t: WriteTarget, ns: string, key: string) {
-    return { summary: `${verb} flag ${ns}/${key}`, trailers: { Flag: `${ns}/${key}` }, action: `flag.${verb.split(' ')[0]!.toLowerCase()}`, targetType: 'flag', targetId: `${t.envKey}/${ns}/${key}` };
+    return {
+      summary: `${verb} flag ${ns}/${key}`,
+      trailers: { Flag: `${ns}/${key}` },
+      action: `flag.${verb.split(' ')[0]!.toLowerCase()}`,
+      targetType: 'flag',
+      targetId: `${t.envKey}/${ns}/${key}`,
+    };
   }
 
   private segmentEdit(verb: string, t: WriteTarget, ns: string, key: string) {
-    return { summary: `${verb} segment ${ns}/${key}`, trailers: { Segment: `${ns}/${key}` }, action: `segment.${verb.toLowerCase()}`, targetType: 'segment', targetId: `${t.envKey}/${ns}/${key}` };
+    return {
+      summary: `${verb} segment ${ns}/${key}`,
+      trailers: { Segment: `${ns}/${key}` },
+      action: `segment.${verb.toLowerCase()}`,
+      targetType: 'segment',
+      targetId: `${t.envKey}/${ns}/${key}`,
+    };
   }
 }

@@ -11,7 +11,10 @@ export const historyQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type HistoryQueryDto = z.infer<typeof historyQuery>;
-export const diffQuery = z.strictObject({ from: rev, to: rev.optional().describe('defaults to the current revision') });
+export const diffQuery = z.strictObject({
+  from: rev,
+  to: rev.optional().describe('defaults to the current revision'),
+});
 export type DiffQueryDto = z.infer<typeof diffQuery>;
 export const revertBody = z.strictObject({ revision: rev.describe('the commit to undo') });
 export type RevertBody = z.infer<typeof revertBody>;
@@ -24,7 +27,11 @@ const commit = z.object({
   summary: z.string(),
   message: z.string(),
 });
-export const historyPage = z.object({ revision: z.string(), commits: z.array(commit), next: z.string().nullable() });
+export const historyPage = z.object({
+  revision: z.string(),
+  commits: z.array(commit),
+  next: z.string().nullable(),
+});
 export const diffView = z.object({
   from: z.string(),
   to: z.string(),

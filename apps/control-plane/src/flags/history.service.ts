@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { errors } from '@switchyard/flags';
-import { diffTrees, history, requireCommit, revertChanges, type HistoryPage, type TreeDiff } from '@switchyard/git-store';
+import {
+  diffTrees,
+  history,
+  requireCommit,
+  revertChanges,
+  type HistoryPage,
+  type TreeDiff,
+} from '@switchyard/git-store';
 import type { OrgContext } from '../common/request-context.js';
 import { FlagWriterService, parseIfMatch, type WriteResult } from './flag-writer.service.js';
 import type { DiffQueryDto, HistoryQueryDto } from './history.dto.js';
@@ -11,8 +18,15 @@ export class HistoryService {
   constructor(private readonly writer: FlagWriterService) {}
 
   /** Commits touching the environment (optionally one namespace's files, or one flag), newest first. */
-  async history(ctx: OrgContext, envKey: string, q: HistoryQueryDto): Promise<HistoryPage & { revision: string }> {
-    if (q.flag !== undefined && q.namespace === undefined) throw errors.invalidArgument('flag needs namespace', [{ path: 'query.namespace', message: 'required with flag' }]);
+  async history(
+    ctx: OrgContext,
+    envKey: string,
+    q: HistoryQueryDto,
+  ): Promise<HistoryPage & { revision: string }> {
+    if (q.flag !== undefined && q.namespace === undefined)
+      throw errors.invalidArgument('flag needs namespace', [
+        { path: 'query.namespace', message: 'required with flag' },
+      ]);
     const opened = await this.writer.open(ctx, envKey);
     let paths = opened.directory === '' ? [] : [opened.directory];
     if (q.namespace !== undefined) {
@@ -32,7 +46,11 @@ export class HistoryService {
   }
 
   /** Changes between two revisions, limited to the environment's directory. */
-  async diff(ctx: OrgContext, envKey: string, q: DiffQueryDto): Promise<TreeDiff & { from: string; to: string }> {
+  async diff(
+    ctx: OrgContext,
+    envKey: string,
+    q: DiffQueryDto,
+  ): Promise<TreeDiff & { from: string; to: string }> {
     const opened = await this.writer.open(ctx, envKey);
     const to = q.to ?? opened.head;
     await requireCommit(opened.store, q.from, 'query.from');
@@ -41,14 +59,32 @@ export class HistoryService {
   }
 
   /** Undoes one commit as a new commit on top of If-Match (validated like any edit). */
-  async revert(ctx: OrgContext, envKey: string, ifMatch: string | undefined, revision: string): Promise<WriteResult> {
+  async revert(
+    ctx: OrgContext,
+    envKey: string,
+    ifMatch: string | undefined,
+    revision: string,
+  ): Promise<WriteResult> {
     const opened = await this.writer.open(ctx, envKey, 'flags:write');
     const base = parseIfMatch(ifMatch);
-    if (opened.env.protected) throw errors.failedPrecondition(`environment "${envKey}" is protected: revert through a proposal`);
-    if (opened.head !== base) throw errors.conflict(`the branch has moved on: current revision is ${opened.head}; reload and apply your change again`, { revision: opened.head });
+    if (opened.env.protected)
+      throw errors.failedPrecondition(
+        `environment "${envKey}" is protected: revert through a proposal`,
+      );
+    if (opened.head !== base)
+      throw errors.conflict(
+        `the branch has moved on: current revision is ${opened.head}; reload and apply your change again`,
+        { revision: opened.head },
+      );
     const changes = await revertChanges(opened.store, revision, base);
     const warnings = await this.writer.validateChanges(opened, base, changes);
-    const describe = { summary: `Revert ${revision.slice(0, 12)}`, trailers: { Reverts: revision }, action: 'environment.revert', targetType: 'environment', targetId: opened.env.id };
+    const describe = {
+      summary: `Revert ${revision.slice(0, 12)}`,
+      trailers: { Reverts: revision },
+      action: 'environment.revert',
+      targetType: 'environment',
+      targetId: opened.env.id,
+    };
     const next = await this.writer.commit(ctx, opened, { base, changes, describe });
     return { revision: next, warnings };
   }

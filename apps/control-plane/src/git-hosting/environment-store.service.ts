@@ -2,7 +2,16 @@ import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database, Environment } from '@switchyard/db';
 import { errors } from '@switchyard/flags';
-import { fetchBranch, GitStore, normalizeDirectory, pushBranch, staleConflict, type Author, type FileChanges, type RemoteAccess } from '@switchyard/git-store';
+import {
+  fetchBranch,
+  GitStore,
+  normalizeDirectory,
+  pushBranch,
+  staleConflict,
+  type Author,
+  type FileChanges,
+  type RemoteAccess,
+} from '@switchyard/git-store';
 import type { AppConfig } from '../config/config.js';
 import { CONFIG, DB } from '../common/tokens.js';
 import { RepositoriesService } from '../repositories/repositories.service.js';
@@ -59,26 +68,45 @@ export class EnvironmentStoreService {
 
   /** Finds the environment by key in the org (NotFound otherwise) and opens its storage. */
   async open(orgId: string, envKey: string, system?: Author): Promise<OpenedEnvironment> {
-    const env = await this.db.environment.findUnique({ where: { orgId_key: { orgId, key: envKey } } });
+    const env = await this.db.environment.findUnique({
+      where: { orgId_key: { orgId, key: envKey } },
+    });
     if (!env) throw errors.notFound('environment not found');
     return this.openEnvironment(env, system);
   }
 
   /** Opens a known environment row; initialises an empty branch with the default layout. */
-  async openEnvironment(env: Environment, system: Author = { name: 'Switchyard', email: 'noreply@switchyard.invalid' }): Promise<OpenedEnvironment> {
+  async openEnvironment(
+    env: Environment,
+    system: Author = { name: 'Switchyard', email: 'noreply@switchyard.invalid' },
+  ): Promise<OpenedEnvironment> {
     const directory = normalizeDirectory(env.directory);
-    if (directory === undefined) throw errors.failedPrecondition('the environment directory is not a safe relative path');
+    if (directory === undefined)
+      throw errors.failedPrecondition('the environment directory is not a safe relative path');
     if (env.repositoryId === null) {
       const store = await this.hostedStore(env, directory, system);
       const head = await store.head(env.branch);
       if (head === null) throw errors.internal('hosted branch missing after initialisation');
       return { env, store, branch: env.branch, directory, head };
     }
-    const repo = await this.db.gitRepository.findFirst({ where: { id: env.repositoryId, orgId: env.orgId } });
-    if (!repo) throw errors.failedPrecondition('the environment names a repository that no longer exists');
+    const repo = await this.db.gitRepository.findFirst({
+      where: { id: env.repositoryId, orgId: env.orgId },
+    });
+    if (!repo)
+      throw errors.failedPrecondition('the environment names a repository that no longer exists');
     const secret = await this.repositories.readSecret(env.orgId, repo.id);
-    const remote: RemoteAccess = { url: repo.url, username: secret?.username, secret: secret?.secret, policy: { allowPrivateHosts: this.config.git.allowPrivateHosts, allowHttp: this.config.git.allowHttp } };
-    const store = await GitStore.open(join(this.config.git.dataDir, 'mirrors', env.orgId, `${repo.id}.git`));
+    const remote: RemoteAccess = {
+      url: repo.url,
+      username: secret?.username,
+      secret: secret?.secret,
+      policy: {
+        allowPrivateHosts: this.config.git.allowPrivateHosts,
+        allowHttp: this.config.git.allowHttp,
+      },
+    };
+    const store = await GitStore.open(
+      join(this.config.git.dataDir, 'mirrors', env.orgId, `${repo.id}.git`),
+    );
     let head = await fetchBranch(store, remote, env.branch);
     if (head === null) {
       head = await this.initialise(store, env, directory, system);
@@ -117,7 +145,10 @@ export class EnvironmentStoreService {
     const key = opened.store.dir;
     const previous = this.writing.get(key) ?? Promise.resolve();
     const run = previous.then(fn, fn);
-    const settled = run.then(() => undefined, () => undefined);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
     this.writing.set(key, settled);
     void settled.then(() => {
       if (this.writing.get(key) === settled) this.writing.delete(key);
@@ -142,7 +173,12 @@ export class EnvironmentStoreService {
   }
 
   /** Pushes a commit already on the local branch (external remotes) and announces it. */
-  async publish(opened: OpenedEnvironment, branch: string, revision: string, previous: string): Promise<void> {
+  async publish(
+    opened: OpenedEnvironment,
+    branch: string,
+    revision: string,
+    previous: string,
+  ): Promise<void> {
     if (opened.remote) {
       try {
         await pushBranch(opened.store, opened.remote, branch, revision);
@@ -150,16 +186,29 @@ export class EnvironmentStoreService {
         // Put the mirror back where the remote is; the caller's edit was not accepted.
         await opened.store.moveRef(branch, previous, revision).catch(() => undefined);
         const current = await fetchBranch(opened.store, opened.remote, branch).catch(() => null);
-        if (errors.conflict('').code === (e as { code?: string }).code) throw staleConflict(current);
+        if (errors.conflict('').code === (e as { code?: string }).code)
+          throw staleConflict(current);
         throw e;
       }
     }
-    if (branch === opened.branch) this.events.environmentChanged(opened.env.orgId, opened.env.id, revision);
+    if (branch === opened.branch)
+      this.events.environmentChanged(opened.env.orgId, opened.env.id, revision);
   }
 
-  private async initialise(store: GitStore, env: Environment, directory: string, author: Author): Promise<string> {
+  private async initialise(
+    store: GitStore,
+    env: Environment,
+    directory: string,
+    author: Author,
+  ): Promise<string> {
     try {
-      return await store.commit({ branch: env.branch, base: null, changes: initialLayout(directory), author, message: `Initialise environment ${env.key}` });
+      return await store.commit({
+        branch: env.branch,
+        base: null,
+        changes: initialLayout(directory),
+        author,
+        message: `Initialise environment ${env.key}`,
+      });
     } catch (e) {
       // Another request initialised it first.
       const head = await store.head(env.branch);

@@ -9,7 +9,10 @@ import { GitHttpController } from './git-http.controller.js';
 import { GitHttpService } from './git-http.service.js';
 
 /** Git pack requests reach the handler as the raw stream (piped to git http-backend). */
-const GIT_CONTENT_TYPES = ['application/x-git-upload-pack-request', 'application/x-git-receive-pack-request'];
+const GIT_CONTENT_TYPES = [
+  'application/x-git-upload-pack-request',
+  'application/x-git-receive-pack-request',
+];
 
 /** Hosted repositories (smart HTTP), environment storage and the environment-changed notifier. */
 @Global()

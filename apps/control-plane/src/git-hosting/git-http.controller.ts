@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { Api, Public } from '../common/route.decorators.js';
 import { GitHttpService } from './git-http.service.js';
 
-const gitParams = z.object({ org: z.string().max(40), repo: z.string().max(60).describe('`<environment key>.git`') });
+const gitParams = z.object({
+  org: z.string().max(40),
+  repo: z.string().max(60).describe('`<environment key>.git`'),
+});
 const refsQuery = z.object({ service: z.enum(['git-upload-pack', 'git-receive-pack']) });
 
 /**
@@ -17,7 +20,12 @@ export class GitHttpController {
 
   @Get('info/refs')
   @Public()
-  @Api({ tag: 'git', summary: 'Smart HTTP ref advertisement (Basic auth: a PAT or client token as password)', params: gitParams, query: refsQuery })
+  @Api({
+    tag: 'git',
+    summary: 'Smart HTTP ref advertisement (Basic auth: a PAT or client token as password)',
+    params: gitParams,
+    query: refsQuery,
+  })
   refs(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const p = req.params as { org: string; repo: string };
     return this.git.serve(req, reply, p.org, p.repo, 'info/refs');
@@ -25,7 +33,11 @@ export class GitHttpController {
 
   @Post('git-upload-pack')
   @Public()
-  @Api({ tag: 'git', summary: 'Smart HTTP fetch (members and scoped client tokens)', params: gitParams })
+  @Api({
+    tag: 'git',
+    summary: 'Smart HTTP fetch (members and scoped client tokens)',
+    params: gitParams,
+  })
   uploadPack(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const p = req.params as { org: string; repo: string };
     return this.git.serve(req, reply, p.org, p.repo, 'git-upload-pack');
@@ -33,7 +45,11 @@ export class GitHttpController {
 
   @Post('git-receive-pack')
   @Public()
-  @Api({ tag: 'git', summary: 'Smart HTTP push (editors and above; never on protected environments)', params: gitParams })
+  @Api({
+    tag: 'git',
+    summary: 'Smart HTTP push (editors and above; never on protected environments)',
+    params: gitParams,
+  })
   receivePack(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const p = req.params as { org: string; repo: string };
     return this.git.serve(req, reply, p.org, p.repo, 'git-receive-pack');

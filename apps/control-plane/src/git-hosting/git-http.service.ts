@@ -27,7 +27,13 @@ export class GitHttpService {
     private readonly events: EnvironmentEvents,
   ) {}
 
-  async serve(req: FastifyRequest, reply: FastifyReply, org: string, repo: string, op: GitOperation): Promise<void> {
+  async serve(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    org: string,
+    repo: string,
+    op: GitOperation,
+  ): Promise<void> {
     const service = op === 'info/refs' ? (req.query as Record<string, unknown>)['service'] : op;
     const access: GitAccess = service === 'git-receive-pack' ? 'write' : 'read';
     try {
@@ -42,41 +48,21 @@ export class GitHttpService {
         });
       }
     } catch (e) {
-      if ((e as { code?: string }).code === 'Unauthenticated') void reply.header('www-authenticate', 'Basic realm="switchyard"');
+      if ((e as { code?: string }).code === 'Unauthenticated')
+        void reply.header('www-authenticate', 'Basic realm="switchyard"');
       sendError(e, req, reply);
     }
   }
 
   /** Pipes the request through git http-backend; resolves when the backend has exited. */
-  private runBackend(req: FastifyRequest, reply: FastifyReply, repoDir: string, op: GitOperation, access: GitAccess): Promise<void> {
-    const url = new URL(req.url, 'http://localhost');
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: '/nonexistent',
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_PROJECT_ROOT: dirname(repoDir),
-      GIT_HTTP_EXPORT_ALL: '1',
-      PATH_INFO: `/${basename(repoDir)}/${op}`,
-      REQUEST_METHOD: req.method,
-      QUERY_STRING: url.search.slice(1),
-      CONTENT_TYPE: req.headers['content-type'] ?? '',
-      HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
-      GIT_PROTOCOL: typeof req.headers['git-protocol'] === 'string' ? req.headers['git-protocol'] : '',
-      REMOTE_USER: 'switchyard',
-      REMOTE_ADDR: req.ip,
-      GIT_CONFIG_COUNT: '5',
-      GIT_CONFIG_KEY_4: 'receive.denyDeletes',
-      GIT_CONFIG_VALUE_4: 'true',
-      GIT_CONFIG_KEY_3: 'receive.autogc',
-      GIT_CONFIG_VALUE_3: 'false',
-      GIT_CONFIG_KEY_0: 'http.receivepack',
-      GIT_CONFIG_VALUE_0: access === 'write' ? 'true' : 'false',
-      GIT_CONFIG_KEY_1: 'core.hooksPath',
-      GIT_CONFIG_VALUE_1: '/dev/null',
-      GIT_CONFIG_KEY_2: 'receive.denyNonFastForwards',
-      GIT_CONFIG_VALUE_2: 'true',
-    };
+  private runBackend(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    repoDir: string,
+    op: GitOperation,
+    access: GitAccess,
+  ): Promise<void> {
+    const env = cgiEnvironment(req, repoDir, op, access);
     reply.hijack();
     const res = reply.raw;
     const child = spawn(GIT_HTTP_BACKEND, [], { env, stdio: ['pipe', 'pipe', 'ignore'] });
@@ -109,6 +95,44 @@ export class GitHttpService {
     });
     return new Promise((resolve) => child.on('close', () => resolve()));
   }
+}
+
+/** CGI environment for git http-backend: no user config, receive-pack only for writers, no hooks, gc or history rewrites. */
+function cgiEnvironment(
+  req: FastifyRequest,
+  repoDir: string,
+  op: GitOperation,
+  access: GitAccess,
+): NodeJS.ProcessEnv {
+  const url = new URL(req.url, 'http://localhost');
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: '/nonexistent',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_PROJECT_ROOT: dirname(repoDir),
+    GIT_HTTP_EXPORT_ALL: '1',
+    PATH_INFO: `/${basename(repoDir)}/${op}`,
+    REQUEST_METHOD: req.method,
+    QUERY_STRING: url.search.slice(1),
+    CONTENT_TYPE: req.headers['content-type'] ?? '',
+    HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
+    GIT_PROTOCOL:
+      typeof req.headers['git-protocol'] === 'string' ? req.headers['git-protocol'] : '',
+    REMOTE_USER: 'switchyard',
+    REMOTE_ADDR: req.ip,
+    GIT_CONFIG_COUNT: '5',
+    GIT_CONFIG_KEY_4: 'receive.denyDeletes',
+    GIT_CONFIG_VALUE_4: 'true',
+    GIT_CONFIG_KEY_3: 'receive.autogc',
+    GIT_CONFIG_VALUE_3: 'false',
+    GIT_CONFIG_KEY_0: 'http.receivepack',
+    GIT_CONFIG_VALUE_0: access === 'write' ? 'true' : 'false',
+    GIT_CONFIG_KEY_1: 'core.hooksPath',
+    GIT_CONFIG_VALUE_1: '/dev/null',
+    GIT_CONFIG_KEY_2: 'receive.denyNonFastForwards',
+    GIT_CONFIG_VALUE_2: 'true',
+  };
 }
 
 function writeHeaders(res: ServerResponse, block: string, requestId: string): void {

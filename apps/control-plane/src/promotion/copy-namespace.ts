@@ -14,15 +14,24 @@ function namespaceOf(ws: FlagWorkspace, key: string): NamespaceModel {
 }
 
 function ensureNamespace(target: FlagWorkspace, ns: NamespaceModel): void {
-  if (target.namespaceDocs(ns.key).length === 0) edits.createNamespace(target, ns.key, { name: ns.name, description: ns.description });
+  if (target.namespaceDocs(ns.key).length === 0)
+    edits.createNamespace(target, ns.key, { name: ns.name, description: ns.description });
 }
 
 function segmentKeys(flag: Flag): string[] {
-  return [...flag.rules.flatMap((r) => r.segment.keys), ...flag.rollouts.flatMap((r) => r.segment?.keys ?? [])];
+  return [
+    ...flag.rules.flatMap((r) => r.segment.keys),
+    ...flag.rollouts.flatMap((r) => r.segment?.keys ?? []),
+  ];
 }
 
 /** Copies one flag and the segments it uses. */
-export function copyFlag(source: FlagWorkspace, target: FlagWorkspace, nsKey: string, flagKey: string): void {
+export function copyFlag(
+  source: FlagWorkspace,
+  target: FlagWorkspace,
+  nsKey: string,
+  flagKey: string,
+): void {
   const ns = namespaceOf(source, nsKey);
   const flag = ns.flags.find((f) => f.key === flagKey);
   if (!flag) throw errors.notFound(`flag "${flagKey}" not found in the source environment`);
@@ -40,10 +49,12 @@ export function copyNamespace(source: FlagWorkspace, target: FlagWorkspace, nsKe
   ensureNamespace(target, ns);
   const existing = target.environment.namespaces.find((n) => n.key === nsKey);
   // Flags first (they may use segments about to be removed), then segments.
-  for (const f of existing?.flags ?? []) if (!ns.flags.some((x) => x.key === f.key)) edits.deleteFlag(target, nsKey, f.key);
+  for (const f of existing?.flags ?? [])
+    if (!ns.flags.some((x) => x.key === f.key)) edits.deleteFlag(target, nsKey, f.key);
   for (const s of ns.segments) edits.putSegment(target, nsKey, s);
   for (const f of ns.flags) edits.putFlag(target, nsKey, f);
-  for (const s of existing?.segments ?? []) if (!ns.segments.some((x) => x.key === s.key)) edits.deleteSegment(target, nsKey, s.key);
+  for (const s of existing?.segments ?? [])
+    if (!ns.segments.some((x) => x.key === s.key)) edits.deleteSegment(target, nsKey, s.key);
 }
 
 /** Mirrors every namespace of the source (namespaces only in the target are left alone). */

@@ -15,15 +15,38 @@ export class PromotionController {
 
   @Post('preview')
   @Permission('flags:write')
-  @Api({ tag: 'flags', summary: 'Preview a promotion into this environment (the diff; nothing is written)', params: envParams, body: promotionBody, response: promotionPreview })
-  preview(@OrgCtx() ctx: OrgContext, @Valid('params') p: { env: string }, @Valid('body') b: PromotionBody) {
+  @Api({
+    tag: 'flags',
+    summary: 'Preview a promotion into this environment (the diff; nothing is written)',
+    params: envParams,
+    body: promotionBody,
+    response: promotionPreview,
+  })
+  preview(
+    @OrgCtx() ctx: OrgContext,
+    @Valid('params') p: { env: string },
+    @Valid('body') b: PromotionBody,
+  ) {
     return this.promotion.preview(ctx, p.env, b);
   }
 
   @Post()
   @Permission('flags:write')
-  @Api({ tag: 'flags', summary: 'Promote a flag, a namespace or everything into this environment as one commit (If-Match of this environment)', params: envParams, body: promotionBody, response: writeResult })
-  promote(@OrgCtx() ctx: OrgContext, @Valid('params') p: { env: string }, @Headers('if-match') m: string | undefined, @Valid('body') b: PromotionBody, @Res({ passthrough: true }) r: FastifyReply) {
+  @Api({
+    tag: 'flags',
+    summary:
+      'Promote a flag, a namespace or everything into this environment as one commit (If-Match of this environment)',
+    params: envParams,
+    body: promotionBody,
+    response: writeResult,
+  })
+  promote(
+    @OrgCtx() ctx: OrgContext,
+    @Valid('params') p: { env: string },
+    @Headers('if-match') m: string | undefined,
+    @Valid('body') b: PromotionBody,
+    @Res({ passthrough: true }) r: FastifyReply,
+  ) {
     return withEtag(r, this.promotion.promote(ctx, p.env, m, b));
   }
 }

@@ -9,9 +9,14 @@ export const promotionBody = z
   .strictObject({
     source: envKey.describe('environment to copy from'),
     namespace: key.optional().describe('copy only this namespace'),
-    flag: key.optional().describe('copy only this flag (needs namespace); the segments it uses come along'),
+    flag: key
+      .optional()
+      .describe('copy only this flag (needs namespace); the segments it uses come along'),
   })
-  .refine((b) => b.flag === undefined || b.namespace !== undefined, { message: 'flag needs namespace', path: ['namespace'] });
+  .refine((b) => b.flag === undefined || b.namespace !== undefined, {
+    message: 'flag needs namespace',
+    path: ['namespace'],
+  });
 export type PromotionBody = z.infer<typeof promotionBody>;
 
 export const promotionPreview = z.object({
@@ -19,5 +24,13 @@ export const promotionPreview = z.object({
   targetRevision: z.string().describe('send it as If-Match to apply'),
   files: z.array(z.object({ path: z.string(), status: z.enum(['added', 'modified', 'deleted']) })),
   patch: z.string(),
-  warnings: z.array(z.object({ code: z.string(), message: z.string(), file: z.string().optional(), line: z.number().optional(), path: z.string().optional() })),
+  warnings: z.array(
+    z.object({
+      code: z.string(),
+      message: z.string(),
+      file: z.string().optional(),
+      line: z.number().optional(),
+      path: z.string().optional(),
+    }),
+  ),
 });

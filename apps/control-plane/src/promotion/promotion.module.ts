@@ -4,5 +4,9 @@ import { PromotionController } from './promotion.controller.js';
 import { PromotionService } from './promotion.service.js';
 
 /** Promotion between environments. */
-@Module({ imports: [FlagsModule], controllers: [PromotionController], providers: [PromotionService] })
+@Module({
+  imports: [FlagsModule],
+  controllers: [PromotionController],
+  providers: [PromotionService],
+})
 export class PromotionModule {}

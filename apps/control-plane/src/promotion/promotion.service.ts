@@ -15,28 +15,56 @@ export class PromotionService {
   /** The diff the promotion would write on the target's current revision (nothing is written). */
   async preview(ctx: OrgContext, targetKey: string, body: PromotionBody) {
     const { source, sourceRevision } = await this.source(ctx, targetKey, body);
-    const p = await this.writer.preview(ctx, targetKey, (target) => this.copy(source, target, body));
+    const p = await this.writer.preview(ctx, targetKey, (target) =>
+      this.copy(source, target, body),
+    );
     const tree = await p.opened.store.buildTree(p.base, p.changes);
     const diff = await diffTrees(p.opened.store, p.base, tree, p.opened.directory);
     return { sourceRevision, targetRevision: p.base, ...diff, warnings: p.warnings };
   }
 
   /** Applies the promotion on top of If-Match (the target revision the preview showed). */
-  async promote(ctx: OrgContext, targetKey: string, ifMatch: string | undefined, body: PromotionBody): Promise<WriteResult> {
+  async promote(
+    ctx: OrgContext,
+    targetKey: string,
+    ifMatch: string | undefined,
+    body: PromotionBody,
+  ): Promise<WriteResult> {
     const { source, sourceRevision } = await this.source(ctx, targetKey, body);
-    const what = body.flag !== undefined ? `flag ${body.namespace}/${body.flag}` : body.namespace !== undefined ? `namespace ${body.namespace}` : 'everything';
+    const what =
+      body.flag !== undefined
+        ? `flag ${body.namespace}/${body.flag}`
+        : body.namespace !== undefined
+          ? `namespace ${body.namespace}`
+          : 'everything';
     return this.writer.mutate(
       ctx,
       { envKey: targetKey, ifMatch },
-      { summary: `Promote ${what} from ${body.source}`, trailers: { 'Promoted-From': `${body.source}@${sourceRevision}` }, action: 'environment.promote', targetType: 'environment', targetId: targetKey },
+      {
+        summary: `Promote ${what} from ${body.source}`,
+        trailers: { 'Promoted-From': `${body.source}@${sourceRevision}` },
+        action: 'environment.promote',
+        targetType: 'environment',
+        targetId: targetKey,
+      },
       (target) => this.copy(source, target, body),
     );
   }
 
-  private async source(ctx: OrgContext, targetKey: string, body: PromotionBody): Promise<{ source: FlagWorkspace; sourceRevision: string }> {
-    if (body.source === targetKey) throw errors.invalidArgument('source and target are the same environment', [{ path: 'body.source', message: 'must differ from the target' }]);
+  private async source(
+    ctx: OrgContext,
+    targetKey: string,
+    body: PromotionBody,
+  ): Promise<{ source: FlagWorkspace; sourceRevision: string }> {
+    if (body.source === targetKey)
+      throw errors.invalidArgument('source and target are the same environment', [
+        { path: 'body.source', message: 'must differ from the target' },
+      ]);
     const opened = await this.writer.open(ctx, body.source);
-    return { source: await this.writer.workspace(opened, opened.head), sourceRevision: opened.head };
+    return {
+      source: await this.writer.workspace(opened, opened.head),
+      sourceRevision: opened.head,
+    };
   }
 
   private copy(source: FlagWorkspace, target: FlagWorkspace, body: PromotionBody): void {

@@ -27,11 +27,18 @@ export const proposalBranch = (id: string): string => `switchyard/proposals/${id
 const metaRef = (id: string): string => `refs/switchyard/proposal-meta/${id}`;
 
 /** Reads a proposal record with the blob id (for compare-and-swap); undefined when unknown. */
-export async function readProposal(store: GitStore, id: string): Promise<{ record: ProposalRecord; blob: string } | undefined> {
+export async function readProposal(
+  store: GitStore,
+  id: string,
+): Promise<{ record: ProposalRecord; blob: string } | undefined> {
   if (!/^[0-9a-f-]{36}$/u.test(id)) return undefined;
   try {
-    const blob = (await store.git(['rev-parse', '--verify', '--quiet', metaRef(id)])).toString().trim();
-    const record = JSON.parse((await store.git(['cat-file', 'blob', blob])).toString('utf8')) as ProposalRecord;
+    const blob = (await store.git(['rev-parse', '--verify', '--quiet', metaRef(id)]))
+      .toString()
+      .trim();
+    const record = JSON.parse(
+      (await store.git(['cat-file', 'blob', blob])).toString('utf8'),
+    ) as ProposalRecord;
     return { record, blob };
   } catch (e) {
     if (e instanceof GitExecError) return undefined;
@@ -40,20 +47,42 @@ export async function readProposal(store: GitStore, id: string): Promise<{ recor
 }
 
 /** Writes a proposal record; `expected` is the previous blob (null: must not exist). */
-export async function writeProposal(store: GitStore, record: ProposalRecord, expected: string | null): Promise<void> {
-  const blob = (await store.git(['hash-object', '-w', '--stdin'], { input: JSON.stringify(record) })).toString().trim();
+export async function writeProposal(
+  store: GitStore,
+  record: ProposalRecord,
+  expected: string | null,
+): Promise<void> {
+  const blob = (
+    await store.git(['hash-object', '-w', '--stdin'], { input: JSON.stringify(record) })
+  )
+    .toString()
+    .trim();
   try {
-    await store.git(['update-ref', metaRef(record.id), blob, expected ?? '0000000000000000000000000000000000000000']);
+    await store.git([
+      'update-ref',
+      metaRef(record.id),
+      blob,
+      expected ?? '0000000000000000000000000000000000000000',
+    ]);
   } catch (e) {
-    if (e instanceof GitExecError) throw errors.conflict('the proposal changed meanwhile; reload it');
+    if (e instanceof GitExecError)
+      throw errors.conflict('the proposal changed meanwhile; reload it');
     throw e;
   }
 }
 
 /** Every proposal record of the repository, newest first. */
 export async function listProposals(store: GitStore): Promise<ProposalRecord[]> {
-  const refs = (await store.git(['for-each-ref', '--format=%(objectname)', 'refs/switchyard/proposal-meta/'])).toString().split('\n').filter(Boolean);
+  const refs = (
+    await store.git(['for-each-ref', '--format=%(objectname)', 'refs/switchyard/proposal-meta/'])
+  )
+    .toString()
+    .split('\n')
+    .filter(Boolean);
   const out: ProposalRecord[] = [];
-  for (const blob of refs) out.push(JSON.parse((await store.git(['cat-file', 'blob', blob])).toString('utf8')) as ProposalRecord);
+  for (const blob of refs)
+    out.push(
+      JSON.parse((await store.git(['cat-file', 'blob', blob])).toString('utf8')) as ProposalRecord,
+    );
   return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }

@@ -5,7 +5,15 @@ import { Api, Idempotent, OrgCtx, Permission, Valid } from '../common/route.deco
 import { envParams } from '../environments/environments.dto.js';
 import { withEtag } from '../flags/etag.js';
 import { writeResult } from '../flags/flags.dto.js';
-import { createProposalBody, proposalDetail, proposalList, proposalParams, proposalView, type CreateProposalBody, type ProposalParams } from './proposals.dto.js';
+import {
+  createProposalBody,
+  proposalDetail,
+  proposalList,
+  proposalParams,
+  proposalView,
+  type CreateProposalBody,
+  type ProposalParams,
+} from './proposals.dto.js';
 import { ProposalsService } from './proposals.service.js';
 
 /** Proposals of an environment. */
@@ -16,29 +24,59 @@ export class ProposalsController {
   @Post()
   @Permission('flags:write')
   @Idempotent()
-  @Api({ tag: 'proposals', summary: 'Open a proposal (a branch from the current revision)', params: envParams, body: createProposalBody, response: proposalView, status: 201 })
-  create(@OrgCtx() ctx: OrgContext, @Valid('params') p: { env: string }, @Valid('body') b: CreateProposalBody) {
+  @Api({
+    tag: 'proposals',
+    summary: 'Open a proposal (a branch from the current revision)',
+    params: envParams,
+    body: createProposalBody,
+    response: proposalView,
+    status: 201,
+  })
+  create(
+    @OrgCtx() ctx: OrgContext,
+    @Valid('params') p: { env: string },
+    @Valid('body') b: CreateProposalBody,
+  ) {
     return this.proposals.create(ctx, p.env, b.title);
   }
 
   @Get()
   @Permission('flags:read')
-  @Api({ tag: 'proposals', summary: 'List proposals, newest first', params: envParams, response: proposalList })
+  @Api({
+    tag: 'proposals',
+    summary: 'List proposals, newest first',
+    params: envParams,
+    response: proposalList,
+  })
   list(@OrgCtx() ctx: OrgContext, @Valid('params') p: { env: string }) {
     return this.proposals.list(ctx, p.env);
   }
 
   @Get(':proposalId')
   @Permission('flags:read')
-  @Api({ tag: 'proposals', summary: 'Get a proposal with its diff', params: proposalParams, response: proposalDetail })
+  @Api({
+    tag: 'proposals',
+    summary: 'Get a proposal with its diff',
+    params: proposalParams,
+    response: proposalDetail,
+  })
   get(@OrgCtx() ctx: OrgContext, @Valid('params') p: ProposalParams) {
     return this.proposals.get(ctx, p.env, p.proposalId);
   }
 
   @Post(':proposalId/approve')
   @Permission('proposals:approve')
-  @Api({ tag: 'proposals', summary: 'Approve and merge a proposal (not by its author; conflicts are 409)', params: proposalParams, response: writeResult })
-  approve(@OrgCtx() ctx: OrgContext, @Valid('params') p: ProposalParams, @Res({ passthrough: true }) r: FastifyReply) {
+  @Api({
+    tag: 'proposals',
+    summary: 'Approve and merge a proposal (not by its author; conflicts are 409)',
+    params: proposalParams,
+    response: writeResult,
+  })
+  approve(
+    @OrgCtx() ctx: OrgContext,
+    @Valid('params') p: ProposalParams,
+    @Res({ passthrough: true }) r: FastifyReply,
+  ) {
     return withEtag(r, this.proposals.approve(ctx, p.env, p.proposalId));
   }
 }

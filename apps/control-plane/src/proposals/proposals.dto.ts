@@ -6,7 +6,11 @@ export const proposalParams = envParams.extend({ proposalId: z.uuid() });
 export type ProposalParams = z.infer<typeof proposalParams>;
 // Lone UTF-16 surrogates cannot be stored (jsonb audit, git commit messages).
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-export const createProposalBody = z.strictObject({ title: text(200).pipe(z.string().min(1)).refine((t) => !LONE_SURROGATE.test(t), 'must be valid Unicode') });
+export const createProposalBody = z.strictObject({
+  title: text(200)
+    .pipe(z.string().min(1))
+    .refine((t) => !LONE_SURROGATE.test(t), 'must be valid Unicode'),
+});
 export type CreateProposalBody = z.infer<typeof createProposalBody>;
 
 const person = z.object({ userId: z.string(), email: z.string() });
@@ -16,7 +20,11 @@ export const proposalView = z.object({
   status: z.enum(['open', 'merged']),
   branch: z.string(),
   base: z.string().describe('environment revision the proposal started from'),
-  revision: z.string().describe('head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes'),
+  revision: z
+    .string()
+    .describe(
+      'head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes',
+    ),
   createdBy: person,
   createdAt: z.string(),
   mergedBy: person.optional(),

@@ -4,5 +4,9 @@ import { ProposalsController } from './proposals.controller.js';
 import { ProposalsService } from './proposals.service.js';
 
 /** Reviewed changes for protected environments. */
-@Module({ imports: [FlagsModule], controllers: [ProposalsController], providers: [ProposalsService] })
+@Module({
+  imports: [FlagsModule],
+  controllers: [ProposalsController],
+  providers: [ProposalsService],
+})
 export class ProposalsModule {}

@@ -7,7 +7,13 @@ import type { OrgContext } from '../common/request-context.js';
 import { validateFiles, warningViews } from '../flags/flag-workspace.js';
 import { FlagWriterService, type WriteResult } from '../flags/flag-writer.service.js';
 import type { OpenedEnvironment } from '../git-hosting/environment-store.service.js';
-import { listProposals, proposalBranch, readProposal, writeProposal, type ProposalRecord } from './proposal-meta.js';
+import {
+  listProposals,
+  proposalBranch,
+  readProposal,
+  writeProposal,
+  type ProposalRecord,
+} from './proposal-meta.js';
 import type { ProposalView } from './proposals.dto.js';
 
 /**
@@ -33,7 +39,13 @@ export class ProposalsService {
     };
     await opened.store.createBranch(proposalBranch(record.id), opened.head);
     await writeProposal(opened.store, record, null);
-    await this.writer.record(ctx, opened, { action: 'proposal.create', targetType: 'proposal', targetId: record.id, summary: title }, opened.head, opened.head);
+    await this.writer.record(
+      ctx,
+      opened,
+      { action: 'proposal.create', targetType: 'proposal', targetId: record.id, summary: title },
+      opened.head,
+      opened.head,
+    );
     return this.view(opened, record);
   }
 
@@ -47,7 +59,10 @@ export class ProposalsService {
     const opened = await this.writer.open(ctx, envKey);
     const { record } = await this.find(opened, id);
     const view = await this.view(opened, record);
-    return { ...view, ...(await diffTrees(opened.store, record.base, view.revision, opened.directory)) };
+    return {
+      ...view,
+      ...(await diffTrees(opened.store, record.base, view.revision, opened.directory)),
+    };
   }
 
   /** Approves and merges; 403 for anyone who authored the proposal or one of its commits. */
@@ -57,24 +72,59 @@ export class ProposalsService {
     const { record, blob } = await this.find(opened, id);
     if (record.status !== 'open') throw errors.failedPrecondition('the proposal is already merged');
     const source = await opened.store.head(proposalBranch(id));
-    if (!source || source === record.base) throw errors.failedPrecondition('the proposal has no changes to merge');
+    if (!source || source === record.base)
+      throw errors.failedPrecondition('the proposal has no changes to merge');
     await this.refuseAuthors(ctx, opened, record, source);
     return this.writer.serialisedWrite(opened, async () => {
       const head = await opened.store.head(opened.branch);
       if (head === null) throw staleConflict(head);
       const tree = await mergeTrees(opened.store, head, source);
-      const warnings = warningViews(validateFiles(await opened.store.readTree(tree, opened.directory)));
-      const describe = { summary: `Merge proposal "${record.title}"`, trailers: { Proposal: id, 'Approved-By': ctx.principal.email }, action: 'proposal.merge', targetType: 'proposal', targetId: id };
-      const revision = await this.writer.commit(ctx, opened, { base: head, changes: new Map(), tree, parents: [source], describe });
-      await writeProposal(opened.store, { ...record, status: 'merged', mergedBy: { userId: ctx.principal.userId, email: ctx.principal.email }, mergedRevision: revision }, blob);
+      const warnings = warningViews(
+        validateFiles(await opened.store.readTree(tree, opened.directory)),
+      );
+      const describe = {
+        summary: `Merge proposal "${record.title}"`,
+        trailers: { Proposal: id, 'Approved-By': ctx.principal.email },
+        action: 'proposal.merge',
+        targetType: 'proposal',
+        targetId: id,
+      };
+      const revision = await this.writer.commit(ctx, opened, {
+        base: head,
+        changes: new Map(),
+        tree,
+        parents: [source],
+        describe,
+      });
+      await writeProposal(
+        opened.store,
+        {
+          ...record,
+          status: 'merged',
+          mergedBy: { userId: ctx.principal.userId, email: ctx.principal.email },
+          mergedRevision: revision,
+        },
+        blob,
+      );
       return { revision, warnings };
     });
   }
 
-  private async refuseAuthors(ctx: OrgContext, opened: OpenedEnvironment, record: ProposalRecord, source: string): Promise<void> {
-    if (record.createdBy.userId === ctx.principal.userId) throw errors.permissionDenied('you opened this proposal: another member must approve it');
-    const emails = (await opened.store.git(['log', '--format=%ae', `${record.base}..${source}`])).toString().split('\n');
-    if (emails.includes(ctx.principal.email)) throw errors.permissionDenied('you authored changes in this proposal: another member must approve it');
+  private async refuseAuthors(
+    ctx: OrgContext,
+    opened: OpenedEnvironment,
+    record: ProposalRecord,
+    source: string,
+  ): Promise<void> {
+    if (record.createdBy.userId === ctx.principal.userId)
+      throw errors.permissionDenied('you opened this proposal: another member must approve it');
+    const emails = (await opened.store.git(['log', '--format=%ae', `${record.base}..${source}`]))
+      .toString()
+      .split('\n');
+    if (emails.includes(ctx.principal.email))
+      throw errors.permissionDenied(
+        'you authored changes in this proposal: another member must approve it',
+      );
   }
 
   private async find(opened: OpenedEnvironment, id: string) {

@@ -2,7 +2,9 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /** The per-repository webhook secret: derived (HKDF) from the encryption key, so nothing extra is stored. */
 export function webhookSecret(encryptionKey: Buffer, orgId: string, repositoryId: string): string {
-  return Buffer.from(hkdfSync('sha256', encryptionKey, 'switchyard', `webhook/v1|${orgId}|${repositoryId}`, 32)).toString('hex');
+  return Buffer.from(
+    hkdfSync('sha256', encryptionKey, 'switchyard', `webhook/v1|${orgId}|${repositoryId}`, 32),
+  ).toString('hex');
 }
 
 function equal(a: string, b: string): boolean {

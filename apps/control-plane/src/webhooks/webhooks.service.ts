@@ -18,7 +18,8 @@ export interface Delivery {
   raw: Buffer;
 }
 
-const header = (h: Delivery['headers'], name: string): string | undefined => (typeof h[name] === 'string' ? h[name] : undefined);
+const header = (h: Delivery['headers'], name: string): string | undefined =>
+  typeof h[name] === 'string' ? h[name] : undefined;
 
 /**
  * Push webhooks of external repositories (GitHub HMAC signature, GitLab token). A verified push
@@ -38,23 +39,40 @@ export class WebhooksService {
   /** Where and with which secret to configure the webhook (admins only; the secret is derived, not stored). */
   async config(ctx: OrgContext, repositoryId: string) {
     requirePermission(ctx, 'repositories:write');
-    const repo = await this.db.gitRepository.findFirst({ where: { id: repositoryId, orgId: ctx.org.id } });
+    const repo = await this.db.gitRepository.findFirst({
+      where: { id: repositoryId, orgId: ctx.org.id },
+    });
     if (!repo) throw errors.notFound('repository not found');
     const secret = webhookSecret(this.keys.encryption, ctx.org.id, repo.id);
     return {
-      github: { path: `/api/v1/webhooks/github/${repo.id}`, secret, contentType: 'application/json' as const },
+      github: {
+        path: `/api/v1/webhooks/github/${repo.id}`,
+        secret,
+        contentType: 'application/json' as const,
+      },
       gitlab: { path: `/api/v1/webhooks/gitlab/${repo.id}`, token: secret },
     };
   }
 
   async receive(d: Delivery): Promise<{ environments: { key: string; revision: string }[] }> {
     const repo = await this.db.gitRepository.findUnique({ where: { id: d.repositoryId } });
-    const secret = repo ? webhookSecret(this.keys.encryption, repo.orgId, repo.id) : 'no-such-repository';
-    const ok = d.provider === 'github' ? verifyGithub(secret, d.raw, header(d.headers, 'x-hub-signature-256')) : verifyGitlab(secret, header(d.headers, 'x-gitlab-token'));
+    const secret = repo
+      ? webhookSecret(this.keys.encryption, repo.orgId, repo.id)
+      : 'no-such-repository';
+    const ok =
+      d.provider === 'github'
+        ? verifyGithub(secret, d.raw, header(d.headers, 'x-hub-signature-256'))
+        : verifyGitlab(secret, header(d.headers, 'x-gitlab-token'));
     if (!repo || !ok) throw errors.unauthenticated('webhook signature does not verify');
     const ref = pushedRef(d.raw);
     if (ref === undefined) return { environments: [] }; // ping or a non-push event
-    const envs = await this.db.environment.findMany({ where: { orgId: repo.orgId, repositoryId: repo.id, branch: ref.replace(/^refs\/heads\//, '') } });
+    const envs = await this.db.environment.findMany({
+      where: {
+        orgId: repo.orgId,
+        repositoryId: repo.id,
+        branch: ref.replace(/^refs\/heads\//, ''),
+      },
+    });
     const out: { key: string; revision: string }[] = [];
     for (const env of envs) {
       const opened = await this.stores.openEnvironment(env);
@@ -70,7 +88,9 @@ export class WebhooksService {
 function pushedRef(raw: Buffer): string | undefined {
   try {
     const body = JSON.parse(raw.toString('utf8')) as { ref?: unknown };
-    return typeof body.ref === 'string' && body.ref.startsWith('refs/heads/') ? body.ref : undefined;
+    return typeof body.ref === 'string' && body.ref.startsWith('refs/heads/')
+      ? body.ref
+      : undefined;
   } catch {
     throw errors.invalidArgument('webhook body is not JSON');
   }

@@ -3,8 +3,17 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitRepo, runGit, startGitServer, type GitRepo, type GitServer } from '@switchyard/testing';
-import { EnvironmentEvents, type EnvironmentChanged } from '../../src/git-hosting/environment-events.js';
+import {
+  createGitRepo,
+  runGit,
+  startGitServer,
+  type GitRepo,
+  type GitServer,
+} from '@switchyard/testing';
+import {
+  EnvironmentEvents,
+  type EnvironmentChanged,
+} from '../../src/git-hosting/environment-events.js';
 import { RepositoriesService } from '../../src/repositories/repositories.service.js';
 import { commitCount, flagsFixture, variantFlag, type FlagsFixture } from './flags-helpers.js';
 import { GitStore } from '@switchyard/git-store';
@@ -21,21 +30,44 @@ let repositoryId: string;
 const events: EnvironmentChanged[] = [];
 
 const FLIPT_INDEX = 'version: "1.0"\ninclude:\n  - "features.yml"\n';
-const FEATURES = 'namespace: default\nflags:\n  - key: legacy\n    name: Legacy\n    enabled: true\n    variants:\n      - key: a\n';
+const FEATURES =
+  'namespace: default\nflags:\n  - key: legacy\n    name: Legacy\n    enabled: true\n    variants:\n      - key: a\n';
 
 beforeAll(async () => {
   f = await flagsFixture([], { GIT_ALLOW_PRIVATE_HOSTS: 'true', GIT_ALLOW_HTTP: 'true' });
   const root = await mkdtemp(join(tmpdir(), 'ext-'));
-  server = await startGitServer({ projectRoot: root, auth: { username: 'bot', password: 'ext-token' } });
+  server = await startGitServer({
+    projectRoot: root,
+    auth: { username: 'bot', password: 'ext-token' },
+  });
   repo = await createGitRepo({ projectRoot: root, name: 'flags' });
-  await repo.commitFiles({ '.flipt.yml': FLIPT_INDEX, 'features.yml': FEATURES, 'README.md': 'not a flag file\n' }, 'existing Flipt repository');
+  await repo.commitFiles(
+    { '.flipt.yml': FLIPT_INDEX, 'features.yml': FEATURES, 'README.md': 'not a flag file\n' },
+    'existing Flipt repository',
+  );
   f.t.app.get(EnvironmentEvents).on((e) => events.push(e));
   const org = await f.t.db.organisation.findUniqueOrThrow({ where: { slug: 'home' } });
   const owner = await f.t.db.user.findUniqueOrThrow({ where: { email: 'owner@example.com' } });
-  const ctx = { principal: { userId: owner.id, email: owner.email, via: 'system' as const }, org: { id: org.id, slug: 'home', role: 'OWNER' as const }, requestId: 'test' };
+  const ctx = {
+    principal: { userId: owner.id, email: owner.email, via: 'system' as const },
+    org: { id: org.id, slug: 'home', role: 'OWNER' as const },
+    requestId: 'test',
+  };
   // The API only accepts https:// remotes; the operator switch lets this loopback http server in.
-  repositoryId = (await f.t.app.get(RepositoriesService).create(ctx, { name: 'ext', url: `${server.url}/flags.git`, credential: { username: 'bot', secret: 'ext-token' } })).id;
-  const env = await f.t.call(f.owner, { method: 'POST', url: '/api/v1/orgs/home/environments', body: { key: 'ext', name: 'External', repositoryId } });
+  repositoryId = (
+    await f.t.app
+      .get(RepositoriesService)
+      .create(ctx, {
+        name: 'ext',
+        url: `${server.url}/flags.git`,
+        credential: { username: 'bot', secret: 'ext-token' },
+      })
+  ).id;
+  const env = await f.t.call(f.owner, {
+    method: 'POST',
+    url: '/api/v1/orgs/home/environments',
+    body: { key: 'ext', name: 'External', repositoryId },
+  });
   expect(env.status, JSON.stringify(env.json)).toBe(201);
 });
 afterAll(async () => {
@@ -45,48 +77,94 @@ afterAll(async () => {
 
 describe('external repositories', () => {
   it('an existing Flipt v1 repository loads, and edits are pushed as one commit in the file the flag lives in', async () => {
-    const list = await f.t.call(f.viewer, { method: 'GET', url: `${f.base('ext')}/namespaces/default/flags` });
+    const list = await f.t.call(f.viewer, {
+      method: 'GET',
+      url: `${f.base('ext')}/namespaces/default/flags`,
+    });
     expect(list.status, JSON.stringify(list.json)).toBe(200);
     expect(list.json.flags.map((x: { key: string }) => x.key)).toEqual(['legacy']);
     const remote = new GitStore(repo.bareDir);
     const before = await commitCount(remote);
-    const put = await f.t.call(f.editor, { method: 'PUT', url: `${f.base('ext')}/namespaces/default/flags/legacy`, headers: { 'if-match': list.json.revision }, body: variantFlag('legacy', { name: 'Legacy', description: 'edited' }) });
+    const put = await f.t.call(f.editor, {
+      method: 'PUT',
+      url: `${f.base('ext')}/namespaces/default/flags/legacy`,
+      headers: { 'if-match': list.json.revision },
+      body: variantFlag('legacy', { name: 'Legacy', description: 'edited' }),
+    });
     expect(put.status, JSON.stringify(put.json)).toBe(200);
     expect(await commitCount(remote)).toBe(before + 1);
     expect(await remote.head('main')).toBe(put.json.revision);
-    const changed = (await remote.git(['diff-tree', '--no-commit-id', '--name-only', '-r', put.json.revision])).toString().trim();
+    const changed = (
+      await remote.git(['diff-tree', '--no-commit-id', '--name-only', '-r', put.json.revision])
+    )
+      .toString()
+      .trim();
     expect(changed).toBe('features.yml');
-    expect((await remote.git(['log', '-1', '--format=%ae', put.json.revision])).toString().trim()).toBe('editor@example.com');
+    expect(
+      (await remote.git(['log', '-1', '--format=%ae', put.json.revision])).toString().trim(),
+    ).toBe('editor@example.com');
     expect(events.some((e) => e.revision === put.json.revision)).toBe(true);
   });
 
   it('a push by someone else wins: our stale write is a 409 and the remote is not overwritten', async () => {
-    const rev = (await f.t.call(f.viewer, { method: 'GET', url: `${f.base('ext')}/namespaces` })).json.revision as string;
+    const rev = (await f.t.call(f.viewer, { method: 'GET', url: `${f.base('ext')}/namespaces` }))
+      .json.revision as string;
     await runGit(repo.workDir, ['pull', '-q', '--', repo.bareDir, 'main']);
     const theirs = await repo.commitFiles({ 'README.md': 'edited elsewhere\n' }, 'external edit');
-    const res = await f.t.call(f.editor, { method: 'PUT', url: `${f.base('ext')}/namespaces/default/flags/newer`, headers: { 'if-match': rev }, body: variantFlag('newer') });
+    const res = await f.t.call(f.editor, {
+      method: 'PUT',
+      url: `${f.base('ext')}/namespaces/default/flags/newer`,
+      headers: { 'if-match': rev },
+      body: variantFlag('newer'),
+    });
     expect(res.status).toBe(409);
     expect(res.json.currentRevision).toBe(theirs);
     expect(await new GitStore(repo.bareDir).head('main')).toBe(theirs);
   });
 
   it('push webhooks: GitHub HMAC and GitLab token verified; bad signatures and unknown repositories are 401', async () => {
-    const config = await f.t.call(f.owner, { method: 'GET', url: `/api/v1/orgs/home/repositories/${repositoryId}/webhook` });
+    const config = await f.t.call(f.owner, {
+      method: 'GET',
+      url: `/api/v1/orgs/home/repositories/${repositoryId}/webhook`,
+    });
     expect(config.status).toBe(200);
     const secret = config.json.github.secret as string;
     const head = await repo.commitFiles({ 'README.md': 'pushed again\n' }, 'another external push');
     const body = JSON.stringify({ ref: 'refs/heads/main', after: head });
     const sig = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-    const send = (path: string, headers: Record<string, string>) => f.t.app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json', ...headers }, payload: body });
-    const ok = await send(config.json.github.path, { 'x-hub-signature-256': sig, 'x-github-event': 'push' });
+    const send = (path: string, headers: Record<string, string>) =>
+      f.t.app.inject({
+        method: 'POST',
+        url: path,
+        headers: { 'content-type': 'application/json', ...headers },
+        payload: body,
+      });
+    const ok = await send(config.json.github.path, {
+      'x-hub-signature-256': sig,
+      'x-github-event': 'push',
+    });
     expect(ok.statusCode, ok.body).toBe(202);
     expect(JSON.parse(ok.body).environments).toEqual([{ key: 'ext', revision: head }]);
     expect(events.at(-1)?.revision).toBe(head);
-    expect((await send(config.json.github.path, { 'x-hub-signature-256': sig.replace(/.$/, '0') })).statusCode).toBe(401);
+    expect(
+      (await send(config.json.github.path, { 'x-hub-signature-256': sig.replace(/.$/, '0') }))
+        .statusCode,
+    ).toBe(401);
     expect((await send(config.json.github.path, {})).statusCode).toBe(401);
-    expect((await send(config.json.gitlab.path, { 'x-gitlab-token': config.json.gitlab.token })).statusCode).toBe(202);
-    expect((await send(config.json.gitlab.path, { 'x-gitlab-token': 'guess' })).statusCode).toBe(401);
-    expect((await send('/api/v1/webhooks/github/00000000-0000-4000-8000-000000000000', { 'x-hub-signature-256': sig })).statusCode).toBe(401);
+    expect(
+      (await send(config.json.gitlab.path, { 'x-gitlab-token': config.json.gitlab.token }))
+        .statusCode,
+    ).toBe(202);
+    expect((await send(config.json.gitlab.path, { 'x-gitlab-token': 'guess' })).statusCode).toBe(
+      401,
+    );
+    expect(
+      (
+        await send('/api/v1/webhooks/github/00000000-0000-4000-8000-000000000000', {
+          'x-hub-signature-256': sig,
+        })
+      ).statusCode,
+    ).toBe(401);
   });
 });
 
@@ -95,9 +173,25 @@ describe('repository URLs at save time (B10, B11, T4)', () => {
     const strict = await flagsFixture([]);
     try {
       const before = await strict.t.db.gitRepository.count();
-      const urls = ['https://127.0.0.1/r.git', 'https://169.254.169.254/latest', 'https://[::1]/r.git', 'https://2130706433/r.git', 'https://metadata.google.internal/r', 'https://10.1.2.3/r.git', 'ssh://git@127.0.0.1/r.git', 'ssh://-oProxyCommand=touch%20x/r', 'ext::sh -c touch% /tmp/x', 'file:///etc/passwd', '--upload-pack=touch /tmp/x'];
+      const urls = [
+        'https://127.0.0.1/r.git',
+        'https://169.254.169.254/latest',
+        'https://[::1]/r.git',
+        'https://2130706433/r.git',
+        'https://metadata.google.internal/r',
+        'https://10.1.2.3/r.git',
+        'ssh://git@127.0.0.1/r.git',
+        'ssh://-oProxyCommand=touch%20x/r',
+        'ext::sh -c touch% /tmp/x',
+        'file:///etc/passwd',
+        '--upload-pack=touch /tmp/x',
+      ];
       for (const url of urls) {
-        const res = await strict.t.call(strict.owner, { method: 'POST', url: '/api/v1/orgs/home/repositories', body: { name: `r${urls.indexOf(url)}`, url } });
+        const res = await strict.t.call(strict.owner, {
+          method: 'POST',
+          url: '/api/v1/orgs/home/repositories',
+          body: { name: `r${urls.indexOf(url)}`, url },
+        });
         expect(res.status, url).toBe(400);
       }
       expect(await strict.t.db.gitRepository.count()).toBe(before);

@@ -18,14 +18,29 @@ export interface FlagsFixture {
 }
 
 /** Starts the app and creates `envs` through the API. */
-export async function flagsFixture(envs: { key: string; protected?: boolean }[] = [{ key: 'prod' }], extra: Record<string, string> = {}): Promise<FlagsFixture> {
+export async function flagsFixture(
+  envs: { key: string; protected?: boolean }[] = [{ key: 'prod' }],
+  extra: Record<string, string> = {},
+): Promise<FlagsFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cp-git-'));
   const t = await startApp({ GIT_DATA_DIR: dataDir, ...extra });
-  const home = await t.org('home', { 'owner@example.com': 'OWNER', 'editor@example.com': 'EDITOR', 'editor2@example.com': 'EDITOR', 'viewer@example.com': 'VIEWER' });
+  const home = await t.org('home', {
+    'owner@example.com': 'OWNER',
+    'editor@example.com': 'EDITOR',
+    'editor2@example.com': 'EDITOR',
+    'viewer@example.com': 'VIEWER',
+  });
   const owner = home.callers['owner@example.com']!;
-  await t.db.user.update({ where: { email: 'editor@example.com' }, data: { name: 'Eddie Editor' } });
+  await t.db.user.update({
+    where: { email: 'editor@example.com' },
+    data: { name: 'Eddie Editor' },
+  });
   for (const e of envs) {
-    const res = await t.call(owner, { method: 'POST', url: '/api/v1/orgs/home/environments', body: { key: e.key, name: e.key, protected: e.protected ?? false } });
+    const res = await t.call(owner, {
+      method: 'POST',
+      url: '/api/v1/orgs/home/environments',
+      body: { key: e.key, name: e.key, protected: e.protected ?? false },
+    });
     if (res.status !== 201) throw new Error(JSON.stringify(res.json));
   }
   const base = (env: string) => `/api/v1/orgs/home/environments/${env}`;
@@ -57,5 +72,7 @@ export function variantFlag(key: string, extra: Record<string, unknown> = {}) {
 
 /** Number of commits on a branch. */
 export async function commitCount(store: GitStore, branch = 'main'): Promise<number> {
-  return Number((await store.git(['rev-list', '--count', `refs/heads/${branch}`])).toString().trim());
+  return Number(
+    (await store.git(['rev-list', '--count', `refs/heads/${branch}`])).toString().trim(),
+  );
 }

@@ -21,13 +21,20 @@ afterAll(async () => {
   await f.t.close();
 });
 
-const git = (cwd: string, args: string[]) => exec('git', args, { cwd, env: TEST_GIT_ENV }).then((r) => r.stdout.trim());
-const url = (token: string, repo = 'prod') => `${base.replace('http://', `http://x:${token}@`)}/git/home/${repo}.git`;
+const git = (cwd: string, args: string[]) =>
+  exec('git', args, { cwd, env: TEST_GIT_ENV }).then((r) => r.stdout.trim());
+const url = (token: string, repo = 'prod') =>
+  `${base.replace('http://', `http://x:${token}@`)}/git/home/${repo}.git`;
 
 describe('hosted repositories over smart HTTP', () => {
   it('members clone what the API wrote; editors push; viewers, strangers and protected environments are refused', async () => {
     const rev = await f.revision('prod');
-    const put = await f.t.call(f.editor, { method: 'PUT', url: `${f.base('prod')}/namespaces/default/flags/over-http`, headers: { 'if-match': rev }, body: variantFlag('over-http') });
+    const put = await f.t.call(f.editor, {
+      method: 'PUT',
+      url: `${f.base('prod')}/namespaces/default/flags/over-http`,
+      headers: { 'if-match': rev },
+      body: variantFlag('over-http'),
+    });
     expect(put.status).toBe(200);
     const dir = await mkdtemp(join(tmpdir(), 'clone-'));
     await git(dir, ['clone', '--quiet', url(f.viewer.token), 'c']);
@@ -46,26 +53,41 @@ describe('hosted repositories over smart HTTP', () => {
     expect(await f.revision('prod')).toBe(pushed);
     await expect.poll(() => events).toContain(pushed);
     // History cannot be rewritten or deleted through the hosted remote.
-    await expect(git(work, ['push', '-q', '--force', url(f.editor.token), `${pushed}~1:refs/heads/main`])).rejects.toThrow();
-    await expect(git(work, ['push', '-q', url(f.editor.token), ':refs/heads/main'])).rejects.toThrow();
+    await expect(
+      git(work, ['push', '-q', '--force', url(f.editor.token), `${pushed}~1:refs/heads/main`]),
+    ).rejects.toThrow();
+    await expect(
+      git(work, ['push', '-q', url(f.editor.token), ':refs/heads/main']),
+    ).rejects.toThrow();
 
     // No token, a wrong token, another org's repository, a protected environment.
     await expect(git(dir, ['clone', '-q', `${base}/git/home/prod.git`, 'anon'])).rejects.toThrow();
     await expect(git(dir, ['clone', '-q', url('sy_pat_wrong'), 'bad'])).rejects.toThrow();
-    await expect(git(dir, ['clone', '-q', url(f.viewer.token).replace('/home/', '/other/'), 'other'])).rejects.toThrow();
+    await expect(
+      git(dir, ['clone', '-q', url(f.viewer.token).replace('/home/', '/other/'), 'other']),
+    ).rejects.toThrow();
     await git(dir, ['clone', '-q', url(f.editor.token, 'locked'), 'locked']);
     await git(join(dir, 'locked'), ['commit', '--allow-empty', '-q', '-m', 'direct']);
-    await expect(git(join(dir, 'locked'), ['push', '-q', url(f.owner.token, 'locked'), 'HEAD:main'])).rejects.toThrow();
+    await expect(
+      git(join(dir, 'locked'), ['push', '-q', url(f.owner.token, 'locked'), 'HEAD:main']),
+    ).rejects.toThrow();
   });
 
   it('data-plane client tokens read the environments they are scoped to, and never push', async () => {
-    const created = await f.t.call(f.owner, { method: 'POST', url: '/api/v1/orgs/home/client-tokens', body: { name: 'dp', environments: ['prod'] } });
+    const created = await f.t.call(f.owner, {
+      method: 'POST',
+      url: '/api/v1/orgs/home/client-tokens',
+      body: { name: 'dp', environments: ['prod'] },
+    });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
     const token = created.json.token as string;
     const dir = await mkdtemp(join(tmpdir(), 'ct-'));
     await git(dir, ['clone', '-q', url(token), 'prod']);
     expect(await git(join(dir, 'prod'), ['rev-parse', 'HEAD'])).toBe(await f.revision('prod'));
-    await expect(git(dir, ['clone', '-q', url(token, 'locked'), 'locked']), 'not scoped to this environment').rejects.toThrow();
+    await expect(
+      git(dir, ['clone', '-q', url(token, 'locked'), 'locked']),
+      'not scoped to this environment',
+    ).rejects.toThrow();
     await git(join(dir, 'prod'), ['commit', '--allow-empty', '-q', '-m', 'from a client token']);
     await expect(git(join(dir, 'prod'), ['push', '-q', url(token), 'HEAD:main'])).rejects.toThrow();
   });

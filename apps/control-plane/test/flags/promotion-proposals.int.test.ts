@@ -12,17 +12,36 @@ afterAll(async () => {
 const ifMatch = (rev: string) => ({ 'if-match': `"${rev}"` });
 
 async function put(env: string, path: string, body: unknown, caller = f.editor) {
-  const res = await f.t.call(caller, { method: 'PUT', url: `${f.base(env)}${path}`, headers: ifMatch(await f.revision(env)), body });
+  const res = await f.t.call(caller, {
+    method: 'PUT',
+    url: `${f.base(env)}${path}`,
+    headers: ifMatch(await f.revision(env)),
+    body,
+  });
   expect(res.status, JSON.stringify(res.json)).toBe(200);
   return res.json.revision as string;
 }
 
 describe('promotion', () => {
   it('previews, then copies one flag (with its segments) as one commit; a stale target revision is 409', async () => {
-    await put('dev', '/namespaces/default/segments/beta', { key: 'beta', name: 'Beta', match_type: 'ALL_MATCH_TYPE' });
-    await put('dev', '/namespaces/default/flags/checkout', variantFlag('checkout', { rules: [{ segment: 'beta', distributions: [{ variant: 'on', rollout: 100 }] }] }));
+    await put('dev', '/namespaces/default/segments/beta', {
+      key: 'beta',
+      name: 'Beta',
+      match_type: 'ALL_MATCH_TYPE',
+    });
+    await put(
+      'dev',
+      '/namespaces/default/flags/checkout',
+      variantFlag('checkout', {
+        rules: [{ segment: 'beta', distributions: [{ variant: 'on', rollout: 100 }] }],
+      }),
+    );
     await put('dev', '/namespaces/default/flags/unrelated', variantFlag('unrelated'));
-    const preview = await f.t.call(f.editor, { method: 'POST', url: `${f.base('prod')}/promotions/preview`, body: { source: 'dev', namespace: 'default', flag: 'checkout' } });
+    const preview = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('prod')}/promotions/preview`,
+      body: { source: 'dev', namespace: 'default', flag: 'checkout' },
+    });
     expect(preview.status, JSON.stringify(preview.json)).toBe(200);
     expect(preview.json.files).toEqual([{ path: 'default/features.yaml', status: 'modified' }]);
     expect(preview.json.patch).toContain('+  - key: checkout');
@@ -31,71 +50,172 @@ describe('promotion', () => {
     const store = await f.store('prod');
     const count = await commitCount(store);
     expect(await store.head('main'), 'preview writes nothing').toBe(preview.json.targetRevision);
-    const res = await f.t.call(f.editor, { method: 'POST', url: `${f.base('prod')}/promotions`, headers: ifMatch(preview.json.targetRevision), body: { source: 'dev', namespace: 'default', flag: 'checkout' } });
+    const res = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('prod')}/promotions`,
+      headers: ifMatch(preview.json.targetRevision),
+      body: { source: 'dev', namespace: 'default', flag: 'checkout' },
+    });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     expect(await commitCount(store)).toBe(count + 1);
-    const got = await f.t.call(f.viewer, { method: 'GET', url: `${f.base('prod')}/namespaces/default/flags/checkout` });
+    const got = await f.t.call(f.viewer, {
+      method: 'GET',
+      url: `${f.base('prod')}/namespaces/default/flags/checkout`,
+    });
     expect(got.json.flag.rules[0].segment.keys).toEqual(['beta']);
-    const stale = await f.t.call(f.editor, { method: 'POST', url: `${f.base('prod')}/promotions`, headers: ifMatch(preview.json.targetRevision), body: { source: 'dev' } });
+    const stale = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('prod')}/promotions`,
+      headers: ifMatch(preview.json.targetRevision),
+      body: { source: 'dev' },
+    });
     expect(stale.status).toBe(409);
     expect(await commitCount(store)).toBe(count + 1);
   });
 
   it('copies everything (new namespaces included) and round-trips with an empty diff', async () => {
-    const ns = await f.t.call(f.editor, { method: 'POST', url: `${f.base('dev')}/namespaces`, headers: ifMatch(await f.revision('dev')), body: { key: 'mobile', name: 'Mobile' } });
+    const ns = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('dev')}/namespaces`,
+      headers: ifMatch(await f.revision('dev')),
+      body: { key: 'mobile', name: 'Mobile' },
+    });
     expect(ns.status).toBe(201);
     await put('dev', '/namespaces/mobile/flags/offline', variantFlag('offline'));
-    const res = await f.t.call(f.editor, { method: 'POST', url: `${f.base('prod')}/promotions`, headers: ifMatch(await f.revision('prod')), body: { source: 'dev' } });
+    const res = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('prod')}/promotions`,
+      headers: ifMatch(await f.revision('prod')),
+      body: { source: 'dev' },
+    });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
-    const again = await f.t.call(f.editor, { method: 'POST', url: `${f.base('prod')}/promotions/preview`, body: { source: 'dev' } });
+    const again = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('prod')}/promotions/preview`,
+      body: { source: 'dev' },
+    });
     expect(again.json.files).toEqual([]);
-    const flags = await f.t.call(f.viewer, { method: 'GET', url: `${f.base('prod')}/namespaces/mobile/flags` });
+    const flags = await f.t.call(f.viewer, {
+      method: 'GET',
+      url: `${f.base('prod')}/namespaces/mobile/flags`,
+    });
     expect(flags.json.flags.map((x: { key: string }) => x.key)).toEqual(['offline']);
   });
 });
 
 describe('protected environments and proposals', () => {
   it('refuses direct edits; a proposal is approved and merged by a second member and cannot be self-approved', async () => {
-    const direct = await f.t.call(f.editor, { method: 'PUT', url: `${f.base('locked')}/namespaces/default/flags/x`, headers: ifMatch(await f.revision('locked')), body: variantFlag('x') });
+    const direct = await f.t.call(f.editor, {
+      method: 'PUT',
+      url: `${f.base('locked')}/namespaces/default/flags/x`,
+      headers: ifMatch(await f.revision('locked')),
+      body: variantFlag('x'),
+    });
     expect(direct.status).toBe(412);
     expect(direct.json.message).toContain('protected');
-    const opened = await f.t.call(f.editor, { method: 'POST', url: `${f.base('locked')}/proposals`, body: { title: 'Add x' } });
+    const opened = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('locked')}/proposals`,
+      body: { title: 'Add x' },
+    });
     expect(opened.status, JSON.stringify(opened.json)).toBe(201);
     const id = opened.json.id as string;
-    const edit = await f.t.call(f.editor, { method: 'PUT', url: `${f.base('locked')}/namespaces/default/flags/x?proposal=${id}`, headers: ifMatch(opened.json.revision), body: variantFlag('x') });
+    const edit = await f.t.call(f.editor, {
+      method: 'PUT',
+      url: `${f.base('locked')}/namespaces/default/flags/x?proposal=${id}`,
+      headers: ifMatch(opened.json.revision),
+      body: variantFlag('x'),
+    });
     expect(edit.status, JSON.stringify(edit.json)).toBe(200);
     const store = await f.store('locked');
     expect(await store.head('main'), 'the environment branch is untouched').toBe(opened.json.base);
-    const detail = await f.t.call(f.viewer, { method: 'GET', url: `${f.base('locked')}/proposals/${id}` });
+    const detail = await f.t.call(f.viewer, {
+      method: 'GET',
+      url: `${f.base('locked')}/proposals/${id}`,
+    });
     expect(detail.json.patch).toContain('+  - key: x');
-    const self = await f.t.call(f.editor, { method: 'POST', url: `${f.base('locked')}/proposals/${id}/approve` });
+    const self = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('locked')}/proposals/${id}/approve`,
+    });
     expect(self.status).toBe(403);
-    const viewer = await f.t.call(f.viewer, { method: 'POST', url: `${f.base('locked')}/proposals/${id}/approve` });
+    const viewer = await f.t.call(f.viewer, {
+      method: 'POST',
+      url: `${f.base('locked')}/proposals/${id}/approve`,
+    });
     expect(viewer.status).toBe(403);
-    const ok = await f.t.call(f.editor2, { method: 'POST', url: `${f.base('locked')}/proposals/${id}/approve` });
+    const ok = await f.t.call(f.editor2, {
+      method: 'POST',
+      url: `${f.base('locked')}/proposals/${id}/approve`,
+    });
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
     expect(await store.head('main')).toBe(ok.json.revision);
-    const parents = (await store.git(['rev-list', '--parents', '-n', '1', ok.json.revision])).toString().trim().split(' ');
+    const parents = (await store.git(['rev-list', '--parents', '-n', '1', ok.json.revision]))
+      .toString()
+      .trim()
+      .split(' ');
     expect(parents.slice(1)).toEqual([opened.json.base, edit.json.revision]);
-    const flag = await f.t.call(f.viewer, { method: 'GET', url: `${f.base('locked')}/namespaces/default/flags/x` });
+    const flag = await f.t.call(f.viewer, {
+      method: 'GET',
+      url: `${f.base('locked')}/namespaces/default/flags/x`,
+    });
     expect(flag.status).toBe(200);
-    const twice = await f.t.call(f.owner, { method: 'POST', url: `${f.base('locked')}/proposals/${id}/approve` });
+    const twice = await f.t.call(f.owner, {
+      method: 'POST',
+      url: `${f.base('locked')}/proposals/${id}/approve`,
+    });
     expect(twice.status).toBe(412);
   });
 
   it('conflicting proposals are reported (409), never overwritten', async () => {
-    const a = (await f.t.call(f.editor, { method: 'POST', url: `${f.base('locked')}/proposals`, body: { title: 'a' } })).json;
-    const b = (await f.t.call(f.editor, { method: 'POST', url: `${f.base('locked')}/proposals`, body: { title: 'b' } })).json;
-    const pa = await f.t.call(f.editor, { method: 'PUT', url: `${f.base('locked')}/namespaces/default/flags/x?proposal=${a.id}`, headers: ifMatch(a.revision), body: variantFlag('x', { description: 'from a' }) });
-    const pb = await f.t.call(f.editor, { method: 'PUT', url: `${f.base('locked')}/namespaces/default/flags/x?proposal=${b.id}`, headers: ifMatch(b.revision), body: variantFlag('x', { description: 'from b' }) });
+    const a = (
+      await f.t.call(f.editor, {
+        method: 'POST',
+        url: `${f.base('locked')}/proposals`,
+        body: { title: 'a' },
+      })
+    ).json;
+    const b = (
+      await f.t.call(f.editor, {
+        method: 'POST',
+        url: `${f.base('locked')}/proposals`,
+        body: { title: 'b' },
+      })
+    ).json;
+    const pa = await f.t.call(f.editor, {
+      method: 'PUT',
+      url: `${f.base('locked')}/namespaces/default/flags/x?proposal=${a.id}`,
+      headers: ifMatch(a.revision),
+      body: variantFlag('x', { description: 'from a' }),
+    });
+    const pb = await f.t.call(f.editor, {
+      method: 'PUT',
+      url: `${f.base('locked')}/namespaces/default/flags/x?proposal=${b.id}`,
+      headers: ifMatch(b.revision),
+      body: variantFlag('x', { description: 'from b' }),
+    });
     expect([pa.status, pb.status]).toEqual([200, 200]);
-    expect((await f.t.call(f.editor2, { method: 'POST', url: `${f.base('locked')}/proposals/${a.id}/approve` })).status).toBe(200);
+    expect(
+      (
+        await f.t.call(f.editor2, {
+          method: 'POST',
+          url: `${f.base('locked')}/proposals/${a.id}/approve`,
+        })
+      ).status,
+    ).toBe(200);
     const store = await f.store('locked');
     const head = await store.head('main');
-    const conflict = await f.t.call(f.editor2, { method: 'POST', url: `${f.base('locked')}/proposals/${b.id}/approve` });
+    const conflict = await f.t.call(f.editor2, {
+      method: 'POST',
+      url: `${f.base('locked')}/proposals/${b.id}/approve`,
+    });
     expect(conflict.status).toBe(409);
     expect(await store.head('main')).toBe(head);
     const list = await f.t.call(f.viewer, { method: 'GET', url: `${f.base('locked')}/proposals` });
-    expect(list.json.items.map((p: { status: string }) => p.status).sort()).toEqual(['merged', 'merged', 'open']);
+    expect(list.json.items.map((p: { status: string }) => p.status).sort()).toEqual([
+      'merged',
+      'merged',
+      'open',
+    ]);
   });
 });

@@ -25,10 +25,24 @@ afterAll(async () => {
   await f.t.close();
 });
 
-async function envRow(key: string, data: { directory?: string; branch?: string; url?: string }): Promise<void> {
+async function envRow(
+  key: string,
+  data: { directory?: string; branch?: string; url?: string },
+): Promise<void> {
   const org = await f.t.db.organisation.findUniqueOrThrow({ where: { slug: 'home' } });
-  const repo = data.url ? await f.t.db.gitRepository.create({ data: { orgId: org.id, name: key, url: data.url } }) : null;
-  await f.t.db.environment.create({ data: { orgId: org.id, key, name: key, repositoryId: repo?.id ?? null, directory: data.directory ?? '', branch: data.branch ?? 'main' } });
+  const repo = data.url
+    ? await f.t.db.gitRepository.create({ data: { orgId: org.id, name: key, url: data.url } })
+    : null;
+  await f.t.db.environment.create({
+    data: {
+      orgId: org.id,
+      key,
+      name: key,
+      repositoryId: repo?.id ?? null,
+      directory: data.directory ?? '',
+      branch: data.branch ?? 'main',
+    },
+  });
 }
 
 describe('stored hostile settings are refused at use time', () => {
@@ -49,7 +63,15 @@ describe('stored hostile settings are refused at use time', () => {
   });
 
   it('connect-time SSRF defence: loopback, metadata and rebinding-style URLs are refused and the canary receives nothing (B11)', async () => {
-    const urls = [`https://127.0.0.1:${port}/r.git`, `https://localhost:${port}/r.git`, `http://127.0.0.1:${port}/r.git`, `https://[::1]:${port}/r.git`, 'https://169.254.169.254/latest/meta-data', `ext::sh -c nc% 127.0.0.1% ${port}`, `file:///tmp/r.git`];
+    const urls = [
+      `https://127.0.0.1:${port}/r.git`,
+      `https://localhost:${port}/r.git`,
+      `http://127.0.0.1:${port}/r.git`,
+      `https://[::1]:${port}/r.git`,
+      'https://169.254.169.254/latest/meta-data',
+      `ext::sh -c nc% 127.0.0.1% ${port}`,
+      `file:///tmp/r.git`,
+    ];
     let i = 0;
     for (const url of urls) {
       const key = `s${++i}`;
