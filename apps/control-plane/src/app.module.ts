@@ -13,6 +13,7 @@ import { CONFIG, DB, KEYS, LOGGER } from './common/tokens.js';
 import { ValidationInterceptor } from './common/validation.interceptor.js';
 import type { AppConfig } from './config/config.js';
 import { EnvironmentsModule } from './environments/environments.module.js';
+import { InstancesModule } from './instances/instances.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ProposalsModule } from './proposals/proposals.module.js';
 import { PromotionModule } from './promotion/promotion.module.js';
@@ -58,7 +59,7 @@ export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.with(deps), AuditModule, AuthModule, OrgsModule, MembersModule, EnvironmentsModule, RepositoriesModule, ClientTokensModule, SsoModule, GitHostingModule, FlagsModule, PromotionModule, ProposalsModule, WebhooksModule, OpenApiModule],
+      imports: [CoreModule.with(deps), InstancesModule, AuditModule, AuthModule, OrgsModule, MembersModule, EnvironmentsModule, RepositoriesModule, ClientTokensModule, SsoModule, GitHostingModule, FlagsModule, PromotionModule, ProposalsModule, WebhooksModule, OpenApiModule],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         // Interceptors run in this order: input is validated before an idempotency key is claimed.

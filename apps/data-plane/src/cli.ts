@@ -6,9 +6,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { formatDiagnostic, loadEnvironment } from '@switchyard/flags';
-import { loadServeConfig } from './config/cli-config.js';
+import { isInstanceMode, loadInstanceModeConfig, loadServeConfig } from './config/cli-config.js';
 import { ConfigError } from './config/instance-config.js';
 import { createLogger } from './logger.js';
+import { startInstance } from './instance/instance-agent.js';
 import { startDataPlane } from './server.js';
 import { startSync } from './sync/index.js';
 
@@ -22,6 +23,9 @@ Sources (choose one, or --config):
   --git URL [--branch main] [--directory sub/dir] [--poll 10s]
   --upstream URL [--upstream-token T] [--environment E] [--poll 30s]   mirror another instance
   --config FILE                          YAML/JSON instance config (several environments, tokens)
+  --instance-id ID --control-plane grpc://HOST:PORT [--instance-token T]
+                                         instance mode: environments and tokens come from the
+                                         control plane (token also via SWITCHYARD_INSTANCE_TOKEN)
 
 Options:
   --environment KEY      environment key for a single source (default "default")
@@ -36,7 +40,35 @@ Environment: SWITCHYARD_CONFIG, SWITCHYARD_HOST, SWITCHYARD_HTTP_PORT, SWITCHYAR
   SWITCHYARD_DATA_DIR, SWITCHYARD_LOG_LEVEL, SWITCHYARD_TOKEN, SWITCHYARD_NO_AUTH=1
 `;
 
+/** Stops on SIGTERM/SIGINT through `close`, then exits. */
+function onSignals(logger: ReturnType<typeof createLogger>, close: () => Promise<void>): void {
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    close().then(
+      () => {
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      },
+      (e: unknown) => {
+        logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function serveInstance(argv: string[]): Promise<void> {
+  const config = loadInstanceModeConfig(argv);
+  const logger = createLogger(config.logLevel).child({ instance: config.instanceId });
+  const instance = await startInstance(config, logger);
+  onSignals(logger, () => instance.close());
+}
+
 async function serve(argv: string[]): Promise<void> {
+  if (isInstanceMode(argv)) return serveInstance(argv);
   const config = loadServeConfig(argv);
   const logger = createLogger(config.logLevel);
   const dp = await startDataPlane(config, logger, startSync);

@@ -7,6 +7,7 @@ import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
 import { mintToken } from '../common/secret-token.js';
 import { DB } from '../common/tokens.js';
+import { InstanceEvents } from '../instances/instance-events.js';
 import type { ClientTokenView, CreateClientTokenBody } from './client-tokens.dto.js';
 
 type Loaded = ClientToken & { environments: { environment: Environment }[] };
@@ -32,6 +33,7 @@ export class ClientTokensService {
   constructor(
     @Inject(DB) private readonly db: Database,
     private readonly audit: AuditService,
+    private readonly events: InstanceEvents,
   ) {}
 
   async list(ctx: OrgContext, query: PageQuery): Promise<Page<ClientTokenView>> {
@@ -73,12 +75,14 @@ export class ClientTokensService {
       await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'client_token.create', targetType: 'client_token', targetId: created.id, after: view(created) });
       return created;
     });
+    // After commit: the org's instance refetches its token hashes within a round trip.
+    this.events.tokensChanged(ctx.org.id);
     return { ...view(row), token: minted.secret };
   }
 
   async revoke(ctx: OrgContext, tokenId: string): Promise<ClientTokenView> {
     requirePermission(ctx, 'tokens:write');
-    return withTransaction(this.db, async (tx) => {
+    const revoked = await withTransaction(this.db, async (tx) => {
       const before = await tx.clientToken.findFirst({ where: { id: tokenId, orgId: ctx.org.id }, include });
       if (!before) throw errors.notFound('client token not found');
       if (before.revokedAt) return view(before);
@@ -86,5 +90,7 @@ export class ClientTokensService {
       await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'client_token.revoke', targetType: 'client_token', targetId: before.id, before: view(before), after: view(after) });
       return view(after);
     });
+    this.events.tokensChanged(ctx.org.id);
+    return revoked;
   }
 }

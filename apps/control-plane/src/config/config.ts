@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { provisioningEnvShape, toProvisioningConfig, type ProvisioningConfig } from '../provisioning/provisioning.config.js';
 
 const DEV_SECRET = 'switchyard-development-secret-do-not-use-in-production';
 
@@ -33,6 +34,7 @@ const schema = z.object({
     POST_LOGOUT_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Requests per minute and client IP on /api/v1/auth/*. */
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+    ...provisioningEnvShape,
 });
 
 /** Cross-field rules, checked on the raw input so they are reported together with type errors. */
@@ -68,6 +70,8 @@ export interface AppConfig {
   platformOidc: { issuer: string; clientId: string; clientSecret: string } | null;
   postLogoutRedirectUrl: string;
   authRateLimitPerMinute: number;
+  /** Instances, workers, internal gRPC and environment URLs. */
+  provisioning: ProvisioningConfig;
 }
 
 /** Thrown at boot with every bad variable named. */
@@ -100,5 +104,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
         : null,
     postLogoutRedirectUrl: c.POST_LOGOUT_REDIRECT_URL ?? `${c.PUBLIC_URL.replace(/\/+$/, '')}/`,
     authRateLimitPerMinute: c.AUTH_RATE_LIMIT_PER_MINUTE,
+    provisioning: toProvisioningConfig(c, c.NODE_ENV),
   };
 }

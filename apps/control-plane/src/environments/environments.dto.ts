@@ -46,6 +46,8 @@ export const environmentView = z.object({
   protected: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Where SDKs evaluate this environment: REST base URL, gRPC address (null until the instance reports one) and OFREP base URL. */
+  urls: z.object({ rest: z.string(), grpc: z.string().nullable(), ofrep: z.string() }),
 });
 export type EnvironmentView = z.infer<typeof environmentView>;
 export const environmentPage = pageSchema(environmentView);

@@ -5,10 +5,15 @@ import { AuditService } from '../audit/audit.service.js';
 import { pageArgs, toPage, type Page, type PageQuery } from '../common/pagination.js';
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
-import { DB } from '../common/tokens.js';
+import { CONFIG, DB } from '../common/tokens.js';
+import type { AppConfig } from '../config/config.js';
+import { environmentUrls, instanceGrpcAddress } from '../instances/environment-urls.js';
+import { InstanceEvents } from '../instances/instance-events.js';
 import type { CreateEnvironmentBody, EnvironmentView, UpdateEnvironmentBody } from './environments.dto.js';
 
-function view(e: Environment): EnvironmentView {
+type Row = Omit<EnvironmentView, 'urls'>;
+
+function row(e: Environment): Row {
   return {
     id: e.id,
     key: e.key,
@@ -27,40 +32,51 @@ function view(e: Environment): EnvironmentView {
 export class EnvironmentsService {
   constructor(
     @Inject(DB) private readonly db: Database,
+    @Inject(CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly events: InstanceEvents,
   ) {}
+
+  /** A view builder that adds the environment URLs (one instance lookup per request). */
+  private async viewer(ctx: OrgContext): Promise<(e: Environment) => EnvironmentView> {
+    const inst = await this.db.instance.findUnique({ where: { orgId: ctx.org.id }, select: { observedState: true } });
+    const grpc = instanceGrpcAddress(inst?.observedState);
+    return (e) => ({ ...row(e), urls: environmentUrls(this.config.provisioning, ctx.org.slug, e.key, grpc) });
+  }
 
   async list(ctx: OrgContext, query: PageQuery): Promise<Page<EnvironmentView>> {
     requirePermission(ctx, 'environments:read');
     const page = pageArgs(query);
     const rows = await this.db.environment.findMany({ ...page, where: { ...page.where, orgId: ctx.org.id } });
-    return toPage(rows, query.limit, view);
+    return toPage(rows, query.limit, await this.viewer(ctx));
   }
 
   async get(ctx: OrgContext, key: string): Promise<EnvironmentView> {
     requirePermission(ctx, 'environments:read');
     const env = await this.db.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key } } });
     if (!env) throw errors.notFound('environment not found');
-    return view(env);
+    return (await this.viewer(ctx))(env);
   }
 
   async create(ctx: OrgContext, body: CreateEnvironmentBody): Promise<EnvironmentView> {
     requirePermission(ctx, 'environments:write');
-    return withTransaction(this.db, async (tx) => {
+    const created = await withTransaction(this.db, async (tx) => {
       if (body.repositoryId) await this.checkRepository(tx, ctx, body.repositoryId);
       const exists = await tx.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key: body.key } } });
       if (exists) throw errors.alreadyExists(`environment "${body.key}" already exists`);
       const env = await tx.environment.create({
         data: { orgId: ctx.org.id, key: body.key, name: body.name, repositoryId: body.repositoryId ?? null, branch: body.branch, directory: body.directory, protected: body.protected },
       });
-      await this.changed(tx, ctx, 'environment.create', env.id, undefined, view(env));
-      return view(env);
+      await this.changed(tx, ctx, 'environment.create', env.id, undefined, row(env));
+      return env;
     });
+    this.events.configChanged(ctx.org.id);
+    return (await this.viewer(ctx))(created);
   }
 
   async update(ctx: OrgContext, key: string, body: UpdateEnvironmentBody): Promise<EnvironmentView> {
     requirePermission(ctx, 'environments:write');
-    return withTransaction(this.db, async (tx) => {
+    const updated = await withTransaction(this.db, async (tx) => {
       const before = await tx.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key } } });
       if (!before) throw errors.notFound('environment not found');
       if (body.repositoryId) await this.checkRepository(tx, ctx, body.repositoryId);
@@ -74,9 +90,11 @@ export class EnvironmentsService {
           ...(body.protected !== undefined ? { protected: body.protected } : {}),
         },
       });
-      await this.changed(tx, ctx, 'environment.update', before.id, view(before), view(after));
-      return view(after);
+      await this.changed(tx, ctx, 'environment.update', before.id, row(before), row(after));
+      return after;
     });
+    this.events.configChanged(ctx.org.id);
+    return (await this.viewer(ctx))(updated);
   }
 
   async delete(ctx: OrgContext, key: string): Promise<void> {
@@ -85,8 +103,9 @@ export class EnvironmentsService {
       const before = await tx.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key } } });
       if (!before) throw errors.notFound('environment not found');
       await tx.environment.delete({ where: { id: before.id } });
-      await this.changed(tx, ctx, 'environment.delete', before.id, view(before), undefined);
+      await this.changed(tx, ctx, 'environment.delete', before.id, row(before), undefined);
     });
+    this.events.configChanged(ctx.org.id);
   }
 
   // A repository id from another organisation is reported exactly like a missing one.

@@ -27,6 +27,9 @@ export const SERVE_OPTIONS = {
   token: { type: 'string', multiple: true },
   'no-auth': { type: 'boolean' },
   'trust-edge-header': { type: 'boolean' },
+  'instance-id': { type: 'string' },
+  'control-plane': { type: 'string' },
+  'instance-token': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -115,4 +118,54 @@ export function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv = process
   raw.auth = auth;
   if (raw.environments === undefined) throw new ConfigError(['no source: pass a directory, --dir, --git, --upstream or --config']);
   return parseInstanceConfig(raw);
+}
+
+/** Settings of `switchyard serve --instance-id …` (instance mode: configuration comes from the control plane). */
+export interface InstanceModeConfig {
+  instanceId: string;
+  controlPlaneUrl: string;
+  secret: string;
+  host: string;
+  httpPort: number;
+  grpcPort: number;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** True when argv selects instance mode. */
+export function isInstanceMode(argv: string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  return argv.some((a) => a === '--instance-id' || a.startsWith('--instance-id=')) || Boolean(env.SWITCHYARD_INSTANCE_ID);
+}
+
+/**
+ * Validates instance-mode arguments. The credential may come from `--instance-token` or, better
+ * (it then stays out of `ps`), from SWITCHYARD_INSTANCE_TOKEN.
+ */
+export function loadInstanceModeConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): InstanceModeConfig {
+  const { values: v, positionals } = parseServeArgs(argv);
+  const issues: string[] = [];
+  const instanceId = v['instance-id'] ?? env.SWITCHYARD_INSTANCE_ID ?? '';
+  const controlPlaneUrl = v['control-plane'] ?? env.SWITCHYARD_CONTROL_PLANE ?? '';
+  const secret = v['instance-token'] ?? env.SWITCHYARD_INSTANCE_TOKEN ?? '';
+  if (!/^[-A-Za-z0-9_]{1,64}$/.test(instanceId)) issues.push('instance-id: required, letters, digits, - and _ only');
+  if (!/^grpcs?:\/\/[^/]+$/.test(controlPlaneUrl)) issues.push('control-plane: required, grpc://host:port or grpcs://host:port');
+  if (!secret) issues.push('instance-token: required (or SWITCHYARD_INSTANCE_TOKEN)');
+  if (positionals.length > 0 || v.dir || v.git || v.upstream || v.config) issues.push('instance mode takes its sources from the control plane: no DIR, --dir, --git, --upstream or --config');
+  const logLevel = v['log-level'] ?? env.SWITCHYARD_LOG_LEVEL ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) issues.push(`log-level: must be one of ${LOG_LEVELS.join('|')}`);
+  const httpPort = port(v['http-port'] ?? env.SWITCHYARD_HTTP_PORT, 'http-port') ?? 8080;
+  const grpcPort = port(v['grpc-port'] ?? env.SWITCHYARD_GRPC_PORT, 'grpc-port') ?? 9000;
+  if (issues.length > 0) throw new ConfigError(issues);
+  return {
+    instanceId,
+    controlPlaneUrl,
+    secret,
+    host: v.host ?? env.SWITCHYARD_HOST ?? '0.0.0.0',
+    httpPort,
+    grpcPort,
+    dataDir: v['data-dir'] ?? env.SWITCHYARD_DATA_DIR ?? '.switchyard',
+    logLevel: logLevel as InstanceModeConfig['logLevel'],
+  };
 }

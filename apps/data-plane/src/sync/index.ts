@@ -35,6 +35,10 @@ export interface SyncManager {
   refresh(envKey?: string): Promise<void>;
   /** Stops every loop and waits for in-flight work. */
   stop(): Promise<void>;
+  /** Starts syncing a new environment (instance mode: configuration changed); replaces one with the same key. */
+  add(env: EnvironmentConfig): Promise<void>;
+  /** Stops syncing an environment and removes it from the registry. */
+  remove(envKey: string): Promise<void>;
 }
 
 /** Validates every source, starts syncing, and resolves after every environment's first attempt (or warm cache). */
@@ -49,7 +53,24 @@ export async function startSync(opts: StartSyncOptions): Promise<SyncManager> {
     syncers.set(env.key, new EnvironmentSyncer({ key: env.key, source, registry: opts.registry, store, metrics, logger, pollIntervalMs }));
   }
   await Promise.all([...syncers.values()].map((s) => s.start()));
+  const remove = async (envKey: string) => {
+    const syncer = syncers.get(envKey);
+    syncers.delete(envKey);
+    // Stop first: a syncer finishing an attempt must not publish into a re-added environment.
+    await syncer?.stop();
+    opts.registry.remove(envKey);
+  };
   return {
+    async add(env) {
+      // Validated before anything stops, so a bad new source leaves the old one serving.
+      const { source, pollIntervalMs } = createSource(env, factory);
+      await remove(env.key);
+      const syncer = new EnvironmentSyncer({ key: env.key, source, registry: opts.registry, store, metrics, logger, pollIntervalMs });
+      syncers.set(env.key, syncer);
+      opts.registry.add(env.key);
+      await syncer.start();
+    },
+    remove,
     async refresh(envKey) {
       if (envKey === undefined) await Promise.all([...syncers.values()].map((s) => s.sync()));
       else await syncers.get(envKey)?.sync();

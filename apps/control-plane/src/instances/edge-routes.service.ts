@@ -1,0 +1,32 @@
+/**
+ * The edge router's route table: for every organisation with a running instance, its slug, its
+ * environment keys and the instance's base URL. The edge persists it, so routing survives a
+ * control-plane outage.
+ */
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database } from '@switchyard/db';
+import { DB } from '../common/tokens.js';
+
+/** One organisation's route. */
+export interface RouteMessage {
+  orgSlug: string;
+  environments: string[];
+  upstream: string;
+}
+
+/** Builds the route table. */
+@Injectable()
+export class EdgeRoutesService {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  async table(): Promise<{ routes: RouteMessage[]; version: string }> {
+    const rows = await this.db.instance.findMany({
+      where: { endpoint: { not: null }, status: { in: ['ready', 'degraded', 'provisioning'] } },
+      select: { endpoint: true, org: { select: { slug: true, environments: { select: { key: true }, orderBy: { key: 'asc' } } } } },
+      orderBy: { orgId: 'asc' },
+    });
+    const routes = rows.map((r) => ({ orgSlug: r.org.slug, environments: r.org.environments.map((e) => e.key), upstream: r.endpoint! }));
+    return { routes, version: createHash('sha256').update(JSON.stringify(routes)).digest('hex').slice(0, 16) };
+  }
+}

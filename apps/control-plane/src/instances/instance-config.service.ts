@@ -1,0 +1,79 @@
+/**
+ * What an instance may know: its own organisation's environments (git source and read
+ * credentials) and client-token hashes with their scopes. Nothing here crosses organisations:
+ * every query is keyed by the instance's orgId, which comes from the authenticated instance row.
+ */
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database } from '@switchyard/db';
+import { CONFIG, DB } from '../common/tokens.js';
+import type { AppConfig } from '../config/config.js';
+import { RepositoriesService } from '../repositories/repositories.service.js';
+
+/** Poll fallback of instance-mode environments: the watch stream is the fast path. */
+const POLL_INTERVAL_MS = 30_000;
+
+/** The InstanceConfiguration message (proto field names in camelCase, as proto-loader maps them). */
+export interface InstanceConfigurationMessage {
+  instanceId: string;
+  orgId: string;
+  orgSlug: string;
+  environments: Array<{
+    id: string;
+    key: string;
+    name: string;
+    git: { url: string; branch: string; directory: string; credentials: { username: string; password: string } | null; pollIntervalMs: number } | null;
+  }>;
+  tokens: Array<{ id: string; name: string; sha256: string; environments: string[]; namespaces: string[]; expiresAtMs: number }>;
+  version: string;
+  allowPrivateGitHosts: boolean;
+}
+
+/** Builds instance configurations from the database. */
+@Injectable()
+export class InstanceConfigService {
+  constructor(
+    @Inject(DB) private readonly db: Database,
+    @Inject(CONFIG) private readonly config: AppConfig,
+    private readonly repositories: RepositoriesService,
+  ) {}
+
+  /** The configuration of `instanceId` (which belongs to `orgId`). */
+  async build(instanceId: string, orgId: string): Promise<InstanceConfigurationMessage> {
+    const now = new Date();
+    const [org, envs, tokens] = await Promise.all([
+      this.db.organisation.findUniqueOrThrow({ where: { id: orgId } }),
+      this.db.environment.findMany({ where: { orgId }, include: { repository: true }, orderBy: { key: 'asc' } }),
+      this.db.clientToken.findMany({
+        where: { orgId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+        include: { environments: { include: { environment: true } } },
+        orderBy: { id: 'asc' },
+      }),
+    ]);
+    const environments = await Promise.all(
+      envs.map(async (e) => {
+        const cred = e.repository ? await this.repositories.readSecret(orgId, e.repository.id) : null;
+        return {
+          id: e.id,
+          key: e.key,
+          name: e.name,
+          git: e.repository
+            ? { url: e.repository.url, branch: e.branch, directory: e.directory, credentials: cred ? { username: cred.username ?? '', password: cred.secret } : null, pollIntervalMs: POLL_INTERVAL_MS }
+            : null,
+        };
+      }),
+    );
+    const tokenViews = tokens.map((t) => ({
+      id: t.id,
+      name: t.name,
+      sha256: t.tokenHash,
+      environments: t.environments.map((x) => x.environment.key).sort(),
+      namespaces: t.namespaces,
+      expiresAtMs: t.expiresAt?.getTime() ?? 0,
+    }));
+    const body = { instanceId, orgId, orgSlug: org.slug, environments, tokens: tokenViews, allowPrivateGitHosts: this.config.provisioning.allowPrivateGitHosts };
+    // The version lets an instance skip reapplying an unchanged configuration.
+    const version = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
+    return { ...body, version };
+  }
+}

@@ -1,0 +1,22 @@
+import { Global, Module } from '@nestjs/common';
+import { GrpcAuth } from '../internal-grpc/grpc-auth.js';
+import { InternalGrpcServer } from '../internal-grpc/internal-grpc.server.js';
+import { RepositoriesModule } from '../repositories/repositories.module.js';
+import { EdgeRoutesService } from './edge-routes.service.js';
+import { EnvironmentChangeBridge } from './environment-change-bridge.js';
+import { InstanceConfigService } from './instance-config.service.js';
+import { InstanceEvents } from './instance-events.js';
+import { InstanceStatusService } from './instance-status.service.js';
+
+/**
+ * Instances as the control plane sees them: their configuration, change events, status reports,
+ * the edge route table and the internal gRPC server. Global so environments and tokens can
+ * publish change events without importing this module.
+ */
+@Global()
+@Module({
+  imports: [RepositoriesModule],
+  providers: [EnvironmentChangeBridge, InstanceEvents, InstanceConfigService, InstanceStatusService, EdgeRoutesService, GrpcAuth, InternalGrpcServer],
+  exports: [InstanceEvents, InternalGrpcServer],
+})
+export class InstancesModule {}

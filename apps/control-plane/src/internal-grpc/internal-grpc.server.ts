@@ -1,0 +1,163 @@
+/**
+ * The internal gRPC server (default 127.0.0.1:9100): InstanceService for data-plane instances
+ * and EdgeService for the edge router. Plain @grpc/grpc-js rather than a Nest microservice so the
+ * server starts with the HTTP app in one process and in tests, and streams can be ended cleanly
+ * at shutdown. Never exposed publicly: instances and the edge authenticate with credentials
+ * derived from the root secret. It starts when the HTTP server starts listening, so operator
+ * commands that build the app without serving (bootstrap, openapi) never bind its port; tests
+ * that drive the app through inject() call start() themselves.
+ */
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Server as HttpServer } from 'node:http';
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { CONFIG, LOGGER } from '../common/tokens.js';
+import type { AppConfig } from '../config/config.js';
+import { InstanceConfigService } from '../instances/instance-config.service.js';
+import { InstanceEvents, type InstanceEvent } from '../instances/instance-events.js';
+import { InstanceStatusService, type StatusReportMessage } from '../instances/instance-status.service.js';
+import { EdgeRoutesService } from '../instances/edge-routes.service.js';
+import { GrpcAuth, GrpcAuthError } from './grpc-auth.js';
+import { loadInternalServices } from './internal-grpc.proto-loader.js';
+
+function toWire(e: InstanceEvent): object {
+  switch (e.kind) {
+    case 'environment_changed':
+      return { environmentChanged: { environmentKey: e.environmentKey, revision: e.revision } };
+    case 'tokens_changed':
+      return { tokensChanged: {} };
+    case 'config_changed':
+      return { configChanged: {} };
+  }
+}
+
+function peerHost(peer: string): string {
+  const i = peer.lastIndexOf(':');
+  const host = i > 0 ? peer.slice(0, i) : peer;
+  return host.replace(/^ipv4:/, '').replace(/^ipv6:/, '');
+}
+
+/** Serves the internal gRPC services for the lifetime of the Nest application. */
+@Injectable()
+export class InternalGrpcServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  #server: grpc.Server | undefined;
+  #starting: Promise<number> | undefined;
+  #port = 0;
+  readonly #streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly auth: GrpcAuth,
+    private readonly configs: InstanceConfigService,
+    private readonly events: InstanceEvents,
+    private readonly status: InstanceStatusService,
+    private readonly routes: EdgeRoutesService,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  /** The bound port (useful when configured as 0). */
+  get port(): number {
+    return this.#port;
+  }
+
+  onApplicationBootstrap(): void {
+    const http = this.adapterHost.httpAdapter?.getHttpServer() as HttpServer | undefined;
+    http?.once('listening', () => {
+      this.start().catch((e: unknown) => {
+        // Instances cannot be served without it: fail loudly rather than run half a control plane.
+        this.logger.fatal({ err: e }, 'internal gRPC failed to start');
+        setImmediate(() => process.exit(1));
+      });
+    });
+  }
+
+  /** Binds and serves (idempotent); resolves with the bound port. */
+  start(): Promise<number> {
+    this.#starting ??= this.#bind();
+    return this.#starting;
+  }
+
+  async #bind(): Promise<number> {
+    const { instance, edge } = loadInternalServices();
+    const server = new grpc.Server({ 'grpc.keepalive_permit_without_calls': 1, 'grpc.keepalive_time_ms': 30_000 });
+    server.addService(instance, {
+      GetConfig: this.unary(async (call) => {
+        const inst = await this.auth.instance(call.metadata);
+        return this.configs.build(inst.id, inst.orgId);
+      }),
+      ReportStatus: this.unary(async (call) => {
+        const inst = await this.auth.instance(call.metadata);
+        await this.status.record(inst.id, call.request as StatusReportMessage, peerHost(call.getPeer()));
+        return {};
+      }),
+      Watch: (call: grpc.ServerWritableStream<unknown, unknown>) => void this.watch(call),
+    });
+    server.addService(edge, {
+      GetRoutes: this.unary(async (call) => {
+        this.auth.edge(call.metadata);
+        return this.routes.table();
+      }),
+    });
+    this.#port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`${this.config.provisioning.grpcHost}:${this.config.provisioning.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+    );
+    this.#server = server;
+    this.logger.info({ port: this.#port }, 'internal gRPC listening');
+    return this.#port;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const s of this.#streams) s.end();
+    const server = this.#server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, 2_000);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private unary(fn: (call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<object>): grpc.handleUnaryCall<unknown, unknown> {
+    return (call, callback) => {
+      fn(call).then(
+        (value) => callback(null, value),
+        (e: unknown) => callback(this.toStatus(e)),
+      );
+    };
+  }
+
+  private toStatus(e: unknown): Partial<grpc.StatusObject> {
+    if (e instanceof GrpcAuthError) return { code: grpc.status.UNAUTHENTICATED, details: e.message };
+    this.logger.error({ err: e }, 'internal gRPC call failed');
+    return { code: grpc.status.INTERNAL, details: 'internal error' };
+  }
+
+  private async watch(call: grpc.ServerWritableStream<unknown, unknown>): Promise<void> {
+    let inst: { id: string; orgId: string };
+    try {
+      inst = await this.auth.instance(call.metadata);
+    } catch (e) {
+      call.emit('error', { ...this.toStatus(e), metadata: new grpc.Metadata() });
+      return;
+    }
+    this.#streams.add(call);
+    const unsubscribe = this.events.subscribe(inst.orgId, (ev) => call.write(toWire(ev)));
+    const done = () => {
+      unsubscribe();
+      this.#streams.delete(call);
+    };
+    call.on('cancelled', done);
+    call.on('close', done);
+    call.on('error', done);
+    // A (re)connected instance may have missed events: tell it to refetch first.
+    call.write({ configChanged: {} });
+    this.logger.debug({ instance: inst.id }, 'watch stream opened');
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Files and processes of the local driver. Each instance owns `<dataDir>/<instanceId>/`:
+ * `instance.json` (pid, ports, org), `data/` (the data plane's snapshots and cached config) and
+ * `instance.log`. A process is ours only if `/proc/<pid>/cmdline` names the instance id, so a
+ * recycled pid is never mistaken for a live instance.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** Persisted state of one local instance. */
+export interface LocalInstanceState {
+  instanceId: string;
+  orgId: string;
+  pid: number;
+  httpPort: number;
+  grpcPort: number;
+  startedAt: string;
+}
+
+/** Directory of one instance. */
+export function instanceDir(dataDir: string, instanceId: string): string {
+  return join(dataDir, instanceId);
+}
+
+/** Reads `instance.json`, or undefined. */
+export function readState(dataDir: string, instanceId: string): LocalInstanceState | undefined {
+  try {
+    return JSON.parse(readFileSync(join(instanceDir(dataDir, instanceId), 'instance.json'), 'utf8')) as LocalInstanceState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `instance.json` atomically. */
+export function writeState(dataDir: string, state: LocalInstanceState): void {
+  const dir = instanceDir(dataDir, state.instanceId);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'instance.json.tmp'), JSON.stringify(state));
+  renameSync(join(dir, 'instance.json.tmp'), join(dir, 'instance.json'));
+}
+
+/** Every instance state under `dataDir`. */
+export function listStates(dataDir: string): LocalInstanceState[] {
+  if (!existsSync(dataDir)) return [];
+  return readdirSync(dataDir).flatMap((name) => {
+    const s = readState(dataDir, name);
+    return s ? [s] : [];
+  });
+}
+
+/** True when `pid` is alive and its command line names `instanceId`. */
+export function isInstanceProcess(pid: number, instanceId: string): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (!cmdline.includes(instanceId)) return false;
+    // A zombie (killed, not yet reaped by its parent) is not serving.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/\) Z /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** True when nothing listens on 127.0.0.1:`port`. */
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A cross-process spawn lock (O_EXCL file holding the owner's pid). Two workers supervising the
+ * same data dir cannot both start an instance; a lock left by a dead worker is taken over.
+ */
+export function tryLock(dataDir: string, instanceId: string): (() => void) | undefined {
+  const dir = instanceDir(dataDir, instanceId);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'spawn.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch {
+      const owner = Number(readFileSync(path, 'utf8') || 0);
+      let alive: boolean;
+      try {
+        if (owner) process.kill(owner, 0);
+        alive = owner > 0 && owner !== process.pid;
+      } catch {
+        alive = false;
+      }
+      if (alive) return undefined;
+      rmSync(path, { force: true });
+    }
+  }
+  return undefined;
+}
+
+/** Options of {@link spawnInstance}. */
+export interface SpawnOptions {
+  binary: string;
+  dataDir: string;
+  instanceId: string;
+  controlPlaneUrl: string;
+  secret: string;
+  httpPort: number;
+  grpcPort: number;
+  logLevel: string;
+}
+
+/**
+ * Starts the data plane detached (its own process group, output appended to instance.log), so
+ * it outlives the worker that started it, as a pod outlives its controller; returns the pid.
+ */
+export function spawnInstance(o: SpawnOptions): number {
+  const dir = instanceDir(o.dataDir, o.instanceId);
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  const log = openSync(join(dir, 'instance.log'), 'a');
+  const args = [o.binary, 'serve', '--instance-id', o.instanceId, '--control-plane', o.controlPlaneUrl, '--host', '127.0.0.1'];
+  args.push('--http-port', String(o.httpPort), '--grpc-port', String(o.grpcPort), '--data-dir', join(dir, 'data'), '--log-level', o.logLevel);
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', log, log],
+    // The credential goes through the environment, not argv (argv is world-readable in ps).
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? dir, SWITCHYARD_INSTANCE_TOKEN: o.secret },
+  });
+  closeSync(log);
+  child.unref();
+  if (!child.pid) throw new Error(`could not start instance ${o.instanceId}`);
+  return child.pid;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs` if it is still alive. */
+export async function stopProcess(pid: number, instanceId: string, graceMs = 5_000): Promise<void> {
+  if (!isInstanceProcess(pid, instanceId)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && isInstanceProcess(pid, instanceId)) await new Promise((r) => setTimeout(r, 50));
+  if (isInstanceProcess(pid, instanceId)) process.kill(pid, 'SIGKILL');
+}

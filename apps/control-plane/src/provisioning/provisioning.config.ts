@@ -1,0 +1,111 @@
+/**
+ * Provisioning settings: the variables are part of the control plane's one validated config
+ * (config.ts merges this shape), kept here because only provisioning, the internal gRPC service
+ * and the environment URLs read them.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const portRange = z
+  .string()
+  .regex(/^\d{2,5}-\d{2,5}$/, 'must look like 18000-18999')
+  .refine((r) => {
+    const [lo, hi] = r.split('-').map(Number) as [number, number];
+    return lo > 0 && hi < 65536 && hi - lo >= 1;
+  }, 'must be an increasing range within 1-65535');
+
+/** Environment variables read for provisioning (all optional, with local defaults). */
+export const provisioningEnvShape = {
+  /** Internal gRPC service for data-plane instances and the edge (never exposed publicly). */
+  INTERNAL_GRPC_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Default 9100; 0 (any free port) under NODE_ENV=test so parallel test apps never collide. */
+  INTERNAL_GRPC_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** How instances reach that service (grpc:// or grpcs://). */
+  CONTROL_PLANE_GRPC_URL: z.string().regex(/^grpcs?:\/\/[^/]+$/, 'must be grpc://host:port').default('grpc://127.0.0.1:9100'),
+  /** Shared secret of the edge router when it asks for the route table; derived from SWITCHYARD_SECRET when unset. */
+  EDGE_TOKEN: z.string().min(24).optional(),
+  PROVISIONING_DRIVER: z.enum(['local', 'kubernetes']).default('local'),
+  /** Local driver: where instance data, logs and pid files live. */
+  INSTANCE_DATA_DIR: z.string().min(1).default(join(tmpdir(), 'switchyard-instances')),
+  /** Local driver: ports handed to instances (each takes two: HTTP and gRPC). */
+  INSTANCE_PORT_RANGE: portRange.default('18000-18999'),
+  /** Local driver: the data-plane binary. */
+  INSTANCE_BINARY: z.string().min(1).default(fileURLToPath(new URL('../../../data-plane/dist/cli.js', import.meta.url))),
+  INSTANCE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Instances may sync from git hosts on private addresses (local development and tests). */
+  INSTANCE_GIT_ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false']).optional(),
+  /** Kubernetes driver: API server, namespace and bearer token (in-cluster values otherwise). */
+  KUBERNETES_API_URL: z.url().optional(),
+  KUBERNETES_NAMESPACE: z.string().min(1).default('switchyard'),
+  KUBERNETES_TOKEN: z.string().min(1).optional(),
+  INSTANCE_IMAGE: z.string().min(1).default('ghcr.io/switchyard/data-plane:latest'),
+  /** Path-form environment URLs: `${EDGE_PUBLIC_URL}/e/{org}/{env}`. */
+  EDGE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8088'),
+  /** Host-form environment URLs `https://{env}.{org}.${EVAL_DOMAIN}` when set. */
+  EVAL_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?$/, 'a DNS name')
+    .optional(),
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
+  OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
+  /** BullMQ lock and stall detection; short values in tests so a killed worker's job comes back fast. */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  /** Test-only fault injection: the worker SIGKILLs itself right after this provisioning step. */
+  PROVISIONING_CRASH_AFTER: z.enum(['credentials', 'launched', 'ready']).optional(),
+  /** Queue name prefix (tests use one per run so parallel suites do not share jobs). */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('switchyard'),
+};
+
+type Parsed = z.infer<z.ZodObject<typeof provisioningEnvShape>>;
+
+/** Validated provisioning settings. */
+export interface ProvisioningConfig {
+  grpcHost: string;
+  grpcPort: number;
+  controlPlaneGrpcUrl: string;
+  edgeToken: string | undefined;
+  driver: 'local' | 'kubernetes';
+  instanceDataDir: string;
+  portRange: { from: number; to: number };
+  instanceBinary: string;
+  instanceLogLevel: string;
+  allowPrivateGitHosts: boolean;
+  kubernetes: { apiUrl: string | undefined; namespace: string; token: string | undefined; image: string };
+  edgePublicUrl: string;
+  evalDomain: string | undefined;
+  reconcileIntervalMs: number;
+  outboxPollMs: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  crashAfter: 'credentials' | 'launched' | 'ready' | undefined;
+  queuePrefix: string;
+}
+
+/** Maps the parsed variables (fault injection only outside production). */
+export function toProvisioningConfig(c: Parsed, nodeEnv: string): ProvisioningConfig {
+  const [from, to] = c.INSTANCE_PORT_RANGE.split('-').map(Number) as [number, number];
+  return {
+    grpcHost: c.INTERNAL_GRPC_HOST,
+    grpcPort: c.INTERNAL_GRPC_PORT ?? (nodeEnv === 'test' ? 0 : 9100),
+    controlPlaneGrpcUrl: c.CONTROL_PLANE_GRPC_URL,
+    edgeToken: c.EDGE_TOKEN,
+    driver: c.PROVISIONING_DRIVER,
+    instanceDataDir: c.INSTANCE_DATA_DIR,
+    portRange: { from, to },
+    instanceBinary: c.INSTANCE_BINARY,
+    instanceLogLevel: c.INSTANCE_LOG_LEVEL,
+    allowPrivateGitHosts: c.INSTANCE_GIT_ALLOW_PRIVATE_HOSTS ? c.INSTANCE_GIT_ALLOW_PRIVATE_HOSTS === 'true' : nodeEnv !== 'production',
+    kubernetes: { apiUrl: c.KUBERNETES_API_URL, namespace: c.KUBERNETES_NAMESPACE, token: c.KUBERNETES_TOKEN, image: c.INSTANCE_IMAGE },
+    edgePublicUrl: c.EDGE_PUBLIC_URL.replace(/\/+$/, ''),
+    evalDomain: c.EVAL_DOMAIN,
+    reconcileIntervalMs: c.RECONCILE_INTERVAL_MS,
+    outboxPollMs: c.OUTBOX_POLL_MS,
+    lockDurationMs: c.WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: c.WORKER_STALLED_INTERVAL_MS,
+    crashAfter: nodeEnv === 'production' ? undefined : c.PROVISIONING_CRASH_AFTER,
+    queuePrefix: c.QUEUE_PREFIX,
+  };
+}

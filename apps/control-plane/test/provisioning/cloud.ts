@@ -1,0 +1,222 @@
+/**
+ * A local cloud for provisioning tests: the control plane (in-process, fresh database, internal
+ * gRPC on a free port), the provisioning worker (in-process or as a child process), the edge
+ * (child process of its built binary), a smart-HTTP git server, and instances as real child
+ * processes of the data-plane binary. Redis is the machine's (a unique queue prefix per cloud).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { createPrismaClient } from '@switchyard/db';
+import { createGitRepo, startGitServer, type GitRepo, type GitServer } from '@switchyard/testing';
+import type { AppConfig } from '../../src/config/config.js';
+import { InternalGrpcServer } from '../../src/internal-grpc/internal-grpc.server.js';
+import { listStates } from '../../src/provisioning/drivers/local-process.js';
+import { startProvisioningWorker, type ProvisioningWorker } from '../../src/provisioning/provisioning.worker.js';
+import { startApp, type Caller, type TestApp } from '../harness.js';
+
+export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** Builds the binaries the cloud runs as processes (tsc emits even if a sibling has type errors). */
+export function buildBinaries(projects = ['libs/flags', 'apps/data-plane', 'apps/edge']): void {
+  for (const p of projects) spawnSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}${p}/tsconfig.build.json`], { stdio: 'ignore' });
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value (returned) or `timeoutMs` passes (throws with `what`). */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+}
+
+/** Flag file with one boolean flag `banner` and one variant flag `colour` (default variant `colourDefault`). */
+export function flagsYaml(bannerEnabled: boolean, colourDefault = 'blue'): string {
+  return [
+    'version: "1.4"',
+    'namespace:',
+    '  key: default',
+    'flags:',
+    '  - key: banner',
+    '    name: Banner',
+    '    type: BOOLEAN_FLAG_TYPE',
+    `    enabled: ${bannerEnabled}`,
+    '  - key: colour',
+    '    name: Colour',
+    '    enabled: true',
+    '    variants:',
+    '      - key: blue',
+    ...(colourDefault === 'blue' ? ['        default: true'] : []),
+    '      - key: green',
+    ...(colourDefault === 'green' ? ['        default: true'] : []),
+    '',
+  ].join('\n');
+}
+
+/** Options of {@link startCloud}. */
+export interface CloudOptions {
+  /** Start the worker in this process (default true). */
+  inProcessWorker?: boolean;
+  /** Start the edge (default true). */
+  edge?: boolean;
+  /** Extra control-plane environment. */
+  env?: Record<string, string>;
+}
+
+/** A running local cloud. */
+export interface Cloud {
+  t: TestApp;
+  config: AppConfig;
+  grpcUrl: string;
+  edgeUrl: string;
+  edgeToken: string;
+  instanceDir: string;
+  git: GitServer;
+  gitRoot: string;
+  worker: ProvisioningWorker | undefined;
+  /** Environment for a worker child process equal to the in-process one. */
+  workerEnv: Record<string, string>;
+  repo(name?: string): Promise<GitRepo>;
+  /** Org created through the API by a fresh owner; returns slug, id and the owner's PAT caller. */
+  createOrg(slug: string): Promise<{ id: string; slug: string; owner: Caller }>;
+  /** The org's instance row once `status` is one of `statuses`. */
+  waitInstance(orgId: string, statuses?: string[], timeoutMs?: number): Promise<{ id: string; status: string; endpoint: string | null }>;
+  startEdge(): Promise<void>;
+  stopEdge(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+
+/** Starts `node <script>` with `env`; output is kept for diagnostics. */
+export function startChild(script: string, env: Record<string, string>): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  child.stderr.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return Object.assign(child, { output: () => out });
+}
+
+/** SIGKILLs every instance process recorded under `dir` (cleanup; by pid, never by name). */
+export function killInstances(dir: string): void {
+  for (const s of listStates(dir)) {
+    try {
+      process.kill(s.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
+  const instanceDir = mkdtempSync(join(tmpdir(), 'sy-instances-'));
+  const edgeDir = mkdtempSync(join(tmpdir(), 'sy-edge-'));
+  const gitRoot = mkdtempSync(join(tmpdir(), 'sy-git-'));
+  const base = 20_000 + Math.floor(Math.random() * 400) * 100;
+  const edgePort = await freePort();
+  const edgeToken = `edge-${randomBytes(16).toString('hex')}`;
+  const grpcPort = await freePort();
+  const env: Record<string, string> = {
+    INTERNAL_GRPC_PORT: String(grpcPort),
+    CONTROL_PLANE_GRPC_URL: `grpc://127.0.0.1:${grpcPort}`,
+    EDGE_TOKEN: edgeToken,
+    EDGE_PUBLIC_URL: `http://127.0.0.1:${edgePort}`,
+    INSTANCE_DATA_DIR: instanceDir,
+    INSTANCE_PORT_RANGE: `${base}-${base + 99}`,
+    INSTANCE_LOG_LEVEL: 'warn',
+    INSTANCE_GIT_ALLOW_PRIVATE_HOSTS: 'true',
+    QUEUE_PREFIX: `sytest${randomBytes(4).toString('hex')}`,
+    WORKER_LOCK_DURATION_MS: '2000',
+    WORKER_STALLED_INTERVAL_MS: '1000',
+    RECONCILE_INTERVAL_MS: '2000',
+    OUTBOX_POLL_MS: '100',
+    ...(options.env ?? {}),
+  };
+  const t = await startApp(env);
+  const port = await t.app.get(InternalGrpcServer).start();
+  if (port !== grpcPort) throw new Error(`internal gRPC bound ${port}, expected ${grpcPort}`);
+  const git = await startGitServer({ projectRoot: gitRoot });
+  const workerEnv = { ...env, NODE_ENV: 'test', DATABASE_URL: t.database.url, LOG_LEVEL: 'warn', REDIS_URL: t.config.redisUrl };
+  const workerDb = createPrismaClient({ databaseUrl: t.database.url, maxConnections: 4 });
+  const worker = options.inProcessWorker === false ? undefined : startProvisioningWorker({ config: t.config, db: workerDb, logger: pino({ level: 'silent' }) });
+  let edge: (ChildProcess & { output: () => string }) | undefined;
+  const cloud: Cloud = {
+    t,
+    config: t.config,
+    grpcUrl: `grpc://127.0.0.1:${grpcPort}`,
+    edgeUrl: `http://127.0.0.1:${edgePort}`,
+    edgeToken,
+    instanceDir,
+    git,
+    gitRoot,
+    worker,
+    workerEnv,
+    repo: (name) => createGitRepo({ projectRoot: gitRoot, ...(name ? { name } : {}) }),
+    async createOrg(slug) {
+      const owner = await t.user(`owner-${slug}@example.com`);
+      const res = await t.call(owner.pat, { method: 'POST', url: '/api/v1/orgs', body: { slug, name: slug } });
+      if (res.status !== 201) throw new Error(`create org: ${res.status} ${JSON.stringify(res.json)}`);
+      return { id: res.json.id as string, slug, owner: owner.pat };
+    },
+    waitInstance(orgId, statuses = ['ready'], timeoutMs = 20_000) {
+      return until(`instance of ${orgId} in ${statuses.join('|')}`, async () => {
+        const row = await t.db.instance.findUnique({ where: { orgId } });
+        return row && statuses.includes(row.status) ? row : undefined;
+      }, timeoutMs);
+    },
+    async startEdge() {
+      edge = startChild(`${ROOT}apps/edge/dist/main.js`, { EDGE_PORT: String(edgePort), EDGE_TOKEN: edgeToken, CONTROL_PLANE_GRPC_URL: `grpc://127.0.0.1:${grpcPort}`, EDGE_DATA_DIR: edgeDir, ROUTE_REFRESH_MS: '200', LOG_LEVEL: 'warn' });
+      await until('edge health', async () => (await fetch(`http://127.0.0.1:${edgePort}/health`)).ok, 10_000);
+    },
+    async stopEdge() {
+      if (!edge || edge.exitCode !== null) return;
+      const e = edge;
+      await new Promise((r) => {
+        e.once('exit', r);
+        e.kill('SIGTERM');
+      });
+    },
+    async close() {
+      await cloud.stopEdge();
+      await worker?.close({ stopInstances: true }).catch(() => undefined);
+      await workerDb.$disconnect();
+      for (const c of children) c.kill('SIGKILL');
+      killInstances(instanceDir);
+      await git.close();
+      await t.close();
+      // SY_KEEP_DIRS=1 keeps instance logs and state for debugging a failed run.
+      if (!process.env['SY_KEEP_DIRS']) for (const d of [instanceDir, edgeDir, gitRoot]) rmSync(d, { recursive: true, force: true });
+    },
+  };
+  if (options.edge !== false) await cloud.startEdge();
+  return cloud;
+}

@@ -1,0 +1,166 @@
+/**
+ * Instance mode: a data plane owned by the control plane. It fetches its configuration over the
+ * internal gRPC service, keeps a watch stream open (environment changed → sync that environment
+ * now; tokens or configuration changed → refetch and apply the difference), reports status, and
+ * keeps serving from the cached configuration and persisted snapshots while the control plane
+ * is unreachable.
+ *
+ * Invariants: configuration changes apply one at a time, in arrival order; the token table is
+ * replaced as a whole; an environment whose source did not change keeps its syncer (and snapshot).
+ */
+import type { Logger } from 'pino';
+import type { InstanceConfig } from '../config/instance-config.js';
+import { startDataPlane, type DataPlane, type SyncStarter } from '../server.js';
+import { startSync, type SyncManager } from '../sync/index.js';
+import { ControlPlaneClient, type RemoteConfiguration, type WatchEvent } from './control-plane-client.js';
+import { environmentsOf, loadCachedConfig, nextExpiry, saveCachedConfig, tokensOf } from './instance-config-mapper.js';
+import { StatusReporter } from './status-reporter.js';
+
+/** Options of {@link startInstance}. */
+export interface InstanceModeOptions {
+  instanceId: string;
+  controlPlaneUrl: string;
+  secret: string;
+  host: string;
+  httpPort: number;
+  grpcPort: number;
+  dataDir: string;
+  logLevel: string;
+  /** Period of status reports (default 5 s; changes are also reported as they happen). */
+  statusIntervalMs?: number;
+}
+
+/** A running instance-mode data plane. */
+export interface RunningInstance {
+  dataPlane: DataPlane;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function initialConfig(client: ControlPlaneClient, opts: InstanceModeOptions, logger: Logger): Promise<RemoteConfiguration> {
+  const cached = loadCachedConfig(opts.dataDir, opts.instanceId);
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      const fresh = await client.getConfig(cached ? 2_000 : 5_000);
+      saveCachedConfig(opts.dataDir, fresh);
+      return fresh;
+    } catch (e) {
+      // A cached configuration is enough to serve: the control plane may be down for a while.
+      if (cached) {
+        logger.warn({ err: e }, 'control plane unreachable; serving the cached configuration');
+        return cached;
+      }
+      logger.warn({ err: e, retryInMs: delay }, 'control plane unreachable and no cached configuration; retrying');
+      await sleep(delay);
+    }
+  }
+}
+
+/** Starts the data plane in instance mode. */
+export async function startInstance(opts: InstanceModeOptions, logger: Logger): Promise<RunningInstance> {
+  const client = new ControlPlaneClient({ url: opts.controlPlaneUrl, instanceId: opts.instanceId, secret: opts.secret });
+  let current = await initialConfig(client, opts, logger);
+  const config: InstanceConfig = {
+    host: opts.host,
+    httpPort: opts.httpPort,
+    grpcPort: opts.grpcPort,
+    dataDir: opts.dataDir,
+    logLevel: opts.logLevel,
+    // Instances only ever sit behind the edge router or the Ingress, which set the environment.
+    trustEdgeHeader: true,
+    maxBodyBytes: 1024 * 1024,
+    shutdownGraceMs: 5_000,
+    auth: { required: true, tokens: tokensOf(current, Date.now()) },
+    environments: environmentsOf(current),
+  };
+  let sync: SyncManager | undefined;
+  const starter: SyncStarter = async (o) => {
+    sync = await startSync({ ...o, allowLocalGit: false, allowPrivateGitHosts: current.allowPrivateGitHosts });
+    return sync;
+  };
+  const dp = await startDataPlane(config, logger, starter);
+  const reporter = new StatusReporter(client, dp, () => current.version, logger, opts.statusIntervalMs ?? 5_000);
+  let expiryTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const applyTokens = () => {
+    dp.tokens.replace(tokensOf(current, Date.now()), true);
+    if (expiryTimer) clearTimeout(expiryTimer);
+    const next = nextExpiry(current, Date.now());
+    // setTimeout overflows past ~24.8 days; re-check daily instead.
+    if (next !== undefined) expiryTimer = setTimeout(applyTokens, Math.min(next - Date.now() + 5, 86_400_000)).unref();
+  };
+
+  const apply = async (next: RemoteConfiguration) => {
+    await dp.firstSync.catch(() => undefined);
+    const before = new Map(environmentsOf(current).map((e) => [e.key, JSON.stringify(e)]));
+    const after = environmentsOf(next);
+    current = next;
+    applyTokens();
+    saveCachedConfig(opts.dataDir, next);
+    for (const key of before.keys()) if (!after.some((e) => e.key === key)) await sync?.remove(key);
+    for (const env of after) {
+      if (before.get(env.key) === JSON.stringify(env)) continue;
+      await sync?.add(env).catch((e: unknown) => logger.error({ err: e, environment: env.key }, 'environment source rejected'));
+    }
+    logger.info({ version: next.version, environments: after.map((e) => e.key), tokens: next.tokens.length }, 'configuration applied');
+    reporter.soon();
+  };
+
+  let chain: Promise<void> = Promise.resolve();
+  const refetch = () => {
+    chain = chain
+      .then(async () => {
+        const next = await client.getConfig();
+        if (next.version !== current.version) await apply(next);
+      })
+      .catch((e: unknown) => logger.warn({ err: e }, 'configuration refresh failed'));
+  };
+
+  const onEvent = (ev: WatchEvent) => {
+    if (ev.event === 'environmentChanged') {
+      const key = ev.environmentChanged.environmentKey;
+      logger.debug({ environment: key, revision: ev.environmentChanged.revision }, 'environment changed');
+      void sync?.refresh(key);
+    } else refetch();
+  };
+
+  let backoff = 250;
+  const openWatch = () => {
+    if (closed) return;
+    const stream = client.watch();
+    let ended = false;
+    stream.on('data', (ev: WatchEvent) => {
+      backoff = 250;
+      onEvent(ev);
+    });
+    stream.on('error', () => undefined);
+    stream.on('status', (status: { code: number; details: string }) => {
+      if (ended || closed) return;
+      ended = true;
+      logger.warn({ code: status.code, details: status.details, retryInMs: backoff }, 'watch stream ended; reconnecting');
+      setTimeout(openWatch, backoff).unref();
+      backoff = Math.min(backoff * 2, 5_000);
+    });
+    watchStream = stream;
+  };
+  let watchStream: ReturnType<ControlPlaneClient['watch']> | undefined;
+  void dp.firstSync.finally(() => {
+    applyTokens();
+    openWatch();
+    reporter.start();
+  });
+
+  return {
+    dataPlane: dp,
+    async close() {
+      closed = true;
+      if (expiryTimer) clearTimeout(expiryTimer);
+      reporter.stop();
+      watchStream?.cancel();
+      await dp.close();
+      client.close();
+    },
+  };
+}

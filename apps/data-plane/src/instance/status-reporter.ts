@@ -1,0 +1,64 @@
+/**
+ * Reports the instance's per-environment revision and last sync error to the control plane:
+ * periodically (a heartbeat the control plane uses to judge liveness) and shortly after a change.
+ * Failures are logged at debug: the control plane may be down and serving must not care.
+ */
+import type { Logger } from 'pino';
+import type { DataPlane } from '../server.js';
+import type { ControlPlaneClient, EnvironmentStatusReport } from './control-plane-client.js';
+
+function describeError(e: { message: string; file?: string | undefined; line?: number | undefined; revision?: string | undefined }): string {
+  const where = e.file ? ` (${e.file}${e.line ? `:${e.line}` : ''})` : '';
+  return `${e.message}${where}${e.revision ? ` at ${e.revision.slice(0, 12)}` : ''}`;
+}
+
+/** Heartbeat plus change-triggered status reports. */
+export class StatusReporter {
+  #timer: NodeJS.Timeout | undefined;
+  #soon: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly client: ControlPlaneClient,
+    private readonly dp: DataPlane,
+    private readonly version: () => string,
+    private readonly logger: Logger,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    this.#timer = setInterval(() => void this.report(), this.intervalMs).unref();
+    this.#unsubscribe = this.dp.registry.onChange(() => this.soon());
+    this.soon();
+  }
+
+  /** Reports within ~50 ms, coalescing bursts of changes. */
+  soon(): void {
+    this.#soon ??= setTimeout(() => {
+      this.#soon = undefined;
+      void this.report();
+    }, 50).unref();
+  }
+
+  snapshot(): EnvironmentStatusReport[] {
+    const registry = this.dp.registry;
+    return registry.keys().map((key) => {
+      const s = registry.state(key);
+      return { key, revision: s?.snapshot?.revision ?? '', ready: Boolean(s?.snapshot), lastError: s?.lastError ? describeError(s.lastError) : '', lastSyncAtMs: s?.lastSyncAt ?? 0 };
+    });
+  }
+
+  async report(): Promise<void> {
+    try {
+      await this.client.reportStatus({ environments: this.snapshot(), configVersion: this.version(), httpPort: this.dp.httpPort, grpcPort: this.dp.grpcPort });
+    } catch (e) {
+      this.logger.debug({ err: e }, 'status report failed');
+    }
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    if (this.#soon) clearTimeout(this.#soon);
+    this.#unsubscribe?.();
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Which organisation and environment a request is for. Two URL forms:
+ *   host form `{env}.{org}.<evalDomain>` (the path is passed through unchanged);
+ *   path form `/e/{org}/{env}/…` (the prefix is stripped).
+ */
+
+/** A resolved request target. */
+export interface EdgeTarget {
+  org: string;
+  env: string;
+  /** Path and query to send upstream (always starts with `/`). */
+  path: string;
+}
+
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Resolves a request's target, or undefined when it names no environment. */
+export function resolveTarget(hostHeader: string | undefined, url: string, evalDomain: string | undefined): EdgeTarget | undefined {
+  const m = /^\/e\/([^/?#]+)\/([^/?#]+)(\/[^?#]*)?(\?.*)?$/.exec(url);
+  if (m) {
+    const [, org, env, rest, query] = m;
+    if (!LABEL.test(org!) || !LABEL.test(env!)) return undefined;
+    return { org: org!, env: env!, path: `${rest ?? '/'}${query ?? ''}` };
+  }
+  if (!evalDomain || !hostHeader) return undefined;
+  const host = hostHeader.toLowerCase().replace(/:\d+$/, '');
+  if (!host.endsWith(`.${evalDomain}`)) return undefined;
+  const labels = host.slice(0, -(evalDomain.length + 1)).split('.');
+  if (labels.length !== 2 || !labels.every((l) => LABEL.test(l))) return undefined;
+  return { env: labels[0]!, org: labels[1]!, path: url.startsWith('/') ? url : `/${url}` };
+}

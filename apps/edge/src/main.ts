@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+/**
+ * `switchyard-edge`: loads the route table (persisted copy first, then the control plane) and
+ * serves environment URLs on EDGE_PORT (default 8088).
+ */
+import { pino } from 'pino';
+import { EdgeConfigError, loadEdgeConfig } from './edge.config.js';
+import { createEdgeServer } from './edge-server.js';
+import { RouteTable } from './route-table.js';
+
+async function main(): Promise<void> {
+  const config = loadEdgeConfig(process.env);
+  const logger = pino({ level: config.logLevel, base: { service: 'switchyard-edge' }, timestamp: pino.stdTimeFunctions.isoTime });
+  const routes = new RouteTable({ controlPlaneUrl: config.controlPlaneUrl, token: config.token, dataDir: config.dataDir, refreshMs: config.refreshMs }, logger);
+  if (!(await routes.start())) logger.warn('control plane unreachable at start; serving the persisted route table');
+  const { server, agent } = createEdgeServer(routes, { evalDomain: config.evalDomain }, logger);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  logger.info({ host: config.host, port: config.port, evalDomain: config.evalDomain ?? null }, 'edge listening');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      routes.stop();
+      server.close(() => {
+        agent.destroy();
+        process.exit(0);
+      });
+      server.closeIdleConnections();
+      setTimeout(() => process.exit(0), 5_000).unref();
+    });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(e instanceof EdgeConfigError ? `${e.message}\n` : `${(e as Error).stack ?? String(e)}\n`);
+  process.exit(e instanceof EdgeConfigError ? 2 : 1);
+});

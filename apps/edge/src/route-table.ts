@@ -1,0 +1,122 @@
+/**
+ * The route table: organisation slug → (environment keys, instance base URL). Refreshed from the
+ * control plane's EdgeService every `refreshMs`; each new version is persisted (tmp + rename) and
+ * loaded at boot, so the edge keeps routing through a control-plane outage and a restart.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { Logger } from 'pino';
+
+/** One organisation's route. */
+export interface Route {
+  orgSlug: string;
+  environments: string[];
+  upstream: string;
+}
+
+interface Table {
+  routes: Route[];
+  version: string;
+}
+
+const PROTO_ROOT = fileURLToPath(new URL('../../../proto/', import.meta.url));
+
+function edgeClient(url: string): grpc.Client & { GetRoutes: (req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, v?: Table) => void) => void } {
+  const def = protoLoader.loadSync('switchyard/controlplane/v1/instance.proto', { keepCase: false, longs: String, defaults: true, oneofs: true, includeDirs: [PROTO_ROOT] });
+  const pkg = grpc.loadPackageDefinition(def) as unknown as { switchyard: { controlplane: { v1: { EdgeService: grpc.ServiceClientConstructor } } } };
+  const u = new URL(url);
+  const creds = u.protocol === 'grpcs:' ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+  return new pkg.switchyard.controlplane.v1.EdgeService(u.host, creds) as never;
+}
+
+/** Routes by organisation slug, kept fresh in the background. */
+export class RouteTable {
+  #byOrg = new Map<string, Route>();
+  #version = '';
+  #timer: NodeJS.Timeout | undefined;
+  readonly #client: ReturnType<typeof edgeClient>;
+  readonly #file: string;
+
+  constructor(
+    private readonly options: { controlPlaneUrl: string; token: string; dataDir: string; refreshMs: number },
+    private readonly logger: Logger,
+  ) {
+    this.#client = edgeClient(options.controlPlaneUrl);
+    this.#file = join(options.dataDir, 'routes.json');
+    this.#loadPersisted();
+  }
+
+  /** The route of `orgSlug`, if known. */
+  get(orgSlug: string): Route | undefined {
+    return this.#byOrg.get(orgSlug);
+  }
+
+  /** Version of the table in use ('' before any). */
+  get version(): string {
+    return this.#version;
+  }
+
+  /** Refreshes once now (resolves false when the control plane did not answer), then periodically. */
+  async start(): Promise<boolean> {
+    const ok = await this.refresh();
+    this.#timer = setInterval(() => void this.refresh(), this.options.refreshMs);
+    this.#timer.unref();
+    return ok;
+  }
+
+  async refresh(): Promise<boolean> {
+    try {
+      const table = await this.#fetch();
+      if (table.version !== this.#version) {
+        this.#apply(table);
+        this.#persist(table);
+        this.logger.info({ version: table.version, organisations: table.routes.length }, 'route table updated');
+      }
+      return true;
+    } catch (e) {
+      this.logger.debug({ err: e }, 'route table refresh failed; keeping the current table');
+      return false;
+    }
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#client.close();
+  }
+
+  #fetch(): Promise<Table> {
+    const md = new grpc.Metadata();
+    md.set('authorization', `Bearer ${this.options.token}`);
+    return new Promise((resolve, reject) => this.#client.GetRoutes({}, md, { deadline: Date.now() + 3_000 }, (e, v) => (e || !v ? reject(e ?? new Error('empty')) : resolve(v))));
+  }
+
+  #apply(table: Table): void {
+    this.#byOrg = new Map(table.routes.map((r) => [r.orgSlug, r]));
+    this.#version = table.version;
+  }
+
+  #persist(table: Table): void {
+    try {
+      mkdirSync(this.options.dataDir, { recursive: true });
+      writeFileSync(`${this.#file}.tmp`, JSON.stringify(table));
+      renameSync(`${this.#file}.tmp`, this.#file);
+    } catch (e) {
+      this.logger.warn({ err: e }, 'could not persist the route table');
+    }
+  }
+
+  #loadPersisted(): void {
+    try {
+      const table = JSON.parse(readFileSync(this.#file, 'utf8')) as Table;
+      if (Array.isArray(table.routes)) {
+        this.#apply(table);
+        this.logger.info({ version: table.version, organisations: table.routes.length }, 'loaded persisted route table');
+      }
+    } catch {
+      // first start: nothing persisted yet
+    }
+  }
+}
