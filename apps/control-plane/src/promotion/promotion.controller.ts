@@ -4,7 +4,7 @@ import type { OrgContext } from '../common/request-context.js';
 import { Api, OrgCtx, Permission, Valid } from '../common/route.decorators.js';
 import { envParams } from '../environments/environments.dto.js';
 import { withEtag } from '../flags/etag.js';
-import { writeResult } from '../flags/flags.dto.js';
+import { writeQuery, writeResult, type WriteQuery } from '../flags/flags.dto.js';
 import { promotionBody, promotionPreview, type PromotionBody } from './promotion.dto.js';
 import { PromotionService } from './promotion.service.js';
 
@@ -35,18 +35,23 @@ export class PromotionController {
   @Api({
     tag: 'flags',
     summary:
-      'Promote a flag, a namespace or everything into this environment as one commit (If-Match of this environment)',
+      'Promote a flag, a namespace or everything into this environment as one commit (If-Match of this environment, or of ?proposal=<id> on protected ones)',
     params: envParams,
+    query: writeQuery,
     body: promotionBody,
     response: writeResult,
   })
   promote(
     @OrgCtx() ctx: OrgContext,
     @Valid('params') p: { env: string },
+    @Valid('query') q: WriteQuery,
     @Headers('if-match') m: string | undefined,
     @Valid('body') b: PromotionBody,
     @Res({ passthrough: true }) r: FastifyReply,
   ) {
-    return withEtag(r, this.promotion.promote(ctx, p.env, m, b));
+    return withEtag(
+      r,
+      this.promotion.promote(ctx, { envKey: p.env, ifMatch: m, proposal: q.proposal }, b),
+    );
   }
 }

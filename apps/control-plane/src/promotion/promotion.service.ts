@@ -3,7 +3,11 @@ import { errors } from '@switchyard/flags';
 import { diffTrees } from '@switchyard/git-store';
 import type { OrgContext } from '../common/request-context.js';
 import type { FlagWorkspace } from '../flags/flag-workspace.js';
-import { FlagWriterService, type WriteResult } from '../flags/flag-writer.service.js';
+import {
+  FlagWriterService,
+  type WriteResult,
+  type WriteTarget,
+} from '../flags/flag-writer.service.js';
 import { copyEverything, copyFlag, copyNamespace } from './copy-namespace.js';
 import type { PromotionBody } from './promotion.dto.js';
 
@@ -24,13 +28,8 @@ export class PromotionService {
   }
 
   /** Applies the promotion on top of If-Match (the target revision the preview showed). */
-  async promote(
-    ctx: OrgContext,
-    targetKey: string,
-    ifMatch: string | undefined,
-    body: PromotionBody,
-  ): Promise<WriteResult> {
-    const { source, sourceRevision } = await this.source(ctx, targetKey, body);
+  async promote(ctx: OrgContext, target: WriteTarget, body: PromotionBody): Promise<WriteResult> {
+    const { source, sourceRevision } = await this.source(ctx, target.envKey, body);
     const what =
       body.flag !== undefined
         ? `flag ${body.namespace}/${body.flag}`
@@ -39,15 +38,15 @@ export class PromotionService {
           : 'everything';
     return this.writer.mutate(
       ctx,
-      { envKey: targetKey, ifMatch },
+      target,
       {
         summary: `Promote ${what} from ${body.source}`,
         trailers: { 'Promoted-From': `${body.source}@${sourceRevision}` },
         action: 'environment.promote',
         targetType: 'environment',
-        targetId: targetKey,
+        targetId: target.envKey,
       },
-      (target) => this.copy(source, target, body),
+      (ws) => this.copy(source, ws, body),
     );
   }
 

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitStore } from '@switchyard/git-store';
@@ -24,6 +24,12 @@ export async function flagsFixture(
 ): Promise<FlagsFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cp-git-'));
   const t = await startApp({ GIT_DATA_DIR: dataDir, ...extra });
+  // Closing the app also removes its hosted repositories.
+  const close = t.close.bind(t);
+  t.close = async () => {
+    await close();
+    await rm(dataDir, { recursive: true, force: true });
+  };
   const home = await t.org('home', {
     'owner@example.com': 'OWNER',
     'editor@example.com': 'EDITOR',

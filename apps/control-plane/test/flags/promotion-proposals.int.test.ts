@@ -218,4 +218,32 @@ describe('protected environments and proposals', () => {
       'open',
     ]);
   });
+
+  it('promotion into a protected environment goes through a proposal', async () => {
+    const direct = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('locked')}/promotions`,
+      headers: ifMatch(await f.revision('locked')),
+      body: { source: 'dev' },
+    });
+    expect(direct.status).toBe(412);
+    const p = (
+      await f.t.call(f.editor, {
+        method: 'POST',
+        url: `${f.base('locked')}/proposals`,
+        body: { title: 'promote dev' },
+      })
+    ).json;
+    const store = await f.store('locked');
+    const before = await store.head('main');
+    const res = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('locked')}/promotions?proposal=${p.id}`,
+      headers: ifMatch(p.revision),
+      body: { source: 'dev', namespace: 'mobile' },
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(await store.head('main')).toBe(before);
+    expect(await store.head(`switchyard/proposals/${p.id}`)).toBe(res.json.revision);
+  });
 });
