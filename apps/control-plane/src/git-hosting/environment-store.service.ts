@@ -121,7 +121,8 @@ export class EnvironmentStoreService {
    */
   private hostedStore(env: Environment, directory: string, system: Author): Promise<GitStore> {
     const path = this.hostedPath(env.orgId, env.id);
-    const known = this.hosted.get(path);
+    const key = `${path}#${env.branch}`;
+    const known = this.hosted.get(key);
     if (known) return known;
     const opening = (async () => {
       const store = await GitStore.open(path);
@@ -131,8 +132,8 @@ export class EnvironmentStoreService {
       }
       return store;
     })();
-    this.hosted.set(path, opening);
-    opening.catch(() => this.hosted.delete(path));
+    this.hosted.set(key, opening);
+    opening.catch(() => this.hosted.delete(key));
     return opening;
   }
 

@@ -98,3 +98,18 @@ describe('hosted repositories over smart HTTP', () => {
     expect(res.headers.get('www-authenticate')).toContain('Basic');
   });
 });
+
+describe('hosted branches', () => {
+  it('an environment moved to another branch starts that branch with the default layout', async () => {
+    const moved = await f.t.call(f.owner, {
+      method: 'PATCH',
+      url: f.base('prod'),
+      body: { branch: 'release' },
+    });
+    expect(moved.status, JSON.stringify(moved.json)).toBe(200);
+    const res = await f.t.call(f.viewer, { method: 'GET', url: `${f.base('prod')}/namespaces` });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.namespaces).toEqual([{ key: 'default', name: 'Default' }]);
+    expect(await (await f.store('prod')).head('release')).toBe(res.json.revision);
+  });
+});
