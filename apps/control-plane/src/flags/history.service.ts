@@ -9,6 +9,7 @@ import {
   type TreeDiff,
 } from '@switchyard/git-store';
 import type { OrgContext } from '../common/request-context.js';
+import { flagHistory } from './flag-history.js';
 import { FlagWriterService, parseIfMatch, type WriteResult } from './flag-writer.service.js';
 import type { DiffQueryDto, HistoryQueryDto } from './history.dto.js';
 
@@ -35,13 +36,17 @@ export class HistoryService {
       if (files.length === 0) throw errors.notFound(`namespace "${q.namespace}" not found`);
       paths = files.map((f) => (opened.directory === '' ? f : `${opened.directory}/${f}`));
     }
-    const page = await history(opened.store, {
-      rev: opened.head,
-      paths,
-      limit: q.limit,
-      after: q.cursor,
-      ...(q.flag !== undefined ? { messageLine: `Flag: ${q.namespace}/${q.flag}` } : {}),
-    });
+    const page =
+      q.flag !== undefined
+        ? await flagHistory(opened.store, {
+            rev: opened.head,
+            paths,
+            namespace: q.namespace!,
+            flag: q.flag,
+            limit: q.limit,
+            after: q.cursor,
+          })
+        : await history(opened.store, { rev: opened.head, paths, limit: q.limit, after: q.cursor });
     return { revision: opened.head, ...page };
   }
 

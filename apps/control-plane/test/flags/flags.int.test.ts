@@ -266,4 +266,36 @@ describe('flag API: one validated commit per mutation', () => {
     });
     expect(staleRevert.status).toBe(409);
   });
+
+  it('flag history is by content: a commit made outside Switchyard that changes the flag is listed', async () => {
+    const store = await f.store('prod');
+    const head = (await store.head('main'))!;
+    const file = (await store.readTree(head)).get('default/features.yaml')!.toString();
+    expect(file).toContain('    name: checkout\n');
+    const changed = file.replace(
+      '    name: checkout\n',
+      '    name: checkout\n    description: edited outside\n',
+    );
+    const outside = await store.commit({
+      branch: 'main',
+      base: head,
+      changes: new Map([['default/features.yaml', changed]]),
+      author: { name: 'CLI', email: 'cli@example.com' },
+      message: 'hand edit',
+    });
+    const h = await f.t.call(f.viewer, {
+      method: 'GET',
+      url: `${f.base('prod')}/history?namespace=default&flag=checkout&limit=1`,
+    });
+    expect(h.json.commits.map((c: { revision: string }) => c.revision)).toEqual([outside]);
+    const other = await f.t.call(f.viewer, {
+      method: 'GET',
+      url: `${f.base('prod')}/history?namespace=default&flag=dark-mode&limit=10`,
+    });
+    expect(other.json.commits.map((c: { revision: string }) => c.revision)).not.toContain(outside);
+    expect(other.json.commits.map((c: { summary: string }) => c.summary)).toEqual([
+      'Set rollouts of flag default/dark-mode',
+      'Put flag default/dark-mode',
+    ]);
+  });
 });
