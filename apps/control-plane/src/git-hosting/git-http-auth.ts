@@ -30,6 +30,7 @@ export class GitHttpAuth {
     const env = await this.db.environment.findFirst({ where: { key: envKey, org: { slug: orgSlug } } });
     if (isWellFormedToken('pat', token)) return this.viaPat(token, env, access);
     if (isWellFormedToken('live', token)) return this.viaClientToken(token, env, access);
+    if (token.startsWith('syi_')) return this.viaInstance(token, env, access);
     throw errors.unauthenticated('token is not valid');
   }
 
@@ -43,6 +44,14 @@ export class GitHttpAuth {
     return env;
   }
 
+  private async viaInstance(token: string, env: Environment | null, access: GitAccess): Promise<Environment> {
+    const orgId = await instanceOrg(this.db, token);
+    if (!orgId) throw errors.unauthenticated('token is not valid');
+    if (!env || env.orgId !== orgId || env.repositoryId !== null) throw errors.notFound('repository not found');
+    if (access === 'write') throw errors.permissionDenied('instances are read-only');
+    return env;
+  }
+
   private async viaClientToken(token: string, env: Environment | null, access: GitAccess): Promise<Environment> {
     const ct = await this.db.clientToken.findUnique({ where: { tokenHash: sha256(token) }, include: { environments: true } });
     if (!ct || ct.revokedAt || (ct.expiresAt && ct.expiresAt.getTime() <= Date.now())) throw errors.unauthenticated('token is not valid');
@@ -50,6 +59,14 @@ export class GitHttpAuth {
     if (access === 'write') throw errors.permissionDenied('client tokens are read-only');
     return env;
   }
+}
+
+/**
+ * Data-plane instances read their own organisation's hosted environments with their instance
+ * credential (provisioning: only its SHA-256 is stored; one instance per organisation).
+ */
+async function instanceOrg(db: Database, token: string): Promise<string | undefined> {
+  return (await db.instance.findFirst({ where: { secretHash: sha256(token) }, select: { orgId: true } }))?.orgId;
 }
 
 function basicPassword(header: string | undefined): string | undefined {

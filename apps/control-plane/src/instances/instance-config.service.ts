@@ -9,6 +9,7 @@ import type { Database } from '@switchyard/db';
 import { CONFIG, DB } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { RepositoriesService } from '../repositories/repositories.service.js';
+import { instanceSecret } from './instance-credentials.js';
 
 /** Poll fallback of instance-mode environments: the watch stream is the fast path. */
 const POLL_INTERVAL_MS = 30_000;
@@ -22,7 +23,7 @@ export interface InstanceConfigurationMessage {
     id: string;
     key: string;
     name: string;
-    git: { url: string; branch: string; directory: string; credentials: { username: string; password: string } | null; pollIntervalMs: number } | null;
+    git: { url: string; branch: string; directory: string; credentials: { username: string; password: string } | null; pollIntervalMs: number };
   }>;
   tokens: Array<{ id: string; name: string; sha256: string; environments: string[]; namespaces: string[]; expiresAtMs: number }>;
   version: string;
@@ -50,17 +51,15 @@ export class InstanceConfigService {
         orderBy: { id: 'asc' },
       }),
     ]);
+    // Hosted environments are read over the control plane's smart-HTTP endpoint with the
+    // instance's own credential; external ones with the repository's stored read credential.
+    const hosted = { username: 'instance', password: instanceSecret(this.config.secret, instanceId) };
     const environments = await Promise.all(
       envs.map(async (e) => {
         const cred = e.repository ? await this.repositories.readSecret(orgId, e.repository.id) : null;
-        return {
-          id: e.id,
-          key: e.key,
-          name: e.name,
-          git: e.repository
-            ? { url: e.repository.url, branch: e.branch, directory: e.directory, credentials: cred ? { username: cred.username ?? '', password: cred.secret } : null, pollIntervalMs: POLL_INTERVAL_MS }
-            : null,
-        };
+        const url = e.repository ? e.repository.url : `${this.config.publicUrl}/git/${org.slug}/${e.key}.git`;
+        const credentials = e.repository ? (cred ? { username: cred.username ?? '', password: cred.secret } : null) : hosted;
+        return { id: e.id, key: e.key, name: e.name, git: { url, branch: e.branch, directory: e.directory, credentials, pollIntervalMs: POLL_INTERVAL_MS } };
       }),
     );
     const tokenViews = tokens.map((t) => ({

@@ -88,6 +88,8 @@ export interface CloudOptions {
   edge?: boolean;
   /** Extra control-plane environment. */
   env?: Record<string, string>;
+  /** Serve the HTTP API on a port (hosted git repositories are read by instances over HTTP). */
+  listen?: boolean;
 }
 
 /** A running local cloud. */
@@ -145,7 +147,9 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
   const edgePort = await freePort();
   const edgeToken = `edge-${randomBytes(16).toString('hex')}`;
   const grpcPort = await freePort();
+  const httpPort = options.listen ? await freePort() : 0;
   const env: Record<string, string> = {
+    ...(options.listen ? { PUBLIC_URL: `http://127.0.0.1:${httpPort}`, GIT_DATA_DIR: join(gitRoot, 'hosted') } : {}),
     INTERNAL_GRPC_PORT: String(grpcPort),
     CONTROL_PLANE_GRPC_URL: `grpc://127.0.0.1:${grpcPort}`,
     EDGE_TOKEN: edgeToken,
@@ -162,6 +166,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
     ...(options.env ?? {}),
   };
   const t = await startApp(env);
+  if (options.listen) await t.app.listen({ port: httpPort, host: '127.0.0.1' });
   const port = await t.app.get(InternalGrpcServer).start();
   if (port !== grpcPort) throw new Error(`internal gRPC bound ${port}, expected ${grpcPort}`);
   const git = await startGitServer({ projectRoot: gitRoot });
