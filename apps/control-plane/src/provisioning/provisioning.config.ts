@@ -41,6 +41,7 @@ export const provisioningEnvShape = {
   KUBERNETES_NAMESPACE: z.string().min(1).default('switchyard'),
   KUBERNETES_TOKEN: z.string().min(1).optional(),
   INSTANCE_IMAGE: z.string().min(1).default('ghcr.io/switchyard/data-plane:latest'),
+  KUBERNETES_INGRESS_CLASS: z.string().min(1).default('nginx'),
   /** Path-form environment URLs: `${EDGE_PUBLIC_URL}/e/{org}/{env}`. */
   EDGE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8088'),
   /** Host-form environment URLs `https://{env}.{org}.${EVAL_DOMAIN}` when set. */
@@ -73,7 +74,7 @@ export interface ProvisioningConfig {
   instanceBinary: string;
   instanceLogLevel: string;
   allowPrivateGitHosts: boolean;
-  kubernetes: { apiUrl: string | undefined; namespace: string; token: string | undefined; image: string };
+  kubernetes: { apiUrl: string | undefined; namespace: string; token: string | undefined; image: string; ingressClass: string };
   edgePublicUrl: string;
   evalDomain: string | undefined;
   reconcileIntervalMs: number;
@@ -98,7 +99,7 @@ export function toProvisioningConfig(c: Parsed, nodeEnv: string): ProvisioningCo
     instanceBinary: c.INSTANCE_BINARY,
     instanceLogLevel: c.INSTANCE_LOG_LEVEL,
     allowPrivateGitHosts: c.INSTANCE_GIT_ALLOW_PRIVATE_HOSTS ? c.INSTANCE_GIT_ALLOW_PRIVATE_HOSTS === 'true' : nodeEnv !== 'production',
-    kubernetes: { apiUrl: c.KUBERNETES_API_URL, namespace: c.KUBERNETES_NAMESPACE, token: c.KUBERNETES_TOKEN, image: c.INSTANCE_IMAGE },
+    kubernetes: { apiUrl: c.KUBERNETES_API_URL, namespace: c.KUBERNETES_NAMESPACE, token: c.KUBERNETES_TOKEN, image: c.INSTANCE_IMAGE, ingressClass: c.KUBERNETES_INGRESS_CLASS },
     edgePublicUrl: c.EDGE_PUBLIC_URL.replace(/\/+$/, ''),
     evalDomain: c.EVAL_DOMAIN,
     reconcileIntervalMs: c.RECONCILE_INTERVAL_MS,

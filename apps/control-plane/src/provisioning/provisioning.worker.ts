@@ -7,6 +7,7 @@ import { Worker } from 'bullmq';
 import type { Database } from '@switchyard/db';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config.js';
+import { KubernetesDriver } from './drivers/kubernetes-driver.js';
 import { LocalDriver } from './drivers/local-driver.js';
 import type { InstanceDriver } from './instance-driver.js';
 import { OutboxRelay } from './outbox-relay.js';
@@ -34,7 +35,7 @@ export interface ProvisioningWorker {
 
 function createDriver(deps: WorkerDeps): InstanceDriver {
   if (deps.driver) return deps.driver;
-  if (deps.config.provisioning.driver === 'kubernetes') throw new Error('PROVISIONING_DRIVER=kubernetes is not available in this build yet');
+  if (deps.config.provisioning.driver === 'kubernetes') return new KubernetesDriver(deps.config.provisioning, deps.logger);
   return new LocalDriver(deps.config.provisioning, deps.logger);
 }
 
