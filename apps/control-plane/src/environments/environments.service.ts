@@ -8,6 +8,7 @@ import type { OrgContext } from '../common/request-context.js';
 import { CONFIG, DB } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { environmentUrls, instanceGrpcAddress } from '../instances/environment-urls.js';
+import { EnvironmentStoreService } from '../git-hosting/environment-store.service.js';
 import { InstanceEvents } from '../instances/instance-events.js';
 import type { CreateEnvironmentBody, EnvironmentView, UpdateEnvironmentBody } from './environments.dto.js';
 
@@ -35,6 +36,7 @@ export class EnvironmentsService {
     @Inject(CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
     private readonly events: InstanceEvents,
+    private readonly stores: EnvironmentStoreService,
   ) {}
 
   /** A view builder that adds the environment URLs (one instance lookup per request). */
@@ -70,6 +72,8 @@ export class EnvironmentsService {
       await this.changed(tx, ctx, 'environment.create', env.id, undefined, row(env));
       return env;
     });
+    // A hosted environment starts with a valid layout on its branch before anyone syncs it.
+    if (created.repositoryId === null) await this.stores.openEnvironment(created);
     this.events.configChanged(ctx.org.id);
     return (await this.viewer(ctx))(created);
   }

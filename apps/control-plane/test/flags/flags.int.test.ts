@@ -14,9 +14,12 @@ const ifMatch = (rev: string) => ({ 'if-match': `"${rev}"` });
 
 describe('flag API: one validated commit per mutation', () => {
   it('a new environment starts with the v2 default layout and reads return the revision as ETag', async () => {
+    const initial = await (await f.store('prod')).head('main');
+    expect(initial, 'initialised when the environment was created').toMatch(/^[0-9a-f]{40}$/);
     const res = await f.t.call(f.viewer, { method: 'GET', url: `${f.base('prod')}/namespaces` });
     expect(res.status).toBe(200);
     expect(res.json.namespaces).toEqual([{ key: 'default', name: 'Default' }]);
+    expect(res.json.revision).toBe(initial);
     expect(res.headers['etag']).toBe(`"${res.json.revision}"`);
     const tree = await (await f.store('prod')).readTree(res.json.revision);
     expect([...tree.keys()]).toEqual(['default/features.yaml']);
