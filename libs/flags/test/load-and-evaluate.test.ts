@@ -49,7 +49,8 @@ segments:
 `;
     const v15 = load(new Map([['default/features.yaml', doc('1.5', `'["red","blue"]'`, `"[18, 21, 65]"`)]]));
     const v16 = load(new Map([['default/features.yaml', doc('1.6', '[red, blue]', '[18, 21, 65]')]]));
-    for (const context of [{ team: 'red' }, { team: 'green' }, { age: '18' }, { age: '30' }, { team: 'blue', age: '21' }, {}]) {
+    const contexts: Record<string, string>[] = [{ team: 'red' }, { team: 'green' }, { age: '18' }, { age: '30' }, { team: 'blue', age: '21' }, {}];
+    for (const context of contexts) {
       const req = { flagKey: 'f', entityId: 'x', context };
       expect(evaluateVariant(v16, req)).toEqual(evaluateVariant(v15, req));
     }
