@@ -12,11 +12,14 @@ export class GitExecError extends Error {
   readonly exitCode: number | undefined;
   /** Raw stdout, for commands whose failure output is meaningful (merge-tree conflicts). */
   readonly stdout: Buffer;
-  constructor(message: string, exitCode: number | undefined, stdout: Buffer) {
+  /** True when the deadline or the caller's abort signal killed git (not git's own failure). */
+  readonly aborted: boolean;
+  constructor(message: string, exitCode: number | undefined, stdout: Buffer, aborted = false) {
     super(message);
     this.name = 'GitExecError';
     this.exitCode = exitCode;
     this.stdout = stdout;
+    this.aborted = aborted;
   }
 }
 
@@ -32,6 +35,8 @@ export interface GitExecOptions {
   input?: string | Uint8Array;
   /** Kill git after this long; default 30 s. */
   timeoutMs?: number;
+  /** Kills git (its whole process group) when aborted. */
+  signal?: AbortSignal;
   /** Largest stdout accepted. */
   maxBuffer?: number;
 }
@@ -71,7 +76,9 @@ export function runGit(args: readonly string[], options: GitExecOptions): Promis
     const err: Buffer[] = [];
     let size = 0;
     let failure: string | undefined;
-    const kill = (why: string) => {
+    let aborted = false;
+    const kill = (why: string, byDeadline = false) => {
+      aborted ||= byDeadline;
       failure ??= why;
       try {
         if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
@@ -79,7 +86,12 @@ export function runGit(args: readonly string[], options: GitExecOptions): Promis
         // already gone
       }
     };
-    const timer = setTimeout(() => kill('timed out'), options.timeoutMs ?? 30_000);
+    // A plain timer, not AbortSignal.timeout: on Node 20 the latter can lose its timer under GC
+    // pressure inside AbortSignal.any, letting a hung fetch outlive its deadline.
+    const timer = setTimeout(() => kill('timed out or aborted', true), options.timeoutMs ?? 30_000);
+    const onAbort = () => kill('timed out or aborted', true);
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (c: Buffer) => {
       size += c.length;
       if (size > maxBuffer) kill('output too large');
@@ -91,12 +103,13 @@ export function runGit(args: readonly string[], options: GitExecOptions): Promis
     child.on('error', (e) => (failure ??= e.message));
     child.on('close', (code) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       const stdout = Buffer.concat(out);
       if (failure === undefined && code === 0) return resolve(stdout);
       const detail =
         failure ??
         (sanitizeGitError(Buffer.concat(err).toString('utf8')) || `exit code ${String(code)}`);
-      reject(new GitExecError(`git ${args[0] ?? ''} failed: ${detail}`, code ?? undefined, stdout));
+      reject(new GitExecError(`git ${args[0] ?? ''} failed: ${detail}`, code ?? undefined, stdout, aborted));
     });
   });
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SourceConfig } from '../config/instance-config.js';
-import { GitCommandError, runGitCommand } from './git-command.js';
+import { GitExecError, runGit } from '@switchyard/git-store';
 import { pinHost, systemResolver, type HostResolver } from './host-pinning.js';
 import { isSafeRelativePath, validateGitSource, type ValidatedGitSource } from './git-validate.js';
 import { DEFAULT_TREE_LIMITS, SourceError, TreeBudget, InvalidTreeError, type SourceTree, type SyncSource, type TreeLimits } from './sync-source.js';
@@ -95,7 +95,7 @@ class GitSource implements SyncSource {
     try {
       return (await this.#git(['rev-parse', '--verify', '--quiet', '--end-of-options', treeish], signal)).toString('utf8').trim();
     } catch (e) {
-      if (e instanceof GitCommandError && !e.aborted) return `missing:${revision}`; // readTree reports it
+      if (e instanceof GitExecError && !e.aborted) return `missing:${revision}`; // readTree reports it
       throw toSourceError(e);
     }
   }
@@ -107,7 +107,7 @@ class GitSource implements SyncSource {
     try {
       listing = await this.#git(['ls-tree', '-r', '-l', '-z', '--end-of-options', treeish], signal, 64 * 1024 * 1024);
     } catch (e) {
-      if (!(e instanceof GitCommandError) || e.aborted) throw toSourceError(e);
+      if (!(e instanceof GitExecError) || e.aborted) throw toSourceError(e);
       // Only on failure: tell "commit missing" (a fetch problem) from "directory missing" (bad commit).
       await this.#git(['cat-file', '-e', `${revision}^{commit}`], signal).catch((err: unknown) => {
         throw toSourceError(err);
@@ -163,7 +163,7 @@ class GitSource implements SyncSource {
 
   #git(args: string[], signal: AbortSignal, maxBuffer?: number, input?: string, config = this.#config): Promise<Buffer> {
     const opts = { cwd: this.#mirror, config, signal, timeoutMs: this.#timeoutMs };
-    return runGitCommand(args, { ...opts, ...(maxBuffer ? { maxBuffer } : {}), ...(input !== undefined ? { input } : {}) });
+    return runGit(args, { ...opts, ...(maxBuffer ? { maxBuffer } : {}), ...(input !== undefined ? { input } : {}) });
   }
 }
 
