@@ -25,14 +25,44 @@ export {
   type TreeDiff,
 } from './git-history.js';
 export { revertCommit, revertChanges, mergeBranch, mergeTrees } from './git-merge.js';
-export { fetchBranch, pushBranch, type RemoteAccess } from './remote-mirror.js';
 export {
-  isPrivateHost,
-  pinRemote,
+  fetchBranch,
+  pushBranch,
+  testRemote,
+  REMOTE_UNAVAILABLE_MESSAGE,
+  type RemoteAccess,
+} from './remote-mirror.js';
+export {
+  checkHost,
+  checkTarget,
+  hostRefusal,
+  isAllowListed,
+  isPublicAddress,
+  normalizeOrigin,
+  originOf,
+  parseAllowedOrigins,
   systemResolver,
-  validateRemoteOnSave,
-  validateRemoteUrl,
+  targetOf,
+  type AddressPolicy,
+  type CheckedTarget,
   type HostResolver,
+  type Target,
+} from './address-policy.js';
+export { formatAddress, parseIpLiteral, specialRange } from './address-ranges.js';
+export {
+  policyFetch,
+  type PolicyFetch,
+  type PolicyFetchInit,
+  type PolicyFetchOptions,
+} from './policy-fetch.js';
+export {
+  parseRemote,
+  pinRemote,
+  validateGitSource,
+  validateRemoteOnSave,
+  type ParsedRemote,
+  type PinnedRemote,
   type RemotePolicy,
+  type ValidatedGitSource,
 } from './remote-policy.js';
 export { isCommitId, isSafeRelativePath, isValidBranch, normalizeDirectory } from './path-rules.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSwitchyardError } from '@switchyard/flags';
 import { createGitRepo, startGitServer, type GitRepo, type GitServer } from '@switchyard/testing';
+import { normalizeOrigin } from './address-policy.js';
 import { GitStore } from './git-store.js';
 import { fetchBranch, pushBranch, type RemoteAccess } from './remote-mirror.js';
 
@@ -26,7 +27,7 @@ beforeAll(async () => {
     url: `${server.url}/ext.git`,
     username: 'bot',
     secret: 'token-1',
-    policy: { allowPrivateHosts: true, allowHttp: true },
+    policy: { allowedOrigins: [normalizeOrigin(server.url)], allowHttp: true },
   };
 });
 afterAll(async () => {

@@ -5,11 +5,19 @@
  * as a Conflict instead of being overwritten. The URL is re-validated, resolved and pinned before
  * every connection; credentials travel in environment config, never in argv or the URL.
  */
-import { errors } from '@switchyard/flags';
-import { GitExecError } from './git-exec.js';
+import { errors, SwitchyardError } from '@switchyard/flags';
+import { GitExecError, runGit } from './git-exec.js';
 import type { GitStore } from './git-store.js';
 import { isValidBranch } from './path-rules.js';
-import { pinRemote, type HostResolver, type RemotePolicy } from './remote-policy.js';
+import { pinRemote, type PinnedRemote, type RemotePolicy } from './remote-policy.js';
+
+/**
+ * What a member sees when a remote cannot be used. One message for every network failure (closed
+ * port, silent port, something that is not a git server, TLS failure) so the answer can never be
+ * used to scan ports; the real cause goes to the operator log through `meta.detail`.
+ */
+export const REMOTE_UNAVAILABLE_MESSAGE =
+  'the git remote could not be reached or did not answer as a git server; check the URL and credentials';
 
 /** How to reach an external remote. */
 export interface RemoteAccess {
@@ -19,21 +27,20 @@ export interface RemoteAccess {
   /** Token or password. */
   secret?: string | null | undefined;
   policy: RemotePolicy;
-  resolve?: HostResolver;
   timeoutMs?: number;
 }
 
-async function connectConfig(remote: RemoteAccess): Promise<Record<string, string>> {
-  const pin = await pinRemote(remote.url, remote.policy, remote.resolve);
-  const config: Record<string, string> = {};
-  if (pin !== undefined) config['http.curloptResolve'] = pin;
+/** Checks and pins the remote, then adds the credential header. */
+async function connect(remote: RemoteAccess): Promise<PinnedRemote> {
+  const pin = await pinRemote(remote.url, remote.policy);
+  const config = { ...pin.config };
   if (remote.secret) {
     const basic = Buffer.from(`${remote.username ?? 'x-access-token'}:${remote.secret}`).toString(
       'base64',
     );
     config['http.extraHeader'] = `Authorization: Basic ${basic}`;
   }
-  return config;
+  return { ...pin, config };
 }
 
 /** Fetches `branch` from the remote into the mirror; returns its head (null when the branch does not exist). */
@@ -46,11 +53,12 @@ export async function fetchBranch(
     throw errors.invalidArgument('invalid branch name', [
       { path: 'branch', message: 'not a valid branch name' },
     ]);
-  const config = await connectConfig(remote);
+  const { url, config, env } = await connect(remote);
   const heads = (
     await store
-      .git(['ls-remote', '--heads', '--', remote.url, `refs/heads/${branch}`], {
+      .git(['ls-remote', '--heads', '--', url, `refs/heads/${branch}`], {
         config,
+        env,
         timeoutMs: remote.timeoutMs ?? 30_000,
       })
       .catch(unreachable)
@@ -64,10 +72,10 @@ export async function fetchBranch(
         '--no-tags',
         '--no-write-fetch-head',
         '--',
-        remote.url,
+        url,
         `+refs/heads/${branch}:refs/heads/${branch}`,
       ],
-      { config, timeoutMs: remote.timeoutMs ?? 60_000 },
+      { config, env, timeoutMs: remote.timeoutMs ?? 60_000 },
     )
     .catch(unreachable);
   return store.head(branch);
@@ -84,11 +92,11 @@ export async function pushBranch(
     throw errors.invalidArgument('invalid branch name', [
       { path: 'branch', message: 'not a valid branch name' },
     ]);
-  const config = await connectConfig(remote);
+  const { url, config, env } = await connect(remote);
   try {
     await store.git(
-      ['push', '--porcelain', '--no-verify', '--', remote.url, `${commit}:refs/heads/${branch}`],
-      { config, timeoutMs: remote.timeoutMs ?? 60_000 },
+      ['push', '--porcelain', '--no-verify', '--', url, `${commit}:refs/heads/${branch}`],
+      { config, env, timeoutMs: remote.timeoutMs ?? 60_000 },
     );
   } catch (e) {
     if (
@@ -103,7 +111,22 @@ export async function pushBranch(
   }
 }
 
+/** Lists the remote's branch heads: a connection test that reads nothing else. */
+export async function testRemote(remote: RemoteAccess, cwd: string): Promise<number> {
+  const { url, config, env } = await connect(remote);
+  const out = await runGit(['ls-remote', '--heads', '--', url], {
+    cwd,
+    config,
+    env,
+    timeoutMs: remote.timeoutMs ?? 15_000,
+  }).catch(unreachable);
+  return out.toString().split('\n').filter((l) => l.trim() !== '').length;
+}
+
 function unreachable(e: unknown): never {
-  if (e instanceof GitExecError) throw errors.unavailable(`git remote unavailable: ${e.message}`);
+  if (e instanceof GitExecError) {
+    // Credentials refused is folded in too: a 401 proves something speaks HTTP on that port.
+    throw new SwitchyardError('Unavailable', REMOTE_UNAVAILABLE_MESSAGE, [], { detail: e.message });
+  }
   throw e;
 }

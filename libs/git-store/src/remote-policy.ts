@@ -1,151 +1,211 @@
 /**
- * SSRF and injection policy for tenant-supplied remote URLs, applied when a repository is saved
- * AND again right before every connection. Only `https://` (and `http://` where an operator allows
- * it) with a real host name; no remote helpers (`ext::`), `file://`, scp form, option-looking
- * values, embedded credentials, control characters; no loopback, private, link-local, CGNAT or
- * metadata hosts unless allowed. At connect time the host is resolved, every answer checked, and
- * the checked addresses pinned for git's curl (`http.curloptResolve`) so DNS rebinding cannot
- * redirect the connection.
+ * Shape and injection rules for git remote URLs (tenant repositories, instance git sources), on
+ * top of the address policy. Accepted: `https://` (`http://` when the operator allows it),
+ * `ssh://` and scp form (`user@host:path`), and for a standalone data plane only, local paths and
+ * `file://`. Refused: remote helpers (`ext::`), other schemes, option-looking values, embedded
+ * passwords, whitespace, control characters and backslashes, and host spellings that git's curl
+ * or ssh could read differently from us (the host must be written canonically). The host then
+ * goes through the address policy: at save time resolved and checked, at connect time resolved,
+ * checked and PINNED (curl `http.curloptResolve`; ssh to the checked address with the name as
+ * `HostKeyAlias`), so the connection goes to exactly the addresses checked.
  */
-import { lookup } from 'node:dns/promises';
-import { errors } from '@switchyard/flags';
+import { errors, type FieldViolation } from '@switchyard/flags';
+import {
+  checkHost,
+  checkTarget,
+  targetOf,
+  type AddressPolicy,
+  type CheckedTarget,
+  type Target,
+} from './address-policy.js';
+import { isValidBranch, normalizeDirectory } from './path-rules.js';
 
-/** Operator switches of the policy. */
-export interface RemotePolicy {
-  /** Allow loopback/private/link-local hosts (self-hosted git on a private network, tests). */
-  allowPrivateHosts: boolean;
-  /** Allow plain `http://` (tests, private networks). */
-  allowHttp: boolean;
+/** The address policy plus the URL forms an operator allows. */
+export interface RemotePolicy extends AddressPolicy {
+  /** Allow plain `http://` (hosted git on the control plane in development, tests). */
+  readonly allowHttp: boolean;
+  /** Allow absolute local paths and `file://` (a standalone data plane's own disk); default false. */
+  readonly allowLocal?: boolean | undefined;
 }
 
-/** Resolves a host name to addresses (injectable for tests). */
-export type HostResolver = (host: string) => Promise<string[]>;
+/** A remote URL that passed the shape rules. */
+export interface ParsedRemote {
+  url: string;
+  form: 'http' | 'ssh' | 'scp' | 'local';
+  /** Where git connects (undefined for local remotes). */
+  target?: Target | undefined;
+}
 
-/** The system resolver: every address returned. */
-export const systemResolver: HostResolver = async (host) =>
-  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+/** How to run git against a checked remote: the URL to pass and extra config/environment. */
+export interface PinnedRemote {
+  url: string;
+  config: Record<string, string>;
+  env: Record<string, string>;
+}
 
-const INTERNAL_NAMES = [
-  /^localhost\.?$/u,
-  /\.localhost\.?$/u,
-  /^metadata\.google\.internal\.?$/u,
-  /\.internal\.?$/u,
-  /\.local\.?$/u,
-  /^metadata\.?$/u,
-];
+// `user@host:path` (no scheme); git treats it as ssh.
+const SCP_FORM = /^(?:([A-Za-z0-9._~-]+)@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(?!\/\/)(.+)$/u;
 const hasControl = (s: string): boolean =>
   [...s].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f);
 
-/** Checks a remote URL's shape and host; throws InvalidArgument (path `url`) with a generic reason. */
-export function validateRemoteUrl(raw: string, policy: RemotePolicy): URL {
-  const bad = (message: string) =>
-    errors.invalidArgument(`invalid repository URL: ${message}`, [{ path: 'url', message }]);
-  if (raw === '' || raw.length > 2000 || hasControl(raw))
-    throw bad('must be a non-empty URL without whitespace or control characters');
-  if (raw.startsWith('-')) throw bad('must not start with "-"');
-  if (/^[A-Za-z][A-Za-z0-9+.-]*::/u.test(raw))
-    throw bad('remote helpers ("<transport>::") are not allowed');
-  if (!URL.canParse(raw)) throw bad('must be an https:// URL');
-  const url = new URL(raw);
-  const schemes = policy.allowHttp ? ['https:', 'http:'] : ['https:'];
-  if (!schemes.includes(url.protocol))
-    throw bad(`scheme must be ${policy.allowHttp ? 'https or http' : 'https'}`);
-  if (url.username !== '' || url.password !== '') throw bad('must not contain credentials');
-  if (url.hostname === '' || url.hostname.startsWith('-')) throw bad('must name a host');
-  if (url.search !== '' || url.hash !== '') throw bad('must not have a query or fragment');
-  if (!policy.allowPrivateHosts && isPrivateHost(url.hostname))
-    throw bad('host is not allowed (private, loopback or internal address)');
-  return url;
+class Problem extends Error {}
+const bad = (message: string): never => {
+  throw new Problem(message);
+};
+
+/** The host exactly as written between `scheme://` (and any `user@`) and the port or path. */
+function writtenHost(raw: string): string {
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/u.exec(raw)?.[1] ?? '';
+  const host = authority.slice(authority.lastIndexOf('@') + 1);
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/u, '');
 }
 
-/**
- * Save-time check. https (and http when allowed) go through {@link validateRemoteUrl}; `ssh://`
- * remotes (deploy keys) get the same host, option and control-character rules.
- */
-export function validateRemoteOnSave(raw: string, policy: RemotePolicy): void {
-  if (!raw.startsWith('ssh://')) {
-    validateRemoteUrl(raw, policy);
-    return;
+function parseSchemeUrl(raw: string, policy: RemotePolicy): ParsedRemote {
+  if (!URL.canParse(raw)) return bad('is not a valid URL');
+  const url = new URL(raw);
+  if (url.protocol === 'file:') {
+    if (policy.allowLocal !== true) return bad('file:// URLs are not allowed');
+    return url.host === '' ? { url: raw, form: 'local' } : bad('file:// URLs must not name a host');
   }
-  const bad = (message: string) =>
-    errors.invalidArgument(`invalid repository URL: ${message}`, [{ path: 'url', message }]);
-  if (hasControl(raw) || !URL.canParse(raw))
-    throw bad('must be a valid ssh:// URL without whitespace or control characters');
-  const url = new URL(raw);
-  if (
-    url.hostname === '' ||
-    url.hostname.startsWith('-') ||
-    url.username.startsWith('-') ||
-    url.pathname.startsWith('/-')
-  )
-    throw bad('must not look like an option');
-  if (url.password !== '') throw bad('must not contain credentials');
-  if (!policy.allowPrivateHosts && isPrivateHost(url.hostname))
-    throw bad('host is not allowed (private, loopback or internal address)');
+  const schemes = ['https:', 'ssh:', ...(policy.allowHttp ? ['http:'] : [])];
+  if (!schemes.includes(url.protocol))
+    return bad(`scheme must be ${policy.allowHttp ? 'https, http' : 'https'} or ssh`);
+  const target = targetOf(url);
+  if (!target || target.host.startsWith('-')) return bad('must name a host');
+  if (writtenHost(raw).toLowerCase() !== url.hostname.toLowerCase())
+    return bad('the host must be written in canonical form (lower-case name or plain IP address)');
+  if (url.password !== '') return bad('must not contain credentials (use the credential field)');
+  if (url.protocol === 'ssh:') {
+    if (url.username.startsWith('-') || url.pathname.startsWith('/-'))
+      return bad('must not look like an option');
+    return { url: raw, form: 'ssh', target };
+  }
+  if (url.username !== '' || raw.includes('@'))
+    return bad('must not contain credentials (use the credential field)');
+  if (url.search !== '' || url.hash !== '') return bad('must not have a query or fragment');
+  return { url: raw, form: 'http', target };
+}
+
+function parseShape(raw: string, policy: RemotePolicy): ParsedRemote {
+  if (raw === '' || raw.length > 2000 || hasControl(raw))
+    return bad('must be a non-empty URL without whitespace or control characters');
+  if (raw.startsWith('-')) return bad('must not start with "-"');
+  if (raw.includes('\\')) return bad('must not contain backslashes');
+  if (/^[A-Za-z][A-Za-z0-9+.-]*::/u.test(raw))
+    return bad('remote helpers ("<transport>::") are not allowed');
+  if (raw.startsWith('/'))
+    return policy.allowLocal === true ? { url: raw, form: 'local' } : bad('local paths are not allowed');
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//u.test(raw)) return parseSchemeUrl(raw, policy);
+  const scp = SCP_FORM.exec(raw);
+  if (scp && !scp[1]?.startsWith('-') && !scp[2]?.startsWith('-') && !scp[3]?.startsWith('-')) {
+    const host = (scp[2] ?? '').toLowerCase().replace(/\.$/u, '');
+    return { url: raw, form: 'scp', target: { scheme: 'ssh:', host, port: 22 } };
+  }
+  return bad('must be an https:// or ssh:// URL or user@host:path');
 }
 
 /**
- * Connect-time check: validates again, resolves the host and refuses private answers. Returns the
- * `http.curloptResolve` pin (`host:port:addr,…`), or undefined for an IP literal (already checked).
+ * Checks a remote URL's shape and (without resolving) its host; throws InvalidArgument on `field`
+ * with a generic reason that never echoes the input.
  */
-export async function pinRemote(
+export function parseRemote(raw: string, policy: RemotePolicy, field = 'url'): ParsedRemote {
+  let parsed: ParsedRemote;
+  try {
+    parsed = parseShape(raw, policy);
+  } catch (e) {
+    if (!(e instanceof Problem)) throw e;
+    throw errors.invalidArgument(`invalid repository URL: ${e.message}`, [
+      { path: field, message: e.message },
+    ]);
+  }
+  if (parsed.target) checkHost(parsed.target, policy, field);
+  return parsed;
+}
+
+/** Save-time check: shape, then the host resolved and every address checked. */
+export async function validateRemoteOnSave(
   raw: string,
   policy: RemotePolicy,
-  resolve: HostResolver = systemResolver,
-): Promise<string | undefined> {
-  const url = validateRemoteUrl(raw, policy);
-  const host = url.hostname;
-  if (host.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/u.test(host)) return undefined;
-  let addresses: string[];
+  field = 'url',
+): Promise<void> {
+  const parsed = parseRemote(raw, policy, field);
+  if (!parsed.target) return;
   try {
-    addresses = await resolve(host);
-  } catch {
-    throw errors.unavailable(`git host ${host} could not be resolved`);
+    await checkTarget(parsed.target, policy, field);
+  } catch (e) {
+    // At save time an unresolvable name is the user's mistake: a clear 400, not a 503.
+    if ((e as { code?: unknown }).code === 'Unavailable')
+      throw errors.invalidArgument('invalid repository URL: the host name does not resolve', [
+        { path: field, message: 'the host name does not resolve' },
+      ]);
+    throw e;
   }
-  if (addresses.length === 0) throw errors.unavailable(`git host ${host} could not be resolved`);
-  const bracketed = addresses.map((a) => (a.includes(':') ? `[${a}]` : a));
-  if (!policy.allowPrivateHosts && bracketed.some(isPrivateHost)) {
+}
+
+const bracket = (address: string) => (address.includes(':') ? `[${address}]` : address);
+
+function pinned(parsed: ParsedRemote, checked: CheckedTarget): PinnedRemote {
+  if (checked.literal) return { url: parsed.url, config: {}, env: {} };
+  if (parsed.form === 'http') {
+    const host = new URL(parsed.url).hostname;
+    const pin = `${host}:${checked.port}:${checked.addresses.map(bracket).join(',')}`;
+    return { url: parsed.url, config: { 'http.curloptResolve': pin }, env: {} };
+  }
+  // ssh resolves on its own: hand it the checked address, and keep host-key checks on the name.
+  const address = bracket(checked.addresses[0] ?? '');
+  const url =
+    parsed.form === 'ssh'
+      ? parsed.url.replace(/^(ssh:\/\/(?:[^@/]*@)?)[^:/]+/u, `$1${address}`)
+      : parsed.url.replace(/^((?:[^@:]+@)?)[^:]+:/u, `$1${address}:`);
+  const alias = /^[a-z0-9.-]+$/u.test(checked.host) ? ` -o HostKeyAlias=${checked.host}` : '';
+  const ssh = `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes${alias}`;
+  return { url, config: {}, env: { GIT_SSH_COMMAND: ssh } };
+}
+
+/**
+ * Connect-time check: parses again, resolves, refuses non-public answers (unless allow-listed)
+ * and returns how to run git so that it connects to exactly the checked addresses.
+ */
+export async function pinRemote(raw: string, policy: RemotePolicy): Promise<PinnedRemote> {
+  const parsed = parseRemote(raw, policy);
+  if (!parsed.target) return { url: parsed.url, config: {}, env: {} };
+  return pinned(parsed, await checkTarget(parsed.target, policy));
+}
+
+/** A git source (instance or standalone data plane) that passed validation. */
+export interface ValidatedGitSource {
+  url: string;
+  branch: string;
+  /** Slash-separated, no leading or trailing slash; '' for the repository root. */
+  directory: string;
+  /** True for local paths and file:// URLs (git needs `protocol.file.allow`). */
+  local: boolean;
+}
+
+/** Validates url, branch and directory of a git source; throws InvalidArgument listing every problem. */
+export function validateGitSource(
+  source: { url: string; branch: string; directory?: string | undefined },
+  policy: RemotePolicy,
+): ValidatedGitSource {
+  const problems: FieldViolation[] = [];
+  let local = false;
+  try {
+    local = parseRemote(source.url, policy).form === 'local';
+  } catch (e) {
+    problems.push(...((e as { details?: FieldViolation[] }).details ?? []));
+  }
+  if (!isValidBranch(source.branch))
+    problems.push({ path: 'branch', message: 'not a valid branch name (git check-ref-format rules)' });
+  const directory = normalizeDirectory(source.directory ?? '');
+  if (directory === undefined)
+    problems.push({
+      path: 'directory',
+      message: 'must be a relative path without "..", ".git", "\\" or a leading "-"',
+    });
+  if (problems.length > 0)
     throw errors.invalidArgument(
-      `git host ${host} is not allowed (it resolves to a private address)`,
-      [{ path: 'url', message: 'resolves to a private address' }],
+      `invalid git source: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      problems,
     );
-  }
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return `${host}:${port}:${bracketed.join(',')}`;
-}
-
-/** True when `hostname` (as WHATWG URL normalises it: decimal/octal/hex IPv4 become dotted quads) is internal. */
-export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (INTERNAL_NAMES.some((re) => re.test(host))) return true;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/u.exec(host);
-  if (v4) return isPrivateIpv4(v4.slice(1).map(Number));
-  if (host.startsWith('[') && host.endsWith(']')) return isPrivateIpv6(host.slice(1, -1));
-  return false;
-}
-
-function isPrivateIpv4([a = 0, b = 0]: number[]): boolean {
-  return (
-    a === 0 ||
-    a === 10 ||
-    a === 127 ||
-    (a === 169 && b === 254) ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 100 && b >= 64 && b <= 127) ||
-    a >= 224
-  );
-}
-
-function isPrivateIpv6(addr: string): boolean {
-  if (addr === '::' || addr === '::1') return true;
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/u.exec(addr);
-  if (mapped) {
-    const hi = Number.parseInt(mapped[1] ?? '0', 16);
-    const lo = Number.parseInt(mapped[2] ?? '0', 16);
-    return isPrivateIpv4([hi >> 8, hi & 255, lo >> 8, lo & 255]);
-  }
-  if (/^::ffff:\d/u.test(addr) || /^64:ff9b:/u.test(addr)) return true;
-  const first = Number.parseInt(addr.split(':')[0] || '0', 16);
-  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00;
+  return { url: source.url, branch: source.branch, directory: directory ?? '', local };
 }
