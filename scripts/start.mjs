@@ -152,7 +152,9 @@ async function main() {
     step('starting the dev identity provider');
     const idp = start('dev identity provider', [idpCli, '--port', String(PORTS.idp), '--profile', 'generic', '--client', `switchyard:dev-secret:http://${HOST}:${PORTS.controlPlane}/api/v1/auth/callback/*`]);
     await waitFor(`http://${HOST}:${PORTS.idp}/.well-known/openid-configuration`, idp, 'dev identity provider');
-    Object.assign(cpEnv, { PLATFORM_OIDC_ISSUER: `http://${HOST}:${PORTS.idp}`, PLATFORM_OIDC_CLIENT_ID: 'switchyard', PLATFORM_OIDC_CLIENT_SECRET: 'dev-secret' });
+    // The dev IdP is on loopback: its exact origin is the one private target allow-listed (instances
+    // reach the control plane's own hosted git origin without it; tenants' remotes never do).
+    Object.assign(cpEnv, { PLATFORM_OIDC_ISSUER: `http://${HOST}:${PORTS.idp}`, PLATFORM_OIDC_CLIENT_ID: 'switchyard', PLATFORM_OIDC_CLIENT_SECRET: 'dev-secret', OUTBOUND_ALLOWED_ORIGINS: `http://${HOST}:${PORTS.idp}` });
   }
   step('starting the control plane (applies database migrations first)');
   const cp = start('control plane', ['apps/control-plane/dist/main.js'], cpEnv);

@@ -121,6 +121,7 @@ const FIXTURES: Record<string, Fixture> = {
   'POST /api/v1/orgs/:org/repositories': sync(() => ({ body: { name: unique('repo'), url: 'https://git.example.com/flags.git', credential: { secret: 'ghp_secret' } } })),
   'GET /api/v1/orgs/:org/repositories/:repositoryId': async (h) => ({ params: { repositoryId: await repo(h) } }),
   'DELETE /api/v1/orgs/:org/repositories/:repositoryId': async (h) => ({ params: { repositoryId: await repo(h) } }),
+  'POST /api/v1/orgs/:org/repositories/:repositoryId/test-connection': async (h) => ({ params: { repositoryId: await repo(h) } }),
   'GET /api/v1/orgs/:org/client-tokens': sync(() => ({})),
   'POST /api/v1/orgs/:org/client-tokens': async (h) => ({ body: { name: 'sdk', environments: [await env(h)] } }),
   'GET /api/v1/orgs/:org/client-tokens/:tokenId': async (h) => ({ params: { tokenId: await clientToken(h) } }),
@@ -210,7 +211,8 @@ describe('authorization matrix', () => {
     const route = routes.find((r) => `${r.method} ${r.path}` === key);
     expect(route, `${key} is not a route any more`).toBeDefined();
     const r = route!;
-    const t = await startApp();
+    // The local IdP is on loopback: its exact origin is allow-listed, as an operator would do.
+    const t = await startApp({ OUTBOUND_ALLOWED_ORIGINS: new URL(await issuer()).origin });
     try {
       const home = await t.org('home', { 'owner@example.com': 'OWNER', 'owner2@example.com': 'OWNER', 'admin@example.com': 'ADMIN', 'editor@example.com': 'EDITOR', 'viewer@example.com': 'VIEWER' });
       const other = await t.org('other', { 'stranger@example.com': 'ADMIN' });

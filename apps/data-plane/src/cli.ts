@@ -35,9 +35,13 @@ Options:
   --token T              static client token (repeatable); auth is required by default
   --no-auth              serve without authentication (explicit opt-out)
   --trust-edge-header    honour X-Switchyard-Edge-Environment (only behind the Switchyard edge)
+  --allow-origin ORIGIN  a git server on a loopback/private address this instance may fetch from,
+                         as an exact origin (http://127.0.0.1:3000); repeatable. Every other git
+                         host must resolve to public addresses only
   --log-level L          fatal|error|warn|info|debug|trace|silent (default info)
 Environment: SWITCHYARD_CONFIG, SWITCHYARD_HOST, SWITCHYARD_HTTP_PORT, SWITCHYARD_GRPC_PORT,
-  SWITCHYARD_DATA_DIR, SWITCHYARD_LOG_LEVEL, SWITCHYARD_TOKEN, SWITCHYARD_NO_AUTH=1
+  SWITCHYARD_DATA_DIR, SWITCHYARD_LOG_LEVEL, SWITCHYARD_TOKEN, SWITCHYARD_NO_AUTH=1,
+  SWITCHYARD_ALLOWED_ORIGINS (comma-separated exact origins)
 `;
 
 /** Stops on SIGTERM/SIGINT through `close`, then exits. */

@@ -30,6 +30,8 @@ export type SyncStarter = (opts: {
   dataDir: string;
   logger: Logger;
   metrics: DataPlaneMetrics['registry'];
+  /** Exact origins git sources may reach on non-public addresses. */
+  allowedOrigins?: readonly string[];
 }) => Promise<SyncHandle>;
 
 /** A running instance. */
@@ -102,7 +104,7 @@ export async function startDataPlane(config: InstanceConfig, logger: Logger, sta
   logger.info({ httpPort, grpcPort: grpc.port, host: config.host, environments: registry.keys(), auth: config.auth.required }, 'listening');
   // Servers listen before the first sync so /health answers and /ready reports 503 while it runs.
   const firstSync = startSync
-    ? startSync({ environments: config.environments, registry, dataDir: config.dataDir, logger, metrics: metrics.registry }).then((s) => {
+    ? startSync({ environments: config.environments, registry, dataDir: config.dataDir, logger, metrics: metrics.registry, allowedOrigins: config.allowedOrigins ?? [] }).then((s) => {
         sync = s;
       })
     : Promise.resolve();

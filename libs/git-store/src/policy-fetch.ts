@@ -15,7 +15,7 @@ import { checkTarget, targetOf, type AddressPolicy, type CheckedTarget } from '.
 export interface PolicyFetchInit {
   method?: string | undefined;
   headers?: Headers | Record<string, string> | [string, string][] | undefined;
-  body?: string | URLSearchParams | Uint8Array | null | undefined;
+  body?: string | URLSearchParams | Uint8Array | ArrayBuffer | ReadableStream | null | undefined;
   signal?: AbortSignal | null | undefined;
   redirect?: string | undefined;
 }
@@ -47,7 +47,10 @@ export function policyFetch(policy: AddressPolicy, options: PolicyFetchOptions =
         { path: field, message: 'must be an http(s) URL without credentials' },
       ]);
     const checked = await checkTarget(target, policy, field);
-    return send(url, checked, init, options);
+    const headers = new Headers(init.headers);
+    const body = await requestBody(init, headers);
+    if (body) headers.set('content-length', String(body.length));
+    return send(url, checked, { method: init.method, headers, body, signal: init.signal }, options);
   };
 }
 
@@ -63,25 +66,31 @@ function pinnedLookup(checked: CheckedTarget): LookupFunction {
   }) as unknown as LookupFunction;
 }
 
-function requestBody(init: PolicyFetchInit, headers: Headers): Buffer | undefined {
+async function requestBody(init: PolicyFetchInit, headers: Headers): Promise<Buffer | undefined> {
   const body = init.body;
   if (body === undefined || body === null) return undefined;
+  if (body instanceof ReadableStream) return Buffer.from(await new Response(body).arrayBuffer());
   if (body instanceof URLSearchParams && !headers.has('content-type'))
     headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
   return typeof body === 'string' || body instanceof URLSearchParams
     ? Buffer.from(body.toString(), 'utf8')
-    : Buffer.from(body);
+    : Buffer.from(body instanceof ArrayBuffer ? new Uint8Array(body) : body);
+}
+
+interface Outgoing {
+  method: string | undefined;
+  headers: Headers;
+  body: Buffer | undefined;
+  signal: AbortSignal | null | undefined;
 }
 
 function send(
   url: URL,
   checked: CheckedTarget,
-  init: PolicyFetchInit,
+  init: Outgoing,
   options: PolicyFetchOptions,
 ): Promise<Response> {
-  const headers = new Headers(init.headers);
-  const body = requestBody(init, headers);
-  if (body) headers.set('content-length', String(body.length));
+  const { headers, body } = init;
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<Response>((resolve, reject) => {
     const req = request(url, {

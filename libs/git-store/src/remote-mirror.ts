@@ -5,6 +5,7 @@
  * as a Conflict instead of being overwritten. The URL is re-validated, resolved and pinned before
  * every connection; credentials travel in environment config, never in argv or the URL.
  */
+import { dirname } from 'node:path';
 import { errors, SwitchyardError } from '@switchyard/flags';
 import { GitExecError, runGit } from './git-exec.js';
 import type { GitStore } from './git-store.js';
@@ -117,7 +118,8 @@ export async function testRemote(remote: RemoteAccess, cwd: string): Promise<num
   const out = await runGit(['ls-remote', '--heads', '--', url], {
     cwd,
     config,
-    env,
+    // `cwd` is a scratch directory: never pick up a repository (and its config) above it.
+    env: { ...env, GIT_CEILING_DIRECTORIES: dirname(cwd) },
     timeoutMs: remote.timeoutMs ?? 15_000,
   }).catch(unreachable);
   return out.toString().split('\n').filter((l) => l.trim() !== '').length;

@@ -81,13 +81,14 @@ describe('remote URL policy', () => {
     await expect(validateRemoteOnSave(url, strict)).resolves.toBeUndefined();
   });
 
-  it('save time resolves the name: ANY non-public answer refuses it; an unresolvable name is a 400', async () => {
+  it('save time resolves the name: ANY non-public answer refuses it; an unresolvable name waits for connect time', async () => {
     const rebinding = { ...strict, resolve: () => Promise.resolve(['93.184.216.34', '127.0.0.1']) };
     const err = await validateRemoteOnSave('https://evil.example.com/r.git', rebinding).catch((e: unknown) => e);
     expect(isSwitchyardError(err, 'InvalidArgument')).toBe(true);
     const none = { ...strict, resolve: () => Promise.reject(new Error('ENOTFOUND')) };
-    const err2 = await validateRemoteOnSave('https://nx.example.com/r.git', none).catch((e: unknown) => e);
-    expect(isSwitchyardError(err2, 'InvalidArgument')).toBe(true);
+    await expect(validateRemoteOnSave('https://nx.example.com/r.git', none)).resolves.toBeUndefined();
+    const err2 = await pinRemote('https://nx.example.com/r.git', none).catch((e: unknown) => e);
+    expect(isSwitchyardError(err2, 'Unavailable')).toBe(true);
   });
 
   it('a name in /etc/hosts that resolves to loopback is refused with the system resolver', async () => {

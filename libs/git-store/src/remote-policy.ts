@@ -133,12 +133,9 @@ export async function validateRemoteOnSave(
   try {
     await checkTarget(parsed.target, policy, field);
   } catch (e) {
-    // At save time an unresolvable name is the user's mistake: a clear 400, not a 503.
-    if ((e as { code?: unknown }).code === 'Unavailable')
-      throw errors.invalidArgument('invalid repository URL: the host name does not resolve', [
-        { path: field, message: 'the host name does not resolve' },
-      ]);
-    throw e;
+    // A name that does not resolve now is not refused (DNS may be down, the host not yet set
+    // up): nothing can be reached through it, and every connection checks and pins again.
+    if ((e as { code?: unknown }).code !== 'Unavailable') throw e;
   }
 }
 

@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseAllowedOrigins } from '@switchyard/git-store';
 import { z } from 'zod';
 import { provisioningEnvShape, toProvisioningConfig, type ProvisioningConfig } from '../provisioning/provisioning.config.js';
 
@@ -20,8 +21,13 @@ const schema = z.object({
     SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().positive().default(12),
     /** Where hosted bare repositories and external-remote mirrors live. */
     GIT_DATA_DIR: z.string().min(1).default(join(tmpdir(), 'switchyard-git')),
-    /** Operator switch: tenant git URLs may name loopback/private hosts (self-hosted git on a private network, tests). */
-    GIT_ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false']).default('false'),
+    /**
+     * Comma-separated EXACT origins (`scheme://host:port`) the control plane and its instances may
+     * reach although they are on loopback/private/special-purpose addresses (a self-hosted git
+     * server or IdP on a private network, the dev IdP). Everything else must resolve to public
+     * addresses only, in every mode (libs/git-store's address policy).
+     */
+    OUTBOUND_ALLOWED_ORIGINS: z.string().default(''),
     /** Operator switch: tenant git URLs may use plain http://. */
     GIT_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
     /** Public base URL of this API as browsers reach it: SSO callback URLs are built from it. */
@@ -44,6 +50,10 @@ function extraIssues(env: Readonly<Record<string, string | undefined>>): string[
   const platform = ['PLATFORM_OIDC_ISSUER', 'PLATFORM_OIDC_CLIENT_ID', 'PLATFORM_OIDC_CLIENT_SECRET'];
   const set = platform.filter((k) => env[k]);
   if (set.length > 0 && set.length < platform.length) out.push(`  ${platform.filter((k) => !env[k]).join(', ')}: required when ${set.join(', ')} is set`);
+  for (const problem of parseAllowedOrigins(env['OUTBOUND_ALLOWED_ORIGINS'] ?? '').problems) out.push(`  OUTBOUND_ALLOWED_ORIGINS: ${problem}`);
+  for (const removed of ['GIT_ALLOW_PRIVATE_HOSTS', 'INSTANCE_GIT_ALLOW_PRIVATE_HOSTS']) {
+    if (env[removed] !== undefined) out.push(`  ${removed}: removed; list the exact origins (scheme://host:port) in OUTBOUND_ALLOWED_ORIGINS instead`);
+  }
   for (const origin of (env['ALLOWED_ORIGINS'] ?? '').split(',').filter(Boolean)) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) out.push(`  ALLOWED_ORIGINS: "${origin}" is not an exact origin`);
   }
@@ -62,8 +72,10 @@ export interface AppConfig {
   allowedOrigins: readonly string[];
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
-  /** Git storage: data directory and the SSRF policy for tenant remotes. */
-  git: { dataDir: string; allowPrivateHosts: boolean; allowHttp: boolean };
+  /** Git storage: data directory and whether tenant remotes may use plain http. */
+  git: { dataDir: string; allowHttp: boolean };
+  /** The address policy of every outbound connection (git remotes, SSO, instances' git sources). */
+  outbound: { allowedOrigins: readonly string[] };
   /** Public base URL (no trailing slash). */
   publicUrl: string;
   /** The platform-wide login connection, when configured. */
@@ -96,7 +108,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     allowedOrigins: c.ALLOWED_ORIGINS.split(',').filter(Boolean),
     sessionIdleMs: c.SESSION_IDLE_TIMEOUT_MINUTES * 60_000,
     sessionAbsoluteMs: c.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3_600_000,
-    git: { dataDir: c.GIT_DATA_DIR, allowPrivateHosts: c.GIT_ALLOW_PRIVATE_HOSTS === 'true', allowHttp: c.GIT_ALLOW_HTTP === 'true' },
+    git: { dataDir: c.GIT_DATA_DIR, allowHttp: c.GIT_ALLOW_HTTP === 'true' },
+    outbound: { allowedOrigins: parseAllowedOrigins(c.OUTBOUND_ALLOWED_ORIGINS).origins },
     publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''),
     platformOidc:
       c.PLATFORM_OIDC_ISSUER && c.PLATFORM_OIDC_CLIENT_ID && c.PLATFORM_OIDC_CLIENT_SECRET

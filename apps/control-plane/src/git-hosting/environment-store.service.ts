@@ -100,7 +100,7 @@ export class EnvironmentStoreService {
       username: secret?.username,
       secret: secret?.secret,
       policy: {
-        allowPrivateHosts: this.config.git.allowPrivateHosts,
+        allowedOrigins: this.config.outbound.allowedOrigins,
         allowHttp: this.config.git.allowHttp,
       },
     };

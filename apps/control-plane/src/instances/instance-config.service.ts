@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '@switchyard/db';
+import { normalizeOrigin } from '@switchyard/git-store';
 import { CONFIG, DB } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { RepositoriesService } from '../repositories/repositories.service.js';
@@ -27,7 +28,8 @@ export interface InstanceConfigurationMessage {
   }>;
   tokens: Array<{ id: string; name: string; sha256: string; environments: string[]; namespaces: string[]; expiresAtMs: number }>;
   version: string;
-  allowPrivateGitHosts: boolean;
+  /** Exact origins the instance's git sources may reach on non-public addresses. */
+  allowedOrigins: string[];
 }
 
 /** Builds instance configurations from the database. */
@@ -70,9 +72,19 @@ export class InstanceConfigService {
       namespaces: t.namespaces,
       expiresAtMs: t.expiresAt?.getTime() ?? 0,
     }));
-    const body = { instanceId, orgId, orgSlug: org.slug, environments, tokens: tokenViews, allowPrivateGitHosts: this.config.provisioning.allowPrivateGitHosts };
+    const body = { instanceId, orgId, orgSlug: org.slug, environments, tokens: tokenViews, allowedOrigins: this.instanceOrigins() };
     // The version lets an instance skip reapplying an unchanged configuration.
     const version = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
     return { ...body, version };
+  }
+
+  /**
+   * The operator's allow-list plus the control plane's own hosted-git origin (PUBLIC_URL): hosted
+   * environment URLs are generated here, never by a tenant, and instances must reach them even
+   * when the control plane sits on a private address. Tenant remotes on that origin are still
+   * refused at save time unless the operator lists it in OUTBOUND_ALLOWED_ORIGINS.
+   */
+  private instanceOrigins(): string[] {
+    return [...new Set([...this.config.outbound.allowedOrigins, normalizeOrigin(this.config.publicUrl)])];
   }
 }

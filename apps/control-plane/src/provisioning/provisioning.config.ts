@@ -34,8 +34,6 @@ export const provisioningEnvShape = {
   /** Local driver: the data-plane binary. */
   INSTANCE_BINARY: z.string().min(1).default(fileURLToPath(new URL('../../../data-plane/dist/cli.js', import.meta.url))),
   INSTANCE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Instances may sync from git hosts on private addresses (local development and tests). */
-  INSTANCE_GIT_ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false']).optional(),
   /** Kubernetes driver: API server, namespace and bearer token (in-cluster values otherwise). */
   KUBERNETES_API_URL: z.url().optional(),
   KUBERNETES_NAMESPACE: z.string().min(1).default('switchyard'),
@@ -73,7 +71,6 @@ export interface ProvisioningConfig {
   portRange: { from: number; to: number };
   instanceBinary: string;
   instanceLogLevel: string;
-  allowPrivateGitHosts: boolean;
   kubernetes: { apiUrl: string | undefined; namespace: string; token: string | undefined; image: string; ingressClass: string };
   edgePublicUrl: string;
   evalDomain: string | undefined;
@@ -98,7 +95,6 @@ export function toProvisioningConfig(c: Parsed, nodeEnv: string): ProvisioningCo
     portRange: { from, to },
     instanceBinary: c.INSTANCE_BINARY,
     instanceLogLevel: c.INSTANCE_LOG_LEVEL,
-    allowPrivateGitHosts: c.INSTANCE_GIT_ALLOW_PRIVATE_HOSTS ? c.INSTANCE_GIT_ALLOW_PRIVATE_HOSTS === 'true' : nodeEnv !== 'production',
     kubernetes: { apiUrl: c.KUBERNETES_API_URL, namespace: c.KUBERNETES_NAMESPACE, token: c.KUBERNETES_TOKEN, image: c.INSTANCE_IMAGE, ingressClass: c.KUBERNETES_INGRESS_CLASS },
     edgePublicUrl: c.EDGE_PUBLIC_URL.replace(/\/+$/, ''),
     evalDomain: c.EVAL_DOMAIN,

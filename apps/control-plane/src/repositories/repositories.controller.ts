@@ -3,7 +3,7 @@ import { pageQuery, type PageQuery } from '../common/pagination.js';
 import type { OrgContext } from '../common/request-context.js';
 import { Api, Idempotent, OrgCtx, Permission, Valid } from '../common/route.decorators.js';
 import { orgParams } from '../orgs/orgs.dto.js';
-import { createRepositoryBody, repoParams, repositoryPage, repositoryView, type CreateRepositoryBody } from './repositories.dto.js';
+import { connectionTestView, createRepositoryBody, repoParams, repositoryPage, repositoryView, type CreateRepositoryBody } from './repositories.dto.js';
 import { RepositoriesService } from './repositories.service.js';
 
 @Controller('api/v1/orgs/:org/repositories')
@@ -30,6 +30,13 @@ export class RepositoriesController {
   @Api({ tag: 'repositories', summary: 'Get a git repository', params: repoParams, response: repositoryView })
   get(@OrgCtx() ctx: OrgContext, @Valid('params') params: { repositoryId: string }) {
     return this.repositories.get(ctx, params.repositoryId);
+  }
+
+  @Post(':repositoryId/test-connection')
+  @Permission('repositories:write')
+  @Api({ tag: 'repositories', summary: 'Test that the repository answers (through the outbound address policy)', params: repoParams, response: connectionTestView })
+  testConnection(@OrgCtx() ctx: OrgContext, @Valid('params') params: { repositoryId: string }) {
+    return this.repositories.testConnection(ctx, params.repositoryId);
   }
 
   @Delete(':repositoryId')

@@ -25,3 +25,10 @@ export const repositoryView = z.object({
 });
 export type RepositoryView = z.infer<typeof repositoryView>;
 export const repositoryPage = pageSchema(repositoryView);
+
+export const connectionTestView = z.object({
+  reachable: z.boolean(),
+  branches: z.number().int().describe('branches listed by the remote (0 when not reachable)'),
+  message: z.string().describe('the same text for every kind of network failure'),
+});
+export type ConnectionTestView = z.infer<typeof connectionTestView>;

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import * as client from 'openid-client';
 import type { AppConfig } from '../config/config.js';
 import { CONFIG } from '../common/tokens.js';
+import { isSwitchyardError } from '@switchyard/flags';
+import { policyFetch, type PolicyFetch } from '@switchyard/git-store';
 import type { ResolvedConnection } from './claims-policy.js';
-import { resolvesToPrivateAddress } from './issuer-address.js';
 
 /** Discovery failed or disagreed with the configuration; `reason` is safe to show to the org admin. */
 export class DiscoveryFailed extends Error {
@@ -31,14 +32,21 @@ export function legacyIssuerSpelling(issuer: string): string {
  * openid-client configurations per connection. Discovery runs once per connection version; the
  * discovered `issuer` must equal the configured one exactly (ID tokens are then checked against it
  * byte for byte), ID-token signatures are always verified against the JWKS (RS256 only), and
- * plain-http issuers are refused in production. Each login gets its own Configuration object so
- * per-login fetch hooks never leak between concurrent logins.
+ * plain-http issuers are refused in production. Every request to the provider (discovery, token,
+ * userinfo, JWKS) goes through the one address policy (libs/git-store) with the checked address
+ * pinned, in every mode: a provider on a private address needs its exact origin in
+ * OUTBOUND_ALLOWED_ORIGINS. Each login gets its own Configuration object so per-login fetch hooks
+ * never leak between concurrent logins.
  */
 @Injectable()
 export class OidcClientService {
   private readonly cache = new Map<string, Promise<client.ServerMetadata>>();
+  /** fetch through the address policy; refusals name the `issuer` field. */
+  private readonly fetch: PolicyFetch;
 
-  constructor(@Inject(CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(CONFIG) private readonly config: AppConfig) {
+    this.fetch = policyFetch({ allowedOrigins: config.outbound.allowedOrigins }, { field: 'issuer', timeoutMs: 5_000 });
+  }
 
   /** A fresh client configuration for one login through `connection` (discovery cached per id and version). */
   async configuration(connection: ResolvedConnection, options: LoginClientOptions = {}): Promise<client.Configuration> {
@@ -56,12 +64,9 @@ export class OidcClientService {
 
   /**
    * Runs discovery now (on saving an org connection) and checks the issuer; throws
-   * {@link DiscoveryFailed}. In production an org's issuer may not resolve to a private address.
+   * {@link DiscoveryFailed}, also when the address policy refuses the issuer's host.
    */
   async discover(issuer: string, clientId: string, clientSecret: string): Promise<client.Configuration> {
-    if (this.config.env === 'production' && (await resolvesToPrivateAddress(new URL(issuer).hostname))) {
-      throw new DiscoveryFailed('issuer resolves to a private or loopback address');
-    }
     return this.build(await this.fetchMetadata(issuer), clientId, clientSecret, {});
   }
 
@@ -71,8 +76,10 @@ export class OidcClientService {
     if (insecure && this.config.env === 'production') throw new DiscoveryFailed('issuer must use https');
     let discovered: client.Configuration;
     try {
-      discovered = await client.discovery(url, 'discovery', undefined, undefined, { execute: insecure ? [client.allowInsecureRequests] : [], timeout: 5 });
+      discovered = await client.discovery(url, 'discovery', undefined, undefined, { execute: insecure ? [client.allowInsecureRequests] : [], timeout: 5, [client.customFetch]: this.fetch });
     } catch (e) {
+      const refusal = policyRefusal(e);
+      if (refusal) throw new DiscoveryFailed(refusal);
       const code = (e as { code?: unknown }).code;
       if (typeof code === 'string' && code.includes('JSON_ATTRIBUTE_COMPARISON')) throw new DiscoveryFailed('the discovery document names another issuer');
       throw new DiscoveryFailed('issuer is unreachable or its discovery document is invalid');
@@ -92,15 +99,22 @@ export class OidcClientService {
     }
     client.enableNonRepudiationChecks(configuration);
     const { captureTokenResponse, replayTokenResponse } = options;
-    if (captureTokenResponse || replayTokenResponse !== undefined) {
-      configuration[client.customFetch] = async (url, init) => {
-        if (url !== metadata.token_endpoint) return fetch(url, init);
-        if (replayTokenResponse !== undefined) return new Response(replayTokenResponse, { status: 200, headers: { 'content-type': 'application/json' } });
-        const res = await fetch(url, init);
-        captureTokenResponse?.(await res.clone().text());
-        return res;
-      };
-    }
+    const fetch = this.fetch;
+    configuration[client.customFetch] = async (url, init) => {
+      if (url !== metadata.token_endpoint || (!captureTokenResponse && replayTokenResponse === undefined)) return fetch(url, init);
+      if (replayTokenResponse !== undefined) return new Response(replayTokenResponse, { status: 200, headers: { 'content-type': 'application/json' } });
+      const res = await fetch(url, init);
+      captureTokenResponse?.(await res.clone().text());
+      return res;
+    };
     return configuration;
   }
+}
+
+/** The address policy's refusal reason inside an openid-client error, if that is what failed. */
+function policyRefusal(e: unknown): string | undefined {
+  for (let cause: unknown = e; cause; cause = (cause as { cause?: unknown }).cause) {
+    if (isSwitchyardError(cause, 'InvalidArgument')) return cause.details[0]?.message ?? cause.message;
+  }
+  return undefined;
 }

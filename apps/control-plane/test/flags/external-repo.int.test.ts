@@ -34,11 +34,15 @@ const FEATURES =
   'namespace: default\nflags:\n  - key: legacy\n    name: Legacy\n    enabled: true\n    variants:\n      - key: a\n';
 
 beforeAll(async () => {
-  f = await flagsFixture([], { GIT_ALLOW_PRIVATE_HOSTS: 'true', GIT_ALLOW_HTTP: 'true' });
   const root = await mkdtemp(join(tmpdir(), 'ext-'));
   server = await startGitServer({
     projectRoot: root,
     auth: { username: 'bot', password: 'ext-token' },
+  });
+  // The loopback git server is reachable only because its exact origin is allow-listed.
+  f = await flagsFixture([], {
+    OUTBOUND_ALLOWED_ORIGINS: new URL(server.url).origin,
+    GIT_ALLOW_HTTP: 'true',
   });
   repo = await createGitRepo({ projectRoot: root, name: 'flags' });
   await repo.commitFiles(

@@ -148,6 +148,8 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
   const edgeToken = `edge-${randomBytes(16).toString('hex')}`;
   const grpcPort = await freePort();
   const httpPort = options.listen ? await freePort() : 0;
+  // Started first: its exact origin is the one private git host instances may reach (allow-list).
+  const git = await startGitServer({ projectRoot: gitRoot });
   const env: Record<string, string> = {
     ...(options.listen ? { PUBLIC_URL: `http://127.0.0.1:${httpPort}`, GIT_DATA_DIR: join(gitRoot, 'hosted') } : {}),
     INTERNAL_GRPC_PORT: String(grpcPort),
@@ -157,7 +159,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
     INSTANCE_DATA_DIR: instanceDir,
     INSTANCE_PORT_RANGE: `${base}-${base + 99}`,
     INSTANCE_LOG_LEVEL: 'warn',
-    INSTANCE_GIT_ALLOW_PRIVATE_HOSTS: 'true',
+    OUTBOUND_ALLOWED_ORIGINS: new URL(git.url).origin,
     QUEUE_PREFIX: `sytest${randomBytes(4).toString('hex')}`,
     WORKER_LOCK_DURATION_MS: '2000',
     WORKER_STALLED_INTERVAL_MS: '1000',
@@ -169,7 +171,6 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
   if (options.listen) await t.app.listen({ port: httpPort, host: '127.0.0.1' });
   const port = await t.app.get(InternalGrpcServer).start();
   if (port !== grpcPort) throw new Error(`internal gRPC bound ${port}, expected ${grpcPort}`);
-  const git = await startGitServer({ projectRoot: gitRoot });
   const workerEnv = { ...env, NODE_ENV: 'test', DATABASE_URL: t.database.url, LOG_LEVEL: 'warn', REDIS_URL: t.config.redisUrl };
   const workerDb = createPrismaClient({ databaseUrl: t.database.url, maxConnections: 4 });
   const worker = options.inProcessWorker === false ? undefined : startProvisioningWorker({ config: t.config, db: workerDb, logger: pino({ level: 'silent' }) });

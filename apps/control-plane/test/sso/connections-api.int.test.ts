@@ -91,11 +91,13 @@ describe('SSO connections API', () => {
     expect(noSlash.json.details[0].message).toMatch(/compared exactly/);
   });
 
-  it('in production an org issuer on a private address or plain http is refused before any request', async () => {
-    t = await startSsoApp({ NODE_ENV: 'production', SWITCHYARD_SECRET: 'x'.repeat(40) });
+  it.each(['production', 'test'])('in %s an org issuer on a non-public address is refused before any request (plain http too in production)', async (mode) => {
+    t = await startSsoApp({ NODE_ENV: mode, SWITCHYARD_SECRET: 'x'.repeat(40) });
     const org = await t.org('acme', { 'owner@acme.test': 'OWNER' });
     const pat = org.pats['owner@acme.test']!;
-    for (const [issuer, message] of [['https://127.0.0.1:8443', /private or loopback/], ['https://169.254.169.254', /private or loopback/], ['http://idp.example.com', /https/]] as const) {
+    const cases: [string, RegExp][] = [['https://127.0.0.1:8443', /not allowed/], ['https://169.254.169.254', /not allowed/], ['https://localhost:8443', /not allowed/], ['https://[::ffff:127.0.0.1]', /not allowed/]];
+    if (mode === 'production') cases.push(['http://idp.example.com', /https/]);
+    for (const [issuer, message] of cases) {
       const res = await t.api(pat, 'POST', '/api/v1/orgs/acme/sso-connections', { kind: 'OIDC', name: 'x', issuer, clientId: 'c', clientSecret: 's' });
       expect(res.status, issuer).toBe(400);
       expect(res.json.details[0].message).toMatch(message);

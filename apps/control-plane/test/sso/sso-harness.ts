@@ -14,6 +14,12 @@ export const CLIENT_ID = 'switchyard';
 export const CLIENT_SECRET = 'switchyard-client-secret';
 export const CONSOLE_ORIGIN = 'https://console.switchyard.test';
 
+/**
+ * Exact origins of the dev-idps this test file started: the loopback IdPs are reachable only
+ * because they are allow-listed (OUTBOUND_ALLOWED_ORIGINS), exactly as an operator would do.
+ */
+export const idpOrigins = new Set<string>();
+
 /** One dev-idp per profile, shared by a test file (they hold no per-test state unless a test sets a hook). */
 export async function startIdps(profiles: readonly DevIdpProfile[]): Promise<Record<string, DevIdp>> {
   const out: Record<string, DevIdp> = {};
@@ -22,6 +28,7 @@ export async function startIdps(profiles: readonly DevIdpProfile[]): Promise<Rec
       profile,
       clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${PUBLIC_URL}/api/v1/auth/callback/*`], postLogoutRedirectUris: [`${PUBLIC_URL}/`] }],
     });
+    idpOrigins.add(new URL(out[profile].issuer).origin);
   }
   return out;
 }
@@ -128,7 +135,8 @@ const migrateTemplate = (url: string) => migrate({ databaseUrl: url, migrationsD
 /** A control plane on a fresh database with its logs captured. */
 export async function startSsoApp(env: Record<string, string> = {}): Promise<SsoTestApp> {
   const database: TestDatabase = await createTestDatabase({ migrationsDir: MIGRATIONS_DIR, migrate: migrateTemplate });
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'info', ALLOWED_ORIGINS: CONSOLE_ORIGIN, PUBLIC_URL, AUTH_RATE_LIMIT_PER_MINUTE: '10000', ...env });
+  const outbound = { OUTBOUND_ALLOWED_ORIGINS: [...idpOrigins].join(',') };
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'info', ALLOWED_ORIGINS: CONSOLE_ORIGIN, PUBLIC_URL, AUTH_RATE_LIMIT_PER_MINUTE: '10000', ...outbound, ...env });
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const app = await createApp(config, { db: createPrismaClient({ databaseUrl: database.url, maxConnections: 4 }), logger });

@@ -153,7 +153,8 @@ describe('issuer mix-up', () => {
   });
 
   it('an unreachable issuer is a clear 400 on save', async () => {
-    t = await startSsoApp();
+    // Allow-listed, so the address policy lets it through: nothing listens on port 9.
+    t = await startSsoApp({ OUTBOUND_ALLOWED_ORIGINS: 'http://127.0.0.1:9' });
     const org = await t.org('acme', { 'owner@acme.test': 'OWNER' });
     const res = await t.api(org.pats['owner@acme.test']!, 'POST', '/api/v1/orgs/acme/sso-connections', { kind: 'OIDC', name: 'X', issuer: 'http://127.0.0.1:9', clientId: 'c', clientSecret: 's' });
     expect(res.status).toBe(400);

@@ -30,6 +30,7 @@ export const SERVE_OPTIONS = {
   'instance-id': { type: 'string' },
   'control-plane': { type: 'string' },
   'instance-token': { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -110,6 +111,9 @@ export function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv = process
   set('dataDir', v['data-dir'] ?? env.SWITCHYARD_DATA_DIR);
   set('logLevel', v['log-level'] ?? env.SWITCHYARD_LOG_LEVEL);
   if (v['trust-edge-header']) raw.trustEdgeHeader = true;
+  // Private git hosts are reachable by exact origin only (flag repeatable; the variable comma-separated).
+  const origins = [...(v['allow-origin'] ?? []), ...(env.SWITCHYARD_ALLOWED_ORIGINS?.split(',').filter((o) => o.trim() !== '') ?? [])];
+  if (origins.length > 0) raw.allowedOrigins = [...((raw.allowedOrigins as unknown[] | undefined) ?? []), ...origins];
   const auth = { ...((raw.auth as Record<string, unknown> | undefined) ?? {}) };
   const cliTokens = [...(v.token ?? []), ...(env.SWITCHYARD_TOKEN ? [env.SWITCHYARD_TOKEN] : [])];
   if (cliTokens.length > 0)

@@ -3,9 +3,20 @@
  * with zod (every bad field is named); the sync engineer's sources and the transports read these
  * types and nothing else. Instance mode (control plane) will produce the same shape.
  */
+import { parseAllowedOrigins } from '@switchyard/git-store';
 import { z } from 'zod';
 
 const durationMs = z.number().int().positive();
+
+/** Exact origins, normalised to `scheme://host:port` by the one address policy (libs/git-store). */
+const allowedOriginsSchema = z
+  .array(z.string())
+  .default([])
+  .transform((list, ctx) => {
+    const { origins, problems } = parseAllowedOrigins(list);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return origins;
+  });
 
 const dirSourceSchema = z.strictObject({
   type: z.literal('dir'),
@@ -75,6 +86,8 @@ export const instanceConfigSchema = z
       .strictObject({ required: z.boolean().default(true), tokens: z.array(tokenConfigSchema).default([]) })
       .default({ required: true, tokens: [] }),
     environments: z.array(environmentConfigSchema).min(1, { message: 'configure at least one environment' }),
+    /** Exact origins git sources may reach on non-public addresses (loopback, private networks). */
+    allowedOrigins: allowedOriginsSchema,
   })
   .superRefine((c, ctx) => {
     for (const issue of crossFieldIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
@@ -154,6 +167,8 @@ export interface InstanceConfig {
   shutdownGraceMs: number;
   auth: { required: boolean; tokens: TokenConfig[] };
   environments: EnvironmentConfig[];
+  /** Exact origins (`scheme://host:port`) git sources may reach on non-public addresses; default none. */
+  allowedOrigins?: string[];
 }
 
 /** Thrown when the configuration is invalid; `issues` name every bad field. */

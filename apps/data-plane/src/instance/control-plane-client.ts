@@ -43,7 +43,8 @@ export interface RemoteConfiguration {
   environments: RemoteEnvironment[];
   tokens: RemoteToken[];
   version: string;
-  allowPrivateGitHosts: boolean;
+  /** Exact origins git sources may reach on non-public addresses (absent in configurations cached before it existed). */
+  allowedOrigins?: string[];
 }
 
 /** One watch-stream notification. */

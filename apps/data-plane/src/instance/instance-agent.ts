@@ -76,7 +76,7 @@ export async function startInstance(opts: InstanceModeOptions, logger: Logger): 
   };
   let sync: SyncManager | undefined;
   const starter: SyncStarter = async (o) => {
-    sync = await startSync({ ...o, allowLocalGit: false, allowPrivateGitHosts: current.allowPrivateGitHosts });
+    sync = await startSync({ ...o, allowLocalGit: false, allowedOrigins: current.allowedOrigins ?? [] });
     return sync;
   };
   const dp = await startDataPlane(config, logger, starter);

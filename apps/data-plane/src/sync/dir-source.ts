@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { isSafeRelativePath } from './git-validate.js';
+import { isSafeRelativePath } from '@switchyard/git-store';
 import { DEFAULT_TREE_LIMITS, InvalidTreeError, SourceError, TreeBudget, type SourceFiles, type SourceTree, type SyncSource, type TreeLimits } from './sync-source.js';
 
 /** Options of {@link createDirSource}. */

@@ -198,12 +198,13 @@ export class EnvironmentSyncer {
     if (this.#stopped) return;
     const message = e instanceof Error ? e.message : String(e);
     const unauthorized = e instanceof SourceError && e.unauthorized;
+    const detail = e instanceof SourceError ? (e.detail ?? message) : message;
     // Bad credentials will not heal by retrying: jump straight to the longest backoff (P7).
     this.#failures = unauthorized ? Math.max(this.#failures + 1, 16) : this.#failures + 1;
     this.#o.registry.fail(this.#o.key, { message, at: Date.now() });
     this.#o.metrics.failures.inc({ environment: this.#o.key, kind: 'fetch' });
-    if (this.#failures === 1 || unauthorized) this.#log.warn({ err: message, serving: this.#current }, 'sync fetch failed; serving the last good snapshot');
-    else this.#log.debug({ err: message, failures: this.#failures }, 'sync fetch still failing');
+    if (this.#failures === 1 || unauthorized) this.#log.warn({ err: detail, serving: this.#current }, 'sync fetch failed; serving the last good snapshot');
+    else this.#log.debug({ err: detail, failures: this.#failures }, 'sync fetch still failing');
   }
 
   #recovered(): void {

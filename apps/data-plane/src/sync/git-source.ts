@@ -7,10 +7,19 @@
 import { createHash } from 'node:crypto';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isSwitchyardError } from '@switchyard/flags';
 import type { SourceConfig } from '../config/instance-config.js';
-import { GitExecError, runGit } from '@switchyard/git-store';
-import { pinHost, systemResolver, type HostResolver } from './host-pinning.js';
-import { isSafeRelativePath, validateGitSource, type ValidatedGitSource } from './git-validate.js';
+import {
+  GitExecError,
+  isSafeRelativePath,
+  pinRemote,
+  REMOTE_UNAVAILABLE_MESSAGE,
+  runGit,
+  validateGitSource,
+  type HostResolver,
+  type RemotePolicy,
+  type ValidatedGitSource,
+} from '@switchyard/git-store';
 import { DEFAULT_TREE_LIMITS, SourceError, TreeBudget, InvalidTreeError, type SourceTree, type SyncSource, type TreeLimits } from './sync-source.js';
 
 /** Options of {@link createGitSource}. */
@@ -23,8 +32,11 @@ export interface GitSourceOptions {
   timeoutMs?: number;
   /** Allow local paths and file:// (standalone mode); default true. */
   allowLocal?: boolean;
-  /** Allow private/loopback hosts (standalone mode); default true. When false, hosts are also checked and pinned at connect time. */
-  allowPrivateHosts?: boolean;
+  /**
+   * Exact origins (`scheme://host:port`) that may be reached on non-public addresses; every other
+   * host must resolve to public addresses only (the address policy of libs/git-store, every mode).
+   */
+  allowedOrigins?: readonly string[];
   /** DNS resolver for connect-time checks (tests inject one); the system resolver by default. */
   resolveHost?: HostResolver;
 }
@@ -43,8 +55,8 @@ const REVISION = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/u;
 
 /** Validates the configuration (throws InvalidArgument) and returns a git source. */
 export function createGitSource(options: GitSourceOptions): SyncSource {
-  const valid = validateGitSource(options.source, { allowLocal: options.allowLocal ?? true, allowPrivateHosts: options.allowPrivateHosts ?? true });
-  return new GitSource(valid, options);
+  const policy: RemotePolicy = { allowedOrigins: options.allowedOrigins ?? [], allowHttp: true, allowLocal: options.allowLocal ?? true, resolve: options.resolveHost };
+  return new GitSource(validateGitSource(options.source, policy), policy, options);
 }
 
 class GitSource implements SyncSource {
@@ -54,32 +66,33 @@ class GitSource implements SyncSource {
   readonly #config: Record<string, string>;
   readonly #limits: TreeLimits;
   readonly #timeoutMs: number;
-  /** Set when hosts must be resolved, checked and pinned before each fetch (tenant URLs). */
-  readonly #pin: { resolve: HostResolver; allowPrivate: boolean } | undefined;
+  /** The address policy: hosts are resolved, checked and pinned before each fetch. */
+  readonly #policy: RemotePolicy;
   #initialised = false;
   #fetches = 0;
 
   constructor(
     private readonly valid: ValidatedGitSource,
+    policy: RemotePolicy,
     options: GitSourceOptions,
   ) {
+    this.#policy = policy;
     this.fingerprint = `git:${valid.url}#${valid.branch}:${valid.directory}`;
     const id = createHash('sha256').update(`${options.envKey}\0${valid.url}`).digest('hex').slice(0, 24);
     this.#mirror = join(options.dataDir, 'git', id);
     this.#config = gitConfig(valid, options.source.credentials);
     this.#limits = options.limits ?? DEFAULT_TREE_LIMITS;
     this.#timeoutMs = options.timeoutMs ?? 15_000;
-    const checkHosts = options.allowPrivateHosts === false || options.resolveHost !== undefined;
-    this.#pin = checkHosts ? { resolve: options.resolveHost ?? systemResolver, allowPrivate: options.allowPrivateHosts ?? true } : undefined;
   }
 
   async fetchHead(signal: AbortSignal): Promise<string> {
     await this.#init(signal);
     const ref = `refs/heads/${this.valid.branch}`;
     try {
-      const pinned = this.#pin ? await pinHost(this.valid.url, this.#pin.resolve, this.#pin.allowPrivate) : undefined;
-      const config = pinned ? { ...this.#config, 'http.curloptResolve': pinned } : this.#config;
-      await this.#git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--', this.valid.url, `+${ref}:${ref}`], signal, undefined, undefined, config);
+      // Checked and pinned before every fetch: a name may resolve elsewhere since the last one.
+      const pin = await pinRemote(this.valid.url, this.#policy);
+      const config = { ...this.#config, ...pin.config };
+      await this.#git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--', pin.url, `+${ref}:${ref}`], signal, undefined, undefined, config, pin.env);
       await this.#maybeCompact(signal);
       const out = await this.#git(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`], signal);
       return out.toString('utf8').trim();
@@ -161,8 +174,8 @@ class GitSource implements SyncSource {
     this.#initialised = true;
   }
 
-  #git(args: string[], signal: AbortSignal, maxBuffer?: number, input?: string, config = this.#config): Promise<Buffer> {
-    const opts = { cwd: this.#mirror, config, signal, timeoutMs: this.#timeoutMs };
+  #git(args: string[], signal: AbortSignal, maxBuffer?: number, input?: string, config = this.#config, env: Record<string, string> = {}): Promise<Buffer> {
+    const opts = { cwd: this.#mirror, config, env, signal, timeoutMs: this.#timeoutMs };
     return runGit(args, { ...opts, ...(maxBuffer ? { maxBuffer } : {}), ...(input !== undefined ? { input } : {}) });
   }
 }
@@ -198,10 +211,17 @@ export function parseLsTree(listing: Buffer, limits: TreeLimits): BlobEntry[] {
   return entries;
 }
 
+/**
+ * Maps a failure to what the environment's status shows. A refusal by the address policy keeps its
+ * (input-free) reason; every network failure gets ONE message, so the status never tells a closed
+ * port from a silent one or from a server that is not git (no port scanning through sync errors).
+ * The real cause stays in `detail`, for the operator log only.
+ */
 function toSourceError(e: unknown): SourceError {
   if (e instanceof SourceError) return e;
   const message = e instanceof Error ? e.message : String(e);
+  if (isSwitchyardError(e, 'InvalidArgument')) return new SourceError(`git fetch refused: ${message}`, false, message);
   // With prompts disabled, a rejected credential surfaces as an askpass or "could not read" error.
   const unauthorized = /Authentication failed|could not read (Username|Password)|askpass|returned error: 40[13]/iu.test(message);
-  return new SourceError(unauthorized ? 'git fetch failed: authentication failed (credentials missing or rejected)' : message, unauthorized);
+  return new SourceError(`git fetch failed: ${REMOTE_UNAVAILABLE_MESSAGE}`, unauthorized, message);
 }

@@ -12,8 +12,6 @@ import { SnapshotStore } from './snapshot-store.js';
 import { createSource, type SourceFactoryOptions } from './source-factory.js';
 import { createSyncMetrics } from './sync-metrics.js';
 
-export { validateGitSource, isValidBranch, isSafeRelativePath } from './git-validate.js';
-export type { ValidatedGitSource } from './git-validate.js';
 export { DEFAULT_TREE_LIMITS } from './sync-source.js';
 export { syncStatus, DEFAULT_DEGRADED_AFTER_MS } from './sync-status.js';
 export type { SyncStatus } from './sync-status.js';

@@ -2,6 +2,7 @@
  * Picks the source implementation for an environment's configuration. Validation happens here,
  * at configuration time (a hostile git URL never reaches the git CLI): it throws InvalidArgument.
  */
+import { parseAllowedOrigins, type HostResolver } from '@switchyard/git-store';
 import type { EnvironmentConfig } from '../config/instance-config.js';
 import { createDirSource } from './dir-source.js';
 import { createGitSource } from './git-source.js';
@@ -16,8 +17,13 @@ export interface SourceFactoryOptions {
   fetchTimeoutMs?: number;
   /** Allow local git paths and file:// URLs; default true (standalone mode). */
   allowLocalGit?: boolean;
-  /** Allow git hosts on loopback/private/link-local addresses; default true (standalone). Off for tenant URLs. */
-  allowPrivateGitHosts?: boolean;
+  /**
+   * Exact origins (`scheme://host:port`) git sources may reach on non-public addresses; every
+   * other host must resolve to public addresses only, in every mode (libs/git-store's policy).
+   */
+  allowedOrigins?: readonly string[];
+  /** DNS resolver of the address policy (tests inject one); the system resolver by default. */
+  resolveHost?: HostResolver;
 }
 
 /** A source plus the poll period its syncer should use (undefined: no polling). */
@@ -39,7 +45,7 @@ export function createSource(env: EnvironmentConfig, options: SourceFactoryOptio
       return { source: createDirSource({ path: s.path, watch: s.watch, ...limits }), pollIntervalMs: s.watch ? DIR_SAFETY_POLL_MS : undefined };
     case 'git':
       return {
-        source: createGitSource({ envKey: env.key, source: s, dataDir: options.dataDir, timeoutMs, allowLocal: options.allowLocalGit ?? true, allowPrivateHosts: options.allowPrivateGitHosts ?? true, ...limits }),
+        source: createGitSource({ envKey: env.key, source: s, dataDir: options.dataDir, timeoutMs, allowLocal: options.allowLocalGit ?? true, allowedOrigins: parseAllowedOrigins(options.allowedOrigins ?? []).origins, ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}), ...limits }),
         pollIntervalMs: s.pollIntervalMs,
       };
     case 'upstream':

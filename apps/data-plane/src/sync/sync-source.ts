@@ -40,6 +40,8 @@ export class SourceError extends Error {
     message: string,
     /** True for 401/403: credentials are wrong, retrying fast will not help. */
     readonly unauthorized = false,
+    /** The underlying cause, for the operator log only (never reported as the environment's error). */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'SourceError';

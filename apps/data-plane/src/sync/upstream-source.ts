@@ -8,7 +8,7 @@
 import type { SourceConfig } from '../config/instance-config.js';
 import { deadlineSignal } from './deadline-signal.js';
 import { jitter } from './sync-backoff.js';
-import { isSafeRelativePath } from './git-validate.js';
+import { isSafeRelativePath } from '@switchyard/git-store';
 import { DEFAULT_TREE_LIMITS, SourceError, TreeBudget, type SourceTree, type SyncSource, type TreeLimits } from './sync-source.js';
 
 /** Options of {@link createUpstreamSource}. */

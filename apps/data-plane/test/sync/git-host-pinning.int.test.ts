@@ -37,6 +37,8 @@ describe('git host pinning', () => {
       envKey: 'prod',
       dataDir,
       source: { type: 'git', url: urlFor('flags.switchyard.test'), branch: 'main', pollIntervalMs: 1000 },
+      // The exact origin is allow-listed (it is on loopback); the name exists only in our resolver.
+      allowedOrigins: [`http://flags.switchyard.test:${new URL(server.url).port}`],
       resolveHost: (host) => (resolved.push(host), Promise.resolve(['127.0.0.1'])),
     });
     expect(await source.fetchHead(new AbortController().signal)).toBe(sha);
@@ -51,7 +53,7 @@ describe('git host pinning', () => {
         dataDir,
         source: { type: 'git', url: urlFor('flags.example.com'), branch: 'main', pollIntervalMs: 1000 },
         allowLocal: false,
-        allowPrivateHosts: false,
+        allowedOrigins: [],
         resolveHost: () => Promise.resolve(['93.184.216.34', address]),
       });
       await expect(source.fetchHead(new AbortController().signal)).rejects.toThrow(/not allowed/);

@@ -33,6 +33,7 @@ describe('startSync', () => {
     const registry = new EnvironmentRegistry(['prod', 'staging']);
     const metrics = new Registry();
     const sync = await startSync({
+      allowedOrigins: [new URL(server.url).origin],
       environments: [
         { key: 'prod', source: { type: 'git', url, branch: 'main', directory: 'prod', pollIntervalMs: 60_000 } },
         { key: 'staging', source: { type: 'git', url, branch: 'main', directory: 'staging', pollIntervalMs: 60_000 } },
@@ -93,6 +94,7 @@ describe('startSync', () => {
     const url = `${server.url}/${repo.name}.git`;
     const registry = new EnvironmentRegistry(['prod']);
     const sync = await startSync({
+      allowedOrigins: [new URL(server.url).origin],
       environments: [{ key: 'prod', source: { type: 'git', url, branch: 'main', directory: 'prod', pollIntervalMs: 60_000 } }],
       registry,
       dataDir: await tempDir(),

@@ -65,7 +65,9 @@ export interface StartedSync {
 export async function startOne(key: string, source: EnvironmentConfig['source'], dataDir: string, extra: Partial<StartSyncOptions> = {}): Promise<StartedSync> {
   const registry = new EnvironmentRegistry([key]);
   const metrics = new Registry();
-  const sync = await startSync({ environments: [{ key, source }], registry, dataDir, logger: silentLogger, metrics, ...extra });
+  // The test's own git server is on loopback: allow-list its exact origin, as an operator would.
+  const origin = source.type === 'git' && /^https?:\/\//u.test(source.url) ? [new URL(source.url).origin] : [];
+  const sync = await startSync({ environments: [{ key, source }], registry, dataDir, logger: silentLogger, metrics, allowedOrigins: origin, ...extra });
   return { registry, metrics, sync };
 }
 
