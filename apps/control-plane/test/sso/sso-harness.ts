@@ -29,6 +29,8 @@ export async function startIdps(profiles: readonly DevIdpProfile[]): Promise<Rec
 export interface HttpResult {
   status: number;
   location: string | null;
+  /** The Location header exactly as sent (before resolving it against the request URL). */
+  rawLocation: string | null;
   setCookies: string[];
   body: string;
 }
@@ -70,10 +72,10 @@ export class Browser {
       const u = new URL(url);
       const res = await this.app.inject({ method: init.method ?? 'GET', url: `${u.pathname}${u.search}`, headers, remoteAddress: this.ip, ...(body ? { payload: body } : {}) });
       const sc = res.headers['set-cookie'];
-      result = { status: res.statusCode, location: res.headers['location'] ?? null, setCookies: sc === undefined ? [] : Array.isArray(sc) ? sc : [String(sc)], body: res.body };
+      result = { status: res.statusCode, location: res.headers['location'] ?? null, rawLocation: res.headers['location'] ?? null, setCookies: sc === undefined ? [] : Array.isArray(sc) ? sc : [String(sc)], body: res.body };
     } else {
       const res = await fetch(url, { method: init.method ?? 'GET', headers, redirect: 'manual', ...(body ? { body } : {}) });
-      result = { status: res.status, location: res.headers.get('location'), setCookies: res.headers.getSetCookie(), body: await res.text() };
+      result = { status: res.status, location: res.headers.get('location'), rawLocation: res.headers.get('location'), setCookies: res.headers.getSetCookie(), body: await res.text() };
     }
     this.store(url, result.setCookies);
     if (result.location) result.location = new URL(result.location, url).href;
