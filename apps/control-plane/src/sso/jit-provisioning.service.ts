@@ -41,8 +41,9 @@ function domainOf(email: string): string {
  * claims an account or an invitation.
  * - Platform connection (the operator's IdP): links an identity-less account (an invitation) by
  *   verified e-mail, as before.
- * - Organisation connection: creates an account for, or links an existing account by, the e-mail
- *   only when the IdP verified the e-mail AND the organisation verified its domain (DNS TXT).
+ * - Organisation connection: creates an account for, or links an identity-less account (an
+ *   invitation) by, the e-mail only when the IdP verified the e-mail AND the organisation verified
+ *   its domain (DNS TXT).
  *   Otherwise an e-mail that already has an account is refused (the user signs in as before and
  *   links the identity), and a new e-mail gets an account keyed by (issuer, subject) only, whose
  *   `User.email` is a reserved placeholder so it never squats the address nor matches an invitation.
@@ -94,7 +95,14 @@ export class JitProvisioningService {
           'An account with this e-mail address already exists. Sign in the way you usually do, then link this sign-in method from your account.',
         );
       }
-      if (orgId === null && existing.identities.length > 0) throw new ClaimsRejected('e-mail belongs to an account that signs in with another identity');
+      if (existing.identities.length > 0) {
+        // Even a verified domain only takes invitations (accounts without an identity); joining two identities needs an explicit link.
+        if (orgId === null) throw new ClaimsRejected('e-mail belongs to an account that signs in with another identity');
+        throw new LoginNeedsLinking(
+          `e-mail ${decision.email} belongs to an account that signs in with another identity`,
+          'An account with this e-mail address already exists. Sign in the way you usually do, then link this sign-in method from your account.',
+        );
+      }
       if (orgId === null && !trusted) throw new ClaimsRejected('cannot link an existing account by e-mail without a verified e-mail');
       userId = existing.id;
     } else {
