@@ -80,16 +80,18 @@ export class JitProvisioningService {
   /** The account of a login without link intent (see the class comment for the rules). */
   private async account(tx: Tx, connection: ResolvedConnection, who: LoginIdentity, decision: ClaimsDecision, requestId: string): Promise<string> {
     const identity = await tx.identity.findUnique({ where: { issuer_subject: { issuer: who.issuer, subject: who.subject } } });
+    const orgId = connection.orgId;
+    const trusted = async () => who.emailVerified && (orgId === null || (await this.domainVerified(tx, orgId, domainOf(decision.email))));
     if (identity) {
       if (identity.email !== decision.email) await tx.identity.update({ where: { id: identity.id }, data: { email: decision.email } });
+      await this.adoptAddress(tx, identity.userId, decision.email, trusted);
       return identity.userId;
     }
-    const orgId = connection.orgId;
-    const trusted = who.emailVerified && (orgId === null || (await this.domainVerified(tx, orgId, domainOf(decision.email))));
+    const isTrusted = await trusted();
     const existing = await tx.user.findUnique({ where: { email: decision.email }, include: { identities: { take: 1 } } });
     let userId: string;
     if (existing) {
-      if (orgId !== null && !trusted) {
+      if (orgId !== null && !isTrusted) {
         throw new LoginNeedsLinking(
           `e-mail ${decision.email} belongs to an existing account and the domain is not verified by the connection's organisation (or email_verified is not true)`,
           'An account with this e-mail address already exists. Sign in the way you usually do, then link this sign-in method from your account.',
@@ -103,14 +105,14 @@ export class JitProvisioningService {
           'An account with this e-mail address already exists. Sign in the way you usually do, then link this sign-in method from your account.',
         );
       }
-      if (orgId === null && !trusted) throw new ClaimsRejected('cannot link an existing account by e-mail without a verified e-mail');
+      if (orgId === null && !isTrusted) throw new ClaimsRejected('cannot link an existing account by e-mail without a verified e-mail');
       userId = existing.id;
     } else {
-      const email = trusted ? decision.email : `${randomUUID()}@${UNVERIFIED_EMAIL_DOMAIN}`;
+      const email = isTrusted ? decision.email : `${randomUUID()}@${UNVERIFIED_EMAIL_DOMAIN}`;
       userId = (await tx.user.create({ data: { email, name: decision.name ?? decision.email } })).id;
     }
     await tx.identity.create({ data: { userId, issuer: who.issuer, subject: who.subject, email: decision.email } });
-    const how = existing ? 'linked by verified e-mail' : trusted ? 'new account' : 'new account keyed by issuer and subject (unverified domain)';
+    const how = existing ? 'linked by verified e-mail' : isTrusted ? 'new account' : 'new account keyed by issuer and subject (unverified domain)';
     await this.audit.record(tx, this.ctx(userId, decision.email, requestId), { orgId, action: 'identity.create', targetType: 'user', targetId: userId, after: { issuer: who.issuer, subject: who.subject, connectionId: connection.id, how } });
     return userId;
   }
@@ -126,6 +128,17 @@ export class JitProvisioningService {
       await this.audit.record(tx, this.ctx(userId, decision.email, requestId), { orgId: connection.orgId, action: 'identity.link', targetType: 'user', targetId: userId, after: { issuer: who.issuer, subject: who.subject, connectionId: connection.id } });
     }
     return userId;
+  }
+
+  /**
+   * An account created through an unverified domain takes its address once the claim is trusted
+   * (the organisation verified the domain since), unless another account holds the address by then.
+   */
+  private async adoptAddress(tx: Tx, userId: string, email: string, trusted: () => Promise<boolean>): Promise<void> {
+    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
+    if (!user.email.endsWith(`@${UNVERIFIED_EMAIL_DOMAIN}`) || !(await trusted())) return;
+    if (await tx.user.findUnique({ where: { email }, select: { id: true } })) return;
+    await tx.user.update({ where: { id: userId }, data: { email } });
   }
 
   private async domainVerified(tx: Tx, orgId: string, domain: string): Promise<boolean> {

@@ -11,7 +11,7 @@ import type { RequestContext } from '../common/request-context.js';
 import { CONFIG, DB, KEYS, LOGGER } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { ClaimsRejected, decide, type ResolvedConnection } from './claims-policy.js';
-import { JitProvisioningService, LoginNeedsLinking } from './jit-provisioning.service.js';
+import { JitProvisioningService, LoginNeedsLinking, type LoginIdentity } from './jit-provisioning.service.js';
 import { LOGIN_COOKIE, LOGIN_TTL_MS, LoginTransactionsRepository } from './login-transactions.repository.js';
 import { legacyIssuerSpelling, OidcClientService, type LoginClientOptions } from './oidc-client.service.js';
 import { codeGrant, runPassport, type PassportOutcome, type StrategyState } from './passport-oidc.js';
@@ -164,19 +164,7 @@ export class SsoLoginService {
     if (!claims || !idToken) this.failure(req, connectionId, 'no ID token in the token response');
     if (typeof claims.iat !== 'number' || claims.iat * 1000 < tx.createdAt.getTime() - IAT_SKEW_MS) this.failure(req, connectionId, 'ID token issued before the login started');
 
-    let userId: string;
-    try {
-      const decision = decide(connection, claims);
-      for (const warning of decision.warnings) this.logger.warn({ event: 'auth.claims_warning', connectionId, warning, requestId: req.requestId }, 'claims warning');
-      userId = await this.jit.provision(connection, { issuer: tx.expectedIssuer, subject: claims.sub, emailVerified: claims['email_verified'] === true }, decision, req.requestId, tx.linkUserId);
-    } catch (e) {
-      if (e instanceof LoginNeedsLinking) {
-        this.logger.warn({ event: 'auth.failure', reason: e.reason, connectionId, ip: req.ip, requestId: req.requestId }, 'login refused');
-        throw errors.conflict(e.userMessage);
-      }
-      if (e instanceof ClaimsRejected) this.failure(req, connectionId, e.reason);
-      throw e;
-    }
+    const userId = await this.provision(req, connection, { issuer: tx.expectedIssuer, subject: claims.sub, emailVerified: claims['email_verified'] === true }, claims, tx.linkUserId);
 
     // Never reuse a session id across a login (fixation): a session presented now is ended.
     const previous = readCookie(req.cookieHeader, SESSION_COOKIE);
@@ -189,6 +177,22 @@ export class SsoLoginService {
     });
     this.logger.info({ event: 'auth.success', connectionId, userId, issuer: claims.iss, subject: claims.sub, ip: req.ip, requestId: req.requestId }, 'login succeeded');
     return { location: tx.returnTo, setCookies: [session.setCookie, this.transactions.cookie('', 0)] };
+  }
+
+  /** Claim policy and JIT provisioning; a refusal the user must read is a 409 with its message, any other a 401. */
+  private async provision(req: LoginRequest, connection: ResolvedConnection, who: LoginIdentity, claims: Record<string, unknown>, linkUserId: string | null): Promise<string> {
+    try {
+      const decision = decide(connection, claims);
+      for (const warning of decision.warnings) this.logger.warn({ event: 'auth.claims_warning', connectionId: connection.id, warning, requestId: req.requestId }, 'claims warning');
+      return await this.jit.provision(connection, who, decision, req.requestId, linkUserId);
+    } catch (e) {
+      if (e instanceof LoginNeedsLinking) {
+        this.logger.warn({ event: 'auth.failure', reason: e.reason, connectionId: connection.id, ip: req.ip, requestId: req.requestId }, 'login refused');
+        throw errors.conflict(e.userMessage);
+      }
+      if (e instanceof ClaimsRejected) this.failure(req, connection.id, e.reason);
+      throw e;
+    }
   }
 
   /**

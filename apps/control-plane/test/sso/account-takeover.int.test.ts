@@ -123,6 +123,11 @@ describe('issue 10 item 1: cross-tenant account takeover through SSO e-mail link
   });
 
   it('after A verifies a domain it owns (TXT on the loopback DNS server), its connection provisions and links that domain only', async () => {
+    // Erin signs in before the domain is verified: an account without her address.
+    expect((await t.browser().login(a.connectionId, 'a-erin')).status).toBe(302);
+    const erinId = (await t.db.identity.findUniqueOrThrow({ where: { issuer_subject: { issuer: idpA.issuer, subject: 'a-erin' } } })).userId;
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: erinId } })).email).toMatch(/@unverified\.switchyard\.invalid$/);
+
     const created = await t.api(a.pat, 'POST', '/api/v1/orgs/org-a/domains', { domain: 'a-corp.example' });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
     expect(created.json).toMatchObject({ status: 'pending', verification: { type: 'TXT', name: '_switchyard-challenge.a-corp.example', value: expect.stringMatching(/^switchyard-domain-verification=/) } });
@@ -134,9 +139,9 @@ describe('issue 10 item 1: cross-tenant account takeover through SSO e-mail link
     expect(verified.json).toMatchObject({ status: 'verified', verifiedAt: expect.any(String) });
     expect(dns.queries.filter((q) => q.name === '_switchyard-challenge.a-corp.example' && q.type === 'TXT').length).toBeGreaterThanOrEqual(2);
 
-    // New user of the verified domain: a real account with the real address.
+    // Users of the verified domain hold their real address: Erin's account takes it at her next login.
     expect((await t.browser().login(a.connectionId, 'a-erin')).status).toBe(302);
-    expect((await account('erin@a-corp.example')).memberships).toEqual([expect.objectContaining({ orgId: a.id, role: 'ADMIN' })]);
+    expect(await account('erin@a-corp.example')).toMatchObject({ id: erinId, memberships: [expect.objectContaining({ orgId: a.id, role: 'ADMIN' })] });
     // An invited account of the verified domain (even B's invitation) is linked: A owns the address.
     const invite = await t.api(b.pat, 'POST', '/api/v1/orgs/org-b/members', { email: 'frank@a-corp.example', role: 'VIEWER' });
     expect((await t.browser().login(a.connectionId, 'a-frank')).status).toBe(302);
