@@ -12,6 +12,7 @@ import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { CONFIG, DB, KEYS, LOGGER } from './common/tokens.js';
 import { ValidationInterceptor } from './common/validation.interceptor.js';
 import type { AppConfig } from './config/config.js';
+import { DomainsModule } from './domains/domains.module.js';
 import { EnvironmentsModule } from './environments/environments.module.js';
 import { InstancesModule } from './instances/instances.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -59,7 +60,7 @@ export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.with(deps), InstancesModule, AuditModule, AuthModule, OrgsModule, MembersModule, EnvironmentsModule, RepositoriesModule, ClientTokensModule, SsoModule, GitHostingModule, FlagsModule, PromotionModule, ProposalsModule, WebhooksModule, OpenApiModule],
+      imports: [CoreModule.with(deps), InstancesModule, AuditModule, AuthModule, OrgsModule, MembersModule, EnvironmentsModule, RepositoriesModule, ClientTokensModule, SsoModule, DomainsModule, GitHostingModule, FlagsModule, PromotionModule, ProposalsModule, WebhooksModule, OpenApiModule],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         // Interceptors run in this order: input is validated before an idempotency key is claimed.

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@switchyard/db';
 import { startDevIdp, type DevIdp } from '@switchyard/dev-idp';
+import { startDnsServer, type DnsServer } from '@switchyard/testing';
 import { createApp } from '../src/app.factory.js';
 import { ORG_PERMISSIONS, isOrgPermission, ROLE_RANK, type RoutePermission } from '../src/common/permissions.js';
 import { loadConfig } from '../src/config/config.js';
@@ -67,6 +68,21 @@ const issuer = async () => (await (idp ??= startDevIdp({ profile: 'generic' })))
 afterAll(async () => {
   await (await idp)?.close();
 });
+
+// Domain verification looks TXT records up on a real DNS server on loopback (DNS_RESOLVERS).
+let dns: DnsServer;
+beforeAll(async () => {
+  dns = await startDnsServer();
+});
+afterAll(async () => {
+  await dns?.close();
+});
+async function domain(h: Home, published = false): Promise<string> {
+  const name = `${unique('d')}.example`;
+  const row = await h.t.db.orgDomain.create({ data: { orgId: h.orgId, domain: name, token: unique('token') } });
+  if (published) dns.set(`_switchyard-challenge.${name}`, { TXT: [`switchyard-domain-verification=${row.token}`] });
+  return row.id;
+}
 
 // Flag API fixtures: an environment whose hosted repository holds a flag, a segment and a second namespace.
 const SEED = 'version: "1.4"\nnamespace:\n  key: default\n  name: Default\nflags:\n  - key: f1\n    name: F1\n    variants:\n      - key: a\nsegments:\n  - key: s1\n    name: S1\n    match_type: ALL_MATCH_TYPE\n';
@@ -132,6 +148,11 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) } }),
   'PATCH /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) }, body: { name: unique('Renamed'), enforce: true } }),
   'DELETE /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) } }),
+  'GET /api/v1/orgs/:org/domains': sync(() => ({})),
+  'POST /api/v1/orgs/:org/domains': sync(() => ({ body: { domain: `${unique('new')}.example` } })),
+  'GET /api/v1/orgs/:org/domains/:domainId': async (h) => ({ params: { domainId: await domain(h) } }),
+  'POST /api/v1/orgs/:org/domains/:domainId/verify': async (h) => ({ params: { domainId: await domain(h, true) } }),
+  'DELETE /api/v1/orgs/:org/domains/:domainId': async (h) => ({ params: { domainId: await domain(h) } }),
   [`GET ${ENV}/namespaces`]: flagRoute((s) => ({ params: { env: s.env } })),
   [`POST ${ENV}/namespaces`]: flagRoute((s) => ({ params: { env: s.env }, headers: s.ifMatch, body: { key: unique('ns'), name: 'N' } })),
   [`PATCH ${ENV}/namespaces/:ns`]: flagRoute((s) => ({ params: { env: s.env, ns: 'default' }, headers: s.ifMatch, body: { name: 'Renamed' } })),
@@ -212,7 +233,7 @@ describe('authorization matrix', () => {
     expect(route, `${key} is not a route any more`).toBeDefined();
     const r = route!;
     // The local IdP is on loopback: its exact origin is allow-listed, as an operator would do.
-    const t = await startApp({ OUTBOUND_ALLOWED_ORIGINS: new URL(await issuer()).origin });
+    const t = await startApp({ OUTBOUND_ALLOWED_ORIGINS: new URL(await issuer()).origin, DNS_RESOLVERS: dns.address });
     try {
       const home = await t.org('home', { 'owner@example.com': 'OWNER', 'owner2@example.com': 'OWNER', 'admin@example.com': 'ADMIN', 'editor@example.com': 'EDITOR', 'viewer@example.com': 'VIEWER' });
       const other = await t.org('other', { 'stranger@example.com': 'ADMIN' });

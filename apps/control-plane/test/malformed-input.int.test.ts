@@ -26,6 +26,8 @@ beforeAll(async () => {
     data: { id: randomUUID(), orgId: org.id, kind: 'OIDC', name: 'sso', issuer: 'https://idp.example.com', clientId: 'c', clientSecretCiphertext: Buffer.from([1]), allowedDomains: [], roleMapping: {} },
   });
   Object.assign(params, { connectionId: sso.id });
+  const domain = await t.db.orgDomain.create({ data: { orgId: org.id, domain: 'home.example', token: 't' } });
+  Object.assign(params, { domainId: domain.id });
   Object.assign(params, { ns: 'default', flag: 'f1', segment: 's1', proposalId: '00000000-0000-4000-8000-000000000000' });
   Object.assign(params, { org: 'home', env: 'prod', repositoryId: repo.id, tokenId: token.id, userId: org.callers['viewer@example.com']!.userId, pat: pat.id });
 });
@@ -126,6 +128,7 @@ describe('malformed input', () => {
     // Valid but unreachable issuer (discovery fails fast with a 400): a fuzzed field never reaches a real IdP.
     'POST /api/v1/orgs/:org/sso-connections': { kind: 'OIDC', name: 'SSO', issuer: 'http://127.0.0.1:9/', clientId: 'c', clientSecret: 's', allowedDomains: ['example.com'] },
     'PATCH /api/v1/orgs/:org/sso-connections/:connectionId': { name: 'SSO', enforce: false, defaultRole: 'VIEWER' },
+    'POST /api/v1/orgs/:org/domains': { domain: 'fresh.example' },
   };
 
   it('has a valid sample body for every route with a body', () => {

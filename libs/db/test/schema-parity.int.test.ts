@@ -61,7 +61,7 @@ describe('schema.prisma ↔ migration SQL', () => {
   const { models, enums } = parse();
 
   it('parses every model', () => {
-    expect(models.length).toBe(18);
+    expect(models.length).toBe(19);
   });
 
   it('columns agree on type, nullability and defaults', async () => {

@@ -35,6 +35,7 @@ const scalarFields: Record<string, Record<string, string>> = {
   sso_connections: Prisma.SsoConnectionScalarFieldEnum,
   sso_login_transactions: Prisma.SsoLoginTransactionScalarFieldEnum,
   sso_sessions: Prisma.SsoSessionScalarFieldEnum,
+  org_domains: Prisma.OrgDomainScalarFieldEnum,
 };
 
 describe('schema.prisma and the SQL migrations agree', () => {
@@ -69,6 +70,7 @@ describe('schema.prisma and the SQL migrations agree', () => {
     await db.ssoSession.create({ data: { sessionId: session.id, connectionId: 'platform', idTokenCiphertext: Buffer.from([6]) } });
     await db.idempotencyRecord.create({ data: { id: randomUUID(), userId: user.id, orgId: org.id, key: 'k', requestHash: 'r', statusCode: 201, responseCiphertext: Buffer.from([4]) } });
     await db.outboxEvent.create({ data: { orgId: org.id, topic: 'org.created', payload: { orgId: org.id } } });
+    await db.orgDomain.create({ data: { orgId: org.id, domain: 'acme.com', token: 't', verifiedDomain: 'acme.com', verifiedAt: new Date() } });
 
     const full = await db.organisation.findUniqueOrThrow({
       where: { slug: 'acme' },
@@ -86,8 +88,12 @@ describe('schema.prisma and the SQL migrations agree', () => {
     expect(await db.auditEvent.findFirstOrThrow()).toMatchObject({ action: 'org.create', after: { slug: 'acme' } });
     expect(await db.idempotencyRecord.findFirstOrThrow()).toMatchObject({ key: 'k', statusCode: 201 });
     expect(await db.outboxEvent.findFirstOrThrow()).toMatchObject({ topic: 'org.created', attempts: 0, processedAt: null });
-    expect(await db.ssoConnection.findFirstOrThrow()).toMatchObject({ kind: 'OKTA', defaultRole: 'VIEWER', enforce: false, allowedDomains: ['acme.com'], auth0Organization: null });
-    expect(await db.ssoLoginTransaction.findFirstOrThrow()).toMatchObject({ nonce: 'n' });
+    expect(await db.ssoConnection.findFirstOrThrow()).toMatchObject({ kind: 'OKTA', defaultRole: 'VIEWER', enforce: false, allowedDomains: ['acme.com'], auth0Organization: null, savedByRole: 'ADMIN' });
+    expect(await db.ssoLoginTransaction.findFirstOrThrow()).toMatchObject({ nonce: 'n', linkUserId: null });
+    // A verified domain is held by one organisation at a time.
+    const other = await db.organisation.create({ data: { slug: 'other', name: 'Other' } });
+    await expect(db.orgDomain.create({ data: { orgId: other.id, domain: 'acme.com', token: 'u', verifiedDomain: 'acme.com' } })).rejects.toMatchObject({ code: 'P2002' });
+    await db.orgDomain.create({ data: { orgId: other.id, domain: 'acme.com', token: 'u' } });
     expect(await db.session.findFirstOrThrow({ include: { sso: true } })).toMatchObject({ sso: { connectionId: 'platform' } });
 
     // Cascades declared in the schema exist in SQL: deleting the org removes its rows.
@@ -96,6 +102,7 @@ describe('schema.prisma and the SQL migrations agree', () => {
     expect(await db.clientTokenEnvironment.count()).toBe(0);
     expect(await db.gitCredential.count()).toBe(0);
     expect(await db.ssoConnection.count()).toBe(0);
+    expect(await db.orgDomain.count({ where: { orgId: org.id } })).toBe(0);
     await db.session.delete({ where: { id: session.id } });
     expect(await db.ssoSession.count()).toBe(0);
     expect(await db.auditEvent.count()).toBe(1);

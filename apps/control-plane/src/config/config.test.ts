@@ -29,4 +29,12 @@ describe('loadConfig', () => {
     const c = loadConfig({ NODE_ENV: 'production', SWITCHYARD_SECRET: 'x'.repeat(40), PORT: '8081', ALLOWED_ORIGINS: 'https://console.example.com' });
     expect(c).toMatchObject({ env: 'production', port: 8081, allowedOrigins: ['https://console.example.com'] });
   });
+
+  it('DNS_RESOLVERS: system resolver by default, exact servers otherwise, malformed ones named', () => {
+    expect(loadConfig({}).dnsResolvers).toEqual([]);
+    expect(loadConfig({ DNS_RESOLVERS: '127.0.0.1:5353, 9.9.9.9,[::1]:53,2001:db8::1' }).dnsResolvers).toEqual(['127.0.0.1:5353', '9.9.9.9', '[::1]:53', '2001:db8::1']);
+    for (const bad of ['dns.example.com', '127.0.0.1:0', '127.0.0.1:70000', '300.1.1.1', '::1:53x', '[127.0.0.1]:53']) {
+      expect(() => loadConfig({ DNS_RESOLVERS: bad }), bad).toThrow(/DNS_RESOLVERS/);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import { isIPv4, isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import { parseAllowedOrigins } from '@switchyard/git-store';
 import { z } from 'zod';
@@ -40,6 +41,8 @@ const schema = z.object({
     POST_LOGOUT_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Requests per minute and client IP on /api/v1/auth/*. */
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+    /** Comma-separated DNS servers (`ip`, `ip:port`, `[ipv6]:port`) for domain verification; empty: the system resolver. */
+    DNS_RESOLVERS: z.string().default(''),
     ...provisioningEnvShape,
 });
 
@@ -57,7 +60,24 @@ function extraIssues(env: Readonly<Record<string, string | undefined>>): string[
   for (const origin of (env['ALLOWED_ORIGINS'] ?? '').split(',').filter(Boolean)) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) out.push(`  ALLOWED_ORIGINS: "${origin}" is not an exact origin`);
   }
+  for (const server of (env['DNS_RESOLVERS'] ?? '').split(',').filter(Boolean)) {
+    if (parseDnsServer(server) === null) out.push(`  DNS_RESOLVERS: "${server}" is not an IP address with an optional port (1.2.3.4, 1.2.3.4:53, [::1]:53)`);
+  }
   return out;
+}
+
+/** `ip`, `ip:port` or `[ipv6]:port` in the form `dns.Resolver#setServers` takes; null when malformed. */
+function parseDnsServer(value: string): string | null {
+  const v = value.trim();
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)|([0-9a-fA-F:]+))(?::(\d{1,5}))?$/.exec(v);
+  if (!m) return null;
+  const ip = m[1] ?? m[2] ?? m[3]!;
+  const port = m[4] === undefined ? null : Number(m[4]);
+  if ((m[2] !== undefined && isIPv4(ip) === false) || (m[2] === undefined && !isIPv6(ip))) return null;
+  if (m[3] !== undefined && m[4] !== undefined) return null; // a bare IPv6 address cannot carry a port
+  if (port !== null && (port < 1 || port > 65535)) return null;
+  if (port === null) return ip;
+  return m[1] !== undefined ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
 /** The control plane's validated configuration. */
@@ -82,6 +102,8 @@ export interface AppConfig {
   platformOidc: { issuer: string; clientId: string; clientSecret: string } | null;
   postLogoutRedirectUrl: string;
   authRateLimitPerMinute: number;
+  /** DNS servers for domain verification (`setServers` form); empty: the system resolver. */
+  dnsResolvers: readonly string[];
   /** Instances, workers, internal gRPC and environment URLs. */
   provisioning: ProvisioningConfig;
 }
@@ -117,6 +139,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
         : null,
     postLogoutRedirectUrl: c.POST_LOGOUT_REDIRECT_URL ?? `${c.PUBLIC_URL.replace(/\/+$/, '')}/`,
     authRateLimitPerMinute: c.AUTH_RATE_LIMIT_PER_MINUTE,
+    dnsResolvers: c.DNS_RESOLVERS.split(',').filter(Boolean).map((s) => parseDnsServer(s)!),
     provisioning: toProvisioningConfig(c, c.NODE_ENV),
   };
 }

@@ -4,6 +4,7 @@ import { errors } from '@switchyard/flags';
 import { AuditService } from '../audit/audit.service.js';
 import { pageArgs, toPage, type Page, type PageQuery } from '../common/pagination.js';
 import { requirePermission } from '../common/permissions.js';
+import { assertMayGrant } from '../common/role-grant.js';
 import type { OrgContext } from '../common/request-context.js';
 import { DB } from '../common/tokens.js';
 import type { ChangeRoleBody, InviteMemberBody, MemberView } from './members.dto.js';
@@ -13,9 +14,10 @@ function view(m: Membership & { user: User }): MemberView {
 }
 
 /**
- * Members and roles. Invariants: an organisation always keeps at least one OWNER, and only an
- * OWNER may grant the OWNER role or change/remove an OWNER. Every change locks the organisation
- * row first, so two concurrent demotions cannot both see "another owner remains".
+ * Members and roles. Invariants: an organisation always keeps at least one OWNER; nobody grants a
+ * role above their own, nor changes or removes a member above themselves ({@link assertMayGrant}).
+ * Every change locks the organisation row first, so two concurrent demotions cannot both see
+ * "another owner remains".
  */
 @Injectable()
 export class MembersService {
@@ -36,7 +38,7 @@ export class MembersService {
     requirePermission(ctx, 'members:write');
     return withTransaction(this.db, async (tx) => {
       const callerRole = await this.callerRole(tx, ctx);
-      if (body.role === 'OWNER' && callerRole !== 'OWNER') throw errors.permissionDenied('only an owner can grant the OWNER role');
+      assertMayGrant(callerRole, body.role, 'role');
       const user = await tx.user.upsert({ where: { email: body.email }, create: { email: body.email }, update: {} });
       const existing = await tx.membership.findUnique({ where: { orgId_userId: { orgId: ctx.org.id, userId: user.id } } });
       if (existing) throw errors.alreadyExists(`${body.email} is already a member`);
@@ -50,9 +52,8 @@ export class MembersService {
     requirePermission(ctx, 'members:write');
     return withTransaction(this.db, async (tx) => {
       const { target: before, callerRole } = await this.load(tx, ctx, userId);
-      if ((before.role === 'OWNER' || body.role === 'OWNER') && callerRole !== 'OWNER') {
-        throw errors.permissionDenied('only an owner can grant or change the OWNER role');
-      }
+      assertMayGrant(callerRole, before.role, 'the member\'s current role');
+      assertMayGrant(callerRole, body.role, 'role');
       if (before.role === 'OWNER' && body.role !== 'OWNER') await this.ensureAnotherOwner(tx, ctx.org.id, 'the last owner cannot be demoted');
       const after = await tx.membership.update({ where: { id: before.id }, data: { role: body.role }, include: { user: true } });
       await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'member.role_change', targetType: 'member', targetId: userId, before: view(before), after: view(after) });
@@ -74,7 +75,7 @@ export class MembersService {
     await withTransaction(this.db, async (tx) => {
       const { target: before, callerRole } = await this.load(tx, ctx, userId);
       if (before.role === 'OWNER') {
-        if (action === 'member.remove' && callerRole !== 'OWNER') throw errors.permissionDenied('only an owner can remove an owner');
+        if (action === 'member.remove') assertMayGrant(callerRole, before.role, 'removing an owner');
         await this.ensureAnotherOwner(tx, ctx.org.id, 'the last owner cannot leave the organisation');
       }
       await tx.membership.delete({ where: { id: before.id } });

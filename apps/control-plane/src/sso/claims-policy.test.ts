@@ -3,7 +3,7 @@ import { ClaimsRejected, decide, mapRole, type ResolvedConnection } from './clai
 
 const base: ResolvedConnection = {
   id: 'c1', orgId: 'o1', kind: 'OIDC', issuer: 'https://idp.example.com', clientId: 'c', clientSecret: 's', allowedDomains: [],
-  roleMapping: { claim: 'groups', values: { admins: 'ADMIN', editors: 'EDITOR' }, requireMatch: false }, defaultRole: 'VIEWER', auth0Organization: null, version: 'v1',
+  roleMapping: { claim: 'groups', values: { admins: 'ADMIN', editors: 'EDITOR' }, requireMatch: false }, defaultRole: 'VIEWER', savedByRole: 'ADMIN', auth0Organization: null, version: 'v1',
 };
 const claims = { email: 'Alice@Example.com', email_verified: true, groups: ['editors'] };
 const reason = (f: () => unknown) => {

@@ -13,6 +13,8 @@ export interface ResolvedConnection {
   allowedDomains: readonly string[];
   roleMapping: RoleMapping;
   defaultRole: Role;
+  /** Role of whoever last saved it: the most it may grant (the platform connection grants no membership). */
+  savedByRole: Role;
   auth0Organization: string | null;
   /** Changes whenever the connection is edited (cache key of its discovery). */
   version: string;

@@ -16,6 +16,8 @@ export interface LoginTransaction {
   returnTo: string;
   expectedIssuer: string;
   state: StrategyState;
+  /** A signed-in user linking this connection's identity to their account (null: a plain login). */
+  linkUserId: string | null;
   createdAt: Date;
   expiresAt: Date;
 }
@@ -35,7 +37,7 @@ export class LoginTransactionsRepository {
     const expiresAt = new Date(Date.now() + LOGIN_TTL_MS);
     if (!tx.state.nonce || !tx.state.state) throw new Error('login transaction without nonce or state');
     await this.db.ssoLoginTransaction.create({
-      data: { id: sha256(cookieValue), connectionId: tx.connectionId, returnTo: tx.returnTo, expectedIssuer: tx.expectedIssuer, state: tx.state.state, nonce: tx.state.nonce, codeVerifier: tx.state.code_verifier, expiresAt },
+      data: { id: sha256(cookieValue), connectionId: tx.connectionId, returnTo: tx.returnTo, expectedIssuer: tx.expectedIssuer, state: tx.state.state, nonce: tx.state.nonce, codeVerifier: tx.state.code_verifier, linkUserId: tx.linkUserId, expiresAt },
     });
     // Opportunistic sweep of abandoned logins (indexed on expiresAt).
     await this.db.ssoLoginTransaction.deleteMany({ where: { expiresAt: { lt: new Date() } } });
@@ -44,9 +46,9 @@ export class LoginTransactionsRepository {
 
   /** Reads and deletes the transaction (one-time use); null when unknown, already used or swept. */
   async take(cookieValue: string): Promise<LoginTransaction | null> {
-    const rows = await this.db.$queryRaw<{ connectionId: string; returnTo: string; expectedIssuer: string; state: string; nonce: string; codeVerifier: string; createdAt: Date; expiresAt: Date }[]>`
+    const rows = await this.db.$queryRaw<{ connectionId: string; returnTo: string; expectedIssuer: string; state: string; nonce: string; codeVerifier: string; linkUserId: string | null; createdAt: Date; expiresAt: Date }[]>`
       DELETE FROM "sso_login_transactions" WHERE "id" = ${sha256(cookieValue)}
-      RETURNING "connectionId", "returnTo", "expectedIssuer", "state", "nonce", "codeVerifier", "createdAt", "expiresAt"`;
+      RETURNING "connectionId", "returnTo", "expectedIssuer", "state", "nonce", "codeVerifier", "linkUserId", "createdAt", "expiresAt"`;
     const row = rows[0];
     if (!row) return null;
     return {
@@ -54,6 +56,7 @@ export class LoginTransactionsRepository {
       returnTo: row.returnTo,
       expectedIssuer: row.expectedIssuer,
       state: { code_verifier: row.codeVerifier, nonce: row.nonce, state: row.state },
+      linkUserId: row.linkUserId,
       createdAt: row.createdAt,
       expiresAt: row.expiresAt,
     };

@@ -87,6 +87,8 @@ export const ssoConnectionList = z.object({ items: z.array(ssoConnectionView) })
 export const loginQuery = z.object({
   connection: z.union([z.literal('platform'), id]).describe('connection id, or `platform`'),
   returnTo: z.string().max(2000).optional().describe('same-origin path to land on; anything else becomes `/`'),
+  link: z.literal('1').optional().describe('link this connection’s identity to the signed-in account (needs the session cookie and `csrf`)'),
+  csrf: z.string().max(200).optional().describe('with `link=1`: the session’s CSRF token (from `GET /api/v1/session`)'),
 });
 export type LoginQuery = z.infer<typeof loginQuery>;
 /** `GET /auth/callback/:connectionId` params (the IdP's query is read raw: it is the authorization response). */

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { withTransaction, type Database, type Prisma, type SsoConnection, type SsoKind } from '@switchyard/db';
+import { withTransaction, type Database, type Prisma, type Role, type SsoConnection, type SsoKind, type Tx } from '@switchyard/db';
 import { errors } from '@switchyard/flags';
 import { AuditService } from '../audit/audit.service.js';
 import { open, seal, type Keys } from '../common/crypto.js';
 import { requirePermission } from '../common/permissions.js';
+import { assertMayGrant } from '../common/role-grant.js';
 import type { OrgContext } from '../common/request-context.js';
 import { CONFIG, DB, KEYS } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
@@ -32,6 +33,19 @@ function issuerFor(kind: SsoKind, issuer: string | undefined, domain: string | u
 function mapping(kind: SsoKind, value: unknown): RoleMapping {
   const m = (value ?? {}) as Partial<RoleMapping>;
   return { claim: m.claim ?? defaultRoleClaim(kind), values: m.values ?? {}, requireMatch: m.requireMatch ?? false };
+}
+
+/**
+ * A connection grants its default role and every mapped role at each login, on behalf of whoever
+ * saved it: the saver (re-read under the transaction, not the guard's possibly stale view) must be
+ * allowed to grant each of them. Returns the saver's role, stored as `savedByRole`.
+ */
+async function assertSaverMayGrant(tx: Tx, ctx: OrgContext, roleMapping: RoleMapping, defaultRole: Role): Promise<Role> {
+  const me = await tx.membership.findUnique({ where: { orgId_userId: { orgId: ctx.org.id, userId: ctx.principal.userId } } });
+  if (!me) throw errors.notFound('organisation not found');
+  assertMayGrant(me.role, defaultRole, 'defaultRole');
+  for (const [value, role] of Object.entries(roleMapping.values)) assertMayGrant(me.role, role, `roleMapping.values.${value}`);
+  return me.role;
 }
 
 /**
@@ -100,7 +114,9 @@ export class SsoConnectionsService {
     const issuer = issuerFor(body.kind, body.issuer, body.domain);
     await this.checkDiscovery(issuer, body.clientId, body.clientSecret);
     const id = randomUUID();
+    const roleMapping = mapping(body.kind, body.roleMapping);
     return withTransaction(this.db, async (tx) => {
+      const savedByRole = await assertSaverMayGrant(tx, ctx, roleMapping, body.defaultRole);
       const row = await tx.ssoConnection.create({
         data: {
           id,
@@ -111,10 +127,11 @@ export class SsoConnectionsService {
           clientId: body.clientId,
           clientSecretCiphertext: seal(this.keys.encryption, body.clientSecret, secretAad(ctx.org.id, id)),
           allowedDomains: body.allowedDomains,
-          roleMapping: mapping(body.kind, body.roleMapping) as unknown as Prisma.InputJsonValue,
+          roleMapping: roleMapping as unknown as Prisma.InputJsonValue,
           defaultRole: body.defaultRole,
           auth0Organization: body.auth0Organization ?? null,
           enforce: body.enforce,
+          savedByRole,
         },
       });
       await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'sso_connection.create', targetType: 'sso_connection', targetId: id, after: this.view(row) });
@@ -135,7 +152,11 @@ export class SsoConnectionsService {
     const allowedDomains = body.allowedDomains ?? before.allowedDomains;
     if (before.kind === 'GOOGLE' && allowedDomains.length === 0) throw errors.invalidArgument('invalid body', [{ path: 'allowedDomains', message: 'a Google connection needs at least one domain' }]);
     if (before.kind !== 'AUTH0' && body.auth0Organization) throw errors.invalidArgument('invalid body', [{ path: 'auth0Organization', message: 'only for AUTH0 connections' }]);
+    const roleMapping = body.roleMapping ? mapping(before.kind, body.roleMapping) : mapping(before.kind, before.roleMapping);
+    const defaultRole = body.defaultRole ?? before.defaultRole;
     return withTransaction(this.db, async (tx) => {
+      // Any save re-checks the whole resulting mapping: whoever saves takes over every grant it makes.
+      const savedByRole = await assertSaverMayGrant(tx, ctx, roleMapping, defaultRole);
       const row = await tx.ssoConnection.update({
         where: { id: before.id },
         data: {
@@ -144,10 +165,11 @@ export class SsoConnectionsService {
           clientId,
           ...(body.clientSecret !== undefined ? { clientSecretCiphertext: seal(this.keys.encryption, body.clientSecret, secretAad(before.orgId, before.id)) } : {}),
           allowedDomains,
-          ...(body.roleMapping ? { roleMapping: mapping(before.kind, body.roleMapping) as unknown as Prisma.InputJsonValue } : {}),
-          defaultRole: body.defaultRole ?? before.defaultRole,
+          ...(body.roleMapping ? { roleMapping: roleMapping as unknown as Prisma.InputJsonValue } : {}),
+          defaultRole,
           auth0Organization: body.auth0Organization === undefined ? before.auth0Organization : body.auth0Organization,
           enforce: body.enforce ?? before.enforce,
+          savedByRole,
         },
       });
       await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'sso_connection.update', targetType: 'sso_connection', targetId: row.id, before: this.view(before), after: this.view(row) });
@@ -170,7 +192,7 @@ export class SsoConnectionsService {
     if (connectionId === PLATFORM_CONNECTION) {
       const p = this.config.platformOidc;
       if (!p) return null;
-      return { id: PLATFORM_CONNECTION, orgId: null, kind: 'OIDC', issuer: p.issuer, clientId: p.clientId, clientSecret: p.clientSecret, allowedDomains: [], roleMapping: mapping('OIDC', null), defaultRole: 'VIEWER', auth0Organization: null, version: 'config' };
+      return { id: PLATFORM_CONNECTION, orgId: null, kind: 'OIDC', issuer: p.issuer, clientId: p.clientId, clientSecret: p.clientSecret, allowedDomains: [], roleMapping: mapping('OIDC', null), defaultRole: 'VIEWER', savedByRole: 'VIEWER', auth0Organization: null, version: 'config' };
     }
     const c = await this.db.ssoConnection.findUnique({ where: { id: connectionId } });
     if (!c) return null;
@@ -184,6 +206,7 @@ export class SsoConnectionsService {
       allowedDomains: c.allowedDomains,
       roleMapping: mapping(c.kind, c.roleMapping),
       defaultRole: c.defaultRole,
+      savedByRole: c.savedByRole,
       auth0Organization: c.auth0Organization,
       version: c.updatedAt.toISOString(),
     };

@@ -8,7 +8,8 @@ import { SsoLoginService, type LoginRedirect, type LoginRequest } from './sso-lo
 
 function loginRequest(req: FastifyRequest): LoginRequest {
   const ua = req.headers['user-agent'];
-  return { ip: req.ip, requestId: String(req.id), cookieHeader: req.headers.cookie, userAgent: typeof ua === 'string' ? ua : undefined };
+  const site = req.headers['sec-fetch-site'];
+  return { ip: req.ip, requestId: String(req.id), cookieHeader: req.headers.cookie, userAgent: typeof ua === 'string' ? ua : undefined, fetchSite: typeof site === 'string' ? site : undefined };
 }
 
 function redirect(reply: FastifyReply, r: LoginRedirect): void {
@@ -23,9 +24,9 @@ export class SsoLoginController {
 
   @Get('login')
   @Public()
-  @Api({ tag: 'auth', summary: 'Start an SSO login: 302 to the identity provider', query: loginQuery, status: 302 })
+  @Api({ tag: 'auth', summary: 'Start an SSO login (or, with `link=1`, link an identity to the signed-in account): 302 to the identity provider', query: loginQuery, status: 302 })
   async start(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Valid('query') query: LoginQuery) {
-    redirect(reply, await this.login.start(loginRequest(req), query.connection, query.returnTo));
+    redirect(reply, await this.login.start(loginRequest(req), query.connection, query.returnTo, query.link === '1' ? { csrf: query.csrf } : null));
   }
 
   @Get('callback/:connectionId')

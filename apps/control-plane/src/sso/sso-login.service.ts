@@ -6,12 +6,12 @@ import { errors } from '@switchyard/flags';
 import { AuditService } from '../audit/audit.service.js';
 import { readCookie } from '../auth/authenticator.service.js';
 import { SESSION_COOKIE, SessionsService } from '../auth/sessions.service.js';
-import { open, seal, sha256, type Keys } from '../common/crypto.js';
+import { open, safeEqual, seal, sha256, type Keys } from '../common/crypto.js';
 import type { RequestContext } from '../common/request-context.js';
 import { CONFIG, DB, KEYS, LOGGER } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { ClaimsRejected, decide, type ResolvedConnection } from './claims-policy.js';
-import { JitProvisioningService } from './jit-provisioning.service.js';
+import { JitProvisioningService, LoginNeedsLinking, type LoginIdentity } from './jit-provisioning.service.js';
 import { LOGIN_COOKIE, LOGIN_TTL_MS, LoginTransactionsRepository } from './login-transactions.repository.js';
 import { legacyIssuerSpelling, OidcClientService, type LoginClientOptions } from './oidc-client.service.js';
 import { codeGrant, runPassport, type PassportOutcome, type StrategyState } from './passport-oidc.js';
@@ -24,6 +24,8 @@ export interface LoginRequest {
   requestId: string;
   cookieHeader: string | undefined;
   userAgent: string | undefined;
+  /** `Sec-Fetch-Site` as sent by the browser. */
+  fetchSite?: string | undefined;
 }
 
 /** A response the controller turns into a redirect. */
@@ -82,6 +84,31 @@ export class SsoLoginService {
     throw errors.unauthenticated('login failed');
   }
 
+  /**
+   * A link must be started by the signed-in user themself: their session cookie, its CSRF token
+   * (a cross-site page cannot read it) and not a cross-site navigation. Otherwise a page could make
+   * a victim's browser link the attacker's identity to the victim's account.
+   */
+  private async linkingUser(req: LoginRequest, csrf: string | undefined): Promise<string> {
+    const secret = readCookie(req.cookieHeader, SESSION_COOKIE);
+    if (!secret) throw errors.unauthenticated('sign in first: linking attaches an identity to the signed-in account');
+    const principal = await this.sessions.resolve(secret);
+    if (req.fetchSite === 'cross-site') throw errors.permissionDenied('cross-site request refused');
+    if (typeof csrf !== 'string' || !safeEqual(csrf, this.sessions.csrfToken(secret))) throw errors.permissionDenied('missing or invalid csrf (the session’s CSRF token)');
+    return principal.userId;
+  }
+
+  /** The linking user's session must still be the one the callback arrives with. */
+  private async sameLinkingUser(req: LoginRequest, linkUserId: string): Promise<boolean> {
+    const secret = readCookie(req.cookieHeader, SESSION_COOKIE);
+    if (!secret) return false;
+    try {
+      return (await this.sessions.resolve(secret)).userId === linkUserId;
+    } catch {
+      return false;
+    }
+  }
+
   private async configuration(req: LoginRequest, connection: ResolvedConnection, options: LoginClientOptions = {}): Promise<client.Configuration> {
     try {
       return await this.oidc.configuration(connection, options);
@@ -92,7 +119,8 @@ export class SsoLoginService {
   }
 
   /** Starts a login: returns the IdP authorization URL and the transaction cookie. */
-  async start(req: LoginRequest, connectionId: string, returnTo: string | undefined): Promise<LoginRedirect> {
+  async start(req: LoginRequest, connectionId: string, returnTo: string | undefined, link: { csrf: string | undefined } | null = null): Promise<LoginRedirect> {
+    const linkUserId = link ? await this.linkingUser(req, link.csrf) : null;
     const connection = await this.connections.resolve(connectionId);
     if (!connection) {
       this.logger.warn({ event: 'auth.failure', reason: 'unknown connection', connectionId, ip: req.ip, requestId: req.requestId }, 'login refused');
@@ -102,8 +130,8 @@ export class SsoLoginService {
     const extraParams: Record<string, string> = connection.auth0Organization ? { organization: connection.auth0Organization } : {};
     const outcome = await runPassport({ config, callbackUrl: this.connections.callbackUrl(connection.id), url: '/api/v1/auth/login', extraParams });
     if (outcome.kind !== 'redirect') throw outcome.kind === 'error' ? outcome.error : errors.internal();
-    const { cookieValue } = await this.transactions.create({ connectionId: connection.id, returnTo: safeReturnTo(returnTo), expectedIssuer: config.serverMetadata().issuer, state: outcome.state });
-    this.logger.info({ event: 'auth.login_started', connectionId: connection.id, ip: req.ip, requestId: req.requestId }, 'login started');
+    const { cookieValue } = await this.transactions.create({ connectionId: connection.id, returnTo: safeReturnTo(returnTo), expectedIssuer: config.serverMetadata().issuer, state: outcome.state, linkUserId });
+    this.logger.info({ event: 'auth.login_started', connectionId: connection.id, link: linkUserId !== null, ip: req.ip, requestId: req.requestId }, 'login started');
     return { location: outcome.location, setCookies: [this.transactions.cookie(cookieValue, LOGIN_TTL_MS / 1000)] };
   }
 
@@ -116,6 +144,7 @@ export class SsoLoginService {
     if (!tx) this.failure(req, connectionId, 'unknown, used or swept login transaction');
     if (tx.expiresAt.getTime() <= Date.now()) this.failure(req, connectionId, 'login transaction expired');
     if (tx.connectionId !== connectionId) this.failure(req, connectionId, `callback for connection ${connectionId} carries a transaction of ${tx.connectionId} (mix-up)`);
+    if (tx.linkUserId !== null && !(await this.sameLinkingUser(req, tx.linkUserId))) this.failure(req, connectionId, 'link: the callback does not carry the session of the user who started the link');
     const connection = await this.connections.resolve(connectionId);
     if (!connection) this.failure(req, connectionId, 'connection no longer exists');
     // Google only: keep the token response in memory in case its ID token uses the legacy issuer spelling.
@@ -135,15 +164,7 @@ export class SsoLoginService {
     if (!claims || !idToken) this.failure(req, connectionId, 'no ID token in the token response');
     if (typeof claims.iat !== 'number' || claims.iat * 1000 < tx.createdAt.getTime() - IAT_SKEW_MS) this.failure(req, connectionId, 'ID token issued before the login started');
 
-    let userId: string;
-    try {
-      const decision = decide(connection, claims);
-      for (const warning of decision.warnings) this.logger.warn({ event: 'auth.claims_warning', connectionId, warning, requestId: req.requestId }, 'claims warning');
-      userId = await this.jit.provision(connection, { issuer: tx.expectedIssuer, subject: claims.sub, emailVerified: claims['email_verified'] === true }, decision, req.requestId);
-    } catch (e) {
-      if (e instanceof ClaimsRejected) this.failure(req, connectionId, e.reason);
-      throw e;
-    }
+    const userId = await this.provision(req, connection, { issuer: tx.expectedIssuer, subject: claims.sub, emailVerified: claims['email_verified'] === true }, claims, tx.linkUserId);
 
     // Never reuse a session id across a login (fixation): a session presented now is ended.
     const previous = readCookie(req.cookieHeader, SESSION_COOKIE);
@@ -156,6 +177,22 @@ export class SsoLoginService {
     });
     this.logger.info({ event: 'auth.success', connectionId, userId, issuer: claims.iss, subject: claims.sub, ip: req.ip, requestId: req.requestId }, 'login succeeded');
     return { location: tx.returnTo, setCookies: [session.setCookie, this.transactions.cookie('', 0)] };
+  }
+
+  /** Claim policy and JIT provisioning; a refusal the user must read is a 409 with its message, any other a 401. */
+  private async provision(req: LoginRequest, connection: ResolvedConnection, who: LoginIdentity, claims: Record<string, unknown>, linkUserId: string | null): Promise<string> {
+    try {
+      const decision = decide(connection, claims);
+      for (const warning of decision.warnings) this.logger.warn({ event: 'auth.claims_warning', connectionId: connection.id, warning, requestId: req.requestId }, 'claims warning');
+      return await this.jit.provision(connection, who, decision, req.requestId, linkUserId);
+    } catch (e) {
+      if (e instanceof LoginNeedsLinking) {
+        this.logger.warn({ event: 'auth.failure', reason: e.reason, connectionId: connection.id, ip: req.ip, requestId: req.requestId }, 'login refused');
+        throw errors.conflict(e.userMessage);
+      }
+      if (e instanceof ClaimsRejected) this.failure(req, connection.id, e.reason);
+      throw e;
+    }
   }
 
   /**

@@ -22,6 +22,8 @@ afterEach(async () => {
 async function withOrg(kind: 'GOOGLE' | 'OKTA' | 'AUTH0' | 'OIDC', idp: DevIdp, extra: Record<string, unknown> = {}) {
   t = await startSsoApp({ PLATFORM_OIDC_ISSUER: idps['generic']!.issuer, PLATFORM_OIDC_CLIENT_ID: CLIENT_ID, PLATFORM_OIDC_CLIENT_SECRET: CLIENT_SECRET });
   const org = await t.org('acme', { 'owner@acme.test': 'OWNER' });
+  // acme owns the dev-idp users' domain, so its connection provisions accounts with their addresses.
+  await t.verifiedDomain(org.id, 'example.com');
   const res = await t.api(org.pats['owner@acme.test']!, 'POST', `/api/v1/orgs/acme/sso-connections`, { kind, name: kind, issuer: idp.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...extra });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return { app: t, org, connectionId: res.json.id as string, pat: org.pats['owner@acme.test']! };

@@ -23,13 +23,15 @@ afterEach(async () => {
 async function orgWith(kind: 'GOOGLE' | 'OKTA' | 'AUTH0' | 'OIDC', profile: string, extra: Record<string, unknown> = {}, env: Record<string, string> = {}) {
   t = await startSsoApp(env);
   const org = await t.org('acme', { 'owner@acme.test': 'OWNER' });
+  // These tests are about claims and roles: acme owns the dev-idp users' domain (see account-takeover.int.test.ts otherwise).
+  await t.verifiedDomain(org.id, 'example.com');
   const res = await t.api(org.pats['owner@acme.test']!, 'POST', '/api/v1/orgs/acme/sso-connections', { kind, name: kind, issuer: idps[profile]!.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...extra });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return { app: t, orgId: org.id, connectionId: res.json.id as string };
 }
 
-async function refused(app: SsoTestApp, res: { status: number; body: string }, reason: RegExp): Promise<void> {
-  expect(res.status, res.body).toBe(401);
+async function refused(app: SsoTestApp, res: { status: number; body: string }, reason: RegExp, status = 401): Promise<void> {
+  expect(res.status, res.body).toBe(status);
   expect(await app.db.session.count()).toBe(0);
   expect(await app.db.membership.count({ where: { user: { email: { not: 'owner@acme.test' } } } })).toBe(0);
   expect(app.failures().map((f) => f['reason'])).toContainEqual(expect.stringMatching(reason));
@@ -183,7 +185,8 @@ describe('identity key (issuer, subject)', () => {
     const { app, connectionId } = await orgWith('OKTA', 'okta', {}, env);
     expect((await app.browser().login('platform', 'alice')).status).toBe(302);
     await app.db.session.deleteMany();
-    await refused(app, await app.browser().login(connectionId, 'alice'), /another identity/);
+    // 409 with a message telling the user to sign in as before and link (the domain is even verified).
+    await refused(app, await app.browser().login(connectionId, 'alice'), /another identity/, 409);
     expect(await app.db.identity.count()).toBe(1);
   });
 

@@ -73,7 +73,7 @@ describe('session', () => {
     expect(await t.db.ssoSession.count()).toBe(0);
     expect(await me(t, secret)).toBe(401);
     expect(t.logs.some((l) => l['event'] === 'auth.logout')).toBe(true);
-    expect((await t.db.auditEvent.findMany({ orderBy: { id: 'asc' } })).map((e) => e.action)).toEqual(['session.create', 'session.delete']);
+    expect((await t.db.auditEvent.findMany({ orderBy: { id: 'asc' } })).map((e) => e.action)).toEqual(['identity.create', 'session.create', 'session.delete']);
   });
 
   it('logout without the CSRF header is refused and the session survives', async () => {

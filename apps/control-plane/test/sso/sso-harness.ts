@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPrismaClient, migrate, MIGRATIONS_DIR, type Database, type Role } from '@switchyard/db';
-import { startDevIdp, type DevIdp, type DevIdpProfile } from '@switchyard/dev-idp';
+import { startDevIdp, type DevIdp, type DevIdpProfile, type DevIdpUser } from '@switchyard/dev-idp';
 import { createTestDatabase, type TestDatabase } from '@switchyard/testing';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.factory.js';
@@ -20,6 +20,20 @@ export const CONSOLE_ORIGIN = 'https://console.switchyard.test';
  */
 export const idpOrigins = new Set<string>();
 
+/**
+ * A second, independent dev-idp run by an organisation (e.g. the attacker's IdP in issue 10): its
+ * own port and issuer, and users whose e-mail claims the test chooses.
+ */
+export async function startOrgIdp(users: readonly DevIdpUser[]): Promise<DevIdp> {
+  const idp = await startDevIdp({
+    profile: 'generic',
+    users,
+    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${PUBLIC_URL}/api/v1/auth/callback/*`], postLogoutRedirectUris: [`${PUBLIC_URL}/`] }],
+  });
+  idpOrigins.add(new URL(idp.issuer).origin);
+  return idp;
+}
+
 /** One dev-idp per profile, shared by a test file (they hold no per-test state unless a test sets a hook). */
 export async function startIdps(profiles: readonly DevIdpProfile[]): Promise<Record<string, DevIdp>> {
   const out: Record<string, DevIdp> = {};
@@ -36,6 +50,8 @@ export async function startIdps(profiles: readonly DevIdpProfile[]): Promise<Rec
 export interface HttpResult {
   status: number;
   location: string | null;
+  /** The Location header exactly as sent (before resolving it against the request URL). */
+  rawLocation: string | null;
   setCookies: string[];
   body: string;
 }
@@ -77,10 +93,10 @@ export class Browser {
       const u = new URL(url);
       const res = await this.app.inject({ method: init.method ?? 'GET', url: `${u.pathname}${u.search}`, headers, remoteAddress: this.ip, ...(body ? { payload: body } : {}) });
       const sc = res.headers['set-cookie'];
-      result = { status: res.statusCode, location: res.headers['location'] ?? null, setCookies: sc === undefined ? [] : Array.isArray(sc) ? sc : [String(sc)], body: res.body };
+      result = { status: res.statusCode, location: res.headers['location'] ?? null, rawLocation: res.headers['location'] ?? null, setCookies: sc === undefined ? [] : Array.isArray(sc) ? sc : [String(sc)], body: res.body };
     } else {
       const res = await fetch(url, { method: init.method ?? 'GET', headers, redirect: 'manual', ...(body ? { body } : {}) });
-      result = { status: res.status, location: res.headers.get('location'), setCookies: res.headers.getSetCookie(), body: await res.text() };
+      result = { status: res.status, location: res.headers.get('location'), rawLocation: res.headers.get('location'), setCookies: res.headers.getSetCookie(), body: await res.text() };
     }
     this.store(url, result.setCookies);
     if (result.location) result.location = new URL(result.location, url).href;
@@ -91,8 +107,8 @@ export class Browser {
    * Starts a login on the control plane and signs in at the dev-idp as `user`; returns the
    * authorization response URL (the callback) without following it, so tests can tamper with it.
    */
-  async authorize(connection: string, user: string, returnTo = '/welcome'): Promise<string> {
-    const start = await this.request(`${PUBLIC_URL}/api/v1/auth/login?connection=${connection}&returnTo=${encodeURIComponent(returnTo)}`);
+  async authorize(connection: string, user: string, returnTo = '/welcome', extraQuery = ''): Promise<string> {
+    const start = await this.request(`${PUBLIC_URL}/api/v1/auth/login?connection=${connection}&returnTo=${encodeURIComponent(returnTo)}${extraQuery}`);
     if (start.status !== 302 || !start.location) throw new Error(`login start: ${start.status} ${start.body}`);
     let res = await this.request(start.location);
     let location = res.location;
@@ -127,6 +143,11 @@ export interface SsoTestApp {
   /** Calls the API with a bearer PAT. */
   api(pat: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
   failures(): Record<string, unknown>[];
+  /**
+   * Fixture for tests that are not about domain verification: records `domain` as verified by the
+   * organisation, as if its TXT record had been checked (account-takeover.int.test.ts checks it for real).
+   */
+  verifiedDomain(orgId: string, domain: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -163,6 +184,9 @@ export async function startSsoApp(env: Record<string, string> = {}): Promise<Sso
       return { status: res.statusCode, json: res.body ? JSON.parse(res.body) : undefined };
     },
     failures: () => logs.filter((l) => l['event'] === 'auth.failure'),
+    async verifiedDomain(orgId, domain) {
+      await db.orgDomain.create({ data: { orgId, domain, token: 'fixture', verifiedDomain: domain, verifiedAt: new Date() } });
+    },
     async close() {
       await app.close();
       await db.$disconnect();
