@@ -37,9 +37,11 @@ export interface HttpResult {
 export class Browser {
   readonly jar = new Map<string, Map<string, string>>();
 
+  /** `origin`: send requests for PUBLIC_URL over real HTTP to this listening app (like a TLS-terminating proxy) instead of injecting them. */
   constructor(
     private readonly app: NestFastifyApplication,
     private readonly ip = '127.0.0.1',
+    private readonly origin?: string,
   ) {}
 
   cookies(url: string): Map<string, string> {
@@ -66,13 +68,14 @@ export class Browser {
     const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
     if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
     let result: HttpResult;
-    if (url.startsWith(PUBLIC_URL)) {
+    if (url.startsWith(PUBLIC_URL) && this.origin === undefined) {
       const u = new URL(url);
       const res = await this.app.inject({ method: init.method ?? 'GET', url: `${u.pathname}${u.search}`, headers, remoteAddress: this.ip, ...(body ? { payload: body } : {}) });
       const sc = res.headers['set-cookie'];
       result = { status: res.statusCode, location: res.headers['location'] ?? null, setCookies: sc === undefined ? [] : Array.isArray(sc) ? sc : [String(sc)], body: res.body };
     } else {
-      const res = await fetch(url, { method: init.method ?? 'GET', headers, redirect: 'manual', ...(body ? { body } : {}) });
+      const target = url.startsWith(PUBLIC_URL) && this.origin !== undefined ? `${this.origin}${url.slice(PUBLIC_URL.length)}` : url;
+      const res = await fetch(target, { method: init.method ?? 'GET', headers, redirect: 'manual', ...(body ? { body } : {}) });
       result = { status: res.status, location: res.headers.get('location'), setCookies: res.headers.getSetCookie(), body: await res.text() };
     }
     this.store(url, result.setCookies);
