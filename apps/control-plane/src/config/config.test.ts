@@ -29,4 +29,15 @@ describe('loadConfig', () => {
     const c = loadConfig({ NODE_ENV: 'production', SWITCHYARD_SECRET: 'x'.repeat(40), PORT: '8081', ALLOWED_ORIGINS: 'https://console.example.com' });
     expect(c).toMatchObject({ env: 'production', port: 8081, allowedOrigins: ['https://console.example.com'] });
   });
+
+  it('validates the rate-limit and idempotency settings; tests get a private rate-limit key prefix', () => {
+    const c = loadConfig({ TOKEN_RATE_LIMIT_PER_MINUTE: '5', IDEMPOTENCY_RETENTION_HOURS: '2' });
+    expect(c.rateLimits).toEqual({ keyPrefix: 'switchyard:rl', auth: { perIp: 30, perScope: 300 }, token: { perIp: 5, perScope: 60 } });
+    expect(c.idempotency).toEqual({ retentionMs: 2 * 3_600_000, purgeIntervalMs: 15 * 60_000 });
+    const a = loadConfig({ NODE_ENV: 'test' }).rateLimits.keyPrefix;
+    expect(a).not.toBe(loadConfig({ NODE_ENV: 'test' }).rateLimits.keyPrefix);
+    expect(() => loadConfig({ RATE_LIMIT_KEY_PREFIX: 'a b', AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE: '0', IDEMPOTENCY_PURGE_INTERVAL_MS: '5' })).toThrow(
+      /RATE_LIMIT_KEY_PREFIX[\s\S]*AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE|AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE[\s\S]*RATE_LIMIT_KEY_PREFIX/,
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -34,6 +35,18 @@ const schema = z.object({
     POST_LOGOUT_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Requests per minute and client IP on /api/v1/auth/*. */
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+    /** Requests per minute on /api/v1/auth/* for one organisation's SSO connection, from all IPs together. */
+    AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE: z.coerce.number().int().positive().default(300),
+    /** Credential-minting requests (PATs, client tokens) per minute and client IP. */
+    TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+    /** Credential-minting requests per minute for one organisation (client tokens) or one user (PATs). */
+    TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+    /** Redis key prefix of the shared rate-limit counters (replicas that share budgets share it). */
+    RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, '1-64 of A-Z a-z 0-9 : _ -').optional(),
+    /** How long idempotency keys are remembered; older records are purged. */
+    IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+    /** How often each replica purges expired idempotency records. */
+    IDEMPOTENCY_PURGE_INTERVAL_MS: z.coerce.number().int().min(100).default(15 * 60_000),
     ...provisioningEnvShape,
 });
 
@@ -70,8 +83,21 @@ export interface AppConfig {
   platformOidc: { issuer: string; clientId: string; clientSecret: string } | null;
   postLogoutRedirectUrl: string;
   authRateLimitPerMinute: number;
+  /** Shared (Redis) rate limits: per client IP and per organisation/connection/user, per minute. */
+  rateLimits: RateLimitConfig;
+  /** Idempotency records: retention and purge period. */
+  idempotency: { retentionMs: number; purgeIntervalMs: number };
   /** Instances, workers, internal gRPC and environment URLs. */
   provisioning: ProvisioningConfig;
+}
+
+/** Budgets of the rate-limited routes, per one-minute window. */
+export interface RateLimitConfig {
+  keyPrefix: string;
+  /** `/api/v1/auth/*`: per IP, and per organisation SSO connection. */
+  auth: { perIp: number; perScope: number };
+  /** Credential-minting endpoints: per IP, and per organisation or user. */
+  token: { perIp: number; perScope: number };
 }
 
 /** Thrown at boot with every bad variable named. */
@@ -104,6 +130,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
         : null,
     postLogoutRedirectUrl: c.POST_LOGOUT_REDIRECT_URL ?? `${c.PUBLIC_URL.replace(/\/+$/, '')}/`,
     authRateLimitPerMinute: c.AUTH_RATE_LIMIT_PER_MINUTE,
+    rateLimits: {
+      // Tests get a fresh prefix per app (like port 0) so parallel suites never share budgets.
+      keyPrefix: c.RATE_LIMIT_KEY_PREFIX ?? (c.NODE_ENV === 'test' ? `switchyard-test-${randomUUID()}:rl` : 'switchyard:rl'),
+      auth: { perIp: c.AUTH_RATE_LIMIT_PER_MINUTE, perScope: c.AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE },
+      token: { perIp: c.TOKEN_RATE_LIMIT_PER_MINUTE, perScope: c.TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE },
+    },
+    idempotency: { retentionMs: c.IDEMPOTENCY_RETENTION_HOURS * 3_600_000, purgeIntervalMs: c.IDEMPOTENCY_PURGE_INTERVAL_MS },
     provisioning: toProvisioningConfig(c, c.NODE_ENV),
   };
 }

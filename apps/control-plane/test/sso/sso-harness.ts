@@ -131,7 +131,7 @@ const migrateTemplate = (url: string) => migrate({ databaseUrl: url, migrationsD
 /** A control plane on a fresh database with its logs captured. */
 export async function startSsoApp(env: Record<string, string> = {}): Promise<SsoTestApp> {
   const database: TestDatabase = await createTestDatabase({ migrationsDir: MIGRATIONS_DIR, migrate: migrateTemplate });
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'info', ALLOWED_ORIGINS: CONSOLE_ORIGIN, PUBLIC_URL, AUTH_RATE_LIMIT_PER_MINUTE: '10000', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'info', ALLOWED_ORIGINS: CONSOLE_ORIGIN, PUBLIC_URL, AUTH_RATE_LIMIT_PER_MINUTE: '10000', TOKEN_RATE_LIMIT_PER_MINUTE: '10000', TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: '10000', ...env });
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const app = await createApp(config, { db: createPrismaClient({ databaseUrl: database.url, maxConnections: 4 }), logger });
