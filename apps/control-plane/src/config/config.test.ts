@@ -36,6 +36,9 @@ describe('loadConfig', () => {
     expect(c.idempotency).toEqual({ retentionMs: 2 * 3_600_000, purgeIntervalMs: 15 * 60_000 });
     const a = loadConfig({ NODE_ENV: 'test' }).rateLimits.keyPrefix;
     expect(a).not.toBe(loadConfig({ NODE_ENV: 'test' }).rateLimits.keyPrefix);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16,::1' }).trustProxy).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.1/33,proxy.local' })).toThrow(/"10.0.0.1\/33" is not an IP address or CIDR[\s\S]*"proxy.local"/);
     expect(() => loadConfig({ RATE_LIMIT_KEY_PREFIX: 'a b', AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE: '0', IDEMPOTENCY_PURGE_INTERVAL_MS: '5' })).toThrow(
       /RATE_LIMIT_KEY_PREFIX[\s\S]*AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE|AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE[\s\S]*RATE_LIMIT_KEY_PREFIX/,
     );

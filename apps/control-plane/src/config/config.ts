@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -41,6 +42,12 @@ const schema = z.object({
     TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
     /** Credential-minting requests per minute for one organisation (client tokens) or one user (PATs). */
     TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+    /**
+     * Comma-separated addresses or CIDRs of reverse proxies / load balancers in front of the API:
+     * from them (only) the client address is taken from X-Forwarded-For, so per-IP limits see the
+     * real client. Unset: the socket address, and X-Forwarded-For is ignored.
+     */
+    TRUST_PROXY: z.string().default(''),
     /** Redis key prefix of the shared rate-limit counters (replicas that share budgets share it). */
     RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, '1-64 of A-Z a-z 0-9 : _ -').optional(),
     /** How long idempotency keys are remembered; older records are purged. */
@@ -50,6 +57,10 @@ const schema = z.object({
     ...provisioningEnvShape,
 });
 
+function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+}
+
 /** Cross-field rules, checked on the raw input so they are reported together with type errors. */
 function extraIssues(env: Readonly<Record<string, string | undefined>>): string[] {
   const out: string[] = [];
@@ -57,6 +68,12 @@ function extraIssues(env: Readonly<Record<string, string | undefined>>): string[
   const platform = ['PLATFORM_OIDC_ISSUER', 'PLATFORM_OIDC_CLIENT_ID', 'PLATFORM_OIDC_CLIENT_SECRET'];
   const set = platform.filter((k) => env[k]);
   if (set.length > 0 && set.length < platform.length) out.push(`  ${platform.filter((k) => !env[k]).join(', ')}: required when ${set.join(', ')} is set`);
+  for (const proxy of splitList(env['TRUST_PROXY'])) {
+    const [address, bits, extra] = proxy.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    if (family === 0 || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))) out.push(`  TRUST_PROXY: "${proxy}" is not an IP address or CIDR`);
+  }
   for (const origin of (env['ALLOWED_ORIGINS'] ?? '').split(',').filter(Boolean)) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) out.push(`  ALLOWED_ORIGINS: "${origin}" is not an exact origin`);
   }
@@ -83,6 +100,8 @@ export interface AppConfig {
   platformOidc: { issuer: string; clientId: string; clientSecret: string } | null;
   postLogoutRedirectUrl: string;
   authRateLimitPerMinute: number;
+  /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs; empty: none). */
+  trustProxy: readonly string[];
   /** Shared (Redis) rate limits: per client IP and per organisation/connection/user, per minute. */
   rateLimits: RateLimitConfig;
   /** Idempotency records: retention and purge period. */
@@ -130,6 +149,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
         : null,
     postLogoutRedirectUrl: c.POST_LOGOUT_REDIRECT_URL ?? `${c.PUBLIC_URL.replace(/\/+$/, '')}/`,
     authRateLimitPerMinute: c.AUTH_RATE_LIMIT_PER_MINUTE,
+    trustProxy: splitList(c.TRUST_PROXY),
     rateLimits: {
       // Tests get a fresh prefix per app (like port 0) so parallel suites never share budgets.
       keyPrefix: c.RATE_LIMIT_KEY_PREFIX ?? (c.NODE_ENV === 'test' ? `switchyard-test-${randomUUID()}:rl` : 'switchyard:rl'),

@@ -106,8 +106,9 @@ describe('issue 10 item 3: SSO enforcement covers every credential', () => {
     const refused = await clone(sneaky);
     expect(refused.ok).toBe(false);
     expect(refused.ok ? '' : refused.stderr).toMatch(/403/);
-    // A PAT minted before enforcement (the owner's) is blocked at once, on the API and on git.
+    // A PAT minted before enforcement (the owner's) is blocked at once: reading, minting B's machine tokens, git.
     expect((await http('GET', '/api/v1/orgs/b', { pat: ownerPat })).status).toBe(403);
+    expect(await http('POST', '/api/v1/orgs/b/client-tokens', { pat: ownerPat }, { name: 'x', environments: ['prod'] })).toMatchObject({ status: 403, json: { message: PAT_NOT_SSO } });
     expect((await clone(ownerPat)).ok).toBe(false);
     // A PAT minted from the refused PAT inherits its (lack of) authorisation.
     const child = await http('POST', '/api/v1/me/tokens', { pat: sneaky }, { name: 'child' });

@@ -28,9 +28,9 @@ interface Res {
 }
 
 /** One real HTTP request from the loopback source address `ip`. */
-function send(base: string, ip: string, method: string, path: string, pat?: string, body?: unknown): Promise<Res> {
+function send(base: string, ip: string, method: string, path: string, pat?: string, body?: unknown, extra: Record<string, string> = {}): Promise<Res> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = { ...(pat ? { authorization: `Bearer ${pat}` } : {}), ...(payload ? { 'content-type': 'application/json' } : {}) };
+  const headers: Record<string, string> = { ...(pat ? { authorization: `Bearer ${pat}` } : {}), ...(payload ? { 'content-type': 'application/json' } : {}), ...extra };
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${base}${path}`, { method, headers, localAddress: ip }, (res) => {
       let text = '';
@@ -151,6 +151,23 @@ describe('issue 10 item 11: rate limits per IP and per organisation, shared by r
     expect((await pat(two, '127.0.0.6')).status).toBe(201);
     expectRefused(await pat(one, '127.0.0.7'), /for this account/);
     expect(rateLimited(r).map((l) => `${String(l['bucket'])}:${String(l['dimension'])}`).sort()).toEqual(['token:ip', 'token:ip', 'token:org', 'token:user']);
+  });
+});
+
+describe('issue 10 item 11: the client address behind a reverse proxy', () => {
+  it('X-Forwarded-For counts only from a trusted proxy; anyone else is counted by socket address', async () => {
+    r = await startReplicas({ AUTH_RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '127.0.0.1' });
+    const [one, two] = r.bases;
+    const x = await orgWithSso(r, 'x');
+    const via = (client: string) => ({ 'x-forwarded-for': client });
+    // Two clients behind the trusted proxy have a budget each.
+    for (let i = 0; i < 2; i++) expect((await send(i ? two : one, '127.0.0.1', 'GET', login(x.connectionId), undefined, undefined, via('198.51.100.7'))).status).toBe(302);
+    expectRefused(await send(one, '127.0.0.1', 'GET', login(x.connectionId), undefined, undefined, via('198.51.100.7')), /from this address/);
+    expect((await send(two, '127.0.0.1', 'GET', login(x.connectionId), undefined, undefined, via('198.51.100.8'))).status).toBe(302);
+    expect(rateLimited(r)).toEqual([expect.objectContaining({ dimension: 'ip', ip: '198.51.100.7' })]);
+    // A client that is not the proxy cannot pick its address with the header.
+    for (const spoof of ['203.0.113.1', '203.0.113.2']) expect((await send(one, '127.0.0.9', 'GET', login(x.connectionId), undefined, undefined, via(spoof))).status).toBe(302);
+    expectRefused(await send(two, '127.0.0.9', 'GET', login(x.connectionId), undefined, undefined, via('203.0.113.3')), /from this address/);
   });
 });
 
