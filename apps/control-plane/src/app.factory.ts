@@ -27,7 +27,9 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger(config);
   const db = options.db ?? createPrismaClient({ databaseUrl: config.databaseUrl });
-  const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId: requestIdFor, bodyLimit: 1024 * 1024 });
+  // Only named proxies may set the client address (per-IP rate limits, logs); nobody else can spoof it.
+  const trustProxy = config.trustProxy.length > 0 ? [...config.trustProxy] : false;
+  const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId: requestIdFor, bodyLimit: 1024 * 1024, trustProxy });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, db, logger }), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,

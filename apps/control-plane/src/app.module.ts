@@ -9,6 +9,7 @@ import { ClientTokensModule } from './client-tokens/client-tokens.module.js';
 import { deriveKeys } from './common/crypto.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { IdempotencyPurger } from './common/idempotency-purger.js';
 import { CONFIG, DB, KEYS, LOGGER } from './common/tokens.js';
 import { ValidationInterceptor } from './common/validation.interceptor.js';
 import type { AppConfig } from './config/config.js';
@@ -67,6 +68,7 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useClass: ValidationInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        IdempotencyPurger,
       ],
     };
   }

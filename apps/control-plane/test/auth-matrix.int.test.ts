@@ -146,7 +146,8 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/orgs/:org/sso-connections': sync(() => ({})),
   'POST /api/v1/orgs/:org/sso-connections': async () => ({ body: { kind: 'OIDC', name: unique('sso'), issuer: await issuer(), clientId: 'c', clientSecret: 's' } }),
   'GET /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) } }),
-  'PATCH /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) }, body: { name: unique('Renamed'), enforce: true } }),
+  // enforce stays off: turned on, it would rightly refuse the next role's PAT (not minted through SSO; issue 10 item 3).
+  'PATCH /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) }, body: { name: unique('Renamed'), enforce: false } }),
   'DELETE /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({ params: { connectionId: await ssoConnection(h) } }),
   'GET /api/v1/orgs/:org/domains': sync(() => ({})),
   'POST /api/v1/orgs/:org/domains': sync(() => ({ body: { domain: `${unique('new')}.example` } })),

@@ -48,7 +48,8 @@ const migrateTemplate = (url: string) => migrate({ databaseUrl: url, migrationsD
 
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase({ migrationsDir: MIGRATIONS_DIR, migrate: migrateTemplate });
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ALLOWED_ORIGINS: CONSOLE_ORIGIN, ...env });
+  // Suites mint many tokens from one address; the rate-limit suite sets its own budgets.
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ALLOWED_ORIGINS: CONSOLE_ORIGIN, TOKEN_RATE_LIMIT_PER_MINUTE: '10000', TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: '10000', ...env });
   const app = await createApp(config, { db: createPrismaClient({ databaseUrl: database.url, maxConnections: 4 }), logger: pino({ level: 'silent' }) });
   const db = createPrismaClient({ databaseUrl: database.url, maxConnections: 2 });
   const users = new Map<string, { id: string; pat: Caller & { kind: 'pat' } }>();

@@ -1,9 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { AuthenticatorService } from './authenticator.service.js';
 import { PatsService } from './pats.service.js';
+import { RateLimiter } from './rate-limiter.js';
 import { SessionController } from './session.controller.js';
 import { SessionsService } from './sessions.service.js';
 import { UsersService } from './users.service.js';
 
-@Module({ controllers: [SessionController], providers: [SessionsService, AuthenticatorService, PatsService, UsersService], exports: [SessionsService, AuthenticatorService, PatsService] })
+/** Sessions, PATs and the shared rate limiter (global: credential-minting routes of every module use it). */
+@Global()
+@Module({ controllers: [SessionController], providers: [SessionsService, AuthenticatorService, PatsService, UsersService, RateLimiter], exports: [SessionsService, AuthenticatorService, PatsService, RateLimiter] })
 export class AuthModule {}

@@ -69,6 +69,6 @@ export class AuthenticatorService {
     if (!pat.lastUsedAt || now - pat.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
       await this.db.personalAccessToken.update({ where: { id: pat.id }, data: { lastUsedAt: new Date(now) } });
     }
-    return { userId: pat.userId, email: pat.user.email, via: 'pat', tokenId: pat.id };
+    return { userId: pat.userId, email: pat.user.email, via: 'pat', tokenId: pat.id, ssoConnectionIds: pat.ssoConnectionIds };
   }
 }

@@ -14,6 +14,9 @@ export const patView = z.object({
   expiresAt: instantOrNull,
   lastUsedAt: instantOrNull,
   revokedAt: instantOrNull,
+  ssoConnectionIds: z
+    .array(z.string())
+    .describe('SSO connections the creating session signed in through: the token reaches organisations that enforce SSO only through these'),
 });
 export type PatView = z.infer<typeof patView>;
 export const createdPat = patView.extend({ token: z.string().describe('the secret, shown once') });

@@ -17,6 +17,7 @@ function view(t: PersonalAccessToken): PatView {
     expiresAt: t.expiresAt?.toISOString() ?? null,
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
     revokedAt: t.revokedAt?.toISOString() ?? null,
+    ssoConnectionIds: t.ssoConnectionIds,
   };
 }
 
@@ -34,17 +35,24 @@ export class PatsService {
     return toPage(rows, query.limit, view);
   }
 
-  /** Mints a token for the caller; the secret is in the result and nowhere else. */
+  /**
+   * Mints a token for the caller; the secret is in the result and nowhere else. The token inherits
+   * the SSO authorisation of the credential that minted it (never more): minted from a session
+   * that signed in through an organisation's SSO, it may reach that organisation while it enforces
+   * SSO; minted from any other session it may not (GitHub's SAML-authorised tokens).
+   */
   async create(ctx: RequestContext, body: CreatePatBody): Promise<PatView & { token: string }> {
     return this.issue(ctx, ctx.principal.userId, body);
   }
 
-  /** Also used by the bootstrap command for the first user. */
+  /** Also used by the bootstrap command for the first user (authorised for no SSO connection). */
   async issue(ctx: RequestContext, userId: string, body: CreatePatBody): Promise<PatView & { token: string }> {
     const minted = mintToken('pat');
+    // Only the caller's own credential can pass its authorisation on (an operator minting for a user passes none).
+    const ssoConnectionIds = ctx.principal.userId === userId ? [...new Set(ctx.principal.ssoConnectionIds ?? [])] : [];
     const row = await withTransaction(this.db, async (tx) => {
       const created = await tx.personalAccessToken.create({
-        data: { userId, name: body.name, tokenHash: minted.hash, prefix: minted.displayPrefix, expiresAt: body.expiresAt ? new Date(body.expiresAt) : null },
+        data: { userId, name: body.name, tokenHash: minted.hash, prefix: minted.displayPrefix, expiresAt: body.expiresAt ? new Date(body.expiresAt) : null, ssoConnectionIds },
       });
       await this.audit.record(tx, ctx, { orgId: null, action: 'pat.create', targetType: 'personal_access_token', targetId: created.id, after: view(created) });
       return created;

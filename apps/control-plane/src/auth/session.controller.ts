@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pageQuery, type PageQuery } from '../common/pagination.js';
 import type { RequestContext } from '../common/request-context.js';
 import { Api, Ctx, Idempotent, Permission, Valid } from '../common/route.decorators.js';
+import { RateLimited } from '../sso/auth-rate-limit.interceptor.js';
 import { readCookie } from './authenticator.service.js';
 import { createdPat, createPatBody, meView, patPage, patParams, sessionView, type CreatePatBody } from './pats.dto.js';
 import { PatsService } from './pats.service.js';
@@ -40,6 +41,7 @@ export class SessionController {
   @Post('me/tokens')
   @Permission('self')
   @Idempotent()
+  @RateLimited('token')
   @Api({ tag: 'personal-access-tokens', summary: 'Create a personal access token (secret shown once)', body: createPatBody, response: createdPat, status: 201 })
   createToken(@Ctx() ctx: RequestContext, @Valid('body') body: CreatePatBody) {
     return this.pats.create(ctx, body);

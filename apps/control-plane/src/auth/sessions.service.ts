@@ -46,7 +46,7 @@ export class SessionsService {
 
   /** Resolves a cookie secret to its user, enforcing the idle and absolute timeouts. */
   async resolve(secret: string): Promise<Principal> {
-    const session = await this.db.session.findUnique({ where: { tokenHash: sha256(secret) }, include: { user: true } });
+    const session = await this.db.session.findUnique({ where: { tokenHash: sha256(secret) }, include: { user: true, sso: { select: { connectionId: true } } } });
     if (!session) throw errors.unauthenticated('session is not valid');
     const now = Date.now();
     if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + this.config.sessionIdleMs <= now) {
@@ -56,7 +56,7 @@ export class SessionsService {
     if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
       await this.db.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(now) } });
     }
-    return { userId: session.userId, email: session.user.email, via: 'session', sessionId: session.id };
+    return { userId: session.userId, email: session.user.email, via: 'session', sessionId: session.id, ssoConnectionIds: session.sso ? [session.sso.connectionId] : [] };
   }
 
   /** Ends one session (logout). */

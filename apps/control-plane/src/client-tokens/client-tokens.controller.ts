@@ -3,6 +3,7 @@ import { pageQuery, type PageQuery } from '../common/pagination.js';
 import type { OrgContext } from '../common/request-context.js';
 import { Api, Idempotent, OrgCtx, Permission, Valid } from '../common/route.decorators.js';
 import { orgParams } from '../orgs/orgs.dto.js';
+import { RateLimited } from '../sso/auth-rate-limit.interceptor.js';
 import { clientTokenPage, clientTokenParams, clientTokenView, createClientTokenBody, createdClientToken, type CreateClientTokenBody } from './client-tokens.dto.js';
 import { ClientTokensService } from './client-tokens.service.js';
 
@@ -20,6 +21,7 @@ export class ClientTokensController {
   @Post()
   @Permission('tokens:write')
   @Idempotent()
+  @RateLimited('token')
   @Api({ tag: 'client-tokens', summary: 'Create a client token (secret shown once)', params: orgParams, body: createClientTokenBody, response: createdClientToken, status: 201 })
   create(@OrgCtx() ctx: OrgContext, @Valid('body') body: CreateClientTokenBody) {
     return this.tokens.create(ctx, body);

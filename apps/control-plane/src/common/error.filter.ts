@@ -41,6 +41,9 @@ export function sendError(e: unknown, request: FastifyRequest, reply: FastifyRep
   else if (err.code === 'PermissionDenied' || err.code === 'Unauthenticated') request.log.warn({ code: err.code, reason: err.message }, 'access refused');
   else request.log.info({ code: err.code }, 'request rejected');
   // A stale write (Conflict) names the revision the client must reload: in the body and as ETag.
+  // A rate-limited request says when to come back (RFC 9110 Retry-After, in seconds).
+  const retryAfter = err.meta['retryAfterSeconds'];
+  if (err.code === 'ResourceExhausted' && typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
   const revision = err.meta['revision'];
   if (typeof revision === 'string') void reply.header('etag', `"${revision}"`);
   void reply.status(status).send({ code: err.code, message: err.message, details: err.details, ...(typeof revision === 'string' ? { currentRevision: revision } : {}) });

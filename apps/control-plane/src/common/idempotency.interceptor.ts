@@ -8,13 +8,12 @@ import { errors, SwitchyardError } from '@switchyard/flags';
 import { open, seal, sha256, type Keys } from './crypto.js';
 import { UNPROCESSABLE } from './error.filter.js';
 import { IDEMPOTENT_KEY } from './route.decorators.js';
-import { DB, KEYS } from './tokens.js';
+import type { AppConfig } from '../config/config.js';
+import { CONFIG, DB, KEYS } from './tokens.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 // A record still without a response after this long belongs to a request that died mid-way.
 const STALE_MS = 60_000;
-// Keys are remembered this long (Stripe's window); an older record is treated as absent.
-const RETAIN_MS = 24 * 3_600_000;
 
 type Begin = { replay: true; status: number; body: unknown } | { replay: false; id: string };
 
@@ -32,7 +31,9 @@ function canonical(value: unknown): string {
  * `Idempotency-Key` on creating POSTs. The first request claims (user, key) with a row; a retry
  * with the same request gets the stored response (encrypted at rest: it may hold a token shown
  * once); the same key with a different request is 422; a retry while the first is in flight is
- * 409. A failed request releases its key.
+ * 409. A failed request releases its key. Keys are remembered for `IDEMPOTENCY_RETENTION_HOURS`
+ * (24 h by default, Stripe's window): an older record counts as absent, and the
+ * `IdempotencyPurger` deletes it.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -40,6 +41,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     @Inject(DB) private readonly db: Database,
     @Inject(KEYS) private readonly keys: Keys,
+    @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -79,7 +81,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (claimed.count === 1) return { replay: false, id };
       const existing = await this.db.idempotencyRecord.findUnique({ where: { userId_key: { userId, key } } });
       if (!existing) continue;
-      if (Date.now() - existing.createdAt.getTime() > RETAIN_MS) {
+      if (Date.now() - existing.createdAt.getTime() > this.config.idempotency.retentionMs) {
         await this.db.idempotencyRecord.deleteMany({ where: { id: existing.id } });
         continue;
       }

@@ -7,6 +7,12 @@ export interface Principal {
   via: 'session' | 'pat' | 'system';
   sessionId?: string;
   tokenId?: string;
+  /**
+   * SSO connections this credential is authorised for: the connection a session signed in
+   * through, or the ones recorded on a PAT when it was minted. Organisations that enforce SSO
+   * admit only credentials authorised for one of their enforced connections.
+   */
+  ssoConnectionIds?: readonly string[];
 }
 
 /** The caller's membership of the organisation named in the path, resolved by the guard. */

@@ -36,5 +36,17 @@ describe('loadConfig', () => {
     for (const bad of ['dns.example.com', '127.0.0.1:0', '127.0.0.1:70000', '300.1.1.1', '::1:53x', '[127.0.0.1]:53']) {
       expect(() => loadConfig({ DNS_RESOLVERS: bad }), bad).toThrow(/DNS_RESOLVERS/);
     }
+  it('validates the rate-limit and idempotency settings; tests get a private rate-limit key prefix', () => {
+    const c = loadConfig({ TOKEN_RATE_LIMIT_PER_MINUTE: '5', IDEMPOTENCY_RETENTION_HOURS: '2' });
+    expect(c.rateLimits).toEqual({ keyPrefix: 'switchyard:rl', auth: { perIp: 30, perScope: 300 }, token: { perIp: 5, perScope: 60 } });
+    expect(c.idempotency).toEqual({ retentionMs: 2 * 3_600_000, purgeIntervalMs: 15 * 60_000 });
+    const a = loadConfig({ NODE_ENV: 'test' }).rateLimits.keyPrefix;
+    expect(a).not.toBe(loadConfig({ NODE_ENV: 'test' }).rateLimits.keyPrefix);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16,::1' }).trustProxy).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.1/33,proxy.local' })).toThrow(/"10.0.0.1\/33" is not an IP address or CIDR[\s\S]*"proxy.local"/);
+    expect(() => loadConfig({ RATE_LIMIT_KEY_PREFIX: 'a b', AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE: '0', IDEMPOTENCY_PURGE_INTERVAL_MS: '5' })).toThrow(
+      /RATE_LIMIT_KEY_PREFIX[\s\S]*AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE|AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE[\s\S]*RATE_LIMIT_KEY_PREFIX/,
+    );
   });
 });

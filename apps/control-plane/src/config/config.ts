@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { tmpdir } from 'node:os';
-import { isIPv4, isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import { parseAllowedOrigins } from '@switchyard/git-store';
 import { z } from 'zod';
@@ -43,8 +44,30 @@ const schema = z.object({
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
     /** Comma-separated DNS servers (`ip`, `ip:port`, `[ipv6]:port`) for domain verification; empty: the system resolver. */
     DNS_RESOLVERS: z.string().default(''),
+    /** Requests per minute on /api/v1/auth/* for one organisation's SSO connection, from all IPs together. */
+    AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE: z.coerce.number().int().positive().default(300),
+    /** Credential-minting requests (PATs, client tokens) per minute and client IP. */
+    TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+    /** Credential-minting requests per minute for one organisation (client tokens) or one user (PATs). */
+    TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+    /**
+     * Comma-separated addresses or CIDRs of reverse proxies / load balancers in front of the API:
+     * from them (only) the client address is taken from X-Forwarded-For, so per-IP limits see the
+     * real client. Unset: the socket address, and X-Forwarded-For is ignored.
+     */
+    TRUST_PROXY: z.string().default(''),
+    /** Redis key prefix of the shared rate-limit counters (replicas that share budgets share it). */
+    RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, '1-64 of A-Z a-z 0-9 : _ -').optional(),
+    /** How long idempotency keys are remembered; older records are purged. */
+    IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+    /** How often each replica purges expired idempotency records. */
+    IDEMPOTENCY_PURGE_INTERVAL_MS: z.coerce.number().int().min(100).default(15 * 60_000),
     ...provisioningEnvShape,
 });
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+}
 
 /** Cross-field rules, checked on the raw input so they are reported together with type errors. */
 function extraIssues(env: Readonly<Record<string, string | undefined>>): string[] {
@@ -56,6 +79,11 @@ function extraIssues(env: Readonly<Record<string, string | undefined>>): string[
   for (const problem of parseAllowedOrigins(env['OUTBOUND_ALLOWED_ORIGINS'] ?? '').problems) out.push(`  OUTBOUND_ALLOWED_ORIGINS: ${problem}`);
   for (const removed of ['GIT_ALLOW_PRIVATE_HOSTS', 'INSTANCE_GIT_ALLOW_PRIVATE_HOSTS']) {
     if (env[removed] !== undefined) out.push(`  ${removed}: removed; list the exact origins (scheme://host:port) in OUTBOUND_ALLOWED_ORIGINS instead`);
+  for (const proxy of splitList(env['TRUST_PROXY'])) {
+    const [address, bits, extra] = proxy.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    if (family === 0 || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))) out.push(`  TRUST_PROXY: "${proxy}" is not an IP address or CIDR`);
   }
   for (const origin of (env['ALLOWED_ORIGINS'] ?? '').split(',').filter(Boolean)) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) out.push(`  ALLOWED_ORIGINS: "${origin}" is not an exact origin`);
@@ -104,8 +132,23 @@ export interface AppConfig {
   authRateLimitPerMinute: number;
   /** DNS servers for domain verification (`setServers` form); empty: the system resolver. */
   dnsResolvers: readonly string[];
+  /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs; empty: none). */
+  trustProxy: readonly string[];
+  /** Shared (Redis) rate limits: per client IP and per organisation/connection/user, per minute. */
+  rateLimits: RateLimitConfig;
+  /** Idempotency records: retention and purge period. */
+  idempotency: { retentionMs: number; purgeIntervalMs: number };
   /** Instances, workers, internal gRPC and environment URLs. */
   provisioning: ProvisioningConfig;
+}
+
+/** Budgets of the rate-limited routes, per one-minute window. */
+export interface RateLimitConfig {
+  keyPrefix: string;
+  /** `/api/v1/auth/*`: per IP, and per organisation SSO connection. */
+  auth: { perIp: number; perScope: number };
+  /** Credential-minting endpoints: per IP, and per organisation or user. */
+  token: { perIp: number; perScope: number };
 }
 
 /** Thrown at boot with every bad variable named. */
@@ -140,6 +183,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     postLogoutRedirectUrl: c.POST_LOGOUT_REDIRECT_URL ?? `${c.PUBLIC_URL.replace(/\/+$/, '')}/`,
     authRateLimitPerMinute: c.AUTH_RATE_LIMIT_PER_MINUTE,
     dnsResolvers: c.DNS_RESOLVERS.split(',').filter(Boolean).map((s) => parseDnsServer(s)!),
+    trustProxy: splitList(c.TRUST_PROXY),
+    rateLimits: {
+      // Tests get a fresh prefix per app (like port 0) so parallel suites never share budgets.
+      keyPrefix: c.RATE_LIMIT_KEY_PREFIX ?? (c.NODE_ENV === 'test' ? `switchyard-test-${randomUUID()}:rl` : 'switchyard:rl'),
+      auth: { perIp: c.AUTH_RATE_LIMIT_PER_MINUTE, perScope: c.AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE },
+      token: { perIp: c.TOKEN_RATE_LIMIT_PER_MINUTE, perScope: c.TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE },
+    },
+    idempotency: { retentionMs: c.IDEMPOTENCY_RETENTION_HOURS * 3_600_000, purgeIntervalMs: c.IDEMPOTENCY_PURGE_INTERVAL_MS },
     provisioning: toProvisioningConfig(c, c.NODE_ENV),
   };
 }

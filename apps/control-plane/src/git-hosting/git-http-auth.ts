@@ -5,6 +5,7 @@ import { sha256 } from '../common/crypto.js';
 import { ROLE_RANK } from '../common/permissions.js';
 import { isWellFormedToken } from '../common/secret-token.js';
 import { DB } from '../common/tokens.js';
+import { checkSsoEnforcement } from '../sso/sso-enforcement.service.js';
 
 /** What a git client may do with a hosted repository. */
 export type GitAccess = 'read' | 'write';
@@ -17,6 +18,9 @@ const REPO = /^([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\.git$/;
  * ignored). Personal access tokens of members read, and of editors and above write (never on a
  * protected environment: those change through proposals). Client tokens read the environments
  * they are scoped to (data-plane instances). Unknown org, environment or non-member → NotFound.
+ * A PAT is held to the organisation's SSO enforcement exactly as on the API (one rule:
+ * {@link checkSsoEnforcement}); client tokens and instance credentials are the organisation's own
+ * machine credentials and are not.
  */
 @Injectable()
 export class GitHttpAuth {
@@ -39,6 +43,7 @@ export class GitHttpAuth {
     if (!pat || pat.revokedAt || (pat.expiresAt && pat.expiresAt.getTime() <= Date.now())) throw errors.unauthenticated('token is not valid');
     const member = env ? await this.db.membership.findUnique({ where: { orgId_userId: { orgId: env.orgId, userId: pat.userId } } }) : null;
     if (!env || !member || env.repositoryId !== null) throw errors.notFound('repository not found');
+    await checkSsoEnforcement(this.db, { userId: pat.userId, email: '', via: 'pat', tokenId: pat.id, ssoConnectionIds: pat.ssoConnectionIds }, env.orgId);
     if (access === 'write' && ROLE_RANK[member.role] < ROLE_RANK.EDITOR) throw errors.permissionDenied('pushing needs the EDITOR role');
     if (access === 'write' && env.protected) throw errors.permissionDenied('the environment is protected: changes go through proposals');
     return env;

@@ -5,23 +5,40 @@ import type { OrgAccessPolicy } from '../auth/org-access-policy.js';
 import type { Principal } from '../common/request-context.js';
 import { DB } from '../common/tokens.js';
 
+/** What a refused session is told. */
+export const SESSION_NOT_SSO = 'this organisation requires signing in through its single sign-on';
+/** What a refused personal access token is told: how to get one that works. */
+export const PAT_NOT_SSO =
+  'this organisation enforces single sign-on and this personal access token is not authorised for it: sign in through the organisation’s single sign-on, then create a new token from that session';
+
 /**
- * "Enforce SSO": when an organisation has an enforced connection, a browser session reaches that
- * organisation only if it was opened through one of the organisation's enforced connections.
- * Personal access tokens (automation) are not sessions and keep working; revoking them is the
- * admin's tool for those.
+ * "Enforce SSO": while an organisation has an enforced connection, every user credential that
+ * reaches it must be authorised by one of those connections.
+ *
+ * - A browser session: it was opened through one of the enforced connections.
+ * - A personal access token (API and git over HTTP): it was minted from such a session (the
+ *   connection ids recorded on the token at creation, like GitHub's SAML-authorised tokens).
+ *   Turning enforcement on blocks existing unauthorised tokens at once: this is checked on use.
+ *
+ * Client tokens and instance credentials are not user credentials: they belong to the
+ * organisation (created by its admins, scoped to its environments, read-only) and keep working.
+ * Operator commands (`via: system`) never come through HTTP.
  */
+export async function checkSsoEnforcement(db: Database, principal: Principal, orgId: string): Promise<void> {
+  if (principal.via === 'system') return;
+  const enforced = await db.ssoConnection.findMany({ where: { orgId, enforce: true }, select: { id: true } });
+  if (enforced.length === 0) return;
+  const authorised = principal.ssoConnectionIds ?? [];
+  if (enforced.some((c) => authorised.includes(c.id))) return;
+  throw errors.permissionDenied(principal.via === 'pat' ? PAT_NOT_SSO : SESSION_NOT_SSO);
+}
+
+/** The guard's {@link OrgAccessPolicy}: {@link checkSsoEnforcement} on every organisation route. */
 @Injectable()
 export class SsoEnforcementService implements OrgAccessPolicy {
   constructor(@Inject(DB) private readonly db: Database) {}
 
-  async check(principal: Principal, orgId: string): Promise<void> {
-    if (principal.via !== 'session' || !principal.sessionId) return;
-    const enforced = await this.db.ssoConnection.findMany({ where: { orgId, enforce: true }, select: { id: true } });
-    if (enforced.length === 0) return;
-    const sso = await this.db.ssoSession.findUnique({ where: { sessionId: principal.sessionId }, select: { connectionId: true } });
-    if (!sso || !enforced.some((c) => c.id === sso.connectionId)) {
-      throw errors.permissionDenied('this organisation requires signing in through its single sign-on');
-    }
+  check(principal: Principal, orgId: string): Promise<void> {
+    return checkSsoEnforcement(this.db, principal, orgId);
   }
 }

@@ -45,8 +45,9 @@ describe('SSO connections API', () => {
     });
     const list = await t.api(pat, 'GET', '/api/v1/orgs/acme/sso-connections');
     expect(list.json.items.map((c: { id: string }) => c.id)).toEqual([id]);
-    const updated = await t.api(pat, 'PATCH', `/api/v1/orgs/acme/sso-connections/${id}`, { name: 'Okta SSO', enforce: true, defaultRole: 'EDITOR' });
-    expect(updated.json).toMatchObject({ name: 'Okta SSO', enforce: true, defaultRole: 'EDITOR' });
+    // enforce stays off here: turned on, it would refuse this PAT (not minted through the org's SSO; see enforcement tests).
+    const updated = await t.api(pat, 'PATCH', `/api/v1/orgs/acme/sso-connections/${id}`, { name: 'Okta SSO', enforce: false, defaultRole: 'EDITOR' });
+    expect(updated.json).toMatchObject({ name: 'Okta SSO', enforce: false, defaultRole: 'EDITOR' });
     // Rotating the secret re-runs discovery and stores the new ciphertext.
     const rotated = 'okta-client-secret-Rotated-9876543210';
     expect((await t.api(pat, 'PATCH', `/api/v1/orgs/acme/sso-connections/${id}`, { clientSecret: rotated })).status).toBe(200);

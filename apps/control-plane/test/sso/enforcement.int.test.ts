@@ -2,7 +2,7 @@ import type { DevIdp } from '@switchyard/dev-idp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, startIdps, startSsoApp, type SsoTestApp } from './sso-harness.js';
 
-/** "Enforce SSO for the org": sessions must come from the org's own connection; PATs keep working. */
+/** "Enforce SSO for the org": sessions must come from the org's own connection, and so must the sessions PATs were minted from. */
 let idps: Record<string, DevIdp>;
 let t: SsoTestApp | undefined;
 beforeAll(async () => {
@@ -21,7 +21,7 @@ async function orgRead(app: SsoTestApp, session: string): Promise<number> {
 }
 
 describe('SSO enforcement', () => {
-  it('a platform-login session is refused on an enforcing org; a session from the org connection and PATs get in', async () => {
+  it('a platform-login session is refused on an enforcing org; a session from the org connection gets in; PATs minted outside it do not', async () => {
     t = await startSsoApp({ PLATFORM_OIDC_ISSUER: idps['generic']!.issuer, PLATFORM_OIDC_CLIENT_ID: CLIENT_ID, PLATFORM_OIDC_CLIENT_SECRET: CLIENT_SECRET });
     const org = await t.org('acme', { 'owner@acme.test': 'OWNER' });
     const pat = org.pats['owner@acme.test']!;
@@ -43,7 +43,7 @@ describe('SSO enforcement', () => {
     const viaOrg = t.browser();
     expect((await viaOrg.login(created.json.id, 'carol')).status).toBe(302);
     expect(await orgRead(t, viaOrg.cookies(PUBLIC_URL).get('__Host-switchyard_session')!)).toBe(200);
-    // Automation with a PAT is not a browser session.
-    expect((await t.api(pat, 'GET', '/api/v1/orgs/acme')).status).toBe(200);
+    // A PAT minted outside the org's SSO (here by the operator) is refused too (issue 10 item 3).
+    expect((await t.api(pat, 'GET', '/api/v1/orgs/acme')).status).toBe(403);
   });
 });

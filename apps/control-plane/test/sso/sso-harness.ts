@@ -60,9 +60,11 @@ export interface HttpResult {
 export class Browser {
   readonly jar = new Map<string, Map<string, string>>();
 
+  /** `origin`: send requests for PUBLIC_URL over real HTTP to this listening app (like a TLS-terminating proxy) instead of injecting them. */
   constructor(
     private readonly app: NestFastifyApplication,
     private readonly ip = '127.0.0.1',
+    private readonly origin?: string,
   ) {}
 
   cookies(url: string): Map<string, string> {
@@ -89,13 +91,14 @@ export class Browser {
     const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
     if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
     let result: HttpResult;
-    if (url.startsWith(PUBLIC_URL)) {
+    if (url.startsWith(PUBLIC_URL) && this.origin === undefined) {
       const u = new URL(url);
       const res = await this.app.inject({ method: init.method ?? 'GET', url: `${u.pathname}${u.search}`, headers, remoteAddress: this.ip, ...(body ? { payload: body } : {}) });
       const sc = res.headers['set-cookie'];
       result = { status: res.statusCode, location: res.headers['location'] ?? null, rawLocation: res.headers['location'] ?? null, setCookies: sc === undefined ? [] : Array.isArray(sc) ? sc : [String(sc)], body: res.body };
     } else {
-      const res = await fetch(url, { method: init.method ?? 'GET', headers, redirect: 'manual', ...(body ? { body } : {}) });
+      const target = url.startsWith(PUBLIC_URL) && this.origin !== undefined ? `${this.origin}${url.slice(PUBLIC_URL.length)}` : url;
+      const res = await fetch(target, { method: init.method ?? 'GET', headers, redirect: 'manual', ...(body ? { body } : {}) });
       result = { status: res.status, location: res.headers.get('location'), rawLocation: res.headers.get('location'), setCookies: res.headers.getSetCookie(), body: await res.text() };
     }
     this.store(url, result.setCookies);
@@ -157,7 +160,7 @@ const migrateTemplate = (url: string) => migrate({ databaseUrl: url, migrationsD
 export async function startSsoApp(env: Record<string, string> = {}): Promise<SsoTestApp> {
   const database: TestDatabase = await createTestDatabase({ migrationsDir: MIGRATIONS_DIR, migrate: migrateTemplate });
   const outbound = { OUTBOUND_ALLOWED_ORIGINS: [...idpOrigins].join(',') };
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'info', ALLOWED_ORIGINS: CONSOLE_ORIGIN, PUBLIC_URL, AUTH_RATE_LIMIT_PER_MINUTE: '10000', ...outbound, ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'info', ALLOWED_ORIGINS: CONSOLE_ORIGIN, PUBLIC_URL, AUTH_RATE_LIMIT_PER_MINUTE: '10000', TOKEN_RATE_LIMIT_PER_MINUTE: '10000', TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: '10000', ...outbound, ...env });
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const app = await createApp(config, { db: createPrismaClient({ databaseUrl: database.url, maxConnections: 4 }), logger });
