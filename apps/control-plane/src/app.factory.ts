@@ -8,6 +8,7 @@ import { createPrismaClient, type Database } from '@switchyard/db';
 import { AppModule } from './app.module.js';
 import { createLogger, NestPinoLogger } from './common/logger.js';
 import type { AppConfig } from './config/config.js';
+import { clientErrorHandler, frameworkErrors, installJsonParser } from './http-hardening.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -27,7 +28,7 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger(config);
   const db = options.db ?? createPrismaClient({ databaseUrl: config.databaseUrl });
-  const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId: requestIdFor, bodyLimit: 1024 * 1024 });
+  const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId: requestIdFor, bodyLimit: 1024 * 1024, clientErrorHandler, frameworkErrors });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, db, logger }), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
@@ -37,5 +38,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     void reply.header('x-request-id', request.id);
   });
   await app.init();
+  // After init: Nest registers its own JSON parser there; this one replaces it (depth limit).
+  installJsonParser(fastify);
   return app;
 }

@@ -5,7 +5,7 @@
  * JSON.stringify, canonical JSON). Brackets inside strings do not count. The limit is the same
  * as flag files' `maxDepth`, so anything a flag file may hold also passes here.
  */
-import { errors, type FieldViolation } from '../errors.js';
+import { SwitchyardError, type FieldViolation } from '../errors.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
 /** The deepest nesting of arrays and objects accepted in any JSON text (same as flag files). */
@@ -56,21 +56,29 @@ function violation(field: string | undefined, message: string): FieldViolation[]
 }
 
 /**
- * Parses JSON text, refusing nesting deeper than `maxDepth` before parsing. Throws InvalidArgument
- * ("JSON nesting deeper than N levels" or "invalid JSON: …"), never a RangeError.
+ * Throws InvalidArgument ("JSON nesting deeper than N levels", `meta.reason` "too-deep") when the
+ * text nests deeper than the limit; for parsers that must build the value themselves.
  */
-export function parseJsonWithLimits(text: string, limits: JsonParseLimits = {}): unknown {
+export function assertJsonDepth(text: string, limits: JsonParseLimits = {}): void {
   const maxDepth = limits.maxDepth ?? MAX_JSON_DEPTH;
   const at = jsonDepthViolation(text, maxDepth);
-  if (at >= 0) {
-    const message = `JSON nesting deeper than ${maxDepth} levels (at offset ${at}; flatten the value)`;
-    throw errors.invalidArgument(message, violation(limits.field, message));
-  }
+  if (at < 0) return;
+  const message = `JSON nesting deeper than ${maxDepth} levels (at offset ${at}; flatten the value)`;
+  throw new SwitchyardError('InvalidArgument', message, violation(limits.field, message), { reason: 'too-deep' });
+}
+
+/**
+ * Parses JSON text, refusing nesting deeper than `maxDepth` before parsing. Throws InvalidArgument
+ * ("JSON nesting deeper than N levels", `meta.reason` "too-deep", or "invalid JSON: …", "syntax"),
+ * never a RangeError.
+ */
+export function parseJsonWithLimits(text: string, limits: JsonParseLimits = {}): unknown {
+  assertJsonDepth(text, limits);
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
     // JSON.parse's message names the offending token and position, never internal state.
     const message = `invalid JSON: ${(e as Error).message}`;
-    throw errors.invalidArgument(message, violation(limits.field, message));
+    throw new SwitchyardError('InvalidArgument', message, violation(limits.field, message), { reason: 'syntax' });
   }
 }
