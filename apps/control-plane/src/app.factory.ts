@@ -8,6 +8,7 @@ import { createPrismaClient, type Database } from '@switchyard/db';
 import { AppModule } from './app.module.js';
 import { createLogger, NestPinoLogger } from './common/logger.js';
 import type { AppConfig } from './config/config.js';
+import { clientErrorHandler, frameworkErrors, installJsonParser } from './http-hardening.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -29,7 +30,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const db = options.db ?? createPrismaClient({ databaseUrl: config.databaseUrl });
   // Only named proxies may set the client address (per-IP rate limits, logs); nobody else can spoof it.
   const trustProxy = config.trustProxy.length > 0 ? [...config.trustProxy] : false;
-  const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId: requestIdFor, bodyLimit: 1024 * 1024, trustProxy });
+  const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId: requestIdFor, bodyLimit: 1024 * 1024, trustProxy, clientErrorHandler, frameworkErrors });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, db, logger }), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
@@ -39,5 +40,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     void reply.header('x-request-id', request.id);
   });
   await app.init();
+  // After init: Nest registers its own JSON parser there; this one replaces it (depth limit).
+  installJsonParser(fastify);
   return app;
 }

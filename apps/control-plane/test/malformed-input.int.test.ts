@@ -58,6 +58,18 @@ describe('malformed input', () => {
     }
   });
 
+  it('issue 10 item 8: 100,000-deep JSON on every body route is a 400 naming the limit, never a 500', async () => {
+    const withBody = routes.filter((r) => r.spec?.body);
+    const deep = [`${'['.repeat(100_000)}${']'.repeat(100_000)}`, `{"a":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_001)}`];
+    for (const r of withBody) {
+      for (const payload of deep) {
+        const res = await t.app.inject({ method: r.method as 'POST', url: url(r), headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.kind === 'pat' ? owner.token : ''}` }, payload });
+        expect(res.statusCode, `${r.method} ${r.path}`).toBe(400);
+        expect(JSON.parse(res.body), `${r.method} ${r.path}`).toMatchObject({ code: 'InvalidArgument', message: expect.stringMatching(/^JSON nesting deeper than 64 levels/) as unknown });
+      }
+    }
+  });
+
   it('unparseable JSON, wrong media type and oversized bodies are 400 with the error shape', async () => {
     const r = routes.find((x) => x.method === 'POST' && x.path === '/api/v1/orgs')!;
     const cases = [

@@ -33,8 +33,8 @@ it('lists every route with its guard (committed snapshot)', () => {
       "GET /api/switchyard/v1/environments/{env}/watch → client-token",
       "POST /api/switchyard/v1/refresh → client-token",
       "GET /health → public",
-      "GET /ready → public",
-      "GET /metrics → public",
+      "GET /ready → ops",
+      "GET /metrics → ops",
     ]
   `);
 });
@@ -49,6 +49,15 @@ describe('guards hold on every route', () => {
       const wrong = await send('Bearer wrong');
       if (r.guard === 'public') {
         expect(anonymous.status).toBe(200);
+      } else if (r.guard === 'ops') {
+        // The operator reaches the instance port directly; through an environment URL (the edge
+        // or the Ingress set the edge header, even empty) operations endpoints do not exist.
+        expect(anonymous.status).toBe(200);
+        for (const edge of ['production', '']) {
+          const viaEdge = await fetch(t.url + r.path, { headers: { 'x-switchyard-edge-environment': edge } });
+          expect(viaEdge.status).toBe(404);
+          expect(await viaEdge.json()).toEqual({ code: 5, message: `no route for GET ${r.path}`, details: [] });
+        }
       } else {
         expect(anonymous.status).toBe(401);
         expect(wrong.status).toBe(401);

@@ -29,3 +29,27 @@ export function resolveTarget(hostHeader: string | undefined, url: string, evalD
   if (labels.length !== 2 || !labels.every((l) => LABEL.test(l))) return undefined;
   return { env: labels[0]!, org: labels[1]!, path: url.startsWith('/') ? url : `/${url}` };
 }
+
+/**
+ * Operations endpoints of an instance (readiness detail, metrics, debug). They list every
+ * environment of the organisation with revisions and sync errors, so they are never served
+ * through an environment URL; an SDK may see only the bare liveness answer of `/health`.
+ */
+const OPERATIONS_PATHS = ['/ready', '/metrics', '/debug'];
+
+/**
+ * True when `path` (path and query, as sent upstream) names an operations endpoint, however it is
+ * spelled: case, percent-encoding, repeated, dot or trailing slashes do not hide it.
+ */
+export function isOperationsPath(path: string): boolean {
+  const q = path.search(/[?#]/);
+  let p = q < 0 ? path : path.slice(0, q);
+  try {
+    p = decodeURIComponent(p);
+  } catch {
+    // Undecodable: the instance refuses it anyway; check the raw form.
+  }
+  const segments = p.toLowerCase().split(/[/\\]+/).filter((s) => s !== '' && s !== '.');
+  const normalised = `/${segments.join('/')}`;
+  return OPERATIONS_PATHS.some((o) => normalised === o || normalised.startsWith(`${o}/`));
+}

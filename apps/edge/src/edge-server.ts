@@ -3,52 +3,66 @@
  * organisation's instance over keep-alive HTTP/1.1 connections, and sets
  * `X-Switchyard-Edge-Environment` (instances trust it only because they sit behind the edge).
  * Responses stream through unbuffered (snapshot streams, long polls); a client that goes away
- * cancels the upstream request.
+ * cancels the upstream request. Headers cross as forward-headers.ts decides; every answer of the
+ * edge itself is in the closed error shape (edge-errors.ts).
  */
-import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import { resolveTarget } from './edge-router.js';
+import { answerClientError, sendEdgeError } from './edge-errors.js';
+import { isOperationsPath, resolveTarget } from './edge-router.js';
+import { endToEndHeaders, normaliseAddress, upstreamRequestHeaders, type Hop } from './forward-headers.js';
 import type { RouteTable } from './route-table.js';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
 /** Header the instance reads to pick the environment. */
 export const EDGE_ENV_HEADER = 'x-switchyard-edge-environment';
+/** Longest request target accepted (path and query); longer is 414. */
+export const DEFAULT_MAX_URL_BYTES = 8 * 1024;
 
-function forwardHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k) && k !== EDGE_ENV_HEADER) out[k] = v;
-  return out;
+/** Options of {@link createEdgeServer}. */
+export interface EdgeServerOptions {
+  evalDomain: string | undefined;
+  /** Peer addresses whose X-Forwarded-* / Forwarded headers are believed (exact match). */
+  trustedProxies?: readonly string[];
+  maxUrlBytes?: number;
 }
 
-function fail(res: ServerResponse, status: number, code: number, message: string): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ code, message }));
+function requestIdOf(req: IncomingMessage): string {
+  const sent = req.headers['x-request-id'];
+  return typeof sent === 'string' && /^[\w.:-]{1,128}$/.test(sent) ? sent : randomUUID();
+}
+
+function hopOf(req: IncomingMessage, trusted: ReadonlySet<string>): Hop {
+  const peer = normaliseAddress(req.socket.remoteAddress);
+  return { peer, trusted: trusted.has(peer), proto: (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http' };
 }
 
 /** Creates the edge server (not listening). */
-export function createEdgeServer(routes: RouteTable, options: { evalDomain: string | undefined }, logger: Logger): { server: Server; agent: Agent } {
+export function createEdgeServer(routes: RouteTable, options: EdgeServerOptions, logger: Logger): { server: Server; agent: Agent } {
   const agent = new Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 512, maxFreeSockets: 64 });
+  const trusted = new Set((options.trustedProxies ?? []).map(normaliseAddress));
+  const maxUrl = options.maxUrlBytes ?? DEFAULT_MAX_URL_BYTES;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const requestId = typeof req.headers['x-request-id'] === 'string' && /^[\w.:-]{1,128}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID();
+    const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     const url = req.url ?? '/';
-    if (url === '/health') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', routes: routes.version }));
+    if (Buffer.byteLength(url) > maxUrl) return sendEdgeError(res, { status: 414, code: 'InvalidArgument', message: `request URL longer than ${maxUrl} bytes` });
     const target = resolveTarget(req.headers.host, url, options.evalDomain);
+    // The edge's own liveness; an environment URL's /health is the instance's (bare) answer.
+    if (!target && url === '/health') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'SERVING' }));
     const route = target ? routes.get(target.org) : undefined;
-    if (!target || !route || !route.environments.includes(target.env)) return fail(res, 404, 5, 'no such environment');
+    if (!target || !route || !route.environments.includes(target.env)) return sendEdgeError(res, { status: 404, code: 'NotFound', message: 'no such environment' });
+    if (isOperationsPath(target.path)) return sendEdgeError(res, { status: 404, code: 'NotFound', message: 'operations endpoints are not served through environment URLs' });
     const upstream = new URL(route.upstream);
-    const headers = { ...forwardHeaders(req.headers), [EDGE_ENV_HEADER]: target.env, 'x-request-id': requestId, 'x-forwarded-host': req.headers.host ?? '', 'x-forwarded-for': req.socket.remoteAddress ?? '' };
+    const headers = { ...upstreamRequestHeaders(req.headers, hopOf(req, trusted), [EDGE_ENV_HEADER, 'x-request-id']), [EDGE_ENV_HEADER]: target.env, 'x-request-id': requestId };
     const up = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: target.path, headers, agent }, (ures) => {
-      res.writeHead(ures.statusCode ?? 502, forwardHeaders(ures.headers));
+      res.writeHead(ures.statusCode ?? 502, endToEndHeaders(ures.headers));
       ures.pipe(res);
     });
     up.on('error', (e) => {
       logger.warn({ err: e, org: target.org, env: target.env, requestId }, 'upstream request failed');
-      fail(res, 502, 14, 'environment temporarily unavailable');
+      sendEdgeError(res, { status: 502, code: 'Unavailable', message: 'environment temporarily unavailable' });
     });
     // A client that disconnects (e.g. leaves a stream) must not keep the upstream request open.
     res.on('close', () => {
@@ -56,6 +70,7 @@ export function createEdgeServer(routes: RouteTable, options: { evalDomain: stri
     });
     req.pipe(up);
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 65_000;
   return { server, agent };
 }

@@ -17,6 +17,17 @@ const schema = z.object({
   /** Where the last route table is persisted (survives a control-plane outage and a restart). */
   EDGE_DATA_DIR: z.string().min(1).default(join(tmpdir(), 'switchyard-edge')),
   ROUTE_REFRESH_MS: z.coerce.number().int().positive().default(1_000),
+  /**
+   * Comma-separated peer addresses (exact IPs) of proxies in front of the edge whose
+   * X-Forwarded-For/-Proto/-Host are believed and extended. Default none: the edge overwrites them.
+   */
+  EDGE_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()], 'must be a comma-separated list of IP addresses'))),
+  /** Longest request URL (path and query) in bytes; longer is 414. */
+  EDGE_MAX_URL_BYTES: z.coerce.number().int().min(256).max(16 * 1024).default(8 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -29,6 +40,8 @@ export interface EdgeConfig {
   evalDomain: string | undefined;
   dataDir: string;
   refreshMs: number;
+  trustedProxies: string[];
+  maxUrlBytes: number;
   logLevel: string;
 }
 
@@ -42,5 +55,5 @@ export function loadEdgeConfig(env: Readonly<Record<string, string | undefined>>
   const r = schema.safeParse(env);
   if (!r.success) throw new EdgeConfigError(`invalid configuration:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   const c = r.data;
-  return { host: c.EDGE_HOST, port: c.EDGE_PORT, controlPlaneUrl: c.CONTROL_PLANE_GRPC_URL, token: c.EDGE_TOKEN, evalDomain: c.EVAL_DOMAIN, dataDir: c.EDGE_DATA_DIR, refreshMs: c.ROUTE_REFRESH_MS, logLevel: c.LOG_LEVEL };
+  return { host: c.EDGE_HOST, port: c.EDGE_PORT, controlPlaneUrl: c.CONTROL_PLANE_GRPC_URL, token: c.EDGE_TOKEN, evalDomain: c.EVAL_DOMAIN, dataDir: c.EDGE_DATA_DIR, refreshMs: c.ROUTE_REFRESH_MS, trustedProxies: c.EDGE_TRUSTED_PROXIES, maxUrlBytes: c.EDGE_MAX_URL_BYTES, logLevel: c.LOG_LEVEL };
 }

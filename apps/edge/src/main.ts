@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'switchyard-edge' }, timestamp: pino.stdTimeFunctions.isoTime });
   const routes = new RouteTable({ controlPlaneUrl: config.controlPlaneUrl, token: config.token, dataDir: config.dataDir, refreshMs: config.refreshMs }, logger);
   if (!(await routes.start())) logger.warn('control plane unreachable at start; serving the persisted route table');
-  const { server, agent } = createEdgeServer(routes, { evalDomain: config.evalDomain }, logger);
+  const { server, agent } = createEdgeServer(routes, { evalDomain: config.evalDomain, trustedProxies: config.trustedProxies, maxUrlBytes: config.maxUrlBytes }, logger);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   logger.info({ host: config.host, port: config.port, evalDomain: config.evalDomain ?? null }, 'edge listening');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

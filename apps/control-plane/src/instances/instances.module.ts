@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { GrpcAuth } from '../internal-grpc/grpc-auth.js';
 import { InternalGrpcServer } from '../internal-grpc/internal-grpc.server.js';
+import { TokenUsageRecorder } from '../internal-grpc/token-usage.recorder.js';
 import { RepositoriesModule } from '../repositories/repositories.module.js';
 import { EdgeRoutesService } from './edge-routes.service.js';
 import { EnvironmentChangeBridge } from './environment-change-bridge.js';
@@ -16,7 +17,7 @@ import { InstanceStatusService } from './instance-status.service.js';
 @Global()
 @Module({
   imports: [RepositoriesModule],
-  providers: [EnvironmentChangeBridge, InstanceEvents, InstanceConfigService, InstanceStatusService, EdgeRoutesService, GrpcAuth, InternalGrpcServer],
+  providers: [EnvironmentChangeBridge, InstanceEvents, InstanceConfigService, InstanceStatusService, EdgeRoutesService, GrpcAuth, TokenUsageRecorder, InternalGrpcServer],
   exports: [InstanceEvents, InternalGrpcServer],
 })
 export class InstancesModule {}

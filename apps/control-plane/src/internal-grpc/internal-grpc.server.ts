@@ -20,6 +20,7 @@ import { InstanceStatusService, type StatusReportMessage } from '../instances/in
 import { EdgeRoutesService } from '../instances/edge-routes.service.js';
 import { GrpcAuth, GrpcAuthError } from './grpc-auth.js';
 import { loadInternalServices } from './internal-grpc.proto-loader.js';
+import { TokenUsageRecorder, type TokenUseMessage } from './token-usage.recorder.js';
 
 function toWire(e: InstanceEvent): object {
   switch (e.kind) {
@@ -54,6 +55,7 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
     private readonly events: InstanceEvents,
     private readonly status: InstanceStatusService,
     private readonly routes: EdgeRoutesService,
+    private readonly tokenUsage: TokenUsageRecorder,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
@@ -89,7 +91,9 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
       }),
       ReportStatus: this.unary(async (call) => {
         const inst = await this.auth.instance(call.metadata);
-        await this.status.record(inst.id, call.request as StatusReportMessage, peerHost(call.getPeer()));
+        const report = call.request as StatusReportMessage & { tokenUsage?: TokenUseMessage[] };
+        await this.status.record(inst.id, report, peerHost(call.getPeer()));
+        await this.tokenUsage.record(inst.orgId, report.tokenUsage);
         return {};
       }),
       Watch: (call: grpc.ServerWritableStream<unknown, unknown>) => void this.watch(call),

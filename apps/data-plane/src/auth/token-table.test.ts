@@ -25,4 +25,25 @@ describe('TokenTable', () => {
     expect(() => authorize(scope, 'staging', 'web')).toThrow(/environment "staging"/);
     expect(() => authorize(scope, 'prod', 'api')).toThrow(/namespace "api"/);
   });
+
+  it('notes each token with a control-plane id once per drain, keeps pending uses across replacements, and restores failed reports', () => {
+    const t = new TokenTable(true, [{ id: 'tok-a', token: 'a', environments: '*' }, { id: 'tok-b', token: 'b', environments: '*' }, { token: 'static', environments: '*' }]);
+    expect(t.drainUsage()).toEqual([]);
+    for (let i = 0; i < 1000; i++) t.authenticate('Bearer a');
+    t.authenticate('Bearer static');
+    expect(() => t.authenticate('Bearer wrong')).toThrow();
+    const first = t.authenticate('Bearer a').usage!.pendingMs;
+    expect(first).toBeGreaterThan(0);
+    // The table is swapped (tokens_changed) before the report: the pending use survives.
+    t.replace([{ id: 'tok-a', token: 'a', environments: '*' }, { id: 'tok-b', token: 'b', environments: '*' }]);
+    const drained = t.drainUsage();
+    expect(drained).toEqual([{ tokenId: 'tok-a', lastUsedAtMs: first }]);
+    expect(t.drainUsage()).toEqual([]);
+    t.restoreUsage(drained);
+    expect(t.drainUsage()).toEqual(drained);
+    // A token removed from the table is no longer reported.
+    t.authenticate('Bearer b');
+    t.replace([{ id: 'tok-a', token: 'a', environments: '*' }]);
+    expect(t.drainUsage()).toEqual([]);
+  });
 });

@@ -7,9 +7,28 @@ import { createHash } from 'node:crypto';
 import { errors } from '@switchyard/flags';
 import type { TokenConfig } from '../config/instance-config.js';
 
+/**
+ * Usage of one control-plane token, written on the hot path at most once per reporting
+ * interval: the first successful authentication after a drain stores the time, later ones only
+ * read the field. No allocation per request.
+ */
+export class TokenUsage {
+  /** Unix ms of the first use since the last drain; 0 when unused since. */
+  pendingMs = 0;
+  constructor(readonly tokenId: string) {}
+}
+
+/** A token's use, as reported to the control plane. */
+export interface TokenUse {
+  tokenId: string;
+  lastUsedAtMs: number;
+}
+
 /** What an authenticated token may read. */
 export interface TokenScope {
   readonly name: string;
+  /** Usage slot of tokens with a control-plane id (instance mode). */
+  readonly usage?: TokenUsage | undefined;
   /** Environment keys, or undefined for all. */
   readonly environments: ReadonlySet<string> | undefined;
   /** Namespace keys, or undefined for all. */
@@ -30,6 +49,8 @@ export class TokenTable {
   /** Recently seen plaintext → scope, so a hot client costs a Map lookup, not a SHA-256. Cleared on replace. */
   #seen = new Map<string, TokenScope>();
   #required: boolean;
+  /** Usage slots by token id; kept across table replacements so pending uses are not lost. */
+  #usage = new Map<string, TokenUsage>();
 
   constructor(required: boolean, tokens: readonly TokenConfig[]) {
     this.#required = required;
@@ -44,15 +65,20 @@ export class TokenTable {
   /** Replaces every token at once. */
   replace(tokens: readonly TokenConfig[], required = this.#required): void {
     const next = new Map<string, TokenScope>();
+    const usage = new Map<string, TokenUsage>();
     tokens.forEach((t, i) => {
       const hash = (t.sha256 ?? hashToken(t.token ?? '')).toLowerCase();
+      const slot = t.id ? (this.#usage.get(t.id) ?? new TokenUsage(t.id)) : undefined;
+      if (slot) usage.set(slot.tokenId, slot);
       next.set(hash, {
         name: t.name ?? `token-${i}`,
+        usage: slot,
         environments: t.environments === '*' ? undefined : new Set(t.environments),
         namespaces: t.namespaces ? new Set(t.namespaces) : undefined,
       });
     });
     this.#byHash = next;
+    this.#usage = usage;
     this.#seen = new Map();
     this.#required = required;
   }
@@ -70,9 +96,32 @@ export class TokenTable {
     const scheme = space > 0 ? header.slice(0, space).toLowerCase() : '';
     const token = space > 0 ? header.slice(space + 1).trim() : '';
     const scope = scheme === 'bearer' && token ? (this.#seen.get(token) ?? this.#lookup(token)) : undefined;
-    if (scope) return scope;
+    if (scope) {
+      const u = scope.usage;
+      if (u !== undefined && u.pendingMs === 0) u.pendingMs = Date.now();
+      return scope;
+    }
     if (this.#required) throw errors.unauthenticated();
     return ANONYMOUS;
+  }
+
+  /** Tokens used since the previous drain (each once), and resets them. */
+  drainUsage(): TokenUse[] {
+    const out: TokenUse[] = [];
+    for (const u of this.#usage.values()) {
+      if (u.pendingMs === 0) continue;
+      out.push({ tokenId: u.tokenId, lastUsedAtMs: u.pendingMs });
+      u.pendingMs = 0;
+    }
+    return out;
+  }
+
+  /** Puts back uses whose report failed (a newer use since then wins). */
+  restoreUsage(uses: readonly TokenUse[]): void {
+    for (const { tokenId, lastUsedAtMs } of uses) {
+      const u = this.#usage.get(tokenId);
+      if (u && u.pendingMs === 0) u.pendingMs = lastUsedAtMs;
+    }
   }
 
   #lookup(token: string): TokenScope | undefined {

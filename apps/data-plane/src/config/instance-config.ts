@@ -147,6 +147,8 @@ export interface EnvironmentConfig {
 
 /** A client token and its scope. */
 export interface TokenConfig {
+  /** The control plane's token id (instance mode): usage is reported under it. */
+  id?: string;
   name?: string;
   token?: string;
   /** SHA-256 of the token, hex. */

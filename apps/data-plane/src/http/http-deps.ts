@@ -21,10 +21,13 @@ export interface HttpDeps {
   refresh?: ((environment?: string) => Promise<void>) | undefined;
 }
 
+/** Header the edge router and the Ingress set on every request through an environment URL. */
+export const EDGE_ENV_HEADER = 'x-switchyard-edge-environment';
+
 /** Environment hints carried by HTTP headers. */
 export function headerHints(deps: HttpDeps, ctx: RequestContext): EnvironmentHints {
   return {
     header: header(ctx.req, 'x-flipt-environment'),
-    edge: deps.trustEdgeHeader ? header(ctx.req, 'x-switchyard-edge-environment') : undefined,
+    edge: deps.trustEdgeHeader ? header(ctx.req, EDGE_ENV_HEADER) : undefined,
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { GRPC_STATUS, HTTP_STATUS, SwitchyardError, errors, isSwitchyardError } from '@switchyard/flags';
+import { GRPC_STATUS, HTTP_STATUS, SwitchyardError, errors, isSwitchyardError, parseJsonWithLimits } from '@switchyard/flags';
 
 /** Per-request context shared by route handlers. */
 export interface RequestContext {
@@ -70,14 +70,19 @@ export function readBody(ctx: RequestContext): Promise<Buffer> {
   });
 }
 
-/** Reads and parses the body as JSON whatever the Content-Type (the Flipt SDK sends none). */
+/**
+ * Reads and parses the body as JSON whatever the Content-Type (the Flipt SDK sends none). Nesting
+ * is checked before parsing (libs/flags' one depth-limited parse): a deep body is a 400 naming
+ * the limit, never a stack overflow further on.
+ */
 export async function readJson(ctx: RequestContext): Promise<unknown> {
   const buf = await readBody(ctx);
   if (buf.length === 0) return {};
   try {
-    return JSON.parse(buf.toString('utf8')) as unknown;
-  } catch {
-    throw errors.invalidArgument('invalid JSON request body');
+    return parseJsonWithLimits(buf.toString('utf8'), { field: 'body' });
+  } catch (e) {
+    // Syntax errors keep Flipt's wording; the depth error names the limit.
+    throw isSwitchyardError(e) && e.meta['reason'] === 'too-deep' ? e : errors.invalidArgument('invalid JSON request body');
   }
 }
 

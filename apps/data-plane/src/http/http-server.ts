@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { errors } from '@switchyard/flags';
-import type { HttpDeps } from './http-deps.js';
+import type { Duplex } from 'node:stream';
+import { GRPC_STATUS, errors } from '@switchyard/flags';
+import { EDGE_ENV_HEADER, type HttpDeps } from './http-deps.js';
 import { header, sendError, toSwitchyardError, type RequestContext } from './http-kit.js';
 import { compileRoutes } from './routes.js';
 
@@ -29,6 +30,28 @@ function context(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number
   return { req, res, path, search, requestId, generatedId: !sent, pretty, route: 'unknown', maxBodyBytes };
 }
 
+/**
+ * True when the request came through an environment URL: the edge and the Ingress always set the
+ * edge environment header (possibly empty), direct callers of the instance port (the provisioner,
+ * Prometheus, the operator) do not.
+ */
+function viaEnvironmentUrl(req: IncomingMessage): boolean {
+  return req.headers[EDGE_ENV_HEADER] !== undefined;
+}
+
+/**
+ * Answers requests node:http cannot parse (malformed, header section too large, URL too long) in
+ * the closed error shape instead of node's bare status line, then closes the connection.
+ */
+export function clientErrorResponse(err: Error & { code?: string }): string {
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const message = tooLarge ? 'request header section (or URL) too large' : 'malformed HTTP request';
+  const body = JSON.stringify({ code: GRPC_STATUS.InvalidArgument, message, details: [] });
+  const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
 /** The REST server and its in-flight request count. */
 export interface RestServer {
   server: Server;
@@ -42,7 +65,7 @@ export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServ
   const debug = deps.logger.isLevelEnabled('debug');
   const handle = async (ctx: RequestContext): Promise<void> => {
     const m = route(ctx.req.method ?? 'GET', ctx.path);
-    if (!m) throw errors.notFound(`no route for ${ctx.req.method} ${ctx.path}`);
+    if (!m || (m.route.guard === 'ops' && viaEnvironmentUrl(ctx.req))) throw errors.notFound(`no route for ${ctx.req.method} ${ctx.path}`);
     ctx.route = m.route.name;
     await m.route.handler(deps, ctx, ...m.params);
   };
@@ -62,6 +85,11 @@ export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServ
       else deps.logger.debug({ reqId: ctx.requestId, route: ctx.route, code: err.code, msg: err.message }, 'request rejected');
       sendError(ctx, err);
     });
+  });
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+    // A reset or timed-out socket has nobody to answer; anything else gets the closed shape.
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    socket.end(clientErrorResponse(err));
   });
   return { server, inFlight: () => inFlight };
 }

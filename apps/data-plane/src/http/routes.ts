@@ -17,8 +17,13 @@ import { environmentSnapshotRoute, namespaceSnapshotRoute, snapshotStreamRoute }
 /** A route handler; path parameters follow the context in template order. */
 export type Handler = (deps: HttpDeps, ctx: RequestContext, ...params: string[]) => void | Promise<void>;
 
-/** `client-token`: a valid token whose scope covers the environment (and namespace); `public`: none. */
-export type Guard = 'client-token' | 'public';
+/**
+ * `client-token`: a valid token whose scope covers the environment (and namespace); `public`:
+ * none (a bare liveness answer only); `ops`: operator endpoints with per-environment detail, served
+ * on the instance's own port only, never to a request that came through an environment URL
+ * (the edge or the Ingress sets the edge environment header): those answer 404.
+ */
+export type Guard = 'client-token' | 'public' | 'ops';
 
 /** One REST route. */
 export interface Route {
@@ -48,8 +53,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/switchyard/v1/environments/{env}/watch', name: 'mirror_watch', guard: 'client-token', handler: watchRoute },
   { method: 'POST', path: '/api/switchyard/v1/refresh', name: 'refresh', guard: 'client-token', handler: refreshRoute },
   { method: 'GET', path: '/health', name: 'health', guard: 'public', handler: healthRoute },
-  { method: 'GET', path: '/ready', name: 'ready', guard: 'public', handler: readyRoute },
-  { method: 'GET', path: '/metrics', name: 'metrics', guard: 'public', handler: metricsRoute },
+  { method: 'GET', path: '/ready', name: 'ready', guard: 'ops', handler: readyRoute },
+  { method: 'GET', path: '/metrics', name: 'metrics', guard: 'ops', handler: metricsRoute },
 ];
 
 /** A matched route with decoded path parameters. */

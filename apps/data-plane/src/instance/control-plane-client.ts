@@ -5,6 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { TokenUse } from '../auth/token-table.js';
 import { PROTO_OPTIONS, PROTO_ROOT } from '../grpc/grpc-server.js';
 
 /** Git source of one environment as the control plane sends it. */
@@ -116,8 +117,8 @@ export class ControlPlaneClient {
     return this.#client.Watch({}, this.#metadata());
   }
 
-  /** Reports per-environment status. */
-  reportStatus(report: { environments: EnvironmentStatusReport[]; configVersion: string; httpPort: number; grpcPort: number }, timeoutMs = 5_000): Promise<void> {
+  /** Reports per-environment status and the tokens used since the previous report. */
+  reportStatus(report: { environments: EnvironmentStatusReport[]; configVersion: string; httpPort: number; grpcPort: number; tokenUsage: TokenUse[] }, timeoutMs = 5_000): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#client.ReportStatus(report, this.#metadata(), { deadline: Date.now() + timeoutMs }, (err) => (err ? reject(err) : resolve()));
     });

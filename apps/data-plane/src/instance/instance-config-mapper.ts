@@ -37,7 +37,7 @@ export function environmentsOf(config: RemoteConfiguration): EnvironmentConfig[]
 export function tokensOf(config: RemoteConfiguration, now: number): TokenConfig[] {
   return config.tokens
     .filter((t) => t.environments.length > 0 && (Number(t.expiresAtMs) === 0 || Number(t.expiresAtMs) > now))
-    .map((t) => ({ name: t.name || t.id, sha256: t.sha256, environments: t.environments, ...(t.namespaces.length > 0 ? { namespaces: t.namespaces } : {}) }));
+    .map((t) => ({ id: t.id, name: t.name || t.id, sha256: t.sha256, environments: t.environments, ...(t.namespaces.length > 0 ? { namespaces: t.namespaces } : {}) }));
 }
 
 /** The next expiry after `now` (ms since epoch), to drop that token on time. */

@@ -1,6 +1,6 @@
 /**
- * Reports the instance's per-environment revision and last sync error to the control plane:
- * periodically (a heartbeat the control plane uses to judge liveness) and shortly after a change.
+ * Reports the instance's per-environment revision and last sync error, and the client tokens used
+ * since the previous report, to the control plane: periodically (a heartbeat the control plane uses to judge liveness) and shortly after a change.
  * Failures are logged at debug: the control plane may be down and serving must not care.
  */
 import type { Logger } from 'pino';
@@ -49,9 +49,12 @@ export class StatusReporter {
   }
 
   async report(): Promise<void> {
+    // Token uses ride on the heartbeat: the hot path only marked them (see TokenUsage).
+    const tokenUsage = this.dp.tokens.drainUsage();
     try {
-      await this.client.reportStatus({ environments: this.snapshot(), configVersion: this.version(), httpPort: this.dp.httpPort, grpcPort: this.dp.grpcPort });
+      await this.client.reportStatus({ environments: this.snapshot(), configVersion: this.version(), httpPort: this.dp.httpPort, grpcPort: this.dp.grpcPort, tokenUsage });
     } catch (e) {
+      this.dp.tokens.restoreUsage(tokenUsage);
       this.logger.debug({ err: e }, 'status report failed');
     }
   }

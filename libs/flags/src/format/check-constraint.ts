@@ -6,6 +6,7 @@
 import type { Constraint } from '../model/schema.js';
 import { versionRank } from './version-rules.js';
 import { FORMAT_VERSIONS } from '../model/schema.js';
+import { MAX_JSON_DEPTH, jsonDepthViolation } from './json-limits.js';
 
 /** A finding about a constraint, relative to the constraint's path. */
 export interface ConstraintFinding {
@@ -87,6 +88,8 @@ function checkList(c: Constraint, listsAllowed: boolean, add: Add): void {
     items = c.value;
   } else {
     if (listsAllowed) return add('error', 'version', `in format 1.6 ${c.operator} values are lists (write value: ${example} instead of a JSON string, or set version: "1.5")`);
+    // A deep `[[[…]]]` string would overflow the stack when quoted back in a message below.
+    if (jsonDepthViolation(c.value) >= 0) return add('error', 'constraint-value', `JSON nesting deeper than ${MAX_JSON_DEPTH} levels (write a flat list such as '${JSON.stringify(numeric ? [18, 21] : ['a', 'b'])}')`);
     const parsed = parseJsonArray(c.value);
     if (parsed === undefined) return add('error', 'constraint-value', `${JSON.stringify(c.value)} is not a JSON array (write e.g. '${JSON.stringify(numeric ? [18, 21] : ['a', 'b'])}')`);
     items = parsed;
