@@ -1,5 +1,4 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { provisioningEnvShape, toProvisioningConfig, type ProvisioningConfig } from '../provisioning/provisioning.config.js';
 
@@ -18,8 +17,14 @@ const schema = z.object({
     ALLOWED_ORIGINS: z.string().default('http://localhost:3001,http://127.0.0.1:3001,http://localhost:3000,http://127.0.0.1:3000'),
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
     SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().positive().default(12),
-    /** Where hosted bare repositories and external-remote mirrors live. */
-    GIT_DATA_DIR: z.string().min(1).default(join(tmpdir(), 'switchyard-git')),
+    /**
+     * The one root of the control plane's state on disk (with PostgreSQL, everything a backup
+     * holds): hosted repositories under `git/hosted`, mirrors under `git/mirrors`, local instances
+     * under `instances`. Relative to the working directory; never the OS temp directory.
+     */
+    SWITCHYARD_DATA_DIR: z.string().min(1).default('.switchyard/data'),
+    /** Overrides `<SWITCHYARD_DATA_DIR>/git`: hosted bare repositories and external-remote mirrors. */
+    GIT_DATA_DIR: z.string().min(1).optional(),
     /** Operator switch: tenant git URLs may name loopback/private hosts (self-hosted git on a private network, tests). */
     GIT_ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false']).default('false'),
     /** Operator switch: tenant git URLs may use plain http://. */
@@ -62,7 +67,9 @@ export interface AppConfig {
   allowedOrigins: readonly string[];
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
-  /** Git storage: data directory and the SSRF policy for tenant remotes. */
+  /** The root of all state on disk (absolute). */
+  dataDir: string;
+  /** Git storage: data directory (absolute) and the SSRF policy for tenant remotes. */
   git: { dataDir: string; allowPrivateHosts: boolean; allowHttp: boolean };
   /** Public base URL (no trailing slash). */
   publicUrl: string;
@@ -80,7 +87,10 @@ export class ConfigError extends Error {
 }
 
 /** Validates the environment once at boot; the only place that interprets environment variables. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
+export function loadConfig(input: Readonly<Record<string, string | undefined>>): AppConfig {
+  // Local instances keep their state under the data directory unless placed elsewhere explicitly.
+  const root = resolve(input['SWITCHYARD_DATA_DIR'] || '.switchyard/data');
+  const env = { ...input, INSTANCE_DATA_DIR: input['INSTANCE_DATA_DIR'] || join(root, 'instances') };
   const parsed = schema.safeParse(env);
   const lines = [...(parsed.error?.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`) ?? []), ...extraIssues(env)];
   if (!parsed.success || lines.length > 0) throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
@@ -96,7 +106,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     allowedOrigins: c.ALLOWED_ORIGINS.split(',').filter(Boolean),
     sessionIdleMs: c.SESSION_IDLE_TIMEOUT_MINUTES * 60_000,
     sessionAbsoluteMs: c.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3_600_000,
-    git: { dataDir: c.GIT_DATA_DIR, allowPrivateHosts: c.GIT_ALLOW_PRIVATE_HOSTS === 'true', allowHttp: c.GIT_ALLOW_HTTP === 'true' },
+    dataDir: resolve(c.SWITCHYARD_DATA_DIR),
+    git: { dataDir: resolve(c.GIT_DATA_DIR ?? join(c.SWITCHYARD_DATA_DIR, 'git')), allowPrivateHosts: c.GIT_ALLOW_PRIVATE_HOSTS === 'true', allowHttp: c.GIT_ALLOW_HTTP === 'true' },
     publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''),
     platformOidc:
       c.PLATFORM_OIDC_ISSUER && c.PLATFORM_OIDC_CLIENT_ID && c.PLATFORM_OIDC_CLIENT_SECRET
