@@ -94,6 +94,18 @@ export class EnvironmentStoreService {
     return hostedState(this.hostedPath(env.orgId, env.id), env);
   }
 
+  /** How many hosted environments' repositories are missing or behind (for /ready). */
+  async lostHostedCount(): Promise<number> {
+    const hosted = await this.db.environment.findMany({
+      where: { repositoryId: null },
+      select: { id: true, orgId: true, branch: true, hostedRevision: true },
+    });
+    let lost = 0;
+    for (const env of hosted)
+      if ((await hostedState(this.hostedPath(env.orgId, env.id), env)).status !== 'ok') lost += 1;
+    return lost;
+  }
+
   /**
    * Creates a hosted environment's repository and branch with the default layout (environment
    * created, or moved to a branch the repository does not have yet) and records the revision.

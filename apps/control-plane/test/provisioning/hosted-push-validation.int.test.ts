@@ -32,7 +32,8 @@ async function git(cwd: string, args: string[]): Promise<{ ok: boolean; output: 
 let cloud: Cloud;
 let work: string;
 beforeAll(async () => {
-  buildBinaries(['libs/flags', 'apps/data-plane', 'apps/edge', 'apps/control-plane']);
+  // The pre-receive hook runs from the control plane's dist (`npm test` builds it first).
+  buildBinaries();
   cloud = await startCloud({ listen: true });
   work = await mkdtemp(join(tmpdir(), 'sy-push-'));
 }, 180_000);
