@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { basename, dirname } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_TREE_LIMITS } from '@switchyard/flags';
 import { sendError } from '../common/error.filter.js';
 import { CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
@@ -160,10 +161,16 @@ function cgiEnvironment(
   };
 }
 
-/** Receive-pack runs the check's hooks (instead of none) with the environment it guards. */
+/**
+ * Receive-pack runs the check's hooks (instead of none) with the environment it guards, and
+ * refuses packs far larger than any acceptable environment before writing them all to disk.
+ */
 function pushEnvironment(push: PushSetup): NodeJS.ProcessEnv {
   return {
     GIT_CONFIG_VALUE_1: push.hooks,
+    GIT_CONFIG_COUNT: '6',
+    GIT_CONFIG_KEY_5: 'receive.maxInputSize',
+    GIT_CONFIG_VALUE_5: String(4 * DEFAULT_TREE_LIMITS.maxTotalBytes),
     SWITCHYARD_HOOK_BRANCH: push.opened.branch,
     SWITCHYARD_HOOK_DIRECTORY: push.opened.directory,
     SWITCHYARD_PUSH_REPORT: push.report.path,
