@@ -10,7 +10,7 @@
 // Ctrl-C stops everything (organisation instances included). State lives in .switchyard/.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -145,8 +145,13 @@ async function main() {
     PORT: String(PORTS.controlPlane), HOST, SWITCHYARD_SECRET: secret, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     INTERNAL_GRPC_PORT: String(PORTS.internalGrpc), CONTROL_PLANE_GRPC_URL: `grpc://${HOST}:${PORTS.internalGrpc}`,
     EDGE_TOKEN: edgeToken, EDGE_PUBLIC_URL: `http://${HOST}:${PORTS.edge}`, INSTANCE_DATA_DIR: join(state, 'instances'),
-    INSTANCE_LOG_LEVEL: 'warn', GIT_DATA_DIR: join(state, 'git'),
+    INSTANCE_LOG_LEVEL: 'warn', SWITCHYARD_DATA_DIR: join(state, 'data'),
   };
+  // Hosted repositories used to live in .switchyard/git: move them once into the data directory.
+  if (existsSync(join(state, 'git')) && !existsSync(join(state, 'data', 'git'))) {
+    mkdirSync(join(state, 'data'), { recursive: true });
+    renameSync(join(state, 'git'), join(state, 'data', 'git'));
+  }
   const idpCli = join(root, 'apps', 'dev-idp', 'dist', 'cli.js');
   if (existsSync(idpCli)) {
     step('starting the dev identity provider');

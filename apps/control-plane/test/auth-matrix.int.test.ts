@@ -41,7 +41,9 @@ const unique = (p: string) => `${p}${++seq}`;
 
 async function env(h: Home): Promise<string> {
   const key = unique('env');
-  await h.t.db.environment.create({ data: { orgId: h.orgId, key, name: key } });
+  const row = await h.t.db.environment.create({ data: { orgId: h.orgId, key, name: key } });
+  // What creating it through the API does: hosted repositories exist only from then on.
+  await h.t.app.get(EnvironmentStoreService).initialiseHosted(row, true);
   return key;
 }
 async function member(h: Home): Promise<string> {
@@ -93,16 +95,16 @@ async function seeded(h: Home): Promise<{ env: string; rev: string; ifMatch: Rec
   const rev = await opened.store.commit({ branch: opened.branch, base: opened.head, changes, author: { name: 'Seed', email: 'seed@example.com' }, message: 'seed' });
   return { env: key, rev, ifMatch: { 'if-match': `"${rev}"` } };
 }
-async function proposal(h: Home): Promise<{ env: string; id: string }> {
+async function proposal(h: Home): Promise<{ env: string; id: string; head: string }> {
   const s = await seeded(h);
   const opened = await h.t.app.get(EnvironmentStoreService).open(h.orgId, s.env);
   const id = randomUUID();
   await opened.store.createBranch(proposalBranch(id), s.rev);
   const changes = new Map([['extra/features.yaml', 'version: "1.4"\nnamespace:\n  key: extra\n  name: Extra\n']]);
-  await opened.store.commit({ branch: proposalBranch(id), base: s.rev, changes, author: { name: 'Seed', email: 'seed@example.com' }, message: 'proposed' });
+  const head = await opened.store.commit({ branch: proposalBranch(id), base: s.rev, changes, author: { name: 'Seed', email: 'seed@example.com' }, message: 'proposed' });
   const createdBy = { userId: 'seed', email: 'seed@example.com' };
   await writeProposal(opened.store, { id, title: 't', status: 'open', target: opened.branch, base: s.rev, createdBy, createdAt: new Date().toISOString() }, null);
-  return { env: s.env, id };
+  return { env: s.env, id, head };
 }
 const flagRoute = (build: (s: Awaited<ReturnType<typeof seeded>>) => Prepared): Fixture => async (h) => build(await seeded(h));
 const ENV = '/api/v1/orgs/:org/environments/:env';
@@ -184,7 +186,7 @@ const FIXTURES: Record<string, Fixture> = {
   },
   [`POST ${ENV}/proposals/:proposalId/approve`]: async (h) => {
     const p = await proposal(h);
-    return { params: { env: p.env, proposalId: p.id } };
+    return { params: { env: p.env, proposalId: p.id }, headers: { 'if-match': `"${p.head}"` } };
   },
   'GET /api/v1/orgs/:org/repositories/:repositoryId/webhook': async (h) => ({ params: { repositoryId: await repo(h) } }),
 };

@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPrismaClient, migrate, MIGRATIONS_DIR, type Database, type Role } from '@switchyard/db';
 import { createTestDatabase, type TestDatabase } from '@switchyard/testing';
@@ -48,8 +51,10 @@ const migrateTemplate = (url: string) => migrate({ databaseUrl: url, migrationsD
 
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase({ migrationsDir: MIGRATIONS_DIR, migrate: migrateTemplate });
+  // Each test app has its own data directory (hosted repositories), removed with it.
+  const dataDir = await mkdtemp(join(tmpdir(), 'sy-cp-data-'));
   // Suites mint many tokens from one address; the rate-limit suite sets its own budgets.
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ALLOWED_ORIGINS: CONSOLE_ORIGIN, TOKEN_RATE_LIMIT_PER_MINUTE: '10000', TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: '10000', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ALLOWED_ORIGINS: CONSOLE_ORIGIN, SWITCHYARD_DATA_DIR: dataDir, TOKEN_RATE_LIMIT_PER_MINUTE: '10000', TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: '10000', ...env });
   const app = await createApp(config, { db: createPrismaClient({ databaseUrl: database.url, maxConnections: 4 }), logger: pino({ level: 'silent' }) });
   const db = createPrismaClient({ databaseUrl: database.url, maxConnections: 2 });
   const users = new Map<string, { id: string; pat: Caller & { kind: 'pat' } }>();
@@ -127,6 +132,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
       await app.close();
       await db.$disconnect();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnvironmentStoreService } from '../src/git-hosting/environment-store.service.js';
 import { RouteTableService, type RouteEntry } from '../src/openapi/route-table.js';
 import { startApp, type Caller, type TestApp } from './harness.js';
 
@@ -19,6 +20,7 @@ beforeAll(async () => {
   const org = await t.org('home', { 'owner@example.com': 'OWNER', 'viewer@example.com': 'VIEWER' });
   owner = org.callers['owner@example.com']!;
   const env = await t.db.environment.create({ data: { orgId: org.id, key: 'prod', name: 'Prod' } });
+  await t.app.get(EnvironmentStoreService).initialiseHosted(env, true);
   const repo = await t.db.gitRepository.create({ data: { orgId: org.id, name: 'r', url: 'https://git.example.com/r.git' } });
   const token = await t.db.clientToken.create({ data: { orgId: org.id, name: 't', tokenHash: 'h', prefix: 'p', namespaces: [], environments: { create: [{ environmentId: env.id }] } } });
   const pat = await t.db.personalAccessToken.create({ data: { userId: owner.kind === 'pat' ? owner.userId : '', name: 'x', tokenHash: 'h2', prefix: 'p' } });

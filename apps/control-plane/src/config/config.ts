@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseAllowedOrigins } from '@switchyard/git-store';
 import { z } from 'zod';
 import { provisioningEnvShape, toProvisioningConfig, type ProvisioningConfig } from '../provisioning/provisioning.config.js';
@@ -21,8 +20,14 @@ const schema = z.object({
     ALLOWED_ORIGINS: z.string().default('http://localhost:3001,http://127.0.0.1:3001,http://localhost:3000,http://127.0.0.1:3000'),
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
     SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().positive().default(12),
-    /** Where hosted bare repositories and external-remote mirrors live. */
-    GIT_DATA_DIR: z.string().min(1).default(join(tmpdir(), 'switchyard-git')),
+    /**
+     * The one root of the control plane's state on disk (with PostgreSQL, everything a backup
+     * holds): hosted repositories under `git/hosted`, mirrors under `git/mirrors`, local instances
+     * under `instances`. Relative to the working directory; never the OS temp directory.
+     */
+    SWITCHYARD_DATA_DIR: z.string().min(1).default('.switchyard/data'),
+    /** Overrides `<SWITCHYARD_DATA_DIR>/git`: hosted bare repositories and external-remote mirrors. */
+    GIT_DATA_DIR: z.string().min(1).optional(),
     /**
      * Comma-separated EXACT origins (`scheme://host:port`) the control plane and its instances may
      * reach although they are on loopback/private/special-purpose addresses (a self-hosted git
@@ -120,7 +125,9 @@ export interface AppConfig {
   allowedOrigins: readonly string[];
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
-  /** Git storage: data directory and whether tenant remotes may use plain http. */
+  /** The root of all state on disk (absolute). */
+  dataDir: string;
+  /** Git storage: data directory (absolute) and whether tenant remotes may use plain http. */
   git: { dataDir: string; allowHttp: boolean };
   /** The address policy of every outbound connection (git remotes, SSO, instances' git sources). */
   outbound: { allowedOrigins: readonly string[] };
@@ -157,7 +164,10 @@ export class ConfigError extends Error {
 }
 
 /** Validates the environment once at boot; the only place that interprets environment variables. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
+export function loadConfig(input: Readonly<Record<string, string | undefined>>): AppConfig {
+  // Local instances keep their state under the data directory unless placed elsewhere explicitly.
+  const root = resolve(input['SWITCHYARD_DATA_DIR'] || '.switchyard/data');
+  const env = { ...input, INSTANCE_DATA_DIR: input['INSTANCE_DATA_DIR'] || join(root, 'instances') };
   const parsed = schema.safeParse(env);
   const lines = [...(parsed.error?.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`) ?? []), ...extraIssues(env)];
   if (!parsed.success || lines.length > 0) throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
@@ -173,7 +183,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     allowedOrigins: c.ALLOWED_ORIGINS.split(',').filter(Boolean),
     sessionIdleMs: c.SESSION_IDLE_TIMEOUT_MINUTES * 60_000,
     sessionAbsoluteMs: c.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3_600_000,
-    git: { dataDir: c.GIT_DATA_DIR, allowHttp: c.GIT_ALLOW_HTTP === 'true' },
+    dataDir: resolve(c.SWITCHYARD_DATA_DIR),
+    git: { dataDir: resolve(c.GIT_DATA_DIR ?? join(c.SWITCHYARD_DATA_DIR, 'git')), allowHttp: c.GIT_ALLOW_HTTP === 'true' },
     outbound: { allowedOrigins: parseAllowedOrigins(c.OUTBOUND_ALLOWED_ORIGINS).origins },
     publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''),
     platformOidc:

@@ -48,6 +48,13 @@ export const environmentView = z.object({
   updatedAt: z.string(),
   /** Where SDKs evaluate this environment: REST base URL, gRPC address (null until the instance reports one) and OFREP base URL. */
   urls: z.object({ rest: z.string(), grpc: z.string().nullable(), ofrep: z.string() }),
+  /** Hosted environments: whether the repository is the one the database knows (null for external repositories). */
+  storage: z
+    .object({
+      status: z.enum(['ok', 'missing', 'behind']),
+      message: z.string().nullable().describe('what was lost and what to do (restore from backup)'),
+    })
+    .nullable(),
 });
 export type EnvironmentView = z.infer<typeof environmentView>;
 export const environmentPage = pageSchema(environmentView);

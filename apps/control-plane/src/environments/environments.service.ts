@@ -12,7 +12,7 @@ import { EnvironmentStoreService } from '../git-hosting/environment-store.servic
 import { InstanceEvents } from '../instances/instance-events.js';
 import type { CreateEnvironmentBody, EnvironmentView, UpdateEnvironmentBody } from './environments.dto.js';
 
-type Row = Omit<EnvironmentView, 'urls'>;
+type Row = Omit<EnvironmentView, 'urls' | 'storage'>;
 
 function row(e: Environment): Row {
   return {
@@ -39,25 +39,30 @@ export class EnvironmentsService {
     private readonly stores: EnvironmentStoreService,
   ) {}
 
-  /** A view builder that adds the environment URLs (one instance lookup per request). */
-  private async viewer(ctx: OrgContext): Promise<(e: Environment) => EnvironmentView> {
+  /** A view builder that adds the environment URLs (one instance lookup per request) and the storage state of `envs`. */
+  private async viewer(ctx: OrgContext, envs: readonly Environment[]): Promise<(e: Environment) => EnvironmentView> {
     const inst = await this.db.instance.findUnique({ where: { orgId: ctx.org.id }, select: { observedState: true } });
     const grpc = instanceGrpcAddress(inst?.observedState);
-    return (e) => ({ ...row(e), urls: environmentUrls(this.config.provisioning, ctx.org.slug, e.key, grpc) });
+    const storage = new Map<string, EnvironmentView['storage']>();
+    for (const e of envs) {
+      const state = await this.stores.storageState(e);
+      storage.set(e.id, state === null ? null : { status: state.status, message: state.status === 'ok' ? null : state.message });
+    }
+    return (e) => ({ ...row(e), urls: environmentUrls(this.config.provisioning, ctx.org.slug, e.key, grpc), storage: storage.get(e.id) ?? null });
   }
 
   async list(ctx: OrgContext, query: PageQuery): Promise<Page<EnvironmentView>> {
     requirePermission(ctx, 'environments:read');
     const page = pageArgs(query);
     const rows = await this.db.environment.findMany({ ...page, where: { ...page.where, orgId: ctx.org.id } });
-    return toPage(rows, query.limit, await this.viewer(ctx));
+    return toPage(rows, query.limit, await this.viewer(ctx, rows.slice(0, query.limit)));
   }
 
   async get(ctx: OrgContext, key: string): Promise<EnvironmentView> {
     requirePermission(ctx, 'environments:read');
     const env = await this.db.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key } } });
     if (!env) throw errors.notFound('environment not found');
-    return (await this.viewer(ctx))(env);
+    return (await this.viewer(ctx, [env]))(env);
   }
 
   async create(ctx: OrgContext, body: CreateEnvironmentBody): Promise<EnvironmentView> {
@@ -72,17 +77,27 @@ export class EnvironmentsService {
       await this.changed(tx, ctx, 'environment.create', env.id, undefined, row(env));
       return env;
     });
-    // A hosted environment starts with a valid layout on its branch before anyone syncs it.
-    if (created.repositoryId === null) await this.stores.openEnvironment(created);
+    // A hosted environment starts with a valid layout on its branch before anyone syncs it. This
+    // is the only place (with a branch move below) that creates a hosted repository.
+    if (created.repositoryId === null) await this.stores.initialiseHosted(created, true);
     this.events.configChanged(ctx.org.id);
-    return (await this.viewer(ctx))(created);
+    return (await this.viewer(ctx, [created]))(created);
   }
 
   async update(ctx: OrgContext, key: string, body: UpdateEnvironmentBody): Promise<EnvironmentView> {
     requirePermission(ctx, 'environments:write');
+    let initialise = false;
     const updated = await withTransaction(this.db, async (tx) => {
       const before = await tx.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key } } });
       if (!before) throw errors.notFound('environment not found');
+      const wasHosted = before.repositoryId === null;
+      const branchMoves = body.branch !== undefined && body.branch !== before.branch;
+      // A lost hosted repository is restored from backup, not replaced by moving the branch.
+      if (wasHosted && branchMoves) {
+        const state = await this.stores.storageState(before);
+        if (state && state.status !== 'ok') throw errors.failedPrecondition(state.message);
+      }
+      initialise = (wasHosted && branchMoves) || (!wasHosted && body.repositoryId === null);
       if (body.repositoryId) await this.checkRepository(tx, ctx, body.repositoryId);
       const after = await tx.environment.update({
         where: { id: before.id },
@@ -97,8 +112,10 @@ export class EnvironmentsService {
       await this.changed(tx, ctx, 'environment.update', before.id, row(before), row(after));
       return after;
     });
+    // A hosted environment moved to a branch the repository lacks starts it with the default layout.
+    if (initialise) await this.stores.initialiseHosted(updated, true);
     this.events.configChanged(ctx.org.id);
-    return (await this.viewer(ctx))(updated);
+    return (await this.viewer(ctx, [updated]))(updated);
   }
 
   async delete(ctx: OrgContext, key: string): Promise<void> {

@@ -16,7 +16,18 @@ import type { AppConfig } from '../config/config.js';
 import { CONFIG, DB } from '../common/tokens.js';
 import { RepositoriesService } from '../repositories/repositories.service.js';
 import { EnvironmentEvents } from './environment-events.js';
+import {
+  hostedLost,
+  hostedState,
+  repositoryExists,
+  repositoryMissing,
+  type HostedState,
+} from './hosted-integrity.js';
 import { initialLayout } from './initial-layout.js';
+import { checkTree, treeRejected } from './tree-check.js';
+import { resetApprovals } from '../proposals/proposal-meta.js';
+
+const PROPOSAL_BRANCH = /^switchyard\/proposals\/([0-9a-f-]{36})$/u;
 
 /** An environment's storage, ready to read and write. */
 export interface OpenedEnvironment {
@@ -46,12 +57,14 @@ export interface WriteRequest {
 
 /**
  * Opens environments on hosted bare repositories (`<dataDir>/hosted/<orgId>/<envId>.git`, created
- * and initialised on first use) or on local mirrors of external remotes
- * (`<dataDir>/mirrors/<orgId>/<repoId>.git`, fetched before every use, pushed after every write).
+ * and initialised only when the environment is created or moved to a new branch, never on use: a
+ * missing or older repository is reported, see hosted-integrity.ts) or on local mirrors of
+ * external remotes (`<dataDir>/mirrors/<orgId>/<repoId>.git`, fetched before every use, pushed
+ * after every write). Every write is checked like instances check what they serve (tree-check.ts).
  */
 @Injectable()
 export class EnvironmentStoreService {
-  private readonly hosted = new Map<string, Promise<GitStore>>();
+  private readonly hosted = new Map<string, Promise<string>>();
   private readonly writing = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -75,7 +88,46 @@ export class EnvironmentStoreService {
     return this.openEnvironment(env, system);
   }
 
-  /** Opens a known environment row; initialises an empty branch with the default layout. */
+  /** The state of a hosted environment's repository against the database (null: external). */
+  async storageState(env: Environment): Promise<HostedState | null> {
+    if (env.repositoryId !== null) return null;
+    return hostedState(this.hostedPath(env.orgId, env.id), env);
+  }
+
+  /** How many hosted environments' repositories are missing or behind (for /ready). */
+  async lostHostedCount(): Promise<number> {
+    const hosted = await this.db.environment.findMany({
+      where: { repositoryId: null },
+      select: { id: true, orgId: true, branch: true, hostedRevision: true },
+    });
+    let lost = 0;
+    for (const env of hosted)
+      if ((await hostedState(this.hostedPath(env.orgId, env.id), env)).status !== 'ok') lost += 1;
+    return lost;
+  }
+
+  /**
+   * Creates a hosted environment's repository and branch with the default layout (environment
+   * created, or moved to a branch the repository does not have yet) and records the revision.
+   * A repository the database already knows about and that is missing is never re-created here.
+   */
+  async initialiseHosted(
+    env: Environment,
+    mayCreateRepository: boolean,
+    system: Author = { name: 'Switchyard', email: 'noreply@switchyard.invalid' },
+  ): Promise<string> {
+    const directory = normalizeDirectory(env.directory);
+    if (directory === undefined)
+      throw errors.failedPrecondition('the environment directory is not a safe relative path');
+    const path = this.hostedPath(env.orgId, env.id);
+    if (!mayCreateRepository && !(await repositoryExists(path)))
+      throw hostedLost(repositoryMissing(path));
+    const head = await this.hostedStore(env, directory, system);
+    await this.recordHosted(env.id, head);
+    return head;
+  }
+
+  /** Opens a known environment row. */
   async openEnvironment(
     env: Environment,
     system: Author = { name: 'Switchyard', email: 'noreply@switchyard.invalid' },
@@ -84,10 +136,10 @@ export class EnvironmentStoreService {
     if (directory === undefined)
       throw errors.failedPrecondition('the environment directory is not a safe relative path');
     if (env.repositoryId === null) {
-      const store = await this.hostedStore(env, directory, system);
-      const head = await store.head(env.branch);
-      if (head === null) throw errors.internal('hosted branch missing after initialisation');
-      return { env, store, branch: env.branch, directory, head };
+      const path = this.hostedPath(env.orgId, env.id);
+      const state = await hostedState(path, env);
+      if (state.status !== 'ok') throw hostedLost(state);
+      return { env, store: new GitStore(path), branch: env.branch, directory, head: state.head };
     }
     const repo = await this.db.gitRepository.findFirst({
       where: { id: env.repositoryId, orgId: env.orgId },
@@ -116,25 +168,30 @@ export class EnvironmentStoreService {
   }
 
   /**
-   * Opens (creating and initialising on first use) an environment's hosted repository. Concurrent
-   * first requests share one initialisation: `git init` and the first commit must not race.
+   * Creates an environment's hosted repository and branch. Concurrent requests share one
+   * initialisation: `git init` and the first commit must not race.
    */
-  private hostedStore(env: Environment, directory: string, system: Author): Promise<GitStore> {
+  private hostedStore(env: Environment, directory: string, system: Author): Promise<string> {
     const path = this.hostedPath(env.orgId, env.id);
     const key = `${path}#${env.branch}`;
     const known = this.hosted.get(key);
     if (known) return known;
     const opening = (async () => {
       const store = await GitStore.open(path);
-      if ((await store.head(env.branch)) === null) {
-        await this.initialise(store, env, directory, system);
-        await store.setDefaultBranch(env.branch);
-      }
-      return store;
+      const head =
+        (await store.head(env.branch)) ?? (await this.initialise(store, env, directory, system));
+      await store.setDefaultBranch(env.branch);
+      return head;
     })();
     this.hosted.set(key, opening);
-    opening.catch(() => this.hosted.delete(key));
+    void opening.finally(() => this.hosted.delete(key)).catch(() => undefined);
     return opening;
+  }
+
+  /** The last revision written or accepted on a hosted environment's branch (ref first, then this). */
+  async recordHosted(environmentId: string, revision: string): Promise<void> {
+    // Raw: the environment's settings did not change, so updatedAt must not move.
+    await this.db.$executeRaw`UPDATE "environments" SET "hostedRevision" = ${revision} WHERE "id" = ${environmentId}`;
   }
 
   /**
@@ -157,19 +214,35 @@ export class EnvironmentStoreService {
     return run;
   }
 
-  /** Writes one commit (compare-and-swap on `base`), pushes it, and announces the change. */
+  /**
+   * Writes one commit (compare-and-swap on `base`), pushes it, and announces the change. The
+   * resulting tree passes the instances' own check first (sizes, count, load, compile), so a
+   * revision this returns is one instances serve; otherwise InvalidArgument and nothing is written.
+   */
   async write(opened: OpenedEnvironment, request: WriteRequest): Promise<string> {
     const branch = request.branch ?? opened.branch;
-    const revision = await opened.store.commit({
+    const store = opened.store;
+    const tree = request.tree ?? (await store.buildTree(request.base, request.changes));
+    const problems = await checkTree(
+      (args, input) => store.git(args, input !== undefined ? { input } : {}),
+      tree,
+      opened.directory,
+    );
+    if (problems.length > 0) throw treeRejected(problems);
+    const revision = await store.commit({
       branch,
       base: request.base,
       changes: request.changes,
       author: request.author,
       message: request.message,
-      ...(request.tree ? { tree: request.tree } : {}),
+      tree,
       ...(request.parents ? { parents: request.parents } : {}),
     });
+    if (!opened.remote && branch === opened.branch) await this.recordHosted(opened.env.id, revision);
     await this.publish(opened, branch, revision, request.base);
+    // A new change on a proposal withdraws approvals given to an earlier revision of it.
+    const proposal = PROPOSAL_BRANCH.exec(branch)?.[1];
+    if (proposal !== undefined) await resetApprovals(store, proposal, revision);
     return revision;
   }
 

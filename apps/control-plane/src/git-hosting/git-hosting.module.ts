@@ -7,6 +7,7 @@ import { EnvironmentStoreService } from './environment-store.service.js';
 import { GitHttpAuth } from './git-http-auth.js';
 import { GitHttpController } from './git-http.controller.js';
 import { GitHttpService } from './git-http.service.js';
+import { PushAuditService } from './push-audit.service.js';
 
 /** Git pack requests reach the handler as the raw stream (piped to git http-backend). */
 const GIT_CONTENT_TYPES = [
@@ -19,7 +20,7 @@ const GIT_CONTENT_TYPES = [
 @Module({
   imports: [RepositoriesModule],
   controllers: [GitHttpController],
-  providers: [EnvironmentEvents, EnvironmentStoreService, GitHttpAuth, GitHttpService],
+  providers: [EnvironmentEvents, EnvironmentStoreService, GitHttpAuth, GitHttpService, PushAuditService],
   exports: [EnvironmentEvents, EnvironmentStoreService],
 })
 export class GitHostingModule implements OnModuleInit {

@@ -1,12 +1,16 @@
 import { spawn } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { basename, dirname } from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_TREE_LIMITS } from '@switchyard/flags';
 import { sendError } from '../common/error.filter.js';
-import { EnvironmentEvents } from './environment-events.js';
-import { EnvironmentStoreService } from './environment-store.service.js';
+import { CONFIG } from '../common/tokens.js';
+import type { AppConfig } from '../config/config.js';
+import { EnvironmentStoreService, type OpenedEnvironment } from './environment-store.service.js';
 import { GitHttpAuth, type GitAccess } from './git-http-auth.js';
+import { PushAuditService } from './push-audit.service.js';
+import { installHooks, pushReport, type PushReport } from './push-hooks.js';
 
 /** Where git's CGI backend lives on Debian-like systems. */
 const GIT_HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
@@ -14,17 +18,29 @@ const GIT_HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
 /** The smart-HTTP operations served; dumb HTTP (raw object paths) is not. */
 export type GitOperation = 'info/refs' | 'git-upload-pack' | 'git-receive-pack';
 
+/** What receive-pack needs for a push: the check's hooks, its target, and the report file. */
+interface PushSetup {
+  hooks: string;
+  opened: OpenedEnvironment;
+  report: PushReport;
+}
+
 /**
  * Serves hosted repositories over smart HTTP through `git http-backend` (CGI). The backend runs
  * with no user config, only in the environment's own repository directory, and with receive-pack
- * enabled only for writers; environments are initialised before the first clone.
+ * enabled only for writers. Pushes run the pre-receive check (pre-receive-hook.ts: the instances'
+ * own limits and validator, on the quarantined objects) before any ref moves; accepted updates are
+ * audited. A lost repository answers FailedPrecondition (never re-initialised).
  */
 @Injectable()
 export class GitHttpService {
+  private hooks: Promise<string> | undefined;
+
   constructor(
+    @Inject(CONFIG) private readonly config: AppConfig,
     private readonly auth: GitHttpAuth,
     private readonly stores: EnvironmentStoreService,
-    private readonly events: EnvironmentEvents,
+    private readonly pushes: PushAuditService,
   ) {}
 
   async serve(
@@ -39,19 +55,28 @@ export class GitHttpService {
     try {
       const env = await this.auth.authorise(req.headers.authorization, org, repo, access);
       const opened = await this.stores.openEnvironment(env);
-      const done = this.runBackend(req, reply, opened.store.dir, op, access);
-      // A push moved the branch: announce it like any other change (data planes need not poll).
-      if (op === 'git-receive-pack') {
-        void done.then(async () => {
-          const head = await opened.store.head(env.branch);
-          if (head && head !== opened.head) this.events.environmentChanged(env.orgId, env.id, head);
-        });
+      if (op !== 'git-receive-pack') {
+        await this.runBackend(req, reply, opened.store.dir, op, access);
+        return;
       }
+      const ctx = await this.pushes.actor(req.headers.authorization, String(req.id));
+      const push: PushSetup = { hooks: await this.installHooks(), opened, report: pushReport() };
+      await this.runBackend(req, reply, opened.store.dir, op, access, push);
+      await this.pushes.accepted(opened, ctx, await push.report.read());
     } catch (e) {
       if ((e as { code?: string }).code === 'Unauthenticated')
         void reply.header('www-authenticate', 'Basic realm="switchyard"');
       sendError(e, req, reply);
     }
+  }
+
+  /** The hooks directory (written once per process; a failure is retried on the next push). */
+  private installHooks(): Promise<string> {
+    this.hooks ??= installHooks(this.config.git.dataDir).catch((e: unknown) => {
+      this.hooks = undefined;
+      throw e;
+    });
+    return this.hooks;
   }
 
   /** Pipes the request through git http-backend; resolves when the backend has exited. */
@@ -61,8 +86,9 @@ export class GitHttpService {
     repoDir: string,
     op: GitOperation,
     access: GitAccess,
+    push?: PushSetup,
   ): Promise<void> {
-    const env = cgiEnvironment(req, repoDir, op, access);
+    const env = { ...cgiEnvironment(req, repoDir, op, access), ...(push ? pushEnvironment(push) : {}) };
     reply.hijack();
     const res = reply.raw;
     const child = spawn(GIT_HTTP_BACKEND, [], { env, stdio: ['pipe', 'pipe', 'ignore'] });
@@ -132,6 +158,22 @@ function cgiEnvironment(
     GIT_CONFIG_VALUE_1: '/dev/null',
     GIT_CONFIG_KEY_2: 'receive.denyNonFastForwards',
     GIT_CONFIG_VALUE_2: 'true',
+  };
+}
+
+/**
+ * Receive-pack runs the check's hooks (instead of none) with the environment it guards, and
+ * refuses packs far larger than any acceptable environment before writing them all to disk.
+ */
+function pushEnvironment(push: PushSetup): NodeJS.ProcessEnv {
+  return {
+    GIT_CONFIG_VALUE_1: push.hooks,
+    GIT_CONFIG_COUNT: '6',
+    GIT_CONFIG_KEY_5: 'receive.maxInputSize',
+    GIT_CONFIG_VALUE_5: String(4 * DEFAULT_TREE_LIMITS.maxTotalBytes),
+    SWITCHYARD_HOOK_BRANCH: push.opened.branch,
+    SWITCHYARD_HOOK_DIRECTORY: push.opened.directory,
+    SWITCHYARD_PUSH_REPORT: push.report.path,
   };
 }
 

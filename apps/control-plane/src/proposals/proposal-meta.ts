@@ -20,6 +20,20 @@ export interface ProposalRecord {
   createdAt: string;
   mergedBy?: { userId: string; email: string } | undefined;
   mergedRevision?: string | undefined;
+  /**
+   * Approvals, each pinned to the proposal revision the reviewer saw (If-Match). Only approvals of
+   * the current head count; any new change on the proposal branch withdraws them all.
+   */
+  approvals?: ProposalApproval[] | undefined;
+}
+
+/** One reviewer's approval of one revision of a proposal. */
+export interface ProposalApproval {
+  userId: string;
+  email: string;
+  /** Head of the proposal branch that was reviewed. */
+  revision: string;
+  approvedAt: string;
 }
 
 /** The branch of proposal `id`. */
@@ -68,6 +82,26 @@ export async function writeProposal(
     if (e instanceof GitExecError)
       throw errors.conflict('the proposal changed meanwhile; reload it');
     throw e;
+  }
+}
+
+/**
+ * A new change landed on proposal `id` (API edit or push): approvals of any other revision are
+ * withdrawn. Compare-and-swap; a concurrent update of the record wins and is retried once.
+ */
+export async function resetApprovals(store: GitStore, id: string, head: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const found = await readProposal(store, id);
+    const approvals = found?.record.approvals ?? [];
+    if (!found || found.record.status !== 'open' || approvals.every((a) => a.revision === head))
+      return;
+    const kept = approvals.filter((a) => a.revision === head);
+    try {
+      await writeProposal(store, { ...found.record, approvals: kept }, found.blob);
+      return;
+    } catch (e) {
+      if (attempt === 1) throw e;
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { OrgContext } from '../common/request-context.js';
 import { Api, Idempotent, OrgCtx, Permission, Valid } from '../common/route.decorators.js';
@@ -68,15 +68,17 @@ export class ProposalsController {
   @Permission('proposals:approve')
   @Api({
     tag: 'proposals',
-    summary: 'Approve and merge a proposal (not by its author; conflicts are 409)',
+    summary:
+      'Approve the reviewed revision of a proposal and merge exactly it (If-Match: the proposal revision reviewed; 428 without, 409 when it changed since; not by its author)',
     params: proposalParams,
     response: writeResult,
   })
   approve(
     @OrgCtx() ctx: OrgContext,
     @Valid('params') p: ProposalParams,
+    @Headers('if-match') m: string | undefined,
     @Res({ passthrough: true }) r: FastifyReply,
   ) {
-    return withEtag(r, this.proposals.approve(ctx, p.env, p.proposalId));
+    return withEtag(r, this.proposals.approve(ctx, p.env, p.proposalId, m));
   }
 }

@@ -23,12 +23,15 @@ export const proposalView = z.object({
   revision: z
     .string()
     .describe(
-      'head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes',
+      'head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes, and to approve what you reviewed',
     ),
   createdBy: person,
   createdAt: z.string(),
   mergedBy: person.optional(),
   mergedRevision: z.string().optional(),
+  approvals: z
+    .array(person.extend({ revision: z.string().describe('proposal revision reviewed'), approvedAt: z.string() }))
+    .describe('approvals of the current revision (a later change withdraws earlier ones)'),
 });
 export type ProposalView = z.infer<typeof proposalView>;
 export const proposalList = z.object({ items: z.array(proposalView) });

@@ -5,7 +5,7 @@ import { diffTrees, mergeTrees, staleConflict } from '@switchyard/git-store';
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
 import { validateFiles, warningViews } from '../flags/flag-workspace.js';
-import { FlagWriterService, type WriteResult } from '../flags/flag-writer.service.js';
+import { FlagWriterService, parseIfMatch, type WriteResult } from '../flags/flag-writer.service.js';
 import type { OpenedEnvironment } from '../git-hosting/environment-store.service.js';
 import {
   listProposals,
@@ -65,17 +65,25 @@ export class ProposalsService {
     };
   }
 
-  /** Approves and merges; 403 for anyone who authored the proposal or one of its commits. */
-  async approve(ctx: OrgContext, envKey: string, id: string): Promise<WriteResult> {
+  /**
+   * Approves exactly the revision the reviewer saw (`If-Match`: the proposal's head; 428 without,
+   * 409 when the proposal changed since) and merges that revision, never a later one: a change
+   * pushed after review is not merged by an approval of what came before. 403 for anyone who
+   * authored the proposal or one of its commits.
+   */
+  async approve(ctx: OrgContext, envKey: string, id: string, ifMatch: string | undefined): Promise<WriteResult> {
     requirePermission(ctx, 'proposals:approve');
+    const reviewed = parseIfMatch(ifMatch);
     const opened = await this.writer.open(ctx, envKey, 'proposals:approve');
-    const { record, blob } = await this.find(opened, id);
+    const { record } = await this.find(opened, id);
     if (record.status !== 'open') throw errors.failedPrecondition('the proposal is already merged');
-    const source = await opened.store.head(proposalBranch(id));
-    if (!source || source === record.base)
-      throw errors.failedPrecondition('the proposal has no changes to merge');
-    await this.refuseAuthors(ctx, opened, record, source);
+    await this.checkReviewed(opened, record, reviewed);
+    await this.refuseAuthors(ctx, opened, record, reviewed);
     return this.writer.serialisedWrite(opened, async () => {
+      // Again under the write lock: API edits of the proposal take the same lock.
+      await this.checkReviewed(opened, record, reviewed);
+      const { blob } = await this.find(opened, id);
+      const source = reviewed;
       const head = await opened.store.head(opened.branch);
       if (head === null) throw staleConflict(head);
       const tree = await mergeTrees(opened.store, head, source);
@@ -96,18 +104,26 @@ export class ProposalsService {
         parents: [source],
         describe,
       });
+      const by = { userId: ctx.principal.userId, email: ctx.principal.email };
+      const approval = { ...by, revision: source, approvedAt: new Date().toISOString() };
       await writeProposal(
         opened.store,
-        {
-          ...record,
-          status: 'merged',
-          mergedBy: { userId: ctx.principal.userId, email: ctx.principal.email },
-          mergedRevision: revision,
-        },
+        { ...record, status: 'merged', mergedBy: by, mergedRevision: revision, approvals: [approval] },
         blob,
       );
       return { revision, warnings };
     });
+  }
+
+  /** The reviewed revision must still be the proposal's head (and must add something). */
+  private async checkReviewed(opened: OpenedEnvironment, record: ProposalRecord, reviewed: string): Promise<void> {
+    const head = await opened.store.head(proposalBranch(record.id));
+    if (head !== reviewed)
+      throw errors.conflict(
+        `the proposal changed since you reviewed it (now at ${head ?? '(none)'}): review its current revision and approve that`,
+        { revision: head },
+      );
+    if (head === record.base) throw errors.failedPrecondition('the proposal has no changes to merge');
   }
 
   private async refuseAuthors(
@@ -135,6 +151,8 @@ export class ProposalsService {
 
   private async view(opened: OpenedEnvironment, r: ProposalRecord): Promise<ProposalView> {
     const revision = (await opened.store.head(proposalBranch(r.id))) ?? r.base;
-    return { ...r, branch: proposalBranch(r.id), revision };
+    // Approvals of an earlier revision do not count (a change after review withdraws them).
+    const approvals = (r.approvals ?? []).filter((a) => r.status === 'merged' || a.revision === revision);
+    return { ...r, branch: proposalBranch(r.id), revision, approvals };
   }
 }

@@ -137,16 +137,19 @@ describe('protected environments and proposals', () => {
     const self = await f.t.call(f.editor, {
       method: 'POST',
       url: `${f.base('locked')}/proposals/${id}/approve`,
+      headers: ifMatch(edit.json.revision),
     });
     expect(self.status).toBe(403);
     const viewer = await f.t.call(f.viewer, {
       method: 'POST',
       url: `${f.base('locked')}/proposals/${id}/approve`,
+      headers: ifMatch(edit.json.revision),
     });
     expect(viewer.status).toBe(403);
     const ok = await f.t.call(f.editor2, {
       method: 'POST',
       url: `${f.base('locked')}/proposals/${id}/approve`,
+      headers: ifMatch(edit.json.revision),
     });
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
     expect(await store.head('main')).toBe(ok.json.revision);
@@ -163,6 +166,7 @@ describe('protected environments and proposals', () => {
     const twice = await f.t.call(f.owner, {
       method: 'POST',
       url: `${f.base('locked')}/proposals/${id}/approve`,
+      headers: ifMatch(edit.json.revision),
     });
     expect(twice.status).toBe(412);
   });
@@ -200,6 +204,7 @@ describe('protected environments and proposals', () => {
         await f.t.call(f.editor2, {
           method: 'POST',
           url: `${f.base('locked')}/proposals/${a.id}/approve`,
+          headers: ifMatch(pa.json.revision),
         })
       ).status,
     ).toBe(200);
@@ -208,6 +213,7 @@ describe('protected environments and proposals', () => {
     const conflict = await f.t.call(f.editor2, {
       method: 'POST',
       url: `${f.base('locked')}/proposals/${b.id}/approve`,
+      headers: ifMatch(pb.json.revision),
     });
     expect(conflict.status).toBe(409);
     expect(await store.head('main')).toBe(head);

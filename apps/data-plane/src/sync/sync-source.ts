@@ -2,6 +2,7 @@
  * The port every flag source implements (git, local directory, upstream instance). The syncer
  * only ever asks two questions: what is the head revision now, and what files are at a revision.
  */
+import type { TreeLimits } from '@switchyard/flags';
 
 /** Files of an environment root: slash-separated path relative to the root → bytes. */
 export type SourceFiles = Map<string, Uint8Array>;
@@ -59,18 +60,8 @@ export class InvalidTreeError extends Error {
   }
 }
 
-/** Caps checked while reading a tree, before file contents are read. */
-export interface TreeLimits {
-  /** Largest single file, in bytes. */
-  maxFileBytes: number;
-  /** Largest sum of file sizes under the root. */
-  maxTotalBytes: number;
-  /** Most files under the root (all files, not just feature files). */
-  maxFiles: number;
-}
-
-/** Defaults matching the loader's limits (10 MB/file, 50 MB/env); the file count covers non-feature files too. */
-export const DEFAULT_TREE_LIMITS: TreeLimits = Object.freeze({ maxFileBytes: 10 * 1024 * 1024, maxTotalBytes: 50 * 1024 * 1024, maxFiles: 20_000 });
+/** Tree caps: one definition in libs/flags, shared with the control plane's push and write checks. */
+export { DEFAULT_TREE_LIMITS, type TreeLimits } from '@switchyard/flags';
 
 /** Accumulates sizes and throws {@link InvalidTreeError} as soon as a cap is crossed. */
 export class TreeBudget {

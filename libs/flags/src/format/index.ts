@@ -1,6 +1,6 @@
 /** The Flipt declarative file format: discover, parse, validate, merge, serialise. */
 export { DIAGNOSTIC_CODES, formatDiagnostic, toFieldViolations, type Diagnostic, type SourcePosition } from './diagnostics.js';
-export { DEFAULT_LIMITS, type LoadLimits } from './limits.js';
+export { DEFAULT_LIMITS, DEFAULT_TREE_LIMITS, type LoadLimits, type TreeLimits } from './limits.js';
 export { MAX_JSON_DEPTH, assertJsonDepth, jsonDepthViolation, parseJsonWithLimits, type JsonParseLimits } from './json-limits.js';
 export { compileGlob, globMatch } from './glob.js';
 export { DEFAULT_INCLUDES, INDEX_FILES, compareWalkOrder, discoverFeatureFiles } from './discover.js';

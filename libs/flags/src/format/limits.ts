@@ -29,6 +29,28 @@ export const DEFAULT_LIMITS: LoadLimits = Object.freeze({
   maxDocumentsPerFile: 1000,
 });
 
+/**
+ * Caps on an environment root's whole tree (every regular file, not only feature files), checked
+ * on the listed sizes before any content is read. The data plane's sync applies them to what it
+ * serves and the control plane's hosted repositories to what they accept (pushes and API writes):
+ * one definition, so nothing is accepted that instances would refuse.
+ */
+export interface TreeLimits {
+  /** Largest single file, in bytes. */
+  maxFileBytes: number;
+  /** Largest sum of file sizes under the root. */
+  maxTotalBytes: number;
+  /** Most files under the root (all files, not just feature files). */
+  maxFiles: number;
+}
+
+/** Tree caps derived from the loader's limits (10 MiB/file, 50 MiB/environment); the count covers non-feature files too. */
+export const DEFAULT_TREE_LIMITS: TreeLimits = Object.freeze({
+  maxFileBytes: DEFAULT_LIMITS.maxFileBytes,
+  maxTotalBytes: DEFAULT_LIMITS.maxEnvironmentBytes,
+  maxFiles: 20_000,
+});
+
 /** Fills unspecified limits from DEFAULT_LIMITS. */
 export function resolveLimits(limits?: Partial<LoadLimits>): LoadLimits {
   return { ...DEFAULT_LIMITS, ...(limits ?? {}) };

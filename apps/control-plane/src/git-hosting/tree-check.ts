@@ -1,0 +1,132 @@
+/**
+ * The acceptance check of a hosted environment: the same caps (libs/flags DEFAULT_TREE_LIMITS) on
+ * the same files (every regular file under the environment root, symlinks and submodules ignored)
+ * and the same loader and compiler (libs/flags) that a data-plane instance applies before serving
+ * a revision. Run on pushes (pre-receive hook, on the quarantined objects) and on every API write,
+ * so a revision the control plane accepts is one that instances will serve.
+ *
+ * No Nest and no database here: the pre-receive hook process imports this module directly.
+ */
+import {
+  compileEnvironment,
+  DEFAULT_TREE_LIMITS,
+  formatDiagnostic,
+  isSwitchyardError,
+  loadEnvironment,
+  toFieldViolations,
+  errors,
+  type Diagnostic,
+  type TreeLimits,
+} from '@switchyard/flags';
+import { GitExecError, isSafeRelativePath } from '@switchyard/git-store';
+
+/** Runs git in the repository (stdin optional) and resolves stdout. */
+export type GitRunner = (args: readonly string[], input?: string) => Promise<Buffer>;
+
+interface Entry {
+  path: string;
+  oid: string;
+  size: number;
+}
+
+/**
+ * Errors that would make an instance refuse `rev` (a commit or tree id) for an environment rooted
+ * at `directory`; empty when instances will serve it. Sizes are checked from the listing, before
+ * any content is read, so a 60 MB blob is refused without loading it.
+ */
+export async function checkTree(
+  git: GitRunner,
+  rev: string,
+  directory: string,
+  limits: TreeLimits = DEFAULT_TREE_LIMITS,
+): Promise<Diagnostic[]> {
+  const treeish = directory === '' ? rev : `${rev}:${directory}`;
+  let listing: Buffer;
+  try {
+    listing = await git(['ls-tree', '-r', '-l', '-z', '--end-of-options', treeish]);
+  } catch (e) {
+    if (!(e instanceof GitExecError)) throw e;
+    return [
+      diagnostic(
+        'directory-missing',
+        `the environment directory "${directory}" does not exist in this commit`,
+      ),
+    ];
+  }
+  const entries = parseListing(listing);
+  const capped = checkTreeLimits(entries, limits);
+  if (capped.length > 0) return capped;
+  return checkContent(await readBlobs(git, entries));
+}
+
+/** The tree caps, reported for every file over them (not only the first). */
+export function checkTreeLimits(entries: readonly { path: string; size: number }[], limits: TreeLimits): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let total = 0;
+  for (const e of entries) {
+    total += e.size;
+    if (e.size > limits.maxFileBytes)
+      out.push(
+        diagnostic('file-too-large', `file is ${e.size} bytes, over the ${limits.maxFileBytes}-byte limit (instances refuse it)`, { file: e.path }),
+      );
+  }
+  if (entries.length > limits.maxFiles)
+    out.push(diagnostic('too-many-files', `${entries.length} files under the environment root, more than the limit of ${limits.maxFiles}`));
+  if (total > limits.maxTotalBytes)
+    out.push(diagnostic('environment-too-large', `files under the environment root total ${total} bytes, over the ${limits.maxTotalBytes}-byte limit`));
+  return out;
+}
+
+/** Loads and compiles like the data plane's snapshot builder; errors only. */
+export function checkContent(files: ReadonlyMap<string, Uint8Array>): Diagnostic[] {
+  const loaded = loadEnvironment(files);
+  if (!loaded.ok) return loaded.errors.filter((d) => d.severity === 'error');
+  try {
+    compileEnvironment(loaded.environment, { revision: '0'.repeat(40) });
+    return [];
+  } catch (e) {
+    if (!isSwitchyardError(e)) throw e;
+    const d = e.details[0];
+    return [diagnostic('compile', e.message, { ...(d?.file ? { file: d.file } : {}), ...(d?.line ? { line: d.line } : {}) })];
+  }
+}
+
+/** The errors as an InvalidArgument (API writes): file and line in the field violations. */
+export function treeRejected(diagnostics: readonly Diagnostic[]) {
+  return errors.invalidArgument(
+    `instances would refuse this revision: ${diagnostics.map(formatDiagnostic).slice(0, 3).join('; ')}`,
+    toFieldViolations(diagnostics),
+  );
+}
+
+/** `ls-tree -r -l -z`: regular files with safe paths, as the data plane's git source keeps them. */
+function parseListing(listing: Buffer): Entry[] {
+  const out: Entry[] = [];
+  for (const record of listing.toString('utf8').split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/u);
+    const path = record.slice(tab + 1);
+    if (type !== 'blob' || (mode !== '100644' && mode !== '100755') || !oid || !isSafeRelativePath(path)) continue;
+    out.push({ path, oid, size: Number(size) });
+  }
+  return out;
+}
+
+function diagnostic(code: string, message: string, where: { file?: string; line?: number } = {}): Diagnostic {
+  return { severity: 'error', code, message, ...where };
+}
+
+async function readBlobs(git: GitRunner, entries: readonly Entry[]): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  if (entries.length === 0) return files;
+  const out = await git(['cat-file', '--batch'], entries.map((e) => `${e.oid}\n`).join(''));
+  let pos = 0;
+  for (const entry of entries) {
+    const nl = out.indexOf(10, pos);
+    const size = Number(out.subarray(pos, nl).toString('latin1').split(' ')[2]);
+    files.set(entry.path, new Uint8Array(out.subarray(nl + 1, nl + 1 + size)));
+    pos = nl + 1 + size + 1;
+  }
+  return files;
+}
