@@ -42,7 +42,7 @@ export function CommandPalette({ open, onOpenChange, items }: { open: boolean; o
           <D.Title className="sr-only">Command palette</D.Title>
           <D.Description className="sr-only">Type to search pages and actions.</D.Description>
           <Command label="Command palette" className="flex flex-col">
-            <Command.Input placeholder="Type a page or an action…" aria-label="Search pages and actions" className="h-12 border-b bg-transparent px-4 text-sm outline-none placeholder:text-muted-foreground" />
+            <Command.Input placeholder="Type a page or an action…" className="h-12 border-b bg-transparent px-4 text-sm outline-none placeholder:text-muted-foreground" />
             <Command.List className="max-h-80 overflow-y-auto p-2">
               <Command.Empty className="p-4 text-center text-sm text-muted-foreground">No match.</Command.Empty>
               <Command.Group heading="Go to" className="text-xs text-muted-foreground [&_[cmdk-group-items]]:text-foreground">

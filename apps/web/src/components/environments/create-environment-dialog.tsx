@@ -58,7 +58,17 @@ export function CreateEnvironmentDialog() {
     }
   });
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        // A dialog opened again starts from a clean form.
+        if (!next) {
+          reset();
+          setFormError(undefined);
+        }
+      }}
+    >
       <DialogTrigger asChild>
         <Button>
           <PlusIcon aria-hidden="true" /> New environment
