@@ -6,8 +6,8 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   typedRoutes: false,
-  async headers() {
-    return [
+  headers() {
+    return Promise.resolve([
       {
         source: '/:path*',
         headers: [
@@ -16,7 +16,7 @@ const config: NextConfig = {
           { key: 'Referrer-Policy', value: 'same-origin' },
         ],
       },
-    ];
+    ]);
   },
 };
 

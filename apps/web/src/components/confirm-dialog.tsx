@@ -24,7 +24,7 @@ export function ConfirmDialog({ trigger, title, description, confirmLabel, onCon
               disabled={busy}
               onClick={() => {
                 setBusy(true);
-                onConfirm().finally(() => {
+                void onConfirm().finally(() => {
                   setBusy(false);
                   setOpen(false);
                 });

@@ -33,3 +33,9 @@ export function applyApiError<T extends FieldValues>(e: unknown, setError: UseFo
 export function idempotencyKey(): string {
   return crypto.randomUUID();
 }
+
+/** A text field of a submitted form (`''` when missing or a file). */
+export function formText(form: HTMLFormElement, name: string): string {
+  const value = new FormData(form).get(name);
+  return typeof value === 'string' ? value.trim() : '';
+}

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { FieldError } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Input, Label } from '@/components/ui/input';
+import { formText } from '@/lib/forms';
 import { connectionFromInput, loginHref } from '@/lib/login-messages';
 
 /** "Sign in with your company's SSO": the organisation's sign-in link (or its connection id). */
@@ -13,7 +14,7 @@ export function CompanySsoForm({ returnTo }: { returnTo: string }) {
       className="flex flex-col gap-2"
       onSubmit={(e) => {
         e.preventDefault();
-        const value = String(new FormData(e.currentTarget).get('link') ?? '');
+        const value = formText(e.currentTarget, 'link');
         const connection = connectionFromInput(value);
         if (!connection) return setError('Paste the sign-in link your administrator shared (it contains “connection=”), or the connection ID.');
         window.location.assign(loginHref(connection, returnTo));

@@ -16,7 +16,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { signOut } from '@/components/user-menu';
 import { api, unwrap } from '@/lib/api/client';
 import { describeError } from '@/lib/api/errors';
-import { idempotencyKey } from '@/lib/forms';
+import { formText, idempotencyKey } from '@/lib/forms';
 import { relativeTime } from '@/lib/utils';
 
 function PersonalTokens() {
@@ -45,7 +45,7 @@ function PersonalTokens() {
           className="flex items-end gap-2"
           onSubmit={(e) => {
             e.preventDefault();
-            const name = String(new FormData(e.currentTarget).get('name') ?? '').trim();
+            const name = formText(e.currentTarget, 'name');
             if (!name) return setError('Give the token a name.');
             void create(name);
             e.currentTarget.reset();

@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Input, Label, NativeSelect } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { api, unwrap } from '@/lib/api/client';
+import { formText } from '@/lib/forms';
 import { NEEDS } from '@/lib/permissions';
 
 const FILTERS = ['action', 'actor', 'targetType', 'targetId'] as const;
@@ -60,8 +61,8 @@ export function AuditLog() {
         className="mb-4 grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_1fr_auto]"
         onSubmit={(e) => {
           e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          navigate(Object.fromEntries(FILTERS.map((f) => [f, String(data.get(f) ?? '').trim()])));
+          const form = e.currentTarget;
+          navigate(Object.fromEntries(FILTERS.map((f) => [f, formText(form, f)])));
         }}
         key={params.toString()}
       >

@@ -62,7 +62,7 @@ export function SsoForm({ initial, editing, onSubmit }: { initial: SsoFormValues
   const { register, handleSubmit, control, watch, setError, formState } = useForm<SsoFormValues>({ resolver: zodResolver(schema), defaultValues: initial });
   const mapping = useFieldArray({ control, name: 'mapping' });
   const { errors, isSubmitting } = formState;
-  const kind = watch('kind') as Kind;
+  const kind: Kind = watch('kind');
   const submit = handleSubmit(async (v) => {
     setFormError(undefined);
     try {
@@ -71,7 +71,7 @@ export function SsoForm({ initial, editing, onSubmit }: { initial: SsoFormValues
       setFormError(applyApiError(e, setError, FIELDS));
     }
   });
-  const err = (k: keyof SsoFormValues) => errors[k]?.message as string | undefined;
+  const err = (k: keyof SsoFormValues) => errors[k]?.message;
   return (
     <form onSubmit={(e) => void submit(e)} className="flex flex-col gap-4" noValidate>
       <FormError message={formError} />
