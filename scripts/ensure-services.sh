@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Makes sure git, PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) are installed and running.
 # Installs missing Debian packages when run as root; starts services that are not answering.
+# `--with-chromium` also installs Debian's Chromium (the console's browser tests drive /usr/bin/chromium).
 set -euo pipefail
 
 need_apt=()
+if [ "${1:-}" = "--with-chromium" ] && [ ! -x /usr/bin/chromium ]; then need_apt+=(chromium); fi
 command -v git >/dev/null || need_apt+=(git)
 command -v pg_ctlcluster >/dev/null || need_apt+=(postgresql postgresql-client)
 command -v redis-server >/dev/null || need_apt+=(redis-server)

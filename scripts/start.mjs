@@ -2,8 +2,9 @@
 // `npm start`: sets up and runs the local Switchyard cloud on this machine.
 // 1. installs dependencies when node_modules is missing, 2. makes sure git, PostgreSQL and Redis
 // run (scripts/ensure-services.sh), 3. builds, 4. starts every service below as a child process:
-// the dev identity provider, the control plane (migrates its database first, internal gRPC on
-// 9100), the provisioning worker (starts one data-plane instance per organisation, on demand),
+// the dev identity provider, the control plane (migrates its database first, internal gRPC on 9100),
+// the console (Next.js on 3001, proxying /api to the control plane; the SSO callback comes back to it),
+// the provisioning worker (starts one data-plane instance per organisation, on demand),
 // the edge router (environment URLs on 8088) and a standalone instance serving examples/flags,
 // 5. creates a "development" environment and a client token for the bootstrapped org, waits until
 // it evaluates through its environment URL, and prints where to go next.
@@ -17,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const state = join(root, '.switchyard');
 const HOST = '127.0.0.1';
-const PORTS = { controlPlane: 3000, http: 8080, grpc: 9000, edge: 8088, internalGrpc: 9100, idp: 4000 };
+const PORTS = { controlPlane: 3000, console: 3001, http: 8080, grpc: 9000, edge: 8088, internalGrpc: 9100, idp: 4000 };
+const CONSOLE_URL = `http://${HOST}:${PORTS.console}`;
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
@@ -146,6 +148,8 @@ async function main() {
     INTERNAL_GRPC_PORT: String(PORTS.internalGrpc), CONTROL_PLANE_GRPC_URL: `grpc://${HOST}:${PORTS.internalGrpc}`,
     EDGE_TOKEN: edgeToken, EDGE_PUBLIC_URL: `http://${HOST}:${PORTS.edge}`, INSTANCE_DATA_DIR: join(state, 'instances'),
     INSTANCE_LOG_LEVEL: 'warn', SWITCHYARD_DATA_DIR: join(state, 'data'),
+    // Browsers sign in through the console's same-origin /api proxy: SSO callbacks come back there.
+    PUBLIC_URL: CONSOLE_URL,
   };
   // Hosted repositories used to live in .switchyard/git: move them once into the data directory.
   if (existsSync(join(state, 'git')) && !existsSync(join(state, 'data', 'git'))) {
@@ -155,7 +159,7 @@ async function main() {
   const idpCli = join(root, 'apps', 'dev-idp', 'dist', 'cli.js');
   if (existsSync(idpCli)) {
     step('starting the dev identity provider');
-    const idp = start('dev identity provider', [idpCli, '--port', String(PORTS.idp), '--profile', 'generic', '--client', `switchyard:dev-secret:http://${HOST}:${PORTS.controlPlane}/api/v1/auth/callback/*`]);
+    const idp = start('dev identity provider', [idpCli, '--port', String(PORTS.idp), '--profile', 'generic', '--client', `switchyard:dev-secret:${CONSOLE_URL}/api/v1/auth/callback/*`]);
     await waitFor(`http://${HOST}:${PORTS.idp}/.well-known/openid-configuration`, idp, 'dev identity provider');
     // The dev IdP is on loopback: its exact origin is the one private target allow-listed (instances
     // reach the control plane's own hosted git origin without it; tenants' remotes never do).
@@ -173,6 +177,16 @@ async function main() {
     if (r.status !== 0) throw new Error(`bootstrap failed: ${r.stderr}`);
     return r.stdout.trim().split('\n').pop();
   });
+
+  step('starting the console');
+  const web = start('console', [join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', 'apps/web', '-H', HOST, '-p', String(PORTS.console)], {
+    CONTROL_PLANE_URL: `http://${HOST}:${PORTS.controlPlane}`, NEXT_TELEMETRY_DISABLED: '1',
+  });
+  await waitFor(`${CONSOLE_URL}/login`, web, 'console');
+  // The dev IdP's users, so signing in as any of them reaches "acme" (409 when already a member).
+  for (const [email, role] of [['alice@example.com', 'OWNER'], ['bob@example.com', 'EDITOR'], ['carol@example.com', 'VIEWER']]) {
+    await api(pat, 'POST', '/orgs/acme/members', { email, role });
+  }
 
   step('starting the provisioning worker and the edge router');
   start('worker', ['apps/control-plane/dist/worker.js'], cpEnv);
@@ -203,6 +217,7 @@ async function main() {
   process.stdout.write(`
 Switchyard is running.
 
+  Console                        ${CONSOLE_URL}   (sign in as alice (owner), bob (editor) or carol (viewer) @example.com)
   Control plane API              http://${HOST}:${PORTS.controlPlane}/api/v1   (OpenAPI: /api/v1/openapi.json)
   Admin personal access token:   ${pat}
   Org "acme", environment "development" (its own instance, provisioned by the worker):

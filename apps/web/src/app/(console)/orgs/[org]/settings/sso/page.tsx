@@ -1,0 +1,8 @@
+import type { Metadata } from 'next';
+import { SsoList } from '@/components/sso/sso-list';
+
+export const metadata: Metadata = { title: 'Single sign-on' };
+
+export default function SsoPage() {
+  return <SsoList />;
+}

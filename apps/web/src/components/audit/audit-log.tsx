@@ -1,0 +1,157 @@
+'use client';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { ScrollTextIcon } from 'lucide-react';
+import { can, useOrg } from '@/components/org-context';
+import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/states';
+import { Button } from '@/components/ui/button';
+import { Input, Label, NativeSelect } from '@/components/ui/input';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { api, unwrap } from '@/lib/api/client';
+import { formText } from '@/lib/forms';
+import { NEEDS } from '@/lib/permissions';
+
+const FILTERS = ['action', 'actor', 'targetType', 'targetId'] as const;
+type Filter = (typeof FILTERS)[number];
+
+function summary(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+/** `/orgs/{org}/audit`: filters and the cursor live in the URL, so a view can be shared. */
+export function AuditLog() {
+  const org = useOrg();
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const allowed = can(org.role, NEEDS.auditRead);
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Record<Filter, string>;
+  const cursor = params.get('cursor') ?? undefined;
+  const members = useQuery({
+    queryKey: ['orgs', org.slug, 'members', 'all'],
+    queryFn: () => unwrap(api.GET('/api/v1/orgs/{org}/members', { params: { path: { org: org.slug }, query: { limit: 200 } } })),
+    enabled: allowed,
+  });
+  const events = useQuery({
+    queryKey: ['orgs', org.slug, 'audit', filters, cursor],
+    queryFn: () => {
+      const query = { limit: 50, ...(cursor ? { cursor } : {}), ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) };
+      return unwrap(api.GET('/api/v1/orgs/{org}/audit-events', { params: { path: { org: org.slug }, query } }));
+    },
+    enabled: allowed,
+    placeholderData: keepPreviousData,
+  });
+  const navigate = (next: Partial<Record<Filter | 'cursor', string>>) => {
+    const q = new URLSearchParams();
+    for (const f of FILTERS) {
+      const v = f in next ? next[f] : filters[f];
+      if (v) q.set(f, v);
+    }
+    if (next.cursor) q.set('cursor', next.cursor);
+    router.push(`${pathname}${q.size ? `?${q.toString()}` : ''}`);
+  };
+  const header = <PageHeader title="Audit log" description="Every change in this organisation: who, what, when, before and after." />;
+  if (!allowed) return <>{header}<EmptyState icon={ScrollTextIcon} title="Admins read the audit log">Your role is {org.role.toLowerCase()}.</EmptyState></>;
+  return (
+    <>
+      {header}
+      <form
+        className="mb-4 grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_1fr_auto]"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const form = e.currentTarget;
+          navigate(Object.fromEntries(FILTERS.map((f) => [f, formText(form, f)])));
+        }}
+        key={params.toString()}
+      >
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="audit-action">Action</Label>
+          <Input id="audit-action" name="action" defaultValue={filters.action} placeholder="e.g. member.invite" />
+        </div>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="audit-actor">Actor</Label>
+          <NativeSelect id="audit-actor" name="actor" defaultValue={filters.actor}>
+            <option value="">Anyone</option>
+            {members.data?.items.map((m) => (
+              <option key={m.userId} value={m.userId}>
+                {m.email}
+              </option>
+            ))}
+          </NativeSelect>
+        </div>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="audit-target-type">Target type</Label>
+          <Input id="audit-target-type" name="targetType" defaultValue={filters.targetType} placeholder="e.g. environment" />
+        </div>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="audit-target-id">Target ID</Label>
+          <Input id="audit-target-id" name="targetId" defaultValue={filters.targetId} />
+        </div>
+        <div className="flex items-end gap-2">
+          <Button type="submit">Filter</Button>
+          <Button type="button" variant="ghost" onClick={() => router.push(pathname)}>
+            Clear
+          </Button>
+        </div>
+      </form>
+      {events.isPending ? (
+        <LoadingRows rows={5} label="Loading audit events" />
+      ) : events.isError ? (
+        <ErrorState error={events.error} retry={() => void events.refetch()} />
+      ) : events.data.items.length === 0 ? (
+        <EmptyState icon={ScrollTextIcon} title="No matching events">
+          {FILTERS.some((f) => filters[f]) ? 'Nothing matches these filters; clear them to see everything.' : 'Changes to this organisation will appear here.'}
+        </EmptyState>
+      ) : (
+        <>
+          <Table aria-label="Audit events">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Time</TableHead>
+                <TableHead>Actor</TableHead>
+                <TableHead>Action</TableHead>
+                <TableHead>Target</TableHead>
+                <TableHead>Change</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {events.data.items.map((e) => (
+                <TableRow key={e.id} data-action={e.action}>
+                  <TableCell className="whitespace-nowrap">
+                    <time dateTime={e.time}>{new Date(e.time).toLocaleString()}</time>
+                  </TableCell>
+                  <TableCell>{e.actor.label ?? `${e.actor.type} ${e.actor.id.slice(0, 8)}`}</TableCell>
+                  <TableCell>
+                    <button type="button" className="font-mono text-xs underline underline-offset-4 hover:no-underline" onClick={() => navigate({ action: e.action })}>
+                      {e.action}
+                    </button>
+                  </TableCell>
+                  <TableCell className="text-xs">
+                    {e.target.type} <span className="font-mono text-muted-foreground">{e.target.id.slice(0, 12)}</span>
+                  </TableCell>
+                  <TableCell className="max-w-md truncate font-mono text-xs text-muted-foreground" title={JSON.stringify({ before: e.before, after: e.after })}>
+                    {summary(e.after ?? e.before)}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <nav aria-label="Audit pages" className="mt-4 flex gap-2">
+            {cursor && (
+              <Button variant="outline" onClick={() => navigate({})}>
+                Newest
+              </Button>
+            )}
+            {events.data.nextCursor && (
+              <Button variant="outline" onClick={() => navigate({ cursor: events.data.nextCursor ?? '' })}>
+                Older
+              </Button>
+            )}
+          </nav>
+        </>
+      )}
+    </>
+  );
+}

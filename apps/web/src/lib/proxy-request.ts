@@ -1,0 +1,52 @@
+import { config } from './config';
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) and those fetch recomputes.
+const DROP_REQUEST = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'content-length', 'accept-encoding']);
+const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-encoding', 'content-length']);
+const LOGIN_PATHS = /^\/api\/v1\/auth\/(login|callback\/[^/]+)$/;
+
+/** Login errors become a redirect to `/login?error=…`: the browser is navigating, never show it JSON. */
+function loginErrorCode(status: number): string {
+  if (status === 404) return 'unknown-connection';
+  if (status === 429) return 'rate-limited';
+  if (status >= 500) return 'idp-unavailable';
+  if (status === 400) return 'bad-request';
+  return 'refused';
+}
+
+/**
+ * Forwards a request under `/api/*` to the control plane, unchanged except for hop-by-hop headers,
+ * so the session cookie stays first-party on the console's origin. Redirects are passed through
+ * (the login flow is a chain of them).
+ */
+export async function proxyToControlPlane(req: Request): Promise<Response> {
+  const url = new URL(req.url);
+  const target = `${config().controlPlaneUrl}${url.pathname}${url.search}`;
+  const headers = new Headers();
+  req.headers.forEach((value, key) => {
+    if (!DROP_REQUEST.has(key)) headers.set(key, value);
+  });
+  headers.set('x-forwarded-host', url.host);
+  headers.set('x-forwarded-proto', url.protocol.replace(':', ''));
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  let upstream: Response;
+  try {
+    upstream = await fetch(target, { method: req.method, headers, body: hasBody ? await req.arrayBuffer() : undefined, redirect: 'manual', cache: 'no-store' });
+  } catch {
+    if (LOGIN_PATHS.test(url.pathname)) return Response.redirect(new URL('/login?error=control-plane-unavailable', url), 303);
+    return Response.json({ code: 'Unavailable', message: 'the control plane is unreachable', details: [] }, { status: 503 });
+  }
+  if (LOGIN_PATHS.test(url.pathname) && upstream.status >= 400) {
+    const res = Response.redirect(new URL(`/login?error=${loginErrorCode(upstream.status)}`, url), 303);
+    // A failed callback still clears the one-time login cookie.
+    const out = new Response(null, { status: 303, headers: res.headers });
+    for (const c of upstream.headers.getSetCookie()) out.headers.append('set-cookie', c);
+    return out;
+  }
+  const out = new Headers();
+  upstream.headers.forEach((value, key) => {
+    if (!DROP_RESPONSE.has(key) && key !== 'set-cookie') out.set(key, value);
+  });
+  for (const c of upstream.headers.getSetCookie()) out.append('set-cookie', c);
+  return new Response(req.method === 'HEAD' ? null : upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: out });
+}
