@@ -84,6 +84,7 @@ function extraIssues(env: Readonly<Record<string, string | undefined>>): string[
   for (const problem of parseAllowedOrigins(env['OUTBOUND_ALLOWED_ORIGINS'] ?? '').problems) out.push(`  OUTBOUND_ALLOWED_ORIGINS: ${problem}`);
   for (const removed of ['GIT_ALLOW_PRIVATE_HOSTS', 'INSTANCE_GIT_ALLOW_PRIVATE_HOSTS']) {
     if (env[removed] !== undefined) out.push(`  ${removed}: removed; list the exact origins (scheme://host:port) in OUTBOUND_ALLOWED_ORIGINS instead`);
+  }
   for (const proxy of splitList(env['TRUST_PROXY'])) {
     const [address, bits, extra] = proxy.split('/');
     const family = isIP(address ?? '');
