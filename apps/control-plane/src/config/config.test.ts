@@ -36,6 +36,8 @@ describe('loadConfig', () => {
     for (const bad of ['dns.example.com', '127.0.0.1:0', '127.0.0.1:70000', '300.1.1.1', '::1:53x', '[127.0.0.1]:53']) {
       expect(() => loadConfig({ DNS_RESOLVERS: bad }), bad).toThrow(/DNS_RESOLVERS/);
     }
+  });
+
   it('validates the rate-limit and idempotency settings; tests get a private rate-limit key prefix', () => {
     const c = loadConfig({ TOKEN_RATE_LIMIT_PER_MINUTE: '5', IDEMPOTENCY_RETENTION_HOURS: '2' });
     expect(c.rateLimits).toEqual({ keyPrefix: 'switchyard:rl', auth: { perIp: 30, perScope: 300 }, token: { perIp: 5, perScope: 60 } });
