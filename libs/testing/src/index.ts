@@ -3,3 +3,4 @@ export * from './postgres.js';
 export * from './git-server.js';
 export * from './git-repo.js';
 export * from './fault-proxy.js';
+export * from './canary.js';
