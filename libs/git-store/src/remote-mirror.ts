@@ -8,6 +8,7 @@
 import { dirname } from 'node:path';
 import { errors, SwitchyardError } from '@switchyard/flags';
 import { GitExecError, runGit } from './git-exec.js';
+import { policyFetch } from './policy-fetch.js';
 import type { GitStore } from './git-store.js';
 import { isValidBranch } from './path-rules.js';
 import { pinRemote, type PinnedRemote, type RemotePolicy } from './remote-policy.js';
@@ -112,8 +113,33 @@ export async function pushBranch(
   }
 }
 
+/**
+ * Over http(s), git silently falls back to the "dumb" protocol and reads any 200 page as an empty
+ * repository; a connection test must not tell "some web server" from "nothing there", so it first
+ * requires a smart-HTTP advertisement (through the same policy and pinning).
+ */
+async function requireSmartHttp(remote: RemoteAccess): Promise<void> {
+  if (!/^https?:\/\//u.test(remote.url)) return;
+  const headers: Record<string, string> = {};
+  if (remote.secret)
+    headers['authorization'] = `Basic ${Buffer.from(`${remote.username ?? 'x-access-token'}:${remote.secret}`).toString('base64')}`;
+  const probe = policyFetch(remote.policy, { timeoutMs: remote.timeoutMs ?? 15_000, maxResponseBytes: 4 * 1024 * 1024 });
+  let detail: string;
+  try {
+    const res = await probe(`${remote.url.replace(/\/+$/u, '')}/info/refs?service=git-upload-pack`, { headers });
+    const type = res.headers.get('content-type') ?? '';
+    if (res.status === 200 && type.startsWith('application/x-git-upload-pack-advertisement')) return;
+    detail = `HTTP ${res.status} ${type}`;
+  } catch (e) {
+    if (e instanceof SwitchyardError) throw e;
+    detail = e instanceof Error ? e.message : String(e);
+  }
+  throw new SwitchyardError('Unavailable', REMOTE_UNAVAILABLE_MESSAGE, [], { detail });
+}
+
 /** Lists the remote's branch heads: a connection test that reads nothing else. */
 export async function testRemote(remote: RemoteAccess, cwd: string): Promise<number> {
+  await requireSmartHttp(remote);
   const { url, config, env } = await connect(remote);
   const out = await runGit(['ls-remote', '--heads', '--', url], {
     cwd,

@@ -4,3 +4,4 @@ export * from './git-server.js';
 export * from './git-repo.js';
 export * from './fault-proxy.js';
 export * from './dns-server.js';
+export * from './canary.js';

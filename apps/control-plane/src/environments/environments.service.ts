@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { withTransaction, type Database, type Environment, type Tx } from '@switchyard/db';
 import { errors } from '@switchyard/flags';
+import { validateRemoteOnSave } from '@switchyard/git-store';
 import { AuditService } from '../audit/audit.service.js';
 import { pageArgs, toPage, type Page, type PageQuery } from '../common/pagination.js';
 import { requirePermission } from '../common/permissions.js';
@@ -133,6 +134,9 @@ export class EnvironmentsService {
   private async checkRepository(tx: Tx, ctx: OrgContext, repositoryId: string): Promise<void> {
     const repo = await tx.gitRepository.findFirst({ where: { id: repositoryId, orgId: ctx.org.id } });
     if (!repo) throw errors.invalidArgument('unknown repository', [{ path: 'body.repositoryId', message: 'no such repository in this organisation' }]);
+    // Rows saved before the address policy (or edited in the database) are checked again here:
+    // an environment is what makes instances connect to the repository.
+    await validateRemoteOnSave(repo.url, { allowedOrigins: this.config.outbound.allowedOrigins, allowHttp: this.config.git.allowHttp }, 'body.repositoryId');
   }
 
   /** Audit plus an outbox event so the provisioner reconfigures the org's instance. */
