@@ -132,7 +132,11 @@ export class FlagWriterService {
     return { opened, base: opened.head, changes: this.prefixed(opened, ws.changes()), warnings };
   }
 
-  /** Writes prepared changes as one commit and audits it (also used by revert and promotion). */
+  /**
+   * Writes prepared changes as one commit and audits it (also used by revert, promotion and
+   * merges). Callers have validated the whole resulting environment with libs/flags; the store
+   * adds the instances' tree limits (sizes and counts of every file) before anything is written.
+   */
   async commit(
     ctx: OrgContext,
     opened: OpenedEnvironment,
@@ -153,6 +157,7 @@ export class FlagWriterService {
       changes: input.changes,
       author,
       message,
+      contentChecked: true,
       ...(input.branch ? { branch: input.branch } : {}),
       ...(input.tree ? { tree: input.tree } : {}),
       ...(input.parents ? { parents: input.parents } : {}),

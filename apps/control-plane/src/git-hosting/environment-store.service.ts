@@ -53,6 +53,11 @@ export interface WriteRequest {
   /** Merges: the prepared tree and the extra parent. */
   tree?: string;
   parents?: readonly string[];
+  /**
+   * The caller loaded the whole resulting environment with libs/flags (the flag API always does):
+   * only the tree limits, which the loader does not see (non-feature files), are checked here.
+   */
+  contentChecked?: boolean;
 }
 
 /**
@@ -227,6 +232,7 @@ export class EnvironmentStoreService {
       (args, input) => store.git(args, input !== undefined ? { input } : {}),
       tree,
       opened.directory,
+      { content: request.contentChecked !== true },
     );
     if (problems.length > 0) throw treeRejected(problems);
     const revision = await store.commit({

@@ -32,14 +32,16 @@ interface Entry {
 /**
  * Errors that would make an instance refuse `rev` (a commit or tree id) for an environment rooted
  * at `directory`; empty when instances will serve it. Sizes are checked from the listing, before
- * any content is read, so a 60 MB blob is refused without loading it.
+ * any content is read, so a 60 MB blob is refused without loading it. `content: false` checks the
+ * limits only, for callers that already loaded the whole resulting environment with libs/flags.
  */
 export async function checkTree(
   git: GitRunner,
   rev: string,
   directory: string,
-  limits: TreeLimits = DEFAULT_TREE_LIMITS,
+  options: { content?: boolean; limits?: TreeLimits } = {},
 ): Promise<Diagnostic[]> {
+  const limits = options.limits ?? DEFAULT_TREE_LIMITS;
   const treeish = directory === '' ? rev : `${rev}:${directory}`;
   let listing: Buffer;
   try {
@@ -55,7 +57,7 @@ export async function checkTree(
   }
   const entries = parseListing(listing);
   const capped = checkTreeLimits(entries, limits);
-  if (capped.length > 0) return capped;
+  if (capped.length > 0 || options.content === false) return capped;
   return checkContent(await readBlobs(git, entries));
 }
 
