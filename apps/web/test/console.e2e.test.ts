@@ -21,7 +21,10 @@ let page: Page;
 async function shot(p: Page, name: string): Promise<void> {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
+  // Toasts from the previous step would cover the page.
+  const hide = await p.addStyleTag({ content: '[data-sonner-toaster] { display: none !important; }' });
   await p.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+  await hide.evaluate((el) => el.parentNode?.removeChild(el));
 }
 
 /** Signs in through the platform SSO (the dev IdP) as `user`, starting from `path`; returns the page. */

@@ -2,13 +2,17 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { BoxesIcon, GitBranchIcon, KeyRoundIcon, LayoutDashboardIcon, ScrollTextIcon, SearchIcon, ShieldCheckIcon, UsersIcon } from 'lucide-react';
-import { useState, type ReactNode } from 'react';
+import dynamic from 'next/dynamic';
+import { useEffect, useState, type ReactNode } from 'react';
 import { cn } from '@/lib/utils';
-import { CommandPalette, type NavItem } from './command-palette';
+import type { NavItem } from './command-palette';
 import { useOrg } from './org-context';
 import { ThemeToggle } from './theme-toggle';
 import { Button } from './ui/button';
 import { UserMenu } from './user-menu';
+
+// cmdk is fetched the first time the palette opens, not with every page.
+const CommandPalette = dynamic(() => import('./command-palette'));
 
 function navItems(slug: string): NavItem[] {
   const base = `/orgs/${slug}`;
@@ -28,6 +32,22 @@ export function AppShell({ children }: { children: ReactNode }) {
   const org = useOrg();
   const pathname = usePathname();
   const [paletteOpen, setPaletteOpen] = useState(false);
+  const [paletteUsed, setPaletteUsed] = useState(false);
+  const togglePalette = (next: boolean) => {
+    setPaletteUsed(true);
+    setPaletteOpen(next);
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key.toLowerCase() === 'k' && (e.metaKey || e.ctrlKey)) {
+        e.preventDefault();
+        setPaletteUsed(true);
+        setPaletteOpen((o) => !o);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   const items = navItems(org.slug);
   return (
     <div className="flex min-h-screen">
@@ -67,7 +87,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-14 items-center gap-2 border-b px-4">
-          <Button variant="outline" size="sm" className="w-64 justify-start text-muted-foreground" onClick={() => setPaletteOpen(true)}>
+          <Button variant="outline" size="sm" className="w-64 justify-start text-muted-foreground" onClick={() => togglePalette(true)}>
             <SearchIcon aria-hidden="true" /> Search or jump to…
             <kbd className="ml-auto rounded border px-1.5 font-mono text-xs">⌘K</kbd>
           </Button>
@@ -80,7 +100,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           {children}
         </main>
       </div>
-      <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} items={items} />
+      {paletteUsed && <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} items={items} />}
     </div>
   );
 }

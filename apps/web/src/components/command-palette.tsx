@@ -4,7 +4,6 @@ import { Dialog as D } from 'radix-ui';
 import { LaptopIcon, LogOutIcon, MoonIcon, SunIcon, type LucideIcon } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useTheme } from 'next-themes';
-import { useEffect } from 'react';
 import { signOut } from './user-menu';
 
 export interface NavItem {
@@ -16,20 +15,10 @@ export interface NavItem {
 
 const itemClass = 'flex cursor-default items-center gap-2 rounded-md px-3 py-2 text-sm aria-selected:bg-accent [&_svg]:size-4';
 
-/** ⌘K / Ctrl+K: jump to a page, switch the theme, sign out. */
-export function CommandPalette({ open, onOpenChange, items }: { open: boolean; onOpenChange: (open: boolean) => void; items: NavItem[] }) {
+/** ⌘K / Ctrl+K (the shortcut lives in AppShell): jump to a page, switch the theme, sign out. */
+export default function CommandPalette({ open, onOpenChange, items }: { open: boolean; onOpenChange: (open: boolean) => void; items: NavItem[] }) {
   const router = useRouter();
   const { setTheme } = useTheme();
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key.toLowerCase() === 'k' && (e.metaKey || e.ctrlKey)) {
-        e.preventDefault();
-        onOpenChange(!open);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [open, onOpenChange]);
   const run = (action: () => void) => {
     onOpenChange(false);
     action();

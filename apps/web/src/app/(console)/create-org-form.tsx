@@ -9,7 +9,8 @@ import { FormError } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { api, unwrap } from '@/lib/api/client';
-import { applyApiError, idempotencyKey, nameSchema, slugSchema } from '@/lib/forms';
+import { applyApiError, idempotencyKey } from '@/lib/forms';
+import { nameSchema, slugSchema } from '@/lib/schemas';
 
 const schema = z.object({ name: nameSchema, slug: slugSchema });
 type Values = z.infer<typeof schema>;

@@ -131,8 +131,8 @@ export function AuditLog() {
                   <TableCell className="text-xs">
                     {e.target.type} <span className="font-mono text-muted-foreground">{e.target.id.slice(0, 12)}</span>
                   </TableCell>
-                  <TableCell className="max-w-md truncate font-mono text-xs text-muted-foreground" title={JSON.stringify({ before: e.before, after: e.after })}>
-                    {summary(e.after ?? e.before)}
+                  <TableCell className="font-mono text-xs text-muted-foreground" title={JSON.stringify({ before: e.before, after: e.after })}>
+                    <div className="max-w-72 truncate">{summary(e.after ?? e.before)}</div>
                   </TableCell>
                 </TableRow>
               ))}

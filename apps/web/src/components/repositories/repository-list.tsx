@@ -17,7 +17,8 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Input } from '@/components/ui/input';
 import { api, unwrap } from '@/lib/api/client';
 import { describeError } from '@/lib/api/errors';
-import { applyApiError, idempotencyKey, nameSchema } from '@/lib/forms';
+import { applyApiError, idempotencyKey } from '@/lib/forms';
+import { nameSchema } from '@/lib/schemas';
 import { NEEDS } from '@/lib/permissions';
 
 const schema = z.object({ name: nameSchema, url: z.string().trim().min(1, 'Required.'), username: z.string().trim(), secret: z.string() });

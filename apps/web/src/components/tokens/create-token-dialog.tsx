@@ -14,7 +14,8 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { api, unwrap } from '@/lib/api/client';
-import { applyApiError, idempotencyKey, nameSchema } from '@/lib/forms';
+import { applyApiError, idempotencyKey } from '@/lib/forms';
+import { nameSchema } from '@/lib/schemas';
 
 const schema = z.object({
   name: nameSchema,
