@@ -18,7 +18,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/config.js';
-import { CLIENT_ID, CLIENT_SECRET, startIdps, startSsoApp, type SsoTestApp } from './sso-harness.js';
+import { CLIENT_ID, CLIENT_SECRET, idpOrigins, startIdps, startSsoApp, type SsoTestApp } from './sso-harness.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
 interface Res {
@@ -51,7 +51,8 @@ interface Replicas {
 
 /** Two replicas (one database, one Redis key prefix); `t` is the first, with the org helpers. */
 async function startReplicas(env: Record<string, string>): Promise<Replicas> {
-  const shared = { GIT_DATA_DIR: dataDir, RATE_LIMIT_KEY_PREFIX: `rl-test-${randomUUID()}`, ...env };
+  // Both replicas allow-list the loopback IdP's exact origin, as an operator would.
+  const shared = { GIT_DATA_DIR: dataDir, RATE_LIMIT_KEY_PREFIX: `rl-test-${randomUUID()}`, OUTBOUND_ALLOWED_ORIGINS: [...idpOrigins].join(','), ...env };
   const t = await startSsoApp(shared);
   const logs: Record<string, unknown>[] = [];
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: t.config.databaseUrl, PUBLIC_URL: t.config.publicUrl, LOG_LEVEL: 'info', ...shared });
