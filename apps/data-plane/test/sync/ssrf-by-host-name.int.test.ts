@@ -12,7 +12,7 @@ import { REMOTE_UNAVAILABLE_MESSAGE } from '@switchyard/git-store';
 import { startCanary, type Canary } from '@switchyard/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOne, tempDir } from './sync-fixtures.js';
+import { startOne, tempDir, type StartedSync } from './sync-fixtures.js';
 
 const HOSTS = ['vm', 'localhost', '[::127.0.0.1]', '[2002:7f00:1::]', '192.0.0.1', '198.18.0.1', '127.0.0.1', '2130706433', '0x7f.1', '[::ffff:127.0.0.1]', '[64:ff9b::7f00:1]', '[::1]', '169.254.169.254'];
 
@@ -27,7 +27,7 @@ describe('issue 10 item 5: SSRF by host name', () => {
     const urls = HOSTS.flatMap((h) => [`https://${h}:${canary.port}/flags.git`, `http://${h}:${canary.port}/flags.git`, `ssh://git@${h}:${canary.port}/flags.git`]);
     urls.push('git@vm:flags.git', 'git@127.0.0.1:flags.git');
     for (const url of urls) {
-      const started = await startOne('prod', { type: 'git', url, branch: 'main', pollIntervalMs: 60_000 }, await tempDir(), { allowLocalGit: false, allowedOrigins: [] }).catch((e: unknown) => e);
+      const started: StartedSync | Error = await startOne('prod', { type: 'git', url, branch: 'main', pollIntervalMs: 60_000 }, await tempDir(), { allowLocalGit: false, allowedOrigins: [] }).catch((e: unknown) => e as Error);
       if (started instanceof Error) {
         // Refused at configuration time (a literal or internal name): InvalidArgument, URL not echoed.
         expect(started, url).toMatchObject({ code: 'InvalidArgument' });
