@@ -81,8 +81,10 @@ export function normalizeOrigin(entry: string): string {
   if (!URL.canParse(text)) throw new Error(`"${entry}" is not a URL (expected scheme://host:port)`);
   const url = new URL(text);
   const target = targetOf(url);
-  if (!target) throw new Error(`"${entry}": scheme must be http, https or ssh and a host is required`);
-  if (url.username !== '' || url.password !== '') throw new Error(`"${entry}": must not contain credentials`);
+  if (!target)
+    throw new Error(`"${entry}": scheme must be http, https or ssh and a host is required`);
+  if (url.username !== '' || url.password !== '')
+    throw new Error(`"${entry}": must not contain credentials`);
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '')
     throw new Error(`"${entry}": an origin has no path, query or fragment`);
   return originOf(target);

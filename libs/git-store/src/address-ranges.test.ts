@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { hostRefusal, isPublicAddress, normalizeOrigin, parseAllowedOrigins } from './address-policy.js';
-import { formatAddress, parseIpLiteral, parseIpv4, parseIpv6, specialRange } from './address-ranges.js';
+import {
+  hostRefusal,
+  isPublicAddress,
+  normalizeOrigin,
+  parseAllowedOrigins,
+} from './address-policy.js';
+import {
+  formatAddress,
+  parseIpLiteral,
+  parseIpv4,
+  parseIpv6,
+  specialRange,
+} from './address-ranges.js';
 
 const range = (text: string): string | undefined => {
   const bytes = parseIpLiteral(text);
@@ -31,30 +42,107 @@ const TABLE: [string, string, string, string, string][] = [
   ['unspecified', '::', '::', '::1', '::1'],
   ['loopback (::1)', '::1', '::1', '::', '::2'],
   ['IPv4-compatible', '::2', '::ffff:ffff', '::1', '::1:0:0'],
-  ['IPv4-mapped of loopback', '::ffff:127.0.0.0', '::ffff:127.255.255.255', '::ffff:126.255.255.255', '::ffff:128.0.0.0'],
-  ['NAT64 of private (10', '64:ff9b::a00:0', '64:ff9b::aff:ffff', '64:ff9b::9ff:ffff', '64:ff9b::b00:0'],
-  ['local-use NAT64', '64:ff9b:1::', '64:ff9b:1:ffff:ffff:ffff:ffff:ffff', '64:ff9a:ffff:ffff:ffff:ffff:ffff:ffff', '64:ff9b:2::'],
-  ['6to4 of loopback', '2002:7f00::', '2002:7fff:ffff:ffff:ffff:ffff:ffff:ffff', '2002:7eff:ffff:ffff:ffff:ffff:ffff:ffff', '2002:8000::'],
-  ['Teredo', '2001::', '2001:0:ffff:ffff:ffff:ffff:ffff:ffff', '2000:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '2001:1::'],
-  ['documentation (2001:db8', '2001:db8::', '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::'],
-  ['unique local', 'fc00::', 'fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'fe00::'],
-  ['link-local (fe80', 'fe80::', 'febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'fec0::'],
-  ['site-local', 'fec0::', 'feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'ff00::'],
-  ['multicast (ff00', 'ff00::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '::'],
+  [
+    'IPv4-mapped of loopback',
+    '::ffff:127.0.0.0',
+    '::ffff:127.255.255.255',
+    '::ffff:126.255.255.255',
+    '::ffff:128.0.0.0',
+  ],
+  [
+    'NAT64 of private (10',
+    '64:ff9b::a00:0',
+    '64:ff9b::aff:ffff',
+    '64:ff9b::9ff:ffff',
+    '64:ff9b::b00:0',
+  ],
+  [
+    'local-use NAT64',
+    '64:ff9b:1::',
+    '64:ff9b:1:ffff:ffff:ffff:ffff:ffff',
+    '64:ff9a:ffff:ffff:ffff:ffff:ffff:ffff',
+    '64:ff9b:2::',
+  ],
+  [
+    '6to4 of loopback',
+    '2002:7f00::',
+    '2002:7fff:ffff:ffff:ffff:ffff:ffff:ffff',
+    '2002:7eff:ffff:ffff:ffff:ffff:ffff:ffff',
+    '2002:8000::',
+  ],
+  [
+    'Teredo',
+    '2001::',
+    '2001:0:ffff:ffff:ffff:ffff:ffff:ffff',
+    '2000:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    '2001:1::',
+  ],
+  [
+    'documentation (2001:db8',
+    '2001:db8::',
+    '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff',
+    '2001:db7:ffff:ffff:ffff:ffff:ffff:ffff',
+    '2001:db9::',
+  ],
+  [
+    'unique local',
+    'fc00::',
+    'fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    'fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    'fe00::',
+  ],
+  [
+    'link-local (fe80',
+    'fe80::',
+    'febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    'fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    'fec0::',
+  ],
+  [
+    'site-local',
+    'fec0::',
+    'feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    'febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    'ff00::',
+  ],
+  [
+    'multicast (ff00',
+    'ff00::',
+    'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    'feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    '::',
+  ],
 ];
 
 describe('special-purpose address ranges', () => {
-  it.each(TABLE)('%s: first %s and last %s inside; neighbours %s and %s outside', (name, first, last, before, after) => {
-    expect(range(first)).toContain(name);
-    expect(range(last)).toContain(name);
-    expect(range(before) ?? 'public').not.toContain(name);
-    expect(range(after) ?? 'public').not.toContain(name);
-  });
+  it.each(TABLE)(
+    '%s: first %s and last %s inside; neighbours %s and %s outside',
+    (name, first, last, before, after) => {
+      expect(range(first)).toContain(name);
+      expect(range(last)).toContain(name);
+      expect(range(before) ?? 'public').not.toContain(name);
+      expect(range(after) ?? 'public').not.toContain(name);
+    },
+  );
 
   it.each([
-    '1.1.1.1', '8.8.8.8', '93.184.216.34', '100.63.255.255', '100.128.0.0', '172.15.255.255', '172.32.0.0',
-    '192.0.1.255', '192.0.3.0', '198.17.255.255', '198.20.0.0', '223.255.255.255',
-    '2606:4700:4700::1111', '2a00:1450:4001::200e', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1',
+    '1.1.1.1',
+    '8.8.8.8',
+    '93.184.216.34',
+    '100.63.255.255',
+    '100.128.0.0',
+    '172.15.255.255',
+    '172.32.0.0',
+    '192.0.1.255',
+    '192.0.3.0',
+    '198.17.255.255',
+    '198.20.0.0',
+    '223.255.255.255',
+    '2606:4700:4700::1111',
+    '2a00:1450:4001::200e',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
   ])('%s is public', (address) => {
     expect(range(address)).toBeUndefined();
     expect(isPublicAddress(address)).toBe(true);
@@ -83,16 +171,29 @@ describe('special-purpose address ranges', () => {
     expect(formatAddress(parseIpv4(text) ?? [])).toBe(dotted);
   });
 
-  it.each(['256.0.0.1', '1.2.3.4.5', '0x100000000', '08.1.1.1', 'example.com', '1.2.3.x', ''])('%s is not an IPv4 address', (text) => {
-    expect(parseIpv4(text)).toBeUndefined();
-  });
+  it.each(['256.0.0.1', '1.2.3.4.5', '0x100000000', '08.1.1.1', 'example.com', '1.2.3.x', ''])(
+    '%s is not an IPv4 address',
+    (text) => {
+      expect(parseIpv4(text)).toBeUndefined();
+    },
+  );
 
-  it.each(['1::2::3', '1:2:3:4:5:6:7:8:9', 'fe80::1%eth0', '::ffff:1.2.3', ':::', '12345::'])('%s is not an IPv6 address', (text) => {
-    expect(parseIpv6(text)).toBeUndefined();
-  });
+  it.each(['1::2::3', '1:2:3:4:5:6:7:8:9', 'fe80::1%eth0', '::ffff:1.2.3', ':::', '12345::'])(
+    '%s is not an IPv6 address',
+    (text) => {
+      expect(parseIpv6(text)).toBeUndefined();
+    },
+  );
 
   it('refuses internal names before resolving them', () => {
-    for (const name of ['localhost', 'LOCALHOST.', 'a.localhost', 'metadata.google.internal', 'printer.local', 'metadata'])
+    for (const name of [
+      'localhost',
+      'LOCALHOST.',
+      'a.localhost',
+      'metadata.google.internal',
+      'printer.local',
+      'metadata',
+    ])
       expect(hostRefusal(name), name).toBe('the name is internal');
     expect(hostRefusal('github.com')).toBeUndefined();
   });
@@ -101,7 +202,9 @@ describe('special-purpose address ranges', () => {
     expect(normalizeOrigin('http://127.0.0.1:4000')).toBe('http://127.0.0.1:4000');
     expect(normalizeOrigin('https://IdP.Example.com')).toBe('https://idp.example.com:443');
     expect(normalizeOrigin('http://[::1]')).toBe('http://[::1]:80');
-    const { origins, problems } = parseAllowedOrigins('http://a.test:1, ftp://b.test, https://c.test/path, https://u:p@d.test, nonsense');
+    const { origins, problems } = parseAllowedOrigins(
+      'http://a.test:1, ftp://b.test, https://c.test/path, https://u:p@d.test, nonsense',
+    );
     expect(origins).toEqual(['http://a.test:1']);
     expect(problems).toHaveLength(4);
   });

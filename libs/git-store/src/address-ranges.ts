@@ -99,7 +99,8 @@ export function specialRange(bytes: AddressBytes): string | undefined {
 
 /** One IPv4 component as inet_aton reads it: decimal, octal (leading 0) or hex (0x). */
 function ipv4Part(part: string): number | undefined {
-  if (/^0x[0-9a-f]*$/iu.test(part)) return part.length === 2 ? 0 : Number.parseInt(part.slice(2), 16);
+  if (/^0x[0-9a-f]*$/iu.test(part))
+    return part.length === 2 ? 0 : Number.parseInt(part.slice(2), 16);
   if (/^0[0-7]*$/u.test(part)) return Number.parseInt(part, 8);
   if (/^[1-9][0-9]*$/u.test(part)) return Number(part);
   return undefined;
@@ -118,7 +119,9 @@ export function parseIpv4(text: string): AddressBytes | undefined {
   const nums = values as number[];
   const last = nums.pop() ?? 0;
   if (nums.some((n) => n > 255) || last >= 2 ** (8 * (4 - nums.length))) return undefined;
-  const tail = [24, 16, 8, 0].slice(nums.length).map((shift) => Math.floor(last / 2 ** shift) % 256);
+  const tail = [24, 16, 8, 0]
+    .slice(nums.length)
+    .map((shift) => Math.floor(last / 2 ** shift) % 256);
   return [...nums, ...tail];
 }
 
@@ -130,7 +133,10 @@ function hextets(group: string): number[] | undefined {
     if (i === parts.length - 1 && part.includes('.')) {
       const embedded = /^\d{1,3}(?:\.\d{1,3}){3}$/u.test(part) ? parseIpv4(part) : undefined;
       if (!embedded) return undefined;
-      out.push(((embedded[0] ?? 0) << 8) | (embedded[1] ?? 0), ((embedded[2] ?? 0) << 8) | (embedded[3] ?? 0));
+      out.push(
+        ((embedded[0] ?? 0) << 8) | (embedded[1] ?? 0),
+        ((embedded[2] ?? 0) << 8) | (embedded[3] ?? 0),
+      );
     } else if (/^[0-9a-f]{1,4}$/iu.test(part)) out.push(Number.parseInt(part, 16));
     else return undefined;
   }
@@ -164,6 +170,7 @@ export function parseIpLiteral(text: string): AddressBytes | undefined {
 export function formatAddress(bytes: AddressBytes): string {
   if (bytes.length === 4) return bytes.join('.');
   const words: string[] = [];
-  for (let i = 0; i < 16; i += 2) words.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
+  for (let i = 0; i < 16; i += 2)
+    words.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
   return words.join(':');
 }

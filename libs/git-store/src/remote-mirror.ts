@@ -122,13 +122,21 @@ async function requireSmartHttp(remote: RemoteAccess): Promise<void> {
   if (!/^https?:\/\//u.test(remote.url)) return;
   const headers: Record<string, string> = {};
   if (remote.secret)
-    headers['authorization'] = `Basic ${Buffer.from(`${remote.username ?? 'x-access-token'}:${remote.secret}`).toString('base64')}`;
-  const probe = policyFetch(remote.policy, { timeoutMs: remote.timeoutMs ?? 15_000, maxResponseBytes: 4 * 1024 * 1024 });
+    headers['authorization'] =
+      `Basic ${Buffer.from(`${remote.username ?? 'x-access-token'}:${remote.secret}`).toString('base64')}`;
+  const probe = policyFetch(remote.policy, {
+    timeoutMs: remote.timeoutMs ?? 15_000,
+    maxResponseBytes: 4 * 1024 * 1024,
+  });
   let detail: string;
   try {
-    const res = await probe(`${remote.url.replace(/\/+$/u, '')}/info/refs?service=git-upload-pack`, { headers });
+    const res = await probe(
+      `${remote.url.replace(/\/+$/u, '')}/info/refs?service=git-upload-pack`,
+      { headers },
+    );
     const type = res.headers.get('content-type') ?? '';
-    if (res.status === 200 && type.startsWith('application/x-git-upload-pack-advertisement')) return;
+    if (res.status === 200 && type.startsWith('application/x-git-upload-pack-advertisement'))
+      return;
     detail = `HTTP ${res.status} ${type}`;
   } catch (e) {
     if (e instanceof SwitchyardError) throw e;
@@ -148,7 +156,10 @@ export async function testRemote(remote: RemoteAccess, cwd: string): Promise<num
     env: { ...env, GIT_CEILING_DIRECTORIES: dirname(cwd) },
     timeoutMs: remote.timeoutMs ?? 15_000,
   }).catch(unreachable);
-  return out.toString().split('\n').filter((l) => l.trim() !== '').length;
+  return out
+    .toString()
+    .split('\n')
+    .filter((l) => l.trim() !== '').length;
 }
 
 function unreachable(e: unknown): never {

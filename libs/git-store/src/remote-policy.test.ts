@@ -83,17 +83,23 @@ describe('remote URL policy', () => {
 
   it('save time resolves the name: ANY non-public answer refuses it; an unresolvable name waits for connect time', async () => {
     const rebinding = { ...strict, resolve: () => Promise.resolve(['93.184.216.34', '127.0.0.1']) };
-    const err = await validateRemoteOnSave('https://evil.example.com/r.git', rebinding).catch((e: unknown) => e);
+    const err = await validateRemoteOnSave('https://evil.example.com/r.git', rebinding).catch(
+      (e: unknown) => e,
+    );
     expect(isSwitchyardError(err, 'InvalidArgument')).toBe(true);
     const none = { ...strict, resolve: () => Promise.reject(new Error('ENOTFOUND')) };
-    await expect(validateRemoteOnSave('https://nx.example.com/r.git', none)).resolves.toBeUndefined();
+    await expect(
+      validateRemoteOnSave('https://nx.example.com/r.git', none),
+    ).resolves.toBeUndefined();
     const err2 = await pinRemote('https://nx.example.com/r.git', none).catch((e: unknown) => e);
     expect(isSwitchyardError(err2, 'Unavailable')).toBe(true);
   });
 
   it('a name in /etc/hosts that resolves to loopback is refused with the system resolver', async () => {
     const system: RemotePolicy = { allowedOrigins: [], allowHttp: true };
-    const err = await validateRemoteOnSave('https://localhost.:1/r.git', system).catch((e: unknown) => e);
+    const err = await validateRemoteOnSave('https://localhost.:1/r.git', system).catch(
+      (e: unknown) => e,
+    );
     expect(isSwitchyardError(err, 'InvalidArgument')).toBe(true);
     const err2 = await pinRemote('http://vm:9/r.git', system).catch((e: unknown) => e);
     expect(isSwitchyardError(err2, 'InvalidArgument'), String(err2)).toBe(true);
@@ -101,35 +107,63 @@ describe('remote URL policy', () => {
 
   it('only the exact allow-listed origin may be private (scheme, host and port all count)', async () => {
     const loopback = () => Promise.resolve(['127.0.0.1']);
-    const allowed: RemotePolicy = { allowedOrigins: ['http://git.test:8080'], allowHttp: true, resolve: loopback };
+    const allowed: RemotePolicy = {
+      allowedOrigins: ['http://git.test:8080'],
+      allowHttp: true,
+      resolve: loopback,
+    };
     expect(await pinRemote('http://git.test:8080/r.git', allowed)).toMatchObject({
       config: { 'http.curloptResolve': 'git.test:8080:127.0.0.1' },
     });
-    for (const url of ['http://git.test:8081/r.git', 'https://git.test:8080/r.git', 'http://git2.test:8080/r.git']) {
+    for (const url of [
+      'http://git.test:8081/r.git',
+      'https://git.test:8080/r.git',
+      'http://git2.test:8080/r.git',
+    ]) {
       const err = await pinRemote(url, allowed).catch((e: unknown) => e);
       expect(isSwitchyardError(err, 'InvalidArgument'), url).toBe(true);
     }
   });
 
   it('pins every checked address for curl, and ssh to the checked address with the name as host-key alias', async () => {
-    const two = { ...strict, resolve: () => Promise.resolve(['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946']) };
+    const two = {
+      ...strict,
+      resolve: () => Promise.resolve(['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946']),
+    };
     expect(await pinRemote('https://good.example.com/r.git', two)).toEqual({
       url: 'https://good.example.com/r.git',
-      config: { 'http.curloptResolve': 'good.example.com:443:93.184.216.34,[2606:2800:220:1:248:1893:25c8:1946]' },
+      config: {
+        'http.curloptResolve':
+          'good.example.com:443:93.184.216.34,[2606:2800:220:1:248:1893:25c8:1946]',
+      },
       env: {},
     });
     const ssh = await pinRemote('ssh://git@good.example.com:2222/acme/r.git', strict);
     expect(ssh.url).toBe('ssh://git@93.184.216.34:2222/acme/r.git');
     expect(ssh.env['GIT_SSH_COMMAND']).toContain('HostKeyAlias=good.example.com');
-    expect((await pinRemote('git@good.example.com:acme/r.git', strict)).url).toBe('git@93.184.216.34:acme/r.git');
+    expect((await pinRemote('git@good.example.com:acme/r.git', strict)).url).toBe(
+      'git@93.184.216.34:acme/r.git',
+    );
   });
 
   it('git sources: local paths only when allowed; branch and directory rules', () => {
     const local: RemotePolicy = { allowedOrigins: [], allowHttp: true, allowLocal: true };
     expect(validateGitSource({ url: '/srv/flags.git', branch: 'main' }, local).local).toBe(true);
-    expect(validateGitSource({ url: 'file:///srv/flags.git', branch: 'main', directory: './envs/prod/' }, local)).toMatchObject({ local: true, directory: 'envs/prod' });
-    expect(() => validateGitSource({ url: '/srv/flags.git', branch: 'main' }, strict)).toThrow(/local/);
-    expect(() => validateGitSource({ url: 'https://h.example/x.git', branch: '--upload-pack=x', directory: '../x' }, strict)).toThrow(/branch.*directory/);
+    expect(
+      validateGitSource(
+        { url: 'file:///srv/flags.git', branch: 'main', directory: './envs/prod/' },
+        local,
+      ),
+    ).toMatchObject({ local: true, directory: 'envs/prod' });
+    expect(() => validateGitSource({ url: '/srv/flags.git', branch: 'main' }, strict)).toThrow(
+      /local/,
+    );
+    expect(() =>
+      validateGitSource(
+        { url: 'https://h.example/x.git', branch: '--upload-pack=x', directory: '../x' },
+        strict,
+      ),
+    ).toThrow(/branch.*directory/);
     expect(parseRemote('https://h.example/x.git', strict).form).toBe('http');
   });
 
@@ -150,7 +184,9 @@ describe('remote URL policy', () => {
     ];
     const loopback = { ...strict, resolve: () => Promise.resolve(['127.0.0.1']) };
     for (const url of urls) {
-      const err = await fetchBranch(store, { url, secret: 't', policy: loopback }, 'main').catch((e: unknown) => e);
+      const err = await fetchBranch(store, { url, secret: 't', policy: loopback }, 'main').catch(
+        (e: unknown) => e,
+      );
       expect(isSwitchyardError(err), url).toBe(true);
     }
     await new Promise<void>((r) => canary.close(() => r()));

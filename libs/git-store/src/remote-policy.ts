@@ -94,7 +94,9 @@ function parseShape(raw: string, policy: RemotePolicy): ParsedRemote {
   if (/^[A-Za-z][A-Za-z0-9+.-]*::/u.test(raw))
     return bad('remote helpers ("<transport>::") are not allowed');
   if (raw.startsWith('/'))
-    return policy.allowLocal === true ? { url: raw, form: 'local' } : bad('local paths are not allowed');
+    return policy.allowLocal === true
+      ? { url: raw, form: 'local' }
+      : bad('local paths are not allowed');
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//u.test(raw)) return parseSchemeUrl(raw, policy);
   const scp = SCP_FORM.exec(raw);
   if (scp && !scp[1]?.startsWith('-') && !scp[2]?.startsWith('-') && !scp[3]?.startsWith('-')) {
@@ -192,7 +194,10 @@ export function validateGitSource(
     problems.push(...((e as { details?: FieldViolation[] }).details ?? []));
   }
   if (!isValidBranch(source.branch))
-    problems.push({ path: 'branch', message: 'not a valid branch name (git check-ref-format rules)' });
+    problems.push({
+      path: 'branch',
+      message: 'not a valid branch name (git check-ref-format rules)',
+    });
   const directory = normalizeDirectory(source.directory ?? '');
   if (directory === undefined)
     problems.push({

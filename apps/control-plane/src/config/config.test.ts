@@ -51,4 +51,22 @@ describe('loadConfig', () => {
       /RATE_LIMIT_KEY_PREFIX[\s\S]*AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE|AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE[\s\S]*RATE_LIMIT_KEY_PREFIX/,
     );
   });
+
+  it('OUTBOUND_ALLOWED_ORIGINS: exact origins normalised with their port; bad entries and the removed switches fail the boot', () => {
+    const c = loadConfig({ OUTBOUND_ALLOWED_ORIGINS: 'http://127.0.0.1:4000, https://git.corp.example' });
+    expect(c.outbound.allowedOrigins).toEqual(['http://127.0.0.1:4000', 'https://git.corp.example:443']);
+    expect(loadConfig({}).outbound.allowedOrigins).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'development' }).outbound.allowedOrigins).toEqual([]);
+    const bad = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+    expect(bad({ OUTBOUND_ALLOWED_ORIGINS: 'https://idp.example/path,ftp://x.example' })).toMatch(/OUTBOUND_ALLOWED_ORIGINS: .*no path[\s\S]*OUTBOUND_ALLOWED_ORIGINS: .*scheme/);
+    expect(bad({ GIT_ALLOW_PRIVATE_HOSTS: 'true' })).toContain('GIT_ALLOW_PRIVATE_HOSTS: removed');
+    expect(bad({ INSTANCE_GIT_ALLOW_PRIVATE_HOSTS: 'true' })).toContain('INSTANCE_GIT_ALLOW_PRIVATE_HOSTS: removed');
+  });
 });

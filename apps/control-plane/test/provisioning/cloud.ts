@@ -160,6 +160,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
     INSTANCE_PORT_RANGE: `${base}-${base + 99}`,
     INSTANCE_LOG_LEVEL: 'warn',
     OUTBOUND_ALLOWED_ORIGINS: new URL(git.url).origin,
+    GIT_ALLOW_HTTP: 'true',
     QUEUE_PREFIX: `sytest${randomBytes(4).toString('hex')}`,
     WORKER_LOCK_DURATION_MS: '2000',
     WORKER_STALLED_INTERVAL_MS: '1000',

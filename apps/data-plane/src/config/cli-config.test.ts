@@ -14,6 +14,13 @@ describe('switchyard serve configuration', () => {
     expect(c.environments).toEqual([{ key: 'default', default: true, source: { type: 'dir', path: './flags', watch: true } }]);
   });
 
+  it('private git hosts by exact origin only: --allow-origin (repeatable), SWITCHYARD_ALLOWED_ORIGINS, allowedOrigins', () => {
+    const c = loadServeConfig(['--git', 'http://127.0.0.1:3000/r.git', '--allow-origin', 'http://127.0.0.1:3000', '--no-auth'], { SWITCHYARD_ALLOWED_ORIGINS: 'https://git.lan' });
+    expect(c.allowedOrigins).toEqual(['http://127.0.0.1:3000', 'https://git.lan:443']);
+    expect(loadServeConfig(['./flags', '--no-auth'], noEnv).allowedOrigins).toEqual([]);
+    expect(() => loadServeConfig(['./flags', '--no-auth', '--allow-origin', 'http://127.0.0.1:3000/path'], noEnv)).toThrow(/no path/);
+  });
+
   it('builds git and upstream sources', () => {
     const git = loadServeConfig(['--git', 'https://example.com/r.git', '--branch', 'prod', '--directory', 'flags', '--poll', '2s', '--token', 't1', '--token', 't2'], noEnv);
     expect(git.environments[0]!.source).toEqual({ type: 'git', url: 'https://example.com/r.git', branch: 'prod', directory: 'flags', pollIntervalMs: 2000 });
