@@ -176,4 +176,15 @@ describe('malformed input', () => {
       { numRuns: 150 },
     );
   });
+
+  it('approving a proposal without If-Match is 428, with a malformed one 400 naming the header', async () => {
+    const path = `/api/v1/orgs/home/environments/prod/proposals/${params['proposalId']!}/approve`;
+    const missing = await t.call(owner, { method: 'POST', url: path });
+    expect([missing.status, missing.json.code]).toEqual([428, 'FailedPrecondition']);
+    for (const value of ['*', 'W/"abc"', '"' + 'g'.repeat(40) + '"', 'x'.repeat(500)]) {
+      const res = await t.call(owner, { method: 'POST', url: path, headers: { 'if-match': value } });
+      expect(res.status, value).toBe(400);
+      expect(res.json.details, value).toEqual([{ path: 'header.If-Match', message: 'a 40-character commit id (the ETag you read)' }]);
+    }
+  });
 });
