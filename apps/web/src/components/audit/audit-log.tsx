@@ -6,7 +6,14 @@ import { can, useOrg } from '@/components/org-context';
 import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Input, Label, NativeSelect } from '@/components/ui/input';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from '@/components/ui/table';
 import { api, unwrap } from '@/lib/api/client';
 import { formText } from '@/lib/forms';
 import { NEEDS } from '@/lib/permissions';
@@ -27,18 +34,32 @@ export function AuditLog() {
   const pathname = usePathname();
   const params = useSearchParams();
   const allowed = can(org.role, NEEDS.auditRead);
-  const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Record<Filter, string>;
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Record<
+    Filter,
+    string
+  >;
   const cursor = params.get('cursor') ?? undefined;
   const members = useQuery({
     queryKey: ['orgs', org.slug, 'members', 'all'],
-    queryFn: () => unwrap(api.GET('/api/v1/orgs/{org}/members', { params: { path: { org: org.slug }, query: { limit: 200 } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/orgs/{org}/members', {
+          params: { path: { org: org.slug }, query: { limit: 200 } },
+        }),
+      ),
     enabled: allowed,
   });
   const events = useQuery({
     queryKey: ['orgs', org.slug, 'audit', filters, cursor],
     queryFn: () => {
-      const query = { limit: 50, ...(cursor ? { cursor } : {}), ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) };
-      return unwrap(api.GET('/api/v1/orgs/{org}/audit-events', { params: { path: { org: org.slug }, query } }));
+      const query = {
+        limit: 50,
+        ...(cursor ? { cursor } : {}),
+        ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)),
+      };
+      return unwrap(
+        api.GET('/api/v1/orgs/{org}/audit-events', { params: { path: { org: org.slug }, query } }),
+      );
     },
     enabled: allowed,
     placeholderData: keepPreviousData,
@@ -52,8 +73,21 @@ export function AuditLog() {
     if (next.cursor) q.set('cursor', next.cursor);
     router.push(`${pathname}${q.size ? `?${q.toString()}` : ''}`);
   };
-  const header = <PageHeader title="Audit log" description="Every change in this organisation: who, what, when, before and after." />;
-  if (!allowed) return <>{header}<EmptyState icon={ScrollTextIcon} title="Admins read the audit log">Your role is {org.role.toLowerCase()}.</EmptyState></>;
+  const header = (
+    <PageHeader
+      title="Audit log"
+      description="Every change in this organisation: who, what, when, before and after."
+    />
+  );
+  if (!allowed)
+    return (
+      <>
+        {header}
+        <EmptyState icon={ScrollTextIcon} title="Admins read the audit log">
+          Your role is {org.role.toLowerCase()}.
+        </EmptyState>
+      </>
+    );
   return (
     <>
       {header}
@@ -68,7 +102,12 @@ export function AuditLog() {
       >
         <div className="flex flex-col gap-1.5">
           <Label htmlFor="audit-action">Action</Label>
-          <Input id="audit-action" name="action" defaultValue={filters.action} placeholder="e.g. member.invite" />
+          <Input
+            id="audit-action"
+            name="action"
+            defaultValue={filters.action}
+            placeholder="e.g. member.invite"
+          />
         </div>
         <div className="flex flex-col gap-1.5">
           <Label htmlFor="audit-actor">Actor</Label>
@@ -83,7 +122,12 @@ export function AuditLog() {
         </div>
         <div className="flex flex-col gap-1.5">
           <Label htmlFor="audit-target-type">Target type</Label>
-          <Input id="audit-target-type" name="targetType" defaultValue={filters.targetType} placeholder="e.g. environment" />
+          <Input
+            id="audit-target-type"
+            name="targetType"
+            defaultValue={filters.targetType}
+            placeholder="e.g. environment"
+          />
         </div>
         <div className="flex flex-col gap-1.5">
           <Label htmlFor="audit-target-id">Target ID</Label>
@@ -102,7 +146,9 @@ export function AuditLog() {
         <ErrorState error={events.error} retry={() => void events.refetch()} />
       ) : events.data.items.length === 0 ? (
         <EmptyState icon={ScrollTextIcon} title="No matching events">
-          {FILTERS.some((f) => filters[f]) ? 'Nothing matches these filters; clear them to see everything.' : 'Changes to this organisation will appear here.'}
+          {FILTERS.some((f) => filters[f])
+            ? 'Nothing matches these filters; clear them to see everything.'
+            : 'Changes to this organisation will appear here.'}
         </EmptyState>
       ) : (
         <>
@@ -122,16 +168,28 @@ export function AuditLog() {
                   <TableCell className="whitespace-nowrap">
                     <time dateTime={e.time}>{new Date(e.time).toLocaleString()}</time>
                   </TableCell>
-                  <TableCell>{e.actor.label ?? `${e.actor.type} ${e.actor.id.slice(0, 8)}`}</TableCell>
                   <TableCell>
-                    <button type="button" className="font-mono text-xs underline underline-offset-4 hover:no-underline" onClick={() => navigate({ action: e.action })}>
+                    {e.actor.label ?? `${e.actor.type} ${e.actor.id.slice(0, 8)}`}
+                  </TableCell>
+                  <TableCell>
+                    <button
+                      type="button"
+                      className="font-mono text-xs underline underline-offset-4 hover:no-underline"
+                      onClick={() => navigate({ action: e.action })}
+                    >
                       {e.action}
                     </button>
                   </TableCell>
                   <TableCell className="text-xs">
-                    {e.target.type} <span className="font-mono text-muted-foreground">{e.target.id.slice(0, 12)}</span>
+                    {e.target.type}{' '}
+                    <span className="font-mono text-muted-foreground">
+                      {e.target.id.slice(0, 12)}
+                    </span>
                   </TableCell>
-                  <TableCell className="font-mono text-xs text-muted-foreground" title={JSON.stringify({ before: e.before, after: e.after })}>
+                  <TableCell
+                    className="font-mono text-xs text-muted-foreground"
+                    title={JSON.stringify({ before: e.before, after: e.after })}
+                  >
                     <div className="max-w-72 truncate">{summary(e.after ?? e.before)}</div>
                   </TableCell>
                 </TableRow>
@@ -145,7 +203,10 @@ export function AuditLog() {
               </Button>
             )}
             {events.data.nextCursor && (
-              <Button variant="outline" onClick={() => navigate({ cursor: events.data.nextCursor ?? '' })}>
+              <Button
+                variant="outline"
+                onClick={() => navigate({ cursor: events.data.nextCursor ?? '' })}
+              >
                 Older
               </Button>
             )}

@@ -9,7 +9,14 @@ import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/st
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/input';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from '@/components/ui/table';
 import { api, unwrap } from '@/lib/api/client';
 import { describeError } from '@/lib/api/errors';
 import { NEEDS } from '@/lib/permissions';
@@ -28,7 +35,15 @@ export function MemberList() {
   const members = useInfiniteQuery({
     queryKey: key,
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => unwrap(api.GET('/api/v1/orgs/{org}/members', { params: { path: { org: org.slug }, query: { limit: 100, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET('/api/v1/orgs/{org}/members', {
+          params: {
+            path: { org: org.slug },
+            query: { limit: 100, ...(pageParam ? { cursor: pageParam } : {}) },
+          },
+        }),
+      ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const act = async (call: Promise<unknown>, success: string) => {
@@ -41,11 +56,37 @@ export function MemberList() {
       await queryClient.invalidateQueries({ queryKey: key });
     }
   };
-  const header = <PageHeader title="Members" description="Who can use this organisation, and with which role." actions={canWrite ? <InviteDialog /> : undefined} />;
-  if (members.isPending) return <>{header}<LoadingRows label="Loading members" /></>;
-  if (members.isError) return <>{header}<ErrorState error={members.error} retry={() => void members.refetch()} /></>;
+  const header = (
+    <PageHeader
+      title="Members"
+      description="Who can use this organisation, and with which role."
+      actions={canWrite ? <InviteDialog /> : undefined}
+    />
+  );
+  if (members.isPending)
+    return (
+      <>
+        {header}
+        <LoadingRows label="Loading members" />
+      </>
+    );
+  if (members.isError)
+    return (
+      <>
+        {header}
+        <ErrorState error={members.error} retry={() => void members.refetch()} />
+      </>
+    );
   const items = members.data.pages.flatMap((p) => p.items);
-  if (items.length === 0) return <>{header}<EmptyState icon={UsersIcon} title="No members">Invite people by e-mail.</EmptyState></>;
+  if (items.length === 0)
+    return (
+      <>
+        {header}
+        <EmptyState icon={UsersIcon} title="No members">
+          Invite people by e-mail.
+        </EmptyState>
+      </>
+    );
   const owners = items.filter((m) => m.role === 'OWNER').length;
   // Only owners manage owners; the control plane refuses anything else and says why.
   const manageable = (role: Role) => canWrite && (role !== 'OWNER' || org.role === 'OWNER');
@@ -54,7 +95,8 @@ export function MemberList() {
       {header}
       {owners === 1 && (
         <p className="mb-4 flex items-center gap-2 text-sm text-muted-foreground">
-          <InfoIcon className="size-4" aria-hidden="true" /> An organisation always keeps at least one owner: promote someone else before the last owner leaves or is demoted.
+          <InfoIcon className="size-4" aria-hidden="true" /> An organisation always keeps at least
+          one owner: promote someone else before the last owner leaves or is demoted.
         </p>
       )}
       <Table aria-label="Members">
@@ -84,7 +126,17 @@ export function MemberList() {
                       aria-label={`Role of ${m.email}`}
                       className="w-36"
                       value={m.role}
-                      onChange={(e) => void act(unwrap(api.PATCH('/api/v1/orgs/{org}/members/{userId}', { params: { path: { org: org.slug, userId: m.userId } }, body: { role: e.target.value as Role } })), `${m.email} is now ${e.target.value.toLowerCase()}`)}
+                      onChange={(e) =>
+                        void act(
+                          unwrap(
+                            api.PATCH('/api/v1/orgs/{org}/members/{userId}', {
+                              params: { path: { org: org.slug, userId: m.userId } },
+                              body: { role: e.target.value as Role },
+                            }),
+                          ),
+                          `${m.email} is now ${e.target.value.toLowerCase()}`,
+                        )
+                      }
                     >
                       {ROLES.filter((r) => r !== 'OWNER' || org.role === 'OWNER').map((r) => (
                         <option key={r} value={r}>
@@ -93,7 +145,9 @@ export function MemberList() {
                       ))}
                     </NativeSelect>
                   ) : (
-                    <span title={lastOwner ? 'The last owner cannot be demoted' : undefined}>{label(m.role)}</span>
+                    <span title={lastOwner ? 'The last owner cannot be demoted' : undefined}>
+                      {label(m.role)}
+                    </span>
                   )}
                 </TableCell>
                 <TableCell className="text-right">
@@ -107,7 +161,16 @@ export function MemberList() {
                       title={`Remove ${m.email}?`}
                       description="They lose access to this organisation at once. You can invite them again later."
                       confirmLabel="Remove member"
-                      onConfirm={() => act(unwrap(api.DELETE('/api/v1/orgs/{org}/members/{userId}', { params: { path: { org: org.slug, userId: m.userId } } })), `${m.email} removed`)}
+                      onConfirm={() =>
+                        act(
+                          unwrap(
+                            api.DELETE('/api/v1/orgs/{org}/members/{userId}', {
+                              params: { path: { org: org.slug, userId: m.userId } },
+                            }),
+                          ),
+                          `${m.email} removed`,
+                        )
+                      }
                     />
                   )}
                 </TableCell>
@@ -117,7 +180,12 @@ export function MemberList() {
         </TableBody>
       </Table>
       {members.hasNextPage && (
-        <Button variant="outline" className="mt-4" onClick={() => void members.fetchNextPage()} disabled={members.isFetchingNextPage}>
+        <Button
+          variant="outline"
+          className="mt-4"
+          onClick={() => void members.fetchNextPage()}
+          disabled={members.isFetchingNextPage}
+        >
           Load more
         </Button>
       )}
