@@ -75,3 +75,14 @@ describe('toApiError', () => {
     expect(toApiError(502, '<html>').body.code).toBe('Unavailable');
   });
 });
+
+describe('loadConfig', () => {
+  it('defaults to the local control plane and drops a trailing slash', async () => {
+    const { loadConfig } = await import('./config');
+    expect(loadConfig({}).controlPlaneUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig({ CONTROL_PLANE_URL: 'https://cp.internal:8443/' }).controlPlaneUrl).toBe(
+      'https://cp.internal:8443',
+    );
+    expect(() => loadConfig({ CONTROL_PLANE_URL: 'not a url' })).toThrow(/CONTROL_PLANE_URL/);
+  });
+});
