@@ -25,6 +25,89 @@ import { ROLES } from './roles';
 
 const label = (r: string) => r.charAt(0) + r.slice(1).toLowerCase();
 
+type Member = { userId: string; email: string; name: string | null; role: Role };
+
+/** One member: role selector and remove button when the caller may manage them. */
+function MemberRow({
+  member: m,
+  isYou,
+  lastOwner,
+  manageable,
+  act,
+}: {
+  member: Member;
+  isYou: boolean;
+  lastOwner: boolean;
+  manageable: boolean;
+  act: (call: Promise<unknown>, success: string) => Promise<void>;
+}) {
+  const org = useOrg();
+  return (
+    <TableRow data-member={m.email}>
+      <TableCell>
+        <div className="font-medium">{m.name ?? m.email}</div>
+        <div className="text-xs text-muted-foreground">
+          {m.email} {isYou && <Badge variant="secondary">you</Badge>}
+        </div>
+      </TableCell>
+      <TableCell>
+        {manageable && !lastOwner ? (
+          <NativeSelect
+            aria-label={`Role of ${m.email}`}
+            className="w-36"
+            value={m.role}
+            onChange={(e) =>
+              void act(
+                unwrap(
+                  api.PATCH('/api/v1/orgs/{org}/members/{userId}', {
+                    params: { path: { org: org.slug, userId: m.userId } },
+                    body: { role: e.target.value as Role },
+                  }),
+                ),
+                `${m.email} is now ${e.target.value.toLowerCase()}`,
+              )
+            }
+          >
+            {ROLES.filter((r) => r !== 'OWNER' || org.role === 'OWNER').map((r) => (
+              <option key={r} value={r}>
+                {label(r)}
+              </option>
+            ))}
+          </NativeSelect>
+        ) : (
+          <span title={lastOwner ? 'The last owner cannot be demoted' : undefined}>
+            {label(m.role)}
+          </span>
+        )}
+      </TableCell>
+      <TableCell className="text-right">
+        {manageable && !lastOwner && !isYou && (
+          <ConfirmDialog
+            trigger={
+              <Button variant="outline" size="sm" aria-label={`Remove ${m.email}`}>
+                Remove
+              </Button>
+            }
+            title={`Remove ${m.email}?`}
+            description="They lose access to this organisation at once. You can invite them again later."
+            confirmLabel="Remove member"
+            onConfirm={() =>
+              act(
+                unwrap(
+                  api.DELETE('/api/v1/orgs/{org}/members/{userId}', {
+                    params: { path: { org: org.slug, userId: m.userId } },
+                  }),
+                ),
+                `${m.email} removed`,
+              )
+            }
+          />
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
 /** `/orgs/{org}/members`: list, invite, change role, remove; the last-owner rule explained. */
 export function MemberList() {
   const org = useOrg();
@@ -110,73 +193,16 @@ export function MemberList() {
           </TableRow>
         </TableHeader>
         <TableBody>
-          {items.map((m) => {
-            const lastOwner = m.role === 'OWNER' && owners === 1;
-            return (
-              <TableRow key={m.userId} data-member={m.email}>
-                <TableCell>
-                  <div className="font-medium">{m.name ?? m.email}</div>
-                  <div className="text-xs text-muted-foreground">
-                    {m.email} {m.userId === user.id && <Badge variant="secondary">you</Badge>}
-                  </div>
-                </TableCell>
-                <TableCell>
-                  {manageable(m.role) && !lastOwner ? (
-                    <NativeSelect
-                      aria-label={`Role of ${m.email}`}
-                      className="w-36"
-                      value={m.role}
-                      onChange={(e) =>
-                        void act(
-                          unwrap(
-                            api.PATCH('/api/v1/orgs/{org}/members/{userId}', {
-                              params: { path: { org: org.slug, userId: m.userId } },
-                              body: { role: e.target.value as Role },
-                            }),
-                          ),
-                          `${m.email} is now ${e.target.value.toLowerCase()}`,
-                        )
-                      }
-                    >
-                      {ROLES.filter((r) => r !== 'OWNER' || org.role === 'OWNER').map((r) => (
-                        <option key={r} value={r}>
-                          {label(r)}
-                        </option>
-                      ))}
-                    </NativeSelect>
-                  ) : (
-                    <span title={lastOwner ? 'The last owner cannot be demoted' : undefined}>
-                      {label(m.role)}
-                    </span>
-                  )}
-                </TableCell>
-                <TableCell className="text-right">
-                  {manageable(m.role) && !lastOwner && m.userId !== user.id && (
-                    <ConfirmDialog
-                      trigger={
-                        <Button variant="outline" size="sm" aria-label={`Remove ${m.email}`}>
-                          Remove
-                        </Button>
-                      }
-                      title={`Remove ${m.email}?`}
-                      description="They lose access to this organisation at once. You can invite them again later."
-                      confirmLabel="Remove member"
-                      onConfirm={() =>
-                        act(
-                          unwrap(
-                            api.DELETE('/api/v1/orgs/{org}/members/{userId}', {
-                              params: { path: { org: org.slug, userId: m.userId } },
-                            }),
-                          ),
-                          `${m.email} removed`,
-                        )
-                      }
-                    />
-                  )}
-                </TableCell>
-              </TableRow>
-            );
-          })}
+          {items.map((m) => (
+            <MemberRow
+              key={m.userId}
+              member={m}
+              isYou={m.userId === user.id}
+              lastOwner={m.role === 'OWNER' && owners === 1}
+              manageable={manageable(m.role)}
+              act={act}
+            />
+          ))}
         </TableBody>
       </Table>
       {members.hasNextPage && (
