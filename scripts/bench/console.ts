@@ -16,17 +16,31 @@ try {
   await page.getByRole('link', { name: 'Sign in with SSO' }).click();
   await page.waitForURL((u) => u.href.startsWith(stack.idpIssuer));
   await signInAtIdp(page, 'alice');
-  await page.waitForURL((u) => u.href.startsWith(stack.consoleUrl) && !u.pathname.startsWith('/api/'));
+  await page.waitForURL(
+    (u) => u.href.startsWith(stack.consoleUrl) && !u.pathname.startsWith('/api/'),
+  );
   await hydrated(page);
   // Two environments through the console's API proxy, as the browser would send them (cookie, Origin, CSRF header).
   const cookie = (await setup.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-  const { csrfToken } = (await (await fetch(`${stack.consoleUrl}/api/v1/session`, { headers: { cookie } })).json()) as { csrfToken: string };
+  const { csrfToken } = (await (
+    await fetch(`${stack.consoleUrl}/api/v1/session`, { headers: { cookie } })
+  ).json()) as { csrfToken: string };
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${stack.consoleUrl}${path}`, { method: 'POST', headers: { cookie, origin: stack.consoleUrl, 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: JSON.stringify(body) });
+    const res = await fetch(`${stack.consoleUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        cookie,
+        origin: stack.consoleUrl,
+        'content-type': 'application/json',
+        'x-csrf-token': csrfToken,
+      },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   };
   await post('/api/v1/orgs', { slug: 'bench', name: 'Bench' });
-  for (const key of ['production', 'staging']) await post('/api/v1/orgs/bench/environments', { key, name: key });
+  for (const key of ['production', 'staging'])
+    await post('/api/v1/orgs/bench/environments', { key, name: key });
   const state = await setup.storageState();
   await setup.close();
 
@@ -38,7 +52,13 @@ try {
     const p = await context.newPage();
     const scripts: Promise<number>[] = [];
     p.on('response', (res) => {
-      if (res.request().resourceType() === 'script') scripts.push(res.body().then((b) => gzipSync(b).length, () => 0));
+      if (res.request().resourceType() === 'script')
+        scripts.push(
+          res.body().then(
+            (b) => gzipSync(b).length,
+            () => 0,
+          ),
+        );
     });
     const start = performance.now();
     await p.goto(`${stack.consoleUrl}/orgs/bench`);
@@ -50,7 +70,9 @@ try {
     await context.close();
   }
   times.sort((a, b) => a - b);
-  process.stdout.write(`bench console-overview-load ${Math.round(times[Math.floor(times.length / 2)]!)} ms\n`);
+  process.stdout.write(
+    `bench console-overview-load ${Math.round(times[Math.floor(times.length / 2)]!)} ms\n`,
+  );
   process.stdout.write(`bench console-overview-js ${(jsBytes / 1024).toFixed(1)} kB\n`);
 } finally {
   await browser.close();

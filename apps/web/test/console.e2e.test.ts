@@ -11,7 +11,9 @@ import { isBuilt, startStack, type Stack } from './stack';
  * plane on a fresh database, the real dev IdP. Steps depend on each other (one organisation is
  * built up), so they run in order on one stack.
  */
-const SHOTS = process.env['UPDATE_SCREENSHOTS'] ? fileURLToPath(new URL('../../../docs/console/', import.meta.url)) : null;
+const SHOTS = process.env['UPDATE_SCREENSHOTS']
+  ? fileURLToPath(new URL('../../../docs/console/', import.meta.url))
+  : null;
 const ORG = 'acme-corp';
 let stack: Stack;
 let browser: Browser;
@@ -22,7 +24,9 @@ async function shot(p: Page, name: string): Promise<void> {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
   // Toasts from the previous step would cover the page.
-  const hide = await p.addStyleTag({ content: '[data-sonner-toaster] { display: none !important; }' });
+  const hide = await p.addStyleTag({
+    content: '[data-sonner-toaster] { display: none !important; }',
+  });
   await p.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
   await hide.evaluate((el) => el.parentNode?.removeChild(el));
 }
@@ -42,13 +46,24 @@ async function signIn(context: BrowserContext, user: string, path = '/'): Promis
 
 /** No serious or critical WCAG 2.x A/AA violation on the current page. */
 async function expectAccessible(p: Page, label: string): Promise<void> {
-  const result = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const result = await new AxeBuilder({ page: p })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+  expect(
+    bad.map(
+      (v) =>
+        `${label}: ${v.id} (${v.impact}) ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    ),
+  ).toEqual([]);
 }
 
 beforeAll(async () => {
-  if (!isBuilt()) throw new Error('build first: `npm run build` (control plane, dev IdP and the console)');
+  if (!isBuilt())
+    throw new Error('build first: `npm run build` (control plane, dev IdP and the console)');
   stack = await startStack();
   browser = await launchChromium();
   alice = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
@@ -62,17 +77,25 @@ afterAll(async () => {
 describe('console', () => {
   it('refused logins get a message on the sign-in page, not JSON', async () => {
     const p = await alice.newPage();
-    await p.goto(`${stack.consoleUrl}/api/v1/auth/login?connection=0195f0c2-aaaa-7bbb-8ccc-0123456789ab`);
+    await p.goto(
+      `${stack.consoleUrl}/api/v1/auth/login?connection=0195f0c2-aaaa-7bbb-8ccc-0123456789ab`,
+    );
     expect(new URL(p.url()).pathname).toBe('/login');
-    await expect.poll(() => p.locator('main [role="alert"]').textContent()).toContain('Unknown sign-in link');
+    await expect
+      .poll(() => p.locator('main [role="alert"]').textContent())
+      .toContain('Unknown sign-in link');
     await p.goto(`${stack.consoleUrl}/api/v1/auth/callback/platform?code=x&state=y`);
-    await expect.poll(() => p.locator('main [role="alert"]').textContent()).toContain('Sign-in was refused');
+    await expect
+      .poll(() => p.locator('main [role="alert"]').textContent())
+      .toContain('Sign-in was refused');
     await p.close();
   });
 
   it('signs in through the dev IdP and lands on the console, which offers to create the first organisation', async () => {
     page = await signIn(alice, 'alice');
-    expect(await page.getByRole('heading', { name: 'Create your first organisation' }).isVisible()).toBe(true);
+    expect(
+      await page.getByRole('heading', { name: 'Create your first organisation' }).isVisible(),
+    ).toBe(true);
     expect(await page.content()).not.toContain('"code"');
   });
 
@@ -104,13 +127,21 @@ describe('console', () => {
     await page.waitForURL(`${stack.consoleUrl}/orgs/${ORG}/environments/production`);
     await page.getByRole('heading', { name: 'URLs' }).waitFor();
     const rest = `/e/${ORG}/production`;
-    expect(await page.locator('code', { hasText: rest }).first().textContent()).toMatch(new RegExp(`^https?://[^/]+${rest}$`));
+    expect(await page.locator('code', { hasText: rest }).first().textContent()).toMatch(
+      new RegExp(`^https?://[^/]+${rest}$`),
+    );
     await page.getByRole('button', { name: 'Copy REST URL' }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(new RegExp(`${rest}$`));
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .toMatch(new RegExp(`${rest}$`));
     await page.getByRole('button', { name: 'Copy the curl snippet' }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain(`${rest}/evaluate/v1/boolean`);
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .toContain(`${rest}/evaluate/v1/boolean`);
     await page.getByRole('tab', { name: 'OpenFeature (OFREP)' }).click();
-    expect(await page.locator('[data-snippet="ofrep"]').textContent()).toContain(`${rest}/ofrep/v1/evaluate/flags/`);
+    expect(await page.locator('[data-snippet="ofrep"]').textContent()).toContain(
+      `${rest}/ofrep/v1/evaluate/flags/`,
+    );
     await shot(page, 'environment');
   });
 
@@ -182,8 +213,11 @@ describe('console', () => {
     await page.getByLabel('Role', { exact: true }).selectOption('EDITOR');
     await page.getByRole('button', { name: 'Create connection' }).click();
     await page.getByRole('heading', { name: 'Acme Okta' }).waitFor();
-    const link = (await page.locator('code', { hasText: '/login?connection=' }).textContent()) ?? '';
-    expect(await page.locator('code', { hasText: '/api/v1/auth/callback/' }).textContent()).toMatch(new RegExp(`^${stack.consoleUrl}/api/v1/auth/callback/`));
+    const link =
+      (await page.locator('code', { hasText: '/login?connection=' }).textContent()) ?? '';
+    expect(await page.locator('code', { hasText: '/api/v1/auth/callback/' }).textContent()).toMatch(
+      new RegExp(`^${stack.consoleUrl}/api/v1/auth/callback/`),
+    );
     await shot(page, 'sso');
 
     // Bob is not a member: the company link signs him in and maps his Okta group to editor.
@@ -203,13 +237,31 @@ describe('console', () => {
   it('the audit log lists all of it, with filters in the URL', async () => {
     await open(page, `${stack.consoleUrl}/orgs/${ORG}/audit`);
     await page.locator('tr[data-action]').first().waitFor();
-    const actions = await page.locator('tr[data-action]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
-    for (const a of ['org.create', 'environment.create', 'client_token.create', 'client_token.revoke', 'member.invite', 'member.role_change', 'sso_connection.create', 'member.sso_provision']) expect(actions).toContain(a);
+    const actions = await page
+      .locator('tr[data-action]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+    for (const a of [
+      'org.create',
+      'environment.create',
+      'client_token.create',
+      'client_token.revoke',
+      'member.invite',
+      'member.role_change',
+      'sso_connection.create',
+      'member.sso_provision',
+    ])
+      expect(actions).toContain(a);
     await shot(page, 'audit');
     await page.getByLabel('Action').fill('member.invite');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/action=member.invite/);
-    await expect.poll(() => page.locator('tr[data-action]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))).toEqual(['member.invite']);
+    await expect
+      .poll(() =>
+        page
+          .locator('tr[data-action]')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action'))),
+      )
+      .toEqual(['member.invite']);
   });
 
   it('⌘K opens the command palette and navigates', async () => {
@@ -220,32 +272,43 @@ describe('console', () => {
     await page.waitForURL(`${stack.consoleUrl}/orgs/${ORG}/members`);
   });
 
-  it('main pages have no serious or critical accessibility violation, light and dark', { timeout: 150_000 }, async () => {
-    const paths = ['', '/environments/production', '/tokens', '/members', '/settings/sso', '/audit'].map((p) => `/orgs/${ORG}${p}`);
-    for (const path of [...paths, '/account']) {
+  it(
+    'main pages have no serious or critical accessibility violation, light and dark',
+    { timeout: 150_000 },
+    async () => {
+      const paths = [
+        '',
+        '/environments/production',
+        '/tokens',
+        '/members',
+        '/settings/sso',
+        '/audit',
+      ].map((p) => `/orgs/${ORG}${p}`);
+      for (const path of [...paths, '/account']) {
+        await page.emulateMedia({ colorScheme: 'light' });
+        await open(page, `${stack.consoleUrl}${path}`);
+        await page.locator('main [role="status"]').first().waitFor({ state: 'detached' });
+        await expectAccessible(page, `light ${path}`);
+        // The theme follows the system setting: switch it in place rather than loading the page again.
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
+        await expectAccessible(page, `dark ${path}`);
+        if (path === `/orgs/${ORG}`) await shot(page, 'overview-dark');
+      }
       await page.emulateMedia({ colorScheme: 'light' });
-      await open(page, `${stack.consoleUrl}${path}`);
+      await open(page, `${stack.consoleUrl}/orgs/${ORG}`);
       await page.locator('main [role="status"]').first().waitFor({ state: 'detached' });
-      await expectAccessible(page, `light ${path}`);
-      // The theme follows the system setting: switch it in place rather than loading the page again.
-      await page.emulateMedia({ colorScheme: 'dark' });
-      await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
-      await expectAccessible(page, `dark ${path}`);
-      if (path === `/orgs/${ORG}`) await shot(page, 'overview-dark');
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-    await open(page, `${stack.consoleUrl}/orgs/${ORG}`);
-    await page.locator('main [role="status"]').first().waitFor({ state: 'detached' });
-    await shot(page, 'overview');
-    const anonymous = await browser.newContext({ colorScheme: 'dark' });
-    const login = await anonymous.newPage();
-    await open(login, `${stack.consoleUrl}/login`);
-    await expectAccessible(login, 'dark /login');
-    await login.emulateMedia({ colorScheme: 'light' });
-    await expectAccessible(login, 'light /login');
-    await shot(login, 'login');
-    await anonymous.close();
-  });
+      await shot(page, 'overview');
+      const anonymous = await browser.newContext({ colorScheme: 'dark' });
+      const login = await anonymous.newPage();
+      await open(login, `${stack.consoleUrl}/login`);
+      await expectAccessible(login, 'dark /login');
+      await login.emulateMedia({ colorScheme: 'light' });
+      await expectAccessible(login, 'light /login');
+      await shot(login, 'login');
+      await anonymous.close();
+    },
+  );
 
   it('signs out; the old session cookie is refused afterwards', async () => {
     const cookie = (await alice.cookies()).find((c) => c.name === '__Host-switchyard_session');
@@ -257,7 +320,9 @@ describe('console', () => {
     // The dev IdP may ask to confirm its own sign-out (RP-initiated logout).
     if (page.url().startsWith(stack.idpIssuer)) await page.locator('button[name="logout"]').click();
     await page.waitForURL((u) => u.href.startsWith(`${stack.consoleUrl}/login`));
-    const res = await fetch(`${stack.consoleUrl}/api/v1/session`, { headers: { cookie: `${cookie!.name}=${cookie!.value}` } });
+    const res = await fetch(`${stack.consoleUrl}/api/v1/session`, {
+      headers: { cookie: `${cookie!.name}=${cookie!.value}` },
+    });
     expect(res.status).toBe(401);
   });
 });

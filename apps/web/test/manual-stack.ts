@@ -2,7 +2,9 @@
 import { startStack } from './stack';
 
 const stack = await startStack();
-process.stdout.write(`console ${stack.consoleUrl}\ncontrol plane ${stack.controlPlaneUrl}\nidp ${stack.idpIssuer}\n`);
+process.stdout.write(
+  `console ${stack.consoleUrl}\ncontrol plane ${stack.controlPlaneUrl}\nidp ${stack.idpIssuer}\n`,
+);
 const stop = () => void stack.stop().then(() => process.exit(0));
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -14,7 +14,8 @@ import pg from 'pg';
  */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const WEB = join(ROOT, 'apps/web');
-const POSTGRES_ADMIN = process.env['POSTGRES_ADMIN_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const POSTGRES_ADMIN =
+  process.env['POSTGRES_ADMIN_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const IDP_CLIENT = { id: 'switchyard', secret: 'dev-secret' };
 
 export async function freePort(): Promise<number> {
@@ -35,7 +36,16 @@ export interface Proc {
 }
 
 function start(args: string[], env: Record<string, string>, cwd = ROOT): Proc {
-  const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      NODE_ENV: 'production',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const keep = (d: Buffer) => {
     out = (out + d.toString()).slice(-20_000);
@@ -48,8 +58,15 @@ function start(args: string[], env: Record<string, string>, cwd = ROOT): Proc {
 async function waitFor(url: string, proc: Proc, label: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`${label} exited (${proc.child.exitCode}):\n${proc.output()}`);
-    if (await fetch(url).then((r) => r.status < 500, () => false)) return;
+    if (proc.child.exitCode !== null)
+      throw new Error(`${label} exited (${proc.child.exitCode}):\n${proc.output()}`);
+    if (
+      await fetch(url).then(
+        (r) => r.status < 500,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`${label} did not answer at ${url}:\n${proc.output()}`);
@@ -91,7 +108,18 @@ export async function startStack(): Promise<Stack> {
 
   const startIdp = async (profile: string, port?: number): Promise<string> => {
     const p = port ?? (await freePort());
-    const idp = start([BUILT.devIdp, '--port', String(p), '--profile', profile, '--client', `${IDP_CLIENT.id}:${IDP_CLIENT.secret}:${callback}`], { NODE_ENV: 'development' });
+    const idp = start(
+      [
+        BUILT.devIdp,
+        '--port',
+        String(p),
+        '--profile',
+        profile,
+        '--client',
+        `${IDP_CLIENT.id}:${IDP_CLIENT.secret}:${callback}`,
+      ],
+      { NODE_ENV: 'development' },
+    );
     idps.push(idp);
     const issuer = `http://127.0.0.1:${p}${profile === 'okta-custom' ? '/oauth2/default' : ''}`;
     await waitFor(`${issuer}/.well-known/openid-configuration`, idp, `dev IdP (${profile})`);
@@ -120,7 +148,18 @@ export async function startStack(): Promise<Stack> {
   });
   const controlPlaneUrl = `http://127.0.0.1:${cpPort}`;
   await waitFor(`${controlPlaneUrl}/api/v1/health`, procs['controlPlane'], 'control plane');
-  procs['console'] = start([join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(webPort)], { CONTROL_PLANE_URL: controlPlaneUrl, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' }, WEB);
+  procs['console'] = start(
+    [
+      join(ROOT, 'node_modules/next/dist/bin/next'),
+      'start',
+      '-H',
+      '127.0.0.1',
+      '-p',
+      String(webPort),
+    ],
+    { CONTROL_PLANE_URL: controlPlaneUrl, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+    WEB,
+  );
   await waitFor(`${consoleUrl}/login`, procs['console'], 'console');
 
   return {

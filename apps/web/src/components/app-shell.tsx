@@ -1,7 +1,16 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { BoxesIcon, GitBranchIcon, KeyRoundIcon, LayoutDashboardIcon, ScrollTextIcon, SearchIcon, ShieldCheckIcon, UsersIcon } from 'lucide-react';
+import {
+  BoxesIcon,
+  GitBranchIcon,
+  KeyRoundIcon,
+  LayoutDashboardIcon,
+  ScrollTextIcon,
+  SearchIcon,
+  ShieldCheckIcon,
+  UsersIcon,
+} from 'lucide-react';
 import dynamic from 'next/dynamic';
 import { useEffect, useState, type ReactNode } from 'react';
 import { cn } from '@/lib/utils';
@@ -51,12 +60,18 @@ export function AppShell({ children }: { children: ReactNode }) {
   const items = navItems(org.slug);
   return (
     <div className="flex min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-background focus:p-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-background focus:p-2"
+      >
         Skip to content
       </a>
       <aside className="hidden w-60 shrink-0 flex-col border-r bg-muted/30 md:flex">
         <div className="flex h-14 items-center gap-2 border-b px-4">
-          <span className="flex size-7 items-center justify-center rounded-md bg-primary text-xs font-bold text-primary-foreground" aria-hidden="true">
+          <span
+            className="flex size-7 items-center justify-center rounded-md bg-primary text-xs font-bold text-primary-foreground"
+            aria-hidden="true"
+          >
             S
           </span>
           <Link href="/" className="truncate font-semibold" title="Switch organisation">
@@ -65,7 +80,9 @@ export function AppShell({ children }: { children: ReactNode }) {
         </div>
         <nav aria-label="Organisation" className="flex flex-col gap-0.5 p-2">
           {items.map(({ href, label, icon: Icon, exact }) => {
-            const active = exact ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
+            const active = exact
+              ? pathname === href
+              : pathname === href || pathname.startsWith(`${href}/`);
             return (
               <Link
                 key={href}
@@ -87,7 +104,12 @@ export function AppShell({ children }: { children: ReactNode }) {
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-14 items-center gap-2 border-b px-4">
-          <Button variant="outline" size="sm" className="w-64 justify-start text-muted-foreground" onClick={() => togglePalette(true)}>
+          <Button
+            variant="outline"
+            size="sm"
+            className="w-64 justify-start text-muted-foreground"
+            onClick={() => togglePalette(true)}
+          >
             <SearchIcon aria-hidden="true" /> Search or jump to…
             <kbd className="ml-auto rounded border px-1.5 font-mono text-xs">⌘K</kbd>
           </Button>
@@ -100,7 +122,9 @@ export function AppShell({ children }: { children: ReactNode }) {
           {children}
         </main>
       </div>
-      {paletteUsed && <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} items={items} />}
+      {paletteUsed && (
+        <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} items={items} />
+      )}
     </div>
   );
 }

@@ -48,7 +48,10 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
 export function CopyField({ value, label }: { value: string; label: string }) {
   return (
     <div className="flex items-center gap-2">
-      <code className="min-w-0 flex-1 truncate rounded-md border bg-muted px-3 py-2 font-mono text-sm" title={value}>
+      <code
+        className="min-w-0 flex-1 truncate rounded-md border bg-muted px-3 py-2 font-mono text-sm"
+        title={value}
+      >
         {value}
       </code>
       <CopyButton value={value} label={`Copy ${label}`} />

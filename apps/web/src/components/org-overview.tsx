@@ -13,13 +13,21 @@ function RecentActivity() {
   const org = useOrg();
   const events = useQuery({
     queryKey: ['orgs', org.slug, 'audit', 'recent'],
-    queryFn: () => unwrap(api.GET('/api/v1/orgs/{org}/audit-events', { params: { path: { org: org.slug }, query: { limit: 8 } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/orgs/{org}/audit-events', {
+          params: { path: { org: org.slug }, query: { limit: 8 } },
+        }),
+      ),
   });
   return (
     <Card>
       <CardHeader className="flex-row items-center justify-between">
         <h2 className="font-semibold">Recent activity</h2>
-        <Link href={`/orgs/${org.slug}/audit`} className="text-sm underline underline-offset-4 hover:no-underline">
+        <Link
+          href={`/orgs/${org.slug}/audit`}
+          className="text-sm underline underline-offset-4 hover:no-underline"
+        >
           Audit log
         </Link>
       </CardHeader>
@@ -35,9 +43,14 @@ function RecentActivity() {
             {events.data.items.map((e) => (
               <li key={e.id} className="flex justify-between gap-4">
                 <span>
-                  <span className="font-medium">{e.actor.label ?? e.actor.type}</span> <code className="font-mono text-xs">{e.action}</code>
+                  <span className="font-medium">{e.actor.label ?? e.actor.type}</span>{' '}
+                  <code className="font-mono text-xs">{e.action}</code>
                 </span>
-                <time dateTime={e.time} title={new Date(e.time).toLocaleString()} className="shrink-0 text-muted-foreground">
+                <time
+                  dateTime={e.time}
+                  title={new Date(e.time).toLocaleString()}
+                  className="shrink-0 text-muted-foreground"
+                >
                   {relativeTime(e.time)}
                 </time>
               </li>
@@ -54,7 +67,10 @@ export function OrgOverview() {
   const org = useOrg();
   return (
     <>
-      <PageHeader title={org.name} description="Environments and their URLs. Open one for SDK snippets." />
+      <PageHeader
+        title={org.name}
+        description="Environments and their URLs. Open one for SDK snippets."
+      />
       <div className="flex flex-col gap-8">
         <EnvironmentList />
         {can(org.role, NEEDS.auditRead) && <RecentActivity />}

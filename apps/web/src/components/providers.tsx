@@ -19,7 +19,10 @@ export function Providers({ children }: { children: ReactNode }) {
       new QueryClient({
         defaultOptions: {
           // 4xx answers are final; retry only what may be transient.
-          queries: { staleTime: 10_000, retry: (count, e) => !(e instanceof ApiError && e.status < 500) && count < 2 },
+          queries: {
+            staleTime: 10_000,
+            retry: (count, e) => !(e instanceof ApiError && e.status < 500) && count < 2,
+          },
         },
       }),
   );

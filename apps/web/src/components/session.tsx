@@ -10,7 +10,13 @@ export interface SessionInfo {
 
 const SessionContext = createContext<SessionInfo | null>(null);
 
-export function SessionProvider({ session, children }: { session: SessionInfo; children: ReactNode }) {
+export function SessionProvider({
+  session,
+  children,
+}: {
+  session: SessionInfo;
+  children: ReactNode;
+}) {
   // Set during render (not in an effect) so a write issued by the first interaction carries it.
   setCsrfToken(session.csrfToken);
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;

@@ -18,7 +18,17 @@ export function LoadingRows({ rows = 3, label = 'Loading' }: { rows?: number; la
 }
 
 /** An empty list says what it is for and what to do next. */
-export function EmptyState({ icon: Icon, title, children, action }: { icon: LucideIcon; title: string; children: ReactNode; action?: ReactNode }) {
+export function EmptyState({
+  icon: Icon,
+  title,
+  children,
+  action,
+}: {
+  icon: LucideIcon;
+  title: string;
+  children: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <div className="flex flex-col items-center gap-3 rounded-xl border border-dashed p-10 text-center">
       <Icon className="size-8 text-muted-foreground" aria-hidden="true" />
@@ -32,7 +42,10 @@ export function EmptyState({ icon: Icon, title, children, action }: { icon: Luci
 /** A failed load: the API's message and a retry. */
 export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
   return (
-    <div role="alert" className="flex flex-col items-start gap-3 rounded-xl border border-destructive/40 p-5">
+    <div
+      role="alert"
+      className="flex flex-col items-start gap-3 rounded-xl border border-destructive/40 p-5"
+    >
       <p className="flex items-center gap-2 font-medium text-destructive">
         <AlertTriangleIcon className="size-4" aria-hidden="true" /> Could not load this
       </p>
@@ -50,7 +63,10 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
 export function FormError({ message }: { message: string | undefined }) {
   if (!message) return null;
   return (
-    <p role="alert" className="rounded-md border border-destructive/40 p-3 text-sm text-destructive">
+    <p
+      role="alert"
+      className="rounded-md border border-destructive/40 p-3 text-sm text-destructive"
+    >
       {message}
     </p>
   );
@@ -67,7 +83,15 @@ export function FieldError({ id, message }: { id: string; message: string | unde
 }
 
 /** Page title row with optional actions on the right. */
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div className="flex flex-col gap-1">

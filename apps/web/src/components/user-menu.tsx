@@ -6,7 +6,14 @@ import { api, unwrap } from '@/lib/api/client';
 import { describeError } from '@/lib/api/errors';
 import { useSession } from './session';
 import { Button } from './ui/button';
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger } from './ui/dropdown-menu';
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from './ui/dropdown-menu';
 
 /** Ends the session on the server, then follows the control plane (the IdP's end-session page, or `/`). */
 export async function signOut(): Promise<void> {
@@ -25,7 +32,9 @@ export function UserMenu() {
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
         <Button variant="ghost" size="icon" aria-label={`Account: ${user.email}`}>
-          <span className="flex size-7 items-center justify-center rounded-full bg-secondary text-xs font-semibold">{initial}</span>
+          <span className="flex size-7 items-center justify-center rounded-full bg-secondary text-xs font-semibold">
+            {initial}
+          </span>
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end" className="w-56">

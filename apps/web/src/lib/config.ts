@@ -14,7 +14,9 @@ export interface ConsoleConfig {
 }
 
 /** Validates the environment, naming every bad variable; the only place that reads `process.env`. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): ConsoleConfig {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ConsoleConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -5,12 +5,18 @@ import { ApiError, describeError } from './api/errors';
  * Puts each API field violation next to the field it names (`body.<field>`); returns the message
  * for the form as a whole when no field took it.
  */
-export function applyApiError<T extends FieldValues>(e: unknown, setError: UseFormSetError<T>, fields: readonly string[]): string | undefined {
+export function applyApiError<T extends FieldValues>(
+  e: unknown,
+  setError: UseFormSetError<T>,
+  fields: readonly string[],
+): string | undefined {
   if (!(e instanceof ApiError)) return describeError(e);
   const byField = e.fieldErrors();
   let placed = false;
   for (const [path, message] of Object.entries(byField)) {
-    const field = fields.find((f) => path === f || path.startsWith(`${f}.`) || path.startsWith(`${f}[`));
+    const field = fields.find(
+      (f) => path === f || path.startsWith(`${f}.`) || path.startsWith(`${f}[`),
+    );
     if (field) {
       setError(field as Path<T>, { type: 'server', message });
       placed = true;

@@ -7,46 +7,82 @@ import { snippets } from './snippets';
 describe('safeReturnTo', () => {
   it('keeps same-origin paths and turns everything else into /', () => {
     expect(safeReturnTo('/orgs/acme/tokens?x=1')).toBe('/orgs/acme/tokens?x=1');
-    for (const bad of ['//evil.com', '/\\evil.com', 'https://evil.com', '/\t/evil.com', '', undefined, 'orgs']) expect(safeReturnTo(bad)).toBe('/');
+    for (const bad of [
+      '//evil.com',
+      '/\\evil.com',
+      'https://evil.com',
+      '/\t/evil.com',
+      '',
+      undefined,
+      'orgs',
+    ])
+      expect(safeReturnTo(bad)).toBe('/');
   });
 });
 
 describe('company sign-in link', () => {
   it('accepts a connection id or a link naming one', () => {
-    expect(connectionFromInput(' 0195f0c2-aaaa-7bbb-8ccc-0123456789ab ')).toBe('0195f0c2-aaaa-7bbb-8ccc-0123456789ab');
-    expect(connectionFromInput('https://console.example.com/login?connection=abc-123')).toBe('abc-123');
+    expect(connectionFromInput(' 0195f0c2-aaaa-7bbb-8ccc-0123456789ab ')).toBe(
+      '0195f0c2-aaaa-7bbb-8ccc-0123456789ab',
+    );
+    expect(connectionFromInput('https://console.example.com/login?connection=abc-123')).toBe(
+      'abc-123',
+    );
     expect(connectionFromInput('https://console.example.com/login')).toBeNull();
     expect(connectionFromInput('not a link at all')).toBeNull();
   });
 
   it('builds the login start path with an encoded returnTo', () => {
-    expect(loginHref('platform', '/orgs/a?b=c')).toBe('/api/v1/auth/login?connection=platform&returnTo=%2Forgs%2Fa%3Fb%3Dc');
+    expect(loginHref('platform', '/orgs/a?b=c')).toBe(
+      '/api/v1/auth/login?connection=platform&returnTo=%2Forgs%2Fa%3Fb%3Dc',
+    );
   });
 });
 
 describe('snippets', () => {
-  const urls = { rest: 'http://127.0.0.1:8088/e/acme/prod', grpc: '127.0.0.1:18001', ofrep: 'http://127.0.0.1:8088/e/acme/prod/ofrep/v1' };
+  const urls = {
+    rest: 'http://127.0.0.1:8088/e/acme/prod',
+    grpc: '127.0.0.1:18001',
+    ofrep: 'http://127.0.0.1:8088/e/acme/prod/ofrep/v1',
+  };
   it('point every SDK at the environment URLs', () => {
     const s = Object.fromEntries(snippets({ envKey: 'prod', urls }).map((x) => [x.id, x.code]));
     expect(s['curl']).toContain('http://127.0.0.1:8088/e/acme/prod/evaluate/v1/boolean');
     expect(s['ofrep']).toContain('/ofrep/v1/evaluate/flags/new-checkout');
     expect(s['grpc']).toContain('-plaintext');
-    expect(s['grpc']).toContain("x-flipt-environment: prod");
+    expect(s['grpc']).toContain('x-flipt-environment: prod');
     expect(s['client-sdk']).toContain("environment: 'prod'");
   });
 
   it('leave out gRPC until the instance reported an address', () => {
-    expect(snippets({ envKey: 'prod', urls: { ...urls, grpc: null } }).map((x) => x.id)).not.toContain('grpc');
+    expect(
+      snippets({ envKey: 'prod', urls: { ...urls, grpc: null } }).map((x) => x.id),
+    ).not.toContain('grpc');
   });
 });
 
 describe('toApiError', () => {
   it('keeps the API body and maps field paths without the body. prefix', () => {
-    const e = toApiError(400, { code: 'InvalidArgument', message: 'invalid request', details: [{ path: 'body.key', message: 'bad key' }] });
+    const e = toApiError(400, {
+      code: 'InvalidArgument',
+      message: 'invalid request',
+      details: [{ path: 'body.key', message: 'bad key' }],
+    });
     expect(e.fieldErrors()).toEqual({ key: 'bad key' });
   });
 
   it('turns a non-API answer into Unavailable for 5xx', () => {
     expect(toApiError(502, '<html>').body.code).toBe('Unavailable');
+  });
+});
+
+describe('loadConfig', () => {
+  it('defaults to the local control plane and drops a trailing slash', async () => {
+    const { loadConfig } = await import('./config');
+    expect(loadConfig({}).controlPlaneUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig({ CONTROL_PLANE_URL: 'https://cp.internal:8443/' }).controlPlaneUrl).toBe(
+      'https://cp.internal:8443',
+    );
+    expect(() => loadConfig({ CONTROL_PLANE_URL: 'not a url' })).toThrow(/CONTROL_PLANE_URL/);
   });
 });

@@ -1,8 +1,25 @@
 import { config } from './config';
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and those fetch recomputes.
-const DROP_REQUEST = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'content-length', 'accept-encoding']);
-const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-encoding', 'content-length']);
+const DROP_REQUEST = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'content-length',
+  'accept-encoding',
+]);
+const DROP_RESPONSE = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-encoding',
+  'content-length',
+]);
 const LOGIN_PATHS = /^\/api\/v1\/auth\/(login|callback\/[^/]+)$/;
 
 /** Login errors become a redirect to `/login?error=…`: the browser is navigating, never show it JSON. */
@@ -31,13 +48,26 @@ export async function proxyToControlPlane(req: Request): Promise<Response> {
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   let upstream: Response;
   try {
-    upstream = await fetch(target, { method: req.method, headers, body: hasBody ? await req.arrayBuffer() : undefined, redirect: 'manual', cache: 'no-store' });
+    upstream = await fetch(target, {
+      method: req.method,
+      headers,
+      body: hasBody ? await req.arrayBuffer() : undefined,
+      redirect: 'manual',
+      cache: 'no-store',
+    });
   } catch {
-    if (LOGIN_PATHS.test(url.pathname)) return Response.redirect(new URL('/login?error=control-plane-unavailable', url), 303);
-    return Response.json({ code: 'Unavailable', message: 'the control plane is unreachable', details: [] }, { status: 503 });
+    if (LOGIN_PATHS.test(url.pathname))
+      return Response.redirect(new URL('/login?error=control-plane-unavailable', url), 303);
+    return Response.json(
+      { code: 'Unavailable', message: 'the control plane is unreachable', details: [] },
+      { status: 503 },
+    );
   }
   if (LOGIN_PATHS.test(url.pathname) && upstream.status >= 400) {
-    const res = Response.redirect(new URL(`/login?error=${loginErrorCode(upstream.status)}`, url), 303);
+    const res = Response.redirect(
+      new URL(`/login?error=${loginErrorCode(upstream.status)}`, url),
+      303,
+    );
     // A failed callback still clears the one-time login cookie.
     const out = new Response(null, { status: 303, headers: res.headers });
     for (const c of upstream.headers.getSetCookie()) out.headers.append('set-cookie', c);
@@ -48,5 +78,9 @@ export async function proxyToControlPlane(req: Request): Promise<Response> {
     if (!DROP_RESPONSE.has(key) && key !== 'set-cookie') out.set(key, value);
   });
   for (const c of upstream.headers.getSetCookie()) out.append('set-cookie', c);
-  return new Response(req.method === 'HEAD' ? null : upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: out });
+  return new Response(req.method === 'HEAD' ? null : upstream.body, {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    headers: out,
+  });
 }

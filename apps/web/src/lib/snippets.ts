@@ -10,7 +10,12 @@ export interface SnippetInput {
 const TOKEN = '$SWITCHYARD_TOKEN';
 
 /** Ready-to-paste snippets per SDK, keyed by a stable id (used for tab ids). */
-export function snippets({ envKey, urls, token, flagKey = 'new-checkout' }: SnippetInput): { id: string; label: string; code: string }[] {
+export function snippets({
+  envKey,
+  urls,
+  token,
+  flagKey = 'new-checkout',
+}: SnippetInput): { id: string; label: string; code: string }[] {
   const t = token ?? TOKEN;
   const out = [
     {

@@ -18,12 +18,20 @@ type Values = z.infer<typeof schema>;
 export function CreateOrgForm() {
   const router = useRouter();
   const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, setError, setValue, formState } = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { name: '', slug: '' } });
+  const { register, handleSubmit, setError, setValue, formState } = useForm<Values>({
+    resolver: zodResolver(schema),
+    defaultValues: { name: '', slug: '' },
+  });
   const { errors, isSubmitting, dirtyFields } = formState;
   const onSubmit = handleSubmit(async (values) => {
     setFormError(undefined);
     try {
-      await unwrap(api.POST('/api/v1/orgs', { body: values, headers: { 'idempotency-key': idempotencyKey() } }));
+      await unwrap(
+        api.POST('/api/v1/orgs', {
+          body: values,
+          headers: { 'idempotency-key': idempotencyKey() },
+        }),
+      );
       router.push(`/orgs/${values.slug}`);
     } catch (e) {
       setFormError(applyApiError(e, setError, ['slug', 'name']));
@@ -38,14 +46,31 @@ export function CreateOrgForm() {
           {...register('name', {
             onChange: (e: { target: { value: string } }) => {
               // Suggest a slug from the name until the user edits the slug.
-              if (!dirtyFields.slug) setValue('slug', e.target.value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40));
+              if (!dirtyFields.slug)
+                setValue(
+                  'slug',
+                  e.target.value
+                    .toLowerCase()
+                    .replace(/[^a-z0-9]+/g, '-')
+                    .replace(/^-+|-+$/g, '')
+                    .slice(0, 40),
+                );
             },
           })}
           autoComplete="organization"
         />
       </Field>
-      <Field id="org-slug" label="Slug" help="Used in URLs and environment host names; it cannot be changed." error={errors.slug?.message}>
-        <Input {...fieldProps('org-slug', errors.slug?.message, true)} {...register('slug')} spellCheck={false} />
+      <Field
+        id="org-slug"
+        label="Slug"
+        help="Used in URLs and environment host names; it cannot be changed."
+        error={errors.slug?.message}
+      >
+        <Input
+          {...fieldProps('org-slug', errors.slug?.message, true)}
+          {...register('slug')}
+          spellCheck={false}
+        />
       </Field>
       <Button type="submit" disabled={isSubmitting}>
         {isSubmitting ? 'Creating…' : 'Create organisation'}

@@ -9,5 +9,9 @@ export const dynamic = 'force-dynamic';
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const path = (await headers()).get('x-console-path') ?? '/';
   const session = await requireSession(path);
-  return <SessionProvider session={{ user: session.user, csrfToken: session.csrfToken }}>{children}</SessionProvider>;
+  return (
+    <SessionProvider session={{ user: session.user, csrfToken: session.csrfToken }}>
+      {children}
+    </SessionProvider>
+  );
 }

@@ -32,7 +32,10 @@ export default async function Home() {
               <ul className="flex flex-col divide-y rounded-lg border">
                 {orgs.map((o) => (
                   <li key={o.id}>
-                    <Link href={`/orgs/${o.slug}`} className="flex items-center gap-3 p-3 hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring">
+                    <Link
+                      href={`/orgs/${o.slug}`}
+                      className="flex items-center gap-3 p-3 hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+                    >
                       <Building2Icon className="size-4 text-muted-foreground" aria-hidden="true" />
                       <span className="flex-1 font-medium">{o.name}</span>
                       <span className="text-xs text-muted-foreground">{o.role.toLowerCase()}</span>
@@ -46,8 +49,15 @@ export default async function Home() {
         )}
         <Card>
           <CardHeader>
-            {orgs.length === 0 ? <h1 className="text-xl font-semibold">Create your first organisation</h1> : <h2 className="text-lg font-semibold">Create another organisation</h2>}
-            <CardDescription>An organisation gets its own evaluation instance, environments, members and SSO. You become its owner.</CardDescription>
+            {orgs.length === 0 ? (
+              <h1 className="text-xl font-semibold">Create your first organisation</h1>
+            ) : (
+              <h2 className="text-lg font-semibold">Create another organisation</h2>
+            )}
+            <CardDescription>
+              An organisation gets its own evaluation instance, environments, members and SSO. You
+              become its owner.
+            </CardDescription>
           </CardHeader>
           <CardContent>
             <CreateOrgForm />

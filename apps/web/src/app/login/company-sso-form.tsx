@@ -16,16 +16,26 @@ export function CompanySsoForm({ returnTo }: { returnTo: string }) {
         e.preventDefault();
         const value = formText(e.currentTarget, 'link');
         const connection = connectionFromInput(value);
-        if (!connection) return setError('Paste the sign-in link your administrator shared (it contains “connection=”), or the connection ID.');
+        if (!connection)
+          return setError(
+            'Paste the sign-in link your administrator shared (it contains “connection=”), or the connection ID.',
+          );
         window.location.assign(loginHref(connection, returnTo));
       }}
     >
       <Label htmlFor="company-sso">Sign in with your company’s SSO</Label>
       <p id="company-sso-help" className="text-xs text-muted-foreground">
-        Paste your organisation’s sign-in link. Administrators find it under Settings → Single sign-on.
+        Paste your organisation’s sign-in link. Administrators find it under Settings → Single
+        sign-on.
       </p>
       <div className="flex gap-2">
-        <Input id="company-sso" name="link" placeholder="https://…/login?connection=…" aria-describedby="company-sso-help company-sso-error" aria-invalid={error ? true : undefined} />
+        <Input
+          id="company-sso"
+          name="link"
+          placeholder="https://…/login?connection=…"
+          aria-describedby="company-sso-help company-sso-error"
+          aria-invalid={error ? true : undefined}
+        />
         <Button type="submit" variant="secondary">
           Continue
         </Button>

@@ -25,16 +25,27 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
       </div>
       <Card className="w-full max-w-md">
         <CardHeader className="items-center text-center">
-          <div className="mb-2 flex size-10 items-center justify-center rounded-lg bg-primary text-primary-foreground" aria-hidden="true">
+          <div
+            className="mb-2 flex size-10 items-center justify-center rounded-lg bg-primary text-primary-foreground"
+            aria-hidden="true"
+          >
             <KeyRoundIcon className="size-5" />
           </div>
           <h1 className="text-xl font-semibold">Sign in to Switchyard</h1>
-          <CardDescription>Feature flags as git commits, evaluated close to your users.</CardDescription>
+          <CardDescription>
+            Feature flags as git commits, evaluated close to your users.
+          </CardDescription>
         </CardHeader>
         <CardContent className="flex flex-col gap-5">
           {message && (
-            <div role="alert" className="flex gap-3 rounded-lg border border-destructive/40 p-3 text-sm">
-              <AlertCircleIcon className="mt-0.5 size-4 shrink-0 text-destructive" aria-hidden="true" />
+            <div
+              role="alert"
+              className="flex gap-3 rounded-lg border border-destructive/40 p-3 text-sm"
+            >
+              <AlertCircleIcon
+                className="mt-0.5 size-4 shrink-0 text-destructive"
+                aria-hidden="true"
+              />
               <div>
                 <p className="font-medium">{message.title}</p>
                 <p className="text-muted-foreground">{message.body}</p>

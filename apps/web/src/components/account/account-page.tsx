@@ -12,7 +12,14 @@ import { ThemeToggle } from '@/components/theme-toggle';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader } from '@/components/ui/card';
 import { Input, Label } from '@/components/ui/input';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from '@/components/ui/table';
 import { signOut } from '@/components/user-menu';
 import { api, unwrap } from '@/lib/api/client';
 import { describeError } from '@/lib/api/errors';
@@ -23,11 +30,19 @@ function PersonalTokens() {
   const queryClient = useQueryClient();
   const [secret, setSecret] = useState<string>();
   const [error, setError] = useState<string>();
-  const tokens = useQuery({ queryKey: ['me', 'tokens'], queryFn: () => unwrap(api.GET('/api/v1/me/tokens', { params: { query: { limit: 200 } } })) });
+  const tokens = useQuery({
+    queryKey: ['me', 'tokens'],
+    queryFn: () => unwrap(api.GET('/api/v1/me/tokens', { params: { query: { limit: 200 } } })),
+  });
   const create = async (name: string) => {
     setError(undefined);
     try {
-      const created = await unwrap(api.POST('/api/v1/me/tokens', { body: { name }, headers: { 'idempotency-key': idempotencyKey() } }));
+      const created = await unwrap(
+        api.POST('/api/v1/me/tokens', {
+          body: { name },
+          headers: { 'idempotency-key': idempotencyKey() },
+        }),
+      );
       setSecret(created.token);
       await queryClient.invalidateQueries({ queryKey: ['me', 'tokens'] });
     } catch (e) {
@@ -38,7 +53,9 @@ function PersonalTokens() {
     <Card>
       <CardHeader>
         <h2 className="font-semibold">Personal access tokens</h2>
-        <CardDescription>For scripts and CI calling the API as you (with your roles).</CardDescription>
+        <CardDescription>
+          For scripts and CI calling the API as you (with your roles).
+        </CardDescription>
       </CardHeader>
       <CardContent className="flex flex-col gap-4">
         <form
@@ -101,7 +118,11 @@ function PersonalTokens() {
                       description="Scripts using it stop working at once."
                       confirmLabel="Revoke token"
                       onConfirm={() =>
-                        unwrap(api.DELETE('/api/v1/me/tokens/{tokenId}', { params: { path: { tokenId: t.id } } })).then(
+                        unwrap(
+                          api.DELETE('/api/v1/me/tokens/{tokenId}', {
+                            params: { path: { tokenId: t.id } },
+                          }),
+                        ).then(
                           () => void queryClient.invalidateQueries({ queryKey: ['me', 'tokens'] }),
                           (e: unknown) => void toast.error(describeError(e)),
                         )
@@ -124,7 +145,10 @@ export function AccountPage() {
   return (
     <main id="main" className="mx-auto flex w-full max-w-3xl flex-col gap-6 p-6">
       <div className="flex items-center justify-between">
-        <Link href="/" className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+        <Link
+          href="/"
+          className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+        >
           <ChevronLeftIcon className="size-4" aria-hidden="true" /> Back to the console
         </Link>
         <ThemeToggle />

@@ -6,7 +6,14 @@ import { can, useOrg } from '@/components/org-context';
 import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Input, Label, NativeSelect } from '@/components/ui/input';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from '@/components/ui/table';
 import { api, unwrap } from '@/lib/api/client';
 import { formText } from '@/lib/forms';
 import { NEEDS } from '@/lib/permissions';
@@ -20,6 +27,135 @@ function summary(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 
+type Member = { userId: string; email: string };
+type AuditEvent = {
+  id: string;
+  action: string;
+  actor: { type: string; id: string; label: string | null };
+  target: { type: string; id: string };
+  before?: unknown;
+  after?: unknown;
+  time: string;
+};
+
+/** The filter row; submitting puts the filters in the URL. */
+function AuditFilters({
+  filters,
+  members,
+  onApply,
+  onClear,
+}: {
+  filters: Record<Filter, string>;
+  members: Member[];
+  onApply: (next: Record<Filter, string>) => void;
+  onClear: () => void;
+}) {
+  return (
+    <form
+      className="mb-4 grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_1fr_auto]"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        onApply(
+          Object.fromEntries(FILTERS.map((f) => [f, formText(form, f)])) as Record<Filter, string>,
+        );
+      }}
+    >
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor="audit-action">Action</Label>
+        <Input
+          id="audit-action"
+          name="action"
+          defaultValue={filters.action}
+          placeholder="e.g. member.invite"
+        />
+      </div>
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor="audit-actor">Actor</Label>
+        <NativeSelect id="audit-actor" name="actor" defaultValue={filters.actor}>
+          <option value="">Anyone</option>
+          {members.map((m) => (
+            <option key={m.userId} value={m.userId}>
+              {m.email}
+            </option>
+          ))}
+        </NativeSelect>
+      </div>
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor="audit-target-type">Target type</Label>
+        <Input
+          id="audit-target-type"
+          name="targetType"
+          defaultValue={filters.targetType}
+          placeholder="e.g. environment"
+        />
+      </div>
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor="audit-target-id">Target ID</Label>
+        <Input id="audit-target-id" name="targetId" defaultValue={filters.targetId} />
+      </div>
+      <div className="flex items-end gap-2">
+        <Button type="submit">Filter</Button>
+        <Button type="button" variant="ghost" onClick={onClear}>
+          Clear
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** One page of events; clicking an action filters by it. */
+function AuditTable({
+  items,
+  onAction,
+}: {
+  items: AuditEvent[];
+  onAction: (action: string) => void;
+}) {
+  return (
+    <Table aria-label="Audit events">
+      <TableHeader>
+        <TableRow>
+          <TableHead>Time</TableHead>
+          <TableHead>Actor</TableHead>
+          <TableHead>Action</TableHead>
+          <TableHead>Target</TableHead>
+          <TableHead>Change</TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {items.map((e) => (
+          <TableRow key={e.id} data-action={e.action}>
+            <TableCell className="whitespace-nowrap">
+              <time dateTime={e.time}>{new Date(e.time).toLocaleString()}</time>
+            </TableCell>
+            <TableCell>{e.actor.label ?? `${e.actor.type} ${e.actor.id.slice(0, 8)}`}</TableCell>
+            <TableCell>
+              <button
+                type="button"
+                className="font-mono text-xs underline underline-offset-4 hover:no-underline"
+                onClick={() => onAction(e.action)}
+              >
+                {e.action}
+              </button>
+            </TableCell>
+            <TableCell className="text-xs">
+              {e.target.type}{' '}
+              <span className="font-mono text-muted-foreground">{e.target.id.slice(0, 12)}</span>
+            </TableCell>
+            <TableCell
+              className="font-mono text-xs text-muted-foreground"
+              title={JSON.stringify({ before: e.before, after: e.after })}
+            >
+              <div className="max-w-72 truncate">{summary(e.after ?? e.before)}</div>
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
 /** `/orgs/{org}/audit`: filters and the cursor live in the URL, so a view can be shared. */
 export function AuditLog() {
   const org = useOrg();
@@ -27,18 +163,32 @@ export function AuditLog() {
   const pathname = usePathname();
   const params = useSearchParams();
   const allowed = can(org.role, NEEDS.auditRead);
-  const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Record<Filter, string>;
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Record<
+    Filter,
+    string
+  >;
   const cursor = params.get('cursor') ?? undefined;
   const members = useQuery({
     queryKey: ['orgs', org.slug, 'members', 'all'],
-    queryFn: () => unwrap(api.GET('/api/v1/orgs/{org}/members', { params: { path: { org: org.slug }, query: { limit: 200 } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/orgs/{org}/members', {
+          params: { path: { org: org.slug }, query: { limit: 200 } },
+        }),
+      ),
     enabled: allowed,
   });
   const events = useQuery({
     queryKey: ['orgs', org.slug, 'audit', filters, cursor],
     queryFn: () => {
-      const query = { limit: 50, ...(cursor ? { cursor } : {}), ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) };
-      return unwrap(api.GET('/api/v1/orgs/{org}/audit-events', { params: { path: { org: org.slug }, query } }));
+      const query = {
+        limit: 50,
+        ...(cursor ? { cursor } : {}),
+        ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)),
+      };
+      return unwrap(
+        api.GET('/api/v1/orgs/{org}/audit-events', { params: { path: { org: org.slug }, query } }),
+      );
     },
     enabled: allowed,
     placeholderData: keepPreviousData,
@@ -52,92 +202,44 @@ export function AuditLog() {
     if (next.cursor) q.set('cursor', next.cursor);
     router.push(`${pathname}${q.size ? `?${q.toString()}` : ''}`);
   };
-  const header = <PageHeader title="Audit log" description="Every change in this organisation: who, what, when, before and after." />;
-  if (!allowed) return <>{header}<EmptyState icon={ScrollTextIcon} title="Admins read the audit log">Your role is {org.role.toLowerCase()}.</EmptyState></>;
+  const header = (
+    <PageHeader
+      title="Audit log"
+      description="Every change in this organisation: who, what, when, before and after."
+    />
+  );
+  if (!allowed)
+    return (
+      <>
+        {header}
+        <EmptyState icon={ScrollTextIcon} title="Admins read the audit log">
+          Your role is {org.role.toLowerCase()}.
+        </EmptyState>
+      </>
+    );
   return (
     <>
       {header}
-      <form
-        className="mb-4 grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_1fr_auto]"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const form = e.currentTarget;
-          navigate(Object.fromEntries(FILTERS.map((f) => [f, formText(form, f)])));
-        }}
+      <AuditFilters
         key={params.toString()}
-      >
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="audit-action">Action</Label>
-          <Input id="audit-action" name="action" defaultValue={filters.action} placeholder="e.g. member.invite" />
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="audit-actor">Actor</Label>
-          <NativeSelect id="audit-actor" name="actor" defaultValue={filters.actor}>
-            <option value="">Anyone</option>
-            {members.data?.items.map((m) => (
-              <option key={m.userId} value={m.userId}>
-                {m.email}
-              </option>
-            ))}
-          </NativeSelect>
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="audit-target-type">Target type</Label>
-          <Input id="audit-target-type" name="targetType" defaultValue={filters.targetType} placeholder="e.g. environment" />
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="audit-target-id">Target ID</Label>
-          <Input id="audit-target-id" name="targetId" defaultValue={filters.targetId} />
-        </div>
-        <div className="flex items-end gap-2">
-          <Button type="submit">Filter</Button>
-          <Button type="button" variant="ghost" onClick={() => router.push(pathname)}>
-            Clear
-          </Button>
-        </div>
-      </form>
+        filters={filters}
+        members={members.data?.items ?? []}
+        onApply={navigate}
+        onClear={() => router.push(pathname)}
+      />
       {events.isPending ? (
         <LoadingRows rows={5} label="Loading audit events" />
       ) : events.isError ? (
         <ErrorState error={events.error} retry={() => void events.refetch()} />
       ) : events.data.items.length === 0 ? (
         <EmptyState icon={ScrollTextIcon} title="No matching events">
-          {FILTERS.some((f) => filters[f]) ? 'Nothing matches these filters; clear them to see everything.' : 'Changes to this organisation will appear here.'}
+          {FILTERS.some((f) => filters[f])
+            ? 'Nothing matches these filters; clear them to see everything.'
+            : 'Changes to this organisation will appear here.'}
         </EmptyState>
       ) : (
         <>
-          <Table aria-label="Audit events">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Time</TableHead>
-                <TableHead>Actor</TableHead>
-                <TableHead>Action</TableHead>
-                <TableHead>Target</TableHead>
-                <TableHead>Change</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {events.data.items.map((e) => (
-                <TableRow key={e.id} data-action={e.action}>
-                  <TableCell className="whitespace-nowrap">
-                    <time dateTime={e.time}>{new Date(e.time).toLocaleString()}</time>
-                  </TableCell>
-                  <TableCell>{e.actor.label ?? `${e.actor.type} ${e.actor.id.slice(0, 8)}`}</TableCell>
-                  <TableCell>
-                    <button type="button" className="font-mono text-xs underline underline-offset-4 hover:no-underline" onClick={() => navigate({ action: e.action })}>
-                      {e.action}
-                    </button>
-                  </TableCell>
-                  <TableCell className="text-xs">
-                    {e.target.type} <span className="font-mono text-muted-foreground">{e.target.id.slice(0, 12)}</span>
-                  </TableCell>
-                  <TableCell className="font-mono text-xs text-muted-foreground" title={JSON.stringify({ before: e.before, after: e.after })}>
-                    <div className="max-w-72 truncate">{summary(e.after ?? e.before)}</div>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <AuditTable items={events.data.items} onAction={(action) => navigate({ action })} />
           <nav aria-label="Audit pages" className="mt-4 flex gap-2">
             {cursor && (
               <Button variant="outline" onClick={() => navigate({})}>
@@ -145,7 +247,10 @@ export function AuditLog() {
               </Button>
             )}
             {events.data.nextCursor && (
-              <Button variant="outline" onClick={() => navigate({ cursor: events.data.nextCursor ?? '' })}>
+              <Button
+                variant="outline"
+                onClick={() => navigate({ cursor: events.data.nextCursor ?? '' })}
+              >
                 Older
               </Button>
             )}

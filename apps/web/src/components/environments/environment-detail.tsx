@@ -12,7 +12,13 @@ import { api, unwrap } from '@/lib/api/client';
 import { snippets } from '@/lib/snippets';
 import { cn } from '@/lib/utils';
 
-function Snippets({ envKey, urls }: { envKey: string; urls: { rest: string; grpc: string | null; ofrep: string } }) {
+function Snippets({
+  envKey,
+  urls,
+}: {
+  envKey: string;
+  urls: { rest: string; grpc: string | null; ofrep: string };
+}) {
   const list = snippets({ envKey, urls });
   const [active, setActive] = useState(list[0]!.id);
   const current = list.find((s) => s.id === active) ?? list[0]!;
@@ -20,7 +26,9 @@ function Snippets({ envKey, urls }: { envKey: string; urls: { rest: string; grpc
     <Card>
       <CardHeader>
         <h2 className="font-semibold">Use it from your code</h2>
-        <CardDescription>Replace $SWITCHYARD_TOKEN with a client token for this environment (Client tokens page).</CardDescription>
+        <CardDescription>
+          Replace $SWITCHYARD_TOKEN with a client token for this environment (Client tokens page).
+        </CardDescription>
       </CardHeader>
       <CardContent className="flex flex-col gap-3">
         <div role="tablist" aria-label="SDK" className="flex flex-wrap gap-1">
@@ -32,14 +40,27 @@ function Snippets({ envKey, urls }: { envKey: string; urls: { rest: string; grpc
               aria-selected={s.id === current.id}
               aria-controls="snippet-panel"
               onClick={() => setActive(s.id)}
-              className={cn('rounded-md px-3 py-1.5 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring', s.id === current.id ? 'bg-secondary font-medium' : 'text-muted-foreground hover:bg-accent')}
+              className={cn(
+                'rounded-md px-3 py-1.5 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring',
+                s.id === current.id
+                  ? 'bg-secondary font-medium'
+                  : 'text-muted-foreground hover:bg-accent',
+              )}
             >
               {s.label}
             </button>
           ))}
         </div>
-        <div id="snippet-panel" role="tabpanel" aria-labelledby={`tab-${current.id}`} className="relative">
-          <pre className="overflow-x-auto rounded-lg border bg-muted p-4 pr-14 font-mono text-xs leading-relaxed" data-snippet={current.id}>
+        <div
+          id="snippet-panel"
+          role="tabpanel"
+          aria-labelledby={`tab-${current.id}`}
+          className="relative"
+        >
+          <pre
+            className="overflow-x-auto rounded-lg border bg-muted p-4 pr-14 font-mono text-xs leading-relaxed"
+            data-snippet={current.id}
+          >
             <code>{current.code}</code>
           </pre>
           <div className="absolute right-2 top-2">
@@ -56,15 +77,35 @@ export function EnvironmentDetail({ envKey }: { envKey: string }) {
   const org = useOrg();
   const env = useQuery({
     queryKey: ['orgs', org.slug, 'environments', envKey],
-    queryFn: () => unwrap(api.GET('/api/v1/orgs/{org}/environments/{env}', { params: { path: { org: org.slug, env: envKey } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/orgs/{org}/environments/{env}', {
+          params: { path: { org: org.slug, env: envKey } },
+        }),
+      ),
   });
   const back = (
-    <Link href={`/orgs/${org.slug}/environments`} className="mb-4 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+    <Link
+      href={`/orgs/${org.slug}/environments`}
+      className="mb-4 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+    >
       <ChevronLeftIcon className="size-4" aria-hidden="true" /> Environments
     </Link>
   );
-  if (env.isPending) return <>{back}<LoadingRows rows={4} label="Loading environment" /></>;
-  if (env.isError) return <>{back}<ErrorState error={env.error} retry={() => void env.refetch()} /></>;
+  if (env.isPending)
+    return (
+      <>
+        {back}
+        <LoadingRows rows={4} label="Loading environment" />
+      </>
+    );
+  if (env.isError)
+    return (
+      <>
+        {back}
+        <ErrorState error={env.error} retry={() => void env.refetch()} />
+      </>
+    );
   const e = env.data;
   return (
     <>
@@ -76,7 +117,8 @@ export function EnvironmentDetail({ envKey }: { envKey: string }) {
             <Badge variant="outline">{e.key}</Badge>
             {e.protected ? (
               <Badge variant="warning">
-                <LockIcon className="size-3" aria-hidden="true" /> protected: changes need an approved proposal
+                <LockIcon className="size-3" aria-hidden="true" /> protected: changes need an
+                approved proposal
               </Badge>
             ) : (
               <Badge variant="secondary">not protected</Badge>
@@ -92,7 +134,18 @@ export function EnvironmentDetail({ envKey }: { envKey: string }) {
           <CardContent>
             <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
               <dt className="text-muted-foreground">Repository</dt>
-              <dd>{e.repositoryId ? <Link className="underline underline-offset-4" href={`/orgs/${org.slug}/repositories`}>external repository</Link> : 'hosted by Switchyard'}</dd>
+              <dd>
+                {e.repositoryId ? (
+                  <Link
+                    className="underline underline-offset-4"
+                    href={`/orgs/${org.slug}/repositories`}
+                  >
+                    external repository
+                  </Link>
+                ) : (
+                  'hosted by Switchyard'
+                )}
+              </dd>
               <dt className="text-muted-foreground">Branch</dt>
               <dd className="font-mono">{e.branch}</dd>
               <dt className="text-muted-foreground">Directory</dt>
@@ -117,8 +170,16 @@ export function EnvironmentDetail({ envKey }: { envKey: string }) {
               <CopyField value={e.urls.ofrep} label="OFREP URL" />
             </div>
             <div className="flex flex-col gap-1">
-              <span className="text-xs font-medium text-muted-foreground">gRPC (metadata x-flipt-environment: {e.key})</span>
-              {e.urls.grpc ? <CopyField value={e.urls.grpc} label="gRPC address" /> : <p className="text-sm text-muted-foreground">Shown once the organisation’s instance is running and has reported its address.</p>}
+              <span className="text-xs font-medium text-muted-foreground">
+                gRPC (metadata x-flipt-environment: {e.key})
+              </span>
+              {e.urls.grpc ? (
+                <CopyField value={e.urls.grpc} label="gRPC address" />
+              ) : (
+                <p className="text-sm text-muted-foreground">
+                  Shown once the organisation’s instance is running and has reported its address.
+                </p>
+              )}
             </div>
           </CardContent>
         </Card>

@@ -14,7 +14,12 @@ import { CreateEnvironmentDialog } from './create-environment-dialog';
 export function useEnvironments(org: string) {
   return useQuery({
     queryKey: ['orgs', org, 'environments'],
-    queryFn: () => unwrap(api.GET('/api/v1/orgs/{org}/environments', { params: { path: { org }, query: { limit: 200 } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/orgs/{org}/environments', {
+          params: { path: { org }, query: { limit: 200 } },
+        }),
+      ),
   });
 }
 
@@ -27,9 +32,16 @@ export function EnvironmentList() {
   if (envs.isError) return <ErrorState error={envs.error} retry={() => void envs.refetch()} />;
   if (envs.data.items.length === 0) {
     return (
-      <EmptyState icon={BoxesIcon} title="No environments yet" action={canWrite ? <CreateEnvironmentDialog /> : undefined}>
-        An environment is a branch of flags (hosted here, or in your own git repository) with its own URL for SDKs.{' '}
-        {canWrite ? 'Create one to get its URL and a token.' : 'Ask an admin of this organisation to create one.'}
+      <EmptyState
+        icon={BoxesIcon}
+        title="No environments yet"
+        action={canWrite ? <CreateEnvironmentDialog /> : undefined}
+      >
+        An environment is a branch of flags (hosted here, or in your own git repository) with its
+        own URL for SDKs.{' '}
+        {canWrite
+          ? 'Create one to get its URL and a token.'
+          : 'Ask an admin of this organisation to create one.'}
       </EmptyState>
     );
   }
@@ -47,7 +59,10 @@ export function EnvironmentList() {
               <CardHeader className="flex-row items-start justify-between gap-2">
                 <div className="flex flex-col gap-1">
                   <h2 className="font-semibold">
-                    <Link href={`/orgs/${org.slug}/environments/${env.key}`} className="hover:underline focus-visible:underline focus-visible:outline-none">
+                    <Link
+                      href={`/orgs/${org.slug}/environments/${env.key}`}
+                      className="hover:underline focus-visible:underline focus-visible:outline-none"
+                    >
                       {env.name}
                     </Link>
                   </h2>

@@ -10,16 +10,37 @@ import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/st
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader } from '@/components/ui/card';
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogHeader,
+  DialogTitle,
+} from '@/components/ui/dialog';
 import { api, unwrap } from '@/lib/api/client';
 import { describeError } from '@/lib/api/errors';
 import { NEEDS } from '@/lib/permissions';
 import { KINDS, SsoForm, toBody, type SsoFormValues } from './sso-form';
 
 type Connection = Awaited<ReturnType<typeof listConnections>>['items'][number];
-const listConnections = (org: string) => unwrap(api.GET('/api/v1/orgs/{org}/sso-connections', { params: { path: { org } } }));
+const listConnections = (org: string) =>
+  unwrap(api.GET('/api/v1/orgs/{org}/sso-connections', { params: { path: { org } } }));
 
-const EMPTY: SsoFormValues = { kind: 'OKTA', name: '', issuer: '', domain: '', clientId: '', clientSecret: '', allowedDomains: '', claim: '', mapping: [], requireMatch: false, defaultRole: 'VIEWER', auth0Organization: '', enforce: false };
+const EMPTY: SsoFormValues = {
+  kind: 'OKTA',
+  name: '',
+  issuer: '',
+  domain: '',
+  clientId: '',
+  clientSecret: '',
+  allowedDomains: '',
+  claim: '',
+  mapping: [],
+  requireMatch: false,
+  defaultRole: 'VIEWER',
+  auth0Organization: '',
+  enforce: false,
+};
 
 function toValues(c: Connection): SsoFormValues {
   return {
@@ -45,14 +66,28 @@ export function SsoList() {
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState<Connection | 'new' | null>(null);
   const allowed = can(org.role, NEEDS.orgWrite);
-  const connections = useQuery({ queryKey: ['orgs', org.slug, 'sso'], queryFn: () => listConnections(org.slug), enabled: allowed });
+  const connections = useQuery({
+    queryKey: ['orgs', org.slug, 'sso'],
+    queryFn: () => listConnections(org.slug),
+    enabled: allowed,
+  });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['orgs', org.slug, 'sso'] });
   const save = async (v: SsoFormValues) => {
     if (editing === 'new') {
-      await unwrap(api.POST('/api/v1/orgs/{org}/sso-connections', { params: { path: { org: org.slug } }, body: { kind: v.kind, ...toBody(v, false), clientSecret: v.clientSecret } }));
+      await unwrap(
+        api.POST('/api/v1/orgs/{org}/sso-connections', {
+          params: { path: { org: org.slug } },
+          body: { kind: v.kind, ...toBody(v, false), clientSecret: v.clientSecret },
+        }),
+      );
       toast.success(`Connection “${v.name}” created: discovery succeeded`);
     } else if (editing) {
-      await unwrap(api.PATCH('/api/v1/orgs/{org}/sso-connections/{connectionId}', { params: { path: { org: org.slug, connectionId: editing.id } }, body: toBody(v, true) }));
+      await unwrap(
+        api.PATCH('/api/v1/orgs/{org}/sso-connections/{connectionId}', {
+          params: { path: { org: org.slug, connectionId: editing.id } },
+          body: toBody(v, true),
+        }),
+      );
       toast.success(`Connection “${v.name}” saved`);
     }
     setEditing(null);
@@ -72,13 +107,20 @@ export function SsoList() {
     />
   );
   let body;
-  if (!allowed) body = <EmptyState icon={ShieldCheckIcon} title="Admins manage single sign-on">Your role is {org.role.toLowerCase()}.</EmptyState>;
+  if (!allowed)
+    body = (
+      <EmptyState icon={ShieldCheckIcon} title="Admins manage single sign-on">
+        Your role is {org.role.toLowerCase()}.
+      </EmptyState>
+    );
   else if (connections.isPending) body = <LoadingRows label="Loading connections" />;
-  else if (connections.isError) body = <ErrorState error={connections.error} retry={() => void connections.refetch()} />;
+  else if (connections.isError)
+    body = <ErrorState error={connections.error} retry={() => void connections.refetch()} />;
   else if (connections.data.items.length === 0)
     body = (
       <EmptyState icon={ShieldCheckIcon} title="No SSO connection yet">
-        Add Google Workspace, Okta, Auth0 or any OpenID Connect provider. Register the callback URL shown after saving at your provider.
+        Add Google Workspace, Okta, Auth0 or any OpenID Connect provider. Register the callback URL
+        shown after saving at your provider.
       </EmptyState>
     );
   else
@@ -104,7 +146,12 @@ export function SsoList() {
                   </div>
                 </div>
                 <div className="flex gap-2">
-                  <Button variant="outline" size="sm" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>
+                  <Button
+                    variant="outline"
+                    size="sm"
+                    onClick={() => setEditing(c)}
+                    aria-label={`Edit ${c.name}`}
+                  >
                     <PencilIcon aria-hidden="true" /> Edit
                   </Button>
                   <ConfirmDialog
@@ -117,7 +164,11 @@ export function SsoList() {
                     description="Members who sign in through it must use another way in."
                     confirmLabel="Delete connection"
                     onConfirm={() =>
-                      unwrap(api.DELETE('/api/v1/orgs/{org}/sso-connections/{connectionId}', { params: { path: { org: org.slug, connectionId: c.id } } })).then(
+                      unwrap(
+                        api.DELETE('/api/v1/orgs/{org}/sso-connections/{connectionId}', {
+                          params: { path: { org: org.slug, connectionId: c.id } },
+                        }),
+                      ).then(
                         () => void refresh(),
                         (e: unknown) => void toast.error(describeError(e)),
                       )
@@ -127,12 +178,23 @@ export function SsoList() {
               </CardHeader>
               <CardContent className="grid gap-3 md:grid-cols-2">
                 <div className="flex flex-col gap-1">
-                  <span className="text-xs font-medium text-muted-foreground">Callback URL (register it at the provider)</span>
+                  <span className="text-xs font-medium text-muted-foreground">
+                    Callback URL (register it at the provider)
+                  </span>
                   <CopyField value={c.callbackUrl} label={`${c.name} callback URL`} />
                 </div>
                 <div className="flex flex-col gap-1">
-                  <span className="text-xs font-medium text-muted-foreground">Sign-in link for your members</span>
-                  <CopyField value={typeof window === 'undefined' ? `/login?connection=${c.id}` : `${window.location.origin}/login?connection=${c.id}`} label={`${c.name} sign-in link`} />
+                  <span className="text-xs font-medium text-muted-foreground">
+                    Sign-in link for your members
+                  </span>
+                  <CopyField
+                    value={
+                      typeof window === 'undefined'
+                        ? `/login?connection=${c.id}`
+                        : `${window.location.origin}/login?connection=${c.id}`
+                    }
+                    label={`${c.name} sign-in link`}
+                  />
                 </div>
               </CardContent>
             </Card>
@@ -147,10 +209,22 @@ export function SsoList() {
       <Dialog open={editing !== null} onOpenChange={(o) => !o && setEditing(null)}>
         <DialogContent className="max-w-2xl">
           <DialogHeader>
-            <DialogTitle>{editing === 'new' ? 'New SSO connection' : 'Edit SSO connection'}</DialogTitle>
-            <DialogDescription>Saving runs OpenID discovery against the issuer; a provider that does not answer correctly is refused with the reason.</DialogDescription>
+            <DialogTitle>
+              {editing === 'new' ? 'New SSO connection' : 'Edit SSO connection'}
+            </DialogTitle>
+            <DialogDescription>
+              Saving runs OpenID discovery against the issuer; a provider that does not answer
+              correctly is refused with the reason.
+            </DialogDescription>
           </DialogHeader>
-          {editing && <SsoForm key={editing === 'new' ? 'new' : editing.id} initial={editing === 'new' ? EMPTY : toValues(editing)} editing={editing !== 'new'} onSubmit={save} />}
+          {editing && (
+            <SsoForm
+              key={editing === 'new' ? 'new' : editing.id}
+              initial={editing === 'new' ? EMPTY : toValues(editing)}
+              editing={editing !== 'new'}
+              onSubmit={save}
+            />
+          )}
         </DialogContent>
       </Dialog>
     </>

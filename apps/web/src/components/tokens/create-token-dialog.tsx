@@ -11,7 +11,15 @@ import { Field, fieldProps } from '@/components/field';
 import { useOrg } from '@/components/org-context';
 import { FieldError, FormError } from '@/components/states';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { api, unwrap } from '@/lib/api/client';
 import { applyApiError, idempotencyKey } from '@/lib/forms';
@@ -23,7 +31,10 @@ const schema = z.object({
   namespaces: z
     .string()
     .trim()
-    .regex(/^([A-Za-z0-9_-]{1,100}(\s*,\s*[A-Za-z0-9_-]{1,100})*)?$/, 'Comma-separated namespace keys.'),
+    .regex(
+      /^([A-Za-z0-9_-]{1,100}(\s*,\s*[A-Za-z0-9_-]{1,100})*)?$/,
+      'Comma-separated namespace keys.',
+    ),
 });
 type Values = z.infer<typeof schema>;
 
@@ -35,13 +46,22 @@ export function CreateTokenDialog() {
   const [open, setOpen] = useState(false);
   const [secret, setSecret] = useState<string>();
   const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, setError, reset, formState } = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { name: '', environments: [], namespaces: '' } });
+  const { register, handleSubmit, setError, reset, formState } = useForm<Values>({
+    resolver: zodResolver(schema),
+    defaultValues: { name: '', environments: [], namespaces: '' },
+  });
   const { errors, isSubmitting } = formState;
   const onSubmit = handleSubmit(async (v) => {
     setFormError(undefined);
     try {
       const namespaces = v.namespaces ? v.namespaces.split(',').map((s) => s.trim()) : [];
-      const created = await unwrap(api.POST('/api/v1/orgs/{org}/client-tokens', { params: { path: { org: org.slug } }, body: { name: v.name, environments: v.environments, namespaces }, headers: { 'idempotency-key': idempotencyKey() } }));
+      const created = await unwrap(
+        api.POST('/api/v1/orgs/{org}/client-tokens', {
+          params: { path: { org: org.slug } },
+          body: { name: v.name, environments: v.environments, namespaces },
+          headers: { 'idempotency-key': idempotencyKey() },
+        }),
+      );
       setSecret(created.token);
       await queryClient.invalidateQueries({ queryKey: ['orgs', org.slug, 'client-tokens'] });
     } catch (e) {
@@ -69,11 +89,14 @@ export function CreateTokenDialog() {
           <>
             <DialogHeader>
               <DialogTitle>Copy your token now</DialogTitle>
-              <DialogDescription>This is the only time the secret is shown. Store it in your secret manager.</DialogDescription>
+              <DialogDescription>
+                This is the only time the secret is shown. Store it in your secret manager.
+              </DialogDescription>
             </DialogHeader>
             <CopyField value={secret} label="client token" />
             <p className="flex items-center gap-2 text-sm text-warning">
-              <TriangleAlertIcon className="size-4" aria-hidden="true" /> Lost it? Revoke this token and create a new one.
+              <TriangleAlertIcon className="size-4" aria-hidden="true" /> Lost it? Revoke this token
+              and create a new one.
             </p>
             <DialogFooter>
               <Button onClick={() => onOpenChange(false)}>Done</Button>
@@ -83,26 +106,59 @@ export function CreateTokenDialog() {
           <>
             <DialogHeader>
               <DialogTitle>New client token</DialogTitle>
-              <DialogDescription>SDKs send it as a bearer token. It can only read the environments (and namespaces) you choose.</DialogDescription>
+              <DialogDescription>
+                SDKs send it as a bearer token. It can only read the environments (and namespaces)
+                you choose.
+              </DialogDescription>
             </DialogHeader>
             <form onSubmit={(e) => void onSubmit(e)} className="flex flex-col gap-4" noValidate>
               <FormError message={formError} />
-              <Field id="token-name" label="Name" help="Where it is used, e.g. “checkout service (production)”." error={errors.name?.message}>
-                <Input {...fieldProps('token-name', errors.name?.message, true)} {...register('name')} />
+              <Field
+                id="token-name"
+                label="Name"
+                help="Where it is used, e.g. “checkout service (production)”."
+                error={errors.name?.message}
+              >
+                <Input
+                  {...fieldProps('token-name', errors.name?.message, true)}
+                  {...register('name')}
+                />
               </Field>
-              <fieldset className="flex flex-col gap-2" aria-describedby={errors.environments ? 'token-envs-error' : undefined}>
+              <fieldset
+                className="flex flex-col gap-2"
+                aria-describedby={errors.environments ? 'token-envs-error' : undefined}
+              >
                 <legend className="mb-1 text-sm font-medium">Environments</legend>
-                {envs.data?.items.length === 0 && <p className="text-sm text-muted-foreground">Create an environment first.</p>}
-                {envs.isError && <p className="text-sm text-destructive">Could not load environments.</p>}
+                {envs.data?.items.length === 0 && (
+                  <p className="text-sm text-muted-foreground">Create an environment first.</p>
+                )}
+                {envs.isError && (
+                  <p className="text-sm text-destructive">Could not load environments.</p>
+                )}
                 {envs.data?.items.map((env) => (
                   <label key={env.id} className="flex items-center gap-2 text-sm">
-                    <input type="checkbox" value={env.key} className="size-4 accent-primary" {...register('environments')} /> {env.name} <span className="text-muted-foreground">({env.key})</span>
+                    <input
+                      type="checkbox"
+                      value={env.key}
+                      className="size-4 accent-primary"
+                      {...register('environments')}
+                    />{' '}
+                    {env.name} <span className="text-muted-foreground">({env.key})</span>
                   </label>
                 ))}
                 <FieldError id="token-envs-error" message={errors.environments?.message} />
               </fieldset>
-              <Field id="token-namespaces" label="Namespaces (optional)" help="Comma-separated; empty means every namespace." error={errors.namespaces?.message}>
-                <Input {...fieldProps('token-namespaces', errors.namespaces?.message, true)} {...register('namespaces')} placeholder="default" />
+              <Field
+                id="token-namespaces"
+                label="Namespaces (optional)"
+                help="Comma-separated; empty means every namespace."
+                error={errors.namespaces?.message}
+              >
+                <Input
+                  {...fieldProps('token-namespaces', errors.namespaces?.message, true)}
+                  {...register('namespaces')}
+                  placeholder="default"
+                />
               </Field>
               <DialogFooter>
                 <Button type="submit" disabled={isSubmitting}>

@@ -7,7 +7,14 @@ import { can, useOrg } from '@/components/org-context';
 import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/states';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from '@/components/ui/table';
 import { api, unwrap } from '@/lib/api/client';
 import { describeError } from '@/lib/api/errors';
 import { NEEDS } from '@/lib/permissions';
@@ -31,19 +38,37 @@ export function TokenList() {
   const tokens = useInfiniteQuery({
     queryKey: ['orgs', org.slug, 'client-tokens'],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => unwrap(api.GET('/api/v1/orgs/{org}/client-tokens', { params: { path: { org: org.slug }, query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET('/api/v1/orgs/{org}/client-tokens', {
+          params: {
+            path: { org: org.slug },
+            query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) },
+          },
+        }),
+      ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const revoke = async (id: string, name: string) => {
     try {
-      await unwrap(api.POST('/api/v1/orgs/{org}/client-tokens/{tokenId}/revoke', { params: { path: { org: org.slug, tokenId: id } } }));
+      await unwrap(
+        api.POST('/api/v1/orgs/{org}/client-tokens/{tokenId}/revoke', {
+          params: { path: { org: org.slug, tokenId: id } },
+        }),
+      );
       toast.success(`Token “${name}” revoked`);
       await queryClient.invalidateQueries({ queryKey: ['orgs', org.slug, 'client-tokens'] });
     } catch (e) {
       toast.error(describeError(e));
     }
   };
-  const header = <PageHeader title="Client tokens" description="Bearer tokens your SDKs use to evaluate flags, scoped to environments and namespaces." actions={canWrite ? <CreateTokenDialog /> : undefined} />;
+  const header = (
+    <PageHeader
+      title="Client tokens"
+      description="Bearer tokens your SDKs use to evaluate flags, scoped to environments and namespaces."
+      actions={canWrite ? <CreateTokenDialog /> : undefined}
+    />
+  );
   if (!can(org.role, NEEDS.tokensRead)) {
     return (
       <>
@@ -54,15 +79,29 @@ export function TokenList() {
       </>
     );
   }
-  if (tokens.isPending) return <>{header}<LoadingRows label="Loading tokens" /></>;
-  if (tokens.isError) return <>{header}<ErrorState error={tokens.error} retry={() => void tokens.refetch()} /></>;
+  if (tokens.isPending)
+    return (
+      <>
+        {header}
+        <LoadingRows label="Loading tokens" />
+      </>
+    );
+  if (tokens.isError)
+    return (
+      <>
+        {header}
+        <ErrorState error={tokens.error} retry={() => void tokens.refetch()} />
+      </>
+    );
   const items = tokens.data.pages.flatMap((p) => p.items);
   if (items.length === 0) {
     return (
       <>
         {header}
         <EmptyState icon={KeyRoundIcon} title="No client tokens yet">
-          {canWrite ? 'Create one for each service or app that evaluates flags; each can be revoked on its own.' : 'An admin creates tokens for the services that evaluate flags.'}
+          {canWrite
+            ? 'Create one for each service or app that evaluates flags; each can be revoked on its own.'
+            : 'An admin creates tokens for the services that evaluate flags.'}
         </EmptyState>
       </>
     );
@@ -97,7 +136,9 @@ export function TokenList() {
                       {e}
                     </Badge>
                   ))}
-                  <span className="text-xs text-muted-foreground">{t.namespaces.length ? `ns: ${t.namespaces.join(', ')}` : 'all namespaces'}</span>
+                  <span className="text-xs text-muted-foreground">
+                    {t.namespaces.length ? `ns: ${t.namespaces.join(', ')}` : 'all namespaces'}
+                  </span>
                 </div>
               </TableCell>
               <TableCell>
@@ -128,7 +169,12 @@ export function TokenList() {
         </TableBody>
       </Table>
       {tokens.hasNextPage && (
-        <Button variant="outline" className="mt-4" onClick={() => void tokens.fetchNextPage()} disabled={tokens.isFetchingNextPage}>
+        <Button
+          variant="outline"
+          className="mt-4"
+          onClick={() => void tokens.fetchNextPage()}
+          disabled={tokens.isFetchingNextPage}
+        >
           Load more
         </Button>
       )}

@@ -9,12 +9,19 @@ export const DialogTrigger = D.Trigger;
 export const DialogClose = D.Close;
 
 /** Modal dialog (Radix: focus trapped, Escape closes, focus returns to the trigger). */
-export function DialogContent({ className, children, ...props }: ComponentProps<typeof D.Content> & { children: ReactNode }) {
+export function DialogContent({
+  className,
+  children,
+  ...props
+}: ComponentProps<typeof D.Content> & { children: ReactNode }) {
   return (
     <D.Portal>
       <D.Overlay className="fixed inset-0 z-50 bg-black/50" />
       <D.Content
-        className={cn('fixed left-1/2 top-1/2 z-50 grid max-h-[90vh] w-full max-w-lg -translate-x-1/2 -translate-y-1/2 gap-4 overflow-y-auto rounded-xl border bg-background p-6 shadow-lg', className)}
+        className={cn(
+          'fixed left-1/2 top-1/2 z-50 grid max-h-[90vh] w-full max-w-lg -translate-x-1/2 -translate-y-1/2 gap-4 overflow-y-auto rounded-xl border bg-background p-6 shadow-lg',
+          className,
+        )}
         {...props}
       >
         {children}
@@ -30,7 +37,12 @@ export function DialogHeader({ className, ...props }: ComponentProps<'div'>) {
   return <div className={cn('flex flex-col gap-1.5', className)} {...props} />;
 }
 export function DialogFooter({ className, ...props }: ComponentProps<'div'>) {
-  return <div className={cn('flex flex-col-reverse gap-2 sm:flex-row sm:justify-end', className)} {...props} />;
+  return (
+    <div
+      className={cn('flex flex-col-reverse gap-2 sm:flex-row sm:justify-end', className)}
+      {...props}
+    />
+  );
 }
 export function DialogTitle({ className, ...props }: ComponentProps<typeof D.Title>) {
   return <D.Title className={cn('text-lg font-semibold', className)} {...props} />;

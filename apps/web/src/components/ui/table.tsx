@@ -15,10 +15,20 @@ export function TableBody(props: ComponentProps<'tbody'>) {
   return <tbody className="[&_tr:last-child]:border-0" {...props} />;
 }
 export function TableRow({ className, ...props }: ComponentProps<'tr'>) {
-  return <tr className={cn('border-b transition-colors hover:bg-muted/40', className)} {...props} />;
+  return (
+    <tr className={cn('border-b transition-colors hover:bg-muted/40', className)} {...props} />
+  );
 }
 export function TableHead({ className, ...props }: ComponentProps<'th'>) {
-  return <th className={cn('h-10 px-3 text-left align-middle font-medium text-muted-foreground', className)} {...props} />;
+  return (
+    <th
+      className={cn(
+        'h-10 px-3 text-left align-middle font-medium text-muted-foreground',
+        className,
+      )}
+      {...props}
+    />
+  );
 }
 export function TableCell({ className, ...props }: ComponentProps<'td'>) {
   return <td className={cn('p-3 align-middle', className)} {...props} />;

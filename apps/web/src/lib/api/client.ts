@@ -19,16 +19,22 @@ const csrf: Middleware = {
 };
 
 /** The typed browser client: same origin (`/api/*` is proxied to the control plane). */
-export const api = createClient<paths>({ baseUrl: typeof window === 'undefined' ? 'http://localhost' : window.location.origin });
+export const api = createClient<paths>({
+  baseUrl: typeof window === 'undefined' ? 'http://localhost' : window.location.origin,
+});
 api.use(csrf);
 
 /** Unwraps an openapi-fetch result: the data, or a thrown {@link ApiError}. */
-export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+export async function unwrap<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
   const { data, error, response } = await call;
   if (!response.ok) {
     // Unauthenticated in the browser: the session ended; sign in again and come back here.
     if (response.status === 401 && typeof window !== 'undefined') {
-      window.location.assign(`/login?error=expired&returnTo=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      window.location.assign(
+        `/login?error=expired&returnTo=${encodeURIComponent(window.location.pathname + window.location.search)}`,
+      );
     }
     throw toApiError(response.status, error);
   }

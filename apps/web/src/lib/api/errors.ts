@@ -1,6 +1,16 @@
 /** The control plane's error body (`{code, message, details}`), closed vocabulary. */
 export interface ApiErrorBody {
-  code: 'NotFound' | 'InvalidArgument' | 'AlreadyExists' | 'Conflict' | 'FailedPrecondition' | 'Unauthenticated' | 'PermissionDenied' | 'ResourceExhausted' | 'Unavailable' | 'Internal';
+  code:
+    | 'NotFound'
+    | 'InvalidArgument'
+    | 'AlreadyExists'
+    | 'Conflict'
+    | 'FailedPrecondition'
+    | 'Unauthenticated'
+    | 'PermissionDenied'
+    | 'ResourceExhausted'
+    | 'Unavailable'
+    | 'Internal';
   message: string;
   details: { path: string; message: string }[];
 }
@@ -18,7 +28,8 @@ export class ApiError extends Error {
   /** Field violations of the request body, keyed by field path without the `body.` prefix. */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const d of this.body.details) if (d.path.startsWith('body.')) out[d.path.slice('body.'.length)] ??= d.message;
+    for (const d of this.body.details)
+      if (d.path.startsWith('body.')) out[d.path.slice('body.'.length)] ??= d.message;
     return out;
   }
 }
@@ -26,8 +37,20 @@ export class ApiError extends Error {
 /** Normalises whatever an API call produced into an {@link ApiError}. */
 export function toApiError(status: number, body: unknown): ApiError {
   const b = body as Partial<ApiErrorBody> | undefined;
-  if (b && typeof b.code === 'string' && typeof b.message === 'string') return new ApiError(status, { code: b.code, message: b.message, details: Array.isArray(b.details) ? b.details : [] });
-  return new ApiError(status, { code: status >= 500 ? 'Unavailable' : 'Internal', message: status >= 500 ? 'The control plane is unavailable. Try again in a moment.' : `Unexpected response (${status}).`, details: [] });
+  if (b && typeof b.code === 'string' && typeof b.message === 'string')
+    return new ApiError(status, {
+      code: b.code,
+      message: b.message,
+      details: Array.isArray(b.details) ? b.details : [],
+    });
+  return new ApiError(status, {
+    code: status >= 500 ? 'Unavailable' : 'Internal',
+    message:
+      status >= 500
+        ? 'The control plane is unavailable. Try again in a moment.'
+        : `Unexpected response (${status}).`,
+    details: [],
+  });
 }
 
 /** A sentence for people: what happened and, where it helps, what to do. */

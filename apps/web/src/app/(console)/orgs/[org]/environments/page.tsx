@@ -7,7 +7,10 @@ export const metadata: Metadata = { title: 'Environments' };
 export default function EnvironmentsPage() {
   return (
     <>
-      <PageHeader title="Environments" description="Each environment is a branch of flags with its own URL for SDKs." />
+      <PageHeader
+        title="Environments"
+        description="Each environment is a branch of flags with its own URL for SDKs."
+      />
       <EnvironmentList />
     </>
   );
