@@ -24,7 +24,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Start an SSO login: 302 to the identity provider */
+        /** Start an SSO login (or, with `link=1`, link an identity to the signed-in account): 302 to the identity provider */
         get: operations["SsoLoginController_start"];
         put?: never;
         post?: never;
@@ -254,6 +254,59 @@ export interface paths {
         put?: never;
         /** Revoke a client token */
         post: operations["ClientTokensController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organisation’s domains and their verification records */
+        get: operations["DomainsController_list"];
+        put?: never;
+        /** Register a domain: answers the TXT record to publish before verifying */
+        post: operations["DomainsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/domains/{domainId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a domain */
+        get: operations["DomainsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a domain (its SSO connections stop creating and linking accounts for it) */
+        delete: operations["DomainsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/domains/{domainId}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check the TXT record now (412 when absent, 409 when another organisation holds the domain) */
+        post: operations["DomainsController_verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -551,7 +604,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve and merge a proposal (not by its author; conflicts are 409) */
+        /** Approve the reviewed revision of a proposal and merge exactly it (If-Match: the proposal revision reviewed; 428 without, 409 when it changed since; not by its author) */
         post: operations["ProposalsController_approve"];
         delete?: never;
         options?: never;
@@ -665,6 +718,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/repositories/{repositoryId}/test-connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test that the repository answers (through the outbound address policy) */
+        post: operations["RepositoriesController_testConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/repositories/{repositoryId}/webhook": {
         parameters: {
             query?: never;
@@ -726,7 +796,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers */
+        /** Readiness: the database answers (503 otherwise); "degraded" when hosted repositories the database knows are missing or behind (restore from backup; details in each environment's storage status) */
         get: operations["OpenApiController_ready"];
         put?: never;
         post?: never;
@@ -889,6 +959,8 @@ export interface operations {
         parameters: {
             query: {
                 connection: "platform" | string;
+                csrf?: string;
+                link?: "1";
                 returnTo?: string;
             };
             header?: never;
@@ -1116,6 +1188,8 @@ export interface operations {
                             /** @description display prefix; the full token is shown only at creation */
                             prefix: string;
                             revokedAt: string | null;
+                            /** @description SSO connections the creating session signed in through: the token reaches organisations that enforce SSO only through these */
+                            ssoConnectionIds: string[];
                         }[];
                         nextCursor: string | null;
                     };
@@ -1185,6 +1259,8 @@ export interface operations {
                         /** @description display prefix; the full token is shown only at creation */
                         prefix: string;
                         revokedAt: string | null;
+                        /** @description SSO connections the creating session signed in through: the token reaches organisations that enforce SSO only through these */
+                        ssoConnectionIds: string[];
                         /** @description the secret, shown once */
                         token: string;
                     };
@@ -2043,6 +2119,386 @@ export interface operations {
             };
         };
     };
+    DomainsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            domain: string;
+                            id: string;
+                            /**
+                             * @description verified: this organisation’s SSO connections may create and link accounts for the domain
+                             * @enum {string}
+                             */
+                            status: "pending" | "verified";
+                            /** @description publish this DNS record, then call verify; keep it published */
+                            verification: {
+                                name: string;
+                                /** @constant */
+                                type: "TXT";
+                                value: string;
+                            };
+                            verifiedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DomainsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description retries with the same key return the original response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the e-mail domain the organisation owns, e.g. example.com */
+                    domain: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        domain: string;
+                        id: string;
+                        /**
+                         * @description verified: this organisation’s SSO connections may create and link accounts for the domain
+                         * @enum {string}
+                         */
+                        status: "pending" | "verified";
+                        /** @description publish this DNS record, then call verify; keep it published */
+                        verification: {
+                            name: string;
+                            /** @constant */
+                            type: "TXT";
+                            value: string;
+                        };
+                        verifiedAt: string | null;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DomainsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                domainId: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        domain: string;
+                        id: string;
+                        /**
+                         * @description verified: this organisation’s SSO connections may create and link accounts for the domain
+                         * @enum {string}
+                         */
+                        status: "pending" | "verified";
+                        /** @description publish this DNS record, then call verify; keep it published */
+                        verification: {
+                            name: string;
+                            /** @constant */
+                            type: "TXT";
+                            value: string;
+                        };
+                        verifiedAt: string | null;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DomainsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                domainId: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DomainsController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                domainId: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        domain: string;
+                        id: string;
+                        /**
+                         * @description verified: this organisation’s SSO connections may create and link accounts for the domain
+                         * @enum {string}
+                         */
+                        status: "pending" | "verified";
+                        /** @description publish this DNS record, then call verify; keep it published */
+                        verification: {
+                            name: string;
+                            /** @constant */
+                            type: "TXT";
+                            value: string;
+                        };
+                        verifiedAt: string | null;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     EnvironmentsController_list: {
         parameters: {
             query?: {
@@ -2073,6 +2529,12 @@ export interface operations {
                             name: string;
                             protected: boolean;
                             repositoryId: string | null;
+                            storage: {
+                                /** @description what was lost and what to do (restore from backup) */
+                                message: string | null;
+                                /** @enum {string} */
+                                status: "ok" | "missing" | "behind";
+                            } | null;
                             updatedAt: string;
                             urls: {
                                 grpc: string | null;
@@ -2165,6 +2627,12 @@ export interface operations {
                         name: string;
                         protected: boolean;
                         repositoryId: string | null;
+                        storage: {
+                            /** @description what was lost and what to do (restore from backup) */
+                            message: string | null;
+                            /** @enum {string} */
+                            status: "ok" | "missing" | "behind";
+                        } | null;
                         updatedAt: string;
                         urls: {
                             grpc: string | null;
@@ -2248,6 +2716,12 @@ export interface operations {
                         name: string;
                         protected: boolean;
                         repositoryId: string | null;
+                        storage: {
+                            /** @description what was lost and what to do (restore from backup) */
+                            message: string | null;
+                            /** @enum {string} */
+                            status: "ok" | "missing" | "behind";
+                        } | null;
                         updatedAt: string;
                         urls: {
                             grpc: string | null;
@@ -2389,6 +2863,12 @@ export interface operations {
                         name: string;
                         protected: boolean;
                         repositoryId: string | null;
+                        storage: {
+                            /** @description what was lost and what to do (restore from backup) */
+                            message: string | null;
+                            /** @enum {string} */
+                            status: "ok" | "missing" | "behind";
+                        } | null;
                         updatedAt: string;
                         urls: {
                             grpc: string | null;
@@ -3877,6 +4357,14 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description approvals of the current revision (a later change withdraws earlier ones) */
+                            approvals: {
+                                approvedAt: string;
+                                email: string;
+                                /** @description proposal revision reviewed */
+                                revision: string;
+                                userId: string;
+                            }[];
                             /** @description environment revision the proposal started from */
                             base: string;
                             branch: string;
@@ -3891,7 +4379,7 @@ export interface operations {
                                 userId: string;
                             };
                             mergedRevision?: string;
-                            /** @description head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes */
+                            /** @description head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes, and to approve what you reviewed */
                             revision: string;
                             /** @enum {string} */
                             status: "open" | "merged";
@@ -3966,6 +4454,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description approvals of the current revision (a later change withdraws earlier ones) */
+                        approvals: {
+                            approvedAt: string;
+                            email: string;
+                            /** @description proposal revision reviewed */
+                            revision: string;
+                            userId: string;
+                        }[];
                         /** @description environment revision the proposal started from */
                         base: string;
                         branch: string;
@@ -3980,7 +4476,7 @@ export interface operations {
                             userId: string;
                         };
                         mergedRevision?: string;
-                        /** @description head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes */
+                        /** @description head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes, and to approve what you reviewed */
                         revision: string;
                         /** @enum {string} */
                         status: "open" | "merged";
@@ -4055,6 +4551,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description approvals of the current revision (a later change withdraws earlier ones) */
+                        approvals: {
+                            approvedAt: string;
+                            email: string;
+                            /** @description proposal revision reviewed */
+                            revision: string;
+                            userId: string;
+                        }[];
                         /** @description environment revision the proposal started from */
                         base: string;
                         branch: string;
@@ -4075,7 +4579,7 @@ export interface operations {
                         };
                         mergedRevision?: string;
                         patch: string;
-                        /** @description head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes */
+                        /** @description head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes, and to approve what you reviewed */
                         revision: string;
                         /** @enum {string} */
                         status: "open" | "merged";
@@ -4858,6 +5362,71 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RepositoriesController_testConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                repositoryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description branches listed by the remote (0 when not reachable) */
+                        branches: number;
+                        /** @description the same text for every kind of network failure */
+                        message: string;
+                        reachable: boolean;
+                    };
+                };
             };
             /** @description error */
             400: {
