@@ -95,7 +95,7 @@ export function isBuilt(): boolean {
 }
 
 export async function startStack(): Promise<Stack> {
-  const [webPort, cpPort, idpPort] = [await freePort(), await freePort(), await freePort()];
+  const [webPort, cpPort, idpPort, orgIdpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const consoleUrl = `http://127.0.0.1:${webPort}`;
   const database = `sy_web_${randomBytes(5).toString('hex')}`;
   const u = new URL(POSTGRES_ADMIN);
@@ -143,6 +143,9 @@ export async function startStack(): Promise<Stack> {
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     INTERNAL_GRPC_PORT: '0',
     QUEUE_PREFIX: database,
+    // The dev IdPs are on loopback: their exact origins are allow-listed, as an operator would do.
+    OUTBOUND_ALLOWED_ORIGINS: `http://127.0.0.1:${idpPort},http://127.0.0.1:${orgIdpPort}`,
+    SWITCHYARD_DATA_DIR: gitDir,
     GIT_DATA_DIR: gitDir,
     INSTANCE_DATA_DIR: join(gitDir, 'instances'),
   });
@@ -168,7 +171,8 @@ export async function startStack(): Promise<Stack> {
     idpIssuer,
     databaseUrl,
     procs,
-    startIdp: (profile) => startIdp(profile),
+    // The first organisation IdP takes the port the control plane already allow-lists.
+    startIdp: (profile) => startIdp(profile, idps.length === 1 ? orgIdpPort : undefined),
     async stop() {
       const all = [...Object.values(procs), ...idps];
       await Promise.all(
