@@ -45,7 +45,7 @@ describe('worker killed at every provisioning step', () => {
       const signal = await Promise.race([exited(crashing), new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
       expect(signal, crashing.output()).toBe('SIGKILL');
       const row = await cloud.t.db.instance.findUniqueOrThrow({ where: { orgId: org.id } });
-      expect(row.step).toBe(step);
+      expect(row.step, crashing.output()).toBe(step);
 
       const started = Date.now();
       const healthy = startChild(WORKER, cloud.workerEnv);
@@ -63,6 +63,10 @@ describe('worker killed at every provisioning step', () => {
       } finally {
         healthy.kill('SIGTERM');
         await exited(healthy);
+        // Each step starts from a clean slate: the next crashing worker must find no other
+        // organisation to converge (its crash would then land on that one's steps, not this one's).
+        for (const pid of processesOf(row.id)) process.kill(pid, 'SIGKILL');
+        await cloud.t.db.organisation.delete({ where: { id: org.id } });
       }
     }, 60_000);
   }
