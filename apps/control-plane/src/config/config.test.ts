@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
@@ -16,7 +15,8 @@ describe('loadConfig', () => {
     expect(c.dataDir).toBe(resolve('.switchyard/data'));
     expect(c.git.dataDir).toBe(resolve('.switchyard/data/git'));
     expect(c.provisioning.instanceDataDir).toBe(resolve('.switchyard/data/instances'));
-    for (const dir of [c.dataDir, c.git.dataDir, c.provisioning.instanceDataDir]) expect(dir.startsWith(tmpdir())).toBe(false);
+    // Under the working directory, wherever that is (a checkout may itself live in /tmp).
+    for (const dir of [c.dataDir, c.git.dataDir, c.provisioning.instanceDataDir]) expect(dir.startsWith(`${process.cwd()}/`)).toBe(true);
     const moved = loadConfig({ SWITCHYARD_DATA_DIR: '/srv/sy', GIT_DATA_DIR: '/mnt/git' });
     expect([moved.dataDir, moved.git.dataDir, moved.provisioning.instanceDataDir]).toEqual(['/srv/sy', '/mnt/git', '/srv/sy/instances']);
   });
