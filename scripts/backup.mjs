@@ -16,12 +16,21 @@ import { fail, git, hostedRepositories, run, stateLocations } from './state.mjs'
 const target = process.argv[2];
 if (!target) fail('usage: npm run backup -- <directory>');
 const out = resolve(target);
-if (existsSync(out) && readdirSync(out).length > 0) fail(`${out} is not empty; back up into a new directory`);
+if (existsSync(out) && readdirSync(out).length > 0)
+  fail(`${out} is not empty; back up into a new directory`);
 mkdirSync(out, { recursive: true });
 
 const state = stateLocations();
-process.stderr.write(`backing up ${state.databaseUrl.replace(/\/\/[^@/]*@/u, '//***@')} and ${state.hostedDir}\n`);
-run('pg_dump', ['--format=custom', '--no-owner', '--no-acl', `--file=${join(out, 'database.dump')}`, `--dbname=${state.databaseUrl}`]);
+process.stderr.write(
+  `backing up ${state.databaseUrl.replace(/\/\/[^@/]*@/u, '//***@')} and ${state.hostedDir}\n`,
+);
+run('pg_dump', [
+  '--format=custom',
+  '--no-owner',
+  '--no-acl',
+  `--file=${join(out, 'database.dump')}`,
+  `--dbname=${state.databaseUrl}`,
+]);
 
 const repositories = [];
 for (const path of hostedRepositories(state.hostedDir)) {
@@ -36,6 +45,13 @@ for (const path of hostedRepositories(state.hostedDir)) {
   repositories.push({ path, bundle, head, refs: refs.length });
 }
 
-const manifest = { format: 1, createdAt: new Date().toISOString(), database: 'database.dump', repositories };
+const manifest = {
+  format: 1,
+  createdAt: new Date().toISOString(),
+  database: 'database.dump',
+  repositories,
+};
 writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-process.stdout.write(`backup written to ${out}: database and ${repositories.length} hosted repositories\n`);
+process.stdout.write(
+  `backup written to ${out}: database and ${repositories.length} hosted repositories\n`,
+);

@@ -11,14 +11,29 @@
 // Ctrl-C stops everything (organisation instances included). State lives in .switchyard/.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const state = join(root, '.switchyard');
 const HOST = '127.0.0.1';
-const PORTS = { controlPlane: 3000, console: 3001, http: 8080, grpc: 9000, edge: 8088, internalGrpc: 9100, idp: 4000 };
+const PORTS = {
+  controlPlane: 3000,
+  console: 3001,
+  http: 8080,
+  grpc: 9000,
+  edge: 8088,
+  internalGrpc: 9100,
+  idp: 4000,
+};
 const CONSOLE_URL = `http://${HOST}:${PORTS.console}`;
 
 function run(cmd, args, opts = {}) {
@@ -60,7 +75,11 @@ async function waitFor(url, child, label, timeoutMs = 60_000) {
 
 const children = [];
 function start(label, args, env = {}) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       process.stderr.write(`${label} stopped (${code ?? signal}); stopping everything\n`);
@@ -78,7 +97,9 @@ function stop(code = 0) {
   stopInstances();
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   setTimeout(() => process.exit(code), 3000).unref();
-  void Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => c.once('exit', r)))).then(() => process.exit(code));
+  void Promise.all(
+    children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => c.once('exit', r))),
+  ).then(() => process.exit(code));
 }
 /** Organisation instances are detached (they outlive a worker restart): stop them by pid file. */
 function stopInstances() {
@@ -98,7 +119,11 @@ function stopInstances() {
 async function api(pat, method, path, body, headers = {}) {
   const res = await fetch(`http://${HOST}:${PORTS.controlPlane}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${pat}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      authorization: `Bearer ${pat}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = await res.json().catch(() => undefined);
@@ -117,12 +142,21 @@ async function until(what, fn, timeoutMs = 60_000) {
 /** The bootstrapped org's "development" environment (hosted) and a client token for it, once. */
 async function developmentEnvironment(pat) {
   let env = await api(pat, 'GET', '/orgs/acme/environments/development');
-  if (env.status === 404) env = await api(pat, 'POST', '/orgs/acme/environments', { key: 'development', name: 'Development' });
-  if (env.status >= 300) throw new Error(`could not create the development environment: ${JSON.stringify(env.json)}`);
+  if (env.status === 404)
+    env = await api(pat, 'POST', '/orgs/acme/environments', {
+      key: 'development',
+      name: 'Development',
+    });
+  if (env.status >= 300)
+    throw new Error(`could not create the development environment: ${JSON.stringify(env.json)}`);
   const token = persistent('acme-client-token', () => '');
   if (token) return { env: env.json, token };
-  const created = await api(pat, 'POST', '/orgs/acme/client-tokens', { name: 'development sdk', environments: ['development'] });
-  if (created.status !== 201) throw new Error(`could not create a client token: ${JSON.stringify(created.json)}`);
+  const created = await api(pat, 'POST', '/orgs/acme/client-tokens', {
+    name: 'development sdk',
+    environments: ['development'],
+  });
+  if (created.status !== 201)
+    throw new Error(`could not create a client token: ${JSON.stringify(created.json)}`);
   writeFileSync(join(state, 'acme-client-token'), `${created.json.token}\n`, { mode: 0o600 });
   return { env: env.json, token: created.json.token };
 }
@@ -139,15 +173,24 @@ async function main() {
   step('checking git, PostgreSQL and Redis');
   run('bash', [join(root, 'scripts', 'ensure-services.sh')]);
   step('building');
-  run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+  run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  });
 
   const secret = persistent('secret', () => randomBytes(32).toString('hex'));
   const edgeToken = persistent('edge-token', () => randomBytes(24).toString('hex'));
   const cpEnv = {
-    PORT: String(PORTS.controlPlane), HOST, SWITCHYARD_SECRET: secret, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    INTERNAL_GRPC_PORT: String(PORTS.internalGrpc), CONTROL_PLANE_GRPC_URL: `grpc://${HOST}:${PORTS.internalGrpc}`,
-    EDGE_TOKEN: edgeToken, EDGE_PUBLIC_URL: `http://${HOST}:${PORTS.edge}`, INSTANCE_DATA_DIR: join(state, 'instances'),
-    INSTANCE_LOG_LEVEL: 'warn', SWITCHYARD_DATA_DIR: join(state, 'data'),
+    PORT: String(PORTS.controlPlane),
+    HOST,
+    SWITCHYARD_SECRET: secret,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    INTERNAL_GRPC_PORT: String(PORTS.internalGrpc),
+    CONTROL_PLANE_GRPC_URL: `grpc://${HOST}:${PORTS.internalGrpc}`,
+    EDGE_TOKEN: edgeToken,
+    EDGE_PUBLIC_URL: `http://${HOST}:${PORTS.edge}`,
+    INSTANCE_DATA_DIR: join(state, 'instances'),
+    INSTANCE_LOG_LEVEL: 'warn',
+    SWITCHYARD_DATA_DIR: join(state, 'data'),
     // Browsers sign in through the console's same-origin /api proxy: SSO callbacks come back there.
     PUBLIC_URL: CONSOLE_URL,
   };
@@ -159,58 +202,129 @@ async function main() {
   const idpCli = join(root, 'apps', 'dev-idp', 'dist', 'cli.js');
   if (existsSync(idpCli)) {
     step('starting the dev identity provider');
-    const idp = start('dev identity provider', [idpCli, '--port', String(PORTS.idp), '--profile', 'generic', '--client', `switchyard:dev-secret:${CONSOLE_URL}/api/v1/auth/callback/*`]);
-    await waitFor(`http://${HOST}:${PORTS.idp}/.well-known/openid-configuration`, idp, 'dev identity provider');
+    const idp = start('dev identity provider', [
+      idpCli,
+      '--port',
+      String(PORTS.idp),
+      '--profile',
+      'generic',
+      '--client',
+      `switchyard:dev-secret:${CONSOLE_URL}/api/v1/auth/callback/*`,
+    ]);
+    await waitFor(
+      `http://${HOST}:${PORTS.idp}/.well-known/openid-configuration`,
+      idp,
+      'dev identity provider',
+    );
     // The dev IdP is on loopback: its exact origin is the one private target allow-listed (instances
     // reach the control plane's own hosted git origin without it; tenants' remotes never do).
-    Object.assign(cpEnv, { PLATFORM_OIDC_ISSUER: `http://${HOST}:${PORTS.idp}`, PLATFORM_OIDC_CLIENT_ID: 'switchyard', PLATFORM_OIDC_CLIENT_SECRET: 'dev-secret', OUTBOUND_ALLOWED_ORIGINS: `http://${HOST}:${PORTS.idp}` });
+    Object.assign(cpEnv, {
+      PLATFORM_OIDC_ISSUER: `http://${HOST}:${PORTS.idp}`,
+      PLATFORM_OIDC_CLIENT_ID: 'switchyard',
+      PLATFORM_OIDC_CLIENT_SECRET: 'dev-secret',
+      OUTBOUND_ALLOWED_ORIGINS: `http://${HOST}:${PORTS.idp}`,
+    });
   }
   step('starting the control plane (applies database migrations first)');
   const cp = start('control plane', ['apps/control-plane/dist/main.js'], cpEnv);
   await waitFor(`http://${HOST}:${PORTS.controlPlane}/api/v1/health`, cp, 'control plane');
   const pat = persistent('admin-token', () => {
-    const r = spawnSync(process.execPath, ['apps/control-plane/dist/bootstrap.js', '--email', 'admin@localhost', '--org', 'acme', '--org-name', 'Acme'], {
-      cwd: root,
-      env: { ...process.env, ...cpEnv },
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        'apps/control-plane/dist/bootstrap.js',
+        '--email',
+        'admin@localhost',
+        '--org',
+        'acme',
+        '--org-name',
+        'Acme',
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, ...cpEnv },
+        encoding: 'utf8',
+      },
+    );
     if (r.status !== 0) throw new Error(`bootstrap failed: ${r.stderr}`);
     return r.stdout.trim().split('\n').pop();
   });
 
   step('starting the console');
-  const web = start('console', [join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', 'apps/web', '-H', HOST, '-p', String(PORTS.console)], {
-    CONTROL_PLANE_URL: `http://${HOST}:${PORTS.controlPlane}`, NEXT_TELEMETRY_DISABLED: '1',
-  });
+  const web = start(
+    'console',
+    [
+      join(root, 'node_modules', 'next', 'dist', 'bin', 'next'),
+      'start',
+      'apps/web',
+      '-H',
+      HOST,
+      '-p',
+      String(PORTS.console),
+    ],
+    {
+      CONTROL_PLANE_URL: `http://${HOST}:${PORTS.controlPlane}`,
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  );
   await waitFor(`${CONSOLE_URL}/login`, web, 'console');
   // The dev IdP's users, so signing in as any of them reaches "acme" (409 when already a member).
-  for (const [email, role] of [['alice@example.com', 'OWNER'], ['bob@example.com', 'EDITOR'], ['carol@example.com', 'VIEWER']]) {
+  for (const [email, role] of [
+    ['alice@example.com', 'OWNER'],
+    ['bob@example.com', 'EDITOR'],
+    ['carol@example.com', 'VIEWER'],
+  ]) {
     await api(pat, 'POST', '/orgs/acme/members', { email, role });
   }
 
   step('starting the provisioning worker and the edge router');
   start('worker', ['apps/control-plane/dist/worker.js'], cpEnv);
   const edge = start('edge', ['apps/edge/dist/main.js'], {
-    EDGE_HOST: HOST, EDGE_PORT: String(PORTS.edge), EDGE_TOKEN: edgeToken, CONTROL_PLANE_GRPC_URL: cpEnv.CONTROL_PLANE_GRPC_URL,
-    EDGE_DATA_DIR: join(state, 'edge'), LOG_LEVEL: 'warn',
+    EDGE_HOST: HOST,
+    EDGE_PORT: String(PORTS.edge),
+    EDGE_TOKEN: edgeToken,
+    CONTROL_PLANE_GRPC_URL: cpEnv.CONTROL_PLANE_GRPC_URL,
+    EDGE_DATA_DIR: join(state, 'edge'),
+    LOG_LEVEL: 'warn',
   });
   await waitFor(`http://${HOST}:${PORTS.edge}/health`, edge, 'edge');
-  step('waiting for the acme organisation\'s instance and its development environment');
+  step("waiting for the acme organisation's instance and its development environment");
   const dev = await developmentEnvironment(pat);
   const devUrl = dev.env.urls.rest;
-  await until('the development environment URL', async () => {
-    const res = await fetch(`${devUrl}/api/v1/namespaces/default/flags`, { headers: { authorization: `Bearer ${dev.token}` } });
-    return res.ok;
-  }, 90_000);
+  await until(
+    'the development environment URL',
+    async () => {
+      const res = await fetch(`${devUrl}/api/v1/namespaces/default/flags`, {
+        headers: { authorization: `Bearer ${dev.token}` },
+      });
+      return res.ok;
+    },
+    90_000,
+  );
   // Re-read: the gRPC address appears once the instance has reported its status.
   dev.env = (await api(pat, 'GET', '/orgs/acme/environments/development')).json ?? dev.env;
 
-  const clientToken = persistent('client-token', () => `sy_dev_${randomBytes(24).toString('base64url')}`);
+  const clientToken = persistent(
+    'client-token',
+    () => `sy_dev_${randomBytes(24).toString('base64url')}`,
+  );
   step('starting an evaluation instance serving examples/flags');
   const dp = start('data plane', [
-    'apps/data-plane/dist/cli.js', 'serve', join(root, 'examples', 'flags'),
-    '--host', HOST, '--http-port', String(PORTS.http), '--grpc-port', String(PORTS.grpc),
-    '--data-dir', join(state, 'data-plane'), '--token', clientToken, '--log-level', 'warn',
+    'apps/data-plane/dist/cli.js',
+    'serve',
+    join(root, 'examples', 'flags'),
+    '--host',
+    HOST,
+    '--http-port',
+    String(PORTS.http),
+    '--grpc-port',
+    String(PORTS.grpc),
+    '--data-dir',
+    join(state, 'data-plane'),
+    '--token',
+    clientToken,
+    '--log-level',
+    'warn',
   ]);
   await waitFor(`http://${HOST}:${PORTS.http}/ready`, dp, 'data plane');
 

@@ -33,7 +33,10 @@ export function hostedRepositories(hostedDir) {
 /** Runs a command; exits the script with its error output when it fails. Returns stdout. */
 export function run(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
-  if (r.status !== 0) fail(`${cmd} ${args[0] ?? ''} failed: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`);
+  if (r.status !== 0)
+    fail(
+      `${cmd} ${args[0] ?? ''} failed: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`,
+    );
   return r.stdout;
 }
 
@@ -41,7 +44,13 @@ export function run(cmd, args, options = {}) {
 export function git(args, cwd) {
   return run('git', args, {
     cwd,
-    env: { PATH: process.env.PATH, HOME: '/nonexistent', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', LC_ALL: 'C' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: '/nonexistent',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      LC_ALL: 'C',
+    },
   });
 }
 

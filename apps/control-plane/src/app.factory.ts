@@ -25,16 +25,30 @@ export interface CreateAppOptions {
 }
 
 /** Builds and initialises the Nest application (not listening). Shared by `main` and the tests. */
-export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger(config);
   const db = options.db ?? createPrismaClient({ databaseUrl: config.databaseUrl });
   // Only named proxies may set the client address (per-IP rate limits, logs); nobody else can spoof it.
   const trustProxy = config.trustProxy.length > 0 ? [...config.trustProxy] : false;
-  const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId: requestIdFor, bodyLimit: 1024 * 1024, trustProxy, clientErrorHandler, frameworkErrors });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, db, logger }), adapter, {
-    logger: new NestPinoLogger(logger),
-    abortOnError: false,
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    genReqId: requestIdFor,
+    bodyLimit: 1024 * 1024,
+    trustProxy,
+    clientErrorHandler,
+    frameworkErrors,
   });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ config, db, logger }),
+    adapter,
+    {
+      logger: new NestPinoLogger(logger),
+      abortOnError: false,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

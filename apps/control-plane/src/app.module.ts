@@ -1,4 +1,10 @@
-import { Global, Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import {
+  Global,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  Inject,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { Database } from '@switchyard/db';
@@ -61,7 +67,25 @@ export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.with(deps), InstancesModule, AuditModule, AuthModule, OrgsModule, MembersModule, EnvironmentsModule, RepositoriesModule, ClientTokensModule, SsoModule, DomainsModule, GitHostingModule, FlagsModule, PromotionModule, ProposalsModule, WebhooksModule, OpenApiModule],
+      imports: [
+        CoreModule.with(deps),
+        InstancesModule,
+        AuditModule,
+        AuthModule,
+        OrgsModule,
+        MembersModule,
+        EnvironmentsModule,
+        RepositoriesModule,
+        ClientTokensModule,
+        SsoModule,
+        DomainsModule,
+        GitHostingModule,
+        FlagsModule,
+        PromotionModule,
+        ProposalsModule,
+        WebhooksModule,
+        OpenApiModule,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         // Interceptors run in this order: input is validated before an idempotency key is claimed.

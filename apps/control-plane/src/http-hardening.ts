@@ -12,13 +12,25 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertJsonDepth, HTTP_STATUS } from '@switchyard/flags';
 
-const REASON: Readonly<Record<number, string>> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const REASON: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 
 /** The raw HTTP response for a client error (closed shape; the connection is closed after it). */
 export function clientErrorResponse(code: string | undefined): string {
   const [status, message] =
-    code === 'HPE_HEADER_OVERFLOW' ? [431, 'request header section (or URL) too large'] : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request not received in time'] : [HTTP_STATUS.InvalidArgument, 'malformed HTTP request'];
-  const body = JSON.stringify({ code: status === 408 ? 'Unavailable' : 'InvalidArgument', message, details: [] });
+    code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'request header section (or URL) too large']
+      : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request not received in time']
+        : [HTTP_STATUS.InvalidArgument, 'malformed HTTP request'];
+  const body = JSON.stringify({
+    code: status === 408 ? 'Unavailable' : 'InvalidArgument',
+    message,
+    details: [],
+  });
   return `HTTP/1.1 ${status} ${REASON[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }
 
@@ -35,14 +47,21 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
  * parameter over `maxParamLength` is 414, an undecodable URL 400), in the closed shape and without
  * echoing the URL back.
  */
-export function frameworkErrors(error: Error & { code?: string }, _request: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(
+  error: Error & { code?: string },
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const [status, code, message]: [number, string, string] =
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? [414, 'InvalidArgument', 'a path segment of the URL is too long']
       : error.code === 'FST_ERR_BAD_URL'
         ? [400, 'InvalidArgument', 'the URL is not validly encoded']
         : [500, 'Internal', 'internal error'];
-  void reply.status(status).header('content-type', 'application/json').send(JSON.stringify({ code, message, details: [] }));
+  void reply
+    .status(status)
+    .header('content-type', 'application/json')
+    .send(JSON.stringify({ code, message, details: [] }));
 }
 
 /** Replaces Fastify's `application/json` parser with the depth-checked one. */

@@ -3,7 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createPrismaClient, migrate, MIGRATIONS_DIR, type Database, type Role } from '@switchyard/db';
+import {
+  createPrismaClient,
+  migrate,
+  MIGRATIONS_DIR,
+  type Database,
+  type Role,
+} from '@switchyard/db';
 import { createTestDatabase, type TestDatabase } from '@switchyard/testing';
 import { pino } from 'pino';
 import { createApp } from '../src/app.factory.js';
@@ -16,7 +22,10 @@ import { RouteTableService, type RouteEntry } from '../src/openapi/route-table.j
 export const CONSOLE_ORIGIN = 'https://console.switchyard.test';
 
 /** A caller: a bearer PAT, a cookie session (+ CSRF token), or nobody. */
-export type Caller = { kind: 'pat'; token: string; userId: string } | { kind: 'session'; cookie: string; csrf: string; userId: string } | { kind: 'anonymous' };
+export type Caller =
+  | { kind: 'pat'; token: string; userId: string }
+  | { kind: 'session'; cookie: string; csrf: string; userId: string }
+  | { kind: 'anonymous' };
 
 export interface InjectOptions {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -43,36 +52,64 @@ export interface TestApp {
   user(email: string): Promise<{ id: string; pat: Caller & { kind: 'pat' } }>;
   session(userId: string): Promise<Caller & { kind: 'session' }>;
   /** Creates an organisation with the given members (email → role) and returns PAT callers per email. */
-  org(slug: string, members: Record<string, Role>): Promise<{ id: string; slug: string; callers: Record<string, Caller & { kind: 'pat' }> }>;
+  org(
+    slug: string,
+    members: Record<string, Role>,
+  ): Promise<{ id: string; slug: string; callers: Record<string, Caller & { kind: 'pat' }> }>;
   close(): Promise<void>;
 }
 
-const migrateTemplate = (url: string) => migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR }).then(() => undefined);
+const migrateTemplate = (url: string) =>
+  migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR }).then(() => undefined);
 
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase({ migrationsDir: MIGRATIONS_DIR, migrate: migrateTemplate });
+  const database = await createTestDatabase({
+    migrationsDir: MIGRATIONS_DIR,
+    migrate: migrateTemplate,
+  });
   // Each test app has its own data directory (hosted repositories), removed with it.
   const dataDir = await mkdtemp(join(tmpdir(), 'sy-cp-data-'));
   // Suites mint many tokens from one address; the rate-limit suite sets its own budgets.
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ALLOWED_ORIGINS: CONSOLE_ORIGIN, SWITCHYARD_DATA_DIR: dataDir, TOKEN_RATE_LIMIT_PER_MINUTE: '10000', TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: '10000', ...env });
-  const app = await createApp(config, { db: createPrismaClient({ databaseUrl: database.url, maxConnections: 4 }), logger: pino({ level: 'silent' }) });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'silent',
+    ALLOWED_ORIGINS: CONSOLE_ORIGIN,
+    SWITCHYARD_DATA_DIR: dataDir,
+    TOKEN_RATE_LIMIT_PER_MINUTE: '10000',
+    TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: '10000',
+    ...env,
+  });
+  const app = await createApp(config, {
+    db: createPrismaClient({ databaseUrl: database.url, maxConnections: 4 }),
+    logger: pino({ level: 'silent' }),
+  });
   const db = createPrismaClient({ databaseUrl: database.url, maxConnections: 2 });
   const users = new Map<string, { id: string; pat: Caller & { kind: 'pat' } }>();
   // Every successful response is checked against the route's declared (and documented) schema.
   const contracts = app
     .get(RouteTableService)
     .routes()
-    .map((r) => ({ route: r, pattern: new RegExp(`^${r.path.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`) }));
+    .map((r) => ({
+      route: r,
+      pattern: new RegExp(`^${r.path.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`),
+    }));
   const checkContract = (method: string, url: string, status: number, json: unknown) => {
     const path = url.split('?')[0]!;
     const match = contracts.find((c) => c.route.method === method && c.pattern.test(path));
     const route: RouteEntry | undefined = match?.route;
     if (!route || status >= 300) return;
-    if (status !== (route.spec?.status ?? 200)) throw new Error(`${method} ${url}: status ${status}, documented ${route.spec?.status ?? 200}`);
+    if (status !== (route.spec?.status ?? 200))
+      throw new Error(
+        `${method} ${url}: status ${status}, documented ${route.spec?.status ?? 200}`,
+      );
     const schema = route.spec?.response;
     if (!schema) return;
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new Error(`${method} ${url}: response does not match its documented schema: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new Error(
+        `${method} ${url}: response does not match its documented schema: ${parsed.error.message}`,
+      );
   };
 
   const call: TestApp['call'] = async (caller, options) => {
@@ -88,8 +125,13 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     const res = await app.inject({
       method: options.method,
       url: options.url,
-      headers: options.body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
-      ...(options.body !== undefined ? { payload: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
+      headers:
+        options.body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
+      ...(options.body !== undefined
+        ? {
+            payload: typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+          }
+        : {}),
     });
     const json: unknown = res.body ? JSON.parse(res.body) : undefined;
     checkContract(options.method, options.url, res.statusCode, json);
@@ -116,7 +158,12 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     user,
     async session(userId) {
       const s = await app.get(SessionsService).create(userId);
-      return { kind: 'session', cookie: `__Host-switchyard_session=${s.secret}`, csrf: s.csrfToken, userId };
+      return {
+        kind: 'session',
+        cookie: `__Host-switchyard_session=${s.secret}`,
+        csrf: s.csrfToken,
+        userId,
+      };
     },
     async org(slug, members) {
       const org = await db.organisation.create({ data: { slug, name: slug } });

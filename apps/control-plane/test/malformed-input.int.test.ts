@@ -16,36 +16,93 @@ const params: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await startApp();
-  routes = t.app.get(RouteTableService).routes().filter((r) => r.permission !== 'public');
+  routes = t.app
+    .get(RouteTableService)
+    .routes()
+    .filter((r) => r.permission !== 'public');
   const org = await t.org('home', { 'owner@example.com': 'OWNER', 'viewer@example.com': 'VIEWER' });
   owner = org.callers['owner@example.com']!;
   const env = await t.db.environment.create({ data: { orgId: org.id, key: 'prod', name: 'Prod' } });
   await t.app.get(EnvironmentStoreService).initialiseHosted(env, true);
-  const repo = await t.db.gitRepository.create({ data: { orgId: org.id, name: 'r', url: 'https://git.example.com/r.git' } });
-  const token = await t.db.clientToken.create({ data: { orgId: org.id, name: 't', tokenHash: 'h', prefix: 'p', namespaces: [], environments: { create: [{ environmentId: env.id }] } } });
-  const pat = await t.db.personalAccessToken.create({ data: { userId: owner.kind === 'pat' ? owner.userId : '', name: 'x', tokenHash: 'h2', prefix: 'p' } });
+  const repo = await t.db.gitRepository.create({
+    data: { orgId: org.id, name: 'r', url: 'https://git.example.com/r.git' },
+  });
+  const token = await t.db.clientToken.create({
+    data: {
+      orgId: org.id,
+      name: 't',
+      tokenHash: 'h',
+      prefix: 'p',
+      namespaces: [],
+      environments: { create: [{ environmentId: env.id }] },
+    },
+  });
+  const pat = await t.db.personalAccessToken.create({
+    data: {
+      userId: owner.kind === 'pat' ? owner.userId : '',
+      name: 'x',
+      tokenHash: 'h2',
+      prefix: 'p',
+    },
+  });
   const sso = await t.db.ssoConnection.create({
-    data: { id: randomUUID(), orgId: org.id, kind: 'OIDC', name: 'sso', issuer: 'https://idp.example.com', clientId: 'c', clientSecretCiphertext: Buffer.from([1]), allowedDomains: [], roleMapping: {} },
+    data: {
+      id: randomUUID(),
+      orgId: org.id,
+      kind: 'OIDC',
+      name: 'sso',
+      issuer: 'https://idp.example.com',
+      clientId: 'c',
+      clientSecretCiphertext: Buffer.from([1]),
+      allowedDomains: [],
+      roleMapping: {},
+    },
   });
   Object.assign(params, { connectionId: sso.id });
-  const domain = await t.db.orgDomain.create({ data: { orgId: org.id, domain: 'home.example', token: 't' } });
+  const domain = await t.db.orgDomain.create({
+    data: { orgId: org.id, domain: 'home.example', token: 't' },
+  });
   Object.assign(params, { domainId: domain.id });
-  Object.assign(params, { ns: 'default', flag: 'f1', segment: 's1', proposalId: '00000000-0000-4000-8000-000000000000' });
-  Object.assign(params, { org: 'home', env: 'prod', repositoryId: repo.id, tokenId: token.id, userId: org.callers['viewer@example.com']!.userId, pat: pat.id });
+  Object.assign(params, {
+    ns: 'default',
+    flag: 'f1',
+    segment: 's1',
+    proposalId: '00000000-0000-4000-8000-000000000000',
+  });
+  Object.assign(params, {
+    org: 'home',
+    env: 'prod',
+    repositoryId: repo.id,
+    tokenId: token.id,
+    userId: org.callers['viewer@example.com']!.userId,
+    pat: pat.id,
+  });
 });
 afterAll(async () => {
   await t.close();
 });
 
 function url(route: RouteEntry, overrides: Record<string, string> = {}): string {
-  return route.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => encodeURIComponent(overrides[name] ?? (route.path.startsWith('/api/v1/me/tokens') && name === 'tokenId' ? params['pat']! : params[name]!)));
+  return route.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) =>
+    encodeURIComponent(
+      overrides[name] ??
+        (route.path.startsWith('/api/v1/me/tokens') && name === 'tokenId'
+          ? params['pat']!
+          : params[name]!),
+    ),
+  );
 }
 
-function expectFieldError(res: { status: number; json: { code: string; details: { path: string }[] } }, prefix: string, label: string): void {
+function expectFieldError(
+  res: { status: number; json: { code: string; details: { path: string }[] } },
+  prefix: string,
+  label: string,
+): void {
   expect(res.status, `${label}: ${JSON.stringify(res.json)}`).toBe(400);
   expect(res.json.code).toBe('InvalidArgument');
   expect(res.json.details.length, label).toBeGreaterThan(0);
-  for (const d of res.json.details) expect(d.path.startsWith(prefix), `${label}: ${d.path}`).toBe(true);
+  for (const d of res.json.details)
+    expect(d.path.startsWith(prefix), `${label}: ${d.path}`).toBe(true);
 }
 
 describe('malformed input', () => {
@@ -54,7 +111,11 @@ describe('malformed input', () => {
     expect(withBody.length).toBeGreaterThan(8);
     for (const r of withBody) {
       for (const body of [[], 'text', 42, { unexpected: true }]) {
-        const res = await t.call(owner, { method: r.method as 'POST', url: url(r), body: JSON.stringify(body) });
+        const res = await t.call(owner, {
+          method: r.method as 'POST',
+          url: url(r),
+          body: JSON.stringify(body),
+        });
         expectFieldError(res, 'body', `${r.method} ${r.path} ${JSON.stringify(body)}`);
       }
     }
@@ -62,12 +123,26 @@ describe('malformed input', () => {
 
   it('issue 10 item 8: 100,000-deep JSON on every body route is a 400 naming the limit, never a 500', async () => {
     const withBody = routes.filter((r) => r.spec?.body);
-    const deep = [`${'['.repeat(100_000)}${']'.repeat(100_000)}`, `{"a":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_001)}`];
+    const deep = [
+      `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      `{"a":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_001)}`,
+    ];
     for (const r of withBody) {
       for (const payload of deep) {
-        const res = await t.app.inject({ method: r.method as 'POST', url: url(r), headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.kind === 'pat' ? owner.token : ''}` }, payload });
+        const res = await t.app.inject({
+          method: r.method as 'POST',
+          url: url(r),
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${owner.kind === 'pat' ? owner.token : ''}`,
+          },
+          payload,
+        });
         expect(res.statusCode, `${r.method} ${r.path}`).toBe(400);
-        expect(JSON.parse(res.body), `${r.method} ${r.path}`).toMatchObject({ code: 'InvalidArgument', message: expect.stringMatching(/^JSON nesting deeper than 64 levels/) as unknown });
+        expect(JSON.parse(res.body), `${r.method} ${r.path}`).toMatchObject({
+          code: 'InvalidArgument',
+          message: expect.stringMatching(/^JSON nesting deeper than 64 levels/) as unknown,
+        });
       }
     }
   });
@@ -77,17 +152,35 @@ describe('malformed input', () => {
     const cases = [
       { headers: { 'content-type': 'application/json' }, payload: '{"slug":' },
       { headers: { 'content-type': 'text/plain' }, payload: 'slug=x' },
-      { headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) },
+      {
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }),
+      },
     ];
     for (const c of cases) {
-      const res = await t.app.inject({ method: 'POST', url: r.path, headers: { ...c.headers, authorization: `Bearer ${owner.kind === 'pat' ? owner.token : ''}` }, payload: c.payload });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: r.path,
+        headers: {
+          ...c.headers,
+          authorization: `Bearer ${owner.kind === 'pat' ? owner.token : ''}`,
+        },
+        payload: c.payload,
+      });
       expect(res.statusCode, res.body).toBe(400);
-      expect(JSON.parse(res.body)).toMatchObject({ code: 'InvalidArgument', details: expect.any(Array) });
+      expect(JSON.parse(res.body)).toMatchObject({
+        code: 'InvalidArgument',
+        details: expect.any(Array),
+      });
     }
   });
 
   it('unknown routes answer 404 in the error shape', async () => {
-    for (const [method, path] of [['GET', '/api/v1/nope'], ['PUT', '/api/v1/orgs/home'], ['GET', '/']] as const) {
+    for (const [method, path] of [
+      ['GET', '/api/v1/nope'],
+      ['PUT', '/api/v1/orgs/home'],
+      ['GET', '/'],
+    ] as const) {
       const res = await t.call(owner, { method, url: path });
       expect(res.status, path).toBe(404);
       expect(res.json).toMatchObject({ code: 'NotFound', details: [] });
@@ -96,23 +189,43 @@ describe('malformed input', () => {
 
   it('malformed path parameters are 400 on params.<name>', async () => {
     for (const r of routes) {
-      const names = [...r.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!).filter((n) => n !== 'org');
+      const names = [...r.path.matchAll(/:([A-Za-z0-9_]+)/g)]
+        .map((m) => m[1]!)
+        .filter((n) => n !== 'org');
       for (const name of names) {
-        const res = await t.call(owner, { method: r.method as 'GET', url: url(r, { [name]: 'NOT valid!' }), ...(r.spec?.body ? { body: {} } : {}) });
+        const res = await t.call(owner, {
+          method: r.method as 'GET',
+          url: url(r, { [name]: 'NOT valid!' }),
+          ...(r.spec?.body ? { body: {} } : {}),
+        });
         expect(res.status, `${r.method} ${r.path}`).toBe(400);
-        expect(res.json.details.map((d: { path: string }) => d.path), `${r.method} ${r.path}`).toContain(`params.${name}`);
+        expect(
+          res.json.details.map((d: { path: string }) => d.path),
+          `${r.method} ${r.path}`,
+        ).toContain(`params.${name}`);
       }
     }
   });
 
   it('malformed query parameters are 400 on query.<name>', async () => {
     // Paginated lists (a `cursor` in the query); other queries (diff's from/to) have their own tests.
-    const lists = routes.filter((r) => r.method === 'GET' && r.spec?.query && 'cursor' in ((r.spec.query as { shape?: object }).shape ?? {}));
+    const lists = routes.filter(
+      (r) =>
+        r.method === 'GET' &&
+        r.spec?.query &&
+        'cursor' in ((r.spec.query as { shape?: object }).shape ?? {}),
+    );
     expect(lists.length).toBeGreaterThan(5);
     for (const r of lists) {
-      const res = await t.call(owner, { method: 'GET', url: `${url(r)}?limit=lots&cursor=${'%'.repeat(3)}` });
+      const res = await t.call(owner, {
+        method: 'GET',
+        url: `${url(r)}?limit=lots&cursor=${'%'.repeat(3)}`,
+      });
       expectFieldError(res, 'query', `${r.method} ${r.path}`);
-      const forged = await t.call(owner, { method: 'GET', url: `${url(r)}?cursor=${Buffer.from("1' OR 1=1").toString('base64url')}` });
+      const forged = await t.call(owner, {
+        method: 'GET',
+        url: `${url(r)}?cursor=${Buffer.from("1' OR 1=1").toString('base64url')}`,
+      });
       expectFieldError(forged, 'query.cursor', `${r.method} ${r.path} forged cursor`);
     }
   });
@@ -125,42 +238,120 @@ describe('malformed input', () => {
     'DELETE /api/v1/orgs/:org': { confirm: 'nope' },
     'POST /api/v1/orgs/:org/members': { email: 'n@example.com', role: 'VIEWER' },
     'PATCH /api/v1/orgs/:org/members/:userId': { role: 'VIEWER' },
-    'POST /api/v1/orgs/:org/environments': { key: 'stage', name: 'Stage', branch: 'main', directory: 'a/b', protected: false },
-    'PATCH /api/v1/orgs/:org/environments/:env': { name: 'Prod', branch: 'main', directory: '', protected: true },
-    'POST /api/v1/orgs/:org/repositories': { name: 'r2', url: 'https://git.example.com/r2.git', credential: { username: 'u', secret: 's' } },
-    'POST /api/v1/orgs/:org/client-tokens': { name: 'sdk', environments: ['prod'], namespaces: ['default'] },
-    'POST /api/v1/orgs/:org/environments/:env/namespaces': { key: 'ns2', name: 'Ns2', description: 'd' },
-    'PATCH /api/v1/orgs/:org/environments/:env/namespaces/:ns': { name: 'Default', description: 'd' },
-    'PUT /api/v1/orgs/:org/environments/:env/namespaces/:ns/flags/:flag': { key: 'f1', name: 'F1', enabled: true, type: 'VARIANT_FLAG_TYPE', variants: [{ key: 'a' }] },
-    'PUT /api/v1/orgs/:org/environments/:env/namespaces/:ns/flags/:flag/rules': { rules: [{ segment: 's1', distributions: [{ variant: 'a', rollout: 100 }] }] },
-    'PUT /api/v1/orgs/:org/environments/:env/namespaces/:ns/flags/:flag/rollouts': { rollouts: [{ threshold: { percentage: 10, value: true } }] },
-    'PUT /api/v1/orgs/:org/environments/:env/namespaces/:ns/segments/:segment': { key: 's1', name: 'S1', match_type: 'ALL_MATCH_TYPE', constraints: [] },
-    'POST /api/v1/orgs/:org/environments/:env/revert': { revision: '0123456789abcdef0123456789abcdef01234567' },
-    'POST /api/v1/orgs/:org/environments/:env/promotions/preview': { source: 'dev', namespace: 'default', flag: 'f1' },
+    'POST /api/v1/orgs/:org/environments': {
+      key: 'stage',
+      name: 'Stage',
+      branch: 'main',
+      directory: 'a/b',
+      protected: false,
+    },
+    'PATCH /api/v1/orgs/:org/environments/:env': {
+      name: 'Prod',
+      branch: 'main',
+      directory: '',
+      protected: true,
+    },
+    'POST /api/v1/orgs/:org/repositories': {
+      name: 'r2',
+      url: 'https://git.example.com/r2.git',
+      credential: { username: 'u', secret: 's' },
+    },
+    'POST /api/v1/orgs/:org/client-tokens': {
+      name: 'sdk',
+      environments: ['prod'],
+      namespaces: ['default'],
+    },
+    'POST /api/v1/orgs/:org/environments/:env/namespaces': {
+      key: 'ns2',
+      name: 'Ns2',
+      description: 'd',
+    },
+    'PATCH /api/v1/orgs/:org/environments/:env/namespaces/:ns': {
+      name: 'Default',
+      description: 'd',
+    },
+    'PUT /api/v1/orgs/:org/environments/:env/namespaces/:ns/flags/:flag': {
+      key: 'f1',
+      name: 'F1',
+      enabled: true,
+      type: 'VARIANT_FLAG_TYPE',
+      variants: [{ key: 'a' }],
+    },
+    'PUT /api/v1/orgs/:org/environments/:env/namespaces/:ns/flags/:flag/rules': {
+      rules: [{ segment: 's1', distributions: [{ variant: 'a', rollout: 100 }] }],
+    },
+    'PUT /api/v1/orgs/:org/environments/:env/namespaces/:ns/flags/:flag/rollouts': {
+      rollouts: [{ threshold: { percentage: 10, value: true } }],
+    },
+    'PUT /api/v1/orgs/:org/environments/:env/namespaces/:ns/segments/:segment': {
+      key: 's1',
+      name: 'S1',
+      match_type: 'ALL_MATCH_TYPE',
+      constraints: [],
+    },
+    'POST /api/v1/orgs/:org/environments/:env/revert': {
+      revision: '0123456789abcdef0123456789abcdef01234567',
+    },
+    'POST /api/v1/orgs/:org/environments/:env/promotions/preview': {
+      source: 'dev',
+      namespace: 'default',
+      flag: 'f1',
+    },
     'POST /api/v1/orgs/:org/environments/:env/promotions': { source: 'dev', namespace: 'default' },
     'POST /api/v1/orgs/:org/environments/:env/proposals': { title: 'Change' },
     // Valid but unreachable issuer (discovery fails fast with a 400): a fuzzed field never reaches a real IdP.
-    'POST /api/v1/orgs/:org/sso-connections': { kind: 'OIDC', name: 'SSO', issuer: 'http://127.0.0.1:9/', clientId: 'c', clientSecret: 's', allowedDomains: ['example.com'] },
-    'PATCH /api/v1/orgs/:org/sso-connections/:connectionId': { name: 'SSO', enforce: false, defaultRole: 'VIEWER' },
+    'POST /api/v1/orgs/:org/sso-connections': {
+      kind: 'OIDC',
+      name: 'SSO',
+      issuer: 'http://127.0.0.1:9/',
+      clientId: 'c',
+      clientSecret: 's',
+      allowedDomains: ['example.com'],
+    },
+    'PATCH /api/v1/orgs/:org/sso-connections/:connectionId': {
+      name: 'SSO',
+      enforce: false,
+      defaultRole: 'VIEWER',
+    },
     'POST /api/v1/orgs/:org/domains': { domain: 'fresh.example' },
   };
 
   it('has a valid sample body for every route with a body', () => {
-    expect(routes.filter((r) => r.spec?.body).map((r) => `${r.method} ${r.path}`).sort()).toEqual(Object.keys(SAMPLES).sort());
+    expect(
+      routes
+        .filter((r) => r.spec?.body)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual(Object.keys(SAMPLES).sort());
   });
 
   it('any field replaced by arbitrary text or JSON never produces a 5xx (property test)', async () => {
     const keys = Object.keys(SAMPLES);
-    const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('\u0000', 'a\u0000b', '\ud800', '\u202e', ' ', 'x'.repeat(5000)));
+    const anyText = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.constantFrom('\u0000', 'a\u0000b', '\ud800', '\u202e', ' ', 'x'.repeat(5000)),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...keys), fc.nat(), fc.oneof(anyText, fc.jsonValue({ stringUnit: 'binary', maxDepth: 2 })), async (key, pick, value) => {
-        const r = routes.find((x) => `${x.method} ${x.path}` === key)!;
-        const sample = SAMPLES[key]!;
-        const fields = Object.keys(sample);
-        const body = { ...sample, [fields[pick % fields.length]!]: value };
-        const res = await t.call(owner, { method: r.method as 'POST', url: url(r), body: JSON.stringify(body) });
-        expect(res.status, `${key} ${JSON.stringify(body)} → ${JSON.stringify(res.json)}`).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...keys),
+        fc.nat(),
+        fc.oneof(anyText, fc.jsonValue({ stringUnit: 'binary', maxDepth: 2 })),
+        async (key, pick, value) => {
+          const r = routes.find((x) => `${x.method} ${x.path}` === key)!;
+          const sample = SAMPLES[key]!;
+          const fields = Object.keys(sample);
+          const body = { ...sample, [fields[pick % fields.length]!]: value };
+          const res = await t.call(owner, {
+            method: r.method as 'POST',
+            url: url(r),
+            body: JSON.stringify(body),
+          });
+          expect(
+            res.status,
+            `${key} ${JSON.stringify(body)} → ${JSON.stringify(res.json)}`,
+          ).toBeLessThan(500);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -168,11 +359,25 @@ describe('malformed input', () => {
   it('arbitrary JSON bodies never produce a 5xx (property test)', async () => {
     const safe = routes.filter((r) => r.spec?.body && r.method !== 'DELETE');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...safe), fc.jsonValue({ stringUnit: 'binary' }), async (r, body) => {
-        const res = await t.call(owner, { method: r.method as 'POST', url: url(r), body: JSON.stringify(body) });
-        expect(res.status, `${r.method} ${r.path} ${JSON.stringify(body)} → ${JSON.stringify(res.json)}`).toBeLessThan(500);
-        if (res.status === 400) expect(res.json.details.every((d: { path: string }) => d.path.startsWith('body'))).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...safe),
+        fc.jsonValue({ stringUnit: 'binary' }),
+        async (r, body) => {
+          const res = await t.call(owner, {
+            method: r.method as 'POST',
+            url: url(r),
+            body: JSON.stringify(body),
+          });
+          expect(
+            res.status,
+            `${r.method} ${r.path} ${JSON.stringify(body)} → ${JSON.stringify(res.json)}`,
+          ).toBeLessThan(500);
+          if (res.status === 400)
+            expect(res.json.details.every((d: { path: string }) => d.path.startsWith('body'))).toBe(
+              true,
+            );
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -183,11 +388,20 @@ describe('malformed input', () => {
     await t.db.ssoConnection.updateMany({ data: { enforce: false } });
     const path = `/api/v1/orgs/home/environments/prod/proposals/${params['proposalId']!}/approve`;
     const missing = await t.call(owner, { method: 'POST', url: path });
-    expect([missing.status, missing.json.code], JSON.stringify(missing.json)).toEqual([428, 'FailedPrecondition']);
+    expect([missing.status, missing.json.code], JSON.stringify(missing.json)).toEqual([
+      428,
+      'FailedPrecondition',
+    ]);
     for (const value of ['*', 'W/"abc"', '"' + 'g'.repeat(40) + '"', 'x'.repeat(500)]) {
-      const res = await t.call(owner, { method: 'POST', url: path, headers: { 'if-match': value } });
+      const res = await t.call(owner, {
+        method: 'POST',
+        url: path,
+        headers: { 'if-match': value },
+      });
       expect(res.status, value).toBe(400);
-      expect(res.json.details, value).toEqual([{ path: 'header.If-Match', message: 'a 40-character commit id (the ETag you read)' }]);
+      expect(res.json.details, value).toEqual([
+        { path: 'header.If-Match', message: 'a 40-character commit id (the ETag you read)' },
+      ]);
     }
   });
 });

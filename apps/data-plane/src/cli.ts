@@ -102,7 +102,11 @@ async function serve(argv: string[]): Promise<void> {
   );
 }
 
-function collectFiles(root: string, dir = root, out = new Map<string, Uint8Array>()): Map<string, Uint8Array> {
+function collectFiles(
+  root: string,
+  dir = root,
+  out = new Map<string, Uint8Array>(),
+): Map<string, Uint8Array> {
   for (const name of readdirSync(dir)) {
     if (name === '.git' || name === 'node_modules') continue;
     const path = join(dir, name);
@@ -121,13 +125,21 @@ function validate(argv: string[]): number {
   const result = loadEnvironment(collectFiles(dir));
   const errors = result.ok ? [] : result.errors;
   for (const d of [...errors, ...result.warnings]) process.stdout.write(`${formatDiagnostic(d)}\n`);
-  process.stdout.write(result.ok ? `ok (${result.warnings.length} warning(s))\n` : `${errors.length} error(s)\n`);
+  process.stdout.write(
+    result.ok ? `ok (${result.warnings.length} warning(s))\n` : `${errors.length} error(s)\n`,
+  );
   return result.ok ? 0 : 1;
 }
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
-  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help')) {
+  if (
+    cmd === undefined ||
+    cmd === '--help' ||
+    cmd === '-h' ||
+    cmd === 'help' ||
+    rest.includes('--help')
+  ) {
     process.stdout.write(USAGE);
     return;
   }
@@ -141,6 +153,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  process.stderr.write(e instanceof ConfigError ? `${e.message}\n` : `${(e as Error).stack ?? String(e)}\n`);
+  process.stderr.write(
+    e instanceof ConfigError ? `${e.message}\n` : `${(e as Error).stack ?? String(e)}\n`,
+  );
   process.exit(e instanceof ConfigError ? 2 : 1);
 });

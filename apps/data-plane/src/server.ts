@@ -72,7 +72,10 @@ function drainGrpc(server: GrpcServer, graceMs: number): Promise<void> {
   });
 }
 
-async function drainHttp(rest: ReturnType<typeof createRestServer>, graceMs: number): Promise<void> {
+async function drainHttp(
+  rest: ReturnType<typeof createRestServer>,
+  graceMs: number,
+): Promise<void> {
   const closed = new Promise<void>((resolve) => rest.server.close(() => resolve()));
   rest.server.closeIdleConnections();
   const deadline = Date.now() + graceMs;
@@ -82,8 +85,18 @@ async function drainHttp(rest: ReturnType<typeof createRestServer>, graceMs: num
 }
 
 /** Starts an instance from a validated configuration. */
-export async function startDataPlane(config: InstanceConfig, logger: Logger, startSync?: SyncStarter, opts: { registry?: EnvironmentRegistry } = {}): Promise<DataPlane> {
-  const registry = opts.registry ?? new EnvironmentRegistry(config.environments.map((e) => e.key), defaultEnvironmentKey(config));
+export async function startDataPlane(
+  config: InstanceConfig,
+  logger: Logger,
+  startSync?: SyncStarter,
+  opts: { registry?: EnvironmentRegistry } = {},
+): Promise<DataPlane> {
+  const registry =
+    opts.registry ??
+    new EnvironmentRegistry(
+      config.environments.map((e) => e.key),
+      defaultEnvironmentKey(config),
+    );
   const metrics = new DataPlaneMetrics();
   const tokens = new TokenTable(config.auth.required, config.auth.tokens);
   const service = new EvaluationService(registry, metrics);
@@ -97,14 +110,43 @@ export async function startDataPlane(config: InstanceConfig, logger: Logger, sta
     if (!sync) throw errors.unavailable('sync is starting');
     await sync.refresh(env);
   };
-  const deps: HttpDeps = { service, registry, tokens, metrics, logger, streams, trustEdgeHeader: config.trustEdgeHeader, refresh: startSync ? refresh : undefined };
+  const deps: HttpDeps = {
+    service,
+    registry,
+    tokens,
+    metrics,
+    logger,
+    streams,
+    trustEdgeHeader: config.trustEdgeHeader,
+    refresh: startSync ? refresh : undefined,
+  };
   const rest = createRestServer(deps, config.maxBodyBytes);
   const httpPort = await listen(rest.server, config.host, config.httpPort);
-  const grpc = await startGrpcServer({ service, tokens, metrics, logger }, config.host, config.grpcPort);
-  logger.info({ httpPort, grpcPort: grpc.port, host: config.host, environments: registry.keys(), auth: config.auth.required }, 'listening');
+  const grpc = await startGrpcServer(
+    { service, tokens, metrics, logger },
+    config.host,
+    config.grpcPort,
+  );
+  logger.info(
+    {
+      httpPort,
+      grpcPort: grpc.port,
+      host: config.host,
+      environments: registry.keys(),
+      auth: config.auth.required,
+    },
+    'listening',
+  );
   // Servers listen before the first sync so /health answers and /ready reports 503 while it runs.
   const firstSync = startSync
-    ? startSync({ environments: config.environments, registry, dataDir: config.dataDir, logger, metrics: metrics.registry, allowedOrigins: config.allowedOrigins ?? [] }).then((s) => {
+    ? startSync({
+        environments: config.environments,
+        registry,
+        dataDir: config.dataDir,
+        logger,
+        metrics: metrics.registry,
+        allowedOrigins: config.allowedOrigins ?? [],
+      }).then((s) => {
         sync = s;
       })
     : Promise.resolve();
@@ -124,7 +166,10 @@ export async function startDataPlane(config: InstanceConfig, logger: Logger, sta
         streams.close();
         await Promise.all([http, drainGrpc(grpc.server, config.shutdownGraceMs)]);
         // A first sync still running (a slow clone) must not hold shutdown past the grace period.
-        await Promise.race([firstSync.catch(() => undefined), new Promise((r) => setTimeout(r, config.shutdownGraceMs).unref())]);
+        await Promise.race([
+          firstSync.catch(() => undefined),
+          new Promise((r) => setTimeout(r, config.shutdownGraceMs).unref()),
+        ]);
         await sync?.stop();
       })();
       return closing;

@@ -11,7 +11,9 @@ afterAll(() => t.dp.close());
 
 const SAMPLE: Record<string, string> = { env: 'production', ns: 'default', key: 'color' };
 const bodyFor = (path: string) =>
-  path.endsWith('/batch') ? '{"requests":[{"flagKey":"color","entityId":"u"}]}' : '{"flagKey":"color","entityId":"u","context":{"targetingKey":"u"}}';
+  path.endsWith('/batch')
+    ? '{"requests":[{"flagKey":"color","entityId":"u"}]}'
+    : '{"flagKey":"color","entityId":"u","context":{"targetingKey":"u"}}';
 const concrete = (path: string) => path.replace(/\{(\w+)\}/g, (_, p: string) => SAMPLE[p]!);
 
 it('lists every route with its guard (committed snapshot)', () => {
@@ -41,9 +43,16 @@ it('lists every route with its guard (committed snapshot)', () => {
 
 describe('guards hold on every route', () => {
   for (const r of ROUTES) {
-    const headers: Record<string, string> = r.path.includes('_stream') ? { accept: 'text/event-stream' } : {};
+    const headers: Record<string, string> = r.path.includes('_stream')
+      ? { accept: 'text/event-stream' }
+      : {};
     const send = (auth?: string) =>
-      fetch(t.url + concrete(r.path), { method: r.method, headers: { ...headers, ...(auth ? { authorization: auth } : {}) }, ...(r.method === 'POST' ? { body: bodyFor(r.path) } : {}), signal: AbortSignal.timeout(10_000) });
+      fetch(t.url + concrete(r.path), {
+        method: r.method,
+        headers: { ...headers, ...(auth ? { authorization: auth } : {}) },
+        ...(r.method === 'POST' ? { body: bodyFor(r.path) } : {}),
+        signal: AbortSignal.timeout(10_000),
+      });
     it(`${r.method} ${r.path}`, async () => {
       const anonymous = await send();
       const wrong = await send('Bearer wrong');
@@ -54,16 +63,27 @@ describe('guards hold on every route', () => {
         // or the Ingress set the edge header, even empty) operations endpoints do not exist.
         expect(anonymous.status).toBe(200);
         for (const edge of ['production', '']) {
-          const viaEdge = await fetch(t.url + r.path, { headers: { 'x-switchyard-edge-environment': edge } });
+          const viaEdge = await fetch(t.url + r.path, {
+            headers: { 'x-switchyard-edge-environment': edge },
+          });
           expect(viaEdge.status).toBe(404);
-          expect(await viaEdge.json()).toEqual({ code: 5, message: `no route for GET ${r.path}`, details: [] });
+          expect(await viaEdge.json()).toEqual({
+            code: 5,
+            message: `no route for GET ${r.path}`,
+            details: [],
+          });
         }
       } else {
         expect(anonymous.status).toBe(401);
         expect(wrong.status).toBe(401);
         // A token scoped to another namespace never reads the default namespace's data.
         const scoped = await send(`Bearer ${TOKENS.otherNs}`);
-        if (r.path.includes('{ns}') || r.path.startsWith('/evaluate') || r.path.startsWith('/ofrep/v1/evaluate')) expect([403, 400]).toContain(scoped.status);
+        if (
+          r.path.includes('{ns}') ||
+          r.path.startsWith('/evaluate') ||
+          r.path.startsWith('/ofrep/v1/evaluate')
+        )
+          expect([403, 400]).toContain(scoped.status);
         await scoped.body?.cancel();
       }
       await anonymous.body?.cancel();

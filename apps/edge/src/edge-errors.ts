@@ -10,8 +10,18 @@ import type { Duplex } from 'node:stream';
 /** The subset of the closed vocabulary the edge answers with. */
 export type EdgeErrorCode = 'NotFound' | 'InvalidArgument' | 'Unavailable';
 
-const GRPC_CODE: Readonly<Record<EdgeErrorCode, number>> = { InvalidArgument: 3, NotFound: 5, Unavailable: 14 };
-const REASON: Readonly<Record<number, string>> = { 400: 'Bad Request', 404: 'Not Found', 414: 'URI Too Long', 431: 'Request Header Fields Too Large', 502: 'Bad Gateway' };
+const GRPC_CODE: Readonly<Record<EdgeErrorCode, number>> = {
+  InvalidArgument: 3,
+  NotFound: 5,
+  Unavailable: 14,
+};
+const REASON: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  414: 'URI Too Long',
+  431: 'Request Header Fields Too Large',
+  502: 'Bad Gateway',
+};
 
 /** An error the edge answers with. */
 export interface EdgeError {
@@ -43,7 +53,16 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
     socket.destroy();
     return;
   }
-  const e: EdgeError = err.code === 'HPE_HEADER_OVERFLOW' ? { status: 431, code: 'InvalidArgument', message: 'request header section (or URL) too large' } : { status: 400, code: 'InvalidArgument', message: 'malformed HTTP request' };
+  const e: EdgeError =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? {
+          status: 431,
+          code: 'InvalidArgument',
+          message: 'request header section (or URL) too large',
+        }
+      : { status: 400, code: 'InvalidArgument', message: 'malformed HTTP request' };
   const body = edgeErrorBody(e);
-  socket.end(`HTTP/1.1 ${e.status} ${REASON[e.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${e.status} ${REASON[e.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

@@ -15,7 +15,11 @@ export interface EdgeTarget {
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Resolves a request's target, or undefined when it names no environment. */
-export function resolveTarget(hostHeader: string | undefined, url: string, evalDomain: string | undefined): EdgeTarget | undefined {
+export function resolveTarget(
+  hostHeader: string | undefined,
+  url: string,
+  evalDomain: string | undefined,
+): EdgeTarget | undefined {
   const m = /^\/e\/([^/?#]+)\/([^/?#]+)(\/[^?#]*)?(\?.*)?$/.exec(url);
   if (m) {
     const [, org, env, rest, query] = m;
@@ -49,7 +53,10 @@ export function isOperationsPath(path: string): boolean {
   } catch {
     // Undecodable: the instance refuses it anyway; check the raw form.
   }
-  const segments = p.toLowerCase().split(/[/\\]+/).filter((s) => s !== '' && s !== '.');
+  const segments = p
+    .toLowerCase()
+    .split(/[/\\]+/)
+    .filter((s) => s !== '' && s !== '.');
   const normalised = `/${segments.join('/')}`;
   return OPERATIONS_PATHS.some((o) => normalised === o || normalised.startsWith(`${o}/`));
 }

@@ -6,13 +6,25 @@
  * cancels the upstream request. Headers cross as forward-headers.ts decides; every answer of the
  * edge itself is in the closed error shape (edge-errors.ts).
  */
-import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { answerClientError, sendEdgeError } from './edge-errors.js';
 import { isOperationsPath, resolveTarget } from './edge-router.js';
-import { endToEndHeaders, normaliseAddress, upstreamRequestHeaders, type Hop } from './forward-headers.js';
+import {
+  endToEndHeaders,
+  normaliseAddress,
+  upstreamRequestHeaders,
+  type Hop,
+} from './forward-headers.js';
 import type { RouteTable } from './route-table.js';
 
 /** Header the instance reads to pick the environment. */
@@ -35,34 +47,85 @@ function requestIdOf(req: IncomingMessage): string {
 
 function hopOf(req: IncomingMessage, trusted: ReadonlySet<string>): Hop {
   const peer = normaliseAddress(req.socket.remoteAddress);
-  return { peer, trusted: trusted.has(peer), proto: (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http' };
+  return {
+    peer,
+    trusted: trusted.has(peer),
+    proto: (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http',
+  };
 }
 
 /** Creates the edge server (not listening). */
-export function createEdgeServer(routes: RouteTable, options: EdgeServerOptions, logger: Logger): { server: Server; agent: Agent } {
-  const agent = new Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 512, maxFreeSockets: 64 });
+export function createEdgeServer(
+  routes: RouteTable,
+  options: EdgeServerOptions,
+  logger: Logger,
+): { server: Server; agent: Agent } {
+  const agent = new Agent({
+    keepAlive: true,
+    keepAliveMsecs: 10_000,
+    maxSockets: 512,
+    maxFreeSockets: 64,
+  });
   const trusted = new Set((options.trustedProxies ?? []).map(normaliseAddress));
   const maxUrl = options.maxUrlBytes ?? DEFAULT_MAX_URL_BYTES;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     const url = req.url ?? '/';
-    if (Buffer.byteLength(url) > maxUrl) return sendEdgeError(res, { status: 414, code: 'InvalidArgument', message: `request URL longer than ${maxUrl} bytes` });
+    if (Buffer.byteLength(url) > maxUrl)
+      return sendEdgeError(res, {
+        status: 414,
+        code: 'InvalidArgument',
+        message: `request URL longer than ${maxUrl} bytes`,
+      });
     const target = resolveTarget(req.headers.host, url, options.evalDomain);
     // The edge's own liveness; an environment URL's /health is the instance's (bare) answer.
-    if (!target && url === '/health') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'SERVING' }));
+    if (!target && url === '/health')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'SERVING' }));
     const route = target ? routes.get(target.org) : undefined;
-    if (!target || !route || !route.environments.includes(target.env)) return sendEdgeError(res, { status: 404, code: 'NotFound', message: 'no such environment' });
-    if (isOperationsPath(target.path)) return sendEdgeError(res, { status: 404, code: 'NotFound', message: 'operations endpoints are not served through environment URLs' });
+    if (!target || !route || !route.environments.includes(target.env))
+      return sendEdgeError(res, { status: 404, code: 'NotFound', message: 'no such environment' });
+    if (isOperationsPath(target.path))
+      return sendEdgeError(res, {
+        status: 404,
+        code: 'NotFound',
+        message: 'operations endpoints are not served through environment URLs',
+      });
     const upstream = new URL(route.upstream);
-    const headers = { ...upstreamRequestHeaders(req.headers, hopOf(req, trusted), [EDGE_ENV_HEADER, 'x-request-id']), [EDGE_ENV_HEADER]: target.env, 'x-request-id': requestId };
-    const up = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: target.path, headers, agent }, (ures) => {
-      res.writeHead(ures.statusCode ?? 502, endToEndHeaders(ures.headers));
-      ures.pipe(res);
-    });
+    const headers = {
+      ...upstreamRequestHeaders(req.headers, hopOf(req, trusted), [
+        EDGE_ENV_HEADER,
+        'x-request-id',
+      ]),
+      [EDGE_ENV_HEADER]: target.env,
+      'x-request-id': requestId,
+    };
+    const up = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: target.path,
+        headers,
+        agent,
+      },
+      (ures) => {
+        res.writeHead(ures.statusCode ?? 502, endToEndHeaders(ures.headers));
+        ures.pipe(res);
+      },
+    );
     up.on('error', (e) => {
-      logger.warn({ err: e, org: target.org, env: target.env, requestId }, 'upstream request failed');
-      sendEdgeError(res, { status: 502, code: 'Unavailable', message: 'environment temporarily unavailable' });
+      logger.warn(
+        { err: e, org: target.org, env: target.env, requestId },
+        'upstream request failed',
+      );
+      sendEdgeError(res, {
+        status: 502,
+        code: 'Unavailable',
+        message: 'environment temporarily unavailable',
+      });
     });
     // A client that disconnects (e.g. leaves a stream) must not keep the upstream request open.
     res.on('close', () => {

@@ -10,10 +10,16 @@ const schema = z.object({
   EDGE_HOST: z.string().min(1).default('127.0.0.1'),
   EDGE_PORT: z.coerce.number().int().min(0).max(65535).default(8088),
   /** The control plane's internal gRPC service (route table). */
-  CONTROL_PLANE_GRPC_URL: z.string().regex(/^grpcs?:\/\/[^/]+$/, 'must be grpc://host:port').default('grpc://127.0.0.1:9100'),
+  CONTROL_PLANE_GRPC_URL: z
+    .string()
+    .regex(/^grpcs?:\/\/[^/]+$/, 'must be grpc://host:port')
+    .default('grpc://127.0.0.1:9100'),
   EDGE_TOKEN: z.string().min(24, 'must be at least 24 characters'),
   /** Host-form routing `{env}.{org}.<EVAL_DOMAIN>`; path form `/e/{org}/{env}/…` always works. */
-  EVAL_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/).optional(),
+  EVAL_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/)
+    .optional(),
   /** Where the last route table is persisted (survives a control-plane outage and a restart). */
   EDGE_DATA_DIR: z.string().min(1).default(join(tmpdir(), 'switchyard-edge')),
   ROUTE_REFRESH_MS: z.coerce.number().int().positive().default(1_000),
@@ -24,10 +30,20 @@ const schema = z.object({
   EDGE_TRUSTED_PROXIES: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.union([z.ipv4(), z.ipv6()], 'must be a comma-separated list of IP addresses'))),
   /** Longest request URL (path and query) in bytes; longer is 414. */
-  EDGE_MAX_URL_BYTES: z.coerce.number().int().min(256).max(16 * 1024).default(8 * 1024),
+  EDGE_MAX_URL_BYTES: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .max(16 * 1024)
+    .default(8 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -53,7 +69,21 @@ export class EdgeConfigError extends Error {
 /** Parses the environment once. */
 export function loadEdgeConfig(env: Readonly<Record<string, string | undefined>>): EdgeConfig {
   const r = schema.safeParse(env);
-  if (!r.success) throw new EdgeConfigError(`invalid configuration:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  if (!r.success)
+    throw new EdgeConfigError(
+      `invalid configuration:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   const c = r.data;
-  return { host: c.EDGE_HOST, port: c.EDGE_PORT, controlPlaneUrl: c.CONTROL_PLANE_GRPC_URL, token: c.EDGE_TOKEN, evalDomain: c.EVAL_DOMAIN, dataDir: c.EDGE_DATA_DIR, refreshMs: c.ROUTE_REFRESH_MS, trustedProxies: c.EDGE_TRUSTED_PROXIES, maxUrlBytes: c.EDGE_MAX_URL_BYTES, logLevel: c.LOG_LEVEL };
+  return {
+    host: c.EDGE_HOST,
+    port: c.EDGE_PORT,
+    controlPlaneUrl: c.CONTROL_PLANE_GRPC_URL,
+    token: c.EDGE_TOKEN,
+    evalDomain: c.EVAL_DOMAIN,
+    dataDir: c.EDGE_DATA_DIR,
+    refreshMs: c.ROUTE_REFRESH_MS,
+    trustedProxies: c.EDGE_TRUSTED_PROXIES,
+    maxUrlBytes: c.EDGE_MAX_URL_BYTES,
+    logLevel: c.LOG_LEVEL,
+  };
 }

@@ -11,9 +11,26 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1, plus the legacy `proxy-connection`) and `host` (set by the client agent). */
-const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection',
+  'proxy-connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
 /** Client-address and scheme claims that only a trusted proxy may make. */
-const FORWARDING = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'x-real-ip'];
+const FORWARDING = [
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'forwarded',
+  'x-real-ip',
+];
 
 /** Header names listed in `Connection` (lower case), which must not be forwarded. */
 export function connectionTokens(value: string | string[] | undefined): Set<string> {
@@ -27,7 +44,10 @@ export function connectionTokens(value: string | string[] | undefined): Set<stri
 }
 
 /** End-to-end headers of a message: hop-by-hop, `Connection`-named and `drop` names removed. */
-export function endToEndHeaders(headers: IncomingHttpHeaders, drop: readonly string[] = []): Record<string, string | string[]> {
+export function endToEndHeaders(
+  headers: IncomingHttpHeaders,
+  drop: readonly string[] = [],
+): Record<string, string | string[]> {
   const named = connectionTokens(headers.connection);
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(headers)) {
@@ -61,12 +81,18 @@ function first(v: string | string[] | undefined): string | undefined {
  * Request headers for the instance: end-to-end headers of the client's request (without the
  * edge's own environment header, which only the edge sets) plus the rebuilt forwarding headers.
  */
-export function upstreamRequestHeaders(headers: IncomingHttpHeaders, hop: Hop, internal: readonly string[]): Record<string, string | string[]> {
+export function upstreamRequestHeaders(
+  headers: IncomingHttpHeaders,
+  hop: Hop,
+  internal: readonly string[],
+): Record<string, string | string[]> {
   const out = endToEndHeaders(headers, [...internal, ...FORWARDING]);
   const inboundFor = hop.trusted ? first(headers['x-forwarded-for'])?.trim() : undefined;
   out['x-forwarded-for'] = inboundFor ? `${inboundFor}, ${hop.peer}` : hop.peer;
-  out['x-forwarded-proto'] = (hop.trusted ? first(headers['x-forwarded-proto'])?.trim() : undefined) || hop.proto;
-  const host = (hop.trusted ? first(headers['x-forwarded-host'])?.trim() : undefined) || headers.host;
+  out['x-forwarded-proto'] =
+    (hop.trusted ? first(headers['x-forwarded-proto'])?.trim() : undefined) || hop.proto;
+  const host =
+    (hop.trusted ? first(headers['x-forwarded-host'])?.trim() : undefined) || headers.host;
   if (host) out['x-forwarded-host'] = host;
   if (hop.trusted) {
     for (const k of ['forwarded', 'x-real-ip'] as const) {

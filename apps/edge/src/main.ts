@@ -10,12 +10,36 @@ import { RouteTable } from './route-table.js';
 
 async function main(): Promise<void> {
   const config = loadEdgeConfig(process.env);
-  const logger = pino({ level: config.logLevel, base: { service: 'switchyard-edge' }, timestamp: pino.stdTimeFunctions.isoTime });
-  const routes = new RouteTable({ controlPlaneUrl: config.controlPlaneUrl, token: config.token, dataDir: config.dataDir, refreshMs: config.refreshMs }, logger);
-  if (!(await routes.start())) logger.warn('control plane unreachable at start; serving the persisted route table');
-  const { server, agent } = createEdgeServer(routes, { evalDomain: config.evalDomain, trustedProxies: config.trustedProxies, maxUrlBytes: config.maxUrlBytes }, logger);
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: 'switchyard-edge' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+  const routes = new RouteTable(
+    {
+      controlPlaneUrl: config.controlPlaneUrl,
+      token: config.token,
+      dataDir: config.dataDir,
+      refreshMs: config.refreshMs,
+    },
+    logger,
+  );
+  if (!(await routes.start()))
+    logger.warn('control plane unreachable at start; serving the persisted route table');
+  const { server, agent } = createEdgeServer(
+    routes,
+    {
+      evalDomain: config.evalDomain,
+      trustedProxies: config.trustedProxies,
+      maxUrlBytes: config.maxUrlBytes,
+    },
+    logger,
+  );
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  logger.info({ host: config.host, port: config.port, evalDomain: config.evalDomain ?? null }, 'edge listening');
+  logger.info(
+    { host: config.host, port: config.port, evalDomain: config.evalDomain ?? null },
+    'edge listening',
+  );
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       routes.stop();
@@ -30,6 +54,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(e instanceof EdgeConfigError ? `${e.message}\n` : `${(e as Error).stack ?? String(e)}\n`);
+  process.stderr.write(
+    e instanceof EdgeConfigError ? `${e.message}\n` : `${(e as Error).stack ?? String(e)}\n`,
+  );
   process.exit(e instanceof EdgeConfigError ? 2 : 1);
 });

@@ -14,7 +14,12 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Compiles the binaries the tests run (tsc emits even if a sibling has type errors). */
 export function buildBinaries(): void {
-  for (const p of ['libs/flags', 'apps/data-plane', 'apps/edge']) spawnSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}${p}/tsconfig.build.json`], { stdio: 'ignore' });
+  for (const p of ['libs/flags', 'apps/data-plane', 'apps/edge'])
+    spawnSync(
+      process.execPath,
+      [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}${p}/tsconfig.build.json`],
+      { stdio: 'ignore' },
+    );
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -34,13 +39,19 @@ export interface Child {
   child: ChildProcess;
   output(): string;
   /** Resolves with the first stdout JSON line matching `pred`. */
-  waitFor(pred: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitFor(
+    pred: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   alive(): boolean;
   stop(): Promise<void>;
 }
 
 export function startChild(args: string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const waiters = new Set<() => void>();
   const onData = (d: Buffer) => {
@@ -95,7 +106,11 @@ export interface TestRoute {
 }
 
 /** Starts the edge binary with `routes` persisted in its data directory and no reachable control plane. */
-export async function startEdge(dir: string, routes: TestRoute[], env: Record<string, string> = {}): Promise<Child & { url: string; port: number }> {
+export async function startEdge(
+  dir: string,
+  routes: TestRoute[],
+  env: Record<string, string> = {},
+): Promise<Child & { url: string; port: number }> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'routes.json'), JSON.stringify({ routes, version: 'test-1' }));
   const port = await freePort();
@@ -115,7 +130,18 @@ export async function startEdge(dir: string, routes: TestRoute[], env: Record<st
 
 /** Starts `switchyard serve --config <file>` and resolves with its HTTP base URL. */
 export async function startDataPlane(configFile: string): Promise<Child & { url: string }> {
-  const dp = startChild([`${ROOT}apps/data-plane/dist/cli.js`, 'serve', '--config', configFile, '--host', '127.0.0.1', '--http-port', '0', '--grpc-port', '0']);
+  const dp = startChild([
+    `${ROOT}apps/data-plane/dist/cli.js`,
+    'serve',
+    '--config',
+    configFile,
+    '--host',
+    '127.0.0.1',
+    '--http-port',
+    '0',
+    '--grpc-port',
+    '0',
+  ]);
   const listening = await dp.waitFor((l) => l['msg'] === 'listening');
   const url = `http://127.0.0.1:${String(listening['httpPort'])}`;
   await dp.waitFor((l) => l['msg'] === 'snapshot published');
@@ -123,12 +149,18 @@ export async function startDataPlane(configFile: string): Promise<Child & { url:
 }
 
 /** A server that answers every request with the headers it received. */
-export async function startEcho(extraResponseHeaders: Record<string, string> = {}): Promise<{ server: Server; url: string; seen: IncomingHttpHeaders[] }> {
+export async function startEcho(
+  extraResponseHeaders: Record<string, string> = {},
+): Promise<{ server: Server; url: string; seen: IncomingHttpHeaders[] }> {
   const seen: IncomingHttpHeaders[] = [];
   const server = createServer((req, res) => {
     seen.push(req.headers);
     req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', ...extraResponseHeaders }).end(JSON.stringify(req.headers)));
+    req.on('end', () =>
+      res
+        .writeHead(200, { 'content-type': 'application/json', ...extraResponseHeaders })
+        .end(JSON.stringify(req.headers)),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const a = server.address();
@@ -136,13 +168,20 @@ export async function startEcho(extraResponseHeaders: Record<string, string> = {
 }
 
 /** Raw HTTP/1.1 exchange: sends `bytes`, resolves with status and body once the server closes. */
-export function rawExchange(port: number, bytes: string): Promise<{ status: number; headers: string; body: string }> {
+export function rawExchange(
+  port: number,
+  bytes: string,
+): Promise<{ status: number; headers: string; body: string }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let out = '';
     const done = () => {
       const i = out.indexOf('\r\n\r\n');
-      resolve({ status: Number(out.split(' ')[1]), headers: out.slice(0, i), body: out.slice(i + 4) });
+      resolve({
+        status: Number(out.split(' ')[1]),
+        headers: out.slice(0, i),
+        body: out.slice(i + 4),
+      });
     };
     socket.on('data', (d: Buffer) => (out += d.toString('latin1')));
     socket.on('close', done);

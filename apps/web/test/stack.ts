@@ -95,7 +95,12 @@ export function isBuilt(): boolean {
 }
 
 export async function startStack(): Promise<Stack> {
-  const [webPort, cpPort, idpPort, orgIdpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [webPort, cpPort, idpPort, orgIdpPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const consoleUrl = `http://127.0.0.1:${webPort}`;
   const database = `sy_web_${randomBytes(5).toString('hex')}`;
   const u = new URL(POSTGRES_ADMIN);

@@ -10,7 +10,10 @@ import { migrate, MIGRATIONS_DIR } from '../src/index.js';
  * type, nullability, defaults, unique constraints and foreign keys (with their ON DELETE rule).
  * A small parser covers the subset of the Prisma language this schema uses.
  */
-const SCHEMA = readFileSync(fileURLToPath(new URL('../../../prisma/schema.prisma', import.meta.url)), 'utf8');
+const SCHEMA = readFileSync(
+  fileURLToPath(new URL('../../../prisma/schema.prisma', import.meta.url)),
+  'utf8',
+);
 
 interface Field {
   name: string;
@@ -36,19 +39,36 @@ function parse(): { models: Model[]; enums: Set<string> } {
       .filter((l) => l && !l.startsWith('//') && !l.startsWith('@@'))
       .map((l) => {
         const [, name, type, mod, attrs] = /^(\w+)\s+(\w+)(\?|\[\])?\s*(.*)$/.exec(l)!;
-        return { name: name!, type: type!, optional: mod === '?', list: mod === '[]', attrs: attrs ?? '' };
+        return {
+          name: name!,
+          type: type!,
+          optional: mod === '?',
+          list: mod === '[]',
+          attrs: attrs ?? '',
+        };
       });
     return { name: m[1]!, table: /@@map\("(\w+)"\)/.exec(block)![1]!, fields, block };
   });
   return { models, enums };
 }
 
-const SQL_TYPE: Record<string, string> = { String: 'text', Int: 'integer', Boolean: 'boolean', DateTime: 'timestamp without time zone', Json: 'jsonb', Bytes: 'bytea' };
+const SQL_TYPE: Record<string, string> = {
+  String: 'text',
+  Int: 'integer',
+  Boolean: 'boolean',
+  DateTime: 'timestamp without time zone',
+  Json: 'jsonb',
+  Bytes: 'bytea',
+};
 
 let tdb: TestDatabase;
 let client: pg.Client;
 beforeAll(async () => {
-  tdb = await createTestDatabase({ migrationsDir: MIGRATIONS_DIR, migrate: (url) => migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR }).then(() => undefined) });
+  tdb = await createTestDatabase({
+    migrationsDir: MIGRATIONS_DIR,
+    migrate: (url) =>
+      migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR }).then(() => undefined),
+  });
   client = new pg.Client({ connectionString: tdb.url });
   await client.connect();
 });
@@ -65,7 +85,15 @@ describe('schema.prisma ↔ migration SQL', () => {
   });
 
   it('columns agree on type, nullability and defaults', async () => {
-    const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; column_default: string | null; datetime_precision: number | null }>(
+    const { rows } = await client.query<{
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      udt_name: string;
+      is_nullable: string;
+      column_default: string | null;
+      datetime_precision: number | null;
+    }>(
       `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default, datetime_precision FROM information_schema.columns WHERE table_schema = 'public'`,
     );
     const problems: string[] = [];
@@ -78,22 +106,37 @@ describe('schema.prisma ↔ migration SQL', () => {
           problems.push(`${where}: no column`);
           continue;
         }
-        const expectedType = f.list ? 'ARRAY' : enums.has(f.type) ? 'USER-DEFINED' : SQL_TYPE[f.type];
-        if (col.data_type !== expectedType) problems.push(`${where}: type ${col.data_type}, schema says ${expectedType}`);
-        if (enums.has(f.type) && col.udt_name !== f.type) problems.push(`${where}: enum ${col.udt_name}`);
-        if (f.type === 'DateTime' && col.datetime_precision !== 3) problems.push(`${where}: precision ${col.datetime_precision}`);
+        const expectedType = f.list
+          ? 'ARRAY'
+          : enums.has(f.type)
+            ? 'USER-DEFINED'
+            : SQL_TYPE[f.type];
+        if (col.data_type !== expectedType)
+          problems.push(`${where}: type ${col.data_type}, schema says ${expectedType}`);
+        if (enums.has(f.type) && col.udt_name !== f.type)
+          problems.push(`${where}: enum ${col.udt_name}`);
+        if (f.type === 'DateTime' && col.datetime_precision !== 3)
+          problems.push(`${where}: precision ${col.datetime_precision}`);
         // Prisma emits scalar lists as nullable columns; everything else follows `?`.
         const nullable = f.optional || f.list;
-        if ((col.is_nullable === 'YES') !== nullable) problems.push(`${where}: nullable=${col.is_nullable}`);
+        if ((col.is_nullable === 'YES') !== nullable)
+          problems.push(`${where}: nullable=${col.is_nullable}`);
         // Only database-side defaults appear in SQL (uuid(7) and @updatedAt are client-side).
         const dbDefault = /@default\((?!uuid)/.test(f.attrs);
-        if (dbDefault !== (col.column_default !== null)) problems.push(`${where}: default ${col.column_default}`);
+        if (dbDefault !== (col.column_default !== null))
+          problems.push(`${where}: default ${col.column_default}`);
         if (dbDefault && col.column_default !== null) {
           const literal = /@default\(([^()]*(?:\(\))?)\)/.exec(f.attrs)![1]!;
-          const expected = literal === 'now()' ? 'CURRENT_TIMESTAMP' : literal.replace(/^"(.*)"$/, "'$1'::text");
+          const expected =
+            literal === 'now()' ? 'CURRENT_TIMESTAMP' : literal.replace(/^"(.*)"$/, "'$1'::text");
           const actual = col.column_default.replace(/::"?\w+"?$/, '');
-          if (!enums.has(f.type) && f.type !== 'String' && actual !== expected) problems.push(`${where}: default ${col.column_default} vs ${expected}`);
-          if ((enums.has(f.type) || f.type === 'String') && !col.column_default.includes(literal.replace(/"/g, ''))) problems.push(`${where}: default ${col.column_default} vs ${literal}`);
+          if (!enums.has(f.type) && f.type !== 'String' && actual !== expected)
+            problems.push(`${where}: default ${col.column_default} vs ${expected}`);
+          if (
+            (enums.has(f.type) || f.type === 'String') &&
+            !col.column_default.includes(literal.replace(/"/g, ''))
+          )
+            problems.push(`${where}: default ${col.column_default} vs ${literal}`);
         }
       }
     }
@@ -101,15 +144,29 @@ describe('schema.prisma ↔ migration SQL', () => {
   });
 
   it('unique constraints and primary keys agree', async () => {
-    const { rows } = await client.query<{ indexname: string; tablename: string; indexdef: string }>(`SELECT indexname, tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'`);
+    const { rows } = await client.query<{ indexname: string; tablename: string; indexdef: string }>(
+      `SELECT indexname, tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'`,
+    );
     const expected: string[] = [];
     for (const model of models) {
       for (const f of model.fields) {
         if (/@unique\b/.test(f.attrs)) expected.push(`${model.table}_${f.name}_key`);
         if (/@id\b/.test(f.attrs)) expected.push(`${model.table}_pkey`);
       }
-      for (const m of model.block.matchAll(/@@unique\(\[([^\]]+)\]\)/g)) expected.push(`${model.table}_${m[1]!.split(',').map((s) => s.trim()).join('_')}_key`);
-      for (const m of model.block.matchAll(/@@index\(\[([^\]]+)\]\)/g)) expected.push(`${model.table}_${m[1]!.split(',').map((s) => s.trim()).join('_')}_idx`);
+      for (const m of model.block.matchAll(/@@unique\(\[([^\]]+)\]\)/g))
+        expected.push(
+          `${model.table}_${m[1]!
+            .split(',')
+            .map((s) => s.trim())
+            .join('_')}_key`,
+        );
+      for (const m of model.block.matchAll(/@@index\(\[([^\]]+)\]\)/g))
+        expected.push(
+          `${model.table}_${m[1]!
+            .split(',')
+            .map((s) => s.trim())
+            .join('_')}_idx`,
+        );
       if (/@@id\(/.test(model.block)) expected.push(`${model.table}_pkey`);
     }
     const actual = rows.filter((r) => r.tablename !== '_prisma_migrations').map((r) => r.indexname);
@@ -117,7 +174,9 @@ describe('schema.prisma ↔ migration SQL', () => {
   });
 
   it('foreign keys agree, with their ON DELETE rule', async () => {
-    const { rows } = await client.query<{ conname: string; confdeltype: string }>(`SELECT conname, confdeltype FROM pg_constraint WHERE contype = 'f'`);
+    const { rows } = await client.query<{ conname: string; confdeltype: string }>(
+      `SELECT conname, confdeltype FROM pg_constraint WHERE contype = 'f'`,
+    );
     const RULE: Record<string, string> = { Cascade: 'c', SetNull: 'n', Restrict: 'r' };
     const expected: string[] = [];
     for (const model of models) {

@@ -5,7 +5,9 @@ import { startDnsServer, type DnsServer } from './dns-server.js';
 let dns: DnsServer;
 let resolver: Resolver;
 beforeAll(async () => {
-  dns = await startDnsServer({ 'Example.TEST': { TXT: ['hello', 'v=spf1 -all'], A: ['192.0.2.7'], AAAA: ['2001:db8::7'] } });
+  dns = await startDnsServer({
+    'Example.TEST': { TXT: ['hello', 'v=spf1 -all'], A: ['192.0.2.7'], AAAA: ['2001:db8::7'] },
+  });
   resolver = new Resolver({ timeout: 2000, tries: 1 });
   resolver.setServers([dns.address]);
 });
@@ -15,7 +17,10 @@ afterAll(async () => {
 
 describe('startDnsServer', () => {
   it('answers TXT, A and AAAA from the table, case-insensitively', async () => {
-    expect((await resolver.resolveTxt('example.test')).map((r) => r.join('')).sort()).toEqual(['hello', 'v=spf1 -all']);
+    expect((await resolver.resolveTxt('example.test')).map((r) => r.join('')).sort()).toEqual([
+      'hello',
+      'v=spf1 -all',
+    ]);
     expect(await resolver.resolve4('EXAMPLE.test')).toEqual(['192.0.2.7']);
     expect(await resolver.resolve6('example.test')).toEqual(['2001:db8::7']);
     expect(dns.queries.slice(0, 3)).toEqual([
@@ -26,7 +31,9 @@ describe('startDnsServer', () => {
   });
 
   it('NXDOMAIN for an unknown name, NODATA for a known name without that type', async () => {
-    await expect(resolver.resolveTxt('nope.example.test')).rejects.toMatchObject({ code: 'ENOTFOUND' });
+    await expect(resolver.resolveTxt('nope.example.test')).rejects.toMatchObject({
+      code: 'ENOTFOUND',
+    });
     dns.set('only-a.test', { A: ['192.0.2.1'] });
     await expect(resolver.resolveTxt('only-a.test')).rejects.toMatchObject({ code: 'ENODATA' });
   });
@@ -35,7 +42,9 @@ describe('startDnsServer', () => {
     dns.set('_challenge.acme.test', { TXT: ['token=1'] });
     expect(await resolver.resolveTxt('_challenge.acme.test')).toEqual([['token=1']]);
     dns.set('_challenge.acme.test', null);
-    await expect(resolver.resolveTxt('_challenge.acme.test')).rejects.toMatchObject({ code: 'ENOTFOUND' });
+    await expect(resolver.resolveTxt('_challenge.acme.test')).rejects.toMatchObject({
+      code: 'ENOTFOUND',
+    });
   });
 
   it('splits a long TXT value into 255-byte strings', async () => {
@@ -50,7 +59,9 @@ describe('startDnsServer', () => {
     const values = Array.from({ length: 12 }, (_, i) => `${i}`.padStart(80, 'v'));
     dns.set('big.test', { TXT: values });
     const before = dns.queries.length;
-    expect((await resolver.resolveTxt('big.test')).map((r) => r.join('')).sort()).toEqual([...values].sort());
+    expect((await resolver.resolveTxt('big.test')).map((r) => r.join('')).sort()).toEqual(
+      [...values].sort(),
+    );
     expect(dns.queries.slice(before).map((q) => q.transport)).toEqual(['udp', 'tcp']);
   });
 

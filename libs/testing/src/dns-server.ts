@@ -38,7 +38,11 @@ export interface DnsServer {
 }
 
 const TYPES = { A: 1, TXT: 16, AAAA: 28 } as const;
-const TYPE_NAMES = new Map<number, 'A' | 'TXT' | 'AAAA'>([[1, 'A'], [16, 'TXT'], [28, 'AAAA']]);
+const TYPE_NAMES = new Map<number, 'A' | 'TXT' | 'AAAA'>([
+  [1, 'A'],
+  [16, 'TXT'],
+  [28, 'AAAA'],
+]);
 const UDP_LIMIT = 512;
 const TTL = 60;
 
@@ -70,7 +74,13 @@ function parseQuestion(msg: Buffer): Question | null {
     at += len;
   }
   if (at + 4 > msg.length) return null;
-  return { id: msg.readUInt16BE(0), flags: msg.readUInt16BE(2), name: normalise(labels.join('.')), type: msg.readUInt16BE(at), raw: msg.subarray(12, at + 4) };
+  return {
+    id: msg.readUInt16BE(0),
+    flags: msg.readUInt16BE(2),
+    name: normalise(labels.join('.')),
+    type: msg.readUInt16BE(at),
+    raw: msg.subarray(12, at + 4),
+  };
 }
 
 function rdata(type: 'A' | 'AAAA' | 'TXT', value: string): Buffer {
@@ -79,7 +89,9 @@ function rdata(type: 'A' | 'AAAA' | 'TXT', value: string): Buffer {
     const [head = '', tail = ''] = value.split('::');
     const h = head ? head.split(':') : [];
     const t = tail ? tail.split(':') : [];
-    const groups = value.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
+    const groups = value.includes('::')
+      ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t]
+      : h;
     const out = Buffer.alloc(16);
     groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
     return out;
@@ -119,7 +131,10 @@ function respond(q: Question, table: Map<string, DnsRecords>, limit: number): Bu
   const header = Buffer.alloc(12);
   header.writeUInt16BE(q.id, 0);
   // QR, the query's opcode and RD, AA, RA; TC when answers were cut.
-  header.writeUInt16BE(0x8000 | (q.flags & 0x7900) | 0x0400 | (truncated ? 0x0200 : 0) | 0x0080 | rcode, 2);
+  header.writeUInt16BE(
+    0x8000 | (q.flags & 0x7900) | 0x0400 | (truncated ? 0x0200 : 0) | 0x0080 | rcode,
+    2,
+  );
   header.writeUInt16BE(1, 4);
   header.writeUInt16BE(answers.length, 6);
   return Buffer.concat([header, q.raw, ...answers]);
@@ -146,11 +161,15 @@ async function bind(): Promise<{ udp: UdpSocket; tcp: Server; port: number }> {
   // UDP picks the port; TCP takes the same number, retried with a fresh port if it is taken.
   for (let attempt = 0; ; attempt++) {
     const udp = createSocket('udp4');
-    await new Promise<void>((resolve, reject) => udp.once('error', reject).bind(0, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve, reject) =>
+      udp.once('error', reject).bind(0, '127.0.0.1', () => resolve()),
+    );
     const port = udp.address().port;
     const tcp = createServer();
     try {
-      await new Promise<void>((resolve, reject) => tcp.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+      await new Promise<void>((resolve, reject) =>
+        tcp.once('error', reject).listen(port, '127.0.0.1', () => resolve()),
+      );
       return { udp, tcp, port: (tcp.address() as AddressInfo).port };
     } catch (e) {
       udp.close();
@@ -180,8 +199,10 @@ export async function startDnsServer(records: Record<string, DnsRecords> = {}): 
     port,
     queries,
     set(name, value) {
-      for (const ip of value?.A ?? []) if (!isIPv4(ip)) throw new Error(`not an IPv4 address: ${ip}`);
-      for (const ip of value?.AAAA ?? []) if (!isIPv6(ip) || ip.includes('.')) throw new Error(`not a plain IPv6 address: ${ip}`);
+      for (const ip of value?.A ?? [])
+        if (!isIPv4(ip)) throw new Error(`not an IPv4 address: ${ip}`);
+      for (const ip of value?.AAAA ?? [])
+        if (!isIPv6(ip) || ip.includes('.')) throw new Error(`not a plain IPv6 address: ${ip}`);
       if (value === null) table.delete(normalise(name));
       else table.set(normalise(name), value);
     },

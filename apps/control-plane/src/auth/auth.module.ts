@@ -8,5 +8,9 @@ import { UsersService } from './users.service.js';
 
 /** Sessions, PATs and the shared rate limiter (global: credential-minting routes of every module use it). */
 @Global()
-@Module({ controllers: [SessionController], providers: [SessionsService, AuthenticatorService, PatsService, UsersService, RateLimiter], exports: [SessionsService, AuthenticatorService, PatsService, RateLimiter] })
+@Module({
+  controllers: [SessionController],
+  providers: [SessionsService, AuthenticatorService, PatsService, UsersService, RateLimiter],
+  exports: [SessionsService, AuthenticatorService, PatsService, RateLimiter],
+})
 export class AuthModule {}

@@ -54,7 +54,8 @@ export class AuthenticatorService {
     if (site === 'cross-site') throw errors.permissionDenied('cross-site request refused');
     const origin = req.headers.origin;
     // `Origin: null` (sandboxed frames, some redirects) is never in the allowlist.
-    if (origin !== undefined && !this.config.allowedOrigins.includes(origin)) throw errors.permissionDenied('origin not allowed');
+    if (origin !== undefined && !this.config.allowedOrigins.includes(origin))
+      throw errors.permissionDenied('origin not allowed');
     const token = req.headers['x-csrf-token'];
     if (typeof token !== 'string' || !safeEqual(token, this.sessions.csrfToken(secret))) {
       throw errors.permissionDenied('missing or invalid X-CSRF-Token');
@@ -63,12 +64,25 @@ export class AuthenticatorService {
 
   private async verifyPat(secret: string): Promise<Principal> {
     if (!isWellFormedToken('pat', secret)) throw errors.unauthenticated('token is not valid');
-    const pat = await this.db.personalAccessToken.findUnique({ where: { tokenHash: sha256(secret) }, include: { user: true } });
+    const pat = await this.db.personalAccessToken.findUnique({
+      where: { tokenHash: sha256(secret) },
+      include: { user: true },
+    });
     const now = Date.now();
-    if (!pat || pat.revokedAt || (pat.expiresAt && pat.expiresAt.getTime() <= now)) throw errors.unauthenticated('token is not valid');
+    if (!pat || pat.revokedAt || (pat.expiresAt && pat.expiresAt.getTime() <= now))
+      throw errors.unauthenticated('token is not valid');
     if (!pat.lastUsedAt || now - pat.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-      await this.db.personalAccessToken.update({ where: { id: pat.id }, data: { lastUsedAt: new Date(now) } });
+      await this.db.personalAccessToken.update({
+        where: { id: pat.id },
+        data: { lastUsedAt: new Date(now) },
+      });
     }
-    return { userId: pat.userId, email: pat.user.email, via: 'pat', tokenId: pat.id, ssoConnectionIds: pat.ssoConnectionIds };
+    return {
+      userId: pat.userId,
+      email: pat.user.email,
+      via: 'pat',
+      tokenId: pat.id,
+      ssoConnectionIds: pat.ssoConnectionIds,
+    };
   }
 }

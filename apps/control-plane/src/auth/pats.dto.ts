@@ -16,7 +16,9 @@ export const patView = z.object({
   revokedAt: instantOrNull,
   ssoConnectionIds: z
     .array(z.string())
-    .describe('SSO connections the creating session signed in through: the token reaches organisations that enforce SSO only through these'),
+    .describe(
+      'SSO connections the creating session signed in through: the token reaches organisations that enforce SSO only through these',
+    ),
 });
 export type PatView = z.infer<typeof patView>;
 export const createdPat = patView.extend({ token: z.string().describe('the secret, shown once') });
@@ -26,5 +28,8 @@ export const meView = z.object({ id: z.string(), email: z.string(), name: z.stri
 export const sessionView = z.object({
   user: meView,
   via: z.enum(['session', 'pat', 'system']),
-  csrfToken: z.string().nullable().describe('send as X-CSRF-Token on cookie-authenticated mutations'),
+  csrfToken: z
+    .string()
+    .nullable()
+    .describe('send as X-CSRF-Token on cookie-authenticated mutations'),
 });

@@ -31,7 +31,10 @@ export class PatsService {
 
   async list(ctx: RequestContext, query: PageQuery): Promise<Page<PatView>> {
     const page = pageArgs(query);
-    const rows = await this.db.personalAccessToken.findMany({ ...page, where: { ...page.where, userId: ctx.principal.userId } });
+    const rows = await this.db.personalAccessToken.findMany({
+      ...page,
+      where: { ...page.where, userId: ctx.principal.userId },
+    });
     return toPage(rows, query.limit, view);
   }
 
@@ -46,15 +49,33 @@ export class PatsService {
   }
 
   /** Also used by the bootstrap command for the first user (authorised for no SSO connection). */
-  async issue(ctx: RequestContext, userId: string, body: CreatePatBody): Promise<PatView & { token: string }> {
+  async issue(
+    ctx: RequestContext,
+    userId: string,
+    body: CreatePatBody,
+  ): Promise<PatView & { token: string }> {
     const minted = mintToken('pat');
     // Only the caller's own credential can pass its authorisation on (an operator minting for a user passes none).
-    const ssoConnectionIds = ctx.principal.userId === userId ? [...new Set(ctx.principal.ssoConnectionIds ?? [])] : [];
+    const ssoConnectionIds =
+      ctx.principal.userId === userId ? [...new Set(ctx.principal.ssoConnectionIds ?? [])] : [];
     const row = await withTransaction(this.db, async (tx) => {
       const created = await tx.personalAccessToken.create({
-        data: { userId, name: body.name, tokenHash: minted.hash, prefix: minted.displayPrefix, expiresAt: body.expiresAt ? new Date(body.expiresAt) : null, ssoConnectionIds },
+        data: {
+          userId,
+          name: body.name,
+          tokenHash: minted.hash,
+          prefix: minted.displayPrefix,
+          expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
+          ssoConnectionIds,
+        },
       });
-      await this.audit.record(tx, ctx, { orgId: null, action: 'pat.create', targetType: 'personal_access_token', targetId: created.id, after: view(created) });
+      await this.audit.record(tx, ctx, {
+        orgId: null,
+        action: 'pat.create',
+        targetType: 'personal_access_token',
+        targetId: created.id,
+        after: view(created),
+      });
       return created;
     });
     return { ...view(row), token: minted.secret };
@@ -62,11 +83,23 @@ export class PatsService {
 
   async revoke(ctx: RequestContext, tokenId: string): Promise<void> {
     await withTransaction(this.db, async (tx) => {
-      const before = await tx.personalAccessToken.findFirst({ where: { id: tokenId, userId: ctx.principal.userId } });
+      const before = await tx.personalAccessToken.findFirst({
+        where: { id: tokenId, userId: ctx.principal.userId },
+      });
       if (!before) throw errors.notFound('token not found');
       if (before.revokedAt) return;
-      const after = await tx.personalAccessToken.update({ where: { id: before.id }, data: { revokedAt: new Date() } });
-      await this.audit.record(tx, ctx, { orgId: null, action: 'pat.revoke', targetType: 'personal_access_token', targetId: before.id, before: view(before), after: view(after) });
+      const after = await tx.personalAccessToken.update({
+        where: { id: before.id },
+        data: { revokedAt: new Date() },
+      });
+      await this.audit.record(tx, ctx, {
+        orgId: null,
+        action: 'pat.revoke',
+        targetType: 'personal_access_token',
+        targetId: before.id,
+        before: view(before),
+        after: view(after),
+      });
     });
   }
 }

@@ -24,7 +24,13 @@ export interface RateLimitCounter {
 /** The answer for one request: allowed, or refused by the first counter over its budget. */
 export type RateLimitDecision =
   | { allowed: true }
-  | { allowed: false; counter: RateLimitCounter; retryAfterMs: number; count: number; firstRefusal: boolean };
+  | {
+      allowed: false;
+      counter: RateLimitCounter;
+      retryAfterMs: number;
+      count: number;
+      firstRefusal: boolean;
+    };
 
 /**
  * Fixed window per counter, started by the counter's first request (INCR, and PEXPIRE when it
@@ -70,12 +76,20 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     // No offline queue: while Redis is away a command fails at once instead of waiting.
-    this.redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: (times) => Math.min(times * 200, 2_000) });
+    this.redis = new Redis(config.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
     this.redis.on('error', () => undefined);
     this.redis.on('ready', () => {
       if (!this.degraded) return;
       this.degraded = false;
-      this.logger.info({ event: 'rate_limit.restored' }, 'rate limits are shared through Redis again');
+      this.logger.info(
+        { event: 'rate_limit.restored' },
+        'rate limits are shared through Redis again',
+      );
     });
   }
 
@@ -83,7 +97,10 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     // Connect before serving so that the first requests are already counted in Redis.
     const ready = new Promise<void>((resolve) => this.redis.once('ready', () => resolve()));
     this.redis.connect().catch(() => undefined);
-    await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, CONNECT_WAIT_MS).unref())]);
+    await Promise.race([
+      ready,
+      new Promise((resolve) => setTimeout(resolve, CONNECT_WAIT_MS).unref()),
+    ]);
     if (this.redis.status !== 'ready') this.degrade('Redis unreachable at boot');
   }
 
@@ -93,7 +110,9 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
 
   /** Charges one request against `counters` (in order) within `bucket`. */
   async hit(bucket: string, counters: readonly RateLimitCounter[]): Promise<RateLimitDecision> {
-    const keys = counters.map((c) => `${this.config.rateLimits.keyPrefix}:${bucket}:${c.dimension}:${c.value}`);
+    const keys = counters.map(
+      (c) => `${this.config.rateLimits.keyPrefix}:${bucket}:${c.dimension}:${c.value}`,
+    );
     let reply: HitReply | undefined;
     if (this.redis.status === 'ready') {
       try {
@@ -108,7 +127,13 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     const [index, count, ttlMs] = reply;
     if (index === 0) return { allowed: true };
     const counter = counters[index - 1]!;
-    return { allowed: false, counter, count, retryAfterMs: Math.max(ttlMs, 1), firstRefusal: count === counter.limit + 1 };
+    return {
+      allowed: false,
+      counter,
+      count,
+      retryAfterMs: Math.max(ttlMs, 1),
+      firstRefusal: count === counter.limit + 1,
+    };
   }
 
   private async viaRedis(keys: string[], counters: readonly RateLimitCounter[]): Promise<HitReply> {
@@ -117,7 +142,13 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
       timer = setTimeout(() => reject(new Error('Redis did not answer in time')), REDIS_TIMEOUT_MS);
     });
     try {
-      const call = this.redis.eval(HIT_SCRIPT, keys.length, ...keys, RATE_LIMIT_WINDOW_MS, ...counters.map((c) => c.limit));
+      const call = this.redis.eval(
+        HIT_SCRIPT,
+        keys.length,
+        ...keys,
+        RATE_LIMIT_WINDOW_MS,
+        ...counters.map((c) => c.limit),
+      );
       const raw = (await Promise.race([call, timeout])) as unknown[];
       return [Number(raw[0]), Number(raw[1]), Number(raw[2])];
     } finally {
@@ -132,7 +163,8 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     }
     for (let i = 0; i < keys.length; i++) {
       let c = this.local.get(keys[i]!);
-      if (!c || c.resetAt <= now) this.local.set(keys[i]!, (c = { count: 0, resetAt: now + RATE_LIMIT_WINDOW_MS }));
+      if (!c || c.resetAt <= now)
+        this.local.set(keys[i]!, (c = { count: 0, resetAt: now + RATE_LIMIT_WINDOW_MS }));
       c.count += 1;
       if (c.count > counters[i]!.limit) return [i + 1, c.count, c.resetAt - now];
     }
@@ -142,6 +174,9 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
   private degrade(reason: string): void {
     if (this.degraded) return;
     this.degraded = true;
-    this.logger.warn({ event: 'rate_limit.degraded', reason }, 'Redis unavailable: rate limits fall back to per-replica counters');
+    this.logger.warn(
+      { event: 'rate_limit.degraded', reason },
+      'Redis unavailable: rate limits fall back to per-replica counters',
+    );
   }
 }

@@ -5,7 +5,15 @@ import type { RequestContext } from '../common/request-context.js';
 import { Api, Ctx, Idempotent, Permission, Valid } from '../common/route.decorators.js';
 import { RateLimited } from '../sso/auth-rate-limit.interceptor.js';
 import { readCookie } from './authenticator.service.js';
-import { createdPat, createPatBody, meView, patPage, patParams, sessionView, type CreatePatBody } from './pats.dto.js';
+import {
+  createdPat,
+  createPatBody,
+  meView,
+  patPage,
+  patParams,
+  sessionView,
+  type CreatePatBody,
+} from './pats.dto.js';
 import { PatsService } from './pats.service.js';
 import { SESSION_COOKIE } from './sessions.service.js';
 import { UsersService } from './users.service.js';
@@ -19,21 +27,34 @@ export class SessionController {
 
   @Get('session')
   @Permission('self')
-  @Api({ tag: 'session', summary: 'Current caller and the CSRF token of the cookie session', response: sessionView })
+  @Api({
+    tag: 'session',
+    summary: 'Current caller and the CSRF token of the cookie session',
+    response: sessionView,
+  })
   session(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest) {
     return this.users.session(ctx, readCookie(req.headers.cookie, SESSION_COOKIE));
   }
 
   @Delete('session')
   @Permission('self')
-  @Api({ tag: 'session', summary: 'Log out: delete the server-side session and clear the cookie', status: 204 })
+  @Api({
+    tag: 'session',
+    summary: 'Log out: delete the server-side session and clear the cookie',
+    status: 204,
+  })
   async logout(@Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('set-cookie', await this.users.logout(ctx));
   }
 
   @Get('me/tokens')
   @Permission('self')
-  @Api({ tag: 'personal-access-tokens', summary: 'List my personal access tokens', query: pageQuery, response: patPage })
+  @Api({
+    tag: 'personal-access-tokens',
+    summary: 'List my personal access tokens',
+    query: pageQuery,
+    response: patPage,
+  })
   listTokens(@Ctx() ctx: RequestContext, @Valid('query') query: PageQuery) {
     return this.pats.list(ctx, query);
   }
@@ -42,14 +63,25 @@ export class SessionController {
   @Permission('self')
   @Idempotent()
   @RateLimited('token')
-  @Api({ tag: 'personal-access-tokens', summary: 'Create a personal access token (secret shown once)', body: createPatBody, response: createdPat, status: 201 })
+  @Api({
+    tag: 'personal-access-tokens',
+    summary: 'Create a personal access token (secret shown once)',
+    body: createPatBody,
+    response: createdPat,
+    status: 201,
+  })
   createToken(@Ctx() ctx: RequestContext, @Valid('body') body: CreatePatBody) {
     return this.pats.create(ctx, body);
   }
 
   @Delete('me/tokens/:tokenId')
   @Permission('self')
-  @Api({ tag: 'personal-access-tokens', summary: 'Revoke a personal access token', params: patParams, status: 204 })
+  @Api({
+    tag: 'personal-access-tokens',
+    summary: 'Revoke a personal access token',
+    params: patParams,
+    status: 204,
+  })
   async revokeToken(@Ctx() ctx: RequestContext, @Valid('params') params: { tokenId: string }) {
     await this.pats.revoke(ctx, params.tokenId);
   }
@@ -61,4 +93,3 @@ export class SessionController {
     return this.users.me(ctx);
   }
 }
-

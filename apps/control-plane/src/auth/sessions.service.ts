@@ -39,24 +39,50 @@ export class SessionsService {
     const secret = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.sessionAbsoluteMs);
     const session = await this.db.session.create({
-      data: { userId, tokenHash: sha256(secret), expiresAt, userAgent: options.userAgent?.replace(/[^\x20-\x7e]/g, '').slice(0, 500) ?? null },
+      data: {
+        userId,
+        tokenHash: sha256(secret),
+        expiresAt,
+        userAgent: options.userAgent?.replace(/[^\x20-\x7e]/g, '').slice(0, 500) ?? null,
+      },
     });
-    return { id: session.id, secret, csrfToken: this.csrfToken(secret), expiresAt, setCookie: this.cookie(secret, this.config.sessionAbsoluteMs / 1000) };
+    return {
+      id: session.id,
+      secret,
+      csrfToken: this.csrfToken(secret),
+      expiresAt,
+      setCookie: this.cookie(secret, this.config.sessionAbsoluteMs / 1000),
+    };
   }
 
   /** Resolves a cookie secret to its user, enforcing the idle and absolute timeouts. */
   async resolve(secret: string): Promise<Principal> {
-    const session = await this.db.session.findUnique({ where: { tokenHash: sha256(secret) }, include: { user: true, sso: { select: { connectionId: true } } } });
+    const session = await this.db.session.findUnique({
+      where: { tokenHash: sha256(secret) },
+      include: { user: true, sso: { select: { connectionId: true } } },
+    });
     if (!session) throw errors.unauthenticated('session is not valid');
     const now = Date.now();
-    if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + this.config.sessionIdleMs <= now) {
+    if (
+      session.expiresAt.getTime() <= now ||
+      session.lastSeenAt.getTime() + this.config.sessionIdleMs <= now
+    ) {
       await this.db.session.deleteMany({ where: { id: session.id } });
       throw errors.unauthenticated('session expired');
     }
     if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-      await this.db.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(now) } });
+      await this.db.session.update({
+        where: { id: session.id },
+        data: { lastSeenAt: new Date(now) },
+      });
     }
-    return { userId: session.userId, email: session.user.email, via: 'session', sessionId: session.id, ssoConnectionIds: session.sso ? [session.sso.connectionId] : [] };
+    return {
+      userId: session.userId,
+      email: session.user.email,
+      via: 'session',
+      sessionId: session.id,
+      ssoConnectionIds: session.sso ? [session.sso.connectionId] : [],
+    };
   }
 
   /** Ends one session (logout). */

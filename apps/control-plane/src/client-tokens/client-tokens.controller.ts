@@ -4,7 +4,14 @@ import type { OrgContext } from '../common/request-context.js';
 import { Api, Idempotent, OrgCtx, Permission, Valid } from '../common/route.decorators.js';
 import { orgParams } from '../orgs/orgs.dto.js';
 import { RateLimited } from '../sso/auth-rate-limit.interceptor.js';
-import { clientTokenPage, clientTokenParams, clientTokenView, createClientTokenBody, createdClientToken, type CreateClientTokenBody } from './client-tokens.dto.js';
+import {
+  clientTokenPage,
+  clientTokenParams,
+  clientTokenView,
+  createClientTokenBody,
+  createdClientToken,
+  type CreateClientTokenBody,
+} from './client-tokens.dto.js';
 import { ClientTokensService } from './client-tokens.service.js';
 
 @Controller('api/v1/orgs/:org/client-tokens')
@@ -13,7 +20,13 @@ export class ClientTokensController {
 
   @Get()
   @Permission('tokens:read')
-  @Api({ tag: 'client-tokens', summary: 'List client tokens', params: orgParams, query: pageQuery, response: clientTokenPage })
+  @Api({
+    tag: 'client-tokens',
+    summary: 'List client tokens',
+    params: orgParams,
+    query: pageQuery,
+    response: clientTokenPage,
+  })
   list(@OrgCtx() ctx: OrgContext, @Valid('query') query: PageQuery) {
     return this.tokens.list(ctx, query);
   }
@@ -22,21 +35,38 @@ export class ClientTokensController {
   @Permission('tokens:write')
   @Idempotent()
   @RateLimited('token')
-  @Api({ tag: 'client-tokens', summary: 'Create a client token (secret shown once)', params: orgParams, body: createClientTokenBody, response: createdClientToken, status: 201 })
+  @Api({
+    tag: 'client-tokens',
+    summary: 'Create a client token (secret shown once)',
+    params: orgParams,
+    body: createClientTokenBody,
+    response: createdClientToken,
+    status: 201,
+  })
   create(@OrgCtx() ctx: OrgContext, @Valid('body') body: CreateClientTokenBody) {
     return this.tokens.create(ctx, body);
   }
 
   @Get(':tokenId')
   @Permission('tokens:read')
-  @Api({ tag: 'client-tokens', summary: 'Get a client token', params: clientTokenParams, response: clientTokenView })
+  @Api({
+    tag: 'client-tokens',
+    summary: 'Get a client token',
+    params: clientTokenParams,
+    response: clientTokenView,
+  })
   get(@OrgCtx() ctx: OrgContext, @Valid('params') params: { tokenId: string }) {
     return this.tokens.get(ctx, params.tokenId);
   }
 
   @Post(':tokenId/revoke')
   @Permission('tokens:write')
-  @Api({ tag: 'client-tokens', summary: 'Revoke a client token', params: clientTokenParams, response: clientTokenView })
+  @Api({
+    tag: 'client-tokens',
+    summary: 'Revoke a client token',
+    params: clientTokenParams,
+    response: clientTokenView,
+  })
   revoke(@OrgCtx() ctx: OrgContext, @Valid('params') params: { tokenId: string }) {
     return this.tokens.revoke(ctx, params.tokenId);
   }

@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Database } from '@switchyard/db';
 import type { AppConfig } from '../config/config.js';
@@ -35,8 +40,14 @@ export class IdempotencyPurger implements OnApplicationBootstrap, OnApplicationS
   /** Deletes every record past the retention; returns how many. */
   async purge(now = Date.now()): Promise<number> {
     const cutoff = new Date(now - this.config.idempotency.retentionMs);
-    const { count } = await this.db.idempotencyRecord.deleteMany({ where: { createdAt: { lt: cutoff } } });
-    if (count > 0) this.logger.info({ event: 'idempotency.purged', count, cutoff: cutoff.toISOString() }, 'expired idempotency records purged');
+    const { count } = await this.db.idempotencyRecord.deleteMany({
+      where: { createdAt: { lt: cutoff } },
+    });
+    if (count > 0)
+      this.logger.info(
+        { event: 'idempotency.purged', count, cutoff: cutoff.toISOString() },
+        'expired idempotency records purged',
+      );
     return count;
   }
 
@@ -44,7 +55,11 @@ export class IdempotencyPurger implements OnApplicationBootstrap, OnApplicationS
     if (this.running) return;
     this.running = this.purge().then(
       () => undefined,
-      (e: unknown) => this.logger.warn({ event: 'idempotency.purge_failed', err: e }, 'idempotency purge failed; retried next period'),
+      (e: unknown) =>
+        this.logger.warn(
+          { event: 'idempotency.purge_failed', err: e },
+          'idempotency purge failed; retried next period',
+        ),
     );
     await this.running;
     this.running = undefined;

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
@@ -21,7 +27,9 @@ type Begin = { replay: true; status: number; body: unknown } | { replay: false; 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    );
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
@@ -45,14 +53,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.reflector.get<boolean | undefined>(IDEMPOTENT_KEY, context.getHandler())) return next.handle();
+    if (!this.reflector.get<boolean | undefined>(IDEMPOTENT_KEY, context.getHandler()))
+      return next.handle();
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const header = req.headers['idempotency-key'];
     if (header === undefined) return next.handle();
     const userId = req.sy?.principal?.userId;
     if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
-      throw errors.invalidArgument('invalid Idempotency-Key', [{ path: 'headers.idempotency-key', message: '1-255 printable ASCII characters' }]);
+      throw errors.invalidArgument('invalid Idempotency-Key', [
+        { path: 'headers.idempotency-key', message: '1-255 printable ASCII characters' },
+      ]);
     }
     if (!userId) throw errors.unauthenticated();
     const requestHash = sha256(`${req.method} ${req.url}\n${canonical(req.body)}`);
@@ -63,8 +74,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return of(state.body);
         }
         return next.handle().pipe(
-          mergeMap((body) => from(this.finish(state.id, reply.statusCode, body)).pipe(mergeMap(() => of(body)))),
-          catchError((e: unknown) => from(this.release(state.id)).pipe(mergeMap(() => throwError(() => e)))),
+          mergeMap((body) =>
+            from(this.finish(state.id, reply.statusCode, body)).pipe(mergeMap(() => of(body))),
+          ),
+          catchError((e: unknown) =>
+            from(this.release(state.id)).pipe(mergeMap(() => throwError(() => e))),
+          ),
         );
       }),
     );
@@ -74,25 +89,45 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return `idempotency|${id}`;
   }
 
-  private async begin(userId: string, orgId: string | null, key: string, requestHash: string): Promise<Begin> {
+  private async begin(
+    userId: string,
+    orgId: string | null,
+    key: string,
+    requestHash: string,
+  ): Promise<Begin> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const id = randomUUID();
-      const claimed = await this.db.idempotencyRecord.createMany({ data: [{ id, userId, orgId, key, requestHash }], skipDuplicates: true });
+      const claimed = await this.db.idempotencyRecord.createMany({
+        data: [{ id, userId, orgId, key, requestHash }],
+        skipDuplicates: true,
+      });
       if (claimed.count === 1) return { replay: false, id };
-      const existing = await this.db.idempotencyRecord.findUnique({ where: { userId_key: { userId, key } } });
+      const existing = await this.db.idempotencyRecord.findUnique({
+        where: { userId_key: { userId, key } },
+      });
       if (!existing) continue;
       if (Date.now() - existing.createdAt.getTime() > this.config.idempotency.retentionMs) {
         await this.db.idempotencyRecord.deleteMany({ where: { id: existing.id } });
         continue;
       }
       if (existing.requestHash !== requestHash) {
-        throw new SwitchyardError('InvalidArgument', 'Idempotency-Key was already used with a different request', [{ path: 'headers.idempotency-key', message: 'reused with a different request' }], { httpStatus: UNPROCESSABLE });
+        throw new SwitchyardError(
+          'InvalidArgument',
+          'Idempotency-Key was already used with a different request',
+          [{ path: 'headers.idempotency-key', message: 'reused with a different request' }],
+          { httpStatus: UNPROCESSABLE },
+        );
       }
       if (existing.statusCode !== null && existing.responseCiphertext) {
-        const body: unknown = JSON.parse(open(this.keys.encryption, existing.responseCiphertext, this.aad(existing.id)).toString('utf8'));
+        const body: unknown = JSON.parse(
+          open(this.keys.encryption, existing.responseCiphertext, this.aad(existing.id)).toString(
+            'utf8',
+          ),
+        );
         return { replay: true, status: existing.statusCode, body };
       }
-      if (Date.now() - existing.createdAt.getTime() < STALE_MS) throw errors.conflict('a request with this Idempotency-Key is still in progress');
+      if (Date.now() - existing.createdAt.getTime() < STALE_MS)
+        throw errors.conflict('a request with this Idempotency-Key is still in progress');
       await this.db.idempotencyRecord.deleteMany({ where: { id: existing.id, statusCode: null } });
     }
     throw errors.conflict('could not claim the Idempotency-Key');
@@ -100,7 +135,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async finish(id: string, status: number, body: unknown): Promise<void> {
     const ciphertext = seal(this.keys.encryption, JSON.stringify(body ?? null), this.aad(id));
-    await this.db.idempotencyRecord.update({ where: { id }, data: { statusCode: status, responseCiphertext: ciphertext } });
+    await this.db.idempotencyRecord.update({
+      where: { id },
+      data: { statusCode: status, responseCiphertext: ciphertext },
+    });
   }
 
   private async release(id: string): Promise<void> {

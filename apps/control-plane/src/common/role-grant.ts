@@ -15,5 +15,8 @@ export function mayGrant(actor: Role, role: Role): boolean {
  * Throws PermissionDenied naming both roles; `what` says which grant (e.g. `roleMapping.values.admins`).
  */
 export function assertMayGrant(actor: Role, role: Role, what = 'role'): void {
-  if (!mayGrant(actor, role)) throw errors.permissionDenied(`a member with role ${actor} cannot grant ${role} (${what}); only ${role === 'OWNER' ? 'an OWNER' : `${role} or above`} can`);
+  if (!mayGrant(actor, role))
+    throw errors.permissionDenied(
+      `a member with role ${actor} cannot grant ${role} (${what}); only ${role === 'OWNER' ? 'an OWNER' : `${role} or above`} can`,
+    );
 }

@@ -3,99 +3,144 @@ import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseAllowedOrigins } from '@switchyard/git-store';
 import { z } from 'zod';
-import { provisioningEnvShape, toProvisioningConfig, type ProvisioningConfig } from '../provisioning/provisioning.config.js';
+import {
+  provisioningEnvShape,
+  toProvisioningConfig,
+  type ProvisioningConfig,
+} from '../provisioning/provisioning.config.js';
 
 const DEV_SECRET = 'switchyard-development-secret-do-not-use-in-production';
 
 const schema = z.object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/switchyard'),
-    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Root secret: encryption (git credentials, idempotent responses) and CSRF keys derive from it. */
-    SWITCHYARD_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    /** Comma-separated exact origins allowed to send cookie-authenticated mutations. */
-    ALLOWED_ORIGINS: z.string().default('http://localhost:3001,http://127.0.0.1:3001,http://localhost:3000,http://127.0.0.1:3000'),
-    SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
-    SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().positive().default(12),
-    /**
-     * The one root of the control plane's state on disk (with PostgreSQL, everything a backup
-     * holds): hosted repositories under `git/hosted`, mirrors under `git/mirrors`, local instances
-     * under `instances`. Relative to the working directory; never the OS temp directory.
-     */
-    SWITCHYARD_DATA_DIR: z.string().min(1).default('.switchyard/data'),
-    /** Overrides `<SWITCHYARD_DATA_DIR>/git`: hosted bare repositories and external-remote mirrors. */
-    GIT_DATA_DIR: z.string().min(1).optional(),
-    /**
-     * Comma-separated EXACT origins (`scheme://host:port`) the control plane and its instances may
-     * reach although they are on loopback/private/special-purpose addresses (a self-hosted git
-     * server or IdP on a private network, the dev IdP). Everything else must resolve to public
-     * addresses only, in every mode (libs/git-store's address policy).
-     */
-    OUTBOUND_ALLOWED_ORIGINS: z.string().default(''),
-    /** Operator switch: tenant git URLs may use plain http://. */
-    GIT_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
-    /** Public base URL of this API as browsers reach it: SSO callback URLs are built from it. */
-    PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000'),
-    /** Platform-wide OpenID login (all three or none). */
-    PLATFORM_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
-    PLATFORM_OIDC_CLIENT_ID: z.string().min(1).optional(),
-    PLATFORM_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-    /** Where the IdP sends the browser after logout (must be registered at the IdP); defaults to PUBLIC_URL. */
-    POST_LOGOUT_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
-    /** Requests per minute and client IP on /api/v1/auth/*. */
-    AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
-    /** Comma-separated DNS servers (`ip`, `ip:port`, `[ipv6]:port`) for domain verification; empty: the system resolver. */
-    DNS_RESOLVERS: z.string().default(''),
-    /** Requests per minute on /api/v1/auth/* for one organisation's SSO connection, from all IPs together. */
-    AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE: z.coerce.number().int().positive().default(300),
-    /** Credential-minting requests (PATs, client tokens) per minute and client IP. */
-    TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
-    /** Credential-minting requests per minute for one organisation (client tokens) or one user (PATs). */
-    TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: z.coerce.number().int().positive().default(60),
-    /**
-     * Comma-separated addresses or CIDRs of reverse proxies / load balancers in front of the API:
-     * from them (only) the client address is taken from X-Forwarded-For, so per-IP limits see the
-     * real client. Unset: the socket address, and X-Forwarded-For is ignored.
-     */
-    TRUST_PROXY: z.string().default(''),
-    /** Redis key prefix of the shared rate-limit counters (replicas that share budgets share it). */
-    RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, '1-64 of A-Z a-z 0-9 : _ -').optional(),
-    /** How long idempotency keys are remembered; older records are purged. */
-    IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
-    /** How often each replica purges expired idempotency records. */
-    IDEMPOTENCY_PURGE_INTERVAL_MS: z.coerce.number().int().min(100).default(15 * 60_000),
-    ...provisioningEnvShape,
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .default('postgresql://postgres@127.0.0.1:5432/switchyard'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Root secret: encryption (git credentials, idempotent responses) and CSRF keys derive from it. */
+  SWITCHYARD_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Comma-separated exact origins allowed to send cookie-authenticated mutations. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default(
+      'http://localhost:3001,http://127.0.0.1:3001,http://localhost:3000,http://127.0.0.1:3000',
+    ),
+  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
+  SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().positive().default(12),
+  /**
+   * The one root of the control plane's state on disk (with PostgreSQL, everything a backup
+   * holds): hosted repositories under `git/hosted`, mirrors under `git/mirrors`, local instances
+   * under `instances`. Relative to the working directory; never the OS temp directory.
+   */
+  SWITCHYARD_DATA_DIR: z.string().min(1).default('.switchyard/data'),
+  /** Overrides `<SWITCHYARD_DATA_DIR>/git`: hosted bare repositories and external-remote mirrors. */
+  GIT_DATA_DIR: z.string().min(1).optional(),
+  /**
+   * Comma-separated EXACT origins (`scheme://host:port`) the control plane and its instances may
+   * reach although they are on loopback/private/special-purpose addresses (a self-hosted git
+   * server or IdP on a private network, the dev IdP). Everything else must resolve to public
+   * addresses only, in every mode (libs/git-store's address policy).
+   */
+  OUTBOUND_ALLOWED_ORIGINS: z.string().default(''),
+  /** Operator switch: tenant git URLs may use plain http://. */
+  GIT_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
+  /** Public base URL of this API as browsers reach it: SSO callback URLs are built from it. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000'),
+  /** Platform-wide OpenID login (all three or none). */
+  PLATFORM_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  PLATFORM_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  PLATFORM_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Where the IdP sends the browser after logout (must be registered at the IdP); defaults to PUBLIC_URL. */
+  POST_LOGOUT_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Requests per minute and client IP on /api/v1/auth/*. */
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** Comma-separated DNS servers (`ip`, `ip:port`, `[ipv6]:port`) for domain verification; empty: the system resolver. */
+  DNS_RESOLVERS: z.string().default(''),
+  /** Requests per minute on /api/v1/auth/* for one organisation's SSO connection, from all IPs together. */
+  AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  /** Credential-minting requests (PATs, client tokens) per minute and client IP. */
+  TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** Credential-minting requests per minute for one organisation (client tokens) or one user (PATs). */
+  TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /**
+   * Comma-separated addresses or CIDRs of reverse proxies / load balancers in front of the API:
+   * from them (only) the client address is taken from X-Forwarded-For, so per-IP limits see the
+   * real client. Unset: the socket address, and X-Forwarded-For is ignored.
+   */
+  TRUST_PROXY: z.string().default(''),
+  /** Redis key prefix of the shared rate-limit counters (replicas that share budgets share it). */
+  RATE_LIMIT_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, '1-64 of A-Z a-z 0-9 : _ -')
+    .optional(),
+  /** How long idempotency keys are remembered; older records are purged. */
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
+  /** How often each replica purges expired idempotency records. */
+  IDEMPOTENCY_PURGE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(15 * 60_000),
+  ...provisioningEnvShape,
 });
 
 function splitList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** Cross-field rules, checked on the raw input so they are reported together with type errors. */
 function extraIssues(env: Readonly<Record<string, string | undefined>>): string[] {
   const out: string[] = [];
-  if (env['NODE_ENV'] === 'production' && !env['SWITCHYARD_SECRET']) out.push('  SWITCHYARD_SECRET: is required in production');
-  const platform = ['PLATFORM_OIDC_ISSUER', 'PLATFORM_OIDC_CLIENT_ID', 'PLATFORM_OIDC_CLIENT_SECRET'];
+  if (env['NODE_ENV'] === 'production' && !env['SWITCHYARD_SECRET'])
+    out.push('  SWITCHYARD_SECRET: is required in production');
+  const platform = [
+    'PLATFORM_OIDC_ISSUER',
+    'PLATFORM_OIDC_CLIENT_ID',
+    'PLATFORM_OIDC_CLIENT_SECRET',
+  ];
   const set = platform.filter((k) => env[k]);
-  if (set.length > 0 && set.length < platform.length) out.push(`  ${platform.filter((k) => !env[k]).join(', ')}: required when ${set.join(', ')} is set`);
-  for (const problem of parseAllowedOrigins(env['OUTBOUND_ALLOWED_ORIGINS'] ?? '').problems) out.push(`  OUTBOUND_ALLOWED_ORIGINS: ${problem}`);
+  if (set.length > 0 && set.length < platform.length)
+    out.push(
+      `  ${platform.filter((k) => !env[k]).join(', ')}: required when ${set.join(', ')} is set`,
+    );
+  for (const problem of parseAllowedOrigins(env['OUTBOUND_ALLOWED_ORIGINS'] ?? '').problems)
+    out.push(`  OUTBOUND_ALLOWED_ORIGINS: ${problem}`);
   for (const removed of ['GIT_ALLOW_PRIVATE_HOSTS', 'INSTANCE_GIT_ALLOW_PRIVATE_HOSTS']) {
-    if (env[removed] !== undefined) out.push(`  ${removed}: removed; list the exact origins (scheme://host:port) in OUTBOUND_ALLOWED_ORIGINS instead`);
+    if (env[removed] !== undefined)
+      out.push(
+        `  ${removed}: removed; list the exact origins (scheme://host:port) in OUTBOUND_ALLOWED_ORIGINS instead`,
+      );
   }
   for (const proxy of splitList(env['TRUST_PROXY'])) {
     const [address, bits, extra] = proxy.split('/');
     const family = isIP(address ?? '');
     const maxBits = family === 6 ? 128 : 32;
-    if (family === 0 || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))) out.push(`  TRUST_PROXY: "${proxy}" is not an IP address or CIDR`);
+    if (
+      family === 0 ||
+      extra !== undefined ||
+      (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))
+    )
+      out.push(`  TRUST_PROXY: "${proxy}" is not an IP address or CIDR`);
   }
   for (const origin of (env['ALLOWED_ORIGINS'] ?? '').split(',').filter(Boolean)) {
-    if (!URL.canParse(origin) || new URL(origin).origin !== origin) out.push(`  ALLOWED_ORIGINS: "${origin}" is not an exact origin`);
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin)
+      out.push(`  ALLOWED_ORIGINS: "${origin}" is not an exact origin`);
   }
   for (const server of (env['DNS_RESOLVERS'] ?? '').split(',').filter(Boolean)) {
-    if (parseDnsServer(server) === null) out.push(`  DNS_RESOLVERS: "${server}" is not an IP address with an optional port (1.2.3.4, 1.2.3.4:53, [::1]:53)`);
+    if (parseDnsServer(server) === null)
+      out.push(
+        `  DNS_RESOLVERS: "${server}" is not an IP address with an optional port (1.2.3.4, 1.2.3.4:53, [::1]:53)`,
+      );
   }
   return out;
 }
@@ -107,7 +152,8 @@ function parseDnsServer(value: string): string | null {
   if (!m) return null;
   const ip = m[1] ?? m[2] ?? m[3]!;
   const port = m[4] === undefined ? null : Number(m[4]);
-  if ((m[2] !== undefined && isIPv4(ip) === false) || (m[2] === undefined && !isIPv6(ip))) return null;
+  if ((m[2] !== undefined && isIPv4(ip) === false) || (m[2] === undefined && !isIPv6(ip)))
+    return null;
   if (m[3] !== undefined && m[4] !== undefined) return null; // a bare IPv6 address cannot carry a port
   if (port !== null && (port < 1 || port > 65535)) return null;
   if (port === null) return ip;
@@ -168,10 +214,17 @@ export class ConfigError extends Error {
 export function loadConfig(input: Readonly<Record<string, string | undefined>>): AppConfig {
   // Local instances keep their state under the data directory unless placed elsewhere explicitly.
   const root = resolve(input['SWITCHYARD_DATA_DIR'] || '.switchyard/data');
-  const env = { ...input, INSTANCE_DATA_DIR: input['INSTANCE_DATA_DIR'] || join(root, 'instances') };
+  const env = {
+    ...input,
+    INSTANCE_DATA_DIR: input['INSTANCE_DATA_DIR'] || join(root, 'instances'),
+  };
   const parsed = schema.safeParse(env);
-  const lines = [...(parsed.error?.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`) ?? []), ...extraIssues(env)];
-  if (!parsed.success || lines.length > 0) throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  const lines = [
+    ...(parsed.error?.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`) ?? []),
+    ...extraIssues(env),
+  ];
+  if (!parsed.success || lines.length > 0)
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   const c = parsed.data;
   return {
     env: c.NODE_ENV,
@@ -185,24 +238,44 @@ export function loadConfig(input: Readonly<Record<string, string | undefined>>):
     sessionIdleMs: c.SESSION_IDLE_TIMEOUT_MINUTES * 60_000,
     sessionAbsoluteMs: c.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3_600_000,
     dataDir: resolve(c.SWITCHYARD_DATA_DIR),
-    git: { dataDir: resolve(c.GIT_DATA_DIR ?? join(c.SWITCHYARD_DATA_DIR, 'git')), allowHttp: c.GIT_ALLOW_HTTP === 'true' },
+    git: {
+      dataDir: resolve(c.GIT_DATA_DIR ?? join(c.SWITCHYARD_DATA_DIR, 'git')),
+      allowHttp: c.GIT_ALLOW_HTTP === 'true',
+    },
     outbound: { allowedOrigins: parseAllowedOrigins(c.OUTBOUND_ALLOWED_ORIGINS).origins },
     publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''),
     platformOidc:
       c.PLATFORM_OIDC_ISSUER && c.PLATFORM_OIDC_CLIENT_ID && c.PLATFORM_OIDC_CLIENT_SECRET
-        ? { issuer: c.PLATFORM_OIDC_ISSUER, clientId: c.PLATFORM_OIDC_CLIENT_ID, clientSecret: c.PLATFORM_OIDC_CLIENT_SECRET }
+        ? {
+            issuer: c.PLATFORM_OIDC_ISSUER,
+            clientId: c.PLATFORM_OIDC_CLIENT_ID,
+            clientSecret: c.PLATFORM_OIDC_CLIENT_SECRET,
+          }
         : null,
     postLogoutRedirectUrl: c.POST_LOGOUT_REDIRECT_URL ?? `${c.PUBLIC_URL.replace(/\/+$/, '')}/`,
     authRateLimitPerMinute: c.AUTH_RATE_LIMIT_PER_MINUTE,
-    dnsResolvers: c.DNS_RESOLVERS.split(',').filter(Boolean).map((s) => parseDnsServer(s)!),
+    dnsResolvers: c.DNS_RESOLVERS.split(',')
+      .filter(Boolean)
+      .map((s) => parseDnsServer(s)!),
     trustProxy: splitList(c.TRUST_PROXY),
     rateLimits: {
       // Tests get a fresh prefix per app (like port 0) so parallel suites never share budgets.
-      keyPrefix: c.RATE_LIMIT_KEY_PREFIX ?? (c.NODE_ENV === 'test' ? `switchyard-test-${randomUUID()}:rl` : 'switchyard:rl'),
-      auth: { perIp: c.AUTH_RATE_LIMIT_PER_MINUTE, perScope: c.AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE },
-      token: { perIp: c.TOKEN_RATE_LIMIT_PER_MINUTE, perScope: c.TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE },
+      keyPrefix:
+        c.RATE_LIMIT_KEY_PREFIX ??
+        (c.NODE_ENV === 'test' ? `switchyard-test-${randomUUID()}:rl` : 'switchyard:rl'),
+      auth: {
+        perIp: c.AUTH_RATE_LIMIT_PER_MINUTE,
+        perScope: c.AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE,
+      },
+      token: {
+        perIp: c.TOKEN_RATE_LIMIT_PER_MINUTE,
+        perScope: c.TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE,
+      },
     },
-    idempotency: { retentionMs: c.IDEMPOTENCY_RETENTION_HOURS * 3_600_000, purgeIntervalMs: c.IDEMPOTENCY_PURGE_INTERVAL_MS },
+    idempotency: {
+      retentionMs: c.IDEMPOTENCY_RETENTION_HOURS * 3_600_000,
+      purgeIntervalMs: c.IDEMPOTENCY_PURGE_INTERVAL_MS,
+    },
     provisioning: toProvisioningConfig(c, c.NODE_ENV),
   };
 }

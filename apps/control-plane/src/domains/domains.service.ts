@@ -46,7 +46,10 @@ export class DomainsService {
 
   async list(ctx: OrgContext): Promise<{ items: DomainView[] }> {
     requirePermission(ctx, 'org:read');
-    const rows = await this.db.orgDomain.findMany({ where: { orgId: ctx.org.id }, orderBy: { domain: 'asc' } });
+    const rows = await this.db.orgDomain.findMany({
+      where: { orgId: ctx.org.id },
+      orderBy: { domain: 'asc' },
+    });
     return { items: rows.map(view) };
   }
 
@@ -58,9 +61,26 @@ export class DomainsService {
   async create(ctx: OrgContext, body: CreateDomainBody): Promise<DomainView> {
     requirePermission(ctx, 'org:write');
     return withTransaction(this.db, async (tx) => {
-      if (await tx.orgDomain.findUnique({ where: { orgId_domain: { orgId: ctx.org.id, domain: body.domain } } })) throw errors.alreadyExists(`${body.domain} is already registered by this organisation`);
-      const row = await tx.orgDomain.create({ data: { orgId: ctx.org.id, domain: body.domain, token: randomBytes(24).toString('base64url') } });
-      await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'domain.create', targetType: 'domain', targetId: row.id, after: { domain: row.domain } });
+      if (
+        await tx.orgDomain.findUnique({
+          where: { orgId_domain: { orgId: ctx.org.id, domain: body.domain } },
+        })
+      )
+        throw errors.alreadyExists(`${body.domain} is already registered by this organisation`);
+      const row = await tx.orgDomain.create({
+        data: {
+          orgId: ctx.org.id,
+          domain: body.domain,
+          token: randomBytes(24).toString('base64url'),
+        },
+      });
+      await this.audit.record(tx, ctx, {
+        orgId: ctx.org.id,
+        action: 'domain.create',
+        targetType: 'domain',
+        targetId: row.id,
+        after: { domain: row.domain },
+      });
       return view(row);
     });
   }
@@ -75,12 +95,23 @@ export class DomainsService {
     const expected = challengeValue(row.token);
     const records = await this.dns.txt(name);
     if (!records.some((r) => r.trim() === expected)) {
-      throw errors.failedPrecondition(`no TXT record "${expected}" at ${name} (found ${records.length} TXT record(s)); publish it and verify again (DNS changes may take a few minutes)`);
+      throw errors.failedPrecondition(
+        `no TXT record "${expected}" at ${name} (found ${records.length} TXT record(s)); publish it and verify again (DNS changes may take a few minutes)`,
+      );
     }
     try {
       return await withTransaction(this.db, async (tx) => {
-        const updated = await tx.orgDomain.update({ where: { id: row.id }, data: { verifiedDomain: row.domain, verifiedAt: new Date() } });
-        await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'domain.verify', targetType: 'domain', targetId: row.id, after: { domain: row.domain, record: name } });
+        const updated = await tx.orgDomain.update({
+          where: { id: row.id },
+          data: { verifiedDomain: row.domain, verifiedAt: new Date() },
+        });
+        await this.audit.record(tx, ctx, {
+          orgId: ctx.org.id,
+          action: 'domain.verify',
+          targetType: 'domain',
+          targetId: row.id,
+          after: { domain: row.domain, record: name },
+        });
         return view(updated);
       });
     } catch (e) {
@@ -96,7 +127,13 @@ export class DomainsService {
       const row = await tx.orgDomain.findFirst({ where: { id: domainId, orgId: ctx.org.id } });
       if (!row) throw errors.notFound('domain not found');
       await tx.orgDomain.delete({ where: { id: row.id } });
-      await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'domain.delete', targetType: 'domain', targetId: row.id, before: { domain: row.domain, verified: row.verifiedDomain !== null } });
+      await this.audit.record(tx, ctx, {
+        orgId: ctx.org.id,
+        action: 'domain.delete',
+        targetType: 'domain',
+        targetId: row.id,
+        before: { domain: row.domain, verified: row.verifiedDomain !== null },
+      });
     });
   }
 
@@ -107,11 +144,16 @@ export class DomainsService {
   }
 
   private async assertFree(ctx: OrgContext, domain: string): Promise<void> {
-    const holder = await this.db.orgDomain.findUnique({ where: { verifiedDomain: domain }, select: { orgId: true } });
+    const holder = await this.db.orgDomain.findUnique({
+      where: { verifiedDomain: domain },
+      select: { orgId: true },
+    });
     if (holder && holder.orgId !== ctx.org.id) throw this.taken(domain);
   }
 
   private taken(domain: string) {
-    return errors.conflict(`${domain} is verified by another organisation; it must delete it before this one can verify it`);
+    return errors.conflict(
+      `${domain} is verified by another organisation; it must delete it before this one can verify it`,
+    );
   }
 }

@@ -26,7 +26,9 @@ export class TxtLookupService {
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       if (typeof code === 'string' && ABSENT.has(code)) return [];
-      throw errors.unavailable(`DNS lookup of ${name} failed (${typeof code === 'string' ? code : 'error'}); try again later`);
+      throw errors.unavailable(
+        `DNS lookup of ${name} failed (${typeof code === 'string' ? code : 'error'}); try again later`,
+      );
     }
   }
 }

@@ -3,19 +3,30 @@ import { orgParams } from '../orgs/orgs.dto.js';
 import { id, name } from '../common/dto.js';
 import { pageSchema } from '../common/pagination.js';
 
-export const envKey = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'lower-case letters, digits and inner dashes, at most 40');
+export const envKey = z
+  .string()
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/,
+    'lower-case letters, digits and inner dashes, at most 40',
+  );
 /** A git branch name (subset of check-ref-format: no `..`, no leading `-`, no control characters). */
 const branch = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)(?!.*[/.]$)[A-Za-z0-9._/-]+$/, 'invalid branch name');
+  .regex(
+    /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)(?!.*[/.]$)[A-Za-z0-9._/-]+$/,
+    'invalid branch name',
+  );
 /** Relative directory inside the repository; `..`, absolute paths and backslashes are refused. */
 const directory = z
   .string()
   .max(500)
   .regex(/^(?:[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*)?$/, 'relative path with / separators')
-  .refine((d) => !d.split('/').some((s) => s === '..' || s === '.' || s === '.git'), 'must not contain ".", ".." or ".git"');
+  .refine(
+    (d) => !d.split('/').some((s) => s === '..' || s === '.' || s === '.git'),
+    'must not contain ".", ".." or ".git"',
+  );
 
 export const envParams = orgParams.extend({ env: envKey });
 export const createEnvironmentBody = z.strictObject({

@@ -11,7 +11,11 @@ import type { AppConfig } from '../config/config.js';
 import { environmentUrls, instanceGrpcAddress } from '../instances/environment-urls.js';
 import { EnvironmentStoreService } from '../git-hosting/environment-store.service.js';
 import { InstanceEvents } from '../instances/instance-events.js';
-import type { CreateEnvironmentBody, EnvironmentView, UpdateEnvironmentBody } from './environments.dto.js';
+import type {
+  CreateEnvironmentBody,
+  EnvironmentView,
+  UpdateEnvironmentBody,
+} from './environments.dto.js';
 
 type Row = Omit<EnvironmentView, 'urls' | 'storage'>;
 
@@ -41,27 +45,47 @@ export class EnvironmentsService {
   ) {}
 
   /** A view builder that adds the environment URLs (one instance lookup per request) and the storage state of `envs`. */
-  private async viewer(ctx: OrgContext, envs: readonly Environment[]): Promise<(e: Environment) => EnvironmentView> {
-    const inst = await this.db.instance.findUnique({ where: { orgId: ctx.org.id }, select: { observedState: true } });
+  private async viewer(
+    ctx: OrgContext,
+    envs: readonly Environment[],
+  ): Promise<(e: Environment) => EnvironmentView> {
+    const inst = await this.db.instance.findUnique({
+      where: { orgId: ctx.org.id },
+      select: { observedState: true },
+    });
     const grpc = instanceGrpcAddress(inst?.observedState);
     const storage = new Map<string, EnvironmentView['storage']>();
     for (const e of envs) {
       const state = await this.stores.storageState(e);
-      storage.set(e.id, state === null ? null : { status: state.status, message: state.status === 'ok' ? null : state.message });
+      storage.set(
+        e.id,
+        state === null
+          ? null
+          : { status: state.status, message: state.status === 'ok' ? null : state.message },
+      );
     }
-    return (e) => ({ ...row(e), urls: environmentUrls(this.config.provisioning, ctx.org.slug, e.key, grpc), storage: storage.get(e.id) ?? null });
+    return (e) => ({
+      ...row(e),
+      urls: environmentUrls(this.config.provisioning, ctx.org.slug, e.key, grpc),
+      storage: storage.get(e.id) ?? null,
+    });
   }
 
   async list(ctx: OrgContext, query: PageQuery): Promise<Page<EnvironmentView>> {
     requirePermission(ctx, 'environments:read');
     const page = pageArgs(query);
-    const rows = await this.db.environment.findMany({ ...page, where: { ...page.where, orgId: ctx.org.id } });
+    const rows = await this.db.environment.findMany({
+      ...page,
+      where: { ...page.where, orgId: ctx.org.id },
+    });
     return toPage(rows, query.limit, await this.viewer(ctx, rows.slice(0, query.limit)));
   }
 
   async get(ctx: OrgContext, key: string): Promise<EnvironmentView> {
     requirePermission(ctx, 'environments:read');
-    const env = await this.db.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key } } });
+    const env = await this.db.environment.findUnique({
+      where: { orgId_key: { orgId: ctx.org.id, key } },
+    });
     if (!env) throw errors.notFound('environment not found');
     return (await this.viewer(ctx, [env]))(env);
   }
@@ -70,10 +94,20 @@ export class EnvironmentsService {
     requirePermission(ctx, 'environments:write');
     const created = await withTransaction(this.db, async (tx) => {
       if (body.repositoryId) await this.checkRepository(tx, ctx, body.repositoryId);
-      const exists = await tx.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key: body.key } } });
+      const exists = await tx.environment.findUnique({
+        where: { orgId_key: { orgId: ctx.org.id, key: body.key } },
+      });
       if (exists) throw errors.alreadyExists(`environment "${body.key}" already exists`);
       const env = await tx.environment.create({
-        data: { orgId: ctx.org.id, key: body.key, name: body.name, repositoryId: body.repositoryId ?? null, branch: body.branch, directory: body.directory, protected: body.protected },
+        data: {
+          orgId: ctx.org.id,
+          key: body.key,
+          name: body.name,
+          repositoryId: body.repositoryId ?? null,
+          branch: body.branch,
+          directory: body.directory,
+          protected: body.protected,
+        },
       });
       await this.changed(tx, ctx, 'environment.create', env.id, undefined, row(env));
       return env;
@@ -85,11 +119,17 @@ export class EnvironmentsService {
     return (await this.viewer(ctx, [created]))(created);
   }
 
-  async update(ctx: OrgContext, key: string, body: UpdateEnvironmentBody): Promise<EnvironmentView> {
+  async update(
+    ctx: OrgContext,
+    key: string,
+    body: UpdateEnvironmentBody,
+  ): Promise<EnvironmentView> {
     requirePermission(ctx, 'environments:write');
     let initialise = false;
     const updated = await withTransaction(this.db, async (tx) => {
-      const before = await tx.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key } } });
+      const before = await tx.environment.findUnique({
+        where: { orgId_key: { orgId: ctx.org.id, key } },
+      });
       if (!before) throw errors.notFound('environment not found');
       const wasHosted = before.repositoryId === null;
       const branchMoves = body.branch !== undefined && body.branch !== before.branch;
@@ -122,7 +162,9 @@ export class EnvironmentsService {
   async delete(ctx: OrgContext, key: string): Promise<void> {
     requirePermission(ctx, 'environments:write');
     await withTransaction(this.db, async (tx) => {
-      const before = await tx.environment.findUnique({ where: { orgId_key: { orgId: ctx.org.id, key } } });
+      const before = await tx.environment.findUnique({
+        where: { orgId_key: { orgId: ctx.org.id, key } },
+      });
       if (!before) throw errors.notFound('environment not found');
       await tx.environment.delete({ where: { id: before.id } });
       await this.changed(tx, ctx, 'environment.delete', before.id, row(before), undefined);
@@ -132,17 +174,49 @@ export class EnvironmentsService {
 
   // A repository id from another organisation is reported exactly like a missing one.
   private async checkRepository(tx: Tx, ctx: OrgContext, repositoryId: string): Promise<void> {
-    const repo = await tx.gitRepository.findFirst({ where: { id: repositoryId, orgId: ctx.org.id } });
-    if (!repo) throw errors.invalidArgument('unknown repository', [{ path: 'body.repositoryId', message: 'no such repository in this organisation' }]);
+    const repo = await tx.gitRepository.findFirst({
+      where: { id: repositoryId, orgId: ctx.org.id },
+    });
+    if (!repo)
+      throw errors.invalidArgument('unknown repository', [
+        { path: 'body.repositoryId', message: 'no such repository in this organisation' },
+      ]);
     // Rows saved before the address policy (or edited in the database) are checked again here:
     // an environment is what makes instances connect to the repository.
-    await validateRemoteOnSave(repo.url, { allowedOrigins: this.config.outbound.allowedOrigins, allowHttp: this.config.git.allowHttp }, 'body.repositoryId');
+    await validateRemoteOnSave(
+      repo.url,
+      { allowedOrigins: this.config.outbound.allowedOrigins, allowHttp: this.config.git.allowHttp },
+      'body.repositoryId',
+    );
   }
 
   /** Audit plus an outbox event so the provisioner reconfigures the org's instance. */
-  private async changed(tx: Tx, ctx: OrgContext, action: string, id: string, before: unknown, after: unknown): Promise<void> {
-    await this.audit.record(tx, ctx, { orgId: ctx.org.id, action, targetType: 'environment', targetId: id, before, after });
-    await tx.outboxEvent.create({ data: { orgId: ctx.org.id, topic: 'environments.changed', payload: { orgId: ctx.org.id, environmentId: id } } });
-    await tx.instance.updateMany({ where: { orgId: ctx.org.id }, data: { generation: { increment: 1 } } });
+  private async changed(
+    tx: Tx,
+    ctx: OrgContext,
+    action: string,
+    id: string,
+    before: unknown,
+    after: unknown,
+  ): Promise<void> {
+    await this.audit.record(tx, ctx, {
+      orgId: ctx.org.id,
+      action,
+      targetType: 'environment',
+      targetId: id,
+      before,
+      after,
+    });
+    await tx.outboxEvent.create({
+      data: {
+        orgId: ctx.org.id,
+        topic: 'environments.changed',
+        payload: { orgId: ctx.org.id, environmentId: id },
+      },
+    });
+    await tx.instance.updateMany({
+      where: { orgId: ctx.org.id },
+      data: { generation: { increment: 1 } },
+    });
   }
 }

@@ -196,7 +196,8 @@ export class EnvironmentStoreService {
   /** The last revision written or accepted on a hosted environment's branch (ref first, then this). */
   async recordHosted(environmentId: string, revision: string): Promise<void> {
     // Raw: the environment's settings did not change, so updatedAt must not move.
-    await this.db.$executeRaw`UPDATE "environments" SET "hostedRevision" = ${revision} WHERE "id" = ${environmentId}`;
+    await this.db
+      .$executeRaw`UPDATE "environments" SET "hostedRevision" = ${revision} WHERE "id" = ${environmentId}`;
   }
 
   /**
@@ -244,7 +245,8 @@ export class EnvironmentStoreService {
       tree,
       ...(request.parents ? { parents: request.parents } : {}),
     });
-    if (!opened.remote && branch === opened.branch) await this.recordHosted(opened.env.id, revision);
+    if (!opened.remote && branch === opened.branch)
+      await this.recordHosted(opened.env.id, revision);
     await this.publish(opened, branch, revision, request.base);
     // A new change on a proposal withdraws approvals given to an earlier revision of it.
     const proposal = PROPOSAL_BRANCH.exec(branch)?.[1];

@@ -20,7 +20,13 @@ const GIT_CONTENT_TYPES = [
 @Module({
   imports: [RepositoriesModule],
   controllers: [GitHttpController],
-  providers: [EnvironmentEvents, EnvironmentStoreService, GitHttpAuth, GitHttpService, PushAuditService],
+  providers: [
+    EnvironmentEvents,
+    EnvironmentStoreService,
+    GitHttpAuth,
+    GitHttpService,
+    PushAuditService,
+  ],
   exports: [EnvironmentEvents, EnvironmentStoreService],
 })
 export class GitHostingModule implements OnModuleInit {

@@ -26,41 +26,91 @@ const REPO = /^([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\.git$/;
 export class GitHttpAuth {
   constructor(@Inject(DB) private readonly db: Database) {}
 
-  async authorise(authorization: string | undefined, orgSlug: string, repo: string, access: GitAccess): Promise<Environment> {
+  async authorise(
+    authorization: string | undefined,
+    orgSlug: string,
+    repo: string,
+    access: GitAccess,
+  ): Promise<Environment> {
     const token = basicPassword(authorization);
-    if (!token) throw errors.unauthenticated('git over HTTP needs a token as the Basic-auth password');
+    if (!token)
+      throw errors.unauthenticated('git over HTTP needs a token as the Basic-auth password');
     const envKey = REPO.exec(repo)?.[1];
     if (!SLUG.test(orgSlug) || !envKey) throw errors.notFound('repository not found');
-    const env = await this.db.environment.findFirst({ where: { key: envKey, org: { slug: orgSlug } } });
+    const env = await this.db.environment.findFirst({
+      where: { key: envKey, org: { slug: orgSlug } },
+    });
     if (isWellFormedToken('pat', token)) return this.viaPat(token, env, access);
     if (isWellFormedToken('live', token)) return this.viaClientToken(token, env, access);
     if (token.startsWith('syi_')) return this.viaInstance(token, env, access);
     throw errors.unauthenticated('token is not valid');
   }
 
-  private async viaPat(token: string, env: Environment | null, access: GitAccess): Promise<Environment> {
-    const pat = await this.db.personalAccessToken.findUnique({ where: { tokenHash: sha256(token) } });
-    if (!pat || pat.revokedAt || (pat.expiresAt && pat.expiresAt.getTime() <= Date.now())) throw errors.unauthenticated('token is not valid');
-    const member = env ? await this.db.membership.findUnique({ where: { orgId_userId: { orgId: env.orgId, userId: pat.userId } } }) : null;
+  private async viaPat(
+    token: string,
+    env: Environment | null,
+    access: GitAccess,
+  ): Promise<Environment> {
+    const pat = await this.db.personalAccessToken.findUnique({
+      where: { tokenHash: sha256(token) },
+    });
+    if (!pat || pat.revokedAt || (pat.expiresAt && pat.expiresAt.getTime() <= Date.now()))
+      throw errors.unauthenticated('token is not valid');
+    const member = env
+      ? await this.db.membership.findUnique({
+          where: { orgId_userId: { orgId: env.orgId, userId: pat.userId } },
+        })
+      : null;
     if (!env || !member || env.repositoryId !== null) throw errors.notFound('repository not found');
-    await checkSsoEnforcement(this.db, { userId: pat.userId, email: '', via: 'pat', tokenId: pat.id, ssoConnectionIds: pat.ssoConnectionIds }, env.orgId);
-    if (access === 'write' && ROLE_RANK[member.role] < ROLE_RANK.EDITOR) throw errors.permissionDenied('pushing needs the EDITOR role');
-    if (access === 'write' && env.protected) throw errors.permissionDenied('the environment is protected: changes go through proposals');
+    await checkSsoEnforcement(
+      this.db,
+      {
+        userId: pat.userId,
+        email: '',
+        via: 'pat',
+        tokenId: pat.id,
+        ssoConnectionIds: pat.ssoConnectionIds,
+      },
+      env.orgId,
+    );
+    if (access === 'write' && ROLE_RANK[member.role] < ROLE_RANK.EDITOR)
+      throw errors.permissionDenied('pushing needs the EDITOR role');
+    if (access === 'write' && env.protected)
+      throw errors.permissionDenied('the environment is protected: changes go through proposals');
     return env;
   }
 
-  private async viaInstance(token: string, env: Environment | null, access: GitAccess): Promise<Environment> {
+  private async viaInstance(
+    token: string,
+    env: Environment | null,
+    access: GitAccess,
+  ): Promise<Environment> {
     const orgId = await instanceOrg(this.db, token);
     if (!orgId) throw errors.unauthenticated('token is not valid');
-    if (!env || env.orgId !== orgId || env.repositoryId !== null) throw errors.notFound('repository not found');
+    if (!env || env.orgId !== orgId || env.repositoryId !== null)
+      throw errors.notFound('repository not found');
     if (access === 'write') throw errors.permissionDenied('instances are read-only');
     return env;
   }
 
-  private async viaClientToken(token: string, env: Environment | null, access: GitAccess): Promise<Environment> {
-    const ct = await this.db.clientToken.findUnique({ where: { tokenHash: sha256(token) }, include: { environments: true } });
-    if (!ct || ct.revokedAt || (ct.expiresAt && ct.expiresAt.getTime() <= Date.now())) throw errors.unauthenticated('token is not valid');
-    if (!env || ct.orgId !== env.orgId || env.repositoryId !== null || !ct.environments.some((e) => e.environmentId === env.id)) throw errors.notFound('repository not found');
+  private async viaClientToken(
+    token: string,
+    env: Environment | null,
+    access: GitAccess,
+  ): Promise<Environment> {
+    const ct = await this.db.clientToken.findUnique({
+      where: { tokenHash: sha256(token) },
+      include: { environments: true },
+    });
+    if (!ct || ct.revokedAt || (ct.expiresAt && ct.expiresAt.getTime() <= Date.now()))
+      throw errors.unauthenticated('token is not valid');
+    if (
+      !env ||
+      ct.orgId !== env.orgId ||
+      env.repositoryId !== null ||
+      !ct.environments.some((e) => e.environmentId === env.id)
+    )
+      throw errors.notFound('repository not found');
     if (access === 'write') throw errors.permissionDenied('client tokens are read-only');
     return env;
   }
@@ -71,7 +121,9 @@ export class GitHttpAuth {
  * credential (provisioning: only its SHA-256 is stored; one instance per organisation).
  */
 async function instanceOrg(db: Database, token: string): Promise<string | undefined> {
-  return (await db.instance.findFirst({ where: { secretHash: sha256(token) }, select: { orgId: true } }))?.orgId;
+  return (
+    await db.instance.findFirst({ where: { secretHash: sha256(token) }, select: { orgId: true } })
+  )?.orgId;
 }
 
 function basicPassword(header: string | undefined): string | undefined {

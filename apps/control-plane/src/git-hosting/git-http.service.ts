@@ -88,7 +88,10 @@ export class GitHttpService {
     access: GitAccess,
     push?: PushSetup,
   ): Promise<void> {
-    const env = { ...cgiEnvironment(req, repoDir, op, access), ...(push ? pushEnvironment(push) : {}) };
+    const env = {
+      ...cgiEnvironment(req, repoDir, op, access),
+      ...(push ? pushEnvironment(push) : {}),
+    };
     reply.hijack();
     const res = reply.raw;
     const child = spawn(GIT_HTTP_BACKEND, [], { env, stdio: ['pipe', 'pipe', 'ignore'] });

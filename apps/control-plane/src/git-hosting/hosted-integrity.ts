@@ -19,8 +19,7 @@ export interface HostedRecord {
 
 /** The state of a hosted repository against the database. */
 export type HostedState =
-  | { status: 'ok'; head: string }
-  | { status: 'missing' | 'behind'; message: string };
+  { status: 'ok'; head: string } | { status: 'missing' | 'behind'; message: string };
 
 /** True when a bare repository exists at `path`. */
 export function repositoryExists(path: string): Promise<boolean> {
@@ -32,7 +31,10 @@ export function repositoryExists(path: string): Promise<boolean> {
 
 /** The loss of the whole repository. */
 export function repositoryMissing(path: string): Exclude<HostedState, { status: 'ok' }> {
-  return { status: 'missing', message: `hosted repository missing at ${path}; restore from backup` };
+  return {
+    status: 'missing',
+    message: `hosted repository missing at ${path}; restore from backup`,
+  };
 }
 
 /** Checks the repository at `path`; cheap when healthy (a stat and a ref file read). */

@@ -21,7 +21,11 @@ import { readProposal } from '../proposals/proposal-meta.js';
 import { checkTree, type GitRunner } from './tree-check.js';
 
 const PROPOSAL_REF = /^refs\/heads\/switchyard\/proposals\/([0-9a-f-]{36})$/u;
-const QUARANTINE_VARIABLES = ['GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH'];
+const QUARANTINE_VARIABLES = [
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_QUARANTINE_PATH',
+];
 
 /** One line of pre-receive input. */
 export interface RefUpdate {
@@ -54,7 +58,8 @@ export async function refusal(
     ];
   if (proposal !== undefined) {
     const found = await readProposal(store, proposal);
-    if (!found || found.record.status !== 'open') return [`${update.ref}: no open proposal ${proposal}`];
+    if (!found || found.record.status !== 'open')
+      return [`${update.ref}: no open proposal ${proposal}`];
   }
   const problems: Diagnostic[] = await checkTree(git, update.new, target.directory);
   if (problems.length === 0) return [];
@@ -80,7 +85,12 @@ async function main(): Promise<number> {
   }
   const cwd = process.cwd();
   const git: GitRunner = (args, input) =>
-    runGit(args, { cwd, env: quarantine, ...(input !== undefined ? { input } : {}), timeoutMs: 60_000 });
+    runGit(args, {
+      cwd,
+      env: quarantine,
+      ...(input !== undefined ? { input } : {}),
+      timeoutMs: 60_000,
+    });
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   const lines: string[] = [];
@@ -96,7 +106,9 @@ if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).
   main().then(
     (code) => process.exit(code),
     (e: unknown) => {
-      process.stderr.write(`Switchyard: the push check failed (${(e as Error).message}); push refused\n`);
+      process.stderr.write(
+        `Switchyard: the push check failed (${(e as Error).message}); push refused\n`,
+      );
       process.exit(1);
     },
   );

@@ -31,14 +31,25 @@ export class PushAuditService {
   async actor(authorization: string | undefined, requestId: string): Promise<RequestContext> {
     const token = basicPassword(authorization);
     const pat = token
-      ? await this.db.personalAccessToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } })
+      ? await this.db.personalAccessToken.findUnique({
+          where: { tokenHash: sha256(token) },
+          include: { user: true },
+        })
       : null;
-    if (!pat) return { principal: { userId: 'unknown', email: 'unknown', via: 'system' }, requestId };
-    return { principal: { userId: pat.userId, email: pat.user.email, via: 'pat', tokenId: pat.id }, requestId };
+    if (!pat)
+      return { principal: { userId: 'unknown', email: 'unknown', via: 'system' }, requestId };
+    return {
+      principal: { userId: pat.userId, email: pat.user.email, via: 'pat', tokenId: pat.id },
+      requestId,
+    };
   }
 
   /** Records the accepted updates of one push. Never throws (the push already succeeded). */
-  async accepted(opened: OpenedEnvironment, ctx: RequestContext, updates: readonly RefUpdate[]): Promise<void> {
+  async accepted(
+    opened: OpenedEnvironment,
+    ctx: RequestContext,
+    updates: readonly RefUpdate[],
+  ): Promise<void> {
     const env = opened.env;
     for (const u of updates) {
       try {
@@ -59,7 +70,10 @@ export class PushAuditService {
         if (onBranch) this.events.environmentChanged(env.orgId, env.id, u.new);
         if (proposal) await resetApprovals(opened.store, proposal[2]!, u.new);
       } catch (e) {
-        this.logger.error({ err: e, ref: u.ref, environmentId: env.id }, 'recording an accepted push failed');
+        this.logger.error(
+          { err: e, ref: u.ref, environmentId: env.id },
+          'recording an accepted push failed',
+        );
       }
     }
   }

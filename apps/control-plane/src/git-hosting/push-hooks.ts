@@ -13,7 +13,9 @@ import { errors } from '@switchyard/flags';
 import { parseRefUpdates, type RefUpdate } from './pre-receive-hook.js';
 
 /** The built hook entry (the same path from src/ under tests and from dist/ in production). */
-export const PRE_RECEIVE_SCRIPT = fileURLToPath(new URL('../../dist/git-hosting/pre-receive-hook.js', import.meta.url));
+export const PRE_RECEIVE_SCRIPT = fileURLToPath(
+  new URL('../../dist/git-hosting/pre-receive-hook.js', import.meta.url),
+);
 
 const SAFE_PATH = /^[A-Za-z0-9_./@+-]+$/u;
 
@@ -30,7 +32,8 @@ export async function installHooks(dir: string): Promise<string> {
   const scripts: Record<string, string> = {
     'pre-receive': `#!/bin/sh\nexec ${process.execPath} ${PRE_RECEIVE_SCRIPT}\n`,
     // Runs after the refs moved: the exact old → new of every accepted update, for audit.
-    'post-receive': '#!/bin/sh\n[ -n "$SWITCHYARD_PUSH_REPORT" ] && cat > "$SWITCHYARD_PUSH_REPORT"\nexit 0\n',
+    'post-receive':
+      '#!/bin/sh\n[ -n "$SWITCHYARD_PUSH_REPORT" ] && cat > "$SWITCHYARD_PUSH_REPORT"\nexit 0\n',
   };
   for (const [name, body] of Object.entries(scripts)) {
     const path = join(hooks, name);

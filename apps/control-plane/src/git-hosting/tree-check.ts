@@ -62,20 +62,37 @@ export async function checkTree(
 }
 
 /** The tree caps, reported for every file over them (not only the first). */
-export function checkTreeLimits(entries: readonly { path: string; size: number }[], limits: TreeLimits): Diagnostic[] {
+export function checkTreeLimits(
+  entries: readonly { path: string; size: number }[],
+  limits: TreeLimits,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   let total = 0;
   for (const e of entries) {
     total += e.size;
     if (e.size > limits.maxFileBytes)
       out.push(
-        diagnostic('file-too-large', `file is ${e.size} bytes, over the ${limits.maxFileBytes}-byte limit (instances refuse it)`, { file: e.path }),
+        diagnostic(
+          'file-too-large',
+          `file is ${e.size} bytes, over the ${limits.maxFileBytes}-byte limit (instances refuse it)`,
+          { file: e.path },
+        ),
       );
   }
   if (entries.length > limits.maxFiles)
-    out.push(diagnostic('too-many-files', `${entries.length} files under the environment root, more than the limit of ${limits.maxFiles}`));
+    out.push(
+      diagnostic(
+        'too-many-files',
+        `${entries.length} files under the environment root, more than the limit of ${limits.maxFiles}`,
+      ),
+    );
   if (total > limits.maxTotalBytes)
-    out.push(diagnostic('environment-too-large', `files under the environment root total ${total} bytes, over the ${limits.maxTotalBytes}-byte limit`));
+    out.push(
+      diagnostic(
+        'environment-too-large',
+        `files under the environment root total ${total} bytes, over the ${limits.maxTotalBytes}-byte limit`,
+      ),
+    );
   return out;
 }
 
@@ -89,7 +106,12 @@ export function checkContent(files: ReadonlyMap<string, Uint8Array>): Diagnostic
   } catch (e) {
     if (!isSwitchyardError(e)) throw e;
     const d = e.details[0];
-    return [diagnostic('compile', e.message, { ...(d?.file ? { file: d.file } : {}), ...(d?.line ? { line: d.line } : {}) })];
+    return [
+      diagnostic('compile', e.message, {
+        ...(d?.file ? { file: d.file } : {}),
+        ...(d?.line ? { line: d.line } : {}),
+      }),
+    ];
   }
 }
 
@@ -109,17 +131,30 @@ function parseListing(listing: Buffer): Entry[] {
     if (tab < 0) continue;
     const [mode, type, oid, size] = record.slice(0, tab).split(/ +/u);
     const path = record.slice(tab + 1);
-    if (type !== 'blob' || (mode !== '100644' && mode !== '100755') || !oid || !isSafeRelativePath(path)) continue;
+    if (
+      type !== 'blob' ||
+      (mode !== '100644' && mode !== '100755') ||
+      !oid ||
+      !isSafeRelativePath(path)
+    )
+      continue;
     out.push({ path, oid, size: Number(size) });
   }
   return out;
 }
 
-function diagnostic(code: string, message: string, where: { file?: string; line?: number } = {}): Diagnostic {
+function diagnostic(
+  code: string,
+  message: string,
+  where: { file?: string; line?: number } = {},
+): Diagnostic {
   return { severity: 'error', code, message, ...where };
 }
 
-async function readBlobs(git: GitRunner, entries: readonly Entry[]): Promise<Map<string, Uint8Array>> {
+async function readBlobs(
+  git: GitRunner,
+  entries: readonly Entry[],
+): Promise<Map<string, Uint8Array>> {
   const files = new Map<string, Uint8Array>();
   if (entries.length === 0) return files;
   const out = await git(['cat-file', '--batch'], entries.map((e) => `${e.oid}\n`).join(''));

@@ -24,9 +24,22 @@ export interface InstanceConfigurationMessage {
     id: string;
     key: string;
     name: string;
-    git: { url: string; branch: string; directory: string; credentials: { username: string; password: string } | null; pollIntervalMs: number };
+    git: {
+      url: string;
+      branch: string;
+      directory: string;
+      credentials: { username: string; password: string } | null;
+      pollIntervalMs: number;
+    };
   }>;
-  tokens: Array<{ id: string; name: string; sha256: string; environments: string[]; namespaces: string[]; expiresAtMs: number }>;
+  tokens: Array<{
+    id: string;
+    name: string;
+    sha256: string;
+    environments: string[];
+    namespaces: string[];
+    expiresAtMs: number;
+  }>;
   version: string;
   /** Exact origins the instance's git sources may reach on non-public addresses. */
   allowedOrigins: string[];
@@ -46,7 +59,11 @@ export class InstanceConfigService {
     const now = new Date();
     const [org, envs, tokens] = await Promise.all([
       this.db.organisation.findUniqueOrThrow({ where: { id: orgId } }),
-      this.db.environment.findMany({ where: { orgId }, include: { repository: true }, orderBy: { key: 'asc' } }),
+      this.db.environment.findMany({
+        where: { orgId },
+        include: { repository: true },
+        orderBy: { key: 'asc' },
+      }),
       this.db.clientToken.findMany({
         where: { orgId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
         include: { environments: { include: { environment: true } } },
@@ -55,13 +72,35 @@ export class InstanceConfigService {
     ]);
     // Hosted environments are read over the control plane's smart-HTTP endpoint with the
     // instance's own credential; external ones with the repository's stored read credential.
-    const hosted = { username: 'instance', password: instanceSecret(this.config.secret, instanceId) };
+    const hosted = {
+      username: 'instance',
+      password: instanceSecret(this.config.secret, instanceId),
+    };
     const environments = await Promise.all(
       envs.map(async (e) => {
-        const cred = e.repository ? await this.repositories.readSecret(orgId, e.repository.id) : null;
-        const url = e.repository ? e.repository.url : `${this.config.publicUrl}/git/${org.slug}/${e.key}.git`;
-        const credentials = e.repository ? (cred ? { username: cred.username ?? '', password: cred.secret } : null) : hosted;
-        return { id: e.id, key: e.key, name: e.name, git: { url, branch: e.branch, directory: e.directory, credentials, pollIntervalMs: POLL_INTERVAL_MS } };
+        const cred = e.repository
+          ? await this.repositories.readSecret(orgId, e.repository.id)
+          : null;
+        const url = e.repository
+          ? e.repository.url
+          : `${this.config.publicUrl}/git/${org.slug}/${e.key}.git`;
+        const credentials = e.repository
+          ? cred
+            ? { username: cred.username ?? '', password: cred.secret }
+            : null
+          : hosted;
+        return {
+          id: e.id,
+          key: e.key,
+          name: e.name,
+          git: {
+            url,
+            branch: e.branch,
+            directory: e.directory,
+            credentials,
+            pollIntervalMs: POLL_INTERVAL_MS,
+          },
+        };
       }),
     );
     const tokenViews = tokens.map((t) => ({
@@ -72,7 +111,14 @@ export class InstanceConfigService {
       namespaces: t.namespaces,
       expiresAtMs: t.expiresAt?.getTime() ?? 0,
     }));
-    const body = { instanceId, orgId, orgSlug: org.slug, environments, tokens: tokenViews, allowedOrigins: this.instanceOrigins() };
+    const body = {
+      instanceId,
+      orgId,
+      orgSlug: org.slug,
+      environments,
+      tokens: tokenViews,
+      allowedOrigins: this.instanceOrigins(),
+    };
     // The version lets an instance skip reapplying an unchanged configuration.
     const version = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
     return { ...body, version };
@@ -85,6 +131,8 @@ export class InstanceConfigService {
    * refused at save time unless the operator lists it in OUTBOUND_ALLOWED_ORIGINS.
    */
   private instanceOrigins(): string[] {
-    return [...new Set([...this.config.outbound.allowedOrigins, normalizeOrigin(this.config.publicUrl)])];
+    return [
+      ...new Set([...this.config.outbound.allowedOrigins, normalizeOrigin(this.config.publicUrl)]),
+    ];
   }
 }

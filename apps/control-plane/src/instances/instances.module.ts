@@ -17,7 +17,16 @@ import { InstanceStatusService } from './instance-status.service.js';
 @Global()
 @Module({
   imports: [RepositoriesModule],
-  providers: [EnvironmentChangeBridge, InstanceEvents, InstanceConfigService, InstanceStatusService, EdgeRoutesService, GrpcAuth, TokenUsageRecorder, InternalGrpcServer],
+  providers: [
+    EnvironmentChangeBridge,
+    InstanceEvents,
+    InstanceConfigService,
+    InstanceStatusService,
+    EdgeRoutesService,
+    GrpcAuth,
+    TokenUsageRecorder,
+    InternalGrpcServer,
+  ],
   exports: [InstanceEvents, InternalGrpcServer],
 })
 export class InstancesModule {}

@@ -7,7 +7,12 @@
  * commands that build the app without serving (bootstrap, openapi) never bind its port; tests
  * that drive the app through inject() call start() themselves.
  */
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server as HttpServer } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
@@ -16,7 +21,10 @@ import { CONFIG, LOGGER } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { InstanceConfigService } from '../instances/instance-config.service.js';
 import { InstanceEvents, type InstanceEvent } from '../instances/instance-events.js';
-import { InstanceStatusService, type StatusReportMessage } from '../instances/instance-status.service.js';
+import {
+  InstanceStatusService,
+  type StatusReportMessage,
+} from '../instances/instance-status.service.js';
 import { EdgeRoutesService } from '../instances/edge-routes.service.js';
 import { GrpcAuth, GrpcAuthError } from './grpc-auth.js';
 import { loadInternalServices } from './internal-grpc.proto-loader.js';
@@ -83,7 +91,10 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
 
   async #bind(): Promise<number> {
     const { instance, edge } = loadInternalServices();
-    const server = new grpc.Server({ 'grpc.keepalive_permit_without_calls': 1, 'grpc.keepalive_time_ms': 30_000 });
+    const server = new grpc.Server({
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.keepalive_time_ms': 30_000,
+    });
     server.addService(instance, {
       GetConfig: this.unary(async (call) => {
         const inst = await this.auth.instance(call.metadata);
@@ -105,7 +116,11 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
       }),
     });
     this.#port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${this.config.provisioning.grpcHost}:${this.config.provisioning.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+      server.bindAsync(
+        `${this.config.provisioning.grpcHost}:${this.config.provisioning.grpcPort}`,
+        grpc.ServerCredentials.createInsecure(),
+        (err, port) => (err ? reject(err) : resolve(port)),
+      ),
     );
     this.#server = server;
     this.logger.info({ port: this.#port }, 'internal gRPC listening');
@@ -128,7 +143,9 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
     });
   }
 
-  private unary(fn: (call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<object>): grpc.handleUnaryCall<unknown, unknown> {
+  private unary(
+    fn: (call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<object>,
+  ): grpc.handleUnaryCall<unknown, unknown> {
     return (call, callback) => {
       fn(call).then(
         (value) => callback(null, value),
@@ -138,7 +155,8 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
   }
 
   private toStatus(e: unknown): Partial<grpc.StatusObject> {
-    if (e instanceof GrpcAuthError) return { code: grpc.status.UNAUTHENTICATED, details: e.message };
+    if (e instanceof GrpcAuthError)
+      return { code: grpc.status.UNAUTHENTICATED, details: e.message };
     this.logger.error({ err: e }, 'internal gRPC call failed');
     return { code: grpc.status.INTERNAL, details: 'internal error' };
   }

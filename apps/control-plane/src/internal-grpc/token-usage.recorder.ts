@@ -33,7 +33,11 @@ export class TokenUsageRecorder {
   constructor(@Inject(DB) private readonly db: Database) {}
 
   /** Applies `uses` reported by an instance of `orgId` at `now`; resolves with the number of tokens updated. */
-  async record(orgId: string, uses: readonly TokenUseMessage[] | undefined, now = Date.now()): Promise<number> {
+  async record(
+    orgId: string,
+    uses: readonly TokenUseMessage[] | undefined,
+    now = Date.now(),
+  ): Promise<number> {
     let updated = 0;
     for (const use of (uses ?? []).slice(0, MAX_USES_PER_REPORT)) {
       const at = Math.min(Number(use.lastUsedAtMs), now);
@@ -44,7 +48,11 @@ export class TokenUsageRecorder {
       const last = this.#written.get(key);
       if (last !== undefined && at - last < this.throttleMs) continue;
       const res = await this.db.clientToken.updateMany({
-        where: { id: use.tokenId, orgId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(at - this.throttleMs) } }] },
+        where: {
+          id: use.tokenId,
+          orgId,
+          OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(at - this.throttleMs) } }],
+        },
         data: { lastUsedAt: new Date(at) },
       });
       if (this.#written.size >= MAX_REMEMBERED) this.#written.clear();

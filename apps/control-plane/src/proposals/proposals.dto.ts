@@ -30,7 +30,12 @@ export const proposalView = z.object({
   mergedBy: person.optional(),
   mergedRevision: z.string().optional(),
   approvals: z
-    .array(person.extend({ revision: z.string().describe('proposal revision reviewed'), approvedAt: z.string() }))
+    .array(
+      person.extend({
+        revision: z.string().describe('proposal revision reviewed'),
+        approvedAt: z.string(),
+      }),
+    )
     .describe('approvals of the current revision (a later change withdraws earlier ones)'),
 });
 export type ProposalView = z.infer<typeof proposalView>;

@@ -71,7 +71,12 @@ export class ProposalsService {
    * pushed after review is not merged by an approval of what came before. 403 for anyone who
    * authored the proposal or one of its commits.
    */
-  async approve(ctx: OrgContext, envKey: string, id: string, ifMatch: string | undefined): Promise<WriteResult> {
+  async approve(
+    ctx: OrgContext,
+    envKey: string,
+    id: string,
+    ifMatch: string | undefined,
+  ): Promise<WriteResult> {
     requirePermission(ctx, 'proposals:approve');
     const reviewed = parseIfMatch(ifMatch);
     const opened = await this.writer.open(ctx, envKey, 'proposals:approve');
@@ -108,7 +113,13 @@ export class ProposalsService {
       const approval = { ...by, revision: source, approvedAt: new Date().toISOString() };
       await writeProposal(
         opened.store,
-        { ...record, status: 'merged', mergedBy: by, mergedRevision: revision, approvals: [approval] },
+        {
+          ...record,
+          status: 'merged',
+          mergedBy: by,
+          mergedRevision: revision,
+          approvals: [approval],
+        },
         blob,
       );
       return { revision, warnings };
@@ -116,14 +127,19 @@ export class ProposalsService {
   }
 
   /** The reviewed revision must still be the proposal's head (and must add something). */
-  private async checkReviewed(opened: OpenedEnvironment, record: ProposalRecord, reviewed: string): Promise<void> {
+  private async checkReviewed(
+    opened: OpenedEnvironment,
+    record: ProposalRecord,
+    reviewed: string,
+  ): Promise<void> {
     const head = await opened.store.head(proposalBranch(record.id));
     if (head !== reviewed)
       throw errors.conflict(
         `the proposal changed since you reviewed it (now at ${head ?? '(none)'}): review its current revision and approve that`,
         { revision: head },
       );
-    if (head === record.base) throw errors.failedPrecondition('the proposal has no changes to merge');
+    if (head === record.base)
+      throw errors.failedPrecondition('the proposal has no changes to merge');
   }
 
   private async refuseAuthors(
@@ -152,7 +168,9 @@ export class ProposalsService {
   private async view(opened: OpenedEnvironment, r: ProposalRecord): Promise<ProposalView> {
     const revision = (await opened.store.head(proposalBranch(r.id))) ?? r.base;
     // Approvals of an earlier revision do not count (a change after review withdraws them).
-    const approvals = (r.approvals ?? []).filter((a) => r.status === 'merged' || a.revision === revision);
+    const approvals = (r.approvals ?? []).filter(
+      (a) => r.status === 'merged' || a.revision === revision,
+    );
     return { ...r, branch: proposalBranch(r.id), revision, approvals };
   }
 }

@@ -23,7 +23,10 @@ export const provisioningEnvShape = {
   /** Default 9100; 0 (any free port) under NODE_ENV=test so parallel test apps never collide. */
   INTERNAL_GRPC_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** How instances reach that service (grpc:// or grpcs://). */
-  CONTROL_PLANE_GRPC_URL: z.string().regex(/^grpcs?:\/\/[^/]+$/, 'must be grpc://host:port').default('grpc://127.0.0.1:9100'),
+  CONTROL_PLANE_GRPC_URL: z
+    .string()
+    .regex(/^grpcs?:\/\/[^/]+$/, 'must be grpc://host:port')
+    .default('grpc://127.0.0.1:9100'),
   /** Shared secret of the edge router when it asks for the route table; derived from SWITCHYARD_SECRET when unset. */
   EDGE_TOKEN: z.string().min(24).optional(),
   PROVISIONING_DRIVER: z.enum(['local', 'kubernetes']).default('local'),
@@ -32,8 +35,13 @@ export const provisioningEnvShape = {
   /** Local driver: ports handed to instances (each takes two: HTTP and gRPC). */
   INSTANCE_PORT_RANGE: portRange.default('18000-18999'),
   /** Local driver: the data-plane binary. */
-  INSTANCE_BINARY: z.string().min(1).default(fileURLToPath(new URL('../../../data-plane/dist/cli.js', import.meta.url))),
-  INSTANCE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INSTANCE_BINARY: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL('../../../data-plane/dist/cli.js', import.meta.url))),
+  INSTANCE_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
   /** Kubernetes driver: API server, namespace and bearer token (in-cluster values otherwise). */
   KUBERNETES_API_URL: z.url().optional(),
   KUBERNETES_NAMESPACE: z.string().min(1).default('switchyard'),
@@ -55,7 +63,10 @@ export const provisioningEnvShape = {
   /** Test-only fault injection: the worker SIGKILLs itself right after this provisioning step. */
   PROVISIONING_CRASH_AFTER: z.enum(['credentials', 'launched', 'ready']).optional(),
   /** Queue name prefix (tests use one per run so parallel suites do not share jobs). */
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('switchyard'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('switchyard'),
 };
 
 type Parsed = z.infer<z.ZodObject<typeof provisioningEnvShape>>;
@@ -71,7 +82,13 @@ export interface ProvisioningConfig {
   portRange: { from: number; to: number };
   instanceBinary: string;
   instanceLogLevel: string;
-  kubernetes: { apiUrl: string | undefined; namespace: string; token: string | undefined; image: string; ingressClass: string };
+  kubernetes: {
+    apiUrl: string | undefined;
+    namespace: string;
+    token: string | undefined;
+    image: string;
+    ingressClass: string;
+  };
   edgePublicUrl: string;
   evalDomain: string | undefined;
   reconcileIntervalMs: number;
@@ -95,7 +112,13 @@ export function toProvisioningConfig(c: Parsed, nodeEnv: string): ProvisioningCo
     portRange: { from, to },
     instanceBinary: c.INSTANCE_BINARY,
     instanceLogLevel: c.INSTANCE_LOG_LEVEL,
-    kubernetes: { apiUrl: c.KUBERNETES_API_URL, namespace: c.KUBERNETES_NAMESPACE, token: c.KUBERNETES_TOKEN, image: c.INSTANCE_IMAGE, ingressClass: c.KUBERNETES_INGRESS_CLASS },
+    kubernetes: {
+      apiUrl: c.KUBERNETES_API_URL,
+      namespace: c.KUBERNETES_NAMESPACE,
+      token: c.KUBERNETES_TOKEN,
+      image: c.INSTANCE_IMAGE,
+      ingressClass: c.KUBERNETES_INGRESS_CLASS,
+    },
     edgePublicUrl: c.EDGE_PUBLIC_URL.replace(/\/+$/, ''),
     evalDomain: c.EVAL_DOMAIN,
     reconcileIntervalMs: c.RECONCILE_INTERVAL_MS,

@@ -5,14 +5,28 @@ import { pageSchema } from '../common/pagination.js';
 
 /** Remote URL: https:// or ssh:// only, no embedded credentials (they go in `credential`). */
 const remoteUrl = text(2000)
-  .refine((u) => URL.canParse(u) && ['https:', 'ssh:'].includes(new URL(u).protocol), 'must be an https:// or ssh:// URL')
-  .refine((u) => !URL.canParse(u) || (new URL(u).username === '' && new URL(u).password === '') || new URL(u).protocol === 'ssh:', 'put credentials in "credential", not in the URL');
+  .refine(
+    (u) => URL.canParse(u) && ['https:', 'ssh:'].includes(new URL(u).protocol),
+    'must be an https:// or ssh:// URL',
+  )
+  .refine(
+    (u) =>
+      !URL.canParse(u) ||
+      (new URL(u).username === '' && new URL(u).password === '') ||
+      new URL(u).protocol === 'ssh:',
+    'put credentials in "credential", not in the URL',
+  );
 
 export const repoParams = orgParams.extend({ repositoryId: id });
 export const createRepositoryBody = z.strictObject({
   name,
   url: remoteUrl,
-  credential: z.strictObject({ username: text(200).optional(), secret: z.string().min(1).max(20_000).describe('token, password or private key; write-only') }).optional(),
+  credential: z
+    .strictObject({
+      username: text(200).optional(),
+      secret: z.string().min(1).max(20_000).describe('token, password or private key; write-only'),
+    })
+    .optional(),
 });
 export type CreateRepositoryBody = z.infer<typeof createRepositoryBody>;
 
@@ -20,7 +34,10 @@ export const repositoryView = z.object({
   id: z.string(),
   name: z.string(),
   url: z.string(),
-  credential: z.object({ username: z.string().nullable() }).nullable().describe('the secret is never returned'),
+  credential: z
+    .object({ username: z.string().nullable() })
+    .nullable()
+    .describe('the secret is never returned'),
   createdAt: z.string(),
 });
 export type RepositoryView = z.infer<typeof repositoryView>;

@@ -1,4 +1,13 @@
-import { applyDecorators, Inject, Injectable, SetMetadata, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  applyDecorators,
+  Inject,
+  Injectable,
+  SetMetadata,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -14,7 +23,8 @@ export type RateLimitBucket = 'auth' | 'token';
 const BUCKET_KEY = 'sy:rate-limit-bucket';
 
 /** Limits a route (or every route of a controller) with the shared per-IP and per-scope budgets of `bucket`. */
-export const RateLimited = (bucket: RateLimitBucket) => applyDecorators(SetMetadata(BUCKET_KEY, bucket), UseInterceptors(AuthRateLimitInterceptor));
+export const RateLimited = (bucket: RateLimitBucket) =>
+  applyDecorators(SetMetadata(BUCKET_KEY, bucket), UseInterceptors(AuthRateLimitInterceptor));
 
 /**
  * Rate limits on authentication and credential minting, shared by all replicas (Redis; see
@@ -39,13 +49,21 @@ export class AuthRateLimitInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const bucket = this.reflector.getAllAndOverride<RateLimitBucket | undefined>(BUCKET_KEY, [context.getHandler(), context.getClass()]) ?? 'auth';
+    const bucket =
+      this.reflector.getAllAndOverride<RateLimitBucket | undefined>(BUCKET_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? 'auth';
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     return from(this.charge(bucket, req, reply)).pipe(mergeMap(() => next.handle()));
   }
 
-  private async charge(bucket: RateLimitBucket, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async charge(
+    bucket: RateLimitBucket,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
     const budget = this.config.rateLimits[bucket];
     const counters: RateLimitCounter[] = [{ dimension: 'ip', value: req.ip, limit: budget.perIp }];
     const scope = scopeOf(bucket, req);
@@ -56,22 +74,45 @@ export class AuthRateLimitInterceptor implements NestInterceptor {
     const { dimension, value } = decision.counter;
     if (decision.firstRefusal) {
       const path = req.url.split('?')[0];
-      this.logger.warn({ event: 'auth.rate_limited', bucket, dimension, scope: dimension === 'ip' ? undefined : value, ip: req.ip, path, requestId: String(req.id) }, 'rate limit reached');
+      this.logger.warn(
+        {
+          event: 'auth.rate_limited',
+          bucket,
+          dimension,
+          scope: dimension === 'ip' ? undefined : value,
+          ip: req.ip,
+          path,
+          requestId: String(req.id),
+        },
+        'rate limit reached',
+      );
     }
     void reply.header('retry-after', String(retryAfter));
     const what = bucket === 'auth' ? 'authentication requests' : 'token requests';
-    const source = dimension === 'ip' ? 'from this address' : `for this ${dimension === 'connection' ? 'SSO connection' : dimension === 'org' ? 'organisation' : 'account'}`;
-    throw new SwitchyardError('ResourceExhausted', `too many ${what} ${source}; retry after ${retryAfter} s`, [], { retryAfterSeconds: retryAfter });
+    const source =
+      dimension === 'ip'
+        ? 'from this address'
+        : `for this ${dimension === 'connection' ? 'SSO connection' : dimension === 'org' ? 'organisation' : 'account'}`;
+    throw new SwitchyardError(
+      'ResourceExhausted',
+      `too many ${what} ${source}; retry after ${retryAfter} s`,
+      [],
+      { retryAfterSeconds: retryAfter },
+    );
   }
 }
 
 /** The second counter of a request: the organisation connection, organisation or user it concerns. */
-function scopeOf(bucket: RateLimitBucket, req: FastifyRequest): { dimension: string; value: string } | undefined {
+function scopeOf(
+  bucket: RateLimitBucket,
+  req: FastifyRequest,
+): { dimension: string; value: string } | undefined {
   if (bucket === 'token') {
     if (req.sy?.org) return { dimension: 'org', value: req.sy.org.id };
     return req.sy?.principal ? { dimension: 'user', value: req.sy.principal.userId } : undefined;
   }
-  const valid = req.sy?.valid as { query?: { connection?: unknown }; params?: { connectionId?: unknown } } | undefined;
+  const valid = req.sy?.valid as
+    { query?: { connection?: unknown }; params?: { connectionId?: unknown } } | undefined;
   const connection = valid?.query?.connection ?? valid?.params?.connectionId;
   if (typeof connection !== 'string' || connection === PLATFORM_CONNECTION) return undefined;
   return { dimension: 'connection', value: connection };

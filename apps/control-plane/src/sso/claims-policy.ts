@@ -63,7 +63,11 @@ function claimValues(value: unknown): string[] {
 }
 
 /** Highest role whose claim value is present; `fallback` when none matches (null when a match is required). */
-export function mapRole(mapping: Omit<RoleMapping, 'requireMatch'> & { requireMatch?: boolean }, claims: Record<string, unknown>, fallback: Role): Role | null {
+export function mapRole(
+  mapping: Omit<RoleMapping, 'requireMatch'> & { requireMatch?: boolean },
+  claims: Record<string, unknown>,
+  fallback: Role,
+): Role | null {
   let role: Role | null = null;
   for (const value of claimValues(claims[mapping.claim])) {
     const mapped = Object.hasOwn(mapping.values, value) ? mapping.values[value] : undefined;
@@ -78,28 +82,45 @@ export function mapRole(mapping: Omit<RoleMapping, 'requireMatch'> & { requireMa
  * by openid-client). Google: `email_verified` and an `hd` in the allowed domains. Auth0: `org_id`
  * when the connection names an organization. All kinds: the e-mail domain allowlist.
  */
-export function decide(connection: ResolvedConnection, claims: Record<string, unknown>): ClaimsDecision {
+export function decide(
+  connection: ResolvedConnection,
+  claims: Record<string, unknown>,
+): ClaimsDecision {
   const email = typeof claims['email'] === 'string' ? claims['email'].toLowerCase() : null;
   if (!email || !email.includes('@')) throw new ClaimsRejected('no e-mail claim');
   const verified = claims['email_verified'];
-  if (connection.kind === 'GOOGLE' && verified !== true) throw new ClaimsRejected('email_verified is not true');
+  if (connection.kind === 'GOOGLE' && verified !== true)
+    throw new ClaimsRejected('email_verified is not true');
   if (verified === false) throw new ClaimsRejected('email_verified is false');
   const allowed = connection.allowedDomains.map((d) => d.toLowerCase());
   if (connection.kind === 'GOOGLE') {
     const hd = claims['hd'];
     // `hd` as a request parameter is only a UI hint: the ID-token claim is what proves the Workspace.
     if (typeof hd !== 'string') throw new ClaimsRejected('hd claim missing');
-    if (allowed.length > 0 && !allowed.includes(hd.toLowerCase())) throw new ClaimsRejected(`hd claim "${hd}" is not an allowed domain`);
+    if (allowed.length > 0 && !allowed.includes(hd.toLowerCase()))
+      throw new ClaimsRejected(`hd claim "${hd}" is not an allowed domain`);
   }
-  if (allowed.length > 0 && !allowed.includes(domainOf(email))) throw new ClaimsRejected(`e-mail domain "${domainOf(email)}" is not allowed`);
-  if (connection.kind === 'AUTH0' && connection.auth0Organization !== null && claims['org_id'] !== connection.auth0Organization) {
+  if (allowed.length > 0 && !allowed.includes(domainOf(email)))
+    throw new ClaimsRejected(`e-mail domain "${domainOf(email)}" is not allowed`);
+  if (
+    connection.kind === 'AUTH0' &&
+    connection.auth0Organization !== null &&
+    claims['org_id'] !== connection.auth0Organization
+  ) {
     throw new ClaimsRejected('org_id does not match the connection organization');
   }
   const warnings: string[] = [];
   const listed = claimValues(claims[connection.roleMapping.claim]);
   if (listed.length >= GROUPS_TRUNCATION_LIMIT) {
-    warnings.push(`${connection.roleMapping.claim} claim holds ${listed.length} values and may be truncated; roles come from the mapped values present`);
+    warnings.push(
+      `${connection.roleMapping.claim} claim holds ${listed.length} values and may be truncated; roles come from the mapped values present`,
+    );
   }
   const name = typeof claims['name'] === 'string' ? claims['name'].slice(0, 200) : null;
-  return { email, name, role: mapRole(connection.roleMapping, claims, connection.defaultRole), warnings };
+  return {
+    email,
+    name,
+    role: mapRole(connection.roleMapping, claims, connection.defaultRole),
+    warnings,
+  };
 }

@@ -32,12 +32,25 @@ export class LoginTransactionsRepository {
   constructor(@Inject(DB) private readonly db: Database) {}
 
   /** Stores a transaction and returns the cookie value that names it. */
-  async create(tx: Omit<LoginTransaction, 'createdAt' | 'expiresAt'>): Promise<{ cookieValue: string; expiresAt: Date }> {
+  async create(
+    tx: Omit<LoginTransaction, 'createdAt' | 'expiresAt'>,
+  ): Promise<{ cookieValue: string; expiresAt: Date }> {
     const cookieValue = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + LOGIN_TTL_MS);
-    if (!tx.state.nonce || !tx.state.state) throw new Error('login transaction without nonce or state');
+    if (!tx.state.nonce || !tx.state.state)
+      throw new Error('login transaction without nonce or state');
     await this.db.ssoLoginTransaction.create({
-      data: { id: sha256(cookieValue), connectionId: tx.connectionId, returnTo: tx.returnTo, expectedIssuer: tx.expectedIssuer, state: tx.state.state, nonce: tx.state.nonce, codeVerifier: tx.state.code_verifier, linkUserId: tx.linkUserId, expiresAt },
+      data: {
+        id: sha256(cookieValue),
+        connectionId: tx.connectionId,
+        returnTo: tx.returnTo,
+        expectedIssuer: tx.expectedIssuer,
+        state: tx.state.state,
+        nonce: tx.state.nonce,
+        codeVerifier: tx.state.code_verifier,
+        linkUserId: tx.linkUserId,
+        expiresAt,
+      },
     });
     // Opportunistic sweep of abandoned logins (indexed on expiresAt).
     await this.db.ssoLoginTransaction.deleteMany({ where: { expiresAt: { lt: new Date() } } });
@@ -46,7 +59,19 @@ export class LoginTransactionsRepository {
 
   /** Reads and deletes the transaction (one-time use); null when unknown, already used or swept. */
   async take(cookieValue: string): Promise<LoginTransaction | null> {
-    const rows = await this.db.$queryRaw<{ connectionId: string; returnTo: string; expectedIssuer: string; state: string; nonce: string; codeVerifier: string; linkUserId: string | null; createdAt: Date; expiresAt: Date }[]>`
+    const rows = await this.db.$queryRaw<
+      {
+        connectionId: string;
+        returnTo: string;
+        expectedIssuer: string;
+        state: string;
+        nonce: string;
+        codeVerifier: string;
+        linkUserId: string | null;
+        createdAt: Date;
+        expiresAt: Date;
+      }[]
+    >`
       DELETE FROM "sso_login_transactions" WHERE "id" = ${sha256(cookieValue)}
       RETURNING "connectionId", "returnTo", "expectedIssuer", "state", "nonce", "codeVerifier", "linkUserId", "createdAt", "expiresAt"`;
     const row = rows[0];

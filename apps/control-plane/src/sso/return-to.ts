@@ -6,7 +6,9 @@ const MAX_DECODE_ROUNDS = 5;
 function decodeFully(value: string): string | null {
   let current = value;
   for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
-    const next = current.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    const next = current.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) =>
+      String.fromCharCode(parseInt(hex, 16)),
+    );
     if (next === current) return current;
     current = next;
   }

@@ -6,11 +6,20 @@ const role = z.enum(['OWNER', 'ADMIN', 'EDITOR', 'VIEWER']);
 const hostname = z
   .string()
   .max(253)
-  .regex(/^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^(localhost|127\.0\.0\.1)(:\d{1,5})?$/, 'must be a lower-case host name');
+  .regex(
+    /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^(localhost|127\.0\.0\.1)(:\d{1,5})?$/,
+    'must be a lower-case host name',
+  );
 const issuerUrl = text(500).refine((u) => {
   if (!URL.canParse(u)) return false;
   const url = new URL(u);
-  return ['https:', 'http:'].includes(url.protocol) && !url.username && !url.password && !url.search && !url.hash;
+  return (
+    ['https:', 'http:'].includes(url.protocol) &&
+    !url.username &&
+    !url.password &&
+    !url.search &&
+    !url.hash
+  );
 }, 'must be an https:// URL without credentials, query or fragment');
 
 /** `:org` and `:connectionId`. */
@@ -19,17 +28,48 @@ export const connectionParams = orgParams.extend({ connectionId: id });
 const fields = {
   name,
   issuer: issuerUrl.optional().describe('exact issuer identifier; or give `domain`'),
-  domain: hostname.optional().describe('Okta org domain or Auth0 (custom) domain: the issuer is derived from it'),
+  domain: hostname
+    .optional()
+    .describe('Okta org domain or Auth0 (custom) domain: the issuer is derived from it'),
   clientId: text(500).min(1),
-  clientSecret: z.string().min(1).max(2000).describe('write-only: stored encrypted, never returned'),
-  allowedDomains: z.array(z.string().max(253).regex(/^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case domain')).max(50),
+  clientSecret: z
+    .string()
+    .min(1)
+    .max(2000)
+    .describe('write-only: stored encrypted, never returned'),
+  allowedDomains: z
+    .array(
+      z
+        .string()
+        .max(253)
+        .regex(
+          /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+          'must be a lower-case domain',
+        ),
+    )
+    .max(50),
   roleMapping: z.strictObject({
-    claim: text(200).min(1).optional().describe('claim holding groups or roles; default `groups` (Auth0: `https://switchyard.dev/roles`)'),
-    values: z.record(text(200), role).refine((v) => Object.keys(v).length <= 200, 'at most 200 entries'),
-    requireMatch: z.boolean().optional().describe('only mapped values grant membership; without one the login is refused and the membership removed'),
+    claim: text(200)
+      .min(1)
+      .optional()
+      .describe(
+        'claim holding groups or roles; default `groups` (Auth0: `https://switchyard.dev/roles`)',
+      ),
+    values: z
+      .record(text(200), role)
+      .refine((v) => Object.keys(v).length <= 200, 'at most 200 entries'),
+    requireMatch: z
+      .boolean()
+      .optional()
+      .describe(
+        'only mapped values grant membership; without one the login is refused and the membership removed',
+      ),
   }),
   defaultRole: z.enum(['ADMIN', 'EDITOR', 'VIEWER']).describe('role when no mapping matches'),
-  auth0Organization: z.string().regex(/^org_[A-Za-z0-9]{1,64}$/, 'must be an Auth0 organization id (org_…)').nullable(),
+  auth0Organization: z
+    .string()
+    .regex(/^org_[A-Za-z0-9]{1,64}$/, 'must be an Auth0 organization id (org_…)')
+    .nullable(),
   enforce: z.boolean().describe('members must sign in through this organisation’s SSO'),
 };
 
@@ -44,9 +84,20 @@ export const createSsoConnectionBody = z
     enforce: fields.enforce.default(false),
   })
   .superRefine((b, ctx) => {
-    if (b.kind !== 'GOOGLE' && !b.issuer && !b.domain) ctx.addIssue({ code: 'custom', path: ['issuer'], message: 'give `issuer` or `domain`' });
-    if (b.kind === 'GOOGLE' && b.allowedDomains.length === 0) ctx.addIssue({ code: 'custom', path: ['allowedDomains'], message: 'a Google connection needs the Workspace domain(s) its `hd` claim must match' });
-    if (b.kind !== 'AUTH0' && b.auth0Organization) ctx.addIssue({ code: 'custom', path: ['auth0Organization'], message: 'only for AUTH0 connections' });
+    if (b.kind !== 'GOOGLE' && !b.issuer && !b.domain)
+      ctx.addIssue({ code: 'custom', path: ['issuer'], message: 'give `issuer` or `domain`' });
+    if (b.kind === 'GOOGLE' && b.allowedDomains.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['allowedDomains'],
+        message: 'a Google connection needs the Workspace domain(s) its `hd` claim must match',
+      });
+    if (b.kind !== 'AUTH0' && b.auth0Organization)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth0Organization'],
+        message: 'only for AUTH0 connections',
+      });
   });
 export type CreateSsoConnectionBody = z.infer<typeof createSsoConnectionBody>;
 
@@ -71,7 +122,11 @@ export const ssoConnectionView = z.object({
   issuer: z.string(),
   clientId: z.string(),
   allowedDomains: z.array(z.string()),
-  roleMapping: z.object({ claim: z.string(), values: z.record(z.string(), role), requireMatch: z.boolean() }),
+  roleMapping: z.object({
+    claim: z.string(),
+    values: z.record(z.string(), role),
+    requireMatch: z.boolean(),
+  }),
   defaultRole: role,
   auth0Organization: z.string().nullable(),
   enforce: z.boolean(),
@@ -86,11 +141,28 @@ export const ssoConnectionList = z.object({ items: z.array(ssoConnectionView) })
 /** `GET /auth/login` query. */
 export const loginQuery = z.object({
   connection: z.union([z.literal('platform'), id]).describe('connection id, or `platform`'),
-  returnTo: z.string().max(2000).optional().describe('same-origin path to land on; anything else becomes `/`'),
-  link: z.literal('1').optional().describe('link this connection’s identity to the signed-in account (needs the session cookie and `csrf`)'),
-  csrf: z.string().max(200).optional().describe('with `link=1`: the session’s CSRF token (from `GET /api/v1/session`)'),
+  returnTo: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe('same-origin path to land on; anything else becomes `/`'),
+  link: z
+    .literal('1')
+    .optional()
+    .describe(
+      'link this connection’s identity to the signed-in account (needs the session cookie and `csrf`)',
+    ),
+  csrf: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('with `link=1`: the session’s CSRF token (from `GET /api/v1/session`)'),
 });
 export type LoginQuery = z.infer<typeof loginQuery>;
 /** `GET /auth/callback/:connectionId` params (the IdP's query is read raw: it is the authorization response). */
 export const callbackParams = z.object({ connectionId: z.union([z.literal('platform'), id]) });
-export const logoutView = z.object({ redirectTo: z.string().describe('navigate here: the IdP end-session endpoint, or the post-logout page') });
+export const logoutView = z.object({
+  redirectTo: z
+    .string()
+    .describe('navigate here: the IdP end-session endpoint, or the post-logout page'),
+});

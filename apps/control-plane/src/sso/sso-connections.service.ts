@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { withTransaction, type Database, type Prisma, type Role, type SsoConnection, type SsoKind, type Tx } from '@switchyard/db';
+import {
+  withTransaction,
+  type Database,
+  type Prisma,
+  type Role,
+  type SsoConnection,
+  type SsoKind,
+  type Tx,
+} from '@switchyard/db';
 import { errors } from '@switchyard/flags';
 import { AuditService } from '../audit/audit.service.js';
 import { open, seal, type Keys } from '../common/crypto.js';
@@ -11,7 +19,11 @@ import { CONFIG, DB, KEYS } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { defaultRoleClaim, type ResolvedConnection, type RoleMapping } from './claims-policy.js';
 import { DiscoveryFailed, OidcClientService } from './oidc-client.service.js';
-import type { CreateSsoConnectionBody, SsoConnectionView, UpdateSsoConnectionBody } from './sso-connections.dto.js';
+import type {
+  CreateSsoConnectionBody,
+  SsoConnectionView,
+  UpdateSsoConnectionBody,
+} from './sso-connections.dto.js';
 
 /** Id of the connection configured by the platform operator. */
 export const PLATFORM_CONNECTION = 'platform';
@@ -32,7 +44,11 @@ function issuerFor(kind: SsoKind, issuer: string | undefined, domain: string | u
 
 function mapping(kind: SsoKind, value: unknown): RoleMapping {
   const m = (value ?? {}) as Partial<RoleMapping>;
-  return { claim: m.claim ?? defaultRoleClaim(kind), values: m.values ?? {}, requireMatch: m.requireMatch ?? false };
+  return {
+    claim: m.claim ?? defaultRoleClaim(kind),
+    values: m.values ?? {},
+    requireMatch: m.requireMatch ?? false,
+  };
 }
 
 /**
@@ -40,11 +56,19 @@ function mapping(kind: SsoKind, value: unknown): RoleMapping {
  * saved it: the saver (re-read under the transaction, not the guard's possibly stale view) must be
  * allowed to grant each of them. Returns the saver's role, stored as `savedByRole`.
  */
-async function assertSaverMayGrant(tx: Tx, ctx: OrgContext, roleMapping: RoleMapping, defaultRole: Role): Promise<Role> {
-  const me = await tx.membership.findUnique({ where: { orgId_userId: { orgId: ctx.org.id, userId: ctx.principal.userId } } });
+async function assertSaverMayGrant(
+  tx: Tx,
+  ctx: OrgContext,
+  roleMapping: RoleMapping,
+  defaultRole: Role,
+): Promise<Role> {
+  const me = await tx.membership.findUnique({
+    where: { orgId_userId: { orgId: ctx.org.id, userId: ctx.principal.userId } },
+  });
   if (!me) throw errors.notFound('organisation not found');
   assertMayGrant(me.role, defaultRole, 'defaultRole');
-  for (const [value, role] of Object.entries(roleMapping.values)) assertMayGrant(me.role, role, `roleMapping.values.${value}`);
+  for (const [value, role] of Object.entries(roleMapping.values))
+    assertMayGrant(me.role, role, `roleMapping.values.${value}`);
   return me.role;
 }
 
@@ -87,24 +111,36 @@ export class SsoConnectionsService {
     return `${this.config.publicUrl}/api/v1/auth/callback/${connectionId}`;
   }
 
-  private async checkDiscovery(issuer: string, clientId: string, clientSecret: string): Promise<void> {
+  private async checkDiscovery(
+    issuer: string,
+    clientId: string,
+    clientSecret: string,
+  ): Promise<void> {
     try {
       await this.oidc.discover(issuer, clientId, clientSecret);
     } catch (e) {
-      if (e instanceof DiscoveryFailed) throw errors.invalidArgument(`issuer check failed: ${e.reason}`, [{ path: 'issuer', message: e.reason }]);
+      if (e instanceof DiscoveryFailed)
+        throw errors.invalidArgument(`issuer check failed: ${e.reason}`, [
+          { path: 'issuer', message: e.reason },
+        ]);
       throw e;
     }
   }
 
   async list(ctx: OrgContext): Promise<{ items: SsoConnectionView[] }> {
     requirePermission(ctx, 'org:write');
-    const rows = await this.db.ssoConnection.findMany({ where: { orgId: ctx.org.id }, orderBy: { createdAt: 'asc' } });
+    const rows = await this.db.ssoConnection.findMany({
+      where: { orgId: ctx.org.id },
+      orderBy: { createdAt: 'asc' },
+    });
     return { items: rows.map((r) => this.view(r)) };
   }
 
   async get(ctx: OrgContext, connectionId: string): Promise<SsoConnectionView> {
     requirePermission(ctx, 'org:write');
-    const row = await this.db.ssoConnection.findFirst({ where: { id: connectionId, orgId: ctx.org.id } });
+    const row = await this.db.ssoConnection.findFirst({
+      where: { id: connectionId, orgId: ctx.org.id },
+    });
     if (!row) throw errors.notFound('SSO connection not found');
     return this.view(row);
   }
@@ -125,7 +161,11 @@ export class SsoConnectionsService {
           name: body.name,
           issuer,
           clientId: body.clientId,
-          clientSecretCiphertext: seal(this.keys.encryption, body.clientSecret, secretAad(ctx.org.id, id)),
+          clientSecretCiphertext: seal(
+            this.keys.encryption,
+            body.clientSecret,
+            secretAad(ctx.org.id, id),
+          ),
           allowedDomains: body.allowedDomains,
           roleMapping: roleMapping as unknown as Prisma.InputJsonValue,
           defaultRole: body.defaultRole,
@@ -134,25 +174,56 @@ export class SsoConnectionsService {
           savedByRole,
         },
       });
-      await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'sso_connection.create', targetType: 'sso_connection', targetId: id, after: this.view(row) });
+      await this.audit.record(tx, ctx, {
+        orgId: ctx.org.id,
+        action: 'sso_connection.create',
+        targetType: 'sso_connection',
+        targetId: id,
+        after: this.view(row),
+      });
       return this.view(row);
     });
   }
 
-  async update(ctx: OrgContext, connectionId: string, body: UpdateSsoConnectionBody): Promise<SsoConnectionView> {
+  async update(
+    ctx: OrgContext,
+    connectionId: string,
+    body: UpdateSsoConnectionBody,
+  ): Promise<SsoConnectionView> {
     requirePermission(ctx, 'org:write');
-    const before = await this.db.ssoConnection.findFirst({ where: { id: connectionId, orgId: ctx.org.id } });
+    const before = await this.db.ssoConnection.findFirst({
+      where: { id: connectionId, orgId: ctx.org.id },
+    });
     if (!before) throw errors.notFound('SSO connection not found');
-    const issuer = body.issuer || body.domain ? issuerFor(before.kind, body.issuer, body.domain) : before.issuer;
+    const issuer =
+      body.issuer || body.domain ? issuerFor(before.kind, body.issuer, body.domain) : before.issuer;
     const clientId = body.clientId ?? before.clientId;
-    if (issuer !== before.issuer || clientId !== before.clientId || body.clientSecret !== undefined) {
-      const secret = body.clientSecret ?? open(this.keys.encryption, before.clientSecretCiphertext, secretAad(before.orgId, before.id)).toString('utf8');
+    if (
+      issuer !== before.issuer ||
+      clientId !== before.clientId ||
+      body.clientSecret !== undefined
+    ) {
+      const secret =
+        body.clientSecret ??
+        open(
+          this.keys.encryption,
+          before.clientSecretCiphertext,
+          secretAad(before.orgId, before.id),
+        ).toString('utf8');
       await this.checkDiscovery(issuer, clientId, secret);
     }
     const allowedDomains = body.allowedDomains ?? before.allowedDomains;
-    if (before.kind === 'GOOGLE' && allowedDomains.length === 0) throw errors.invalidArgument('invalid body', [{ path: 'allowedDomains', message: 'a Google connection needs at least one domain' }]);
-    if (before.kind !== 'AUTH0' && body.auth0Organization) throw errors.invalidArgument('invalid body', [{ path: 'auth0Organization', message: 'only for AUTH0 connections' }]);
-    const roleMapping = body.roleMapping ? mapping(before.kind, body.roleMapping) : mapping(before.kind, before.roleMapping);
+    if (before.kind === 'GOOGLE' && allowedDomains.length === 0)
+      throw errors.invalidArgument('invalid body', [
+        { path: 'allowedDomains', message: 'a Google connection needs at least one domain' },
+      ]);
+    if (before.kind !== 'AUTH0' && body.auth0Organization)
+      throw errors.invalidArgument('invalid body', [
+        { path: 'auth0Organization', message: 'only for AUTH0 connections' },
+      ]);
+    const roleMapping = body.roleMapping
+      ? mapping(before.kind, body.roleMapping)
+      : mapping(before.kind, before.roleMapping);
     const defaultRole = body.defaultRole ?? before.defaultRole;
     return withTransaction(this.db, async (tx) => {
       // Any save re-checks the whole resulting mapping: whoever saves takes over every grant it makes.
@@ -163,16 +234,36 @@ export class SsoConnectionsService {
           name: body.name ?? before.name,
           issuer,
           clientId,
-          ...(body.clientSecret !== undefined ? { clientSecretCiphertext: seal(this.keys.encryption, body.clientSecret, secretAad(before.orgId, before.id)) } : {}),
+          ...(body.clientSecret !== undefined
+            ? {
+                clientSecretCiphertext: seal(
+                  this.keys.encryption,
+                  body.clientSecret,
+                  secretAad(before.orgId, before.id),
+                ),
+              }
+            : {}),
           allowedDomains,
-          ...(body.roleMapping ? { roleMapping: roleMapping as unknown as Prisma.InputJsonValue } : {}),
+          ...(body.roleMapping
+            ? { roleMapping: roleMapping as unknown as Prisma.InputJsonValue }
+            : {}),
           defaultRole,
-          auth0Organization: body.auth0Organization === undefined ? before.auth0Organization : body.auth0Organization,
+          auth0Organization:
+            body.auth0Organization === undefined
+              ? before.auth0Organization
+              : body.auth0Organization,
           enforce: body.enforce ?? before.enforce,
           savedByRole,
         },
       });
-      await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'sso_connection.update', targetType: 'sso_connection', targetId: row.id, before: this.view(before), after: this.view(row) });
+      await this.audit.record(tx, ctx, {
+        orgId: ctx.org.id,
+        action: 'sso_connection.update',
+        targetType: 'sso_connection',
+        targetId: row.id,
+        before: this.view(before),
+        after: this.view(row),
+      });
       return this.view(row);
     });
   }
@@ -180,10 +271,18 @@ export class SsoConnectionsService {
   async delete(ctx: OrgContext, connectionId: string): Promise<void> {
     requirePermission(ctx, 'org:write');
     await withTransaction(this.db, async (tx) => {
-      const before = await tx.ssoConnection.findFirst({ where: { id: connectionId, orgId: ctx.org.id } });
+      const before = await tx.ssoConnection.findFirst({
+        where: { id: connectionId, orgId: ctx.org.id },
+      });
       if (!before) throw errors.notFound('SSO connection not found');
       await tx.ssoConnection.delete({ where: { id: before.id } });
-      await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'sso_connection.delete', targetType: 'sso_connection', targetId: before.id, before: this.view(before) });
+      await this.audit.record(tx, ctx, {
+        orgId: ctx.org.id,
+        action: 'sso_connection.delete',
+        targetType: 'sso_connection',
+        targetId: before.id,
+        before: this.view(before),
+      });
     });
   }
 
@@ -192,7 +291,20 @@ export class SsoConnectionsService {
     if (connectionId === PLATFORM_CONNECTION) {
       const p = this.config.platformOidc;
       if (!p) return null;
-      return { id: PLATFORM_CONNECTION, orgId: null, kind: 'OIDC', issuer: p.issuer, clientId: p.clientId, clientSecret: p.clientSecret, allowedDomains: [], roleMapping: mapping('OIDC', null), defaultRole: 'VIEWER', savedByRole: 'VIEWER', auth0Organization: null, version: 'config' };
+      return {
+        id: PLATFORM_CONNECTION,
+        orgId: null,
+        kind: 'OIDC',
+        issuer: p.issuer,
+        clientId: p.clientId,
+        clientSecret: p.clientSecret,
+        allowedDomains: [],
+        roleMapping: mapping('OIDC', null),
+        defaultRole: 'VIEWER',
+        savedByRole: 'VIEWER',
+        auth0Organization: null,
+        version: 'config',
+      };
     }
     const c = await this.db.ssoConnection.findUnique({ where: { id: connectionId } });
     if (!c) return null;
@@ -202,7 +314,11 @@ export class SsoConnectionsService {
       kind: c.kind,
       issuer: c.issuer,
       clientId: c.clientId,
-      clientSecret: open(this.keys.encryption, c.clientSecretCiphertext, secretAad(c.orgId, c.id)).toString('utf8'),
+      clientSecret: open(
+        this.keys.encryption,
+        c.clientSecretCiphertext,
+        secretAad(c.orgId, c.id),
+      ).toString('utf8'),
       allowedDomains: c.allowedDomains,
       roleMapping: mapping(c.kind, c.roleMapping),
       defaultRole: c.defaultRole,

@@ -24,9 +24,16 @@ export const PAT_NOT_SSO =
  * organisation (created by its admins, scoped to its environments, read-only) and keep working.
  * Operator commands (`via: system`) never come through HTTP.
  */
-export async function checkSsoEnforcement(db: Database, principal: Principal, orgId: string): Promise<void> {
+export async function checkSsoEnforcement(
+  db: Database,
+  principal: Principal,
+  orgId: string,
+): Promise<void> {
   if (principal.via === 'system') return;
-  const enforced = await db.ssoConnection.findMany({ where: { orgId, enforce: true }, select: { id: true } });
+  const enforced = await db.ssoConnection.findMany({
+    where: { orgId, enforce: true },
+    select: { id: true },
+  });
   if (enforced.length === 0) return;
   const authorised = principal.ssoConnectionIds ?? [];
   if (enforced.some((c) => authorised.includes(c.id))) return;

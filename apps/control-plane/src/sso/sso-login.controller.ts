@@ -9,11 +9,20 @@ import { SsoLoginService, type LoginRedirect, type LoginRequest } from './sso-lo
 function loginRequest(req: FastifyRequest): LoginRequest {
   const ua = req.headers['user-agent'];
   const site = req.headers['sec-fetch-site'];
-  return { ip: req.ip, requestId: String(req.id), cookieHeader: req.headers.cookie, userAgent: typeof ua === 'string' ? ua : undefined, fetchSite: typeof site === 'string' ? site : undefined };
+  return {
+    ip: req.ip,
+    requestId: String(req.id),
+    cookieHeader: req.headers.cookie,
+    userAgent: typeof ua === 'string' ? ua : undefined,
+    fetchSite: typeof site === 'string' ? site : undefined,
+  };
 }
 
 function redirect(reply: FastifyReply, r: LoginRedirect): void {
-  void reply.header('set-cookie', r.setCookies).header('cache-control', 'no-store').header('location', r.location);
+  void reply
+    .header('set-cookie', r.setCookies)
+    .header('cache-control', 'no-store')
+    .header('location', r.location);
 }
 
 /** Redirect-based login for the console: start → IdP → callback → session cookie → returnTo. */
@@ -24,21 +33,52 @@ export class SsoLoginController {
 
   @Get('login')
   @Public()
-  @Api({ tag: 'auth', summary: 'Start an SSO login (or, with `link=1`, link an identity to the signed-in account): 302 to the identity provider', query: loginQuery, status: 302 })
-  async start(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Valid('query') query: LoginQuery) {
-    redirect(reply, await this.login.start(loginRequest(req), query.connection, query.returnTo, query.link === '1' ? { csrf: query.csrf } : null));
+  @Api({
+    tag: 'auth',
+    summary:
+      'Start an SSO login (or, with `link=1`, link an identity to the signed-in account): 302 to the identity provider',
+    query: loginQuery,
+    status: 302,
+  })
+  async start(
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Valid('query') query: LoginQuery,
+  ) {
+    redirect(
+      reply,
+      await this.login.start(
+        loginRequest(req),
+        query.connection,
+        query.returnTo,
+        query.link === '1' ? { csrf: query.csrf } : null,
+      ),
+    );
   }
 
   @Get('callback/:connectionId')
   @Public()
-  @Api({ tag: 'auth', summary: 'Authorization response of one connection: sets the session cookie, 302 to returnTo', params: callbackParams, status: 302 })
-  async callback(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Valid('params') params: { connectionId: string }) {
+  @Api({
+    tag: 'auth',
+    summary: 'Authorization response of one connection: sets the session cookie, 302 to returnTo',
+    params: callbackParams,
+    status: 302,
+  })
+  async callback(
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Valid('params') params: { connectionId: string },
+  ) {
     redirect(reply, await this.login.callback(loginRequest(req), params.connectionId, req.url));
   }
 
   @Post('logout')
   @Permission('self')
-  @Api({ tag: 'auth', summary: 'Log out: end the session; navigate to `redirectTo` (the IdP end-session endpoint)', response: logoutView })
+  @Api({
+    tag: 'auth',
+    summary: 'Log out: end the session; navigate to `redirectTo` (the IdP end-session endpoint)',
+    response: logoutView,
+  })
   async logout(@Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const out = await this.login.logout(ctx);
     void reply.header('set-cookie', out.setCookie);

@@ -17,7 +17,9 @@ afterEach(async () => {
   dns.clear();
 });
 
-async function home(env: Record<string, string> = { DNS_RESOLVERS: dns.address }): Promise<{ app: TestApp; owner: Caller; orgId: string }> {
+async function home(
+  env: Record<string, string> = { DNS_RESOLVERS: dns.address },
+): Promise<{ app: TestApp; owner: Caller; orgId: string }> {
   t = await startApp(env);
   const org = await t.org('home', { 'owner@home.test': 'OWNER' });
   return { app: t, owner: org.callers['owner@home.test']!, orgId: org.id };
@@ -26,12 +28,31 @@ async function home(env: Record<string, string> = { DNS_RESOLVERS: dns.address }
 describe('organisation domains', () => {
   it('register, verify against the loopback DNS server, list, get, delete; every change audited', async () => {
     const { app, owner, orgId } = await home();
-    const created = await app.call(owner, { method: 'POST', url: '/api/v1/orgs/home/domains', body: { domain: 'Home.Example' } });
+    const created = await app.call(owner, {
+      method: 'POST',
+      url: '/api/v1/orgs/home/domains',
+      body: { domain: 'Home.Example' },
+    });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
-    expect(created.json).toMatchObject({ domain: 'home.example', status: 'pending', verifiedAt: null });
-    expect((await app.call(owner, { method: 'POST', url: '/api/v1/orgs/home/domains', body: { domain: 'home.example' } })).status).toBe(409);
+    expect(created.json).toMatchObject({
+      domain: 'home.example',
+      status: 'pending',
+      verifiedAt: null,
+    });
+    expect(
+      (
+        await app.call(owner, {
+          method: 'POST',
+          url: '/api/v1/orgs/home/domains',
+          body: { domain: 'home.example' },
+        })
+      ).status,
+    ).toBe(409);
 
-    const verify = { method: 'POST' as const, url: `/api/v1/orgs/home/domains/${created.json.id}/verify` };
+    const verify = {
+      method: 'POST' as const,
+      url: `/api/v1/orgs/home/domains/${created.json.id}/verify`,
+    };
     // A record with the wrong token (or on the bare domain) does not verify.
     dns.set('home.example', { TXT: [created.json.verification.value] });
     dns.set(created.json.verification.name, { TXT: ['switchyard-domain-verification=wrong'] });
@@ -43,18 +64,58 @@ describe('organisation domains', () => {
     expect((await app.call(owner, verify)).status).toBe(200);
 
     const list = await app.call(owner, { method: 'GET', url: '/api/v1/orgs/home/domains' });
-    expect(list.json.items).toEqual([expect.objectContaining({ id: created.json.id, status: 'verified' })]);
-    expect((await app.call(owner, { method: 'GET', url: `/api/v1/orgs/home/domains/${created.json.id}` })).json.domain).toBe('home.example');
-    expect((await app.call(owner, { method: 'DELETE', url: `/api/v1/orgs/home/domains/${created.json.id}` })).status).toBe(204);
-    expect((await app.call(owner, { method: 'GET', url: `/api/v1/orgs/home/domains/${created.json.id}` })).status).toBe(404);
-    const audit = await app.db.auditEvent.findMany({ where: { orgId, targetType: 'domain' }, orderBy: { id: 'asc' } });
+    expect(list.json.items).toEqual([
+      expect.objectContaining({ id: created.json.id, status: 'verified' }),
+    ]);
+    expect(
+      (
+        await app.call(owner, {
+          method: 'GET',
+          url: `/api/v1/orgs/home/domains/${created.json.id}`,
+        })
+      ).json.domain,
+    ).toBe('home.example');
+    expect(
+      (
+        await app.call(owner, {
+          method: 'DELETE',
+          url: `/api/v1/orgs/home/domains/${created.json.id}`,
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await app.call(owner, {
+          method: 'GET',
+          url: `/api/v1/orgs/home/domains/${created.json.id}`,
+        })
+      ).status,
+    ).toBe(404);
+    const audit = await app.db.auditEvent.findMany({
+      where: { orgId, targetType: 'domain' },
+      orderBy: { id: 'asc' },
+    });
     expect(audit.map((e) => e.action)).toEqual(['domain.create', 'domain.verify', 'domain.delete']);
   });
 
   it('refuses what is not a domain name with 400 on body.domain', async () => {
     const { app, owner } = await home();
-    for (const domain of ['https://home.example', 'home.example.', '127.0.0.1', 'localhost', 'home.example:443', 'home.example/path', '*.home.example', '', 'a'.repeat(254)]) {
-      const res = await app.call(owner, { method: 'POST', url: '/api/v1/orgs/home/domains', body: { domain } });
+    for (const domain of [
+      'https://home.example',
+      'home.example.',
+      '127.0.0.1',
+      'localhost',
+      'home.example:443',
+      'home.example/path',
+      '*.home.example',
+      '',
+      'a'.repeat(254),
+    ]) {
+      const res = await app.call(owner, {
+        method: 'POST',
+        url: '/api/v1/orgs/home/domains',
+        body: { domain },
+      });
       expect(res.status, `${domain}: ${JSON.stringify(res.json)}`).toBe(400);
       expect(res.json.details.map((d: { path: string }) => d.path)).toContain('body.domain');
     }
@@ -68,10 +129,19 @@ describe('organisation domains', () => {
     const port = probe.address().port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const { app, owner } = await home({ DNS_RESOLVERS: `127.0.0.1:${port}` });
-    const created = await app.call(owner, { method: 'POST', url: '/api/v1/orgs/home/domains', body: { domain: 'home.example' } });
-    const res = await app.call(owner, { method: 'POST', url: `/api/v1/orgs/home/domains/${created.json.id}/verify` });
+    const created = await app.call(owner, {
+      method: 'POST',
+      url: '/api/v1/orgs/home/domains',
+      body: { domain: 'home.example' },
+    });
+    const res = await app.call(owner, {
+      method: 'POST',
+      url: `/api/v1/orgs/home/domains/${created.json.id}/verify`,
+    });
     expect(res.status, JSON.stringify(res.json)).toBe(503);
     expect(res.json.message).toContain('_switchyard-challenge.home.example');
-    expect((await app.db.orgDomain.findUniqueOrThrow({ where: { id: created.json.id } })).verifiedDomain).toBeNull();
+    expect(
+      (await app.db.orgDomain.findUniqueOrThrow({ where: { id: created.json.id } })).verifiedDomain,
+    ).toBeNull();
   });
 });

@@ -59,13 +59,11 @@ beforeAll(async () => {
   };
   // The API only accepts https:// remotes; the operator switch lets this loopback http server in.
   repositoryId = (
-    await f.t.app
-      .get(RepositoriesService)
-      .create(ctx, {
-        name: 'ext',
-        url: `${server.url}/flags.git`,
-        credential: { username: 'bot', secret: 'ext-token' },
-      })
+    await f.t.app.get(RepositoriesService).create(ctx, {
+      name: 'ext',
+      url: `${server.url}/flags.git`,
+      credential: { username: 'bot', secret: 'ext-token' },
+    })
   ).id;
   const env = await f.t.call(f.owner, {
     method: 'POST',

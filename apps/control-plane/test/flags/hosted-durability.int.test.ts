@@ -30,13 +30,26 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function http(token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+async function http(
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> & { message?: string } };
+  return {
+    status: res.status,
+    json: (await res.json()) as Record<string, unknown> & { message?: string },
+  };
 }
 
 describe('issue 10 durability: a hosted repository the database knows is never re-initialised', () => {
@@ -45,7 +58,13 @@ describe('issue 10 durability: a hosted repository the database knows is never r
     const env = '/api/v1/orgs/home/environments/prod';
     const edit = async (key: string) => {
       const rev = (await http(token, 'GET', `${env}/namespaces`)).json['revision'] as string;
-      const res = await http(token, 'PUT', `${env}/namespaces/default/flags/${key}`, variantFlag(key), { 'if-match': rev });
+      const res = await http(
+        token,
+        'PUT',
+        `${env}/namespaces/default/flags/${key}`,
+        variantFlag(key),
+        { 'if-match': rev },
+      );
       expect(res.status, JSON.stringify(res.json)).toBe(200);
       return res.json['revision'] as string;
     };
@@ -53,29 +72,56 @@ describe('issue 10 durability: a hosted repository the database knows is never r
     const dir = (await f.store('prod')).dir;
     await cp(dir, join(scratch, 'older.git'), { recursive: true });
     const last = await edit('second');
-    expect(await http(token, 'GET', '/api/v1/ready')).toEqual({ status: 200, json: { status: 'ready' } });
-    expect((await http(token, 'GET', env)).json['storage']).toEqual({ status: 'ok', message: null });
+    expect(await http(token, 'GET', '/api/v1/ready')).toEqual({
+      status: 200,
+      json: { status: 'ready' },
+    });
+    expect((await http(token, 'GET', env)).json['storage']).toEqual({
+      status: 'ok',
+      message: null,
+    });
 
     await rm(dir, { recursive: true, force: true });
     const lost = `hosted repository missing at ${dir}; restore from backup`;
-    expect(await http(token, 'GET', '/api/v1/ready')).toEqual({ status: 200, json: { status: 'degraded', hostedRepositoriesLost: 1 } });
-    expect((await http(token, 'GET', env)).json['storage']).toEqual({ status: 'missing', message: lost });
+    expect(await http(token, 'GET', '/api/v1/ready')).toEqual({
+      status: 200,
+      json: { status: 'degraded', hostedRepositoriesLost: 1 },
+    });
+    expect((await http(token, 'GET', env)).json['storage']).toEqual({
+      status: 'missing',
+      message: lost,
+    });
     const list = await http(token, 'GET', '/api/v1/orgs/home/environments');
-    expect((list.json['items'] as { key: string; storage: { status: string } }[]).map((e) => [e.key, e.storage.status])).toEqual([
+    expect(
+      (list.json['items'] as { key: string; storage: { status: string } }[]).map((e) => [
+        e.key,
+        e.storage.status,
+      ]),
+    ).toEqual([
       ['prod', 'missing'],
       ['other', 'ok'],
     ]);
     const read = await http(token, 'GET', `${env}/namespaces/default/flags`);
     expect([read.status, read.json.message]).toEqual([412, lost]);
-    const write = await http(token, 'PUT', `${env}/namespaces/default/flags/third`, variantFlag('third'), { 'if-match': last });
+    const write = await http(
+      token,
+      'PUT',
+      `${env}/namespaces/default/flags/third`,
+      variantFlag('third'),
+      { 'if-match': last },
+    );
     expect([write.status, write.json.message]).toEqual([412, lost]);
     const moved = await http(token, 'PATCH', env, { branch: 'elsewhere' });
     expect([moved.status, moved.json.message]).toEqual([412, lost]);
     const url = `${base.replace('http://', `http://x:${token}@`)}/git/home/prod.git`;
-    await expect(exec('git', ['clone', '-q', url, join(scratch, 'clone')], { env: TEST_GIT_ENV })).rejects.toThrow(/412/u);
+    await expect(
+      exec('git', ['clone', '-q', url, join(scratch, 'clone')], { env: TEST_GIT_ENV }),
+    ).rejects.toThrow(/412/u);
     expect(existsSync(dir), 'nothing re-created').toBe(false);
     // The other environment of the organisation is unaffected.
-    expect((await http(token, 'GET', '/api/v1/orgs/home/environments/other/namespaces')).status).toBe(200);
+    expect(
+      (await http(token, 'GET', '/api/v1/orgs/home/environments/other/namespaces')).status,
+    ).toBe(200);
 
     // An older copy put back (a stale restore) lacks the last accepted revision: "behind".
     await cp(join(scratch, 'older.git'), dir, { recursive: true });
@@ -85,6 +131,9 @@ describe('issue 10 durability: a hosted repository the database knows is never r
       message: `hosted repository at ${dir} is behind: branch main does not contain revision ${last}, the last one accepted; restore from backup`,
     });
     expect((await http(token, 'GET', `${env}/namespaces`)).status).toBe(412);
-    expect((await http(token, 'GET', '/api/v1/ready')).json).toEqual({ status: 'degraded', hostedRepositoriesLost: 1 });
+    expect((await http(token, 'GET', '/api/v1/ready')).json).toEqual({
+      status: 'degraded',
+      hostedRepositoriesLost: 1,
+    });
   });
 });

@@ -28,23 +28,42 @@ afterAll(async () => {
 });
 
 type Json = Record<string, unknown> & { message?: string; revision?: string };
-async function http(token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+async function http(
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   return { status: res.status, json: (await res.json()) as Json };
 }
-const git = (cwd: string, args: string[]) => exec('git', args, { cwd, env: TEST_GIT_ENV }).then((r) => r.stdout.trim());
+const git = (cwd: string, args: string[]) =>
+  exec('git', args, { cwd, env: TEST_GIT_ENV }).then((r) => r.stdout.trim());
 
 /** Opens a proposal on `env` with flag `reviewed` added by the editor; returns its id and head. */
-async function proposalWithChange(env: string): Promise<{ id: string; reviewed: string; path: string }> {
+async function proposalWithChange(
+  env: string,
+): Promise<{ id: string; reviewed: string; path: string }> {
   const path = `/api/v1/orgs/home/environments/${env}`;
   const opened = await http(f.editor.token, 'POST', `${path}/proposals`, { title: 'Add reviewed' });
   expect(opened.status, JSON.stringify(opened.json)).toBe(201);
   const id = opened.json['id'] as string;
-  const edit = await http(f.editor.token, 'PUT', `${path}/namespaces/default/flags/reviewed?proposal=${id}`, variantFlag('reviewed'), { 'if-match': opened.json.revision! });
+  const edit = await http(
+    f.editor.token,
+    'PUT',
+    `${path}/namespaces/default/flags/reviewed?proposal=${id}`,
+    variantFlag('reviewed'),
+    { 'if-match': opened.json.revision! },
+  );
   expect(edit.status, JSON.stringify(edit.json)).toBe(200);
   return { id, reviewed: edit.json.revision!, path };
 }
@@ -69,37 +88,76 @@ describe('issue 10 item 9: approval is pinned to what was reviewed', () => {
     const main = await (await f.store('review')).head('main');
 
     const unpinned = await http(f.editor2.token, 'POST', `${path}/proposals/${id}/approve`);
-    expect([unpinned.status, unpinned.json.message]).toEqual([428, 'If-Match is required: send the revision (ETag) you read']);
-    const stale = await http(f.editor2.token, 'POST', `${path}/proposals/${id}/approve`, undefined, { 'if-match': `"${reviewed}"` });
+    expect([unpinned.status, unpinned.json.message]).toEqual([
+      428,
+      'If-Match is required: send the revision (ETag) you read',
+    ]);
+    const stale = await http(
+      f.editor2.token,
+      'POST',
+      `${path}/proposals/${id}/approve`,
+      undefined,
+      { 'if-match': `"${reviewed}"` },
+    );
     expect(stale.status).toBe(409);
-    expect(stale.json.message).toContain(`the proposal changed since you reviewed it (now at ${smuggled})`);
+    expect(stale.json.message).toContain(
+      `the proposal changed since you reviewed it (now at ${smuggled})`,
+    );
     expect(await (await f.store('review')).head('main'), 'nothing merged').toBe(main);
 
     // Reviewing the new head and approving it merges exactly that revision.
     const again = await http(f.editor2.token, 'GET', `${path}/proposals/${id}`);
     expect(again.json['patch']).toContain('key: smuggled');
-    const ok = await http(f.editor2.token, 'POST', `${path}/proposals/${id}/approve`, undefined, { 'if-match': `"${smuggled}"` });
+    const ok = await http(f.editor2.token, 'POST', `${path}/proposals/${id}/approve`, undefined, {
+      'if-match': `"${smuggled}"`,
+    });
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
     const merged = await http(f.viewer.token, 'GET', `${path}/proposals/${id}`);
     expect(merged.json['mergedRevision']).toBe(ok.json.revision);
-    expect(merged.json['approvals']).toEqual([{ userId: f.editor2.userId, email: 'editor2@example.com', revision: smuggled, approvedAt: expect.any(String) }]);
+    expect(merged.json['approvals']).toEqual([
+      {
+        userId: f.editor2.userId,
+        email: 'editor2@example.com',
+        revision: smuggled,
+        approvedAt: expect.any(String),
+      },
+    ]);
     const parents = (await git(work, ['ls-remote', url, 'refs/heads/main'])).split('\t')[0];
     expect(parents).toBe(ok.json.revision);
   });
 
-  it('an API edit of a protected environment\'s proposal after review: approving the earlier revision is refused (409); only the new head can be approved', async () => {
+  it("an API edit of a protected environment's proposal after review: approving the earlier revision is refused (409); only the new head can be approved", async () => {
     const { id, reviewed, path } = await proposalWithChange('locked');
-    const after = await http(f.editor.token, 'PUT', `${path}/namespaces/default/flags/later?proposal=${id}`, variantFlag('later'), { 'if-match': `"${reviewed}"` });
+    const after = await http(
+      f.editor.token,
+      'PUT',
+      `${path}/namespaces/default/flags/later?proposal=${id}`,
+      variantFlag('later'),
+      { 'if-match': `"${reviewed}"` },
+    );
     expect(after.status, JSON.stringify(after.json)).toBe(200);
     const main = await (await f.store('locked')).head('main');
-    const stale = await http(f.editor2.token, 'POST', `${path}/proposals/${id}/approve`, undefined, { 'if-match': `"${reviewed}"` });
+    const stale = await http(
+      f.editor2.token,
+      'POST',
+      `${path}/proposals/${id}/approve`,
+      undefined,
+      { 'if-match': `"${reviewed}"` },
+    );
     expect(stale.status).toBe(409);
     expect(await (await f.store('locked')).head('main')).toBe(main);
     const view = await http(f.viewer.token, 'GET', `${path}/proposals/${id}`);
     expect([view.json['status'], view.json['approvals']]).toEqual(['open', []]);
-    const ok = await http(f.editor2.token, 'POST', `${path}/proposals/${id}/approve`, undefined, { 'if-match': `"${after.json.revision!}"` });
+    const ok = await http(f.editor2.token, 'POST', `${path}/proposals/${id}/approve`, undefined, {
+      'if-match': `"${after.json.revision!}"`,
+    });
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
-    const parents = (await (await f.store('locked')).git(['rev-list', '--parents', '-n', '1', ok.json.revision!])).toString().trim().split(' ');
+    const parents = (
+      await (await f.store('locked')).git(['rev-list', '--parents', '-n', '1', ok.json.revision!])
+    )
+      .toString()
+      .trim()
+      .split(' ');
     expect(parents.slice(1)).toEqual([main, after.json.revision]);
   });
 });

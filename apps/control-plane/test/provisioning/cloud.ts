@@ -17,14 +17,22 @@ import { createGitRepo, startGitServer, type GitRepo, type GitServer } from '@sw
 import type { AppConfig } from '../../src/config/config.js';
 import { InternalGrpcServer } from '../../src/internal-grpc/internal-grpc.server.js';
 import { listStates } from '../../src/provisioning/drivers/local-process.js';
-import { startProvisioningWorker, type ProvisioningWorker } from '../../src/provisioning/provisioning.worker.js';
+import {
+  startProvisioningWorker,
+  type ProvisioningWorker,
+} from '../../src/provisioning/provisioning.worker.js';
 import { startApp, type Caller, type TestApp } from '../harness.js';
 
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** Builds the binaries the cloud runs as processes (tsc emits even if a sibling has type errors). */
 export function buildBinaries(projects = ['libs/flags', 'apps/data-plane', 'apps/edge']): void {
-  for (const p of projects) spawnSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}${p}/tsconfig.build.json`], { stdio: 'ignore' });
+  for (const p of projects)
+    spawnSync(
+      process.execPath,
+      [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}${p}/tsconfig.build.json`],
+      { stdio: 'ignore' },
+    );
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -42,7 +50,12 @@ export function freePort(): Promise<number> {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a truthy value (returned) or `timeoutMs` passes (throws with `what`). */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 20_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -54,7 +67,9 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | n
     }
     await sleep(everyMs);
   }
-  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+  );
 }
 
 /** Flag file with one boolean flag `banner` and one variant flag `colour` (default variant `colourDefault`). */
@@ -109,7 +124,11 @@ export interface Cloud {
   /** Org created through the API by a fresh owner; returns slug, id and the owner's PAT caller. */
   createOrg(slug: string): Promise<{ id: string; slug: string; owner: Caller }>;
   /** The org's instance row once `status` is one of `statuses`. */
-  waitInstance(orgId: string, statuses?: string[], timeoutMs?: number): Promise<{ id: string; status: string; endpoint: string | null }>;
+  waitInstance(
+    orgId: string,
+    statuses?: string[],
+    timeoutMs?: number,
+  ): Promise<{ id: string; status: string; endpoint: string | null }>;
   startEdge(): Promise<void>;
   stopEdge(): Promise<void>;
   close(): Promise<void>;
@@ -118,8 +137,14 @@ export interface Cloud {
 const children = new Set<ChildProcess>();
 
 /** Starts `node <script>` with `env`; output is kept for diagnostics. */
-export function startChild(script: string, env: Record<string, string>): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChild(
+  script: string,
+  env: Record<string, string>,
+): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   child.stderr.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
@@ -151,7 +176,9 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
   // Started first: its exact origin is the one private git host instances may reach (allow-list).
   const git = await startGitServer({ projectRoot: gitRoot });
   const env: Record<string, string> = {
-    ...(options.listen ? { PUBLIC_URL: `http://127.0.0.1:${httpPort}`, GIT_DATA_DIR: join(gitRoot, 'hosted') } : {}),
+    ...(options.listen
+      ? { PUBLIC_URL: `http://127.0.0.1:${httpPort}`, GIT_DATA_DIR: join(gitRoot, 'hosted') }
+      : {}),
     INTERNAL_GRPC_PORT: String(grpcPort),
     CONTROL_PLANE_GRPC_URL: `grpc://127.0.0.1:${grpcPort}`,
     EDGE_TOKEN: edgeToken,
@@ -172,9 +199,22 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
   if (options.listen) await t.app.listen({ port: httpPort, host: '127.0.0.1' });
   const port = await t.app.get(InternalGrpcServer).start();
   if (port !== grpcPort) throw new Error(`internal gRPC bound ${port}, expected ${grpcPort}`);
-  const workerEnv = { ...env, NODE_ENV: 'test', DATABASE_URL: t.database.url, LOG_LEVEL: 'warn', REDIS_URL: t.config.redisUrl };
+  const workerEnv = {
+    ...env,
+    NODE_ENV: 'test',
+    DATABASE_URL: t.database.url,
+    LOG_LEVEL: 'warn',
+    REDIS_URL: t.config.redisUrl,
+  };
   const workerDb = createPrismaClient({ databaseUrl: t.database.url, maxConnections: 4 });
-  const worker = options.inProcessWorker === false ? undefined : startProvisioningWorker({ config: t.config, db: workerDb, logger: pino({ level: 'silent' }) });
+  const worker =
+    options.inProcessWorker === false
+      ? undefined
+      : startProvisioningWorker({
+          config: t.config,
+          db: workerDb,
+          logger: pino({ level: 'silent' }),
+        });
   let edge: (ChildProcess & { output: () => string }) | undefined;
   const cloud: Cloud = {
     t,
@@ -190,19 +230,39 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
     repo: (name) => createGitRepo({ projectRoot: gitRoot, ...(name ? { name } : {}) }),
     async createOrg(slug) {
       const owner = await t.user(`owner-${slug}@example.com`);
-      const res = await t.call(owner.pat, { method: 'POST', url: '/api/v1/orgs', body: { slug, name: slug } });
-      if (res.status !== 201) throw new Error(`create org: ${res.status} ${JSON.stringify(res.json)}`);
+      const res = await t.call(owner.pat, {
+        method: 'POST',
+        url: '/api/v1/orgs',
+        body: { slug, name: slug },
+      });
+      if (res.status !== 201)
+        throw new Error(`create org: ${res.status} ${JSON.stringify(res.json)}`);
       return { id: res.json.id as string, slug, owner: owner.pat };
     },
     waitInstance(orgId, statuses = ['ready'], timeoutMs = 20_000) {
-      return until(`instance of ${orgId} in ${statuses.join('|')}`, async () => {
-        const row = await t.db.instance.findUnique({ where: { orgId } });
-        return row && statuses.includes(row.status) ? row : undefined;
-      }, timeoutMs);
+      return until(
+        `instance of ${orgId} in ${statuses.join('|')}`,
+        async () => {
+          const row = await t.db.instance.findUnique({ where: { orgId } });
+          return row && statuses.includes(row.status) ? row : undefined;
+        },
+        timeoutMs,
+      );
     },
     async startEdge() {
-      edge = startChild(`${ROOT}apps/edge/dist/main.js`, { EDGE_PORT: String(edgePort), EDGE_TOKEN: edgeToken, CONTROL_PLANE_GRPC_URL: `grpc://127.0.0.1:${grpcPort}`, EDGE_DATA_DIR: edgeDir, ROUTE_REFRESH_MS: '200', LOG_LEVEL: 'warn' });
-      await until('edge health', async () => (await fetch(`http://127.0.0.1:${edgePort}/health`)).ok, 10_000);
+      edge = startChild(`${ROOT}apps/edge/dist/main.js`, {
+        EDGE_PORT: String(edgePort),
+        EDGE_TOKEN: edgeToken,
+        CONTROL_PLANE_GRPC_URL: `grpc://127.0.0.1:${grpcPort}`,
+        EDGE_DATA_DIR: edgeDir,
+        ROUTE_REFRESH_MS: '200',
+        LOG_LEVEL: 'warn',
+      });
+      await until(
+        'edge health',
+        async () => (await fetch(`http://127.0.0.1:${edgePort}/health`)).ok,
+        10_000,
+      );
     },
     async stopEdge() {
       if (!edge || edge.exitCode !== null) return;
@@ -221,7 +281,9 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
       await git.close();
       await t.close();
       // SY_KEEP_DIRS=1 keeps instance logs and state for debugging a failed run.
-      if (!process.env['SY_KEEP_DIRS']) for (const d of [instanceDir, edgeDir, gitRoot]) rmSync(d, { recursive: true, force: true });
+      if (!process.env['SY_KEEP_DIRS'])
+        for (const d of [instanceDir, edgeDir, gitRoot])
+          rmSync(d, { recursive: true, force: true });
     },
   };
   if (options.edge !== false) await cloud.startEdge();

@@ -15,7 +15,10 @@ function processesOf(instanceId: string): number[] {
     .filter((d) => /^\d+$/.test(d))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(instanceId) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+        return (
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(instanceId) &&
+          !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+        );
       } catch {
         return false;
       }
@@ -34,7 +37,9 @@ afterAll(async () => {
 });
 
 function exited(child: ChildProcess): Promise<string | null> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.signalCode) : new Promise((r) => child.once('exit', (_c, s) => r(s)));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve(child.signalCode)
+    : new Promise((r) => child.once('exit', (_c, s) => r(s)));
 }
 
 describe('worker killed at every provisioning step', () => {
@@ -46,7 +51,10 @@ describe('worker killed at every provisioning step', () => {
     it(`after "${step}": exactly one instance results`, async () => {
       const crashing = startChild(WORKER, { ...cloud.workerEnv, PROVISIONING_CRASH_AFTER: step });
       const org = await cloud.createOrg(`kill-${step}`);
-      const signal = await Promise.race([exited(crashing), new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
+      const signal = await Promise.race([
+        exited(crashing),
+        new Promise((r) => setTimeout(() => r('timeout'), 20_000)),
+      ]);
       expect(signal, crashing.output()).toBe('SIGKILL');
       const row = await cloud.t.db.instance.findUniqueOrThrow({ where: { orgId: org.id } });
       expect(row.step, crashing.output()).toBe(step);
@@ -63,7 +71,9 @@ describe('worker killed at every provisioning step', () => {
         expect(dirs).toHaveLength(1);
         const res = await fetch(`${inst.endpoint}/health`);
         expect(res.status).toBe(200);
-        process.stderr.write(`worker killed after ${step}: recovered to ready in ${Date.now() - started} ms\n`);
+        process.stderr.write(
+          `worker killed after ${step}: recovered to ready in ${Date.now() - started} ms\n`,
+        );
       } finally {
         healthy.kill('SIGTERM');
         await exited(healthy);

@@ -50,9 +50,19 @@ describe('issue 10 item 7: hosted pushes are validated before they are accepted'
     const org = await cloud.createOrg('pushers');
     await cloud.waitInstance(org.id);
     const t = cloud.t;
-    const env = await t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${org.slug}/environments`, body: { key: 'prod', name: 'Prod' } });
+    const env = await t.call(org.owner, {
+      method: 'POST',
+      url: `/api/v1/orgs/${org.slug}/environments`,
+      body: { key: 'prod', name: 'Prod' },
+    });
     expect(env.status, JSON.stringify(env.json)).toBe(201);
-    const sdk = (await t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${org.slug}/client-tokens`, body: { name: 'sdk', environments: ['prod'] } })).json.token as string;
+    const sdk = (
+      await t.call(org.owner, {
+        method: 'POST',
+        url: `/api/v1/orgs/${org.slug}/client-tokens`,
+        body: { name: 'sdk', environments: ['prod'] },
+      })
+    ).json.token as string;
     const evaluate = async () => {
       const res = await fetch(`${env.json.urls.rest as string}/evaluate/v1/boolean`, {
         method: 'POST',
@@ -61,7 +71,13 @@ describe('issue 10 item 7: hosted pushes are validated before they are accepted'
       });
       return res.ok ? ((await res.json()) as { enabled: boolean }).enabled : undefined;
     };
-    const revision = async () => (await t.call(org.owner, { method: 'GET', url: `/api/v1/orgs/${org.slug}/environments/prod/namespaces` })).json.revision as string;
+    const revision = async () =>
+      (
+        await t.call(org.owner, {
+          method: 'GET',
+          url: `/api/v1/orgs/${org.slug}/environments/prod/namespaces`,
+        })
+      ).json.revision as string;
 
     // A good first state, pushed with the git CLI and served by the instance.
     const initial = await revision();
@@ -84,11 +100,15 @@ describe('issue 10 item 7: hosted pushes are validated before they are accepted'
     const huge = await git(repo, ['push', 'origin', 'HEAD:main']);
     expect(huge.ok).toBe(false);
     expect(huge.output).toContain('remote: Switchyard refused the push');
-    expect(huge.output).toContain(`remote:   assets/big.bin: file is 61800000 bytes, over the ${DEFAULT_TREE_LIMITS.maxFileBytes}-byte limit`);
+    expect(huge.output).toContain(
+      `remote:   assets/big.bin: file is 61800000 bytes, over the ${DEFAULT_TREE_LIMITS.maxFileBytes}-byte limit`,
+    );
     expect(huge.output).toMatch(/\[remote rejected\] HEAD -> main \(pre-receive hook declined\)/u);
     const store = await t.app.get(EnvironmentStoreService).open(org.id, 'prod');
     expect(await store.store.head('main'), 'nothing of the refused push is stored').toBe(good);
-    expect(await store.store.hasCommit((await git(repo, ['rev-parse', 'HEAD'])).output.trim())).toBe(false);
+    expect(
+      await store.store.hasCommit((await git(repo, ['rev-parse', 'HEAD'])).output.trim()),
+    ).toBe(false);
 
     // Invalid YAML: the pusher sees file:line.
     await git(repo, ['reset', '-q', '--hard', good]);
@@ -99,7 +119,12 @@ describe('issue 10 item 7: hosted pushes are validated before they are accepted'
     expect(broken.output).toMatch(/remote: {3}default\/features\.yaml:1\d:\d+: /u);
 
     // Other refs are not pushable: branches the environment does not serve, proposal records.
-    const side = await git(repo, ['push', 'origin', `${good}:refs/heads/side`, `${good}:refs/switchyard/proposal-meta/x`]);
+    const side = await git(repo, [
+      'push',
+      'origin',
+      `${good}:refs/heads/side`,
+      `${good}:refs/switchyard/proposal-meta/x`,
+    ]);
     expect(side.ok).toBe(false);
     expect(side.output).toContain('only the environment branch (main) and open proposal branches');
 
@@ -126,24 +151,55 @@ describe('issue 10 item 7: hosted pushes are validated before they are accepted'
     expect(await revision()).toBe(last);
 
     // Pushes are audited: actor, ref, old → new.
-    const audit = await t.call(org.owner, { method: 'GET', url: `/api/v1/orgs/${org.slug}/audit-events?action=git.push` });
+    const audit = await t.call(org.owner, {
+      method: 'GET',
+      url: `/api/v1/orgs/${org.slug}/audit-events?action=git.push`,
+    });
     expect(audit.status, JSON.stringify(audit.json)).toBe(200);
-    const pushes = audit.json.items as { actor: { label: string }; before: unknown; after: unknown }[];
+    const pushes = audit.json.items as {
+      actor: { label: string };
+      before: unknown;
+      after: unknown;
+    }[];
     expect(pushes.map((e) => [e.actor.label, e.before, e.after])).toEqual([
-      ['owner-pushers@example.com', { revision: put.json.revision, ref: 'refs/heads/main' }, { revision: last, ref: 'refs/heads/main', environment: 'prod' }],
-      ['owner-pushers@example.com', { revision: initial, ref: 'refs/heads/main' }, { revision: good, ref: 'refs/heads/main', environment: 'prod' }],
+      [
+        'owner-pushers@example.com',
+        { revision: put.json.revision, ref: 'refs/heads/main' },
+        { revision: last, ref: 'refs/heads/main', environment: 'prod' },
+      ],
+      [
+        'owner-pushers@example.com',
+        { revision: initial, ref: 'refs/heads/main' },
+        { revision: good, ref: 'refs/heads/main', environment: 'prod' },
+      ],
     ]);
   }, 180_000);
 
   it('API writes are held to the same limits as pushes', async () => {
     const org = await cloud.createOrg('writers');
     const t = cloud.t;
-    expect((await t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${org.slug}/environments`, body: { key: 'dev', name: 'Dev' } })).status).toBe(201);
+    expect(
+      (
+        await t.call(org.owner, {
+          method: 'POST',
+          url: `/api/v1/orgs/${org.slug}/environments`,
+          body: { key: 'dev', name: 'Dev' },
+        })
+      ).status,
+    ).toBe(201);
     const stores = t.app.get(EnvironmentStoreService);
     const opened = await stores.open(org.id, 'dev');
     const big = Buffer.alloc(DEFAULT_TREE_LIMITS.maxFileBytes + 1, 'a');
-    const write = stores.write(opened, { base: opened.head, changes: new Map([['blob.bin', big]]), author: { name: 'a', email: 'a@example.com' }, message: 'too big' });
-    await expect(write).rejects.toMatchObject({ code: 'InvalidArgument', message: expect.stringContaining('blob.bin: file is 10485761 bytes') });
+    const write = stores.write(opened, {
+      base: opened.head,
+      changes: new Map([['blob.bin', big]]),
+      author: { name: 'a', email: 'a@example.com' },
+      message: 'too big',
+    });
+    await expect(write).rejects.toMatchObject({
+      code: 'InvalidArgument',
+      message: expect.stringContaining('blob.bin: file is 10485761 bytes'),
+    });
     expect(await opened.store.head('main')).toBe(opened.head);
     const raw = await readFile(join(opened.store.dir, 'HEAD'), 'utf8');
     expect(raw).toContain('refs/heads/main');

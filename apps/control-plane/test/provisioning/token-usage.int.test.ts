@@ -37,17 +37,37 @@ async function tenant(slug: string): Promise<Tenant> {
   const repo = await cloud.repo(`${slug}-flags`);
   await repo.commitFiles({ 'default/features.yaml': flagsYaml(true) }, 'initial flags');
   // Arranged directly: the public API accepts only https:// remotes; the test server is http.
-  const gitRepo = await cloud.t.db.gitRepository.create({ data: { orgId: org.id, name: 'flags', url: `${cloud.git.url}/${slug}-flags.git` } });
-  const env = await cloud.t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${slug}/environments`, body: { key: 'production', name: 'Production', repositoryId: gitRepo.id } });
+  const gitRepo = await cloud.t.db.gitRepository.create({
+    data: { orgId: org.id, name: 'flags', url: `${cloud.git.url}/${slug}-flags.git` },
+  });
+  const env = await cloud.t.call(org.owner, {
+    method: 'POST',
+    url: `/api/v1/orgs/${slug}/environments`,
+    body: { key: 'production', name: 'Production', repositoryId: gitRepo.id },
+  });
   expect(env.status).toBe(201);
-  const tok = await cloud.t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${slug}/client-tokens`, body: { name: 'sdk', environments: ['production'] } });
+  const tok = await cloud.t.call(org.owner, {
+    method: 'POST',
+    url: `/api/v1/orgs/${slug}/client-tokens`,
+    body: { name: 'sdk', environments: ['production'] },
+  });
   expect(tok.status).toBe(201);
   expect(tok.json.lastUsedAt).toBeNull();
-  return { id: org.id, slug, owner: org.owner, instanceId: inst.id, tokenId: tok.json.id as string, token: tok.json.token as string };
+  return {
+    id: org.id,
+    slug,
+    owner: org.owner,
+    instanceId: inst.id,
+    tokenId: tok.json.id as string,
+    token: tok.json.token as string,
+  };
 }
 
 async function lastUsedAt(t: Tenant): Promise<string | null> {
-  const res = await cloud.t.call(t.owner, { method: 'GET', url: `/api/v1/orgs/${t.slug}/client-tokens/${t.tokenId}` });
+  const res = await cloud.t.call(t.owner, {
+    method: 'GET',
+    url: `/api/v1/orgs/${t.slug}/client-tokens/${t.tokenId}`,
+  });
   expect(res.status).toBe(200);
   return res.json.lastUsedAt as string | null;
 }
@@ -59,28 +79,60 @@ describe('issue 10 durability: client tokens record lastUsedAt', () => {
     const before = Date.now();
     await until(
       'evaluation through the edge',
-      async () => (await fetch(`${cloud.edgeUrl}/e/${a.slug}/production/evaluate/v1/boolean`, { method: 'POST', headers: { authorization: `Bearer ${a.token}` }, body: '{"flagKey":"banner","entityId":"u"}' })).status === 200,
+      async () =>
+        (
+          await fetch(`${cloud.edgeUrl}/e/${a.slug}/production/evaluate/v1/boolean`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${a.token}` },
+            body: '{"flagKey":"banner","entityId":"u"}',
+          })
+        ).status === 200,
       30_000,
     );
     // Reported with the instance's next status report (every 5 s), written at once the first time.
     const seen = await until('lastUsedAt through the API', () => lastUsedAt(a), 20_000, 200);
     expect(Date.parse(seen)).toBeGreaterThanOrEqual(before - 1_000);
     expect(Date.parse(seen)).toBeLessThanOrEqual(Date.now());
-    expect((await cloud.t.call(a.owner, { method: 'GET', url: `/api/v1/orgs/${a.slug}/client-tokens` })).json.items[0].lastUsedAt).toBe(seen);
+    expect(
+      (await cloud.t.call(a.owner, { method: 'GET', url: `/api/v1/orgs/${a.slug}/client-tokens` }))
+        .json.items[0].lastUsedAt,
+    ).toBe(seen);
     expect(await lastUsedAt(b)).toBeNull();
 
     // The attack: A's instance credential reports B's token as used.
     const { InstanceClient } = loadInternalServices();
-    const client = new InstanceClient(new URL(cloud.grpcUrl).host, grpc.credentials.createInsecure());
+    const client = new InstanceClient(
+      new URL(cloud.grpcUrl).host,
+      grpc.credentials.createInsecure(),
+    );
     const md = new grpc.Metadata();
     md.set('x-switchyard-instance-id', a.instanceId);
     md.set('authorization', `Bearer ${instanceSecret(cloud.config.secret, a.instanceId)}`);
     const row = await cloud.t.db.instance.findUniqueOrThrow({ where: { id: a.instanceId } });
-    const observed = row.observedState as { configVersion?: string; httpPort?: number; grpcPort?: number; environments?: unknown[] };
+    const observed = row.observedState as {
+      configVersion?: string;
+      httpPort?: number;
+      grpcPort?: number;
+      environments?: unknown[];
+    };
     try {
       await new Promise<void>((resolve, reject) =>
-        (client as unknown as { ReportStatus: (r: object, m: grpc.Metadata, cb: (e: grpc.ServiceError | null) => void) => void }).ReportStatus(
-          { environments: observed.environments ?? [], configVersion: observed.configVersion ?? '', httpPort: observed.httpPort ?? 0, grpcPort: observed.grpcPort ?? 0, tokenUsage: [{ tokenId: b.tokenId, lastUsedAtMs: Date.now() }] },
+        (
+          client as unknown as {
+            ReportStatus: (
+              r: object,
+              m: grpc.Metadata,
+              cb: (e: grpc.ServiceError | null) => void,
+            ) => void;
+          }
+        ).ReportStatus(
+          {
+            environments: observed.environments ?? [],
+            configVersion: observed.configVersion ?? '',
+            httpPort: observed.httpPort ?? 0,
+            grpcPort: observed.grpcPort ?? 0,
+            tokenUsage: [{ tokenId: b.tokenId, lastUsedAtMs: Date.now() }],
+          },
           md,
           (e) => (e ? reject(e) : resolve()),
         ),
@@ -89,20 +141,47 @@ describe('issue 10 durability: client tokens record lastUsedAt', () => {
       client.close();
     }
     expect(await lastUsedAt(b)).toBeNull();
-    expect((await cloud.t.db.clientToken.findUniqueOrThrow({ where: { id: b.tokenId } })).lastUsedAt).toBeNull();
+    expect(
+      (await cloud.t.db.clientToken.findUniqueOrThrow({ where: { id: b.tokenId } })).lastUsedAt,
+    ).toBeNull();
   }, 120_000);
 
   it('writes one token at most once a minute, and only for the reporting organisation', async () => {
     const recorder = cloud.t.app.get(TokenUsageRecorder);
     const org = await cloud.t.org('usage-throttle', { 'o@example.com': 'OWNER' });
     const other = await cloud.t.org('usage-other', { 'p@example.com': 'OWNER' });
-    const tok = await cloud.t.db.clientToken.create({ data: { orgId: org.id, name: 't', tokenHash: 'h'.repeat(64), prefix: 'sy_live_t', namespaces: [] } });
+    const tok = await cloud.t.db.clientToken.create({
+      data: {
+        orgId: org.id,
+        name: 't',
+        tokenHash: 'h'.repeat(64),
+        prefix: 'sy_live_t',
+        namespaces: [],
+      },
+    });
     const t0 = Date.parse('2026-01-01T00:00:00Z');
     expect(await recorder.record(other.id, [{ tokenId: tok.id, lastUsedAtMs: t0 }], t0)).toBe(0);
-    expect(await recorder.record(org.id, [{ tokenId: tok.id, lastUsedAtMs: String(t0) }], t0)).toBe(1);
-    expect(await recorder.record(org.id, [{ tokenId: tok.id, lastUsedAtMs: t0 + 30_000 }], t0 + 30_000)).toBe(0);
+    expect(await recorder.record(org.id, [{ tokenId: tok.id, lastUsedAtMs: String(t0) }], t0)).toBe(
+      1,
+    );
+    expect(
+      await recorder.record(org.id, [{ tokenId: tok.id, lastUsedAtMs: t0 + 30_000 }], t0 + 30_000),
+    ).toBe(0);
     // A claimed use in the future is clamped to the report's time; garbage is ignored.
-    expect(await recorder.record(org.id, [{ tokenId: tok.id, lastUsedAtMs: t0 + 10 * 60_000 }, { tokenId: 'x', lastUsedAtMs: 'nope' }], t0 + 61_000)).toBe(1);
-    expect((await cloud.t.db.clientToken.findUniqueOrThrow({ where: { id: tok.id } })).lastUsedAt?.getTime()).toBe(t0 + 61_000);
+    expect(
+      await recorder.record(
+        org.id,
+        [
+          { tokenId: tok.id, lastUsedAtMs: t0 + 10 * 60_000 },
+          { tokenId: 'x', lastUsedAtMs: 'nope' },
+        ],
+        t0 + 61_000,
+      ),
+    ).toBe(1);
+    expect(
+      (
+        await cloud.t.db.clientToken.findUniqueOrThrow({ where: { id: tok.id } })
+      ).lastUsedAt?.getTime(),
+    ).toBe(t0 + 61_000);
   });
 });

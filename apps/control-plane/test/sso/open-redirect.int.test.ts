@@ -1,12 +1,23 @@
 import type { DevIdp } from '@switchyard/dev-idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, startIdps, startSsoApp, type SsoTestApp } from './sso-harness.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  PUBLIC_URL,
+  startIdps,
+  startSsoApp,
+  type SsoTestApp,
+} from './sso-harness.js';
 
 let idp: DevIdp;
 let t: SsoTestApp;
 beforeAll(async () => {
   idp = (await startIdps(['generic']))['generic']!;
-  t = await startSsoApp({ PLATFORM_OIDC_ISSUER: idp.issuer, PLATFORM_OIDC_CLIENT_ID: CLIENT_ID, PLATFORM_OIDC_CLIENT_SECRET: CLIENT_SECRET });
+  t = await startSsoApp({
+    PLATFORM_OIDC_ISSUER: idp.issuer,
+    PLATFORM_OIDC_CLIENT_ID: CLIENT_ID,
+    PLATFORM_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+  });
 });
 afterAll(async () => {
   await t?.close();
@@ -40,7 +51,9 @@ describe('issue 10 item 4: open redirect after login', () => {
   });
 
   it('a same-origin returnTo survives the login, normalised', async () => {
-    const res = await t.browser().login('platform', 'alice', '/orgs/acme/../acme/flags?tab=a%26b#top');
+    const res = await t
+      .browser()
+      .login('platform', 'alice', '/orgs/acme/../acme/flags?tab=a%26b#top');
     expect(res.status, res.body).toBe(302);
     expect(res.rawLocation).toBe('/orgs/acme/flags?tab=a%26b#top');
   });

@@ -1,7 +1,15 @@
 import type { DevIdp } from '@switchyard/dev-idp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SessionsService } from '../../src/auth/sessions.service.js';
-import { CLIENT_ID, CLIENT_SECRET, CONSOLE_ORIGIN, PUBLIC_URL, startIdps, startSsoApp, type SsoTestApp } from './sso-harness.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  CONSOLE_ORIGIN,
+  PUBLIC_URL,
+  startIdps,
+  startSsoApp,
+  type SsoTestApp,
+} from './sso-harness.js';
 
 /** Session fixation (A8), cookie flags (A9), logout (A10), open redirect (A12), rate limit (A13). */
 let idp: DevIdp;
@@ -17,11 +25,22 @@ afterEach(async () => {
   t = undefined;
 });
 
-const env = (extra: Record<string, string> = {}) => ({ PLATFORM_OIDC_ISSUER: idp.issuer, PLATFORM_OIDC_CLIENT_ID: CLIENT_ID, PLATFORM_OIDC_CLIENT_SECRET: CLIENT_SECRET, ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  PLATFORM_OIDC_ISSUER: idp.issuer,
+  PLATFORM_OIDC_CLIENT_ID: CLIENT_ID,
+  PLATFORM_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+  ...extra,
+});
 const SESSION = '__Host-switchyard_session';
 
 async function me(app: SsoTestApp, secret: string): Promise<number> {
-  return (await app.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `${SESSION}=${secret}` } })).statusCode;
+  return (
+    await app.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { cookie: `${SESSION}=${secret}` },
+    })
+  ).statusCode;
 }
 
 describe('session', () => {
@@ -49,7 +68,9 @@ describe('session', () => {
     const session = res.setCookies.find((c) => c.startsWith(`${SESSION}=`))!;
     expect(session).toMatch(/; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Lax$/);
     expect(session).not.toMatch(/domain=/i);
-    expect(res.setCookies).toContainEqual(expect.stringMatching(/^__Host-switchyard_login=; Path=\/; Max-Age=0;/));
+    expect(res.setCookies).toContainEqual(
+      expect.stringMatching(/^__Host-switchyard_login=; Path=\/; Max-Age=0;/),
+    );
     expect(res.location).toBe(`${PUBLIC_URL}/welcome`);
   });
 
@@ -59,9 +80,14 @@ describe('session', () => {
     await browser.login('platform', 'alice');
     const secret = browser.cookies(PUBLIC_URL).get(SESSION)!;
     const csrf = t.app.get(SessionsService).csrfToken(secret);
-    const res = await browser.request(`${PUBLIC_URL}/api/v1/auth/logout`, { method: 'POST', headers: { 'x-csrf-token': csrf, origin: CONSOLE_ORIGIN } });
+    const res = await browser.request(`${PUBLIC_URL}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { 'x-csrf-token': csrf, origin: CONSOLE_ORIGIN },
+    });
     expect(res.status, res.body).toBe(200);
-    expect(res.setCookies).toContainEqual(expect.stringMatching(/^__Host-switchyard_session=; Path=\/; Max-Age=0;/));
+    expect(res.setCookies).toContainEqual(
+      expect.stringMatching(/^__Host-switchyard_session=; Path=\/; Max-Age=0;/),
+    );
     const redirectTo = new URL(JSON.parse(res.body).redirectTo as string);
     expect(`${redirectTo.origin}${redirectTo.pathname}`).toBe(`${idp.issuer}/session/end`);
     expect(redirectTo.searchParams.get('post_logout_redirect_uri')).toBe(`${PUBLIC_URL}/`);
@@ -73,35 +99,56 @@ describe('session', () => {
     expect(await t.db.ssoSession.count()).toBe(0);
     expect(await me(t, secret)).toBe(401);
     expect(t.logs.some((l) => l['event'] === 'auth.logout')).toBe(true);
-    expect((await t.db.auditEvent.findMany({ orderBy: { id: 'asc' } })).map((e) => e.action)).toEqual(['identity.create', 'session.create', 'session.delete']);
+    expect(
+      (await t.db.auditEvent.findMany({ orderBy: { id: 'asc' } })).map((e) => e.action),
+    ).toEqual(['identity.create', 'session.create', 'session.delete']);
   });
 
   it('logout without the CSRF header is refused and the session survives', async () => {
     t = await startSsoApp(env());
     const browser = t.browser();
     await browser.login('platform', 'alice');
-    const res = await browser.request(`${PUBLIC_URL}/api/v1/auth/logout`, { method: 'POST', headers: { origin: CONSOLE_ORIGIN } });
+    const res = await browser.request(`${PUBLIC_URL}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { origin: CONSOLE_ORIGIN },
+    });
     expect(res.status).toBe(403);
     expect(await t.db.session.count()).toBe(1);
   });
 
-  it.each(['//evil.com', 'https://evil.com', '/\\evil.com', '/\t/evil.com', 'javascript:alert(1)'])('returnTo=%j lands on /', async (returnTo) => {
-    t = await startSsoApp(env());
-    const res = await t.browser().login('platform', 'alice', returnTo);
-    expect(res.status).toBe(302);
-    expect(res.location).toBe(`${PUBLIC_URL}/`);
-  });
+  it.each(['//evil.com', 'https://evil.com', '/\\evil.com', '/\t/evil.com', 'javascript:alert(1)'])(
+    'returnTo=%j lands on /',
+    async (returnTo) => {
+      t = await startSsoApp(env());
+      const res = await t.browser().login('platform', 'alice', returnTo);
+      expect(res.status).toBe(302);
+      expect(res.location).toBe(`${PUBLIC_URL}/`);
+    },
+  );
 
   it('more than the per-IP budget on /api/v1/auth/* is 429 in the error shape, and logged; other IPs are unaffected', async () => {
     t = await startSsoApp(env({ AUTH_RATE_LIMIT_PER_MINUTE: '3' }));
     const browser = t.browser('203.0.113.7');
-    for (let i = 0; i < 3; i++) expect((await browser.request(`${PUBLIC_URL}/api/v1/auth/login?connection=platform`)).status).toBe(302);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await browser.request(`${PUBLIC_URL}/api/v1/auth/login?connection=platform`)).status,
+      ).toBe(302);
     const limited = await browser.request(`${PUBLIC_URL}/api/v1/auth/login?connection=platform`);
     expect(limited.status).toBe(429);
     expect(JSON.parse(limited.body)).toMatchObject({ code: 'ResourceExhausted', details: [] });
-    expect((await browser.request(`${PUBLIC_URL}/api/v1/auth/callback/platform?code=x&state=y`)).status).toBe(429);
-    expect(t.logs.filter((l) => l['event'] === 'auth.rate_limited')).toEqual([expect.objectContaining({ ip: '203.0.113.7' })]);
-    expect((await t.browser('203.0.113.8').request(`${PUBLIC_URL}/api/v1/auth/login?connection=platform`)).status).toBe(302);
+    expect(
+      (await browser.request(`${PUBLIC_URL}/api/v1/auth/callback/platform?code=x&state=y`)).status,
+    ).toBe(429);
+    expect(t.logs.filter((l) => l['event'] === 'auth.rate_limited')).toEqual([
+      expect.objectContaining({ ip: '203.0.113.7' }),
+    ]);
+    expect(
+      (
+        await t
+          .browser('203.0.113.8')
+          .request(`${PUBLIC_URL}/api/v1/auth/login?connection=platform`)
+      ).status,
+    ).toBe(302);
   });
 
   it('an unknown connection is 404 and logged', async () => {

@@ -1,6 +1,13 @@
 import type { DevIdp } from '@switchyard/dev-idp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, startIdps, startSsoApp, type SsoTestApp } from './sso-harness.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  PUBLIC_URL,
+  startIdps,
+  startSsoApp,
+  type SsoTestApp,
+} from './sso-harness.js';
 
 /** State, PKCE and one-time transactions (A2), issuer mix-up (A3) and discovery on save. */
 let idps: Record<string, DevIdp>;
@@ -17,9 +24,17 @@ afterEach(async () => {
   t = undefined;
 });
 
-const platformEnv = () => ({ PLATFORM_OIDC_ISSUER: idps['generic']!.issuer, PLATFORM_OIDC_CLIENT_ID: CLIENT_ID, PLATFORM_OIDC_CLIENT_SECRET: CLIENT_SECRET });
+const platformEnv = () => ({
+  PLATFORM_OIDC_ISSUER: idps['generic']!.issuer,
+  PLATFORM_OIDC_CLIENT_ID: CLIENT_ID,
+  PLATFORM_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+});
 
-async function refused(app: SsoTestApp, res: { status: number; body: string }, reason: RegExp): Promise<void> {
+async function refused(
+  app: SsoTestApp,
+  res: { status: number; body: string },
+  reason: RegExp,
+): Promise<void> {
   expect(res.status, res.body).toBe(401);
   expect(await app.db.session.count()).toBe(0);
   expect(app.failures().map((f) => f['reason'])).toContainEqual(expect.stringMatching(reason));
@@ -38,9 +53,12 @@ describe('state, PKCE and the one-time login transaction', () => {
     const res = await t.browser().request(`${PUBLIC_URL}/api/v1/auth/login?connection=platform`);
     expect(res.status).toBe(302);
     const authorize = new URL(res.location!);
-    for (const p of ['state', 'nonce', 'code_challenge']) expect(authorize.searchParams.get(p)?.length, p).toBeGreaterThanOrEqual(22);
+    for (const p of ['state', 'nonce', 'code_challenge'])
+      expect(authorize.searchParams.get(p)?.length, p).toBeGreaterThanOrEqual(22);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(authorize.searchParams.get('redirect_uri')).toBe(`${PUBLIC_URL}/api/v1/auth/callback/platform`);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(
+      `${PUBLIC_URL}/api/v1/auth/callback/platform`,
+    );
     const [cookie] = res.setCookies;
     expect(cookie).toMatch(/^__Host-switchyard_login=[A-Za-z0-9_-]{43}; /);
     expect(cookie).toMatch(/; Path=\/;/);
@@ -117,8 +135,20 @@ describe('issuer mix-up', () => {
     t = await startSsoApp();
     const org = await t.org('acme', { 'owner@acme.test': 'OWNER' });
     const pat = org.pats['owner@acme.test']!;
-    const a = await t.api(pat, 'POST', '/api/v1/orgs/acme/sso-connections', { kind: 'OIDC', name: 'A', issuer: idps['generic']!.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-    const b = await t.api(pat, 'POST', '/api/v1/orgs/acme/sso-connections', { kind: 'OKTA', name: 'B', issuer: idps['okta']!.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    const a = await t.api(pat, 'POST', '/api/v1/orgs/acme/sso-connections', {
+      kind: 'OIDC',
+      name: 'A',
+      issuer: idps['generic']!.issuer,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+    });
+    const b = await t.api(pat, 'POST', '/api/v1/orgs/acme/sso-connections', {
+      kind: 'OKTA',
+      name: 'B',
+      issuer: idps['okta']!.issuer,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+    });
     expect([a.status, b.status]).toEqual([201, 201]);
     return { app: t, a: a.json.id as string, b: b.json.id as string };
   }
@@ -128,23 +158,45 @@ describe('issuer mix-up', () => {
     const browser = app.browser();
     const callback = await browser.authorize(a, 'alice');
     expect(new URL(callback).searchParams.get('iss')).toBe(idps['generic']!.issuer);
-    await refused(app, await browser.request(withParam(callback, 'iss', idps['okta']!.issuer)), /iss/);
+    await refused(
+      app,
+      await browser.request(withParam(callback, 'iss', idps['okta']!.issuer)),
+      /iss/,
+    );
   });
 
   it("A's authorization response delivered to B's callback path is rejected", async () => {
     const { app, a, b } = await twoConnections();
     const browser = app.browser();
     const callback = new URL(await browser.authorize(a, 'alice'));
-    await refused(app, await browser.request(`${PUBLIC_URL}/api/v1/auth/callback/${b}${callback.search}`), /mix-up/);
+    await refused(
+      app,
+      await browser.request(`${PUBLIC_URL}/api/v1/auth/callback/${b}${callback.search}`),
+      /mix-up/,
+    );
   });
 
   it('a discovery document naming another issuer is refused on save (400) and at login', async () => {
     t = await startSsoApp(platformEnv());
     const org = await t.org('acme', { 'owner@acme.test': 'OWNER' });
     idps['okta']!.setDiscoveryIssuer('https://evil.example');
-    const res = await t.api(org.pats['owner@acme.test']!, 'POST', '/api/v1/orgs/acme/sso-connections', { kind: 'OKTA', name: 'B', issuer: idps['okta']!.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    const res = await t.api(
+      org.pats['owner@acme.test']!,
+      'POST',
+      '/api/v1/orgs/acme/sso-connections',
+      {
+        kind: 'OKTA',
+        name: 'B',
+        issuer: idps['okta']!.issuer,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+      },
+    );
     expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ code: 'InvalidArgument', details: [{ path: 'issuer', message: expect.stringMatching(/another issuer/) }] });
+    expect(res.json).toMatchObject({
+      code: 'InvalidArgument',
+      details: [{ path: 'issuer', message: expect.stringMatching(/another issuer/) }],
+    });
     expect(await t.db.ssoConnection.count()).toBe(0);
     idps['generic']!.setDiscoveryIssuer('https://evil.example');
     const login = await t.browser().request(`${PUBLIC_URL}/api/v1/auth/login?connection=platform`);
@@ -156,8 +208,15 @@ describe('issuer mix-up', () => {
     // Allow-listed, so the address policy lets it through: nothing listens on port 9.
     t = await startSsoApp({ OUTBOUND_ALLOWED_ORIGINS: 'http://127.0.0.1:9' });
     const org = await t.org('acme', { 'owner@acme.test': 'OWNER' });
-    const res = await t.api(org.pats['owner@acme.test']!, 'POST', '/api/v1/orgs/acme/sso-connections', { kind: 'OIDC', name: 'X', issuer: 'http://127.0.0.1:9', clientId: 'c', clientSecret: 's' });
+    const res = await t.api(
+      org.pats['owner@acme.test']!,
+      'POST',
+      '/api/v1/orgs/acme/sso-connections',
+      { kind: 'OIDC', name: 'X', issuer: 'http://127.0.0.1:9', clientId: 'c', clientSecret: 's' },
+    );
     expect(res.status).toBe(400);
-    expect(res.json.details).toEqual([{ path: 'issuer', message: expect.stringMatching(/unreachable/) }]);
+    expect(res.json.details).toEqual([
+      { path: 'issuer', message: expect.stringMatching(/unreachable/) },
+    ]);
   });
 });

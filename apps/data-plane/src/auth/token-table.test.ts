@@ -3,10 +3,14 @@ import { ANONYMOUS, authorize, hashToken, TokenTable } from './token-table.js';
 
 describe('TokenTable', () => {
   it('accepts plaintext and hashed tokens, case-insensitive scheme, and rejects the rest', () => {
-    const t = new TokenTable(true, [{ token: 'plain', environments: '*' }, { sha256: hashToken('hashed').toUpperCase(), environments: ['prod'] }]);
+    const t = new TokenTable(true, [
+      { token: 'plain', environments: '*' },
+      { sha256: hashToken('hashed').toUpperCase(), environments: ['prod'] },
+    ]);
     expect(t.authenticate('Bearer plain').environments).toBeUndefined();
     expect(t.authenticate('bearer hashed').environments).toEqual(new Set(['prod']));
-    for (const h of [undefined, '', 'Bearer', 'Bearer nope', 'JWT plain', 'plain']) expect(() => t.authenticate(h)).toThrow('request was not authenticated');
+    for (const h of [undefined, '', 'Bearer', 'Bearer nope', 'JWT plain', 'plain'])
+      expect(() => t.authenticate(h)).toThrow('request was not authenticated');
   });
 
   it('is anonymous when auth is off, and replacing the table revokes cached tokens', () => {
@@ -27,7 +31,11 @@ describe('TokenTable', () => {
   });
 
   it('notes each token with a control-plane id once per drain, keeps pending uses across replacements, and restores failed reports', () => {
-    const t = new TokenTable(true, [{ id: 'tok-a', token: 'a', environments: '*' }, { id: 'tok-b', token: 'b', environments: '*' }, { token: 'static', environments: '*' }]);
+    const t = new TokenTable(true, [
+      { id: 'tok-a', token: 'a', environments: '*' },
+      { id: 'tok-b', token: 'b', environments: '*' },
+      { token: 'static', environments: '*' },
+    ]);
     expect(t.drainUsage()).toEqual([]);
     for (let i = 0; i < 1000; i++) t.authenticate('Bearer a');
     t.authenticate('Bearer static');
@@ -35,7 +43,10 @@ describe('TokenTable', () => {
     const first = t.authenticate('Bearer a').usage!.pendingMs;
     expect(first).toBeGreaterThan(0);
     // The table is swapped (tokens_changed) before the report: the pending use survives.
-    t.replace([{ id: 'tok-a', token: 'a', environments: '*' }, { id: 'tok-b', token: 'b', environments: '*' }]);
+    t.replace([
+      { id: 'tok-a', token: 'a', environments: '*' },
+      { id: 'tok-b', token: 'b', environments: '*' },
+    ]);
     const drained = t.drainUsage();
     expect(drained).toEqual([{ tokenId: 'tok-a', lastUsedAtMs: first }]);
     expect(t.drainUsage()).toEqual([]);

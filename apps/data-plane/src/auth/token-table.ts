@@ -36,7 +36,11 @@ export interface TokenScope {
 }
 
 /** The principal of a request when auth is off. */
-export const ANONYMOUS: TokenScope = { name: 'anonymous', environments: undefined, namespaces: undefined };
+export const ANONYMOUS: TokenScope = {
+  name: 'anonymous',
+  environments: undefined,
+  namespaces: undefined,
+};
 
 /** SHA-256 hex of a token. */
 export function hashToken(token: string): string {
@@ -95,7 +99,8 @@ export class TokenTable {
     const space = header.indexOf(' ');
     const scheme = space > 0 ? header.slice(0, space).toLowerCase() : '';
     const token = space > 0 ? header.slice(space + 1).trim() : '';
-    const scope = scheme === 'bearer' && token ? (this.#seen.get(token) ?? this.#lookup(token)) : undefined;
+    const scope =
+      scheme === 'bearer' && token ? (this.#seen.get(token) ?? this.#lookup(token)) : undefined;
     if (scope) {
       const u = scope.usage;
       if (u !== undefined && u.pendingMs === 0) u.pendingMs = Date.now();

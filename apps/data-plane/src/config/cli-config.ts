@@ -38,7 +38,9 @@ export const SERVE_OPTIONS = {
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!m) throw new ConfigError([`invalid duration "${text}" (use e.g. 500ms, 10s, 1m)`]);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[
+    (m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'
+  ];
   return Math.round(Number(m[1]) * unit);
 }
 
@@ -58,7 +60,8 @@ function readConfigFile(path: string): Record<string, unknown> {
   }
   try {
     const parsed: unknown = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('must be a mapping');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('must be a mapping');
     return parsed as Record<string, unknown>;
   } catch (e) {
     throw new ConfigError([`config file ${path}: ${(e as Error).message}`]);
@@ -76,14 +79,23 @@ export function parseServeArgs(argv: string[]) {
   }
 }
 
-function sourceFromArgs(v: ServeValues, positional: string | undefined): Record<string, unknown> | undefined {
+function sourceFromArgs(
+  v: ServeValues,
+  positional: string | undefined,
+): Record<string, unknown> | undefined {
   const dir = v.dir ?? positional;
   const chosen = [dir, v.git, v.upstream].filter((x) => x !== undefined).length;
   if (chosen > 1) throw new ConfigError(['choose one source: --dir, --git or --upstream']);
   if (dir !== undefined) return { type: 'dir', path: dir, watch: true };
   const poll = v.poll !== undefined ? parseDuration(v.poll) : undefined;
   if (v.git !== undefined)
-    return { type: 'git', url: v.git, branch: v.branch ?? 'main', directory: v.directory, pollIntervalMs: poll ?? 10_000 };
+    return {
+      type: 'git',
+      url: v.git,
+      branch: v.branch ?? 'main',
+      directory: v.directory,
+      pollIntervalMs: poll ?? 10_000,
+    };
   if (v.upstream !== undefined)
     return {
       type: 'upstream',
@@ -96,7 +108,10 @@ function sourceFromArgs(v: ServeValues, positional: string | undefined): Record<
 }
 
 /** Builds the validated configuration from argv and the process environment. */
-export function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): InstanceConfig {
+export function loadServeConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): InstanceConfig {
   const { values: v, positionals } = parseServeArgs(argv);
   const file = v.config ?? env.SWITCHYARD_CONFIG;
   const raw: Record<string, unknown> = file !== undefined ? readConfigFile(file) : {};
@@ -112,15 +127,24 @@ export function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv = process
   set('logLevel', v['log-level'] ?? env.SWITCHYARD_LOG_LEVEL);
   if (v['trust-edge-header']) raw.trustEdgeHeader = true;
   // Private git hosts are reachable by exact origin only (flag repeatable; the variable comma-separated).
-  const origins = [...(v['allow-origin'] ?? []), ...(env.SWITCHYARD_ALLOWED_ORIGINS?.split(',').filter((o) => o.trim() !== '') ?? [])];
-  if (origins.length > 0) raw.allowedOrigins = [...((raw.allowedOrigins as unknown[] | undefined) ?? []), ...origins];
+  const origins = [
+    ...(v['allow-origin'] ?? []),
+    ...(env.SWITCHYARD_ALLOWED_ORIGINS?.split(',').filter((o) => o.trim() !== '') ?? []),
+  ];
+  if (origins.length > 0)
+    raw.allowedOrigins = [...((raw.allowedOrigins as unknown[] | undefined) ?? []), ...origins];
   const auth = { ...((raw.auth as Record<string, unknown> | undefined) ?? {}) };
   const cliTokens = [...(v.token ?? []), ...(env.SWITCHYARD_TOKEN ? [env.SWITCHYARD_TOKEN] : [])];
   if (cliTokens.length > 0)
-    auth.tokens = [...((auth.tokens as unknown[] | undefined) ?? []), ...cliTokens.map((token) => ({ token, environments: '*' }))];
-  if (v['no-auth'] || env.SWITCHYARD_NO_AUTH === '1' || env.SWITCHYARD_NO_AUTH === 'true') auth.required = false;
+    auth.tokens = [
+      ...((auth.tokens as unknown[] | undefined) ?? []),
+      ...cliTokens.map((token) => ({ token, environments: '*' })),
+    ];
+  if (v['no-auth'] || env.SWITCHYARD_NO_AUTH === '1' || env.SWITCHYARD_NO_AUTH === 'true')
+    auth.required = false;
   raw.auth = auth;
-  if (raw.environments === undefined) throw new ConfigError(['no source: pass a directory, --dir, --git, --upstream or --config']);
+  if (raw.environments === undefined)
+    throw new ConfigError(['no source: pass a directory, --dir, --git, --upstream or --config']);
   return parseInstanceConfig(raw);
 }
 
@@ -140,25 +164,37 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** True when argv selects instance mode. */
 export function isInstanceMode(argv: string[], env: NodeJS.ProcessEnv = process.env): boolean {
-  return argv.some((a) => a === '--instance-id' || a.startsWith('--instance-id=')) || Boolean(env.SWITCHYARD_INSTANCE_ID);
+  return (
+    argv.some((a) => a === '--instance-id' || a.startsWith('--instance-id=')) ||
+    Boolean(env.SWITCHYARD_INSTANCE_ID)
+  );
 }
 
 /**
  * Validates instance-mode arguments. The credential may come from `--instance-token` or, better
  * (it then stays out of `ps`), from SWITCHYARD_INSTANCE_TOKEN.
  */
-export function loadInstanceModeConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): InstanceModeConfig {
+export function loadInstanceModeConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): InstanceModeConfig {
   const { values: v, positionals } = parseServeArgs(argv);
   const issues: string[] = [];
   const instanceId = v['instance-id'] ?? env.SWITCHYARD_INSTANCE_ID ?? '';
   const controlPlaneUrl = v['control-plane'] ?? env.SWITCHYARD_CONTROL_PLANE ?? '';
   const secret = v['instance-token'] ?? env.SWITCHYARD_INSTANCE_TOKEN ?? '';
-  if (!/^[-A-Za-z0-9_]{1,64}$/.test(instanceId)) issues.push('instance-id: required, letters, digits, - and _ only');
-  if (!/^grpcs?:\/\/[^/]+$/.test(controlPlaneUrl)) issues.push('control-plane: required, grpc://host:port or grpcs://host:port');
+  if (!/^[-A-Za-z0-9_]{1,64}$/.test(instanceId))
+    issues.push('instance-id: required, letters, digits, - and _ only');
+  if (!/^grpcs?:\/\/[^/]+$/.test(controlPlaneUrl))
+    issues.push('control-plane: required, grpc://host:port or grpcs://host:port');
   if (!secret) issues.push('instance-token: required (or SWITCHYARD_INSTANCE_TOKEN)');
-  if (positionals.length > 0 || v.dir || v.git || v.upstream || v.config) issues.push('instance mode takes its sources from the control plane: no DIR, --dir, --git, --upstream or --config');
+  if (positionals.length > 0 || v.dir || v.git || v.upstream || v.config)
+    issues.push(
+      'instance mode takes its sources from the control plane: no DIR, --dir, --git, --upstream or --config',
+    );
   const logLevel = v['log-level'] ?? env.SWITCHYARD_LOG_LEVEL ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) issues.push(`log-level: must be one of ${LOG_LEVELS.join('|')}`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    issues.push(`log-level: must be one of ${LOG_LEVELS.join('|')}`);
   const httpPort = port(v['http-port'] ?? env.SWITCHYARD_HTTP_PORT, 'http-port') ?? 8080;
   const grpcPort = port(v['grpc-port'] ?? env.SWITCHYARD_GRPC_PORT, 'grpc-port') ?? 9000;
   if (issues.length > 0) throw new ConfigError(issues);

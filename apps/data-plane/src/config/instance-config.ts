@@ -30,7 +30,9 @@ const gitSourceSchema = z.strictObject({
   branch: z.string().min(1).default('main'),
   directory: z.string().min(1).optional(),
   pollIntervalMs: durationMs.default(10_000),
-  credentials: z.strictObject({ username: z.string().optional(), password: z.string().optional() }).optional(),
+  credentials: z
+    .strictObject({ username: z.string().optional(), password: z.string().optional() })
+    .optional(),
 });
 
 const upstreamSourceSchema = z.strictObject({
@@ -42,9 +44,15 @@ const upstreamSourceSchema = z.strictObject({
 });
 
 /** Where one environment's flags come from. */
-export const sourceConfigSchema = z.discriminatedUnion('type', [dirSourceSchema, gitSourceSchema, upstreamSourceSchema]);
+export const sourceConfigSchema = z.discriminatedUnion('type', [
+  dirSourceSchema,
+  gitSourceSchema,
+  upstreamSourceSchema,
+]);
 
-const envKeySchema = z.string().regex(/^[-_A-Za-z0-9]+$/, { message: 'must match ^[-_A-Za-z0-9]+$' });
+const envKeySchema = z
+  .string()
+  .regex(/^[-_A-Za-z0-9]+$/, { message: 'must match ^[-_A-Za-z0-9]+$' });
 
 /** One environment served by this instance. */
 export const environmentConfigSchema = z.strictObject({
@@ -66,7 +74,9 @@ export const tokenConfigSchema = z
     environments: z.union([z.literal('*'), z.array(envKeySchema).min(1)]).default('*'),
     namespaces: z.array(z.string().min(1)).min(1).optional(),
   })
-  .refine((t) => (t.token === undefined) !== (t.sha256 === undefined), { message: 'set exactly one of token or sha256' });
+  .refine((t) => (t.token === undefined) !== (t.sha256 === undefined), {
+    message: 'set exactly one of token or sha256',
+  });
 
 /** The whole instance configuration. */
 export const instanceConfigSchema = z
@@ -75,17 +85,28 @@ export const instanceConfigSchema = z
     httpPort: z.number().int().min(0).max(65535).default(8080),
     grpcPort: z.number().int().min(0).max(65535).default(9000),
     dataDir: z.string().min(1).default('.switchyard'),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     /** Honour `X-Switchyard-Edge-Environment` (set by our edge router). Only enable behind the edge. */
     trustEdgeHeader: z.boolean().default(false),
     /** Largest accepted request body. */
-    maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
     /** How long shutdown waits for in-flight requests before cutting connections. */
     shutdownGraceMs: z.number().int().min(0).default(10_000),
     auth: z
-      .strictObject({ required: z.boolean().default(true), tokens: z.array(tokenConfigSchema).default([]) })
+      .strictObject({
+        required: z.boolean().default(true),
+        tokens: z.array(tokenConfigSchema).default([]),
+      })
       .default({ required: true, tokens: [] }),
-    environments: z.array(environmentConfigSchema).min(1, { message: 'configure at least one environment' }),
+    environments: z
+      .array(environmentConfigSchema)
+      .min(1, { message: 'configure at least one environment' }),
     /** Exact origins git sources may reach on non-public addresses (loopback, private networks). */
     allowedOrigins: allowedOriginsSchema,
   })
@@ -103,23 +124,42 @@ interface LooseConfig {
  * tokens). Tolerates partial input so it can also run when field validation already failed:
  * the operator sees every problem in one go.
  */
-function crossFieldIssues(c: LooseConfig): Array<{ path: Array<string | number>; message: string }> {
+function crossFieldIssues(
+  c: LooseConfig,
+): Array<{ path: Array<string | number>; message: string }> {
   const issues: Array<{ path: Array<string | number>; message: string }> = [];
-  const envs = Array.isArray(c.environments) ? (c.environments as Array<{ key?: unknown; default?: unknown } | null>) : [];
+  const envs = Array.isArray(c.environments)
+    ? (c.environments as Array<{ key?: unknown; default?: unknown } | null>)
+    : [];
   const keys = new Set<string>();
   envs.forEach((e, i) => {
     if (typeof e?.key !== 'string') return;
-    if (keys.has(e.key)) issues.push({ path: ['environments', i, 'key'], message: `duplicate environment "${e.key}"` });
+    if (keys.has(e.key))
+      issues.push({
+        path: ['environments', i, 'key'],
+        message: `duplicate environment "${e.key}"`,
+      });
     keys.add(e.key);
   });
-  if (envs.filter((e) => e?.default === true).length > 1) issues.push({ path: ['environments'], message: 'at most one environment may be the default' });
-  const tokens = Array.isArray(c.auth?.tokens) ? (c.auth.tokens as Array<{ environments?: unknown } | null>) : [];
+  if (envs.filter((e) => e?.default === true).length > 1)
+    issues.push({ path: ['environments'], message: 'at most one environment may be the default' });
+  const tokens = Array.isArray(c.auth?.tokens)
+    ? (c.auth.tokens as Array<{ environments?: unknown } | null>)
+    : [];
   if (c.auth?.required !== false && tokens.length === 0)
-    issues.push({ path: ['auth', 'tokens'], message: 'auth is required but no token is configured: add a token (--token) or disable auth explicitly (--no-auth)' });
+    issues.push({
+      path: ['auth', 'tokens'],
+      message:
+        'auth is required but no token is configured: add a token (--token) or disable auth explicitly (--no-auth)',
+    });
   tokens.forEach((t, i) => {
     if (Array.isArray(t?.environments))
       for (const e of t.environments as unknown[])
-        if (typeof e === 'string' && !keys.has(e)) issues.push({ path: ['auth', 'tokens', i, 'environments'], message: `unknown environment "${e}"` });
+        if (typeof e === 'string' && !keys.has(e))
+          issues.push({
+            path: ['auth', 'tokens', i, 'environments'],
+            message: `unknown environment "${e}"`,
+          });
   });
   return issues;
 }
@@ -185,7 +225,8 @@ export class ConfigError extends Error {
 export function parseInstanceConfig(raw: unknown): InstanceConfig {
   const result = instanceConfigSchema.safeParse(raw);
   if (result.success) return result.data;
-  const format = (path: ReadonlyArray<PropertyKey>, message: string) => `${path.length ? path.map(String).join('.') : '(root)'}: ${message}`;
+  const format = (path: ReadonlyArray<PropertyKey>, message: string) =>
+    `${path.length ? path.map(String).join('.') : '(root)'}: ${message}`;
   const lines = result.error.issues.map((i) => format(i.path, i.message));
   // zod skips refinements once a field failed; run the cross-field checks on the raw input too.
   const loose = raw !== null && typeof raw === 'object' ? (raw as LooseConfig) : {};

@@ -4,7 +4,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { GRPC_STATUS, HTTP_STATUS, SwitchyardError, errors, isSwitchyardError, parseJsonWithLimits } from '@switchyard/flags';
+import {
+  GRPC_STATUS,
+  HTTP_STATUS,
+  SwitchyardError,
+  errors,
+  isSwitchyardError,
+  parseJsonWithLimits,
+} from '@switchyard/flags';
 
 /** Per-request context shared by route handlers. */
 export interface RequestContext {
@@ -82,7 +89,9 @@ export async function readJson(ctx: RequestContext): Promise<unknown> {
     return parseJsonWithLimits(buf.toString('utf8'), { field: 'body' });
   } catch (e) {
     // Syntax errors keep Flipt's wording; the depth error names the limit.
-    throw isSwitchyardError(e) && e.meta['reason'] === 'too-deep' ? e : errors.invalidArgument('invalid JSON request body');
+    throw isSwitchyardError(e) && e.meta['reason'] === 'too-deep'
+      ? e
+      : errors.invalidArgument('invalid JSON request body');
   }
 }
 
@@ -95,7 +104,12 @@ export function acceptsGzip(ctx: RequestContext): boolean {
 }
 
 /** Sends a JSON body (a serialisable value, or pre-serialised text). */
-export function sendJson(ctx: RequestContext, status: number, body: unknown, headers?: Record<string, string>): void {
+export function sendJson(
+  ctx: RequestContext,
+  status: number,
+  body: unknown,
+  headers?: Record<string, string>,
+): void {
   let text = typeof body === 'string' ? body : JSON.stringify(body);
   if (ctx.pretty) text = JSON.stringify(JSON.parse(text), null, 2);
   const res = ctx.res;
@@ -123,7 +137,11 @@ export function httpStatusOf(e: SwitchyardError): number {
 }
 
 /** Flipt's grpc-gateway error body. */
-export function errorBody(e: SwitchyardError): { code: number; message: string; details: unknown[] } {
+export function errorBody(e: SwitchyardError): {
+  code: number;
+  message: string;
+  details: unknown[];
+} {
   return { code: GRPC_STATUS[e.code], message: e.message, details: [] };
 }
 

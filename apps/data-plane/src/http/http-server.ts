@@ -27,7 +27,17 @@ function context(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number
   const requestId = sent || randomUUID();
   res.setHeader('x-request-id', requestId);
   const pretty = search !== '' && new URLSearchParams(search).has('pretty');
-  return { req, res, path, search, requestId, generatedId: !sent, pretty, route: 'unknown', maxBodyBytes };
+  return {
+    req,
+    res,
+    path,
+    search,
+    requestId,
+    generatedId: !sent,
+    pretty,
+    route: 'unknown',
+    maxBodyBytes,
+  };
 }
 
 /**
@@ -65,7 +75,8 @@ export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServ
   const debug = deps.logger.isLevelEnabled('debug');
   const handle = async (ctx: RequestContext): Promise<void> => {
     const m = route(ctx.req.method ?? 'GET', ctx.path);
-    if (!m || (m.route.guard === 'ops' && viaEnvironmentUrl(ctx.req))) throw errors.notFound(`no route for ${ctx.req.method} ${ctx.path}`);
+    if (!m || (m.route.guard === 'ops' && viaEnvironmentUrl(ctx.req)))
+      throw errors.notFound(`no route for ${ctx.req.method} ${ctx.path}`);
     ctx.route = m.route.name;
     await m.route.handler(deps, ctx, ...m.params);
   };
@@ -77,12 +88,27 @@ export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServ
       inFlight--;
       const seconds = (performance.now() - start) / 1000;
       deps.metrics.request('http', ctx.route, res.statusCode, seconds);
-      if (debug) deps.logger.debug({ reqId: ctx.requestId, method: req.method, path: ctx.path, status: res.statusCode, ms: seconds * 1000 }, 'request');
+      if (debug)
+        deps.logger.debug(
+          {
+            reqId: ctx.requestId,
+            method: req.method,
+            path: ctx.path,
+            status: res.statusCode,
+            ms: seconds * 1000,
+          },
+          'request',
+        );
     });
     handle(ctx).catch((e: unknown) => {
       const err = toSwitchyardError(e);
-      if (err.code === 'Internal') deps.logger.error({ err: e, reqId: ctx.requestId, route: ctx.route }, 'request failed');
-      else deps.logger.debug({ reqId: ctx.requestId, route: ctx.route, code: err.code, msg: err.message }, 'request rejected');
+      if (err.code === 'Internal')
+        deps.logger.error({ err: e, reqId: ctx.requestId, route: ctx.route }, 'request failed');
+      else
+        deps.logger.debug(
+          { reqId: ctx.requestId, route: ctx.route, code: err.code, msg: err.message },
+          'request rejected',
+        );
       sendError(ctx, err);
     });
   });

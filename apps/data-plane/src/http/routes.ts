@@ -5,17 +5,34 @@
  * without a token.
  */
 import { errors } from '@switchyard/flags';
-import { evaluateBatchRoute, evaluateBooleanRoute, evaluateVariantRoute } from './evaluate.routes.js';
+import {
+  evaluateBatchRoute,
+  evaluateBooleanRoute,
+  evaluateVariantRoute,
+} from './evaluate.routes.js';
 import type { HttpDeps } from './http-deps.js';
 import type { RequestContext } from './http-kit.js';
 import { refreshRoute, sourceRoute, watchRoute } from './mirror.routes.js';
-import { ofrepBulkRoute, ofrepConfigurationRoute, ofrepFlagRoute, ofrepStreamRoute } from './ofrep.routes.js';
+import {
+  ofrepBulkRoute,
+  ofrepConfigurationRoute,
+  ofrepFlagRoute,
+  ofrepStreamRoute,
+} from './ofrep.routes.js';
 import { healthRoute, metricsRoute, readyRoute } from './ops.routes.js';
 import { getFlagRoute, listFlagsRoute } from './read-api.routes.js';
-import { environmentSnapshotRoute, namespaceSnapshotRoute, snapshotStreamRoute } from './snapshot.routes.js';
+import {
+  environmentSnapshotRoute,
+  namespaceSnapshotRoute,
+  snapshotStreamRoute,
+} from './snapshot.routes.js';
 
 /** A route handler; path parameters follow the context in template order. */
-export type Handler = (deps: HttpDeps, ctx: RequestContext, ...params: string[]) => void | Promise<void>;
+export type Handler = (
+  deps: HttpDeps,
+  ctx: RequestContext,
+  ...params: string[]
+) => void | Promise<void>;
 
 /**
  * `client-token`: a valid token whose scope covers the environment (and namespace); `public`:
@@ -37,21 +54,111 @@ export interface Route {
 
 /** Every REST route of the data plane. */
 export const ROUTES: readonly Route[] = [
-  { method: 'POST', path: '/evaluate/v1/boolean', name: 'evaluate_boolean', guard: 'client-token', handler: evaluateBooleanRoute },
-  { method: 'POST', path: '/evaluate/v1/variant', name: 'evaluate_variant', guard: 'client-token', handler: evaluateVariantRoute },
-  { method: 'POST', path: '/evaluate/v1/batch', name: 'evaluate_batch', guard: 'client-token', handler: evaluateBatchRoute },
-  { method: 'GET', path: '/internal/v1/evaluation/snapshot/namespace/{ns}', name: 'snapshot_v1', guard: 'client-token', handler: namespaceSnapshotRoute },
-  { method: 'GET', path: '/client/v2/environments/{env}/namespaces/{ns}/snapshot', name: 'snapshot_v2', guard: 'client-token', handler: environmentSnapshotRoute },
-  { method: 'GET', path: '/client/v2/environments/{env}/namespaces/{ns}/stream', name: 'stream_v2', guard: 'client-token', handler: snapshotStreamRoute },
-  { method: 'POST', path: '/ofrep/v1/evaluate/flags', name: 'ofrep_bulk', guard: 'client-token', handler: ofrepBulkRoute },
-  { method: 'POST', path: '/ofrep/v1/evaluate/flags/{key}', name: 'ofrep_flag', guard: 'client-token', handler: ofrepFlagRoute },
-  { method: 'GET', path: '/ofrep/v1/configuration', name: 'ofrep_configuration', guard: 'client-token', handler: ofrepConfigurationRoute },
-  { method: 'GET', path: '/ofrep/v1/_stream/{env}/{ns}/events', name: 'ofrep_stream', guard: 'client-token', handler: ofrepStreamRoute },
-  { method: 'GET', path: '/api/v1/namespaces/{ns}/flags', name: 'list_flags', guard: 'client-token', handler: listFlagsRoute },
-  { method: 'GET', path: '/api/v1/namespaces/{ns}/flags/{key}', name: 'get_flag', guard: 'client-token', handler: getFlagRoute },
-  { method: 'GET', path: '/api/switchyard/v1/environments/{env}/source', name: 'mirror_source', guard: 'client-token', handler: sourceRoute },
-  { method: 'GET', path: '/api/switchyard/v1/environments/{env}/watch', name: 'mirror_watch', guard: 'client-token', handler: watchRoute },
-  { method: 'POST', path: '/api/switchyard/v1/refresh', name: 'refresh', guard: 'client-token', handler: refreshRoute },
+  {
+    method: 'POST',
+    path: '/evaluate/v1/boolean',
+    name: 'evaluate_boolean',
+    guard: 'client-token',
+    handler: evaluateBooleanRoute,
+  },
+  {
+    method: 'POST',
+    path: '/evaluate/v1/variant',
+    name: 'evaluate_variant',
+    guard: 'client-token',
+    handler: evaluateVariantRoute,
+  },
+  {
+    method: 'POST',
+    path: '/evaluate/v1/batch',
+    name: 'evaluate_batch',
+    guard: 'client-token',
+    handler: evaluateBatchRoute,
+  },
+  {
+    method: 'GET',
+    path: '/internal/v1/evaluation/snapshot/namespace/{ns}',
+    name: 'snapshot_v1',
+    guard: 'client-token',
+    handler: namespaceSnapshotRoute,
+  },
+  {
+    method: 'GET',
+    path: '/client/v2/environments/{env}/namespaces/{ns}/snapshot',
+    name: 'snapshot_v2',
+    guard: 'client-token',
+    handler: environmentSnapshotRoute,
+  },
+  {
+    method: 'GET',
+    path: '/client/v2/environments/{env}/namespaces/{ns}/stream',
+    name: 'stream_v2',
+    guard: 'client-token',
+    handler: snapshotStreamRoute,
+  },
+  {
+    method: 'POST',
+    path: '/ofrep/v1/evaluate/flags',
+    name: 'ofrep_bulk',
+    guard: 'client-token',
+    handler: ofrepBulkRoute,
+  },
+  {
+    method: 'POST',
+    path: '/ofrep/v1/evaluate/flags/{key}',
+    name: 'ofrep_flag',
+    guard: 'client-token',
+    handler: ofrepFlagRoute,
+  },
+  {
+    method: 'GET',
+    path: '/ofrep/v1/configuration',
+    name: 'ofrep_configuration',
+    guard: 'client-token',
+    handler: ofrepConfigurationRoute,
+  },
+  {
+    method: 'GET',
+    path: '/ofrep/v1/_stream/{env}/{ns}/events',
+    name: 'ofrep_stream',
+    guard: 'client-token',
+    handler: ofrepStreamRoute,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/namespaces/{ns}/flags',
+    name: 'list_flags',
+    guard: 'client-token',
+    handler: listFlagsRoute,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/namespaces/{ns}/flags/{key}',
+    name: 'get_flag',
+    guard: 'client-token',
+    handler: getFlagRoute,
+  },
+  {
+    method: 'GET',
+    path: '/api/switchyard/v1/environments/{env}/source',
+    name: 'mirror_source',
+    guard: 'client-token',
+    handler: sourceRoute,
+  },
+  {
+    method: 'GET',
+    path: '/api/switchyard/v1/environments/{env}/watch',
+    name: 'mirror_watch',
+    guard: 'client-token',
+    handler: watchRoute,
+  },
+  {
+    method: 'POST',
+    path: '/api/switchyard/v1/refresh',
+    name: 'refresh',
+    guard: 'client-token',
+    handler: refreshRoute,
+  },
   { method: 'GET', path: '/health', name: 'health', guard: 'public', handler: healthRoute },
   { method: 'GET', path: '/ready', name: 'ready', guard: 'ops', handler: readyRoute },
   { method: 'GET', path: '/metrics', name: 'metrics', guard: 'ops', handler: metricsRoute },
@@ -72,12 +179,15 @@ function decodeSegment(p: string): string {
 }
 
 /** Compiles the table: exact paths in a Map (the hot evaluate routes), templates as regexes. */
-export function compileRoutes(routes: readonly Route[] = ROUTES): (method: string, path: string) => Match | undefined {
+export function compileRoutes(
+  routes: readonly Route[] = ROUTES,
+): (method: string, path: string) => Match | undefined {
   const exact = new Map<string, Route>();
   const templated: Array<{ route: Route; re: RegExp }> = [];
   for (const r of routes) {
     if (!r.path.includes('{')) exact.set(`${r.method} ${r.path}`, r);
-    else templated.push({ route: r, re: new RegExp(`^${r.path.replace(/\{[^}]+\}/g, '([^/]+)')}$`) });
+    else
+      templated.push({ route: r, re: new RegExp(`^${r.path.replace(/\{[^}]+\}/g, '([^/]+)')}$`) });
   }
   return (method, path) => {
     const hit = exact.get(`${method} ${path}`);

@@ -50,7 +50,10 @@ export interface RemoteConfiguration {
 
 /** One watch-stream notification. */
 export type WatchEvent =
-  | { event: 'environmentChanged'; environmentChanged: { environmentKey: string; revision: string } }
+  | {
+      event: 'environmentChanged';
+      environmentChanged: { environmentKey: string; revision: string };
+    }
   | { event: 'tokensChanged' }
   | { event: 'configChanged' };
 
@@ -73,14 +76,24 @@ export interface ControlPlaneTarget {
 
 type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
 interface RawClient extends grpc.Client {
-  GetConfig(req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: Callback<RemoteConfiguration>): void;
+  GetConfig(
+    req: object,
+    md: grpc.Metadata,
+    opts: grpc.CallOptions,
+    cb: Callback<RemoteConfiguration>,
+  ): void;
   Watch(req: object, md: grpc.Metadata): grpc.ClientReadableStream<WatchEvent>;
   ReportStatus(req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: Callback<object>): void;
 }
 
 function loadServiceClient(): grpc.ServiceClientConstructor {
-  const def = protoLoader.loadSync('switchyard/controlplane/v1/instance.proto', { ...PROTO_OPTIONS, includeDirs: [PROTO_ROOT] });
-  const pkg = grpc.loadPackageDefinition(def) as unknown as { switchyard: { controlplane: { v1: { InstanceService: grpc.ServiceClientConstructor } } } };
+  const def = protoLoader.loadSync('switchyard/controlplane/v1/instance.proto', {
+    ...PROTO_OPTIONS,
+    includeDirs: [PROTO_ROOT],
+  });
+  const pkg = grpc.loadPackageDefinition(def) as unknown as {
+    switchyard: { controlplane: { v1: { InstanceService: grpc.ServiceClientConstructor } } };
+  };
   return pkg.switchyard.controlplane.v1.InstanceService;
 }
 
@@ -91,10 +104,15 @@ export class ControlPlaneClient {
 
   constructor(target: ControlPlaneTarget) {
     const url = new URL(target.url);
-    if (url.protocol !== 'grpc:' && url.protocol !== 'grpcs:') throw new Error(`control plane URL must be grpc:// or grpcs://, got ${target.url}`);
-    const creds = url.protocol === 'grpcs:' ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+    if (url.protocol !== 'grpc:' && url.protocol !== 'grpcs:')
+      throw new Error(`control plane URL must be grpc:// or grpcs://, got ${target.url}`);
+    const creds =
+      url.protocol === 'grpcs:' ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
     const Service = loadServiceClient();
-    this.#client = new Service(url.host, creds, { 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000 }) as unknown as RawClient;
+    this.#client = new Service(url.host, creds, {
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+    }) as unknown as RawClient;
     this.#target = target;
   }
 
@@ -108,7 +126,13 @@ export class ControlPlaneClient {
   /** Fetches the configuration; rejects after `timeoutMs`. */
   getConfig(timeoutMs = 5_000): Promise<RemoteConfiguration> {
     return new Promise((resolve, reject) => {
-      this.#client.GetConfig({}, this.#metadata(), { deadline: Date.now() + timeoutMs }, (err, value) => (err || !value ? reject(err ?? new Error('empty response')) : resolve(value)));
+      this.#client.GetConfig(
+        {},
+        this.#metadata(),
+        { deadline: Date.now() + timeoutMs },
+        (err, value) =>
+          err || !value ? reject(err ?? new Error('empty response')) : resolve(value),
+      );
     });
   }
 
@@ -118,9 +142,23 @@ export class ControlPlaneClient {
   }
 
   /** Reports per-environment status and the tokens used since the previous report. */
-  reportStatus(report: { environments: EnvironmentStatusReport[]; configVersion: string; httpPort: number; grpcPort: number; tokenUsage: TokenUse[] }, timeoutMs = 5_000): Promise<void> {
+  reportStatus(
+    report: {
+      environments: EnvironmentStatusReport[];
+      configVersion: string;
+      httpPort: number;
+      grpcPort: number;
+      tokenUsage: TokenUse[];
+    },
+    timeoutMs = 5_000,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#client.ReportStatus(report, this.#metadata(), { deadline: Date.now() + timeoutMs }, (err) => (err ? reject(err) : resolve()));
+      this.#client.ReportStatus(
+        report,
+        this.#metadata(),
+        { deadline: Date.now() + timeoutMs },
+        (err) => (err ? reject(err) : resolve()),
+      );
     });
   }
 

@@ -12,8 +12,18 @@ import type { Logger } from 'pino';
 import type { InstanceConfig } from '../config/instance-config.js';
 import { startDataPlane, type DataPlane, type SyncStarter } from '../server.js';
 import { startSync, type SyncManager } from '../sync/index.js';
-import { ControlPlaneClient, type RemoteConfiguration, type WatchEvent } from './control-plane-client.js';
-import { environmentsOf, loadCachedConfig, nextExpiry, saveCachedConfig, tokensOf } from './instance-config-mapper.js';
+import {
+  ControlPlaneClient,
+  type RemoteConfiguration,
+  type WatchEvent,
+} from './control-plane-client.js';
+import {
+  environmentsOf,
+  loadCachedConfig,
+  nextExpiry,
+  saveCachedConfig,
+  tokensOf,
+} from './instance-config-mapper.js';
 import { StatusReporter } from './status-reporter.js';
 
 /** Options of {@link startInstance}. */
@@ -38,7 +48,11 @@ export interface RunningInstance {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function initialConfig(client: ControlPlaneClient, opts: InstanceModeOptions, logger: Logger): Promise<RemoteConfiguration> {
+async function initialConfig(
+  client: ControlPlaneClient,
+  opts: InstanceModeOptions,
+  logger: Logger,
+): Promise<RemoteConfiguration> {
   const cached = loadCachedConfig(opts.dataDir, opts.instanceId);
   for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
     try {
@@ -51,15 +65,25 @@ async function initialConfig(client: ControlPlaneClient, opts: InstanceModeOptio
         logger.warn({ err: e }, 'control plane unreachable; serving the cached configuration');
         return cached;
       }
-      logger.warn({ err: e, retryInMs: delay }, 'control plane unreachable and no cached configuration; retrying');
+      logger.warn(
+        { err: e, retryInMs: delay },
+        'control plane unreachable and no cached configuration; retrying',
+      );
       await sleep(delay);
     }
   }
 }
 
 /** Starts the data plane in instance mode. */
-export async function startInstance(opts: InstanceModeOptions, logger: Logger): Promise<RunningInstance> {
-  const client = new ControlPlaneClient({ url: opts.controlPlaneUrl, instanceId: opts.instanceId, secret: opts.secret });
+export async function startInstance(
+  opts: InstanceModeOptions,
+  logger: Logger,
+): Promise<RunningInstance> {
+  const client = new ControlPlaneClient({
+    url: opts.controlPlaneUrl,
+    instanceId: opts.instanceId,
+    secret: opts.secret,
+  });
   let current = await initialConfig(client, opts, logger);
   const config: InstanceConfig = {
     host: opts.host,
@@ -76,11 +100,21 @@ export async function startInstance(opts: InstanceModeOptions, logger: Logger): 
   };
   let sync: SyncManager | undefined;
   const starter: SyncStarter = async (o) => {
-    sync = await startSync({ ...o, allowLocalGit: false, allowedOrigins: current.allowedOrigins ?? [] });
+    sync = await startSync({
+      ...o,
+      allowLocalGit: false,
+      allowedOrigins: current.allowedOrigins ?? [],
+    });
     return sync;
   };
   const dp = await startDataPlane(config, logger, starter);
-  const reporter = new StatusReporter(client, dp, () => current.version, logger, opts.statusIntervalMs ?? 5_000);
+  const reporter = new StatusReporter(
+    client,
+    dp,
+    () => current.version,
+    logger,
+    opts.statusIntervalMs ?? 5_000,
+  );
   let expiryTimer: NodeJS.Timeout | undefined;
   let closed = false;
 
@@ -89,7 +123,8 @@ export async function startInstance(opts: InstanceModeOptions, logger: Logger): 
     if (expiryTimer) clearTimeout(expiryTimer);
     const next = nextExpiry(current, Date.now());
     // setTimeout overflows past ~24.8 days; re-check daily instead.
-    if (next !== undefined) expiryTimer = setTimeout(applyTokens, Math.min(next - Date.now() + 5, 86_400_000)).unref();
+    if (next !== undefined)
+      expiryTimer = setTimeout(applyTokens, Math.min(next - Date.now() + 5, 86_400_000)).unref();
   };
 
   const apply = async (next: RemoteConfiguration) => {
@@ -102,9 +137,16 @@ export async function startInstance(opts: InstanceModeOptions, logger: Logger): 
     for (const key of before.keys()) if (!after.some((e) => e.key === key)) await sync?.remove(key);
     for (const env of after) {
       if (before.get(env.key) === JSON.stringify(env)) continue;
-      await sync?.add(env).catch((e: unknown) => logger.error({ err: e, environment: env.key }, 'environment source rejected'));
+      await sync
+        ?.add(env)
+        .catch((e: unknown) =>
+          logger.error({ err: e, environment: env.key }, 'environment source rejected'),
+        );
     }
-    logger.info({ version: next.version, environments: after.map((e) => e.key), tokens: next.tokens.length }, 'configuration applied');
+    logger.info(
+      { version: next.version, environments: after.map((e) => e.key), tokens: next.tokens.length },
+      'configuration applied',
+    );
     reporter.soon();
   };
 
@@ -121,7 +163,10 @@ export async function startInstance(opts: InstanceModeOptions, logger: Logger): 
   const onEvent = (ev: WatchEvent) => {
     if (ev.event === 'environmentChanged') {
       const key = ev.environmentChanged.environmentKey;
-      logger.debug({ environment: key, revision: ev.environmentChanged.revision }, 'environment changed');
+      logger.debug(
+        { environment: key, revision: ev.environmentChanged.revision },
+        'environment changed',
+      );
       void sync?.refresh(key);
     } else refetch();
   };
@@ -139,7 +184,10 @@ export async function startInstance(opts: InstanceModeOptions, logger: Logger): 
     stream.on('status', (status: { code: number; details: string }) => {
       if (ended || closed) return;
       ended = true;
-      logger.warn({ code: status.code, details: status.details, retryInMs: backoff }, 'watch stream ended; reconnecting');
+      logger.warn(
+        { code: status.code, details: status.details, retryInMs: backoff },
+        'watch stream ended; reconnecting',
+      );
       setTimeout(openWatch, backoff).unref();
       backoff = Math.min(backoff * 2, 5_000);
     });

@@ -15,7 +15,9 @@ export function environmentsOf(config: RemoteConfiguration): EnvironmentConfig[]
   return config.environments.flatMap((e) => {
     const git = e.git;
     if (!git?.url) return [];
-    const credentials = git.credentials?.password ? { username: git.credentials.username || undefined, password: git.credentials.password } : undefined;
+    const credentials = git.credentials?.password
+      ? { username: git.credentials.username || undefined, password: git.credentials.password }
+      : undefined;
     return [
       {
         key: e.key,
@@ -36,8 +38,17 @@ export function environmentsOf(config: RemoteConfiguration): EnvironmentConfig[]
 /** Tokens valid at `now` (expired ones are dropped; revoked ones never arrive). */
 export function tokensOf(config: RemoteConfiguration, now: number): TokenConfig[] {
   return config.tokens
-    .filter((t) => t.environments.length > 0 && (Number(t.expiresAtMs) === 0 || Number(t.expiresAtMs) > now))
-    .map((t) => ({ id: t.id, name: t.name || t.id, sha256: t.sha256, environments: t.environments, ...(t.namespaces.length > 0 ? { namespaces: t.namespaces } : {}) }));
+    .filter(
+      (t) =>
+        t.environments.length > 0 && (Number(t.expiresAtMs) === 0 || Number(t.expiresAtMs) > now),
+    )
+    .map((t) => ({
+      id: t.id,
+      name: t.name || t.id,
+      sha256: t.sha256,
+      environments: t.environments,
+      ...(t.namespaces.length > 0 ? { namespaces: t.namespaces } : {}),
+    }));
 }
 
 /** The next expiry after `now` (ms since epoch), to drop that token on time. */
@@ -55,10 +66,19 @@ export function saveCachedConfig(dataDir: string, config: RemoteConfiguration): 
 }
 
 /** The last configuration saved for `instanceId`, if any. */
-export function loadCachedConfig(dataDir: string, instanceId: string): RemoteConfiguration | undefined {
+export function loadCachedConfig(
+  dataDir: string,
+  instanceId: string,
+): RemoteConfiguration | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(join(dataDir, CACHE_FILE), 'utf8')) as RemoteConfiguration;
-    return parsed.instanceId === instanceId && Array.isArray(parsed.environments) && Array.isArray(parsed.tokens) ? parsed : undefined;
+    const parsed = JSON.parse(
+      readFileSync(join(dataDir, CACHE_FILE), 'utf8'),
+    ) as RemoteConfiguration;
+    return parsed.instanceId === instanceId &&
+      Array.isArray(parsed.environments) &&
+      Array.isArray(parsed.tokens)
+      ? parsed
+      : undefined;
   } catch {
     return undefined;
   }

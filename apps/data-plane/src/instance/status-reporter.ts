@@ -7,7 +7,12 @@ import type { Logger } from 'pino';
 import type { DataPlane } from '../server.js';
 import type { ControlPlaneClient, EnvironmentStatusReport } from './control-plane-client.js';
 
-function describeError(e: { message: string; file?: string | undefined; line?: number | undefined; revision?: string | undefined }): string {
+function describeError(e: {
+  message: string;
+  file?: string | undefined;
+  line?: number | undefined;
+  revision?: string | undefined;
+}): string {
   const where = e.file ? ` (${e.file}${e.line ? `:${e.line}` : ''})` : '';
   return `${e.message}${where}${e.revision ? ` at ${e.revision.slice(0, 12)}` : ''}`;
 }
@@ -44,7 +49,13 @@ export class StatusReporter {
     const registry = this.dp.registry;
     return registry.keys().map((key) => {
       const s = registry.state(key);
-      return { key, revision: s?.snapshot?.revision ?? '', ready: Boolean(s?.snapshot), lastError: s?.lastError ? describeError(s.lastError) : '', lastSyncAtMs: s?.lastSyncAt ?? 0 };
+      return {
+        key,
+        revision: s?.snapshot?.revision ?? '',
+        ready: Boolean(s?.snapshot),
+        lastError: s?.lastError ? describeError(s.lastError) : '',
+        lastSyncAtMs: s?.lastSyncAt ?? 0,
+      };
     });
   }
 
@@ -52,7 +63,13 @@ export class StatusReporter {
     // Token uses ride on the heartbeat: the hot path only marked them (see TokenUsage).
     const tokenUsage = this.dp.tokens.drainUsage();
     try {
-      await this.client.reportStatus({ environments: this.snapshot(), configVersion: this.version(), httpPort: this.dp.httpPort, grpcPort: this.dp.grpcPort, tokenUsage });
+      await this.client.reportStatus({
+        environments: this.snapshot(),
+        configVersion: this.version(),
+        httpPort: this.dp.httpPort,
+        grpcPort: this.dp.grpcPort,
+        tokenUsage,
+      });
     } catch (e) {
       this.dp.tokens.restoreUsage(tokenUsage);
       this.logger.debug({ err: e }, 'status report failed');

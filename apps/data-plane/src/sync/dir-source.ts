@@ -10,7 +10,16 @@ import { watch, type FSWatcher } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { isSafeRelativePath } from '@switchyard/git-store';
-import { DEFAULT_TREE_LIMITS, InvalidTreeError, SourceError, TreeBudget, type SourceFiles, type SourceTree, type SyncSource, type TreeLimits } from './sync-source.js';
+import {
+  DEFAULT_TREE_LIMITS,
+  InvalidTreeError,
+  SourceError,
+  TreeBudget,
+  type SourceFiles,
+  type SourceTree,
+  type SyncSource,
+  type TreeLimits,
+} from './sync-source.js';
 
 /** Options of {@link createDirSource}. */
 export interface DirSourceOptions {
@@ -46,7 +55,11 @@ class DirSource implements SyncSource {
   }
 
   async #read(signal: AbortSignal): Promise<SourceTree> {
-    const files = await readDirectoryTree(this.options.path, this.options.limits ?? DEFAULT_TREE_LIMITS, signal);
+    const files = await readDirectoryTree(
+      this.options.path,
+      this.options.limits ?? DEFAULT_TREE_LIMITS,
+      signal,
+    );
     this.#last = { revision: contentRevision(files), files };
     return this.#last;
   }
@@ -83,7 +96,11 @@ export function contentRevision(files: ReadonlyMap<string, Uint8Array>): string 
 }
 
 /** Reads every regular file under `root` (no symlinks, no `.git`), checking caps before reading. */
-export async function readDirectoryTree(root: string, limits: TreeLimits, signal: AbortSignal): Promise<SourceFiles> {
+export async function readDirectoryTree(
+  root: string,
+  limits: TreeLimits,
+  signal: AbortSignal,
+): Promise<SourceFiles> {
   let base: string;
   try {
     base = await realpath(root);
@@ -92,12 +109,22 @@ export async function readDirectoryTree(root: string, limits: TreeLimits, signal
     throw new SourceError(`directory ${root} is not readable`);
   }
   const found: { path: string; abs: string }[] = [];
-  await walk(base, '', { base, out: found, budget: new TreeBudget(limits), signal, seen: new Set([base]) });
+  await walk(base, '', {
+    base,
+    out: found,
+    budget: new TreeBudget(limits),
+    signal,
+    seen: new Set([base]),
+  });
   const files: SourceFiles = new Map();
   for (const f of found) {
     const bytes = await readFile(f.abs).catch(() => undefined);
     if (bytes === undefined) continue; // deleted since the listing: the next event reloads
-    if (bytes.length > limits.maxFileBytes) throw new InvalidTreeError(`${f.path}: file is over the ${limits.maxFileBytes}-byte limit`, f.path);
+    if (bytes.length > limits.maxFileBytes)
+      throw new InvalidTreeError(
+        `${f.path}: file is over the ${limits.maxFileBytes}-byte limit`,
+        f.path,
+      );
     files.set(f.path, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
   }
   return files;

@@ -100,7 +100,11 @@ export class EnvironmentSyncer {
       this.#fetchFailed(e); // defensive: an unexpected throw counts as a fetch failure
     }
     if (this.#stopped || this.#o.pollIntervalMs === undefined) return;
-    const delay = nextDelay(this.#o.pollIntervalMs, this.#failures, this.#o.maxBackoffMs ?? Math.max(30_000, 5 * this.#o.pollIntervalMs));
+    const delay = nextDelay(
+      this.#o.pollIntervalMs,
+      this.#failures,
+      this.#o.maxBackoffMs ?? Math.max(30_000, 5 * this.#o.pollIntervalMs),
+    );
     this.#timer = setTimeout(() => void this.sync(), delay);
     this.#timer.unref();
   }
@@ -120,7 +124,8 @@ export class EnvironmentSyncer {
       head = await this.#o.source.fetchHead(signal);
     } catch (e) {
       // A directory over a cap is rejected while hashing it: a content failure, not an outage.
-      if (e instanceof InvalidTreeError) return this.#buildFailed({ message: e.message, file: e.file });
+      if (e instanceof InvalidTreeError)
+        return this.#buildFailed({ message: e.message, file: e.file });
       return this.#fetchFailed(e);
     }
     if (head === this.#current || head === this.#head) return this.#unchanged();
@@ -139,7 +144,12 @@ export class EnvironmentSyncer {
     try {
       tree = await this.#o.source.readTree(head, signal);
     } catch (e) {
-      if (e instanceof InvalidTreeError) return this.#buildFailed({ message: `commit ${head.slice(0, 12)}: ${e.message}`, revision: head, file: e.file });
+      if (e instanceof InvalidTreeError)
+        return this.#buildFailed({
+          message: `commit ${head.slice(0, 12)}: ${e.message}`,
+          revision: head,
+          file: e.file,
+        });
       return this.#fetchFailed(e);
     }
     if (tree.revision === this.#current) return this.#unchanged();
@@ -156,7 +166,10 @@ export class EnvironmentSyncer {
     this.#o.registry.publish(this.#o.key, result.snapshot, now, files);
     setRevisionInfo(this.#o.metrics, this.#o.key, this.#current, revision);
     this.#o.metrics.lastSuccess.set({ environment: this.#o.key }, now / 1000);
-    this.#log.info({ revision, warnings: result.warnings.length, previous: this.#current }, 'serving new revision');
+    this.#log.info(
+      { revision, warnings: result.warnings.length, previous: this.#current },
+      'serving new revision',
+    );
     this.#current = revision;
     this.#head = revision;
     this.#contentId = contentId;
@@ -165,7 +178,12 @@ export class EnvironmentSyncer {
     // Persist in order, off the hot path: the snapshot is already served.
     this.#persisting = this.#persisting
       .then(() => this.#o.store.save(this.#o.key, { revision, fingerprint, savedAt: now, files }))
-      .catch((e: unknown) => this.#log.warn({ err: e }, 'could not persist snapshot; a restart during an outage will not be warm'));
+      .catch((e: unknown) =>
+        this.#log.warn(
+          { err: e },
+          'could not persist snapshot; a restart during an outage will not be warm',
+        ),
+      );
   }
 
   #unchanged(): void {
@@ -179,7 +197,8 @@ export class EnvironmentSyncer {
   #stillBad(bad: BuildFailure): void {
     this.#recovered();
     const state = this.#o.registry.state(this.#o.key);
-    if (state?.lastError?.revision !== bad.revision) this.#o.registry.fail(this.#o.key, { ...bad, at: Date.now() });
+    if (state?.lastError?.revision !== bad.revision)
+      this.#o.registry.fail(this.#o.key, { ...bad, at: Date.now() });
   }
 
   #buildFailed(failure: BuildFailure): void {
@@ -191,7 +210,15 @@ export class EnvironmentSyncer {
     // tree rejected before hashing logs again only when the message changes).
     if (failure.message === this.#lastBuildLog) return;
     this.#lastBuildLog = failure.message;
-    this.#log.error({ revision: failure.revision, file: failure.file, line: failure.line, serving: this.#current }, failure.message);
+    this.#log.error(
+      {
+        revision: failure.revision,
+        file: failure.file,
+        line: failure.line,
+        serving: this.#current,
+      },
+      failure.message,
+    );
   }
 
   #fetchFailed(e: unknown): void {
@@ -203,12 +230,17 @@ export class EnvironmentSyncer {
     this.#failures = unauthorized ? Math.max(this.#failures + 1, 16) : this.#failures + 1;
     this.#o.registry.fail(this.#o.key, { message, at: Date.now() });
     this.#o.metrics.failures.inc({ environment: this.#o.key, kind: 'fetch' });
-    if (this.#failures === 1 || unauthorized) this.#log.warn({ err: detail, serving: this.#current }, 'sync fetch failed; serving the last good snapshot');
+    if (this.#failures === 1 || unauthorized)
+      this.#log.warn(
+        { err: detail, serving: this.#current },
+        'sync fetch failed; serving the last good snapshot',
+      );
     else this.#log.debug({ err: detail, failures: this.#failures }, 'sync fetch still failing');
   }
 
   #recovered(): void {
-    if (this.#failures > 0) this.#log.info({ failures: this.#failures }, 'sync source reachable again');
+    if (this.#failures > 0)
+      this.#log.info({ failures: this.#failures }, 'sync source reachable again');
     this.#failures = 0;
   }
 
@@ -218,14 +250,20 @@ export class EnvironmentSyncer {
     if (!persisted) return false;
     const result = buildSnapshot(persisted.files, persisted.revision);
     if (!result.ok) {
-      this.#log.warn({ revision: persisted.revision, err: result.failure.message }, 'persisted snapshot no longer builds; ignoring it');
+      this.#log.warn(
+        { revision: persisted.revision, err: result.failure.message },
+        'persisted snapshot no longer builds; ignoring it',
+      );
       return false;
     }
     // lastSyncAt is when it was saved, so its age shows how stale the cache is.
     this.#o.registry.publish(this.#o.key, result.snapshot, persisted.savedAt, persisted.files);
     setRevisionInfo(this.#o.metrics, this.#o.key, undefined, persisted.revision);
     this.#current = persisted.revision;
-    this.#log.info({ revision: persisted.revision, savedAt: new Date(persisted.savedAt).toISOString() }, 'serving persisted snapshot until the source answers');
+    this.#log.info(
+      { revision: persisted.revision, savedAt: new Date(persisted.savedAt).toISOString() },
+      'serving persisted snapshot until the source answers',
+    );
     return true;
   }
 }

@@ -20,7 +20,15 @@ import {
   type RemotePolicy,
   type ValidatedGitSource,
 } from '@switchyard/git-store';
-import { DEFAULT_TREE_LIMITS, SourceError, TreeBudget, InvalidTreeError, type SourceTree, type SyncSource, type TreeLimits } from './sync-source.js';
+import {
+  DEFAULT_TREE_LIMITS,
+  SourceError,
+  TreeBudget,
+  InvalidTreeError,
+  type SourceTree,
+  type SyncSource,
+  type TreeLimits,
+} from './sync-source.js';
 
 /** Options of {@link createGitSource}. */
 export interface GitSourceOptions {
@@ -55,7 +63,12 @@ const REVISION = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/u;
 
 /** Validates the configuration (throws InvalidArgument) and returns a git source. */
 export function createGitSource(options: GitSourceOptions): SyncSource {
-  const policy: RemotePolicy = { allowedOrigins: options.allowedOrigins ?? [], allowHttp: true, allowLocal: options.allowLocal ?? true, resolve: options.resolveHost };
+  const policy: RemotePolicy = {
+    allowedOrigins: options.allowedOrigins ?? [],
+    allowHttp: true,
+    allowLocal: options.allowLocal ?? true,
+    resolve: options.resolveHost,
+  };
   return new GitSource(validateGitSource(options.source, policy), policy, options);
 }
 
@@ -78,7 +91,10 @@ class GitSource implements SyncSource {
   ) {
     this.#policy = policy;
     this.fingerprint = `git:${valid.url}#${valid.branch}:${valid.directory}`;
-    const id = createHash('sha256').update(`${options.envKey}\0${valid.url}`).digest('hex').slice(0, 24);
+    const id = createHash('sha256')
+      .update(`${options.envKey}\0${valid.url}`)
+      .digest('hex')
+      .slice(0, 24);
     this.#mirror = join(options.dataDir, 'git', id);
     this.#config = gitConfig(valid, options.source.credentials);
     this.#limits = options.limits ?? DEFAULT_TREE_LIMITS;
@@ -92,9 +108,28 @@ class GitSource implements SyncSource {
       // Checked and pinned before every fetch: a name may resolve elsewhere since the last one.
       const pin = await pinRemote(this.valid.url, this.#policy);
       const config = { ...this.#config, ...pin.config };
-      await this.#git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--', pin.url, `+${ref}:${ref}`], signal, undefined, undefined, config, pin.env);
+      await this.#git(
+        [
+          'fetch',
+          '--quiet',
+          '--no-tags',
+          '--no-write-fetch-head',
+          '--no-recurse-submodules',
+          '--',
+          pin.url,
+          `+${ref}:${ref}`,
+        ],
+        signal,
+        undefined,
+        undefined,
+        config,
+        pin.env,
+      );
       await this.#maybeCompact(signal);
-      const out = await this.#git(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`], signal);
+      const out = await this.#git(
+        ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`],
+        signal,
+      );
       return out.toString('utf8').trim();
     } catch (e) {
       throw toSourceError(e);
@@ -104,9 +139,14 @@ class GitSource implements SyncSource {
   async contentId(revision: string, signal: AbortSignal): Promise<string> {
     if (!REVISION.test(revision)) throw new SourceError('invalid revision');
     // `<rev>:<dir>` names the directory's tree (a `^{tree}` suffix would be read as part of the path).
-    const treeish = this.valid.directory === '' ? `${revision}^{tree}` : `${revision}:${this.valid.directory}`;
+    const treeish =
+      this.valid.directory === '' ? `${revision}^{tree}` : `${revision}:${this.valid.directory}`;
     try {
-      return (await this.#git(['rev-parse', '--verify', '--quiet', '--end-of-options', treeish], signal)).toString('utf8').trim();
+      return (
+        await this.#git(['rev-parse', '--verify', '--quiet', '--end-of-options', treeish], signal)
+      )
+        .toString('utf8')
+        .trim();
     } catch (e) {
       if (e instanceof GitExecError && !e.aborted) return `missing:${revision}`; // readTree reports it
       throw toSourceError(e);
@@ -118,14 +158,20 @@ class GitSource implements SyncSource {
     const treeish = this.valid.directory === '' ? revision : `${revision}:${this.valid.directory}`;
     let listing: Buffer;
     try {
-      listing = await this.#git(['ls-tree', '-r', '-l', '-z', '--end-of-options', treeish], signal, 64 * 1024 * 1024);
+      listing = await this.#git(
+        ['ls-tree', '-r', '-l', '-z', '--end-of-options', treeish],
+        signal,
+        64 * 1024 * 1024,
+      );
     } catch (e) {
       if (!(e instanceof GitExecError) || e.aborted) throw toSourceError(e);
       // Only on failure: tell "commit missing" (a fetch problem) from "directory missing" (bad commit).
       await this.#git(['cat-file', '-e', `${revision}^{commit}`], signal).catch((err: unknown) => {
         throw toSourceError(err);
       });
-      throw new InvalidTreeError(`directory "${this.valid.directory}" does not exist at this commit`);
+      throw new InvalidTreeError(
+        `directory "${this.valid.directory}" does not exist at this commit`,
+      );
     }
     const entries = parseLsTree(listing, this.#limits);
     const files = await this.#readBlobs(entries, signal);
@@ -138,7 +184,12 @@ class GitSource implements SyncSource {
     const total = entries.reduce((n, e) => n + e.size + 100, 0);
     let out: Buffer;
     try {
-      out = await this.#git(['cat-file', '--batch'], signal, total + 1024, entries.map((e) => `${e.oid}\n`).join(''));
+      out = await this.#git(
+        ['cat-file', '--batch'],
+        signal,
+        total + 1024,
+        entries.map((e) => `${e.oid}\n`).join(''),
+      );
     } catch (e) {
       throw toSourceError(e);
     }
@@ -147,7 +198,8 @@ class GitSource implements SyncSource {
       const nl = out.indexOf(10, pos);
       const header = out.subarray(pos, nl).toString('latin1').split(' ');
       const size = Number(header[2]);
-      if (header[0] !== entry.oid || header[1] !== 'blob' || size !== entry.size) throw new SourceError(`object ${entry.oid} could not be read`);
+      if (header[0] !== entry.oid || header[1] !== 'blob' || size !== entry.size)
+        throw new SourceError(`object ${entry.oid} could not be read`);
       files.set(entry.path, new Uint8Array(out.subarray(nl + 1, nl + 1 + size)));
       pos = nl + 1 + size + 1;
     }
@@ -161,12 +213,18 @@ class GitSource implements SyncSource {
   async #maybeCompact(signal: AbortSignal): Promise<void> {
     this.#fetches += 1;
     if (this.#fetches % GC_EVERY !== 0) return;
-    await this.#git(['-c', 'gc.auto=6700', '-c', 'gc.autoDetach=false', 'gc', '--auto', '--quiet'], signal).catch(() => undefined);
+    await this.#git(
+      ['-c', 'gc.auto=6700', '-c', 'gc.autoDetach=false', 'gc', '--auto', '--quiet'],
+      signal,
+    ).catch(() => undefined);
   }
 
   async #init(signal: AbortSignal): Promise<void> {
     if (this.#initialised) return;
-    const exists = await access(join(this.#mirror, 'HEAD')).then(() => true, () => false);
+    const exists = await access(join(this.#mirror, 'HEAD')).then(
+      () => true,
+      () => false,
+    );
     if (!exists) {
       await mkdir(this.#mirror, { recursive: true });
       await this.#git(['init', '--bare', '--quiet'], signal);
@@ -174,18 +232,34 @@ class GitSource implements SyncSource {
     this.#initialised = true;
   }
 
-  #git(args: string[], signal: AbortSignal, maxBuffer?: number, input?: string, config = this.#config, env: Record<string, string> = {}): Promise<Buffer> {
+  #git(
+    args: string[],
+    signal: AbortSignal,
+    maxBuffer?: number,
+    input?: string,
+    config = this.#config,
+    env: Record<string, string> = {},
+  ): Promise<Buffer> {
     const opts = { cwd: this.#mirror, config, env, signal, timeoutMs: this.#timeoutMs };
-    return runGit(args, { ...opts, ...(maxBuffer ? { maxBuffer } : {}), ...(input !== undefined ? { input } : {}) });
+    return runGit(args, {
+      ...opts,
+      ...(maxBuffer ? { maxBuffer } : {}),
+      ...(input !== undefined ? { input } : {}),
+    });
   }
 }
 
 /** Per-source git settings: local transport when configured, credentials as an HTTP header. */
-function gitConfig(valid: ValidatedGitSource, credentials: { username?: string | undefined; password?: string | undefined } | undefined): Record<string, string> {
+function gitConfig(
+  valid: ValidatedGitSource,
+  credentials: { username?: string | undefined; password?: string | undefined } | undefined,
+): Record<string, string> {
   const config: Record<string, string> = {};
   if (valid.local) config['protocol.file.allow'] = 'always';
   if (credentials && (credentials.username !== undefined || credentials.password !== undefined)) {
-    const basic = Buffer.from(`${credentials.username ?? 'git'}:${credentials.password ?? ''}`).toString('base64');
+    const basic = Buffer.from(
+      `${credentials.username ?? 'git'}:${credentials.password ?? ''}`,
+    ).toString('base64');
     config['http.extraHeader'] = `Authorization: Basic ${basic}`;
   }
   return config;
@@ -204,7 +278,13 @@ export function parseLsTree(listing: Buffer, limits: TreeLimits): BlobEntry[] {
     const tab = record.indexOf('\t');
     const [mode, type, oid, size] = record.slice(0, tab).split(/ +/u);
     const path = record.slice(tab + 1);
-    if (type !== 'blob' || (mode !== '100644' && mode !== '100755') || !oid || !isSafeRelativePath(path)) continue;
+    if (
+      type !== 'blob' ||
+      (mode !== '100644' && mode !== '100755') ||
+      !oid ||
+      !isSafeRelativePath(path)
+    )
+      continue;
     budget.add(path, Number(size));
     entries.push({ path, oid, size: Number(size) });
   }
@@ -220,8 +300,12 @@ export function parseLsTree(listing: Buffer, limits: TreeLimits): BlobEntry[] {
 function toSourceError(e: unknown): SourceError {
   if (e instanceof SourceError) return e;
   const message = e instanceof Error ? e.message : String(e);
-  if (isSwitchyardError(e, 'InvalidArgument')) return new SourceError(`git fetch refused: ${message}`, false, message);
+  if (isSwitchyardError(e, 'InvalidArgument'))
+    return new SourceError(`git fetch refused: ${message}`, false, message);
   // With prompts disabled, a rejected credential surfaces as an askpass or "could not read" error.
-  const unauthorized = /Authentication failed|could not read (Username|Password)|askpass|returned error: 40[13]/iu.test(message);
+  const unauthorized =
+    /Authentication failed|could not read (Username|Password)|askpass|returned error: 40[13]/iu.test(
+      message,
+    );
   return new SourceError(`git fetch failed: ${REMOTE_UNAVAILABLE_MESSAGE}`, unauthorized, message);
 }

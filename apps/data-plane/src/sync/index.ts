@@ -48,7 +48,18 @@ export async function startSync(opts: StartSyncOptions): Promise<SyncManager> {
   const logger = opts.logger.child({ component: 'sync' });
   const syncers = new Map<string, EnvironmentSyncer>();
   for (const { env, source, pollIntervalMs } of configured) {
-    syncers.set(env.key, new EnvironmentSyncer({ key: env.key, source, registry: opts.registry, store, metrics, logger, pollIntervalMs }));
+    syncers.set(
+      env.key,
+      new EnvironmentSyncer({
+        key: env.key,
+        source,
+        registry: opts.registry,
+        store,
+        metrics,
+        logger,
+        pollIntervalMs,
+      }),
+    );
   }
   await Promise.all([...syncers.values()].map((s) => s.start()));
   const remove = async (envKey: string) => {
@@ -63,7 +74,15 @@ export async function startSync(opts: StartSyncOptions): Promise<SyncManager> {
       // Validated before anything stops, so a bad new source leaves the old one serving.
       const { source, pollIntervalMs } = createSource(env, factory);
       await remove(env.key);
-      const syncer = new EnvironmentSyncer({ key: env.key, source, registry: opts.registry, store, metrics, logger, pollIntervalMs });
+      const syncer = new EnvironmentSyncer({
+        key: env.key,
+        source,
+        registry: opts.registry,
+        store,
+        metrics,
+        logger,
+        pollIntervalMs,
+      });
       syncers.set(env.key, syncer);
       opts.registry.add(env.key);
       await syncer.start();

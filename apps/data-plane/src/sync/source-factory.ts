@@ -36,19 +36,37 @@ export interface ConfiguredSource {
 const DIR_SAFETY_POLL_MS = 5_000;
 
 /** Builds the source for `env`; throws InvalidArgument for an invalid configuration. */
-export function createSource(env: EnvironmentConfig, options: SourceFactoryOptions): ConfiguredSource {
+export function createSource(
+  env: EnvironmentConfig,
+  options: SourceFactoryOptions,
+): ConfiguredSource {
   const s = env.source;
   const limits = options.limits ? { limits: options.limits } : {};
   const timeoutMs = options.fetchTimeoutMs ?? 15_000;
   switch (s.type) {
     case 'dir':
-      return { source: createDirSource({ path: s.path, watch: s.watch, ...limits }), pollIntervalMs: s.watch ? DIR_SAFETY_POLL_MS : undefined };
+      return {
+        source: createDirSource({ path: s.path, watch: s.watch, ...limits }),
+        pollIntervalMs: s.watch ? DIR_SAFETY_POLL_MS : undefined,
+      };
     case 'git':
       return {
-        source: createGitSource({ envKey: env.key, source: s, dataDir: options.dataDir, timeoutMs, allowLocal: options.allowLocalGit ?? true, allowedOrigins: parseAllowedOrigins(options.allowedOrigins ?? []).origins, ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}), ...limits }),
+        source: createGitSource({
+          envKey: env.key,
+          source: s,
+          dataDir: options.dataDir,
+          timeoutMs,
+          allowLocal: options.allowLocalGit ?? true,
+          allowedOrigins: parseAllowedOrigins(options.allowedOrigins ?? []).origins,
+          ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+          ...limits,
+        }),
         pollIntervalMs: s.pollIntervalMs,
       };
     case 'upstream':
-      return { source: createUpstreamSource({ source: s, timeoutMs, ...limits }), pollIntervalMs: s.pollIntervalMs };
+      return {
+        source: createUpstreamSource({ source: s, timeoutMs, ...limits }),
+        pollIntervalMs: s.pollIntervalMs,
+      };
   }
 }

@@ -73,8 +73,19 @@ export class TreeBudget {
   add(path: string, size: number): void {
     this.#files += 1;
     this.#bytes += size;
-    if (size > this.limits.maxFileBytes) throw new InvalidTreeError(`${path}: file is ${size} bytes, over the ${this.limits.maxFileBytes}-byte limit`, path);
-    if (this.#files > this.limits.maxFiles) throw new InvalidTreeError(`more than ${this.limits.maxFiles} files under the environment root`);
-    if (this.#bytes > this.limits.maxTotalBytes) throw new InvalidTreeError(`files under the environment root exceed ${this.limits.maxTotalBytes} bytes`, path);
+    if (size > this.limits.maxFileBytes)
+      throw new InvalidTreeError(
+        `${path}: file is ${size} bytes, over the ${this.limits.maxFileBytes}-byte limit`,
+        path,
+      );
+    if (this.#files > this.limits.maxFiles)
+      throw new InvalidTreeError(
+        `more than ${this.limits.maxFiles} files under the environment root`,
+      );
+    if (this.#bytes > this.limits.maxTotalBytes)
+      throw new InvalidTreeError(
+        `files under the environment root exceed ${this.limits.maxTotalBytes} bytes`,
+        path,
+      );
   }
 }

@@ -9,7 +9,14 @@ import type { SourceConfig } from '../config/instance-config.js';
 import { deadlineSignal } from './deadline-signal.js';
 import { jitter } from './sync-backoff.js';
 import { isSafeRelativePath } from '@switchyard/git-store';
-import { DEFAULT_TREE_LIMITS, SourceError, TreeBudget, type SourceTree, type SyncSource, type TreeLimits } from './sync-source.js';
+import {
+  DEFAULT_TREE_LIMITS,
+  SourceError,
+  TreeBudget,
+  type SourceTree,
+  type SyncSource,
+  type TreeLimits,
+} from './sync-source.js';
 
 /** Options of {@link createUpstreamSource}. */
 export interface UpstreamSourceOptions {
@@ -72,7 +79,9 @@ class UpstreamSource implements SyncSource {
     try {
       const res = await this.#request('source', deadline.signal);
       body = await res.json().catch(() => {
-        throw new SourceError(`upstream source: ${deadline.signal.aborted ? 'timed out or aborted' : 'invalid JSON'}`);
+        throw new SourceError(
+          `upstream source: ${deadline.signal.aborted ? 'timed out or aborted' : 'invalid JSON'}`,
+        );
       });
     } finally {
       deadline.dispose();
@@ -84,13 +93,22 @@ class UpstreamSource implements SyncSource {
   async #request(endpoint: 'source' | 'watch', signal: AbortSignal): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(`${this.#base}/${endpoint}`, { headers: this.#headers, signal, redirect: 'error' });
+      res = await fetch(`${this.#base}/${endpoint}`, {
+        headers: this.#headers,
+        signal,
+        redirect: 'error',
+      });
     } catch (e) {
-      throw new SourceError(`upstream ${endpoint}: ${signal.aborted ? 'timed out or aborted' : (e as Error).message}`);
+      throw new SourceError(
+        `upstream ${endpoint}: ${signal.aborted ? 'timed out or aborted' : (e as Error).message}`,
+      );
     }
     if (!res.ok) {
       await res.body?.cancel();
-      throw new SourceError(`upstream ${endpoint}: HTTP ${res.status}`, res.status === 401 || res.status === 403);
+      throw new SourceError(
+        `upstream ${endpoint}: HTTP ${res.status}`,
+        res.status === 401 || res.status === 403,
+      );
     }
     return res;
   }
@@ -133,7 +151,12 @@ class UpstreamSource implements SyncSource {
 /** Validates and decodes `{revision, files}`; caps are checked on encoded sizes before decoding. */
 export function decodeSource(body: unknown, limits: TreeLimits): SourceTree {
   const b = body as { revision?: unknown; files?: unknown } | null;
-  if (typeof b?.revision !== 'string' || !REVISION.test(b.revision) || typeof b.files !== 'object' || b.files === null) {
+  if (
+    typeof b?.revision !== 'string' ||
+    !REVISION.test(b.revision) ||
+    typeof b.files !== 'object' ||
+    b.files === null
+  ) {
     throw new SourceError('upstream source: unexpected response shape');
   }
   const budget = new TreeBudget(limits);

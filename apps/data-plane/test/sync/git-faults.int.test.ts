@@ -10,12 +10,23 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EnvironmentRegistry } from '../../src/state/environment-registry.js';
 import { REMOTE_UNAVAILABLE_MESSAGE } from '@switchyard/git-store';
-import { featuresYaml, metricValue, served, startOne, tempDir, waitFor, type StartedSync } from './sync-fixtures.js';
+import {
+  featuresYaml,
+  metricValue,
+  served,
+  startOne,
+  tempDir,
+  waitFor,
+  type StartedSync,
+} from './sync-fixtures.js';
 
 const GENERIC = `git fetch failed: ${REMOTE_UNAVAILABLE_MESSAGE}`;
 
 /** Evaluates both flags as fast as possible until `until` resolves; returns [evaluations, failures]. */
-async function evaluateDuring(registry: EnvironmentRegistry, until: Promise<unknown>): Promise<[number, number]> {
+async function evaluateDuring(
+  registry: EnvironmentRegistry,
+  until: Promise<unknown>,
+): Promise<[number, number]> {
   let done = false;
   void until.finally(() => (done = true));
   let count = 0;
@@ -26,7 +37,11 @@ async function evaluateDuring(registry: EnvironmentRegistry, until: Promise<unkn
       try {
         const snap = registry.snapshot('prod');
         if (!snap) failed += 1;
-        else if (evaluateVariant(snap, { flagKey: 'color', entityId: `e${i}` }).variantKey === '' || !evaluateBoolean(snap, { flagKey: 'banner', entityId: 'x' }).enabled) failed += 1;
+        else if (
+          evaluateVariant(snap, { flagKey: 'color', entityId: `e${i}` }).variantKey === '' ||
+          !evaluateBoolean(snap, { flagKey: 'banner', entityId: 'x' }).enabled
+        )
+          failed += 1;
       } catch {
         failed += 1;
       }
@@ -66,7 +81,12 @@ describe('git remote faults', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const source = (pollIntervalMs: number) => ({ type: 'git' as const, url: `${server.url}/${repo.name}.git`, branch: 'main', pollIntervalMs });
+  const source = (pollIntervalMs: number) => ({
+    type: 'git' as const,
+    url: `${server.url}/${repo.name}.git`,
+    branch: 'main',
+    pollIntervalMs,
+  });
   const start = async (...args: Parameters<typeof startOne>) => {
     const s = await startOne(...args);
     running.push(s);
@@ -84,12 +104,22 @@ describe('git remote faults', () => {
     expect(count).toBeGreaterThan(10_000);
     // 2 s at a 200 ms poll: at most ~10 fetches even without backoff; backoff keeps it well under.
     expect(requests).toBeLessThanOrEqual(10);
-    expect(await metricValue(metrics, 'switchyard_sync_failures_total', { environment: 'prod', kind: 'fetch' })).toBeGreaterThanOrEqual(2);
+    expect(
+      await metricValue(metrics, 'switchyard_sync_failures_total', {
+        environment: 'prod',
+        kind: 'fetch',
+      }),
+    ).toBeGreaterThanOrEqual(2);
     expect(registry.state('prod')?.lastError?.message).toBe(GENERIC); // the 500 itself is for the operator log only
-    const sha = await repo.commitFiles({ 'default/features.yaml': featuresYaml({ color: 'green' }) }, 'after outage');
+    const sha = await repo.commitFiles(
+      { 'default/features.yaml': featuresYaml({ color: 'green' }) },
+      'after outage',
+    );
     await waitFor(() => registry.snapshot('prod')?.revision === sha, 8000);
     expect(registry.state('prod')?.lastError).toBeUndefined();
-    console.log(`F1: ${count} evaluations, ${failed} failed, ${requests} requests to the remote in 2 s of 500s`);
+    console.log(
+      `F1: ${count} evaluations, ${failed} failed, ${requests} requests to the remote in 2 s of 500s`,
+    );
   }, 15_000);
 
   it('F2: a hanging remote is cut at the deadline, with at most one fetch in flight, and evaluations keep answering', async () => {
@@ -97,7 +127,11 @@ describe('git remote faults', () => {
     server.setFault({ kind: 'hang' });
     server.resetCount();
     const t0 = Date.now();
-    const refreshes = Promise.all([sync.refresh('prod'), sync.refresh('prod'), sync.refresh('prod')]);
+    const refreshes = Promise.all([
+      sync.refresh('prod'),
+      sync.refresh('prod'),
+      sync.refresh('prod'),
+    ]);
     const [, failed] = await evaluateDuring(registry, refreshes);
     const elapsed = Date.now() - t0;
     expect(failed).toBe(0);
@@ -106,10 +140,15 @@ describe('git remote faults', () => {
     expect(elapsed).toBeLessThan(2500);
     expect(registry.state('prod')?.lastError?.message).toBe(GENERIC); // a hang looks like any other failure
     server.setFault({ kind: 'none' });
-    const sha = await repo.commitFiles({ 'default/features.yaml': featuresYaml({ color: 'red' }) }, 'after hang');
+    const sha = await repo.commitFiles(
+      { 'default/features.yaml': featuresYaml({ color: 'red' }) },
+      'after hang',
+    );
     await sync.refresh('prod');
     expect(registry.snapshot('prod')?.revision).toBe(sha);
-    console.log(`F2: 3 concurrent refreshes against a hanging remote returned in ${elapsed} ms (deadline 400 ms)`);
+    console.log(
+      `F2: 3 concurrent refreshes against a hanging remote returned in ${elapsed} ms (deadline 400 ms)`,
+    );
   }, 15_000);
 
   it('F3: a restart while the remote is down serves the persisted snapshot', async () => {
@@ -142,11 +181,17 @@ describe('git credentials', () => {
   let repo: GitRepo;
   let dataDir: string;
   const lines: string[] = [];
-  const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) }));
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) }),
+  );
 
   beforeAll(async () => {
     root = await tempDir('sy-git-auth-');
-    server = await startGitServer({ projectRoot: root, auth: { username: 'reader', password: 's3cret-token' } });
+    server = await startGitServer({
+      projectRoot: root,
+      auth: { username: 'reader', password: 's3cret-token' },
+    });
     repo = await createGitRepo({ projectRoot: root });
     await repo.commitFiles({ 'default/features.yaml': featuresYaml() }, 'initial');
     dataDir = await tempDir();
@@ -159,7 +204,18 @@ describe('git credentials', () => {
 
   it('fetches with credentials sent as a header, never in logs or errors', async () => {
     const url = `${server.url}/${repo.name}.git`;
-    const ok = await startOne('prod', { type: 'git', url, branch: 'main', pollIntervalMs: 60_000, credentials: { username: 'reader', password: 's3cret-token' } }, dataDir, { logger });
+    const ok = await startOne(
+      'prod',
+      {
+        type: 'git',
+        url,
+        branch: 'main',
+        pollIntervalMs: 60_000,
+        credentials: { username: 'reader', password: 's3cret-token' },
+      },
+      dataDir,
+      { logger },
+    );
     expect(served(ok.registry, 'prod')?.color).toBe('blue');
     await ok.sync.stop();
   });
@@ -167,13 +223,24 @@ describe('git credentials', () => {
   it('P7: wrong credentials fail closed and are not retried in a tight loop', async () => {
     const url = `${server.url}/${repo.name}.git`;
     server.resetCount();
-    const bad = await startOne('prod', { type: 'git', url, branch: 'main', pollIntervalMs: 50, credentials: { username: 'reader', password: 'wrong-password' } }, await tempDir(), { logger });
+    const bad = await startOne(
+      'prod',
+      {
+        type: 'git',
+        url,
+        branch: 'main',
+        pollIntervalMs: 50,
+        credentials: { username: 'reader', password: 'wrong-password' },
+      },
+      await tempDir(),
+      { logger },
+    );
     await sleep(1000);
     await bad.sync.stop();
     expect(bad.registry.ready()).toBe(false);
     // Members see the one generic message (a 401 would prove an HTTP server on that port); the log has the cause.
     expect(bad.registry.state('prod')?.lastError?.message).toBe(GENERIC);
-    expect(lines.join("")).toMatch(/askpass|Authentication failed|could not read Username|40[13]/);
+    expect(lines.join('')).toMatch(/askpass|Authentication failed|could not read Username|40[13]/);
     expect(server.requestCount).toBeLessThanOrEqual(3); // one attempt, then the longest backoff
     const all = lines.join('') + JSON.stringify(bad.registry.state('prod'));
     expect(all).not.toContain('wrong-password');

@@ -36,7 +36,12 @@ describe('git host pinning', () => {
     const source = createGitSource({
       envKey: 'prod',
       dataDir,
-      source: { type: 'git', url: urlFor('flags.switchyard.test'), branch: 'main', pollIntervalMs: 1000 },
+      source: {
+        type: 'git',
+        url: urlFor('flags.switchyard.test'),
+        branch: 'main',
+        pollIntervalMs: 1000,
+      },
       // The exact origin is allow-listed (it is on loopback); the name exists only in our resolver.
       allowedOrigins: [`http://flags.switchyard.test:${new URL(server.url).port}`],
       resolveHost: (host) => (resolved.push(host), Promise.resolve(['127.0.0.1'])),
@@ -51,7 +56,12 @@ describe('git host pinning', () => {
       const source = createGitSource({
         envKey: 'prod',
         dataDir,
-        source: { type: 'git', url: urlFor('flags.example.com'), branch: 'main', pollIntervalMs: 1000 },
+        source: {
+          type: 'git',
+          url: urlFor('flags.example.com'),
+          branch: 'main',
+          pollIntervalMs: 1000,
+        },
         allowLocal: false,
         allowedOrigins: [],
         resolveHost: () => Promise.resolve(['93.184.216.34', address]),

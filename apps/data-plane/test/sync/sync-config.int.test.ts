@@ -20,7 +20,13 @@ describe('startSync', () => {
     dataDir = await tempDir();
     server = await startGitServer({ projectRoot: root });
     repo = await createGitRepo({ projectRoot: root });
-    await repo.commitFiles({ 'prod/default/features.yaml': featuresYaml({ color: 'blue' }), 'staging/default/features.yaml': featuresYaml({ color: 'pink' }) }, 'two envs');
+    await repo.commitFiles(
+      {
+        'prod/default/features.yaml': featuresYaml({ color: 'blue' }),
+        'staging/default/features.yaml': featuresYaml({ color: 'pink' }),
+      },
+      'two envs',
+    );
   });
   afterAll(async () => {
     await server.close();
@@ -35,8 +41,20 @@ describe('startSync', () => {
     const sync = await startSync({
       allowedOrigins: [new URL(server.url).origin],
       environments: [
-        { key: 'prod', source: { type: 'git', url, branch: 'main', directory: 'prod', pollIntervalMs: 60_000 } },
-        { key: 'staging', source: { type: 'git', url, branch: 'main', directory: 'staging', pollIntervalMs: 60_000 } },
+        {
+          key: 'prod',
+          source: { type: 'git', url, branch: 'main', directory: 'prod', pollIntervalMs: 60_000 },
+        },
+        {
+          key: 'staging',
+          source: {
+            type: 'git',
+            url,
+            branch: 'main',
+            directory: 'staging',
+            pollIntervalMs: 60_000,
+          },
+        },
       ],
       registry,
       dataDir,
@@ -49,18 +67,27 @@ describe('startSync', () => {
       expect(served(registry, 'staging')?.color).toBe('pink');
       const prodRevision = registry.snapshot('prod')?.revision;
       const before = Date.now() / 1000;
-      await repo.commitFiles({ 'staging/default/features.yaml': featuresYaml({ color: 'lime' }) }, 'staging only');
+      await repo.commitFiles(
+        { 'staging/default/features.yaml': featuresYaml({ color: 'lime' }) },
+        'staging only',
+      );
       await sync.refresh(); // every environment
       expect(served(registry, 'staging')?.color).toBe('lime');
       expect(served(registry, 'prod')?.color).toBe('blue');
       // prod's directory did not change: no rebuild, same revision, clients see no change.
       expect(registry.snapshot('prod')?.revision).toBe(prodRevision);
       expect(registry.state('prod')?.lastError).toBeUndefined();
-      expect(await metricValue(metrics, 'switchyard_sync_last_success_timestamp_seconds', { environment: 'prod' })).toBeGreaterThanOrEqual(Math.floor(before));
+      expect(
+        await metricValue(metrics, 'switchyard_sync_last_success_timestamp_seconds', {
+          environment: 'prod',
+        }),
+      ).toBeGreaterThanOrEqual(Math.floor(before));
       const text = await metrics.metrics();
       expect(text).toContain('switchyard_snapshot_build_seconds_count 3');
       // One revision series per environment: the old one was removed on change.
-      expect(text.match(/switchyard_snapshot_revision_info\{environment="staging"/g)).toHaveLength(1);
+      expect(text.match(/switchyard_snapshot_revision_info\{environment="staging"/g)).toHaveLength(
+        1,
+      );
       await sync.refresh('unknown-env'); // resolves, does nothing
     } finally {
       await sync.stop();
@@ -73,7 +100,15 @@ describe('startSync', () => {
     ['-u x', 'url'],
   ])('rejects the hostile URL %j before git ever runs', async (url) => {
     const registry = new EnvironmentRegistry(['prod']);
-    const run = startSync({ environments: [{ key: 'prod', source: { type: 'git', url, branch: 'main', pollIntervalMs: 1000 } }], registry, dataDir: await tempDir(), logger: silentLogger, metrics: new Registry() });
+    const run = startSync({
+      environments: [
+        { key: 'prod', source: { type: 'git', url, branch: 'main', pollIntervalMs: 1000 } },
+      ],
+      registry,
+      dataDir: await tempDir(),
+      logger: silentLogger,
+      metrics: new Registry(),
+    });
     await expect(run).rejects.toMatchObject({ code: 'InvalidArgument' });
     await expect(access('/tmp/sy-pwned-ext')).rejects.toThrow();
     await expect(access('/tmp/sy-pwned-up')).rejects.toThrow();
@@ -85,7 +120,13 @@ describe('startSync', () => {
       { type: 'git' as const, url, branch: '--upload-pack=x', pollIntervalMs: 1000 },
       { type: 'git' as const, url, branch: 'main', directory: '../../etc', pollIntervalMs: 1000 },
     ]) {
-      const run = startSync({ environments: [{ key: 'prod', source }], registry: new EnvironmentRegistry(['prod']), dataDir, logger: silentLogger, metrics: new Registry() });
+      const run = startSync({
+        environments: [{ key: 'prod', source }],
+        registry: new EnvironmentRegistry(['prod']),
+        dataDir,
+        logger: silentLogger,
+        metrics: new Registry(),
+      });
       await expect(run).rejects.toMatchObject({ code: 'InvalidArgument' });
     }
   });
@@ -95,7 +136,12 @@ describe('startSync', () => {
     const registry = new EnvironmentRegistry(['prod']);
     const sync = await startSync({
       allowedOrigins: [new URL(server.url).origin],
-      environments: [{ key: 'prod', source: { type: 'git', url, branch: 'main', directory: 'prod', pollIntervalMs: 60_000 } }],
+      environments: [
+        {
+          key: 'prod',
+          source: { type: 'git', url, branch: 'main', directory: 'prod', pollIntervalMs: 60_000 },
+        },
+      ],
       registry,
       dataDir: await tempDir(),
       logger: silentLogger,
@@ -103,9 +149,15 @@ describe('startSync', () => {
       limits: { maxFileBytes: 64 * 1024, maxTotalBytes: 1024 * 1024, maxFiles: 1000 },
     });
     try {
-      const big = await repo.commitFiles({ 'prod/default/huge.features.yaml': 'a: b\n'.repeat(40_000) }, 'huge');
+      const big = await repo.commitFiles(
+        { 'prod/default/huge.features.yaml': 'a: b\n'.repeat(40_000) },
+        'huge',
+      );
       await sync.refresh('prod');
-      expect(registry.state('prod')?.lastError).toMatchObject({ revision: big, file: 'default/huge.features.yaml' });
+      expect(registry.state('prod')?.lastError).toMatchObject({
+        revision: big,
+        file: 'default/huge.features.yaml',
+      });
       expect(served(registry, 'prod')?.color).toBe('blue');
     } finally {
       await sync.stop();

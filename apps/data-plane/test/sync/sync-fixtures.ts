@@ -13,7 +13,9 @@ import { EnvironmentRegistry } from '../../src/state/environment-registry.js';
 import { startSync, type StartSyncOptions, type SyncManager } from '../../src/sync/index.js';
 
 /** A valid feature file: boolean flag `banner` (enabled = `enabled`) and variant flag `color` → `color`. */
-export function featuresYaml(opts: { enabled?: boolean; color?: string; namespace?: string } = {}): string {
+export function featuresYaml(
+  opts: { enabled?: boolean; color?: string; namespace?: string } = {},
+): string {
   const color = opts.color ?? 'blue';
   return `version: "1.4"
 namespace: ${opts.namespace ?? 'default'}
@@ -41,7 +43,10 @@ segments:
 }
 
 /** The same file with a YAML syntax error on line 8. */
-export const BROKEN_SYNTAX = featuresYaml().replace('enabled: true\n  - key: color', 'enabled: [true\n  - key: color');
+export const BROKEN_SYNTAX = featuresYaml().replace(
+  'enabled: true\n  - key: color',
+  'enabled: [true\n  - key: color',
+);
 
 /** The same file whose rule references an undefined segment (line 15). */
 export const UNKNOWN_SEGMENT = featuresYaml().replace('segment: everyone', 'segment: nobody');
@@ -62,29 +67,55 @@ export interface StartedSync {
 }
 
 /** Starts sync of one environment with `source` on a fresh registry. */
-export async function startOne(key: string, source: EnvironmentConfig['source'], dataDir: string, extra: Partial<StartSyncOptions> = {}): Promise<StartedSync> {
+export async function startOne(
+  key: string,
+  source: EnvironmentConfig['source'],
+  dataDir: string,
+  extra: Partial<StartSyncOptions> = {},
+): Promise<StartedSync> {
   const registry = new EnvironmentRegistry([key]);
   const metrics = new Registry();
   // The test's own git server is on loopback: allow-list its exact origin, as an operator would.
-  const origin = source.type === 'git' && /^https?:\/\//u.test(source.url) ? [new URL(source.url).origin] : [];
-  const sync = await startSync({ environments: [{ key, source }], registry, dataDir, logger: silentLogger, metrics, allowedOrigins: origin, ...extra });
+  const origin =
+    source.type === 'git' && /^https?:\/\//u.test(source.url) ? [new URL(source.url).origin] : [];
+  const sync = await startSync({
+    environments: [{ key, source }],
+    registry,
+    dataDir,
+    logger: silentLogger,
+    metrics,
+    allowedOrigins: origin,
+    ...extra,
+  });
   return { registry, metrics, sync };
 }
 
 /** The variant of `color` and the value of `banner` served for `key`, or undefined when not ready. */
-export function served(registry: EnvironmentRegistry, key: string): { color: string; banner: boolean } | undefined {
+export function served(
+  registry: EnvironmentRegistry,
+  key: string,
+): { color: string; banner: boolean } | undefined {
   const snapshot = registry.snapshot(key);
   if (!snapshot) return undefined;
   const color = evaluateVariant(snapshot, { flagKey: 'color', entityId: 'e1' }).variantKey;
-  return { color, banner: evaluateBoolean(snapshot, { flagKey: 'banner', entityId: 'e1' }).enabled };
+  return {
+    color,
+    banner: evaluateBoolean(snapshot, { flagKey: 'banner', entityId: 'e1' }).enabled,
+  };
 }
 
 /** Current value of a counter/gauge series in `metrics`. */
-export async function metricValue(metrics: Registry, name: string, labels: Record<string, string>): Promise<number> {
+export async function metricValue(
+  metrics: Registry,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
   const metric = metrics.getSingleMetric(name);
   if (!metric) return 0;
   const data = await metric.get();
-  const v = data.values.find((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val));
+  const v = data.values.find((x) =>
+    Object.entries(labels).every(([k, val]) => x.labels[k] === val),
+  );
   return v?.value ?? 0;
 }
 

@@ -25,11 +25,17 @@ describe('issue 10 item 8: parseJsonWithLimits', () => {
   });
 
   it('refuses 100,000-deep arrays and objects with an InvalidArgument naming the limit', () => {
-    for (const text of [deepArray(100_000), deepObject(100_000), `{"variants":[{"attachment":${deepObject(100_000)}}]}`]) {
+    for (const text of [
+      deepArray(100_000),
+      deepObject(100_000),
+      `{"variants":[{"attachment":${deepObject(100_000)}}]}`,
+    ]) {
       const e = thrown(() => parseJsonWithLimits(text, { field: 'body' }));
       expect(isSwitchyardError(e, 'InvalidArgument')).toBe(true);
       expect((e as Error).message).toMatch(/^JSON nesting deeper than 64 levels/);
-      expect((e as { details: unknown }).details).toEqual([{ path: 'body', message: (e as Error).message }]);
+      expect((e as { details: unknown }).details).toEqual([
+        { path: 'body', message: (e as Error).message },
+      ]);
     }
   });
 
@@ -40,7 +46,9 @@ describe('issue 10 item 8: parseJsonWithLimits', () => {
   });
 
   it('honours a custom limit and reports syntax errors as InvalidArgument', () => {
-    expect(() => parseJsonWithLimits('[[1]]', { maxDepth: 1 })).toThrow('JSON nesting deeper than 1 levels');
+    expect(() => parseJsonWithLimits('[[1]]', { maxDepth: 1 })).toThrow(
+      'JSON nesting deeper than 1 levels',
+    );
     const e = thrown(() => parseJsonWithLimits('{"a":'));
     expect(isSwitchyardError(e, 'InvalidArgument')).toBe(true);
     expect((e as Error).message).toMatch(/^invalid JSON: /);
@@ -66,6 +74,8 @@ describe('issue 10 item 8: deep JSON inside a flag file', () => {
     ].join('\n');
     const r = loadEnvironment(new Map([['default/features.yaml', yaml]]));
     if (r.ok) throw new Error('expected errors');
-    expect(r.errors.map(formatDiagnostic).join('\n')).toContain('JSON nesting deeper than 64 levels');
+    expect(r.errors.map(formatDiagnostic).join('\n')).toContain(
+      'JSON nesting deeper than 64 levels',
+    );
   });
 });

@@ -64,7 +64,9 @@ export function assertJsonDepth(text: string, limits: JsonParseLimits = {}): voi
   const at = jsonDepthViolation(text, maxDepth);
   if (at < 0) return;
   const message = `JSON nesting deeper than ${maxDepth} levels (at offset ${at}; flatten the value)`;
-  throw new SwitchyardError('InvalidArgument', message, violation(limits.field, message), { reason: 'too-deep' });
+  throw new SwitchyardError('InvalidArgument', message, violation(limits.field, message), {
+    reason: 'too-deep',
+  });
 }
 
 /**
@@ -79,6 +81,8 @@ export function parseJsonWithLimits(text: string, limits: JsonParseLimits = {}):
   } catch (e) {
     // JSON.parse's message names the offending token and position, never internal state.
     const message = `invalid JSON: ${(e as Error).message}`;
-    throw new SwitchyardError('InvalidArgument', message, violation(limits.field, message), { reason: 'syntax' });
+    throw new SwitchyardError('InvalidArgument', message, violation(limits.field, message), {
+      reason: 'syntax',
+    });
   }
 }
