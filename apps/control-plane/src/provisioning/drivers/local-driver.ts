@@ -104,7 +104,7 @@ export class LocalDriver implements InstanceDriver {
       // Re-read under the lock: the previous holder may have started it.
       const again = readState(dataDir, spec.instanceId);
       if (again && isInstanceProcess(again.pid, spec.instanceId)) return again;
-      const ports = again && (await portFree(again.httpPort)) && (await portFree(again.grpcPort)) ? { httpPort: again.httpPort, grpcPort: again.grpcPort } : await this.#allocate(spec.instanceId);
+      const ports = again && (await previousPortsFree(again)) ? { httpPort: again.httpPort, grpcPort: again.grpcPort } : await this.#allocate(spec.instanceId);
       const pid = spawnInstance({ binary: this.config.instanceBinary, dataDir, instanceId: spec.instanceId, controlPlaneUrl: spec.controlPlaneUrl, secret: spec.secret, logLevel: this.config.instanceLogLevel, ...ports });
       const state: LocalInstanceState = { instanceId: spec.instanceId, orgId: spec.orgId, pid, ...ports, startedAt: new Date().toISOString() };
       writeState(dataDir, state);
@@ -142,4 +142,17 @@ export class LocalDriver implements InstanceDriver {
       await this.ensure(sup.spec).catch((e: unknown) => this.logger.error({ err: e, instance: id }, 'instance restart failed'));
     }
   }
+}
+
+/**
+ * Whether a dead instance's ports can be taken again. A SIGKILLed process leaves /proc (so it no
+ * longer counts as running) a moment before the kernel closes its sockets; give that a few seconds
+ * so the instance comes back on the same URL instead of moving to new ports.
+ */
+async function previousPortsFree(s: { httpPort: number; grpcPort: number }): Promise<boolean> {
+  for (let i = 0; i < 30; i++) {
+    if ((await portFree(s.httpPort)) && (await portFree(s.grpcPort))) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
 }
