@@ -17,6 +17,7 @@ const USAGE = `Usage:
   switchyard serve [DIR] [options]       serve flags (Flipt-compatible REST :8080, gRPC :9000)
   switchyard validate DIR                check a flag directory; exit 1 on errors
   switchyard --help
+  switchyard --version
 
 Sources (choose one, or --config):
   --dir DIR | DIR                        a local directory, reloaded on change
@@ -131,6 +132,14 @@ function validate(argv: string[]): number {
   return result.ok ? 0 : 1;
 }
 
+/** The package's version (package.json sits next to `dist/` in the repository and in the package). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   if (
@@ -141,6 +150,10 @@ async function main(argv: string[]): Promise<void> {
     rest.includes('--help')
   ) {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (cmd === '--version' || cmd === '-v' || cmd === 'version') {
+    process.stdout.write(`switchyard ${version()}\n`);
     return;
   }
   if (cmd === 'serve') return serve(rest);
