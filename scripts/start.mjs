@@ -139,6 +139,25 @@ async function until(what, fn, timeoutMs = 60_000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * The example flag the printed commands use, committed (switched off) as the environment's first
+ * flag, so the first command printed evaluates it and the second switches it on.
+ */
+async function seedExampleFlag(pat) {
+  const flags = '/orgs/acme/environments/development/namespaces/default/flags';
+  if ((await api(pat, 'GET', `${flags}/new-checkout`)).status === 200) return;
+  const list = await api(pat, 'GET', flags);
+  const put = await api(
+    pat,
+    'PUT',
+    `${flags}/new-checkout`,
+    { key: 'new-checkout', name: 'New checkout', type: 'BOOLEAN_FLAG_TYPE', enabled: false },
+    { 'if-match': list.headers.get('etag') ?? '*' },
+  );
+  if (put.status >= 300)
+    throw new Error(`could not add the example flag: ${JSON.stringify(put.json)}`);
+}
+
 /** The bootstrapped org's "development" environment (hosted) and a client token for it, once. */
 async function developmentEnvironment(pat) {
   let env = await api(pat, 'GET', '/orgs/acme/environments/development');
@@ -149,6 +168,7 @@ async function developmentEnvironment(pat) {
     });
   if (env.status >= 300)
     throw new Error(`could not create the development environment: ${JSON.stringify(env.json)}`);
+  await seedExampleFlag(pat);
   const token = persistent('acme-client-token', () => '');
   if (token) return { env: env.json, token };
   const created = await api(pat, 'POST', '/orgs/acme/client-tokens', {
@@ -168,7 +188,7 @@ async function main() {
   mkdirSync(state, { recursive: true });
   if (!existsSync(join(root, 'node_modules'))) {
     step('installing dependencies');
-    run('npm', ['install', '--no-audit', '--no-fund']);
+    run('npm', ['ci', '--no-audit', '--no-fund']);
   }
   step('checking git, PostgreSQL and Redis');
   run('bash', [join(root, 'scripts', 'ensure-services.sh')]);
@@ -341,7 +361,8 @@ Switchyard is running.
     Client token                 ${dev.token}
   Standalone instance on examples/flags  http://${HOST}:${PORTS.http}   gRPC ${HOST}:${PORTS.grpc}   token ${clientToken}
 
-Try an edit that reaches the instance in well under a second:
+Evaluate the example flag (off), switch it on (a commit the instance serves in well under a
+second), and evaluate again:
   curl -s ${devUrl}/evaluate/v1/boolean -H 'Authorization: Bearer ${dev.token}' \\
     -d '{"namespaceKey":"default","flagKey":"new-checkout","entityId":"user-1"}'
   curl -s -X PUT 'http://${HOST}:${PORTS.controlPlane}/api/v1/orgs/acme/environments/development/namespaces/default/flags/new-checkout' \\
