@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '@switchyard/db';
-import { errors } from '@switchyard/flags';
 import { requirePermission, roleHolds } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
 import { DB } from '../common/tokens.js';
@@ -24,8 +23,18 @@ export class InstanceViewService {
 
   async get(ctx: OrgContext, now = Date.now()): Promise<InstanceView> {
     requirePermission(ctx, 'environments:read');
-    const inst = await this.db.instance.findUnique({ where: { orgId: ctx.org.id } });
-    if (!inst) throw errors.notFound('this organisation has no instance');
+    // Every organisation gets its row when it is created; one without (created by hand in the
+    // database) has nothing provisioned: shown as pending rather than as a missing page.
+    const inst = (await this.db.instance.findUnique({ where: { orgId: ctx.org.id } })) ?? {
+      status: 'pending' as const,
+      observedState: null,
+      reportedAt: null,
+      lastError: null,
+      endpoint: null,
+      step: null,
+      generation: 0,
+      observedGeneration: 0,
+    };
     const observed = readObservedState(inst.observedState);
     const envKeys = new Set(
       (
