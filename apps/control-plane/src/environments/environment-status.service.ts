@@ -24,7 +24,7 @@ export interface InstanceReport {
 /** Commit details are immutable: cache them (bounded) by repository and sha. */
 const MAX_CACHED = 2_000;
 /** At most one background mirror fetch per environment in this window. */
-const REFRESH_EVERY_MS = 30_000;
+const REFRESH_EVERY_MS = 10_000;
 const SHA = /^[0-9a-f]{7,64}$/u;
 const FIELD = '\x1f';
 
