@@ -141,7 +141,7 @@ export function EnvironmentDetail({ envKey }: { envKey: string }) {
             </CardDescription>
           </CardHeader>
           <CardContent>
-            <EnvironmentStatusBlock status={e.status} />
+            <EnvironmentStatusBlock status={e.status} directory={e.directory} />
           </CardContent>
         </Card>
         <InstanceStatusCard />

@@ -87,7 +87,7 @@ export function EnvironmentList() {
               </CardHeader>
               <CardContent className="flex flex-col gap-4">
                 <CopyField value={env.urls.rest} label={`${env.key} REST URL`} />
-                <EnvironmentStatusBlock status={env.status} compact />
+                <EnvironmentStatusBlock status={env.status} directory={env.directory} compact />
               </CardContent>
             </Card>
           </li>

@@ -84,9 +84,12 @@ function CommitLine({ commit }: { commit: Commit }) {
  */
 export function EnvironmentStatusBlock({
   status,
+  directory = '',
   compact = false,
 }: {
   status: EnvironmentStatus;
+  /** The environment's directory: files are reported relative to it, shown as repository paths. */
+  directory?: string;
   compact?: boolean;
 }) {
   const e = status.error;
@@ -152,7 +155,7 @@ export function EnvironmentStatusBlock({
               <>
                 <dt className="text-muted-foreground">File</dt>
                 <dd className="font-mono text-xs break-all" data-testid="sync-error-location">
-                  {e.file}
+                  {directory ? `${directory}/${e.file}` : e.file}
                   {e.line !== null && `:${e.line}`}
                   {e.line !== null && e.column !== null && `:${e.column}`}
                 </dd>
