@@ -177,6 +177,8 @@ describe('environment and instance status', () => {
       commit: { sha: bad, message: 'rollout on a missing segment' },
       file: 'default/features.yaml',
       line: firstError!.line,
+      // Only the structured report carries the column (the text form has file and line only).
+      column: firstError!.column,
     });
     expect(failing.error!.message).toContain(bad.slice(0, 12));
     const degraded = await instance(viewer.pat);
