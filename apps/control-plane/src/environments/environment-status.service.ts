@@ -33,6 +33,8 @@ export class EnvironmentStatusService {
   private readonly commits = new Map<string, CommitSummary>();
   private readonly ancestry = new Map<string, boolean>();
   private readonly refreshed = new Map<string, number>();
+  /** Commits not found locally, until when not to look again (a fetch may bring them). */
+  private readonly missing = new Map<string, number>();
 
   constructor(
     private readonly stores: EnvironmentStoreService,
@@ -120,7 +122,7 @@ export class EnvironmentStatusService {
     const key = `${store?.dir}\0${sha}`;
     const cached = this.commits.get(key);
     if (cached) return cached;
-    if (store === null) {
+    if (store === null || (this.missing.get(key) ?? 0) > Date.now()) {
       this.refresh(env);
       return bare;
     }
@@ -141,6 +143,9 @@ export class EnvironmentStatusService {
       this.remember(this.commits, key, found);
       return found;
     } catch {
+      // Hosted: a commit the repository lacks (a lost repository) stays missing; external: the
+      // background fetch below may bring it. Either way, no git process per poll meanwhile.
+      this.remember(this.missing, key, Date.now() + REFRESH_EVERY_MS);
       this.refresh(env);
       return bare;
     }
@@ -154,6 +159,8 @@ export class EnvironmentStatusService {
     this.refreshed.set(env.id, Date.now());
     void this.stores
       .fetchMirror(env)
+      // Whatever was missing may be there now: look again on the next read.
+      .then(() => this.missing.clear())
       .catch((e: unknown) =>
         this.logger.debug({ err: e, environment: env.id }, 'mirror refresh for status failed'),
       );
