@@ -221,6 +221,7 @@ const FIXTURES: Record<string, Fixture> = {
     params: { userId: await member(h) },
   }),
   'GET /api/v1/orgs/:org/environments': sync(() => ({})),
+  'GET /api/v1/orgs/:org/instance': sync(() => ({})),
   'POST /api/v1/orgs/:org/environments': sync(() => ({
     body: { key: unique('env'), name: 'Env', protected: true },
   })),

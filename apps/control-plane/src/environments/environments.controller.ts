@@ -20,7 +20,13 @@ export class EnvironmentsController {
 
   @Get()
   @Permission('environments:read')
-  @Api({ tag: 'environments', summary: 'List environments', params: orgParams, query: pageQuery, response: environmentPage })
+  @Api({
+    tag: 'environments',
+    summary: 'List environments',
+    params: orgParams,
+    query: pageQuery,
+    response: environmentPage,
+  })
   list(@OrgCtx() ctx: OrgContext, @Valid('query') query: PageQuery) {
     return this.environments.list(ctx, query);
   }
@@ -28,22 +34,44 @@ export class EnvironmentsController {
   @Post()
   @Permission('environments:write')
   @Idempotent()
-  @Api({ tag: 'environments', summary: 'Create an environment', params: orgParams, body: createEnvironmentBody, response: environmentView, status: 201 })
+  @Api({
+    tag: 'environments',
+    summary: 'Create an environment',
+    params: orgParams,
+    body: createEnvironmentBody,
+    response: environmentView,
+    status: 201,
+  })
   create(@OrgCtx() ctx: OrgContext, @Valid('body') body: CreateEnvironmentBody) {
     return this.environments.create(ctx, body);
   }
 
   @Get(':env')
   @Permission('environments:read')
-  @Api({ tag: 'environments', summary: 'Get an environment', params: envParams, response: environmentView })
+  @Api({
+    tag: 'environments',
+    summary: 'Get an environment',
+    params: envParams,
+    response: environmentView,
+  })
   get(@OrgCtx() ctx: OrgContext, @Valid('params') params: { env: string }) {
     return this.environments.get(ctx, params.env);
   }
 
   @Patch(':env')
   @Permission('environments:write')
-  @Api({ tag: 'environments', summary: 'Update an environment', params: envParams, body: updateEnvironmentBody, response: environmentView })
-  update(@OrgCtx() ctx: OrgContext, @Valid('params') params: { env: string }, @Valid('body') body: UpdateEnvironmentBody) {
+  @Api({
+    tag: 'environments',
+    summary: 'Update an environment',
+    params: envParams,
+    body: updateEnvironmentBody,
+    response: environmentView,
+  })
+  update(
+    @OrgCtx() ctx: OrgContext,
+    @Valid('params') params: { env: string },
+    @Valid('body') body: UpdateEnvironmentBody,
+  ) {
     return this.environments.update(ctx, params.env, body);
   }
 

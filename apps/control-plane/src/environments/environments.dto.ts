@@ -47,6 +47,44 @@ export const updateEnvironmentBody = z.strictObject({
 });
 export type UpdateEnvironmentBody = z.infer<typeof updateEnvironmentBody>;
 
+/** A commit as the status shows it; author, time and message are null until the control plane has the commit locally. */
+export const commitSummary = z.object({
+  sha: z.string(),
+  author: z.object({ name: z.string(), email: z.string() }).nullable(),
+  time: z.string().nullable(),
+  /** First line of the commit message. */
+  message: z.string().nullable(),
+});
+export type CommitSummary = z.infer<typeof commitSummary>;
+
+/** What the organisation's instance serves for an environment, as it last reported. */
+export const environmentStatus = z.object({
+  sync: z
+    .enum(['in_sync', 'syncing', 'failing', 'never_synced'])
+    .describe(
+      'in_sync: serving the branch head; syncing: a newer commit is on the branch; failing: the last sync failed (the last good revision keeps serving); never_synced: nothing served yet',
+    ),
+  /** The revision served (null until the instance has built one). */
+  revision: commitSummary.nullable(),
+  /** The branch head as the control plane knows it (external repositories: its last fetch). */
+  head: z.string().nullable(),
+  lastSyncAt: z.string().nullable().describe('last successful sync check'),
+  reportedAt: z.string().nullable().describe("the instance's last status report"),
+  error: z
+    .object({
+      message: z.string(),
+      /** The commit that failed to build (null: the source could not be fetched). */
+      commit: commitSummary.nullable(),
+      /** File relative to the environment's directory. */
+      file: z.string().nullable(),
+      line: z.number().int().nullable(),
+      column: z.number().int().nullable(),
+      at: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type EnvironmentStatus = z.infer<typeof environmentStatus>;
+
 export const environmentView = z.object({
   id: z.string(),
   key: z.string(),
@@ -66,6 +104,7 @@ export const environmentView = z.object({
       message: z.string().nullable().describe('what was lost and what to do (restore from backup)'),
     })
     .nullable(),
+  status: environmentStatus,
 });
 export type EnvironmentView = z.infer<typeof environmentView>;
 export const environmentPage = pageSchema(environmentView);

@@ -11,13 +11,14 @@ import type { AppConfig } from '../config/config.js';
 import { environmentUrls, instanceGrpcAddress } from '../instances/environment-urls.js';
 import { EnvironmentStoreService } from '../git-hosting/environment-store.service.js';
 import { InstanceEvents } from '../instances/instance-events.js';
+import { EnvironmentStatusService } from './environment-status.service.js';
 import type {
   CreateEnvironmentBody,
   EnvironmentView,
   UpdateEnvironmentBody,
 } from './environments.dto.js';
 
-type Row = Omit<EnvironmentView, 'urls' | 'storage'>;
+type Row = Omit<EnvironmentView, 'urls' | 'storage' | 'status'>;
 
 function row(e: Environment): Row {
   return {
@@ -42,32 +43,44 @@ export class EnvironmentsService {
     private readonly audit: AuditService,
     private readonly events: InstanceEvents,
     private readonly stores: EnvironmentStoreService,
+    private readonly statuses: EnvironmentStatusService,
   ) {}
 
-  /** A view builder that adds the environment URLs (one instance lookup per request) and the storage state of `envs`. */
+  /**
+   * A view builder that adds the environment URLs and status (one instance lookup per request)
+   * and the storage state of `envs`. Environments are read concurrently: every read is local.
+   */
   private async viewer(
     ctx: OrgContext,
     envs: readonly Environment[],
   ): Promise<(e: Environment) => EnvironmentView> {
     const inst = await this.db.instance.findUnique({
       where: { orgId: ctx.org.id },
-      select: { observedState: true },
+      select: { observedState: true, reportedAt: true },
     });
     const grpc = instanceGrpcAddress(inst?.observedState);
-    const storage = new Map<string, EnvironmentView['storage']>();
-    for (const e of envs) {
-      const state = await this.stores.storageState(e);
-      storage.set(
-        e.id,
-        state === null
-          ? null
-          : { status: state.status, message: state.status === 'ok' ? null : state.message },
-      );
-    }
+    const extra = new Map<string, Pick<EnvironmentView, 'storage' | 'status'>>();
+    await Promise.all(
+      envs.map(async (e) => {
+        const state = await this.stores.storageState(e);
+        const status = await this.statuses.status(
+          e,
+          inst,
+          state === null ? undefined : state.status === 'ok' ? state.head : null,
+        );
+        extra.set(e.id, {
+          storage:
+            state === null
+              ? null
+              : { status: state.status, message: state.status === 'ok' ? null : state.message },
+          status,
+        });
+      }),
+    );
     return (e) => ({
       ...row(e),
       urls: environmentUrls(this.config.provisioning, ctx.org.slug, e.key, grpc),
-      storage: storage.get(e.id) ?? null,
+      ...extra.get(e.id)!,
     });
   }
 

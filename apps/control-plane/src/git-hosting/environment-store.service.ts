@@ -93,6 +93,19 @@ export class EnvironmentStoreService {
     return this.openEnvironment(env, system);
   }
 
+  /**
+   * The environment's local repository as it is, for cheap reads (status, commit details): the
+   * hosted repository, or the mirror of the external remote without fetching it. Null when it
+   * does not exist (a mirror no request has needed yet, a lost hosted repository).
+   */
+  async localStore(env: Environment): Promise<GitStore | null> {
+    const path =
+      env.repositoryId === null
+        ? this.hostedPath(env.orgId, env.id)
+        : this.mirrorPath(env.orgId, env.repositoryId);
+    return (await repositoryExists(path)) ? new GitStore(path) : null;
+  }
+
   /** The state of a hosted environment's repository against the database (null: external). */
   async storageState(env: Environment): Promise<HostedState | null> {
     if (env.repositoryId !== null) return null;
@@ -146,8 +159,32 @@ export class EnvironmentStoreService {
       if (state.status !== 'ok') throw hostedLost(state);
       return { env, store: new GitStore(path), branch: env.branch, directory, head: state.head };
     }
+    const { store, remote } = await this.mirror(env, env.repositoryId);
+    let head = await fetchBranch(store, remote, env.branch);
+    if (head === null) {
+      head = await this.initialise(store, env, directory, system);
+      await pushBranch(store, remote, env.branch, head);
+    }
+    return { env, store, branch: env.branch, directory, head, remote };
+  }
+
+  /**
+   * Fetches an external environment's branch into its mirror and nothing else (no initialisation
+   * of a missing branch: status reads must never write). Hosted environments: nothing to do.
+   */
+  async fetchMirror(env: Environment): Promise<void> {
+    if (env.repositoryId === null) return;
+    const { store, remote } = await this.mirror(env, env.repositoryId);
+    await fetchBranch(store, remote, env.branch);
+  }
+
+  /** The mirror of an external repository and how to reach its remote. */
+  private async mirror(
+    env: Environment,
+    repositoryId: string,
+  ): Promise<{ store: GitStore; remote: RemoteAccess }> {
     const repo = await this.db.gitRepository.findFirst({
-      where: { id: env.repositoryId, orgId: env.orgId },
+      where: { id: repositoryId, orgId: env.orgId },
     });
     if (!repo)
       throw errors.failedPrecondition('the environment names a repository that no longer exists');
@@ -161,15 +198,12 @@ export class EnvironmentStoreService {
         allowHttp: this.config.git.allowHttp,
       },
     };
-    const store = await GitStore.open(
-      join(this.config.git.dataDir, 'mirrors', env.orgId, `${repo.id}.git`),
-    );
-    let head = await fetchBranch(store, remote, env.branch);
-    if (head === null) {
-      head = await this.initialise(store, env, directory, system);
-      await pushBranch(store, remote, env.branch, head);
-    }
-    return { env, store, branch: env.branch, directory, head, remote };
+    const store = await GitStore.open(this.mirrorPath(env.orgId, repo.id));
+    return { store, remote };
+  }
+
+  private mirrorPath(orgId: string, repositoryId: string): string {
+    return join(this.config.git.dataDir, 'mirrors', orgId, `${repositoryId}.git`);
   }
 
   /**

@@ -2,28 +2,65 @@
  * Records an instance's status reports: the revision each environment serves and its last sync
  * error go to `observedState`; a ready instance with a failing environment becomes degraded and
  * recovers when the error clears. Provisioning states (pending, provisioning, deleting, failed)
- * belong to the worker and are never changed here.
+ * belong to the worker and are never changed here. A report whose process start time differs
+ * from the previous one counts as a restart (whoever restarted it: the local supervisor,
+ * Kubernetes or an operator).
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '@switchyard/db';
 import { DB } from '../common/tokens.js';
+import {
+  parseDescribedError,
+  readObservedState,
+  type ObservedState,
+  type StoredSyncError,
+} from './observed-state.js';
+
+export type { ObservedState } from './observed-state.js';
+
+/** The SyncError message (proto-loader: 64-bit integers as strings, unset message as null). */
+interface SyncErrorMessage {
+  message: string;
+  revision: string;
+  file: string;
+  line: number;
+  column: number;
+  atMs: number | string;
+}
 
 /** One StatusReport message. */
 export interface StatusReportMessage {
-  environments: Array<{ key: string; revision: string; ready: boolean; lastError: string; lastSyncAtMs: number | string }>;
+  environments: Array<{
+    key: string;
+    revision: string;
+    ready: boolean;
+    lastError: string;
+    lastSyncAtMs: number | string;
+    error?: SyncErrorMessage | null;
+  }>;
   configVersion: string;
   httpPort: number;
   grpcPort: number;
+  startedAtMs?: number | string;
 }
 
-/** Observed state of an instance as stored (a type alias: Prisma's JSON input needs the implicit index signature). */
-export type ObservedState = {
-  environments: Array<{ key: string; revision: string | null; ready: boolean; lastError: string | null; lastSyncAt: string | null }>;
-  configVersion: string;
-  httpPort: number;
-  grpcPort: number;
-  grpcAddress: string | null;
-};
+const isoOrNull = (ms: number | string | undefined): string | null =>
+  Number(ms) > 0 ? new Date(Number(ms)).toISOString() : null;
+
+function syncError(e: StatusReportMessage['environments'][number]): StoredSyncError | null {
+  if (e.error && e.error.message) {
+    return {
+      message: e.error.message,
+      revision: e.error.revision || null,
+      file: e.error.file || null,
+      line: e.error.line > 0 ? e.error.line : null,
+      column: e.error.column > 0 ? e.error.column : null,
+      at: isoOrNull(e.error.atMs),
+    };
+  }
+  // Instances that predate the structured field only send the text.
+  return e.lastError ? parseDescribedError(e.lastError) : null;
+}
 
 /** Stores status reports. */
 @Injectable()
@@ -36,21 +73,49 @@ export class InstanceStatusService {
       revision: e.revision || null,
       ready: e.ready,
       lastError: e.lastError || null,
-      lastSyncAt: Number(e.lastSyncAtMs) > 0 ? new Date(Number(e.lastSyncAtMs)).toISOString() : null,
+      error: syncError(e),
+      lastSyncAt: isoOrNull(e.lastSyncAtMs),
     }));
+    const row = await this.db.instance.findUnique({
+      where: { id: instanceId },
+      select: { status: true, observedState: true },
+    });
+    const previous = readObservedState(row?.observedState);
+    const startedAt = isoOrNull(report.startedAtMs);
+    const restarts =
+      startedAt === null
+        ? null
+        : previous?.startedAt && previous.startedAt !== startedAt
+          ? (previous.restarts ?? 0) + 1
+          : (previous?.restarts ?? 0);
     const observed: ObservedState = {
       environments,
       configVersion: report.configVersion,
       httpPort: report.httpPort,
       grpcPort: report.grpcPort,
       grpcAddress: report.grpcPort ? `${peerHost}:${report.grpcPort}` : null,
+      startedAt,
+      restarts,
     };
     const failing = environments.some((e) => e.lastError !== null);
-    const row = await this.db.instance.findUnique({ where: { id: instanceId }, select: { status: true } });
-    const status = row?.status === 'ready' || row?.status === 'degraded' ? (failing ? 'degraded' : 'ready') : undefined;
+    const status =
+      row?.status === 'ready' || row?.status === 'degraded'
+        ? failing
+          ? 'degraded'
+          : 'ready'
+        : undefined;
     await this.db.instance.update({
       where: { id: instanceId },
-      data: { observedState: observed, reportedAt: new Date(), ...(status ? { status, lastError: failing ? environments.find((e) => e.lastError)!.lastError : null } : {}) },
+      data: {
+        observedState: observed,
+        reportedAt: new Date(),
+        ...(status
+          ? {
+              status,
+              lastError: failing ? environments.find((e) => e.lastError)!.lastError : null,
+            }
+          : {}),
+      },
     });
   }
 }

@@ -8,16 +8,20 @@ import { EnvironmentChangeBridge } from './environment-change-bridge.js';
 import { InstanceConfigService } from './instance-config.service.js';
 import { InstanceEvents } from './instance-events.js';
 import { InstanceStatusService } from './instance-status.service.js';
+import { InstanceViewService } from './instance-view.service.js';
+import { InstanceController } from './instance.controller.js';
 
 /**
  * Instances as the control plane sees them: their configuration, change events, status reports,
- * the edge route table and the internal gRPC server. Global so environments and tokens can
+ * the edge route table, the internal gRPC server, and the status API members read. Global so environments and tokens can
  * publish change events without importing this module.
  */
 @Global()
 @Module({
   imports: [RepositoriesModule],
+  controllers: [InstanceController],
   providers: [
+    InstanceViewService,
     EnvironmentChangeBridge,
     InstanceEvents,
     InstanceConfigService,

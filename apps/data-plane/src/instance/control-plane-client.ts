@@ -64,6 +64,18 @@ export interface EnvironmentStatusReport {
   ready: boolean;
   lastError: string;
   lastSyncAtMs: number;
+  /** Structured last sync error (absent after a successful sync). */
+  error?: SyncErrorReport | undefined;
+}
+
+/** Where a sync failed, as the SyncError message carries it (empty string / 0 = unknown). */
+export interface SyncErrorReport {
+  message: string;
+  revision: string;
+  file: string;
+  line: number;
+  column: number;
+  atMs: number;
 }
 
 /** Where and as whom to call the control plane. */
@@ -149,6 +161,8 @@ export class ControlPlaneClient {
       httpPort: number;
       grpcPort: number;
       tokenUsage: TokenUse[];
+      /** When this process started (Unix ms). */
+      startedAtMs: number;
     },
     timeoutMs = 5_000,
   ): Promise<void> {

@@ -5,7 +5,26 @@
  */
 import type { Logger } from 'pino';
 import type { DataPlane } from '../server.js';
-import type { ControlPlaneClient, EnvironmentStatusReport } from './control-plane-client.js';
+import type { SyncError } from '../state/environment-registry.js';
+import type {
+  ControlPlaneClient,
+  EnvironmentStatusReport,
+  SyncErrorReport,
+} from './control-plane-client.js';
+
+/** When this process started: the control plane counts a change between reports as a restart. */
+const STARTED_AT_MS = Date.now() - Math.round(process.uptime() * 1000);
+
+function errorReport(e: SyncError): SyncErrorReport {
+  return {
+    message: e.message,
+    revision: e.revision ?? '',
+    file: e.file ?? '',
+    line: e.line ?? 0,
+    column: e.column ?? 0,
+    atMs: e.at,
+  };
+}
 
 function describeError(e: {
   message: string;
@@ -55,6 +74,7 @@ export class StatusReporter {
         ready: Boolean(s?.snapshot),
         lastError: s?.lastError ? describeError(s.lastError) : '',
         lastSyncAtMs: s?.lastSyncAt ?? 0,
+        error: s?.lastError ? errorReport(s.lastError) : undefined,
       };
     });
   }
@@ -69,6 +89,7 @@ export class StatusReporter {
         httpPort: this.dp.httpPort,
         grpcPort: this.dp.grpcPort,
         tokenUsage,
+        startedAtMs: STARTED_AT_MS,
       });
     } catch (e) {
       this.dp.tokens.restoreUsage(tokenUsage);

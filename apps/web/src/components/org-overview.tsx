@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { EnvironmentList } from './environments/environment-list';
+import { InstanceStatusCard } from './instance-status';
 import { can, useOrg } from './org-context';
 import { ErrorState, LoadingRows, PageHeader } from './states';
 import { Card, CardContent, CardHeader } from './ui/card';
@@ -62,18 +63,25 @@ function RecentActivity() {
   );
 }
 
-/** `/orgs/{org}`: environments as cards and, for admins, what happened recently. */
+/**
+ * `/orgs/{org}`: environments as cards (URL, revision served, sync status, last sync error), the
+ * instance's status and, for admins, what happened recently. Each loads on its own: the
+ * environments never wait for the instance status or the audit log.
+ */
 export function OrgOverview() {
   const org = useOrg();
   return (
     <>
       <PageHeader
         title={org.name}
-        description="Environments and their URLs. Open one for SDK snippets."
+        description="Environments, what they serve and their URLs. Open one for SDK snippets."
       />
       <div className="flex flex-col gap-8">
         <EnvironmentList />
-        {can(org.role, NEEDS.auditRead) && <RecentActivity />}
+        <div className="grid gap-6 lg:grid-cols-2">
+          <InstanceStatusCard />
+          {can(org.role, NEEDS.auditRead) && <RecentActivity />}
+        </div>
       </div>
     </>
   );

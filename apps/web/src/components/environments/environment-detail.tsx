@@ -10,6 +10,8 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader } from '@/components/ui/card';
 import { api, unwrap } from '@/lib/api/client';
 import { snippets } from '@/lib/snippets';
+import { InstanceStatusCard } from '@/components/instance-status';
+import { EnvironmentStatusBlock, statusPollInterval } from './environment-status';
 import { cn } from '@/lib/utils';
 
 function Snippets({
@@ -72,7 +74,10 @@ function Snippets({
   );
 }
 
-/** `/orgs/{org}/environments/{env}`: source, protection, URLs with copy buttons, SDK snippets. */
+/**
+ * `/orgs/{org}/environments/{env}`: what it serves (sync status, revision, last error) and the
+ * instance's status, source, protection, URLs with copy buttons, SDK snippets.
+ */
 export function EnvironmentDetail({ envKey }: { envKey: string }) {
   const org = useOrg();
   const env = useQuery({
@@ -83,6 +88,7 @@ export function EnvironmentDetail({ envKey }: { envKey: string }) {
           params: { path: { org: org.slug, env: envKey } },
         }),
       ),
+    refetchInterval: (q) => statusPollInterval(q.state.data ? [q.state.data.status] : undefined),
   });
   const back = (
     <Link
@@ -126,6 +132,20 @@ export function EnvironmentDetail({ envKey }: { envKey: string }) {
           </span>
         }
       />
+      <div className="mb-6 grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <h2 className="font-semibold">Status</h2>
+            <CardDescription>
+              What the organisation’s instance serves for this environment.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <EnvironmentStatusBlock status={e.status} directory={e.directory} />
+          </CardContent>
+        </Card>
+        <InstanceStatusCard />
+      </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader>

@@ -10,8 +10,10 @@ import { Card, CardContent, CardHeader } from '@/components/ui/card';
 import { api, unwrap } from '@/lib/api/client';
 import { NEEDS } from '@/lib/permissions';
 import { CreateEnvironmentDialog } from './create-environment-dialog';
+import { EnvironmentStatusBlock, statusPollInterval } from './environment-status';
 
-export function useEnvironments(org: string) {
+/** The organisation's environments; `poll` keeps their sync status fresh (pages that show it). */
+export function useEnvironments(org: string, { poll = false }: { poll?: boolean } = {}) {
   return useQuery({
     queryKey: ['orgs', org, 'environments'],
     queryFn: () =>
@@ -20,13 +22,15 @@ export function useEnvironments(org: string) {
           params: { path: { org }, query: { limit: 200 } },
         }),
       ),
+    refetchInterval: (q) =>
+      poll ? statusPollInterval(q.state.data?.items.map((e) => e.status)) : false,
   });
 }
 
-/** Environments as cards with their REST URL; admins get the create button. */
+/** Environments as cards with their REST URL and sync status; admins get the create button. */
 export function EnvironmentList() {
   const org = useOrg();
-  const envs = useEnvironments(org.slug);
+  const envs = useEnvironments(org.slug, { poll: true });
   const canWrite = can(org.role, NEEDS.environmentsWrite);
   if (envs.isPending) return <LoadingRows rows={2} label="Loading environments" />;
   if (envs.isError) return <ErrorState error={envs.error} retry={() => void envs.refetch()} />;
@@ -55,7 +59,7 @@ export function EnvironmentList() {
       <ul className="grid gap-4 lg:grid-cols-2" aria-label="Environments">
         {envs.data.items.map((env) => (
           <li key={env.id}>
-            <Card>
+            <Card className="h-full" data-environment={env.key}>
               <CardHeader className="flex-row items-start justify-between gap-2">
                 <div className="flex flex-col gap-1">
                   <h2 className="font-semibold">
@@ -81,8 +85,9 @@ export function EnvironmentList() {
                   )}
                 </div>
               </CardHeader>
-              <CardContent>
+              <CardContent className="flex flex-col gap-4">
                 <CopyField value={env.urls.rest} label={`${env.key} REST URL`} />
+                <EnvironmentStatusBlock status={env.status} directory={env.directory} compact />
               </CardContent>
             </Card>
           </li>

@@ -629,6 +629,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/instance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's instance status */
+        get: operations["InstanceController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/leave": {
         parameters: {
             query?: never;
@@ -2529,6 +2546,43 @@ export interface operations {
                             name: string;
                             protected: boolean;
                             repositoryId: string | null;
+                            status: {
+                                error: {
+                                    at: string | null;
+                                    column: number | null;
+                                    commit: {
+                                        author: {
+                                            email: string;
+                                            name: string;
+                                        } | null;
+                                        message: string | null;
+                                        sha: string;
+                                        time: string | null;
+                                    } | null;
+                                    file: string | null;
+                                    line: number | null;
+                                    message: string;
+                                } | null;
+                                head: string | null;
+                                /** @description last successful sync check */
+                                lastSyncAt: string | null;
+                                /** @description the instance's last status report */
+                                reportedAt: string | null;
+                                revision: {
+                                    author: {
+                                        email: string;
+                                        name: string;
+                                    } | null;
+                                    message: string | null;
+                                    sha: string;
+                                    time: string | null;
+                                } | null;
+                                /**
+                                 * @description in_sync: serving the branch head; syncing: a newer commit is on the branch; failing: the last sync failed (the last good revision keeps serving); never_synced: nothing served yet
+                                 * @enum {string}
+                                 */
+                                sync: "in_sync" | "syncing" | "failing" | "never_synced";
+                            };
                             storage: {
                                 /** @description what was lost and what to do (restore from backup) */
                                 message: string | null;
@@ -2627,6 +2681,43 @@ export interface operations {
                         name: string;
                         protected: boolean;
                         repositoryId: string | null;
+                        status: {
+                            error: {
+                                at: string | null;
+                                column: number | null;
+                                commit: {
+                                    author: {
+                                        email: string;
+                                        name: string;
+                                    } | null;
+                                    message: string | null;
+                                    sha: string;
+                                    time: string | null;
+                                } | null;
+                                file: string | null;
+                                line: number | null;
+                                message: string;
+                            } | null;
+                            head: string | null;
+                            /** @description last successful sync check */
+                            lastSyncAt: string | null;
+                            /** @description the instance's last status report */
+                            reportedAt: string | null;
+                            revision: {
+                                author: {
+                                    email: string;
+                                    name: string;
+                                } | null;
+                                message: string | null;
+                                sha: string;
+                                time: string | null;
+                            } | null;
+                            /**
+                             * @description in_sync: serving the branch head; syncing: a newer commit is on the branch; failing: the last sync failed (the last good revision keeps serving); never_synced: nothing served yet
+                             * @enum {string}
+                             */
+                            sync: "in_sync" | "syncing" | "failing" | "never_synced";
+                        };
                         storage: {
                             /** @description what was lost and what to do (restore from backup) */
                             message: string | null;
@@ -2716,6 +2807,43 @@ export interface operations {
                         name: string;
                         protected: boolean;
                         repositoryId: string | null;
+                        status: {
+                            error: {
+                                at: string | null;
+                                column: number | null;
+                                commit: {
+                                    author: {
+                                        email: string;
+                                        name: string;
+                                    } | null;
+                                    message: string | null;
+                                    sha: string;
+                                    time: string | null;
+                                } | null;
+                                file: string | null;
+                                line: number | null;
+                                message: string;
+                            } | null;
+                            head: string | null;
+                            /** @description last successful sync check */
+                            lastSyncAt: string | null;
+                            /** @description the instance's last status report */
+                            reportedAt: string | null;
+                            revision: {
+                                author: {
+                                    email: string;
+                                    name: string;
+                                } | null;
+                                message: string | null;
+                                sha: string;
+                                time: string | null;
+                            } | null;
+                            /**
+                             * @description in_sync: serving the branch head; syncing: a newer commit is on the branch; failing: the last sync failed (the last good revision keeps serving); never_synced: nothing served yet
+                             * @enum {string}
+                             */
+                            sync: "in_sync" | "syncing" | "failing" | "never_synced";
+                        };
                         storage: {
                             /** @description what was lost and what to do (restore from backup) */
                             message: string | null;
@@ -2863,6 +2991,43 @@ export interface operations {
                         name: string;
                         protected: boolean;
                         repositoryId: string | null;
+                        status: {
+                            error: {
+                                at: string | null;
+                                column: number | null;
+                                commit: {
+                                    author: {
+                                        email: string;
+                                        name: string;
+                                    } | null;
+                                    message: string | null;
+                                    sha: string;
+                                    time: string | null;
+                                } | null;
+                                file: string | null;
+                                line: number | null;
+                                message: string;
+                            } | null;
+                            head: string | null;
+                            /** @description last successful sync check */
+                            lastSyncAt: string | null;
+                            /** @description the instance's last status report */
+                            reportedAt: string | null;
+                            revision: {
+                                author: {
+                                    email: string;
+                                    name: string;
+                                } | null;
+                                message: string | null;
+                                sha: string;
+                                time: string | null;
+                            } | null;
+                            /**
+                             * @description in_sync: serving the branch head; syncing: a newer commit is on the branch; failing: the last sync failed (the last good revision keeps serving); never_synced: nothing served yet
+                             * @enum {string}
+                             */
+                            sync: "in_sync" | "syncing" | "failing" | "never_synced";
+                        };
                         storage: {
                             /** @description what was lost and what to do (restore from backup) */
                             message: string | null;
@@ -4728,6 +4893,88 @@ export interface operations {
                             message: string;
                             path?: string;
                         }[];
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InstanceController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        admin: {
+                            configVersion: string | null;
+                            endpoint: string | null;
+                            generation: number;
+                            lastError: string | null;
+                            observedGeneration: number;
+                            step: string | null;
+                        } | null;
+                        environments: {
+                            failing: number;
+                            serving: number;
+                            total: number;
+                        };
+                        /** @description the instance's last status report */
+                        reportedAt: string | null;
+                        /** @description process restarts the control plane has seen (null: not known) */
+                        restarts: number | null;
+                        stale: boolean;
+                        /** @description when the running process started (null: not reported) */
+                        startedAt: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "provisioning" | "ready" | "degraded" | "failed" | "deleting";
+                        summary: string;
                     };
                 };
             };
