@@ -189,6 +189,20 @@ export async function startStack(): Promise<Stack> {
   };
 
   try {
+    const controlPlaneUrl = `http://127.0.0.1:${cpPort}`;
+    // The console boots (several seconds) while everything else starts.
+    procs['console'] = start(
+      [
+        join(ROOT, 'node_modules/next/dist/bin/next'),
+        'start',
+        '-H',
+        '127.0.0.1',
+        '-p',
+        String(webPort),
+      ],
+      { CONTROL_PLANE_URL: controlPlaneUrl, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+      WEB,
+    );
     const [idpIssuer, okta, auth0] = await Promise.all([
       startIdp('idp', 'google', idpPort),
       startIdp('oktaIdp', 'okta', oktaPort),
@@ -223,11 +237,8 @@ export async function startStack(): Promise<Stack> {
         .join(','),
       SWITCHYARD_DATA_DIR: dataDir,
     };
-    const controlPlaneUrl = `http://127.0.0.1:${cpPort}`;
     procs['controlPlane'] = start([BUILT.controlPlane], cpEnv);
-    await waitFor(`${controlPlaneUrl}/api/v1/health`, procs['controlPlane'], 'control plane');
-    // Then the worker, the edge and the console together (the database is migrated by now).
-    procs['worker'] = start([BUILT.worker], cpEnv);
+    // The edge polls the control plane for its route table until it answers.
     procs['edge'] = start([BUILT.edge], {
       EDGE_HOST: '127.0.0.1',
       EDGE_PORT: String(edgePort),
@@ -237,18 +248,9 @@ export async function startStack(): Promise<Stack> {
       ROUTE_REFRESH_MS: '200',
       LOG_LEVEL: 'warn',
     });
-    procs['console'] = start(
-      [
-        join(ROOT, 'node_modules/next/dist/bin/next'),
-        'start',
-        '-H',
-        '127.0.0.1',
-        '-p',
-        String(webPort),
-      ],
-      { CONTROL_PLANE_URL: controlPlaneUrl, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-      WEB,
-    );
+    await waitFor(`${controlPlaneUrl}/api/v1/health`, procs['controlPlane'], 'control plane');
+    // The worker once the database is migrated.
+    procs['worker'] = start([BUILT.worker], cpEnv);
     const edgeUrl = `http://127.0.0.1:${edgePort}`;
     await Promise.all([
       waitFor(`${edgeUrl}/health`, procs['edge'], 'edge'),
