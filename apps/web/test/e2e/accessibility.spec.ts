@@ -26,8 +26,9 @@ test.describe.configure({ mode: 'parallel' });
 async function checkBothThemes(page: Page, url: string, label: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
   await open(page, url);
-  // Loading states gone: the page shows its data (or its empty or error state).
-  await expect(page.locator('main [role="status"]')).toHaveCount(0);
+  // Loading states gone (LoadingRows: "Loading …"): the page shows its data, or its empty or
+  // error state.
+  await expect(page.locator('main [role="status"]', { hasText: /^Loading/ })).toHaveCount(0);
   await expectAccessible(page, `light ${label}`);
   // The theme follows the system setting: switch it in place rather than loading the page again.
   await page.emulateMedia({ colorScheme: 'dark' });
