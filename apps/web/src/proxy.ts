@@ -21,6 +21,6 @@ export function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Everything except the API proxy, sign-in, Next's assets and static files.
-  matcher: ['/((?!api/|login|_next/|favicon|robots\\.txt|.*\\.(?:png|svg|ico|txt)$).*)'],
+  // Everything except the API and git proxies, sign-in, Next's assets and static files.
+  matcher: ['/((?!api/|git/|login|_next/|favicon|robots\\.txt|.*\\.(?:png|svg|ico|txt)$).*)'],
 };

@@ -1,9 +1,18 @@
-// Manual runs: `npx tsx apps/web/test/manual-stack.ts` starts the stack and prints the console URL.
+// Manual runs: `npx tsx apps/web/test/manual-stack.ts` starts the stack the browser suite uses
+// (console, control plane, worker, edge, dev IdPs) on free ports and prints where they are.
 import { startStack } from './stack';
 
 const stack = await startStack();
 process.stdout.write(
-  `console ${stack.consoleUrl}\ncontrol plane ${stack.controlPlaneUrl}\nidp ${stack.idpIssuer}\n`,
+  [
+    `console ${stack.consoleUrl}`,
+    `control plane ${stack.controlPlaneUrl}`,
+    `edge ${stack.edgeUrl}`,
+    `platform idp (google) ${stack.idpIssuer}`,
+    `okta idp ${stack.orgIdps.okta}`,
+    `auth0 idp ${stack.orgIdps.auth0}`,
+    '',
+  ].join('\n'),
 );
 const stop = () => void stack.stop().then(() => process.exit(0));
 process.once('SIGINT', stop);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +9,11 @@ import pg from 'pg';
 
 /**
  * The real thing on ephemeral ports: a fresh PostgreSQL database, the built control plane
- * (`dist/main.js`, which migrates it), the dev IdP (`dist/cli.js`) as the platform login, and
- * `next start` of the built console proxying `/api/*` to the control plane.
+ * (`dist/main.js`, which migrates it), the provisioning worker (`dist/worker.js`, which starts one
+ * real data-plane instance per organisation), the edge router (environment URLs), dev IdPs
+ * (`dist/cli.js`: the platform login imitates Google; Okta- and Auth0-like ones for organisations'
+ * own SSO connections), and `next start` of the built console proxying `/api/*` and `/git/*` to the
+ * control plane. Redis is the machine's, under a queue prefix of its own.
  */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const WEB = join(ROOT, 'apps/web');
@@ -72,20 +75,32 @@ async function waitFor(url: string, proc: Proc, label: string, timeoutMs = 60_00
   throw new Error(`${label} did not answer at ${url}:\n${proc.output()}`);
 }
 
-export interface Stack {
+/** The dev IdP profiles an organisation's SSO connection can point at (each its own process). */
+export type OrgIdpProfile = 'okta' | 'auth0';
+
+/** What the tests need to reach a running stack (plain data: it crosses process boundaries). */
+export interface StackInfo {
   consoleUrl: string;
   controlPlaneUrl: string;
+  edgeUrl: string;
+  /** The platform login's issuer (the Google-like dev IdP). */
   idpIssuer: string;
+  /** Issuers of the organisation IdPs, by profile (Auth0's ends with a slash, as Auth0's does). */
+  orgIdps: Record<OrgIdpProfile, string>;
   databaseUrl: string;
+}
+
+export interface Stack extends StackInfo {
   procs: Record<string, Proc>;
-  /** Starts another dev IdP (for an organisation's own SSO connection). */
-  startIdp(profile: 'google' | 'okta' | 'auth0' | 'generic'): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** Paths the stack needs built (`npm test` builds first). */
 export const BUILT = {
   controlPlane: join(ROOT, 'apps/control-plane/dist/main.js'),
+  worker: join(ROOT, 'apps/control-plane/dist/worker.js'),
+  edge: join(ROOT, 'apps/edge/dist/main.js'),
+  dataPlane: join(ROOT, 'apps/data-plane/dist/cli.js'),
   devIdp: join(ROOT, 'apps/dev-idp/dist/cli.js'),
   console: join(WEB, '.next/BUILD_ID'),
 };
@@ -94,30 +109,68 @@ export function isBuilt(): boolean {
   return Object.values(BUILT).every((p) => existsSync(p));
 }
 
+/** SIGTERMs every instance recorded under `dir` (they are detached: they outlive the worker). */
+function stopInstances(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    try {
+      const { pid } = JSON.parse(readFileSync(join(dir, name, 'instance.json'), 'utf8')) as {
+        pid: number;
+      };
+      // By pid, and only if that pid is still this instance.
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // not running
+    }
+  }
+}
+
 export async function startStack(): Promise<Stack> {
-  const [webPort, cpPort, idpPort, orgIdpPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
+  const ports = await Promise.all(Array.from({ length: 7 }, () => freePort()));
+  const [webPort, cpPort, grpcPort, edgePort, idpPort, oktaPort, auth0Port] = ports as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   const consoleUrl = `http://127.0.0.1:${webPort}`;
   const database = `sy_web_${randomBytes(5).toString('hex')}`;
   const u = new URL(POSTGRES_ADMIN);
   u.pathname = `/${database}`;
   const databaseUrl = u.toString();
-  const gitDir = mkdtempSync(join(tmpdir(), 'sy-web-git-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'sy-web-'));
+  const instanceDir = join(dataDir, 'instances');
   const procs: Record<string, Proc> = {};
-  const idps: Proc[] = [];
   const callback = `${consoleUrl}/api/v1/auth/callback/*`;
+  const stop = async () => {
+    await Promise.all(
+      Object.values(procs).map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
+            p.child.once('exit', () => resolve());
+            p.child.kill('SIGTERM');
+            setTimeout(() => p.child.kill('SIGKILL'), 3000).unref();
+          }),
+      ),
+    );
+    stopInstances(instanceDir);
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
 
-  const startIdp = async (profile: string, port?: number): Promise<string> => {
-    const p = port ?? (await freePort());
+  const startIdp = async (name: string, profile: string, port: number): Promise<string> => {
     const idp = start(
       [
         BUILT.devIdp,
         '--port',
-        String(p),
+        String(port),
         '--profile',
         profile,
         '--client',
@@ -125,77 +178,96 @@ export async function startStack(): Promise<Stack> {
       ],
       { NODE_ENV: 'development' },
     );
-    idps.push(idp);
-    const issuer = `http://127.0.0.1:${p}${profile === 'okta-custom' ? '/oauth2/default' : ''}`;
-    await waitFor(`${issuer}/.well-known/openid-configuration`, idp, `dev IdP (${profile})`);
-    return profile === 'auth0' ? `${issuer}/` : issuer;
+    procs[name] = idp;
+    const issuer = `http://127.0.0.1:${port}${profile === 'auth0' ? '/' : ''}`;
+    await waitFor(
+      `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+      idp,
+      `dev IdP (${profile})`,
+    );
+    return issuer;
   };
 
-  const idpIssuer = await startIdp('generic', idpPort);
-  procs['idp'] = idps[0]!;
-  procs['controlPlane'] = start([BUILT.controlPlane], {
-    NODE_ENV: 'development',
-    DATABASE_URL: databaseUrl,
-    HOST: '127.0.0.1',
-    PORT: String(cpPort),
-    LOG_LEVEL: 'warn',
-    // The console is the public origin: SSO callbacks come back through its /api proxy.
-    PUBLIC_URL: consoleUrl,
-    ALLOWED_ORIGINS: consoleUrl,
-    PLATFORM_OIDC_ISSUER: idpIssuer,
-    PLATFORM_OIDC_CLIENT_ID: IDP_CLIENT.id,
-    PLATFORM_OIDC_CLIENT_SECRET: IDP_CLIENT.secret,
-    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
-    INTERNAL_GRPC_PORT: '0',
-    QUEUE_PREFIX: database,
-    // The dev IdPs are on loopback: their exact origins are allow-listed, as an operator would do.
-    OUTBOUND_ALLOWED_ORIGINS: `http://127.0.0.1:${idpPort},http://127.0.0.1:${orgIdpPort}`,
-    SWITCHYARD_DATA_DIR: gitDir,
-    GIT_DATA_DIR: gitDir,
-    INSTANCE_DATA_DIR: join(gitDir, 'instances'),
-  });
-  const controlPlaneUrl = `http://127.0.0.1:${cpPort}`;
-  await waitFor(`${controlPlaneUrl}/api/v1/health`, procs['controlPlane'], 'control plane');
-  procs['console'] = start(
-    [
-      join(ROOT, 'node_modules/next/dist/bin/next'),
-      'start',
-      '-H',
-      '127.0.0.1',
-      '-p',
-      String(webPort),
-    ],
-    { CONTROL_PLANE_URL: controlPlaneUrl, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-    WEB,
-  );
-  await waitFor(`${consoleUrl}/login`, procs['console'], 'console');
-
-  return {
-    consoleUrl,
-    controlPlaneUrl,
-    idpIssuer,
-    databaseUrl,
-    procs,
-    // The first organisation IdP takes the port the control plane already allow-lists.
-    startIdp: (profile) => startIdp(profile, idps.length === 1 ? orgIdpPort : undefined),
-    async stop() {
-      const all = [...Object.values(procs), ...idps];
-      await Promise.all(
-        all.map(
-          (p) =>
-            new Promise<void>((resolve) => {
-              if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
-              p.child.once('exit', () => resolve());
-              p.child.kill('SIGTERM');
-              setTimeout(() => p.child.kill('SIGKILL'), 3000).unref();
-            }),
-        ),
-      );
-      const admin = new pg.Client({ connectionString: POSTGRES_ADMIN });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await admin.end();
-      rmSync(gitDir, { recursive: true, force: true });
-    },
-  };
+  try {
+    const controlPlaneUrl = `http://127.0.0.1:${cpPort}`;
+    // The console boots (several seconds) while everything else starts.
+    procs['console'] = start(
+      [
+        join(ROOT, 'node_modules/next/dist/bin/next'),
+        'start',
+        '-H',
+        '127.0.0.1',
+        '-p',
+        String(webPort),
+      ],
+      { CONTROL_PLANE_URL: controlPlaneUrl, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+      WEB,
+    );
+    const [idpIssuer, okta, auth0] = await Promise.all([
+      startIdp('idp', 'google', idpPort),
+      startIdp('oktaIdp', 'okta', oktaPort),
+      startIdp('auth0Idp', 'auth0', auth0Port),
+    ]);
+    const base = 20_000 + Math.floor(Math.random() * 400) * 100;
+    const cpEnv = {
+      NODE_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(cpPort),
+      LOG_LEVEL: 'warn',
+      // The console is the public origin: SSO callbacks and instances' hosted-git reads go through it.
+      PUBLIC_URL: consoleUrl,
+      ALLOWED_ORIGINS: consoleUrl,
+      PLATFORM_OIDC_ISSUER: idpIssuer,
+      PLATFORM_OIDC_CLIENT_ID: IDP_CLIENT.id,
+      PLATFORM_OIDC_CLIENT_SECRET: IDP_CLIENT.secret,
+      AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+      INTERNAL_GRPC_PORT: String(grpcPort),
+      CONTROL_PLANE_GRPC_URL: `grpc://127.0.0.1:${grpcPort}`,
+      EDGE_TOKEN: `edge-${randomBytes(16).toString('hex')}`,
+      EDGE_PUBLIC_URL: `http://127.0.0.1:${edgePort}`,
+      INSTANCE_DATA_DIR: instanceDir,
+      INSTANCE_PORT_RANGE: `${base}-${base + 99}`,
+      INSTANCE_LOG_LEVEL: 'warn',
+      QUEUE_PREFIX: database,
+      OUTBOX_POLL_MS: '100',
+      // The dev IdPs are on loopback: their exact origins are allow-listed, as an operator would do.
+      OUTBOUND_ALLOWED_ORIGINS: [idpPort, oktaPort, auth0Port]
+        .map((p) => `http://127.0.0.1:${p}`)
+        .join(','),
+      SWITCHYARD_DATA_DIR: dataDir,
+    };
+    procs['controlPlane'] = start([BUILT.controlPlane], cpEnv);
+    // The edge polls the control plane for its route table until it answers.
+    procs['edge'] = start([BUILT.edge], {
+      EDGE_HOST: '127.0.0.1',
+      EDGE_PORT: String(edgePort),
+      EDGE_TOKEN: cpEnv.EDGE_TOKEN,
+      CONTROL_PLANE_GRPC_URL: cpEnv.CONTROL_PLANE_GRPC_URL,
+      EDGE_DATA_DIR: join(dataDir, 'edge'),
+      ROUTE_REFRESH_MS: '200',
+      LOG_LEVEL: 'warn',
+    });
+    await waitFor(`${controlPlaneUrl}/api/v1/health`, procs['controlPlane'], 'control plane');
+    // The worker once the database is migrated.
+    procs['worker'] = start([BUILT.worker], cpEnv);
+    const edgeUrl = `http://127.0.0.1:${edgePort}`;
+    await Promise.all([
+      waitFor(`${edgeUrl}/health`, procs['edge'], 'edge'),
+      waitFor(`${consoleUrl}/login`, procs['console'], 'console'),
+    ]);
+    return {
+      consoleUrl,
+      controlPlaneUrl,
+      edgeUrl,
+      idpIssuer,
+      orgIdps: { okta, auth0 },
+      databaseUrl,
+      procs,
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }

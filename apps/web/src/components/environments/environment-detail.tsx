@@ -59,8 +59,9 @@ function Snippets({
           aria-labelledby={`tab-${current.id}`}
           className="relative"
         >
+          {/* Long lines (URLs, tokens) wrap inside the box rather than run under the copy button. */}
           <pre
-            className="overflow-x-auto rounded-lg border bg-muted p-4 pr-14 font-mono text-xs leading-relaxed"
+            className="whitespace-pre-wrap wrap-anywhere rounded-lg border bg-muted p-4 pr-14 font-mono text-xs leading-relaxed"
             data-snippet={current.id}
           >
             <code>{current.code}</code>
