@@ -155,9 +155,9 @@ test.describe('console', () => {
     // The copy is exactly what the page shows.
     expect(copied).toBe(await page.locator('[data-snippet="curl"]').textContent());
     expect(copied).toContain(`${stack.edgeUrl}/e/${ORG}/production/evaluate/v1/boolean`);
-    // As the page says: replace $SWITCHYARD_TOKEN with a client token; then run it in a shell.
-    expect(copied).toContain('$SWITCHYARD_TOKEN');
-    const command = `${copied.replaceAll('$SWITCHYARD_TOKEN', token.json.token as string)} -w '\\n%{http_code}'`;
+    // As the page says: export SWITCHYARD_TOKEN as a client token, then paste it into a shell.
+    expect(copied).toContain('"Authorization: Bearer $SWITCHYARD_TOKEN"');
+    const command = `export SWITCHYARD_TOKEN=${token.json.token as string}\n${copied} -w '\\n%{http_code}'`;
     // The organisation's instance may still be starting or syncing the commit: retry until it answers.
     let last = '';
     await expect

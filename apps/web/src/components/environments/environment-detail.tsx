@@ -29,7 +29,8 @@ function Snippets({
       <CardHeader>
         <h2 className="font-semibold">Use it from your code</h2>
         <CardDescription>
-          Replace $SWITCHYARD_TOKEN with a client token for this environment (Client tokens page).
+          Set SWITCHYARD_TOKEN to a client token for this environment (Client tokens page), for
+          example <code>export SWITCHYARD_TOKEN=sy_live_…</code>, then paste.
         </CardDescription>
       </CardHeader>
       <CardContent className="flex flex-col gap-3">
