@@ -55,11 +55,26 @@ function hopOf(req: IncomingMessage, trusted: ReadonlySet<string>): Hop {
 }
 
 /** Creates the edge server (not listening). */
+/** At most one log line per key per interval. */
+function logThrottle(intervalMs: number): { shouldLog(key: string): boolean } {
+  const last = new Map<string, number>();
+  return {
+    shouldLog(key) {
+      const now = Date.now();
+      if (now - (last.get(key) ?? -Infinity) < intervalMs) return false;
+      last.set(key, now);
+      if (last.size > 10_000) last.clear();
+      return true;
+    },
+  };
+}
+
 export function createEdgeServer(
   routes: RouteTable,
   options: EdgeServerOptions,
   logger: Logger,
 ): { server: Server; agent: Agent } {
+  const startingLog = logThrottle(60_000);
   const agent = new Agent({
     keepAlive: true,
     keepAliveMsecs: 10_000,
@@ -116,7 +131,24 @@ export function createEdgeServer(
         ures.pipe(res);
       },
     );
-    up.on('error', (e) => {
+    up.on('error', (e: Error & { code?: string }) => {
+      if (e.code === 'ECONNREFUSED') {
+        // Nothing listens yet: the instance is starting or restarting. That is expected for a
+        // moment after provisioning or a crash, so it is a 503 with Retry-After, and logged once a
+        // minute per instance rather than as an upstream failure on every request.
+        if (startingLog.shouldLog(route.upstream))
+          logger.info(
+            { org: target.org, upstream: route.upstream },
+            'instance not accepting connections yet (starting)',
+          );
+        res.setHeader('retry-after', '1');
+        sendEdgeError(res, {
+          status: 503,
+          code: 'Unavailable',
+          message: 'environment starting; retry in a moment',
+        });
+        return;
+      }
       logger.warn(
         { err: e, org: target.org, env: target.env, requestId },
         'upstream request failed',

@@ -280,7 +280,7 @@ describe('issue 10 item 10: edge hygiene', () => {
     expect(edge.alive() && dp.alive()).toBe(true);
   });
 
-  it('an unreachable instance is a 502 in the closed shape', async () => {
+  it('an instance not listening yet (starting) is a 503 with Retry-After in the closed shape', async () => {
     const dead = await startEdge(join(dir, 'edge3'), [
       { orgSlug: 'gone', environments: ['production'], upstream: 'http://127.0.0.1:1' },
     ]);
@@ -289,12 +289,16 @@ describe('issue 10 item 10: edge hygiene', () => {
         method: 'POST',
         body: '{}',
       });
-      expect(res.status).toBe(502);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
       expect(JSON.parse(res.body)).toEqual({
         code: 14,
-        message: 'environment temporarily unavailable',
+        message: 'environment starting; retry in a moment',
         details: [],
       });
+      // Expected while an instance starts: an info line, not an upstream failure.
+      await dead.waitFor((l) => l['msg'] === 'instance not accepting connections yet (starting)');
+      expect(dead.output()).not.toContain('upstream request failed');
     } finally {
       await dead.stop();
     }
