@@ -57,7 +57,7 @@ class SwitchyardStrategy extends Strategy {
 export type PassportOutcome =
   | { kind: 'redirect'; location: string; state: StrategyState }
   | { kind: 'success'; tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers }
-  | { kind: 'fail'; reason: string }
+  | { kind: 'fail'; reason: string; oauthError?: string }
   | { kind: 'error'; error: unknown };
 
 /** Inputs for {@link runPassport}. */
@@ -113,8 +113,14 @@ export function runPassport(run: PassportRun): Promise<PassportOutcome> {
     };
     const callback: passport.AuthenticateCallback = (err, user, info) => {
       if (err) resolve({ kind: 'error', error: err });
-      else if (!user) resolve({ kind: 'fail', reason: describe(info) });
-      else
+      else if (!user) {
+        const oauthError = (info as { error?: unknown } | undefined)?.error;
+        resolve({
+          kind: 'fail',
+          reason: describe(info),
+          ...(typeof oauthError === 'string' ? { oauthError } : {}),
+        });
+      } else
         resolve({
           kind: 'success',
           tokens: user as client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,

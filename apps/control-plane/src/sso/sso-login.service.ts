@@ -78,20 +78,30 @@ function reasonOf(e: unknown): string {
 }
 
 /** The sign-in page's code for a refusal by the strategy (`fail`: no user, a reason text). */
-function codeOfReason(reason: string): LoginErrorCode {
+function codeOfFail(reason: string, oauthError: string | undefined): LoginErrorCode {
+  // The user cancelled, or the IdP refused them at its own page (RFC 6749 §4.1.2.1).
+  if (oauthError === 'access_denied') return 'idp-denied';
   return /\bstate\b/i.test(reason) ? 'state-expired' : 'refused';
 }
 
+const NETWORK =
+  /fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket|network|timed? ?out|abort/i;
+
 /** The sign-in page's code for an error of the authorization response or the token request. */
 function codeOfError(e: unknown): LoginErrorCode {
-  const err = e as { error?: unknown; cause?: unknown; name?: unknown; message?: unknown };
-  // The user cancelled, or the IdP refused them at its own page (RFC 6749 §4.1.2.1).
+  const err = e as { error?: unknown; cause?: unknown; name?: unknown };
   if (err.error === 'access_denied') return 'idp-denied';
-  // The token endpoint could not be reached (network error, timeout).
-  if (e instanceof TypeError || err.name === 'AbortError' || err.name === 'TimeoutError')
+  const text = reasonOf(e);
+  // The token endpoint (or the JWKS) could not be reached: network error, timeout.
+  if (
+    e instanceof TypeError ||
+    err.cause instanceof TypeError ||
+    err.name === 'AbortError' ||
+    err.name === 'TimeoutError' ||
+    NETWORK.test(text)
+  )
     return 'idp-unavailable';
-  if (typeof err.message === 'string' && /\bstate\b/i.test(err.message)) return 'state-expired';
-  return 'refused';
+  return /\bstate\b/i.test(text) ? 'state-expired' : 'refused';
 }
 
 /**
@@ -309,7 +319,12 @@ export class SsoLoginService {
         (await this.legacyGoogleIssuer(connection, tx.state, callbackUrl, url, captured)) ??
         outcome;
     if (outcome.kind === 'fail')
-      this.failure(req, connectionId, outcome.reason, codeOfReason(outcome.reason));
+      this.failure(
+        req,
+        connectionId,
+        outcome.reason,
+        codeOfFail(outcome.reason, outcome.oauthError),
+      );
     if (outcome.kind === 'error')
       this.failure(req, connectionId, reasonOf(outcome.error), codeOfError(outcome.error));
     if (outcome.kind !== 'success') this.failure(req, connectionId, 'unexpected strategy outcome');

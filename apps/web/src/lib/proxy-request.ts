@@ -28,6 +28,8 @@ function loginErrorCode(status: number): string {
   if (status === 429) return 'rate-limited';
   if (status >= 500) return 'idp-unavailable';
   if (status === 400) return 'bad-request';
+  if (status === 409) return 'link-required';
+  if (status === 412) return 'connection-disabled';
   return 'refused';
 }
 
