@@ -80,6 +80,11 @@ describe('POST /api/v1/auth/discover', () => {
     const done = await browser.login(connectionId, 'alice', '/orgs/acme');
     expect(done.status).toBe(302);
     expect(done.rawLocation).toBe('/orgs/acme');
+    // The session records where it was opened from (shown on /account).
+    expect(await app.db.session.findFirstOrThrow()).toMatchObject({
+      ip: '127.0.0.1',
+      userAgent: 'sso-test',
+    });
   });
 
   it('an unverified domain, an unknown one, an unknown organisation and one without SSO get the same generic answer', async () => {
