@@ -85,12 +85,12 @@ export function loginErrorLocation(code: LoginErrorCode, connection?: string): s
 
 /**
  * A top-level navigation (what a browser does on the login and callback URLs) rather than an API
- * call: `Sec-Fetch-Mode: navigate`, or, from browsers that do not send it, an `Accept` that asks
- * for HTML.
+ * call: `Sec-Fetch-Mode: navigate`, or an `Accept` that asks for HTML. The console's proxy forwards
+ * the browser's `Accept`, but its own fetch replaces `Sec-Fetch-Mode` with `cors`, so either is
+ * enough (a script's fetch asks for `*\/*` or JSON, not HTML).
  */
 export function isNavigation(req: FastifyRequest): boolean {
-  const mode = req.headers['sec-fetch-mode'];
-  if (typeof mode === 'string') return mode === 'navigate';
+  if (req.headers['sec-fetch-mode'] === 'navigate') return true;
   const accept = req.headers['accept'];
   return typeof accept === 'string' && /\btext\/html\b/i.test(accept);
 }

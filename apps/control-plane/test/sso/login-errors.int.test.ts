@@ -296,4 +296,17 @@ describe('refused browser logins redirect to /login?error=<code>', () => {
       message: 'login failed',
     });
   });
+
+  it("through the console's proxy (its fetch sends Sec-Fetch-Mode: cors) the browser's Accept is enough", async () => {
+    t = await startSsoApp(platformEnv());
+    const res = await t
+      .browser()
+      .request(`${PUBLIC_URL}/api/v1/auth/callback/platform?code=x&state=y`, {
+        headers: {
+          accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+          'sec-fetch-mode': 'cors',
+        },
+      });
+    await sentToLogin(t, res, 'state-expired');
+  });
 });
