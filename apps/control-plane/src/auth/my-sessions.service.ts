@@ -21,7 +21,7 @@ export class MySessionsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Live sessions only (neither past the absolute lifetime nor idle too long), most recent first. */
+  /** Live sessions only (neither past the absolute lifetime nor idle too long): the current one, then the most recently active. */
   async list(ctx: RequestContext): Promise<{ items: MySessionView[] }> {
     const now = Date.now();
     const rows = await this.db.session.findMany({
@@ -43,6 +43,8 @@ export class MySessionsService {
         })
       ).map((c) => [c.id, c.name]),
     );
+    const current = ctx.principal.sessionId;
+    rows.sort((a, b) => Number(b.id === current) - Number(a.id === current));
     return {
       items: rows.map((r) => ({
         id: r.id,

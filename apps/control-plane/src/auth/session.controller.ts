@@ -94,7 +94,8 @@ export class SessionController {
   @Permission('self')
   @Api({
     tag: 'session',
-    summary: 'List my signed-in sessions (the current one marked)',
+    summary:
+      'List my signed-in sessions: the current one (marked) first, then the most recently active',
     response: mySessionList,
   })
   listSessions(@Ctx() ctx: RequestContext) {

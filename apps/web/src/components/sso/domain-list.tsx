@@ -26,9 +26,10 @@ function verifyFailure(e: unknown, d: Domain): string {
   if (!(e instanceof ApiError)) return describeError(e);
   switch (e.status) {
     case 412:
-      return `${e.body.message}. Create the TXT record ${d.verification.name} with the value shown, wait for DNS to update (minutes, sometimes an hour), then verify again.`;
+      // The API says which record it looked for and what it found.
+      return `Not verified yet: ${e.body.message}`;
     case 409:
-      return `${e.body.message}. Another organisation holds this domain verified; it must delete it first.`;
+      return `${e.body.message}. Another organisation holds this domain verified; it must delete it before you can verify it.`;
     case 503:
       return `${e.body.message}. DNS did not answer; try again in a minute.`;
     default:

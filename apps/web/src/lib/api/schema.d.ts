@@ -126,7 +126,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List my signed-in sessions (the current one marked) */
+        /** List my signed-in sessions: the current one (marked) first, then the most recently active */
         get: operations["SessionController_listSessions"];
         put?: never;
         post?: never;
