@@ -1,6 +1,6 @@
 import type { DevIdp } from '@switchyard/dev-idp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_ERROR_CODES } from '../../src/sso/login-errors.js';
+import type { LoginErrorCode } from '../../src/sso/login-errors.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -46,11 +46,7 @@ function navigating(app: SsoTestApp): Browser {
 }
 
 /** The refusal is a redirect to the sign-in page with `code`, no session, and the login cookie cleared. */
-async function sentToLogin(
-  app: SsoTestApp,
-  res: HttpResult,
-  code: (typeof LOGIN_ERROR_CODES)[number],
-): Promise<URL> {
+async function sentToLogin(app: SsoTestApp, res: HttpResult, code: LoginErrorCode): Promise<URL> {
   expect(res.status, res.body).toBe(302);
   expect(res.rawLocation).toMatch(/^\/login\?/);
   const to = new URL(res.rawLocation!, PUBLIC_URL);

@@ -22,7 +22,7 @@ const listDomains = (org: string) =>
   unwrap(api.GET('/api/v1/orgs/{org}/domains', { params: { path: { org } } }));
 
 /** Why a verification failed, in words: the API's message plus what to do about it. */
-function verifyFailure(e: unknown, d: Domain): string {
+function verifyFailure(e: unknown): string {
   if (!(e instanceof ApiError)) return describeError(e);
   switch (e.status) {
     case 412:
@@ -61,7 +61,7 @@ function DomainCard({
       setResult({ ok: true, text: `${d.domain} is verified.` });
       refresh();
     } catch (e) {
-      setResult({ ok: false, text: verifyFailure(e, d) });
+      setResult({ ok: false, text: verifyFailure(e) });
     } finally {
       setPending(false);
     }
@@ -121,7 +121,9 @@ function DomainCard({
         <p className="text-sm text-muted-foreground">
           {verified
             ? 'Keep this DNS record published:'
-            : 'Create this DNS record at your DNS provider, then verify:'}
+            : editable
+              ? 'Create this DNS record at your DNS provider, then verify:'
+              : 'An administrator verifies the domain by publishing this DNS record:'}
         </p>
         <div className="grid gap-3 md:grid-cols-[6rem_1fr]">
           <span className="text-xs font-medium text-muted-foreground">Type</span>
