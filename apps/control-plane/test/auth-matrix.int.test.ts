@@ -186,6 +186,20 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/session': sync(() => ({})),
   'DELETE /api/v1/session': sync(() => ({})),
   'GET /api/v1/me/tokens': sync(() => ({})),
+  'GET /api/v1/me/sessions': sync(() => ({})),
+  'DELETE /api/v1/me/sessions/:sessionId': async (h) => ({
+    params: {
+      sessionId: (
+        await h.t.db.session.create({
+          data: {
+            userId: h.caller!.userId,
+            tokenHash: unique('session'),
+            expiresAt: new Date(Date.now() + 3_600_000),
+          },
+        })
+      ).id,
+    },
+  }),
   'GET /api/v1/me/audit-events': sync(() => ({})),
   'POST /api/v1/me/tokens': sync(() => ({ body: { name: 'ci' } })),
   'DELETE /api/v1/me/tokens/:tokenId': async (h) => ({

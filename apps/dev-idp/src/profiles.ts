@@ -2,7 +2,13 @@
 export type DevIdpProfile = 'google' | 'okta' | 'okta-custom' | 'auth0' | 'generic';
 
 /** Every profile, for the CLI and for parametrised tests. */
-export const PROFILES: readonly DevIdpProfile[] = ['google', 'okta', 'okta-custom', 'auth0', 'generic'];
+export const PROFILES: readonly DevIdpProfile[] = [
+  'google',
+  'okta',
+  'okta-custom',
+  'auth0',
+  'generic',
+];
 
 /** The namespaced roles claim the Auth0 profile issues (Auth0 Actions must namespace custom claims). */
 export const AUTH0_ROLES_CLAIM = 'https://switchyard.dev/roles';
@@ -13,7 +19,8 @@ export interface DevIdpUser {
   sub: string;
   email: string;
   name?: string;
-  email_verified?: boolean;
+  /** Default true; null: the claim is left out (IdPs that never send it). */
+  email_verified?: boolean | null;
   /** Google Workspace hosted domain. */
   hd?: string;
   /** Okta groups claim. */
@@ -33,9 +40,11 @@ export function issuerPathFor(profile: DevIdpProfile): string {
 
 /** The provider-specific claims a profile puts into ID tokens. */
 export function profileClaims(profile: DevIdpProfile, user: DevIdpUser): Record<string, unknown> {
-  const base: Record<string, unknown> = { email: user.email, email_verified: user.email_verified ?? true, name: user.name ?? user.email };
+  const base: Record<string, unknown> = { email: user.email, name: user.name ?? user.email };
+  if (user.email_verified !== null) base['email_verified'] = user.email_verified ?? true;
   if (profile === 'google' && user.hd !== undefined) base['hd'] = user.hd;
-  if ((profile === 'okta' || profile === 'okta-custom') && user.groups) base['groups'] = user.groups;
+  if ((profile === 'okta' || profile === 'okta-custom') && user.groups)
+    base['groups'] = user.groups;
   if (profile === 'auth0') {
     if (user.org_id !== undefined) base['org_id'] = user.org_id;
     if (user.roles) base[AUTH0_ROLES_CLAIM] = user.roles;
@@ -53,7 +62,31 @@ export const CLAIMS_BY_SCOPE = {
 
 /** Default users: one Workspace-like account per profile shape, enough for `npm start` and the tests. */
 export const DEFAULT_USERS: readonly DevIdpUser[] = [
-  { sub: 'alice', email: 'alice@example.com', name: 'Alice Admin', hd: 'example.com', groups: ['switchyard-admins', 'everyone'], org_id: 'org_example', roles: ['admin'] },
-  { sub: 'bob', email: 'bob@example.com', name: 'Bob Builder', hd: 'example.com', groups: ['switchyard-editors', 'everyone'], org_id: 'org_example', roles: ['editor'] },
-  { sub: 'carol', email: 'carol@example.com', name: 'Carol Viewer', hd: 'example.com', groups: ['everyone'], org_id: 'org_example', roles: [] },
+  {
+    sub: 'alice',
+    email: 'alice@example.com',
+    name: 'Alice Admin',
+    hd: 'example.com',
+    groups: ['switchyard-admins', 'everyone'],
+    org_id: 'org_example',
+    roles: ['admin'],
+  },
+  {
+    sub: 'bob',
+    email: 'bob@example.com',
+    name: 'Bob Builder',
+    hd: 'example.com',
+    groups: ['switchyard-editors', 'everyone'],
+    org_id: 'org_example',
+    roles: ['editor'],
+  },
+  {
+    sub: 'carol',
+    email: 'carol@example.com',
+    name: 'Carol Viewer',
+    hd: 'example.com',
+    groups: ['everyone'],
+    org_id: 'org_example',
+    roles: [],
+  },
 ];

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '@switchyard/db';
@@ -26,7 +32,10 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const permission = this.reflector.getAllAndOverride<RoutePermission | undefined>(PERMISSION_KEY, [context.getHandler(), context.getClass()]);
+    const permission = this.reflector.getAllAndOverride<RoutePermission | undefined>(
+      PERMISSION_KEY,
+      [context.getHandler(), context.getClass()],
+    );
     if (!permission) throw errors.internal('route declares no permission');
     if (permission === 'public') return true;
     const req = context.switchToHttp().getRequest<FastifyRequest>();
@@ -37,9 +46,13 @@ export class AuthGuard implements CanActivate {
     if (slug === undefined) throw errors.internal('organisation route without :org');
     // A value that cannot be a slug names no organisation (and never reaches the database).
     if (!SLUG.test(slug)) throw errors.notFound('organisation not found');
-    const membership = await this.db.membership.findFirst({ where: { userId: principal.userId, org: { slug } }, include: { org: true } });
+    const membership = await this.db.membership.findFirst({
+      where: { userId: principal.userId, org: { slug } },
+      include: { org: true },
+    });
     if (!membership) throw errors.notFound('organisation not found');
-    if (!roleHolds(membership.role, permission)) throw errors.permissionDenied(`requires ${permission}`);
+    if (!roleHolds(membership.role, permission))
+      throw errors.permissionDenied(`requires ${permission}`);
     await this.orgPolicy?.check(principal, membership.orgId);
     req.sy.org = { id: membership.orgId, slug: membership.org.slug, role: membership.role };
     return true;

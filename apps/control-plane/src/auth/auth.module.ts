@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthenticatorService } from './authenticator.service.js';
+import { MySessionsService } from './my-sessions.service.js';
 import { PatsService } from './pats.service.js';
 import { RateLimiter } from './rate-limiter.js';
 import { SessionController } from './session.controller.js';
@@ -10,7 +11,14 @@ import { UsersService } from './users.service.js';
 @Global()
 @Module({
   controllers: [SessionController],
-  providers: [SessionsService, AuthenticatorService, PatsService, UsersService, RateLimiter],
+  providers: [
+    SessionsService,
+    AuthenticatorService,
+    PatsService,
+    UsersService,
+    MySessionsService,
+    RateLimiter,
+  ],
   exports: [SessionsService, AuthenticatorService, PatsService, RateLimiter],
 })
 export class AuthModule {}

@@ -33,3 +33,20 @@ export const sessionView = z.object({
     .nullable()
     .describe('send as X-CSRF-Token on cookie-authenticated mutations'),
 });
+
+export const mySessionParams = z.object({ sessionId: id });
+export const mySessionView = z.object({
+  id: z.string(),
+  current: z.boolean().describe('the session this request came with (revoking it signs out)'),
+  createdAt: z.string().describe('when the sign-in happened'),
+  lastSeenAt: z.string().describe('last request (updated at most once a minute)'),
+  expiresAt: z.string().describe('absolute end of the session'),
+  userAgent: z.string().nullable().describe('browser at sign-in, when recorded'),
+  ip: z.string().nullable().describe('client address at sign-in, when recorded'),
+  signedInWith: z
+    .object({ connectionId: z.string(), name: z.string() })
+    .nullable()
+    .describe('the SSO connection of the sign-in (null: a session made another way)'),
+});
+export type MySessionView = z.infer<typeof mySessionView>;
+export const mySessionList = z.object({ items: z.array(mySessionView) });

@@ -9,11 +9,14 @@ import {
   createdPat,
   createPatBody,
   meView,
+  mySessionList,
+  mySessionParams,
   patPage,
   patParams,
   sessionView,
   type CreatePatBody,
 } from './pats.dto.js';
+import { MySessionsService } from './my-sessions.service.js';
 import { PatsService } from './pats.service.js';
 import { SESSION_COOKIE } from './sessions.service.js';
 import { UsersService } from './users.service.js';
@@ -23,6 +26,7 @@ export class SessionController {
   constructor(
     private readonly users: UsersService,
     private readonly pats: PatsService,
+    private readonly mySessions: MySessionsService,
   ) {}
 
   @Get('session')
@@ -84,6 +88,35 @@ export class SessionController {
   })
   async revokeToken(@Ctx() ctx: RequestContext, @Valid('params') params: { tokenId: string }) {
     await this.pats.revoke(ctx, params.tokenId);
+  }
+
+  @Get('me/sessions')
+  @Permission('self')
+  @Api({
+    tag: 'session',
+    summary:
+      'List my signed-in sessions: the current one (marked) first, then the most recently active',
+    response: mySessionList,
+  })
+  listSessions(@Ctx() ctx: RequestContext) {
+    return this.mySessions.list(ctx);
+  }
+
+  @Delete('me/sessions/:sessionId')
+  @Permission('self')
+  @Api({
+    tag: 'session',
+    summary: 'Revoke one of my sessions (the current one: sign out, the cookie is cleared)',
+    params: mySessionParams,
+    status: 204,
+  })
+  async revokeSession(
+    @Ctx() ctx: RequestContext,
+    @Valid('params') params: { sessionId: string },
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { setCookie } = await this.mySessions.revoke(ctx, params.sessionId);
+    if (setCookie) void reply.header('set-cookie', setCookie);
   }
 
   @Get('me')

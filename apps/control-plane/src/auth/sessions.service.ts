@@ -35,7 +35,10 @@ export class SessionsService {
   ) {}
 
   /** Opens a session for `userId` (always a fresh id: no fixation). */
-  async create(userId: string, options: { userAgent?: string } = {}): Promise<CreatedSession> {
+  async create(
+    userId: string,
+    options: { userAgent?: string; ip?: string } = {},
+  ): Promise<CreatedSession> {
     const secret = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.sessionAbsoluteMs);
     const session = await this.db.session.create({
@@ -44,6 +47,7 @@ export class SessionsService {
         tokenHash: sha256(secret),
         expiresAt,
         userAgent: options.userAgent?.replace(/[^\x20-\x7e]/g, '').slice(0, 500) ?? null,
+        ip: options.ip?.slice(0, 64) ?? null,
       },
     });
     return {

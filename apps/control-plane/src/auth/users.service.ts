@@ -24,7 +24,10 @@ export class UsersService {
   /** `sessionSecret` is the cookie value when the caller came with a session (for the CSRF token). */
   async session(ctx: RequestContext, sessionSecret: string | undefined) {
     const user = await this.me(ctx);
-    const csrfToken = ctx.principal.via === 'session' && sessionSecret ? this.sessions.csrfToken(sessionSecret) : null;
+    const csrfToken =
+      ctx.principal.via === 'session' && sessionSecret
+        ? this.sessions.csrfToken(sessionSecret)
+        : null;
     return { user, via: ctx.principal.via, csrfToken };
   }
 
@@ -33,8 +36,16 @@ export class UsersService {
     const sessionId = ctx.principal.sessionId;
     if (sessionId) {
       await withTransaction(this.db, async (tx) => {
-        const { count } = await tx.session.deleteMany({ where: { id: sessionId, userId: ctx.principal.userId } });
-        if (count > 0) await this.audit.record(tx, ctx, { orgId: null, action: 'session.delete', targetType: 'session', targetId: sessionId });
+        const { count } = await tx.session.deleteMany({
+          where: { id: sessionId, userId: ctx.principal.userId },
+        });
+        if (count > 0)
+          await this.audit.record(tx, ctx, {
+            orgId: null,
+            action: 'session.delete',
+            targetType: 'session',
+            targetId: sessionId,
+          });
       });
     }
     return this.sessions.cookie('', 0);

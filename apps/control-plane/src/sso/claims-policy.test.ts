@@ -17,6 +17,7 @@ const base: ResolvedConnection = {
   defaultRole: 'VIEWER',
   savedByRole: 'ADMIN',
   auth0Organization: null,
+  enabled: true,
   version: 'v1',
 };
 const claims = { email: 'Alice@Example.com', email_verified: true, groups: ['editors'] };

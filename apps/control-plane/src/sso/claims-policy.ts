@@ -1,5 +1,6 @@
 import type { Role, SsoKind } from '@switchyard/db';
 import { ROLE_RANK } from '../common/permissions.js';
+import type { LoginErrorCode } from './login-errors.js';
 
 /** A connection as the login flow sees it (the platform one comes from config, org ones from the database). */
 export interface ResolvedConnection {
@@ -16,6 +17,8 @@ export interface ResolvedConnection {
   /** Role of whoever last saved it: the most it may grant (the platform connection grants no membership). */
   savedByRole: Role;
   auth0Organization: string | null;
+  /** Off: the connection starts and completes no login. */
+  enabled: boolean;
   /** Changes whenever the connection is edited (cache key of its discovery). */
   version: string;
 }
@@ -47,7 +50,11 @@ export interface ClaimsDecision {
 
 /** A claims check that failed; `reason` goes to the auth-failure log, never to the browser. */
 export class ClaimsRejected extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** What the sign-in page tells the user (see `login-errors.ts`). */
+    readonly loginCode: LoginErrorCode = 'refused',
+  ) {
     super(reason);
   }
 }
@@ -90,24 +97,30 @@ export function decide(
   if (!email || !email.includes('@')) throw new ClaimsRejected('no e-mail claim');
   const verified = claims['email_verified'];
   if (connection.kind === 'GOOGLE' && verified !== true)
-    throw new ClaimsRejected('email_verified is not true');
-  if (verified === false) throw new ClaimsRejected('email_verified is false');
+    throw new ClaimsRejected('email_verified is not true', 'email-unverified');
+  if (verified === false) throw new ClaimsRejected('email_verified is false', 'email-unverified');
   const allowed = connection.allowedDomains.map((d) => d.toLowerCase());
   if (connection.kind === 'GOOGLE') {
     const hd = claims['hd'];
     // `hd` as a request parameter is only a UI hint: the ID-token claim is what proves the Workspace.
-    if (typeof hd !== 'string') throw new ClaimsRejected('hd claim missing');
+    if (typeof hd !== 'string') throw new ClaimsRejected('hd claim missing', 'email-not-allowed');
     if (allowed.length > 0 && !allowed.includes(hd.toLowerCase()))
-      throw new ClaimsRejected(`hd claim "${hd}" is not an allowed domain`);
+      throw new ClaimsRejected(`hd claim "${hd}" is not an allowed domain`, 'email-not-allowed');
   }
   if (allowed.length > 0 && !allowed.includes(domainOf(email)))
-    throw new ClaimsRejected(`e-mail domain "${domainOf(email)}" is not allowed`);
+    throw new ClaimsRejected(
+      `e-mail domain "${domainOf(email)}" is not allowed`,
+      'email-not-allowed',
+    );
   if (
     connection.kind === 'AUTH0' &&
     connection.auth0Organization !== null &&
     claims['org_id'] !== connection.auth0Organization
   ) {
-    throw new ClaimsRejected('org_id does not match the connection organization');
+    throw new ClaimsRejected(
+      'org_id does not match the connection organization',
+      'email-not-allowed',
+    );
   }
   const warnings: string[] = [];
   const listed = claimValues(claims[connection.roleMapping.claim]);

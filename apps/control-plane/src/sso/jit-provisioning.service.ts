@@ -8,6 +8,7 @@ import type { RequestContext } from '../common/request-context.js';
 import { mayGrant } from '../common/role-grant.js';
 import { DB, LOGGER } from '../common/tokens.js';
 import { ClaimsRejected, type ClaimsDecision, type ResolvedConnection } from './claims-policy.js';
+import type { LoginErrorCode } from './login-errors.js';
 
 /** Who logged in, as the provisioning step needs it. */
 export interface LoginIdentity {
@@ -27,8 +28,9 @@ export class LoginNeedsLinking extends ClaimsRejected {
   constructor(
     reason: string,
     readonly userMessage: string,
+    loginCode: LoginErrorCode = 'link-required',
   ) {
-    super(reason);
+    super(reason, loginCode);
   }
 }
 
@@ -70,12 +72,16 @@ export class JitProvisioningService {
     const role = decision.role;
     if (connection.orgId !== null && role === null) {
       await this.removeUnmapped(connection.orgId, connection.id, who, requestId);
-      throw new ClaimsRejected('no mapped group or role grants access to this organisation');
+      throw new ClaimsRejected(
+        'no mapped group or role grants access to this organisation',
+        'not-member',
+      );
     }
     // The connection grants on behalf of whoever saved it (rows saved before the check: ADMIN).
     if (connection.orgId !== null && role !== null && !mayGrant(connection.savedByRole, role)) {
       throw new ClaimsRejected(
         `the connection maps this login to ${role}, above the role of whoever saved it (${connection.savedByRole}); an owner must save it again`,
+        'connection-misconfigured',
       );
     }
     return withTransaction(this.db, async (tx) => {
@@ -136,6 +142,7 @@ export class JitProvisioningService {
         if (orgId === null)
           throw new ClaimsRejected(
             'e-mail belongs to an account that signs in with another identity',
+            'link-required',
           );
         throw new LoginNeedsLinking(
           `e-mail ${decision.email} belongs to an account that signs in with another identity`,
@@ -145,6 +152,7 @@ export class JitProvisioningService {
       if (orgId === null && !isTrusted)
         throw new ClaimsRejected(
           'cannot link an existing account by e-mail without a verified e-mail',
+          'invitation-mismatch',
         );
       userId = existing.id;
     } else {
@@ -186,6 +194,7 @@ export class JitProvisioningService {
       throw new LoginNeedsLinking(
         'link: the identity already belongs to another account',
         'This sign-in is already linked to another account; it cannot be linked to yours.',
+        'identity-taken',
       );
     }
     if (!identity) {

@@ -24,12 +24,21 @@ class SwitchyardStrategy extends Strategy {
     private readonly callbackUrl: string,
     private readonly extraParams: Record<string, string>,
   ) {
-    super(options, (tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers, done: passport.AuthenticateCallback) => {
-      done(null, tokens);
-    });
+    super(
+      options,
+      (
+        tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+        done: passport.AuthenticateCallback,
+      ) => {
+        done(null, tokens);
+      },
+    );
   }
 
-  override authorizationRequestParams<TOptions extends AuthenticateOptions>(req: unknown, options: TOptions): URLSearchParams {
+  override authorizationRequestParams<TOptions extends AuthenticateOptions>(
+    req: unknown,
+    options: TOptions,
+  ): URLSearchParams {
     const params = super.authorizationRequestParams(req as never, options) as URLSearchParams;
     params.set('state', client.randomState());
     params.set('nonce', client.randomNonce());
@@ -48,7 +57,7 @@ class SwitchyardStrategy extends Strategy {
 export type PassportOutcome =
   | { kind: 'redirect'; location: string; state: StrategyState }
   | { kind: 'success'; tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers }
-  | { kind: 'fail'; reason: string }
+  | { kind: 'fail'; reason: string; oauthError?: string }
   | { kind: 'error'; error: unknown };
 
 /** Inputs for {@link runPassport}. */
@@ -69,9 +78,27 @@ export interface PassportRun {
  * server-side session afterwards.
  */
 export function runPassport(run: PassportRun): Promise<PassportOutcome> {
-  const strategy = new SwitchyardStrategy({ config: run.config, scope: 'openid email profile', callbackURL: run.callbackUrl, sessionKey: SESSION_KEY }, run.callbackUrl, run.extraParams ?? {});
-  const session: Record<string, StrategyState | undefined> = run.state ? { [SESSION_KEY]: { ...run.state } } : {};
-  const req = { method: 'GET', url: run.url, originalUrl: run.url, session, query: {}, headers: {} };
+  const strategy = new SwitchyardStrategy(
+    {
+      config: run.config,
+      scope: 'openid email profile',
+      callbackURL: run.callbackUrl,
+      sessionKey: SESSION_KEY,
+    },
+    run.callbackUrl,
+    run.extraParams ?? {},
+  );
+  const session: Record<string, StrategyState | undefined> = run.state
+    ? { [SESSION_KEY]: { ...run.state } }
+    : {};
+  const req = {
+    method: 'GET',
+    url: run.url,
+    originalUrl: run.url,
+    session,
+    query: {},
+    headers: {},
+  };
   return new Promise<PassportOutcome>((resolve) => {
     const headers = new Map<string, string>();
     const res = {
@@ -86,16 +113,33 @@ export function runPassport(run: PassportRun): Promise<PassportOutcome> {
     };
     const callback: passport.AuthenticateCallback = (err, user, info) => {
       if (err) resolve({ kind: 'error', error: err });
-      else if (!user) resolve({ kind: 'fail', reason: describe(info) });
-      else resolve({ kind: 'success', tokens: user as client.TokenEndpointResponse & client.TokenEndpointResponseHelpers });
+      else if (!user) {
+        const oauthError = (info as { error?: unknown } | undefined)?.error;
+        resolve({
+          kind: 'fail',
+          reason: describe(info),
+          ...(typeof oauthError === 'string' ? { oauthError } : {}),
+        });
+      } else
+        resolve({
+          kind: 'success',
+          tokens: user as client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+        });
     };
-    const middleware = passport.authenticate(strategy, { session: false }, callback) as (rq: unknown, rs: unknown, next: (e?: unknown) => void) => void;
-    middleware(req, res, (e?: unknown) => resolve({ kind: 'error', error: e ?? new Error('passport called next') }));
+    const middleware = passport.authenticate(strategy, { session: false }, callback) as (
+      rq: unknown,
+      rs: unknown,
+      next: (e?: unknown) => void,
+    ) => void;
+    middleware(req, res, (e?: unknown) =>
+      resolve({ kind: 'error', error: e ?? new Error('passport called next') }),
+    );
   });
 }
 
 function describe(info: unknown): string {
-  if (info && typeof info === 'object' && 'message' in info && typeof info.message === 'string') return info.message;
+  if (info && typeof info === 'object' && 'message' in info && typeof info.message === 'string')
+    return info.message;
   return 'authentication failed';
 }
 
@@ -104,12 +148,24 @@ function describe(info: unknown): string {
  * nonce, state). Used for a second validation pass of an already received token response, where a
  * passport strategy cannot be built (its constructor needs a URL-shaped issuer).
  */
-export async function codeGrant(config: client.Configuration, callbackUrl: string, url: string, state: StrategyState): Promise<PassportOutcome> {
+export async function codeGrant(
+  config: client.Configuration,
+  callbackUrl: string,
+  url: string,
+  state: StrategyState,
+): Promise<PassportOutcome> {
   const current = new URL(callbackUrl);
   current.search = new URL(url, 'http://placeholder.invalid').search;
   try {
-    const checks = { pkceCodeVerifier: state.code_verifier, ...(state.nonce ? { expectedNonce: state.nonce } : {}), ...(state.state ? { expectedState: state.state } : {}) };
-    return { kind: 'success', tokens: await client.authorizationCodeGrant(config, current, checks) };
+    const checks = {
+      pkceCodeVerifier: state.code_verifier,
+      ...(state.nonce ? { expectedNonce: state.nonce } : {}),
+      ...(state.state ? { expectedState: state.state } : {}),
+    };
+    return {
+      kind: 'success',
+      tokens: await client.authorizationCodeGrant(config, current, checks),
+    };
   } catch (error) {
     return { kind: 'error', error };
   }

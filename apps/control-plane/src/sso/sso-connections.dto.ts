@@ -71,6 +71,9 @@ const fields = {
     .regex(/^org_[A-Za-z0-9]{1,64}$/, 'must be an Auth0 organization id (org_…)')
     .nullable(),
   enforce: z.boolean().describe('members must sign in through this organisation’s SSO'),
+  enabled: z
+    .boolean()
+    .describe('off: the connection starts and completes no login (an enforced one cannot be off)'),
 };
 
 export const createSsoConnectionBody = z
@@ -82,6 +85,7 @@ export const createSsoConnectionBody = z
     defaultRole: fields.defaultRole.default('VIEWER'),
     auth0Organization: fields.auth0Organization.optional(),
     enforce: fields.enforce.default(false),
+    enabled: fields.enabled.default(true),
   })
   .superRefine((b, ctx) => {
     if (b.kind !== 'GOOGLE' && !b.issuer && !b.domain)
@@ -91,6 +95,12 @@ export const createSsoConnectionBody = z
         code: 'custom',
         path: ['allowedDomains'],
         message: 'a Google connection needs the Workspace domain(s) its `hd` claim must match',
+      });
+    if (b.enforce && !b.enabled)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['enabled'],
+        message: 'an enforced connection cannot be turned off',
       });
     if (b.kind !== 'AUTH0' && b.auth0Organization)
       ctx.addIssue({
@@ -112,6 +122,7 @@ export const updateSsoConnectionBody = z.strictObject({
   defaultRole: fields.defaultRole.optional(),
   auth0Organization: fields.auth0Organization.optional(),
   enforce: fields.enforce.optional(),
+  enabled: fields.enabled.optional(),
 });
 export type UpdateSsoConnectionBody = z.infer<typeof updateSsoConnectionBody>;
 
@@ -130,6 +141,7 @@ export const ssoConnectionView = z.object({
   defaultRole: role,
   auth0Organization: z.string().nullable(),
   enforce: z.boolean(),
+  enabled: z.boolean(),
   loginUrl: z.string().describe('start a login through this connection'),
   callbackUrl: z.string().describe('register this redirect URI at the identity provider'),
   createdAt: z.string(),
@@ -166,3 +178,38 @@ export const logoutView = z.object({
     .string()
     .describe('navigate here: the IdP end-session endpoint, or the post-logout page'),
 });
+
+/** `POST /auth/discover`: an e-mail address or an organisation slug, exactly one. */
+export const discoverBody = z
+  .strictObject({
+    email: z
+      .string()
+      .max(320)
+      .regex(/^[^@\s]+@[^@\s]+$/, 'must be an e-mail address such as ada@example.com')
+      .optional()
+      .describe('your work e-mail: its domain finds the organisation that verified it'),
+    org: z
+      .string()
+      .max(40)
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'must be an organisation slug such as acme')
+      .optional()
+      .describe('the organisation slug, as in /orgs/{org}'),
+  })
+  .refine((b) => (b.email === undefined) !== (b.org === undefined), {
+    message: 'give either `email` or `org`, not both and not neither',
+    path: ['email'],
+  });
+export type DiscoverBody = z.infer<typeof discoverBody>;
+export const discoverView = z.object({
+  found: z.boolean(),
+  connection: z
+    .object({ id: z.string(), name: z.string(), kind: z.string() })
+    .nullable()
+    .describe('the SSO connection to sign in with (an enforced one first)'),
+  loginUrl: z
+    .string()
+    .nullable()
+    .describe('navigate here to sign in (append `&returnTo=/path` to land elsewhere than `/`)'),
+  message: z.string(),
+});
+export type DiscoverView = z.infer<typeof discoverView>;

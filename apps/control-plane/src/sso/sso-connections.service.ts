@@ -29,6 +29,21 @@ import type {
 export const PLATFORM_CONNECTION = 'platform';
 const GOOGLE_ISSUER = 'https://accounts.google.com';
 
+/**
+ * An enforced connection must stay usable: turning it off would lock every member out (SSO
+ * enforcement accepts only sessions and tokens from enforced connections).
+ */
+function assertNotEnforcedWhileDisabled(enforce: boolean, enabled: boolean): void {
+  if (enforce && !enabled)
+    throw errors.invalidArgument('an enforced connection cannot be turned off', [
+      {
+        path: 'enabled',
+        message:
+          'turn enforcement off first (or enforce another connection), then disable this one',
+      },
+    ]);
+}
+
 /** AAD binding a client-secret ciphertext to its tenant and row. */
 function secretAad(orgId: string, id: string): string {
   return `${orgId}|${id}`;
@@ -99,6 +114,7 @@ export class SsoConnectionsService {
       defaultRole: c.defaultRole,
       auth0Organization: c.auth0Organization,
       enforce: c.enforce,
+      enabled: c.enabled,
       loginUrl: `${this.config.publicUrl}/api/v1/auth/login?connection=${c.id}`,
       callbackUrl: this.callbackUrl(c.id),
       createdAt: c.createdAt.toISOString(),
@@ -171,6 +187,7 @@ export class SsoConnectionsService {
           defaultRole: body.defaultRole,
           auth0Organization: body.auth0Organization ?? null,
           enforce: body.enforce,
+          enabled: body.enabled,
           savedByRole,
         },
       });
@@ -225,6 +242,9 @@ export class SsoConnectionsService {
       ? mapping(before.kind, body.roleMapping)
       : mapping(before.kind, before.roleMapping);
     const defaultRole = body.defaultRole ?? before.defaultRole;
+    const enforce = body.enforce ?? before.enforce;
+    const enabled = body.enabled ?? before.enabled;
+    assertNotEnforcedWhileDisabled(enforce, enabled);
     return withTransaction(this.db, async (tx) => {
       // Any save re-checks the whole resulting mapping: whoever saves takes over every grant it makes.
       const savedByRole = await assertSaverMayGrant(tx, ctx, roleMapping, defaultRole);
@@ -252,7 +272,8 @@ export class SsoConnectionsService {
             body.auth0Organization === undefined
               ? before.auth0Organization
               : body.auth0Organization,
-          enforce: body.enforce ?? before.enforce,
+          enforce,
+          enabled,
           savedByRole,
         },
       });
@@ -303,6 +324,7 @@ export class SsoConnectionsService {
         defaultRole: 'VIEWER',
         savedByRole: 'VIEWER',
         auth0Organization: null,
+        enabled: true,
         version: 'config',
       };
     }
@@ -324,6 +346,7 @@ export class SsoConnectionsService {
       defaultRole: c.defaultRole,
       savedByRole: c.savedByRole,
       auth0Organization: c.auth0Organization,
+      enabled: c.enabled,
       version: c.updatedAt.toISOString(),
     };
   }

@@ -49,3 +49,32 @@ export class SsoEnforcementService implements OrgAccessPolicy {
     return checkSsoEnforcement(this.db, principal, orgId);
   }
 }
+
+const ORG_PATH = /^\/orgs\/([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)(?:[/?#]|$)/;
+
+/**
+ * After a login through `connectionId`: when `returnTo` is a page of an organisation the user is a
+ * member of and that organisation enforces SSO through other connections, the connection to use
+ * (its oldest enforced one); otherwise null. Non-members learn nothing (they get the 404 later).
+ */
+export async function ssoRequiredFor(
+  db: Database,
+  userId: string,
+  connectionId: string,
+  returnTo: string,
+): Promise<string | null> {
+  const slug = ORG_PATH.exec(returnTo)?.[1];
+  if (!slug) return null;
+  const org = await db.organisation.findUnique({
+    where: { slug },
+    select: { id: true, memberships: { where: { userId }, select: { id: true } } },
+  });
+  if (!org || org.memberships.length === 0) return null;
+  const enforced = await db.ssoConnection.findMany({
+    where: { orgId: org.id, enforce: true },
+    select: { id: true },
+    orderBy: { createdAt: 'asc' },
+  });
+  if (enforced.length === 0 || enforced.some((c) => c.id === connectionId)) return null;
+  return enforced[0]!.id;
+}

@@ -1,9 +1,19 @@
-import { Controller, Get, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../common/request-context.js';
 import { Api, Ctx, Permission, Public, Valid } from '../common/route.decorators.js';
 import { AuthRateLimitInterceptor } from './auth-rate-limit.interceptor.js';
-import { callbackParams, loginQuery, logoutView, type LoginQuery } from './sso-connections.dto.js';
+import { LoginErrorFilter } from './login-errors.js';
+import {
+  callbackParams,
+  discoverBody,
+  discoverView,
+  loginQuery,
+  logoutView,
+  type DiscoverBody,
+  type LoginQuery,
+} from './sso-connections.dto.js';
+import { SsoDiscoveryService } from './sso-discovery.service.js';
 import { SsoLoginService, type LoginRedirect, type LoginRequest } from './sso-login.service.js';
 
 function loginRequest(req: FastifyRequest): LoginRequest {
@@ -29,10 +39,27 @@ function redirect(reply: FastifyReply, r: LoginRedirect): void {
 @Controller('api/v1/auth')
 @UseInterceptors(AuthRateLimitInterceptor)
 export class SsoLoginController {
-  constructor(private readonly login: SsoLoginService) {}
+  constructor(
+    private readonly login: SsoLoginService,
+    private readonly discovery: SsoDiscoveryService,
+  ) {}
+
+  @Post('discover')
+  @Public()
+  @Api({
+    tag: 'auth',
+    summary:
+      'Find the company SSO connection for a work e-mail (through a domain an organisation verified) or an organisation slug; one generic answer when there is none',
+    body: discoverBody,
+    response: discoverView,
+  })
+  discover(@Req() req: FastifyRequest, @Valid('body') body: DiscoverBody) {
+    return this.discovery.discover(body, String(req.id));
+  }
 
   @Get('login')
   @Public()
+  @UseFilters(LoginErrorFilter)
   @Api({
     tag: 'auth',
     summary:
@@ -58,6 +85,7 @@ export class SsoLoginController {
 
   @Get('callback/:connectionId')
   @Public()
+  @UseFilters(LoginErrorFilter)
   @Api({
     tag: 'auth',
     summary: 'Authorization response of one connection: sets the session cookie, 302 to returnTo',

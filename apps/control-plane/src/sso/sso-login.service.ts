@@ -34,6 +34,8 @@ import {
 } from './passport-oidc.js';
 import { safeReturnTo } from './return-to.js';
 import { SsoConnectionsService } from './sso-connections.service.js';
+import { loginError, type LoginErrorCode } from './login-errors.js';
+import { ssoRequiredFor } from './sso-enforcement.service.js';
 
 /** Where the request came from, for the logs. */
 export interface LoginRequest {
@@ -58,15 +60,8 @@ function idTokenAad(sessionId: string): string {
   return `sso-session|${sessionId}`;
 }
 
-/** A refused login: the reason goes to the log only; the browser gets a generic 401. */
-class LoginRefused extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-  }
-}
-
 function reasonOf(e: unknown): string {
-  if (e instanceof LoginRefused || e instanceof ClaimsRejected) return e.reason;
+  if (e instanceof ClaimsRejected) return e.reason;
   // openid-client wraps the precise check that failed in `cause`; messages name claims, never values.
   const err = e as {
     code?: unknown;
@@ -80,6 +75,33 @@ function reasonOf(e: unknown): string {
   if (typeof err.cause?.message === 'string' && err.cause.message !== message)
     message = `${message} (${err.cause.message})`;
   return typeof err.code === 'string' ? `${err.code}: ${message}` : message;
+}
+
+/** The sign-in page's code for a refusal by the strategy (`fail`: no user, a reason text). */
+function codeOfFail(reason: string, oauthError: string | undefined): LoginErrorCode {
+  // The user cancelled, or the IdP refused them at its own page (RFC 6749 §4.1.2.1).
+  if (oauthError === 'access_denied') return 'idp-denied';
+  return /\bstate\b/i.test(reason) ? 'state-expired' : 'refused';
+}
+
+const NETWORK =
+  /fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket|network|timed? ?out|abort/i;
+
+/** The sign-in page's code for an error of the authorization response or the token request. */
+function codeOfError(e: unknown): LoginErrorCode {
+  const err = e as { error?: unknown; cause?: unknown; name?: unknown };
+  if (err.error === 'access_denied') return 'idp-denied';
+  const text = reasonOf(e);
+  // The token endpoint (or the JWKS) could not be reached: network error, timeout.
+  if (
+    e instanceof TypeError ||
+    err.cause instanceof TypeError ||
+    err.name === 'AbortError' ||
+    err.name === 'TimeoutError' ||
+    NETWORK.test(text)
+  )
+    return 'idp-unavailable';
+  return /\bstate\b/i.test(text) ? 'state-expired' : 'refused';
 }
 
 /**
@@ -102,12 +124,21 @@ export class SsoLoginService {
     private readonly audit: AuditService,
   ) {}
 
-  private failure(req: LoginRequest, connectionId: string, reason: string): never {
+  /**
+   * A refused login: the precise reason goes to the log only; the API answers a generic 401 and a
+   * browser is sent to the sign-in page with `code` (see `login-errors.ts`).
+   */
+  private failure(
+    req: LoginRequest,
+    connectionId: string,
+    reason: string,
+    code: LoginErrorCode = 'refused',
+  ): never {
     this.logger.warn(
-      { event: 'auth.failure', reason, connectionId, ip: req.ip, requestId: req.requestId },
+      { event: 'auth.failure', reason, code, connectionId, ip: req.ip, requestId: req.requestId },
       'login refused',
     );
-    throw errors.unauthenticated('login failed');
+    throw loginError('Unauthenticated', 'login failed', code);
   }
 
   /**
@@ -118,8 +149,10 @@ export class SsoLoginService {
   private async linkingUser(req: LoginRequest, csrf: string | undefined): Promise<string> {
     const secret = readCookie(req.cookieHeader, SESSION_COOKIE);
     if (!secret)
-      throw errors.unauthenticated(
+      throw loginError(
+        'Unauthenticated',
         'sign in first: linking attaches an identity to the signed-in account',
+        'sign-in-required',
       );
     const principal = await this.sessions.resolve(secret);
     if (req.fetchSite === 'cross-site') throw errors.permissionDenied('cross-site request refused');
@@ -157,7 +190,7 @@ export class SsoLoginService {
         },
         'login refused',
       );
-      throw errors.unavailable('the identity provider is unavailable');
+      throw loginError('Unavailable', 'the identity provider is unavailable', 'idp-unavailable');
     }
   }
 
@@ -181,7 +214,24 @@ export class SsoLoginService {
         },
         'login refused',
       );
-      throw errors.notFound('SSO connection not found');
+      throw loginError('NotFound', 'SSO connection not found', 'unknown-connection');
+    }
+    if (!connection.enabled) {
+      this.logger.warn(
+        {
+          event: 'auth.failure',
+          reason: 'connection disabled',
+          connectionId,
+          ip: req.ip,
+          requestId: req.requestId,
+        },
+        'login refused',
+      );
+      throw loginError(
+        'FailedPrecondition',
+        'this SSO connection is turned off; ask an administrator of the organisation',
+        'connection-disabled',
+      );
     }
     const config = await this.configuration(req, connection);
     const extraParams: Record<string, string> = connection.auth0Organization
@@ -221,12 +271,13 @@ export class SsoLoginService {
   /** Completes a login on the connection's own callback URL. `url` is the request path with the IdP's query. */
   async callback(req: LoginRequest, connectionId: string, url: string): Promise<LoginRedirect> {
     const txCookie = readCookie(req.cookieHeader, LOGIN_COOKIE);
-    if (!txCookie) this.failure(req, connectionId, 'no login transaction cookie');
+    if (!txCookie) this.failure(req, connectionId, 'no login transaction cookie', 'state-expired');
     // Taken (deleted) before anything else: whatever happens next, this transaction is spent.
     const tx = await this.transactions.take(txCookie);
-    if (!tx) this.failure(req, connectionId, 'unknown, used or swept login transaction');
+    if (!tx)
+      this.failure(req, connectionId, 'unknown, used or swept login transaction', 'state-expired');
     if (tx.expiresAt.getTime() <= Date.now())
-      this.failure(req, connectionId, 'login transaction expired');
+      this.failure(req, connectionId, 'login transaction expired', 'state-expired');
     if (tx.connectionId !== connectionId)
       this.failure(
         req,
@@ -238,9 +289,18 @@ export class SsoLoginService {
         req,
         connectionId,
         'link: the callback does not carry the session of the user who started the link',
+        'sign-in-required',
       );
     const connection = await this.connections.resolve(connectionId);
-    if (!connection) this.failure(req, connectionId, 'connection no longer exists');
+    if (!connection)
+      this.failure(req, connectionId, 'connection no longer exists', 'unknown-connection');
+    if (!connection.enabled)
+      this.failure(
+        req,
+        connectionId,
+        'connection disabled during the login',
+        'connection-disabled',
+      );
     // Google only: keep the token response in memory in case its ID token uses the legacy issuer spelling.
     let captured: string | undefined;
     const google = connection.kind === 'GOOGLE';
@@ -258,8 +318,15 @@ export class SsoLoginService {
       outcome =
         (await this.legacyGoogleIssuer(connection, tx.state, callbackUrl, url, captured)) ??
         outcome;
-    if (outcome.kind === 'fail') this.failure(req, connectionId, outcome.reason);
-    if (outcome.kind === 'error') this.failure(req, connectionId, reasonOf(outcome.error));
+    if (outcome.kind === 'fail')
+      this.failure(
+        req,
+        connectionId,
+        outcome.reason,
+        codeOfFail(outcome.reason, outcome.oauthError),
+      );
+    if (outcome.kind === 'error')
+      this.failure(req, connectionId, reasonOf(outcome.error), codeOfError(outcome.error));
     if (outcome.kind !== 'success') this.failure(req, connectionId, 'unexpected strategy outcome');
     const claims = outcome.tokens.claims();
     const idToken = outcome.tokens.id_token;
@@ -282,10 +349,10 @@ export class SsoLoginService {
     // Never reuse a session id across a login (fixation): a session presented now is ended.
     const previous = readCookie(req.cookieHeader, SESSION_COOKIE);
     if (previous) await this.db.session.deleteMany({ where: { tokenHash: sha256(previous) } });
-    const session = await this.sessions.create(
-      userId,
-      req.userAgent ? { userAgent: req.userAgent } : {},
-    );
+    const session = await this.sessions.create(userId, {
+      ip: req.ip,
+      ...(req.userAgent ? { userAgent: req.userAgent } : {}),
+    });
     const ctx = {
       principal: {
         userId,
@@ -323,8 +390,13 @@ export class SsoLoginService {
       },
       'login succeeded',
     );
+    // Signed in, but the organisation the user was heading to requires its own SSO: say so, and
+    // name the connection (the user is a member, so this tells nothing new).
+    const required = await ssoRequiredFor(this.db, userId, connectionId, tx.returnTo);
     return {
-      location: tx.returnTo,
+      location: required
+        ? `/login?${new URLSearchParams({ error: 'sso-required', connection: required, returnTo: tx.returnTo }).toString()}`
+        : tx.returnTo,
       setCookies: [session.setCookie, this.transactions.cookie('', 0)],
     };
   }
@@ -362,9 +434,9 @@ export class SsoLoginService {
           },
           'login refused',
         );
-        throw errors.conflict(e.userMessage);
+        throw loginError('Conflict', e.userMessage, e.loginCode);
       }
-      if (e instanceof ClaimsRejected) this.failure(req, connection.id, e.reason);
+      if (e instanceof ClaimsRejected) this.failure(req, connection.id, e.reason, e.loginCode);
       throw e;
     }
   }

@@ -7,6 +7,7 @@ import { LoginTransactionsRepository } from './login-transactions.repository.js'
 import { OidcClientService } from './oidc-client.service.js';
 import { SsoConnectionsController } from './sso-connections.controller.js';
 import { SsoConnectionsService } from './sso-connections.service.js';
+import { SsoDiscoveryService } from './sso-discovery.service.js';
 import { SsoEnforcementService } from './sso-enforcement.service.js';
 import { SsoLoginController } from './sso-login.controller.js';
 import { SsoLoginService } from './sso-login.service.js';
@@ -15,7 +16,16 @@ import { SsoLoginService } from './sso-login.service.js';
 @Module({
   imports: [AuthModule],
   controllers: [SsoLoginController, SsoConnectionsController],
-  providers: [SsoConnectionsService, SsoLoginService, OidcClientService, LoginTransactionsRepository, JitProvisioningService, AuthRateLimitInterceptor, { provide: ORG_ACCESS_POLICY, useClass: SsoEnforcementService }],
+  providers: [
+    SsoConnectionsService,
+    SsoLoginService,
+    SsoDiscoveryService,
+    OidcClientService,
+    LoginTransactionsRepository,
+    JitProvisioningService,
+    AuthRateLimitInterceptor,
+    { provide: ORG_ACCESS_POLICY, useClass: SsoEnforcementService },
+  ],
   // The global guard (declared in AppModule) consults the policy after resolving a membership.
   exports: [ORG_ACCESS_POLICY],
 })

@@ -81,6 +81,8 @@ export interface HttpResult {
 /** A browser: one cookie jar per host, redirects followed by hand so each hop can be inspected. */
 export class Browser {
   readonly jar = new Map<string, Map<string, string>>();
+  /** Send what a browser sends on a top-level navigation (refused logins then redirect to `/login?error=…`). */
+  navigate = false;
 
   /** `origin`: send requests for PUBLIC_URL over real HTTP to this listening app (like a TLS-terminating proxy) instead of injecting them. */
   constructor(
@@ -119,6 +121,7 @@ export class Browser {
     const headers: Record<string, string> = {
       ...(cookie ? { cookie } : {}),
       'user-agent': 'sso-test',
+      ...(this.navigate ? { 'sec-fetch-mode': 'navigate', accept: 'text/html' } : {}),
       ...init.headers,
     };
     const body = init.form ? new URLSearchParams(init.form).toString() : undefined;

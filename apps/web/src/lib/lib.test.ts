@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toApiError } from './api/errors';
-import { connectionFromInput, loginHref } from './login-messages';
+import { companySsoInput, connectionFromInput, loginHref } from './login-messages';
 import { safeReturnTo } from './return-to';
+import { describeUserAgent } from './user-agent';
 import { snippets } from './snippets';
 
 describe('safeReturnTo', () => {
@@ -30,6 +31,24 @@ describe('company sign-in link', () => {
     );
     expect(connectionFromInput('https://console.example.com/login')).toBeNull();
     expect(connectionFromInput('not a link at all')).toBeNull();
+  });
+
+  it('reads company SSO input as an e-mail, an organisation slug or a sign-in link', () => {
+    expect(companySsoInput(' ada@acme.example ')).toEqual({
+      kind: 'email',
+      email: 'ada@acme.example',
+    });
+    expect(companySsoInput('Acme')).toEqual({ kind: 'org', org: 'acme' });
+    expect(companySsoInput('0195f0c2-aaaa-7bbb-8ccc-0123456789ab')).toEqual({
+      kind: 'connection',
+      connection: '0195f0c2-aaaa-7bbb-8ccc-0123456789ab',
+    });
+    expect(companySsoInput('https://console.example.com/login?connection=abc-123')).toEqual({
+      kind: 'connection',
+      connection: 'abc-123',
+    });
+    expect(companySsoInput('not a link at all')).toBeNull();
+    expect(companySsoInput('@acme')).toBeNull();
   });
 
   it('builds the login start path with an encoded returnTo', () => {
@@ -84,5 +103,27 @@ describe('loadConfig', () => {
       'https://cp.internal:8443',
     );
     expect(() => loadConfig({ CONTROL_PLANE_URL: 'not a url' })).toThrow(/CONTROL_PLANE_URL/);
+  });
+});
+
+describe('describeUserAgent', () => {
+  it('names the browser and system of common user agents', () => {
+    expect(
+      describeUserAgent(
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+      ),
+    ).toBe('Chrome on Linux');
+    expect(
+      describeUserAgent(
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+      ),
+    ).toBe('Safari on macOS');
+    expect(
+      describeUserAgent(
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0',
+      ),
+    ).toBe('Firefox on Windows');
+    expect(describeUserAgent('sso-test')).toBeNull();
+    expect(describeUserAgent(null)).toBeNull();
   });
 });

@@ -28,7 +28,21 @@ function loginErrorCode(status: number): string {
   if (status === 429) return 'rate-limited';
   if (status >= 500) return 'idp-unavailable';
   if (status === 400) return 'bad-request';
+  if (status === 409) return 'link-required';
+  if (status === 412) return 'connection-disabled';
   return 'refused';
+}
+
+/**
+ * 303 to the sign-in page with `code`. The Location is relative: behind `next start` the request
+ * URL's host can be `localhost` while the browser is on `127.0.0.1` (or a public name), and an
+ * absolute redirect would move it to another origin, without its cookies.
+ */
+function toLogin(code: string): Response {
+  return new Response(null, {
+    status: 303,
+    headers: { location: `/login?error=${encodeURIComponent(code)}`, 'cache-control': 'no-store' },
+  });
 }
 
 /**
@@ -56,20 +70,15 @@ export async function proxyToControlPlane(req: Request): Promise<Response> {
       cache: 'no-store',
     });
   } catch {
-    if (LOGIN_PATHS.test(url.pathname))
-      return Response.redirect(new URL('/login?error=control-plane-unavailable', url), 303);
+    if (LOGIN_PATHS.test(url.pathname)) return toLogin('control-plane-unavailable');
     return Response.json(
       { code: 'Unavailable', message: 'the control plane is unreachable', details: [] },
       { status: 503 },
     );
   }
   if (LOGIN_PATHS.test(url.pathname) && upstream.status >= 400) {
-    const res = Response.redirect(
-      new URL(`/login?error=${loginErrorCode(upstream.status)}`, url),
-      303,
-    );
     // A failed callback still clears the one-time login cookie.
-    const out = new Response(null, { status: 303, headers: res.headers });
+    const out = toLogin(loginErrorCode(upstream.status));
     for (const c of upstream.headers.getSetCookie()) out.headers.append('set-cookie', c);
     return out;
   }

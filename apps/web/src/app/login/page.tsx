@@ -17,7 +17,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const returnTo = safeReturnTo(one('returnTo'));
   const error = one('error');
   const message = error ? (LOGIN_MESSAGES[error] ?? LOGIN_MESSAGES['refused']) : undefined;
+  const errorCode = error && LOGIN_MESSAGES[error] ? error : error ? 'refused' : undefined;
   const connection = one('connection');
+  const org = one('org');
   return (
     <main className="relative flex min-h-screen items-center justify-center bg-muted/40 p-4">
       <div className="absolute right-4 top-4">
@@ -40,6 +42,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           {message && (
             <div
               role="alert"
+              data-login-error={errorCode}
               className="flex gap-3 rounded-lg border border-destructive/40 p-3 text-sm"
             >
               <AlertCircleIcon
@@ -63,7 +66,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           <div className="flex items-center gap-3 text-xs uppercase text-muted-foreground">
             <span className="h-px flex-1 bg-border" /> or <span className="h-px flex-1 bg-border" />
           </div>
-          <CompanySsoForm returnTo={returnTo} />
+          <CompanySsoForm returnTo={returnTo} initialValue={org} />
         </CardContent>
       </Card>
     </main>

@@ -9,6 +9,7 @@ import { CopyField } from '@/components/copy-button';
 import { useSession } from '@/components/session';
 import { ErrorState, FormError, LoadingRows, PageHeader } from '@/components/states';
 import { ThemeToggle } from '@/components/theme-toggle';
+import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader } from '@/components/ui/card';
 import { Input, Label } from '@/components/ui/input';
@@ -24,6 +25,7 @@ import { signOut } from '@/components/user-menu';
 import { api, unwrap } from '@/lib/api/client';
 import { describeError } from '@/lib/api/errors';
 import { formText, idempotencyKey } from '@/lib/forms';
+import { describeUserAgent } from '@/lib/user-agent';
 import { relativeTime } from '@/lib/utils';
 
 function PersonalTokens() {
@@ -139,7 +141,110 @@ function PersonalTokens() {
   );
 }
 
-/** `/account`: profile, personal access tokens, sign out. */
+/** The signed-in sessions of the account: the current one marked (ending it signs out); revoke others. */
+function Sessions() {
+  const queryClient = useQueryClient();
+  const sessions = useQuery({
+    queryKey: ['me', 'sessions'],
+    queryFn: () => unwrap(api.GET('/api/v1/me/sessions')),
+  });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['me', 'sessions'] });
+  return (
+    <Card>
+      <CardHeader>
+        <h2 className="font-semibold">Sessions</h2>
+        <CardDescription>
+          Browsers signed in to your account. Revoke one you do not recognise: it is signed out at
+          its next request.
+        </CardDescription>
+      </CardHeader>
+      <CardContent>
+        {sessions.isPending ? (
+          <LoadingRows rows={2} label="Loading sessions" />
+        ) : sessions.isError ? (
+          <ErrorState error={sessions.error} retry={() => void sessions.refetch()} />
+        ) : sessions.data.items.length === 0 ? (
+          <p className="text-sm text-muted-foreground">
+            No browser session: you are using a personal access token.
+          </p>
+        ) : (
+          <Table aria-label="Sessions">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Device</TableHead>
+                <TableHead>Signed in</TableHead>
+                <TableHead>Last active</TableHead>
+                <TableHead>
+                  <span className="sr-only">Actions</span>
+                </TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {sessions.data.items.map((s) => {
+                const device = describeUserAgent(s.userAgent) ?? 'Unknown browser';
+                return (
+                  <TableRow key={s.id} data-session-id={s.id} data-current={s.current || undefined}>
+                    <TableCell>
+                      <div className="flex flex-col gap-0.5">
+                        <span className="font-medium">
+                          {device} {s.current && <Badge variant="success">this browser</Badge>}
+                        </span>
+                        <span className="text-xs text-muted-foreground">
+                          {[s.ip, s.signedInWith ? `via ${s.signedInWith.name}` : null]
+                            .filter(Boolean)
+                            .join(' · ') || '—'}
+                        </span>
+                      </div>
+                    </TableCell>
+                    <TableCell title={s.createdAt}>{relativeTime(s.createdAt)}</TableCell>
+                    <TableCell title={s.lastSeenAt}>{relativeTime(s.lastSeenAt)}</TableCell>
+                    <TableCell className="text-right">
+                      {s.current ? (
+                        <Button variant="outline" size="sm" onClick={() => void signOut()}>
+                          Sign out
+                        </Button>
+                      ) : (
+                        <ConfirmDialog
+                          trigger={
+                            <Button
+                              variant="outline"
+                              size="sm"
+                              aria-label={`Revoke session ${device} signed in ${relativeTime(s.createdAt)}`}
+                            >
+                              Revoke
+                            </Button>
+                          }
+                          title="Revoke this session?"
+                          description={`${device}${s.ip ? ` (${s.ip})` : ''} is signed out at its next request.`}
+                          confirmLabel="Revoke session"
+                          onConfirm={() =>
+                            unwrap(
+                              api.DELETE('/api/v1/me/sessions/{sessionId}', {
+                                params: { path: { sessionId: s.id } },
+                              }),
+                            ).then(
+                              () => {
+                                toast.success('Session revoked');
+                                refresh();
+                              },
+                              (e: unknown) => void toast.error(describeError(e)),
+                            )
+                          }
+                        />
+                      )}
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+/** `/account`: profile, personal access tokens, sessions, sign out. */
 export function AccountPage() {
   const { user } = useSession();
   return (
@@ -176,6 +281,7 @@ export function AccountPage() {
         </CardContent>
       </Card>
       <PersonalTokens />
+      <Sessions />
     </main>
   );
 }

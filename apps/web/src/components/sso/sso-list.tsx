@@ -137,6 +137,7 @@ export function SsoList() {
                   </p>
                   <div className="flex flex-wrap gap-1">
                     {c.enforce && <Badge variant="warning">enforced</Badge>}
+                    {!c.enabled && <Badge variant="destructive">turned off</Badge>}
                     <Badge variant="outline">default role: {c.defaultRole.toLowerCase()}</Badge>
                     {c.allowedDomains.map((d) => (
                       <Badge key={d} variant="secondary">
@@ -146,6 +147,36 @@ export function SsoList() {
                   </div>
                 </div>
                 <div className="flex gap-2">
+                  <Button
+                    variant="outline"
+                    size="sm"
+                    aria-label={`${c.enabled ? 'Turn off' : 'Turn on'} ${c.name}`}
+                    title={
+                      c.enforce && c.enabled
+                        ? 'An enforced connection cannot be turned off: turn enforcement off first'
+                        : undefined
+                    }
+                    onClick={() =>
+                      void unwrap(
+                        api.PATCH('/api/v1/orgs/{org}/sso-connections/{connectionId}', {
+                          params: { path: { org: org.slug, connectionId: c.id } },
+                          body: { enabled: !c.enabled },
+                        }),
+                      ).then(
+                        () => {
+                          toast.success(
+                            c.enabled
+                              ? `“${c.name}” turned off: it starts no new sign-in`
+                              : `“${c.name}” turned on`,
+                          );
+                          void refresh();
+                        },
+                        (e: unknown) => void toast.error(describeError(e)),
+                      )
+                    }
+                  >
+                    {c.enabled ? 'Turn off' : 'Turn on'}
+                  </Button>
                   <Button
                     variant="outline"
                     size="sm"

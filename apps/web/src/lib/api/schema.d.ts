@@ -17,6 +17,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/discover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Find the company SSO connection for a work e-mail (through a domain an organisation verified) or an organisation slug; one generic answer when there is none */
+        post: operations["SsoLoginController_discover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -97,6 +114,40 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List my signed-in sessions: the current one (marked) first, then the most recently active */
+        get: operations["SessionController_listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of my sessions (the current one: sign out, the cookie is cleared) */
+        delete: operations["SessionController_revokeSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -972,6 +1023,55 @@ export interface operations {
             };
         };
     };
+    SsoLoginController_discover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description your work e-mail: its domain finds the organisation that verified it */
+                    email?: string;
+                    /** @description the organisation slug, as in /orgs/{org} */
+                    org?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the SSO connection to sign in with (an enforced one first) */
+                        connection: {
+                            id: string;
+                            kind: string;
+                            name: string;
+                        } | null;
+                        found: boolean;
+                        /** @description navigate here to sign in (append `&returnTo=/path` to land elsewhere than `/`) */
+                        loginUrl: string | null;
+                        message: string;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     SsoLoginController_start: {
         parameters: {
             query: {
@@ -1168,6 +1268,121 @@ export interface operations {
             };
             /** @description error */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionController_listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description when the sign-in happened */
+                            createdAt: string;
+                            /** @description the session this request came with (revoking it signs out) */
+                            current: boolean;
+                            /** @description absolute end of the session */
+                            expiresAt: string;
+                            id: string;
+                            /** @description client address at sign-in, when recorded */
+                            ip: string | null;
+                            /** @description last request (updated at most once a minute) */
+                            lastSeenAt: string;
+                            /** @description the SSO connection of the sign-in (null: a session made another way) */
+                            signedInWith: {
+                                connectionId: string;
+                                name: string;
+                            } | null;
+                            /** @description browser at sign-in, when recorded */
+                            userAgent: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionController_revokeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5810,6 +6025,7 @@ export interface operations {
                             createdAt: string;
                             /** @enum {string} */
                             defaultRole: "OWNER" | "ADMIN" | "EDITOR" | "VIEWER";
+                            enabled: boolean;
                             enforce: boolean;
                             id: string;
                             issuer: string;
@@ -5898,6 +6114,11 @@ export interface operations {
                     /** @description Okta org domain or Auth0 (custom) domain: the issuer is derived from it */
                     domain?: string;
                     /**
+                     * @description off: the connection starts and completes no login (an enforced one cannot be off)
+                     * @default true
+                     */
+                    enabled?: boolean;
+                    /**
                      * @description members must sign in through this organisation’s SSO
                      * @default false
                      */
@@ -5935,6 +6156,7 @@ export interface operations {
                         createdAt: string;
                         /** @enum {string} */
                         defaultRole: "OWNER" | "ADMIN" | "EDITOR" | "VIEWER";
+                        enabled: boolean;
                         enforce: boolean;
                         id: string;
                         issuer: string;
@@ -6028,6 +6250,7 @@ export interface operations {
                         createdAt: string;
                         /** @enum {string} */
                         defaultRole: "OWNER" | "ADMIN" | "EDITOR" | "VIEWER";
+                        enabled: boolean;
                         enforce: boolean;
                         id: string;
                         issuer: string;
@@ -6167,6 +6390,8 @@ export interface operations {
                     defaultRole?: "ADMIN" | "EDITOR" | "VIEWER";
                     /** @description Okta org domain or Auth0 (custom) domain: the issuer is derived from it */
                     domain?: string;
+                    /** @description off: the connection starts and completes no login (an enforced one cannot be off) */
+                    enabled?: boolean;
                     /** @description members must sign in through this organisation’s SSO */
                     enforce?: boolean;
                     /** @description exact issuer identifier; or give `domain` */
@@ -6200,6 +6425,7 @@ export interface operations {
                         createdAt: string;
                         /** @enum {string} */
                         defaultRole: "OWNER" | "ADMIN" | "EDITOR" | "VIEWER";
+                        enabled: boolean;
                         enforce: boolean;
                         id: string;
                         issuer: string;

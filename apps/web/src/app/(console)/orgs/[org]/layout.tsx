@@ -35,7 +35,11 @@ export default async function OrgLayout({
             link (your administrator can share it).
           </p>
           <Button asChild variant="outline">
-            <Link href="/login?error=sso-required">Go to sign-in</Link>
+            <Link
+              href={`/login?${new URLSearchParams({ error: 'sso-required', org: slug, returnTo: `/orgs/${slug}` }).toString()}`}
+            >
+              Go to sign-in
+            </Link>
           </Button>
         </div>
       </main>
