@@ -25,7 +25,7 @@ const REASON: Readonly<Record<number, string>> = {
 
 /** An error the edge answers with. */
 export interface EdgeError {
-  status: 400 | 404 | 414 | 431 | 502;
+  status: 400 | 404 | 414 | 431 | 502 | 503;
   code: EdgeErrorCode;
   message: string;
 }
