@@ -29,11 +29,20 @@ export function repositoryExists(path: string): Promise<boolean> {
   );
 }
 
+/**
+ * The messages go to the organisation's members (environment status, 412 answers), so they name
+ * the repository by its place in the data directory (`hosted/<org id>/<environment id>.git`),
+ * never by the server's absolute path.
+ */
+function where(path: string): string {
+  return path.split('/').slice(-3).join('/');
+}
+
 /** The loss of the whole repository. */
 export function repositoryMissing(path: string): Exclude<HostedState, { status: 'ok' }> {
   return {
     status: 'missing',
-    message: `hosted repository missing at ${path}; restore from backup`,
+    message: `hosted repository ${where(path)} is missing from the data directory; an operator must restore it from backup`,
   };
 }
 
@@ -45,13 +54,13 @@ export async function hostedState(path: string, env: HostedRecord): Promise<Host
   if (head === null)
     return {
       status: 'missing',
-      message: `branch ${env.branch} missing in the hosted repository at ${path}; restore from backup`,
+      message: `branch ${env.branch} is missing in hosted repository ${where(path)}; an operator must restore it from backup`,
     };
   if (env.hostedRevision === null || head === env.hostedRevision) return { status: 'ok', head };
   if (await isAncestor(store, env.hostedRevision, head)) return { status: 'ok', head };
   return {
     status: 'behind',
-    message: `hosted repository at ${path} is behind: branch ${env.branch} does not contain revision ${env.hostedRevision}, the last one accepted; restore from backup`,
+    message: `hosted repository ${where(path)} is behind: branch ${env.branch} does not contain revision ${env.hostedRevision}, the last one accepted; an operator must restore it from backup`,
   };
 }
 

@@ -82,7 +82,10 @@ describe('issue 10 durability: a hosted repository the database knows is never r
     });
 
     await rm(dir, { recursive: true, force: true });
-    const lost = `hosted repository missing at ${dir}; restore from backup`;
+    // Members read this: it names the repository inside the data directory, not the server's path.
+    const repo = dir.split('/').slice(-3).join('/');
+    expect(repo).toMatch(/^hosted\/[^/]+\/[^/]+\.git$/u);
+    const lost = `hosted repository ${repo} is missing from the data directory; an operator must restore it from backup`;
     expect(await http(token, 'GET', '/api/v1/ready')).toEqual({
       status: 200,
       json: { status: 'degraded', hostedRepositoriesLost: 1 },
@@ -128,7 +131,7 @@ describe('issue 10 durability: a hosted repository the database knows is never r
     const behind = await http(token, 'GET', env);
     expect(behind.json['storage']).toEqual({
       status: 'behind',
-      message: `hosted repository at ${dir} is behind: branch main does not contain revision ${last}, the last one accepted; restore from backup`,
+      message: `hosted repository ${repo} is behind: branch main does not contain revision ${last}, the last one accepted; an operator must restore it from backup`,
     });
     expect((await http(token, 'GET', `${env}/namespaces`)).status).toBe(412);
     expect((await http(token, 'GET', '/api/v1/ready')).json).toEqual({
