@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { toApiError } from './api/errors';
-import { companySsoInput, connectionFromInput, loginHref } from './login-messages';
+import {
+  companySsoInput,
+  connectionFromInput,
+  isConnectionId,
+  linkHref,
+  loginHref,
+} from './login-messages';
 import { safeReturnTo } from './return-to';
 import { describeUserAgent } from './user-agent';
 import { snippets } from './snippets';
@@ -55,6 +61,23 @@ describe('company sign-in link', () => {
     expect(loginHref('platform', '/orgs/a?b=c')).toBe(
       '/api/v1/auth/login?connection=platform&returnTo=%2Forgs%2Fa%3Fb%3Dc',
     );
+  });
+});
+
+describe('linking a sign-in method', () => {
+  it('starts the link flow for a connection id with the session CSRF token, back to /account', () => {
+    const id = '0191f0a2-7c3e-7d41-9a55-2b6f0e0c9d11';
+    expect(isConnectionId(id)).toBe(true);
+    expect(isConnectionId('platform')).toBe(false);
+    expect(isConnectionId('https://evil.example/')).toBe(false);
+    const url = new URL(linkHref(id, 'csrf-token'), 'http://console.test');
+    expect(url.pathname).toBe('/api/v1/auth/login');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      connection: id,
+      link: '1',
+      csrf: 'csrf-token',
+      returnTo: '/account',
+    });
   });
 });
 

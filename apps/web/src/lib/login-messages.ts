@@ -34,7 +34,7 @@ export const LOGIN_MESSAGES: Record<string, { title: string; body: string }> = {
   },
   'link-required': {
     title: 'You already have an account with this e-mail',
-    body: 'Sign in the way you usually do, then link this sign-in method from your account page.',
+    body: 'Sign in the way you usually do below; your account page then offers to link this sign-in method, so either works from now on.',
   },
   'identity-taken': {
     title: 'This sign-in belongs to another account',
@@ -87,6 +87,19 @@ export function loginHref(connection: string, returnTo: string): string {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `s` is a connection id (connections are UUIDs; `platform` is not one). */
+export function isConnectionId(s: string): boolean {
+  return UUID.test(s);
+}
+
+/**
+ * Links `connection`'s identity to the signed-in account: the IdP round trip carries the session,
+ * and the session's CSRF token shows the signed-in user asked for it.
+ */
+export function linkHref(connection: string, csrf: string, returnTo = '/account'): string {
+  return `/api/v1/auth/login?${new URLSearchParams({ connection, link: '1', csrf, returnTo }).toString()}`;
+}
 const ORG_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 

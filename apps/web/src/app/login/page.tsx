@@ -3,7 +3,7 @@ import { AlertCircleIcon, KeyRoundIcon } from 'lucide-react';
 import { ThemeToggle } from '@/components/theme-toggle';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader } from '@/components/ui/card';
-import { LOGIN_MESSAGES, loginHref } from '@/lib/login-messages';
+import { isConnectionId, LOGIN_MESSAGES, loginHref } from '@/lib/login-messages';
 import { safeReturnTo } from '@/lib/return-to';
 import { CompanySsoForm } from './company-sso-form';
 
@@ -18,8 +18,13 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const error = one('error');
   const message = error ? (LOGIN_MESSAGES[error] ?? LOGIN_MESSAGES['refused']) : undefined;
   const errorCode = error && LOGIN_MESSAGES[error] ? error : error ? 'refused' : undefined;
-  const connection = one('connection');
   const org = one('org');
+  // "You already have an account": sign in the usual way, then link the new method on /account.
+  // Offering the refused connection again would only refuse again.
+  const linking = errorCode === 'link-required' ? one('connection') : undefined;
+  const connection = linking ? undefined : one('connection');
+  const next =
+    linking && isConnectionId(linking) ? `/account?link=${encodeURIComponent(linking)}` : returnTo;
   return (
     <main className="relative flex min-h-screen items-center justify-center bg-muted/40 p-4">
       <div className="absolute right-4 top-4">
@@ -57,16 +62,16 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           )}
           {connection && (
             <Button asChild size="lg">
-              <a href={loginHref(connection, returnTo)}>Continue with your company’s SSO</a>
+              <a href={loginHref(connection, next)}>Continue with your company’s SSO</a>
             </Button>
           )}
           <Button asChild size="lg" variant={connection ? 'outline' : 'default'}>
-            <a href={loginHref('platform', returnTo)}>Sign in with SSO</a>
+            <a href={loginHref('platform', next)}>Sign in with SSO</a>
           </Button>
           <div className="flex items-center gap-3 text-xs uppercase text-muted-foreground">
             <span className="h-px flex-1 bg-border" /> or <span className="h-px flex-1 bg-border" />
           </div>
-          <CompanySsoForm returnTo={returnTo} initialValue={org} />
+          <CompanySsoForm returnTo={next} initialValue={org} />
         </CardContent>
       </Card>
     </main>

@@ -1,8 +1,9 @@
 'use client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { ChevronLeftIcon, LogOutIcon } from 'lucide-react';
-import { useState } from 'react';
+import { useSearchParams } from 'next/navigation';
+import { ChevronLeftIcon, LinkIcon, LogOutIcon } from 'lucide-react';
+import { Suspense, useState } from 'react';
 import { toast } from 'sonner';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { CopyField } from '@/components/copy-button';
@@ -25,6 +26,7 @@ import { signOut } from '@/components/user-menu';
 import { api, unwrap } from '@/lib/api/client';
 import { describeError } from '@/lib/api/errors';
 import { formText, idempotencyKey } from '@/lib/forms';
+import { isConnectionId, linkHref } from '@/lib/login-messages';
 import { describeUserAgent } from '@/lib/user-agent';
 import { relativeTime } from '@/lib/utils';
 
@@ -244,6 +246,37 @@ function Sessions() {
   );
 }
 
+/**
+ * `/account?link=<connection>`: after "you already have an account with this e-mail", the user
+ * signed in the usual way and now links the other sign-in method to this account.
+ */
+function LinkSignIn() {
+  const { csrfToken } = useSession();
+  const connection = useSearchParams().get('link');
+  if (!connection || !isConnectionId(connection) || !csrfToken) return null;
+  return (
+    <Card data-testid="link-sign-in">
+      <CardHeader>
+        <h2 className="font-semibold">Link a sign-in method</h2>
+        <CardDescription>
+          Your organisation’s SSO found this account by its e-mail address. Link it to sign in
+          either way from now on; you will confirm at your identity provider.
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="flex gap-2">
+        <Button asChild>
+          <a href={linkHref(connection, csrfToken)}>
+            <LinkIcon aria-hidden="true" /> Link this sign-in method
+          </a>
+        </Button>
+        <Button asChild variant="outline">
+          <Link href="/account">Not now</Link>
+        </Button>
+      </CardContent>
+    </Card>
+  );
+}
+
 /** `/account`: profile, personal access tokens, sessions, sign out. */
 export function AccountPage() {
   const { user } = useSession();
@@ -266,6 +299,9 @@ export function AccountPage() {
           </Button>
         }
       />
+      <Suspense>
+        <LinkSignIn />
+      </Suspense>
       <Card>
         <CardHeader>
           <h2 className="font-semibold">Profile</h2>
