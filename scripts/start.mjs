@@ -145,14 +145,18 @@ async function until(what, fn, timeoutMs = 60_000) {
  */
 async function seedExampleFlag(pat) {
   const flags = '/orgs/acme/environments/development/namespaces/default/flags';
-  if ((await api(pat, 'GET', `${flags}/new-checkout`)).status === 200) return;
-  const list = await api(pat, 'GET', flags);
+  let list;
+  await until('the development environment to be readable', async () => {
+    list = await api(pat, 'GET', flags);
+    return list.status === 200;
+  });
+  if (list.json.flags.some((f) => f.key === 'new-checkout')) return;
   const put = await api(
     pat,
     'PUT',
     `${flags}/new-checkout`,
     { key: 'new-checkout', name: 'New checkout', type: 'BOOLEAN_FLAG_TYPE', enabled: false },
-    { 'if-match': list.headers.get('etag') ?? '*' },
+    { 'if-match': list.json.revision },
   );
   if (put.status >= 300)
     throw new Error(`could not add the example flag: ${JSON.stringify(put.json)}`);
