@@ -201,9 +201,21 @@ async function main() {
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
   });
 
+  // The database belongs to this checkout's state like its hosted repositories do: a new checkout
+  // (or a removed .switchyard/) starts on an empty database of its own instead of one whose
+  // organisations' repositories live in another checkout. State from before this rule (a secret
+  // but no database-url file) keeps the shared default name. DATABASE_URL overrides it.
+  const databaseUrl =
+    process.env.DATABASE_URL ??
+    persistent('database-url', () =>
+      existsSync(join(state, 'secret'))
+        ? 'postgresql://postgres@127.0.0.1:5432/switchyard'
+        : `postgresql://postgres@127.0.0.1:5432/switchyard_${randomBytes(4).toString('hex')}`,
+    );
   const secret = persistent('secret', () => randomBytes(32).toString('hex'));
   const edgeToken = persistent('edge-token', () => randomBytes(24).toString('hex'));
   const cpEnv = {
+    DATABASE_URL: databaseUrl,
     PORT: String(PORTS.controlPlane),
     HOST,
     SWITCHYARD_SECRET: secret,

@@ -3,7 +3,7 @@
 // (SWITCHYARD_DATA_DIR, hosted repositories under <data>/git/hosted unless GIT_DATA_DIR is set).
 // Shared by scripts/backup.mjs and scripts/restore.mjs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** The state locations from the environment, resolved like the control plane resolves them. */
@@ -11,11 +11,23 @@ export function stateLocations(env = process.env) {
   const dataDir = resolve(env.SWITCHYARD_DATA_DIR || '.switchyard/data');
   const gitDir = resolve(env.GIT_DATA_DIR || join(dataDir, 'git'));
   return {
-    databaseUrl: env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchyard',
+    databaseUrl:
+      env.DATABASE_URL ||
+      startDatabaseUrl(dataDir) ||
+      'postgresql://postgres@127.0.0.1:5432/switchyard',
     dataDir,
     gitDir,
     hostedDir: join(gitDir, 'hosted'),
   };
+}
+
+/**
+ * The database `npm start` chose for the checkout whose default data directory this is
+ * (`.switchyard/database-url`, next to `.switchyard/data`), if any.
+ */
+function startDatabaseUrl(dataDir) {
+  const file = join(dataDir, '..', 'database-url');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }
 
 /** Hosted bare repositories as `<org>/<env>.git` paths relative to the hosted directory. */
