@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { startDnsServer, startGitServer, type DnsRecords } from '@switchyard/testing';
 
 /**
  * The real thing on ephemeral ports: a fresh PostgreSQL database, the built control plane
@@ -13,7 +15,10 @@ import pg from 'pg';
  * real data-plane instance per organisation), the edge router (environment URLs), dev IdPs
  * (`dist/cli.js`: the platform login imitates Google; Okta- and Auth0-like ones for organisations'
  * own SSO connections), and `next start` of the built console proxying `/api/*` and `/git/*` to the
- * control plane. Redis is the machine's, under a queue prefix of its own.
+ * control plane. Redis is the machine's, under a queue prefix of its own. Two test servers stand in
+ * for what a tenant brings: a smart-HTTP git server (external repositories; its origin is
+ * allow-listed) and a DNS server the control plane resolves domain verifications with
+ * (`DNS_RESOLVERS`); specs set its records over `dnsControlUrl` (they run in other processes).
  */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const WEB = join(ROOT, 'apps/web');
@@ -88,6 +93,13 @@ export interface StackInfo {
   /** Issuers of the organisation IdPs, by profile (Auth0's ends with a slash, as Auth0's does). */
   orgIdps: Record<OrgIdpProfile, string>;
   databaseUrl: string;
+  /** The test git server (`${gitServerUrl}/<name>.git` serves `${gitProjectRoot}/<name>.git`). */
+  gitServerUrl: string;
+  gitProjectRoot: string;
+  /** `PUT ${dnsControlUrl}/<name>` with a JSON {@link DnsRecords} body sets that name's records. */
+  dnsControlUrl: string;
+  /** Where the worker keeps the local instances (`<id>/instance.json` holds the pid and org). */
+  instanceDir: string;
 }
 
 export interface Stack extends StackInfo {
@@ -143,7 +155,10 @@ export async function startStack(): Promise<Stack> {
   const databaseUrl = u.toString();
   const dataDir = mkdtempSync(join(tmpdir(), 'sy-web-'));
   const instanceDir = join(dataDir, 'instances');
+  const gitProjectRoot = join(dataDir, 'git-server');
+  mkdirSync(gitProjectRoot);
   const procs: Record<string, Proc> = {};
+  const closers: Array<() => Promise<void>> = [];
   const callback = `${consoleUrl}/api/v1/auth/callback/*`;
   const stop = async () => {
     await Promise.all(
@@ -158,6 +173,7 @@ export async function startStack(): Promise<Stack> {
       ),
     );
     stopInstances(instanceDir);
+    await Promise.all(closers.map((close) => close()));
     const admin = new pg.Client({ connectionString: POSTGRES_ADMIN });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
@@ -208,6 +224,16 @@ export async function startStack(): Promise<Stack> {
       startIdp('oktaIdp', 'okta', oktaPort),
       startIdp('auth0Idp', 'auth0', auth0Port),
     ]);
+    const [git, dns] = await Promise.all([
+      startGitServer({ projectRoot: gitProjectRoot }),
+      startDnsServer(),
+    ]);
+    closers.push(
+      () => git.close(),
+      () => dns.close(),
+    );
+    const dnsControl = await startDnsControl(dns.set.bind(dns));
+    closers.push(() => new Promise<void>((resolve) => dnsControl.close(() => resolve())));
     const base = 20_000 + Math.floor(Math.random() * 400) * 100;
     const cpEnv = {
       NODE_ENV: 'development',
@@ -232,9 +258,13 @@ export async function startStack(): Promise<Stack> {
       QUEUE_PREFIX: database,
       OUTBOX_POLL_MS: '100',
       // The dev IdPs are on loopback: their exact origins are allow-listed, as an operator would do.
-      OUTBOUND_ALLOWED_ORIGINS: [idpPort, oktaPort, auth0Port]
-        .map((p) => `http://127.0.0.1:${p}`)
-        .join(','),
+      // So are the test git server's (and tenant git URLs may be plain http, an operator switch).
+      OUTBOUND_ALLOWED_ORIGINS: [
+        ...[idpPort, oktaPort, auth0Port].map((p) => `http://127.0.0.1:${p}`),
+        git.url,
+      ].join(','),
+      GIT_ALLOW_HTTP: 'true',
+      DNS_RESOLVERS: dns.address,
       SWITCHYARD_DATA_DIR: dataDir,
     };
     procs['controlPlane'] = start([BUILT.controlPlane], cpEnv);
@@ -263,6 +293,10 @@ export async function startStack(): Promise<Stack> {
       idpIssuer,
       orgIdps: { okta, auth0 },
       databaseUrl,
+      gitServerUrl: git.url,
+      gitProjectRoot,
+      dnsControlUrl: controlUrl(dnsControl),
+      instanceDir,
       procs,
       stop,
     };
@@ -270,4 +304,31 @@ export async function startStack(): Promise<Stack> {
     await stop();
     throw e;
   }
+}
+
+/** A loopback HTTP endpoint that sets the test DNS server's records: `PUT /<name>` with JSON records. */
+async function startDnsControl(
+  set: (name: string, records: DnsRecords | null) => void,
+): Promise<Server> {
+  const server = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      const name = decodeURIComponent((req.url ?? '/').slice(1));
+      if (req.method !== 'PUT' || !name) return void res.writeHead(405).end();
+      try {
+        set(name, JSON.parse(body) as DnsRecords | null);
+        res.writeHead(204).end();
+      } catch (e) {
+        res.writeHead(400).end(String(e));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+function controlUrl(server: Server): string {
+  const address = server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 }

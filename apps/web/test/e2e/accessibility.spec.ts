@@ -1,5 +1,5 @@
-import type { BrowserContext, Page } from '@playwright/test';
-import { expect, expectAccessible, open, shot, signIn, test as base } from './fixtures';
+import type { BrowserContext, Locator, Page } from '@playwright/test';
+import { checkBothThemes, expectAccessible, open, shot, signIn, test as base } from './fixtures';
 
 /**
  * axe-core on every page of the console, light and dark: no serious or critical WCAG 2.2 AA
@@ -22,38 +22,33 @@ const test = base.extend<object, { owner: BrowserContext }>({
 });
 test.describe.configure({ mode: 'parallel' });
 
-/** Opens `path` in light, checks it, switches to dark in place and checks again. */
-async function checkBothThemes(page: Page, url: string, label: string): Promise<void> {
-  await page.emulateMedia({ colorScheme: 'light' });
-  await open(page, url);
-  // Loading states gone (LoadingRows: "Loading …"): the page shows its data, or its empty or
-  // error state.
-  await expect(page.locator('main [role="status"]', { hasText: /^Loading/ })).toHaveCount(0);
-  await expectAccessible(page, `light ${label}`);
-  // The theme follows the system setting: switch it in place rather than loading the page again.
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
-  await expectAccessible(page, `dark ${label}`);
-}
-
-const PAGES = [
-  `/orgs/${ORG}/environments`,
-  `/orgs/${ORG}/environments/production`,
-  `/orgs/${ORG}/tokens`,
-  `/orgs/${ORG}/members`,
-  `/orgs/${ORG}/repositories`,
-  `/orgs/${ORG}/settings/sso`,
-  `/orgs/${ORG}/audit`,
-  '/account',
+/** Status blocks load on their own: axe runs once the sync state and the instance are shown. */
+const statusShown = (p: Page) => [
+  p.locator('[data-testid="environment-status"] [data-sync]'),
+  p.locator('[data-testid="instance-status"] [data-instance-status]'),
 ];
 
-for (const path of PAGES)
+const PAGES: Array<{ path: string; ready?: (p: Page) => Locator[] }> = [
+  { path: `/orgs/${ORG}/environments` },
+  { path: `/orgs/${ORG}/environments/production`, ready: statusShown },
+  { path: `/orgs/${ORG}/tokens` },
+  { path: `/orgs/${ORG}/members` },
+  { path: `/orgs/${ORG}/repositories` },
+  {
+    path: `/orgs/${ORG}/settings/sso`,
+    ready: (p) => [p.getByRole('heading', { name: 'Domains' })],
+  },
+  { path: `/orgs/${ORG}/audit` },
+  { path: '/account', ready: (p) => [p.locator('table[aria-label="Sessions"] tr[data-current]')] },
+];
+
+for (const { path, ready } of PAGES)
   test(`${path}: no serious or critical accessibility violation, light and dark`, async ({
     owner,
     stack,
   }) => {
     const page = await owner.newPage();
-    await checkBothThemes(page, `${stack.consoleUrl}${path}`, path);
+    await checkBothThemes(page, `${stack.consoleUrl}${path}`, path, ready);
     await page.close();
   });
 
@@ -63,7 +58,12 @@ test(`/orgs/${ORG} (overview): no serious or critical accessibility violation, l
 }) => {
   const page = await owner.newPage();
   const url = `${stack.consoleUrl}/orgs/${ORG}`;
-  await checkBothThemes(page, url, `/orgs/${ORG}`);
+  await checkBothThemes(page, url, `/orgs/${ORG}`, (p) => [
+    ...statusShown(p),
+    // The flow's flag commit is served: the screenshots show a revision with its message.
+    p.locator('[data-environment="production"] [data-sync="in_sync"]'),
+    p.locator('[data-environment="production"] [data-testid="revision-served"] code[data-commit]'),
+  ]);
   await shot(page, 'overview-dark');
   await page.emulateMedia({ colorScheme: 'light' });
   await page.waitForFunction(() => !document.documentElement.classList.contains('dark'));
@@ -71,16 +71,27 @@ test(`/orgs/${ORG} (overview): no serious or critical accessibility violation, l
   await page.close();
 });
 
-test('/login: no serious or critical accessibility violation, dark and light', async ({
-  browser,
-  stack,
-}) => {
-  const anonymous = await browser.newContext({ colorScheme: 'dark' });
-  const login = await anonymous.newPage();
-  await open(login, `${stack.consoleUrl}/login`);
-  await expectAccessible(login, 'dark /login');
-  await login.emulateMedia({ colorScheme: 'light' });
-  await expectAccessible(login, 'light /login');
-  await shot(login, 'login');
-  await anonymous.close();
-});
+/** The sign-in page plain, and with a refusal message and a company connection to continue with. */
+const LOGIN_PAGES = [
+  { path: '/login', shot: 'login' },
+  {
+    path: '/login?error=sso-required&connection=0195f0c2-aaaa-7bbb-8ccc-0123456789ab&org=acme-corp',
+    shot: 'login-sso-required',
+  },
+  { path: '/login?error=not-member', shot: undefined },
+];
+
+for (const { path, shot: name } of LOGIN_PAGES)
+  test(`${path}: no serious or critical accessibility violation, dark and light`, async ({
+    browser,
+    stack,
+  }) => {
+    const anonymous = await browser.newContext({ colorScheme: 'dark' });
+    const login = await anonymous.newPage();
+    await open(login, `${stack.consoleUrl}${path}`);
+    await expectAccessible(login, `dark ${path}`);
+    await login.emulateMedia({ colorScheme: 'light' });
+    await expectAccessible(login, `light ${path}`);
+    if (name) await shot(login, name);
+    await anonymous.close();
+  });

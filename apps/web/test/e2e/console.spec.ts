@@ -37,10 +37,11 @@ test.describe('console', () => {
     await expect
       .poll(() => p.locator('main [role="alert"]').textContent())
       .toContain('Unknown sign-in link');
+    // A callback without the login cookie this browser got when it started the sign-in.
     await p.goto(`${stack.consoleUrl}/api/v1/auth/callback/platform?code=x&state=y`);
-    await expect
-      .poll(() => p.locator('main [role="alert"]').textContent())
-      .toContain('Sign-in was refused');
+    const alert = p.locator('main [role="alert"]');
+    await expect(alert).toHaveAttribute('data-login-error', 'state-expired');
+    await expect(alert).toContainText('The sign-in took too long or was already used');
     await p.close();
   });
 
@@ -99,7 +100,10 @@ test.describe('console', () => {
     expect(await page.locator('[data-snippet="ofrep"]').textContent()).toContain(
       `${rest}/ofrep/v1/evaluate/flags/`,
     );
-    await shot(page, 'environment');
+    // What the instance serves, and the instance itself, above the URLs.
+    await expect(page.getByRole('heading', { name: 'Status' })).toBeVisible();
+    await expect(page.locator('[data-testid="environment-status"] [data-sync]')).toBeVisible();
+    await expect(page.getByTestId('instance-status').getByRole('heading')).toHaveText('Instance');
   });
 
   test('creates a client token, shows the secret once, and revokes it', async ({ stack }) => {
@@ -177,6 +181,31 @@ test.describe('console', () => {
       flagKey: string;
     };
     expect(body).toMatchObject({ enabled: true, flagKey: 'new-checkout' });
+
+    // The page shows the commit the instance now serves (the flag API's commit, with its author).
+    type Commit = { sha: string; author: { name: string } | null; message: string | null };
+    let served: Commit | null = null;
+    await expect
+      .poll(async () => {
+        const res = await callApi(stack, alice, 'GET', `/orgs/${ORG}/environments/production`);
+        const s = res.json.status as { sync: string; head: string; revision: Commit | null };
+        served = s.revision;
+        return s.sync === 'in_sync' && s.revision?.sha === s.head && s.revision.author !== null;
+      })
+      .toBe(true);
+    const revision = served as unknown as Commit;
+    expect(revision.sha).toMatch(/^[0-9a-f]{40}$/);
+    const block = page.locator('[data-testid="environment-status"]');
+    await expect(block.locator('[data-sync]')).toHaveAttribute('data-sync', 'in_sync');
+    await expect(block.locator('[data-sync]')).toHaveText('In sync');
+    const line = block.getByTestId('revision-served');
+    await expect(line.locator(`code[data-commit="${revision.sha}"]`)).toHaveText(
+      revision.sha.slice(0, 7),
+    );
+    await expect(line).toContainText(revision.message!);
+    await expect(line).toContainText(revision.author!.name);
+    await expect(page.locator('[data-instance-status="ready"]')).toBeVisible();
+    await shot(page, 'environment');
   });
 
   test('invites a member and changes the role; the last owner cannot be demoted', async ({
@@ -234,7 +263,6 @@ test.describe('console', () => {
     expect(await page.locator('code', { hasText: '/api/v1/auth/callback/' }).textContent()).toMatch(
       new RegExp(`^${stack.consoleUrl}/api/v1/auth/callback/`),
     );
-    await shot(page, 'sso');
 
     // Bob is not a member: the company link signs him in and maps his Okta group to editor.
     const context = await browser.newContext();
@@ -286,6 +314,31 @@ test.describe('console', () => {
     await page.getByRole('combobox', { name: 'Command palette' }).fill('members');
     await page.keyboard.press('Enter');
     await page.waitForURL(`${stack.consoleUrl}/orgs/${ORG}/members`);
+  });
+
+  test('/account lists the sessions; revoking another one signs that browser out', async ({
+    stack,
+  }) => {
+    // Alice's only other session: a second browser (the pages project has not started yet).
+    const other = await browser.newContext();
+    await (await signIn(stack, other, 'alice', '/account')).close();
+    await open(page, `${stack.consoleUrl}/account`);
+    const rows = page.locator('table[aria-label="Sessions"] tbody tr');
+    await expect(rows).toHaveCount(2);
+    const current = page.locator('tr[data-current]');
+    await expect(current).toContainText('this browser');
+    await expect(current.getByRole('button', { name: 'Sign out' })).toBeVisible();
+    expect((await other.request.get(`${stack.consoleUrl}/api/v1/me`)).status()).toBe(200);
+    await shot(page, 'account');
+    await page
+      .locator('table[aria-label="Sessions"] tbody tr:not([data-current])')
+      .getByRole('button', { name: /^Revoke session/ })
+      .click();
+    await page.getByRole('button', { name: 'Revoke session' }).click();
+    await expect(rows).toHaveCount(1);
+    await expect(current).toBeVisible();
+    expect((await other.request.get(`${stack.consoleUrl}/api/v1/me`)).status()).toBe(401);
+    await other.close();
   });
 
   test('signs out; the old session cookie is refused afterwards', async ({ stack }) => {

@@ -1,7 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test as base, type BrowserContext, type Page } from '@playwright/test';
+import {
+  expect,
+  test as base,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 import type { StackInfo } from '../stack';
 
 /** The stack global-setup.ts started (the same for every worker). */
@@ -99,6 +106,57 @@ export async function expectAccessible(p: Page, label: string): Promise<void> {
           .join(', ')}`,
     ),
   ).toEqual([]);
+}
+
+/**
+ * Opens `url` in light, waits until loading rows are gone and what `ready` names is shown,
+ * checks it with axe, switches to dark in place and checks again.
+ */
+export async function checkBothThemes(
+  page: Page,
+  url: string,
+  label: string,
+  ready: (page: Page) => Locator[] = () => [],
+): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await open(page, url);
+  // Loading states gone (LoadingRows: "Loading …"): the page shows its data, or its empty or
+  // error state.
+  await expect(page.locator('main [role="status"]', { hasText: /^Loading/ })).toHaveCount(0);
+  for (const shown of ready(page)) await expect(shown.first()).toBeVisible();
+  await expectAccessible(page, `light ${label}`);
+  // The theme follows the system setting: switch it in place rather than loading the page again.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
+  await expectAccessible(page, `dark ${label}`);
+}
+
+/** Sets (replaces) the TXT/A/AAAA records of `name` on the stack's DNS server; `null` removes it. */
+export async function setDns(
+  stack: StackInfo,
+  name: string,
+  records: { TXT?: string[]; A?: string[]; AAAA?: string[] } | null,
+): Promise<void> {
+  const res = await fetch(`${stack.dnsControlUrl}/${encodeURIComponent(name)}`, {
+    method: 'PUT',
+    body: JSON.stringify(records),
+  });
+  expect(res.status, await res.text()).toBe(204);
+}
+
+/** The pid of the organisation's local instance (the worker records it in `instance.json`). */
+export function instancePid(stack: StackInfo, orgId: string): number | undefined {
+  for (const name of readdirSync(stack.instanceDir)) {
+    try {
+      const state = JSON.parse(
+        readFileSync(join(stack.instanceDir, name, 'instance.json'), 'utf8'),
+      ) as { orgId: string; pid: number };
+      if (state.orgId === orgId) return state.pid;
+    } catch {
+      // being written, or not an instance
+    }
+  }
+  return undefined;
 }
 
 const SHOTS = process.env['UPDATE_SCREENSHOTS']

@@ -18,6 +18,10 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     idpIssuer: stack.idpIssuer,
     orgIdps: stack.orgIdps,
     databaseUrl: stack.databaseUrl,
+    gitServerUrl: stack.gitServerUrl,
+    gitProjectRoot: stack.gitProjectRoot,
+    dnsControlUrl: stack.dnsControlUrl,
+    instanceDir: stack.instanceDir,
   };
   process.env['SY_E2E_STACK'] = JSON.stringify(info);
   return async () => {

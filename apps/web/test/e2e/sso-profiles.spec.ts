@@ -4,7 +4,8 @@ import { callApi, expect, hydrated, open, signIn, signInAtIdp, test } from './fi
  * Sign-in through each dev IdP profile: the platform login is the Google-like one (every
  * `signIn` checks it), the `flow` project signs Bob in through an organisation's Okta connection,
  * and this spec adds an Auth0 connection (Auth0's issuer shape with its trailing slash, its
- * namespaced roles claim mapped to a role) to another organisation and signs in through it.
+ * namespaced roles claim mapped to a role) to another organisation and signs in through it, then
+ * turns it off.
  */
 test('an Auth0 connection signs a new member in, with the role its roles claim maps to', async ({
   browser,
@@ -29,7 +30,6 @@ test('an Auth0 connection signs a new member in, with the role its roles claim m
   await page.getByRole('heading', { name: 'Globex Auth0' }).waitFor();
   const link = (await page.locator('code', { hasText: '/login?connection=' }).textContent()) ?? '';
   expect(link).toMatch(new RegExp(`^${stack.consoleUrl}/login\\?connection=`));
-  await owner.close();
 
   // Bob is no member of Globex: the shared link offers the company's SSO, Auth0 signs him in and
   // his "editor" role is mapped.
@@ -43,4 +43,19 @@ test('an Auth0 connection signs a new member in, with the role its roles claim m
   await hydrated(bob);
   await expect(bob.getByText('Your role: editor')).toBeVisible();
   await context.close();
+
+  // Turned off, the connection starts no sign-in: its link lands on a message saying so.
+  await page.getByRole('button', { name: 'Turn off Globex Auth0' }).click();
+  await expect(page.getByText('turned off', { exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Turn on Globex Auth0' })).toBeVisible();
+  await owner.close();
+  const later = await browser.newContext();
+  const visitor = await later.newPage();
+  await open(visitor, link);
+  await visitor.getByRole('link', { name: 'Continue with your company’s SSO' }).click();
+  await visitor.waitForURL((u) => u.pathname === '/login' && u.searchParams.has('error'));
+  await expect(
+    visitor.locator('main [role="alert"][data-login-error="connection-disabled"]'),
+  ).toContainText('This sign-in method is turned off');
+  await later.close();
 });
