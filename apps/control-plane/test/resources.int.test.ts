@@ -130,3 +130,24 @@ describe('audit log', () => {
     expect(byActor.json.items).toEqual([]);
   });
 });
+
+describe('plain http remotes', () => {
+  it('are refused by the remote policy unless the operator set GIT_ALLOW_HTTP (then the address policy still applies)', async () => {
+    const url = 'http://127.0.0.1:9/flags.git';
+    const refused = await t.call(admin, { method: 'POST', url: `${base}/repositories`, body: { name: 'plain', url } });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toMatch(/scheme must be https or ssh/);
+    const lax = await startApp({ GIT_ALLOW_HTTP: 'true', OUTBOUND_ALLOWED_ORIGINS: 'http://127.0.0.1:9' });
+    try {
+      const org = await lax.org('lax', { 'admin@example.com': 'ADMIN' });
+      const owner = org.callers['admin@example.com']!;
+      const created = await lax.call(owner, { method: 'POST', url: '/api/v1/orgs/lax/repositories', body: { name: 'plain', url } });
+      expect(created.status, JSON.stringify(created.json)).toBe(201);
+      // Loopback without an allow-listed origin stays refused, http or not.
+      const other = await lax.call(owner, { method: 'POST', url: '/api/v1/orgs/lax/repositories', body: { name: 'other', url: 'http://127.0.0.1:10/flags.git' } });
+      expect(other.status).toBe(400);
+    } finally {
+      await lax.close();
+    }
+  });
+});

@@ -3,10 +3,13 @@ import { orgParams } from '../orgs/orgs.dto.js';
 import { id, name, text } from '../common/dto.js';
 import { pageSchema } from '../common/pagination.js';
 
-/** Remote URL: https:// or ssh:// only, no embedded credentials (they go in `credential`). */
+/**
+ * Remote URL: https:// or ssh:// (http:// passes the shape check; the remote policy refuses it
+ * unless the operator set GIT_ALLOW_HTTP), no embedded credentials (they go in `credential`).
+ */
 const remoteUrl = text(2000)
   .refine(
-    (u) => URL.canParse(u) && ['https:', 'ssh:'].includes(new URL(u).protocol),
+    (u) => URL.canParse(u) && ['https:', 'ssh:', 'http:'].includes(new URL(u).protocol),
     'must be an https:// or ssh:// URL',
   )
   .refine(
