@@ -12,11 +12,11 @@ import type { Logger } from 'pino';
 import type { InstanceConfig } from '../config/instance-config.js';
 import { startDataPlane, type DataPlane, type SyncStarter } from '../server.js';
 import { startSync, type SyncManager } from '../sync/index.js';
-import {
-  ControlPlaneClient,
-  type RemoteConfiguration,
-  type WatchEvent,
-} from './control-plane-client.js';
+import type {
+  InstanceConfiguration__Output as RemoteConfiguration,
+  WatchEvent__Output as WatchEvent,
+} from '@switchyard/contracts';
+import { ControlPlaneClient } from './control-plane-client.js';
 import {
   environmentsOf,
   loadCachedConfig,
@@ -103,7 +103,7 @@ export async function startInstance(
     sync = await startSync({
       ...o,
       allowLocalGit: false,
-      allowedOrigins: current.allowedOrigins ?? [],
+      allowedOrigins: current.allowedOrigins,
     });
     return sync;
   };
@@ -161,12 +161,10 @@ export async function startInstance(
   };
 
   const onEvent = (ev: WatchEvent) => {
-    if (ev.event === 'environmentChanged') {
-      const key = ev.environmentChanged.environmentKey;
-      logger.debug(
-        { environment: key, revision: ev.environmentChanged.revision },
-        'environment changed',
-      );
+    const changed = ev.event === 'environmentChanged' ? ev.environmentChanged : null;
+    if (changed) {
+      const key = changed.environmentKey;
+      logger.debug({ environment: key, revision: changed.revision }, 'environment changed');
       void sync?.refresh(key);
     } else refetch();
   };

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentConfig, TokenConfig } from '../config/instance-config.js';
-import type { RemoteConfiguration } from './control-plane-client.js';
+import type { InstanceConfiguration__Output as RemoteConfiguration } from '@switchyard/contracts';
 
 const CACHE_FILE = 'instance-config.json';
 
@@ -71,13 +71,15 @@ export function loadCachedConfig(
   instanceId: string,
 ): RemoteConfiguration | undefined {
   try {
-    const parsed = JSON.parse(
-      readFileSync(join(dataDir, CACHE_FILE), 'utf8'),
-    ) as RemoteConfiguration;
+    const parsed = JSON.parse(readFileSync(join(dataDir, CACHE_FILE), 'utf8')) as Omit<
+      RemoteConfiguration,
+      'allowedOrigins'
+    > & { allowedOrigins?: string[] };
+    // A configuration cached before `allowedOrigins` existed has none.
     return parsed.instanceId === instanceId &&
       Array.isArray(parsed.environments) &&
       Array.isArray(parsed.tokens)
-      ? parsed
+      ? { ...parsed, allowedOrigins: parsed.allowedOrigins ?? [] }
       : undefined;
   } catch {
     return undefined;
