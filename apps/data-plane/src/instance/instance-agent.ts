@@ -12,10 +12,7 @@ import type { Logger } from 'pino';
 import type { InstanceConfig } from '../config/instance-config.js';
 import { startDataPlane, type DataPlane, type SyncStarter } from '../server.js';
 import { startSync, type SyncManager } from '../sync/index.js';
-import type {
-  InstanceConfiguration__Output as RemoteConfiguration,
-  WatchEvent__Output as WatchEvent,
-} from '@switchyard/contracts';
+import type { InstanceConfiguration__Output, WatchEvent__Output } from '@switchyard/contracts';
 import { ControlPlaneClient } from './control-plane-client.js';
 import {
   environmentsOf,
@@ -52,7 +49,7 @@ async function initialConfig(
   client: ControlPlaneClient,
   opts: InstanceModeOptions,
   logger: Logger,
-): Promise<RemoteConfiguration> {
+): Promise<InstanceConfiguration__Output> {
   const cached = loadCachedConfig(opts.dataDir, opts.instanceId);
   for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
     try {
@@ -127,7 +124,7 @@ export async function startInstance(
       expiryTimer = setTimeout(applyTokens, Math.min(next - Date.now() + 5, 86_400_000)).unref();
   };
 
-  const apply = async (next: RemoteConfiguration) => {
+  const apply = async (next: InstanceConfiguration__Output) => {
     await dp.firstSync.catch(() => undefined);
     const before = new Map(environmentsOf(current).map((e) => [e.key, JSON.stringify(e)]));
     const after = environmentsOf(next);
@@ -160,7 +157,7 @@ export async function startInstance(
       .catch((e: unknown) => logger.warn({ err: e }, 'configuration refresh failed'));
   };
 
-  const onEvent = (ev: WatchEvent) => {
+  const onEvent = (ev: WatchEvent__Output) => {
     const changed = ev.event === 'environmentChanged' ? ev.environmentChanged : null;
     if (changed) {
       const key = changed.environmentKey;
@@ -174,7 +171,7 @@ export async function startInstance(
     if (closed) return;
     const stream = client.watch();
     let ended = false;
-    stream.on('data', (ev: WatchEvent) => {
+    stream.on('data', (ev: WatchEvent__Output) => {
       backoff = 250;
       onEvent(ev);
     });
