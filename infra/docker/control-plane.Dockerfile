@@ -6,7 +6,6 @@ COPY package.json package-lock.json turbo.json tsconfig.base.json ./
 COPY libs ./libs
 COPY apps/control-plane ./apps/control-plane
 COPY prisma ./prisma
-COPY proto ./proto
 RUN npm ci --no-audit --no-fund --workspace @switchyard/control-plane --include-workspace-root \
  && npx turbo run build --filter=@switchyard/control-plane
 

@@ -5,7 +5,6 @@ WORKDIR /src
 COPY package.json package-lock.json turbo.json tsconfig.base.json ./
 COPY libs ./libs
 COPY apps/data-plane ./apps/data-plane
-COPY proto ./proto
 RUN npm ci --no-audit --no-fund --workspace @switchyard/data-plane --include-workspace-root \
  && npx turbo run build --filter=@switchyard/data-plane \
  && npm prune --omit=dev --workspace @switchyard/data-plane

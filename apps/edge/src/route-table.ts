@@ -4,32 +4,21 @@
  * loaded at boot, so the edge keeps routing through a control-plane outage and a restart.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import {
+  instanceContract,
+  type EdgeServiceClient,
+  type Route__Output as Route,
+  type RouteTable__Output as Table,
+} from '@switchyard/contracts';
 import type { Logger } from 'pino';
 
-/** One organisation's route. */
-export interface Route {
-  orgSlug: string;
-  environments: string[];
-  upstream: string;
-}
-
-interface Table {
-  routes: Route[];
-  version: string;
-}
-
-const PROTO_ROOT = fileURLToPath(new URL('../../../proto/', import.meta.url));
-
-function edgeClient(url: string): grpc.Client & { GetRoutes: (req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, v?: Table) => void) => void } {
-  const def = protoLoader.loadSync('switchyard/controlplane/v1/instance.proto', { keepCase: false, longs: String, defaults: true, oneofs: true, includeDirs: [PROTO_ROOT] });
-  const pkg = grpc.loadPackageDefinition(def) as unknown as { switchyard: { controlplane: { v1: { EdgeService: grpc.ServiceClientConstructor } } } };
+function edgeClient(url: string): EdgeServiceClient {
   const u = new URL(url);
-  const creds = u.protocol === 'grpcs:' ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
-  return new pkg.switchyard.controlplane.v1.EdgeService(u.host, creds) as never;
+  const creds =
+    u.protocol === 'grpcs:' ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+  return new (instanceContract().EdgeService)(u.host, creds);
 }
 
 /** Routes by organisation slug, kept fresh in the background. */
@@ -37,11 +26,16 @@ export class RouteTable {
   #byOrg = new Map<string, Route>();
   #version = '';
   #timer: NodeJS.Timeout | undefined;
-  readonly #client: ReturnType<typeof edgeClient>;
+  readonly #client: EdgeServiceClient;
   readonly #file: string;
 
   constructor(
-    private readonly options: { controlPlaneUrl: string; token: string; dataDir: string; refreshMs: number },
+    private readonly options: {
+      controlPlaneUrl: string;
+      token: string;
+      dataDir: string;
+      refreshMs: number;
+    },
     private readonly logger: Logger,
   ) {
     this.#client = edgeClient(options.controlPlaneUrl);
@@ -73,7 +67,10 @@ export class RouteTable {
       if (table.version !== this.#version) {
         this.#apply(table);
         this.#persist(table);
-        this.logger.info({ version: table.version, organisations: table.routes.length }, 'route table updated');
+        this.logger.info(
+          { version: table.version, organisations: table.routes.length },
+          'route table updated',
+        );
       }
       return true;
     } catch (e) {
@@ -90,7 +87,11 @@ export class RouteTable {
   #fetch(): Promise<Table> {
     const md = new grpc.Metadata();
     md.set('authorization', `Bearer ${this.options.token}`);
-    return new Promise((resolve, reject) => this.#client.GetRoutes({}, md, { deadline: Date.now() + 3_000 }, (e, v) => (e || !v ? reject(e ?? new Error('empty')) : resolve(v))));
+    return new Promise((resolve, reject) =>
+      this.#client.GetRoutes({}, md, { deadline: Date.now() + 3_000 }, (e, v) =>
+        e || !v ? reject(e ?? new Error('empty')) : resolve(v),
+      ),
+    );
   }
 
   #apply(table: Table): void {
@@ -113,7 +114,10 @@ export class RouteTable {
       const table = JSON.parse(readFileSync(this.#file, 'utf8')) as Table;
       if (Array.isArray(table.routes)) {
         this.#apply(table);
-        this.logger.info({ version: table.version, organisations: table.routes.length }, 'loaded persisted route table');
+        this.logger.info(
+          { version: table.version, organisations: table.routes.length },
+          'loaded persisted route table',
+        );
       }
     } catch {
       // first start: nothing persisted yet

@@ -1,12 +1,7 @@
-// Loads flipt.evaluation.EvaluationService from the repository proto (same options as the server).
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { fileURLToPath } from 'node:url';
-
-const PROTO_ROOT = fileURLToPath(new URL('../../../proto/', import.meta.url));
+// flipt.evaluation.EvaluationService from the contracts package (the loader the server uses).
+import { evaluationContract } from '@switchyard/contracts';
 
 /** The EvaluationService client constructor. */
 export function evaluationService() {
-  const def = protoLoader.loadSync('flipt/evaluation/evaluation.proto', { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [PROTO_ROOT] });
-  return grpc.loadPackageDefinition(def).flipt.evaluation.EvaluationService;
+  return evaluationContract().EvaluationService;
 }

@@ -5,28 +5,34 @@
  */
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { RouteTable } from '@switchyard/contracts';
 import type { Database } from '@switchyard/db';
 import { DB } from '../common/tokens.js';
-
-/** One organisation's route. */
-export interface RouteMessage {
-  orgSlug: string;
-  environments: string[];
-  upstream: string;
-}
 
 /** Builds the route table. */
 @Injectable()
 export class EdgeRoutesService {
   constructor(@Inject(DB) private readonly db: Database) {}
 
-  async table(): Promise<{ routes: RouteMessage[]; version: string }> {
+  async table(): Promise<RouteTable> {
     const rows = await this.db.instance.findMany({
       where: { endpoint: { not: null }, status: { in: ['ready', 'degraded', 'provisioning'] } },
-      select: { endpoint: true, org: { select: { slug: true, environments: { select: { key: true }, orderBy: { key: 'asc' } } } } },
+      select: {
+        endpoint: true,
+        org: {
+          select: { slug: true, environments: { select: { key: true }, orderBy: { key: 'asc' } } },
+        },
+      },
       orderBy: { orgId: 'asc' },
     });
-    const routes = rows.map((r) => ({ orgSlug: r.org.slug, environments: r.org.environments.map((e) => e.key), upstream: r.endpoint! }));
-    return { routes, version: createHash('sha256').update(JSON.stringify(routes)).digest('hex').slice(0, 16) };
+    const routes = rows.map((r) => ({
+      orgSlug: r.org.slug,
+      environments: r.org.environments.map((e) => e.key),
+      upstream: r.endpoint!,
+    }));
+    return {
+      routes,
+      version: createHash('sha256').update(JSON.stringify(routes)).digest('hex').slice(0, 16),
+    };
   }
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { InstanceConfiguration } from '@switchyard/contracts';
 import type { Database } from '@switchyard/db';
 import { normalizeOrigin } from '@switchyard/git-store';
 import { CONFIG, DB } from '../common/tokens.js';
@@ -14,36 +15,6 @@ import { instanceSecret } from './instance-credentials.js';
 
 /** Poll fallback of instance-mode environments: the watch stream is the fast path. */
 const POLL_INTERVAL_MS = 30_000;
-
-/** The InstanceConfiguration message (proto field names in camelCase, as proto-loader maps them). */
-export interface InstanceConfigurationMessage {
-  instanceId: string;
-  orgId: string;
-  orgSlug: string;
-  environments: Array<{
-    id: string;
-    key: string;
-    name: string;
-    git: {
-      url: string;
-      branch: string;
-      directory: string;
-      credentials: { username: string; password: string } | null;
-      pollIntervalMs: number;
-    };
-  }>;
-  tokens: Array<{
-    id: string;
-    name: string;
-    sha256: string;
-    environments: string[];
-    namespaces: string[];
-    expiresAtMs: number;
-  }>;
-  version: string;
-  /** Exact origins the instance's git sources may reach on non-public addresses. */
-  allowedOrigins: string[];
-}
 
 /** Builds instance configurations from the database. */
 @Injectable()
@@ -55,7 +26,7 @@ export class InstanceConfigService {
   ) {}
 
   /** The configuration of `instanceId` (which belongs to `orgId`). */
-  async build(instanceId: string, orgId: string): Promise<InstanceConfigurationMessage> {
+  async build(instanceId: string, orgId: string): Promise<InstanceConfiguration> {
     const now = new Date();
     const [org, envs, tokens] = await Promise.all([
       this.db.organisation.findUniqueOrThrow({ where: { id: orgId } }),

@@ -7,6 +7,7 @@
  * Kubernetes or an operator).
  */
 import { Inject, Injectable } from '@nestjs/common';
+import type { EnvironmentStatus__Output, StatusReport__Output } from '@switchyard/contracts';
 import type { Database } from '@switchyard/db';
 import { DB } from '../common/tokens.js';
 import {
@@ -18,36 +19,10 @@ import {
 
 export type { ObservedState } from './observed-state.js';
 
-/** The SyncError message (proto-loader: 64-bit integers as strings, unset message as null). */
-interface SyncErrorMessage {
-  message: string;
-  revision: string;
-  file: string;
-  line: number;
-  column: number;
-  atMs: number | string;
-}
-
-/** One StatusReport message. */
-export interface StatusReportMessage {
-  environments: Array<{
-    key: string;
-    revision: string;
-    ready: boolean;
-    lastError: string;
-    lastSyncAtMs: number | string;
-    error?: SyncErrorMessage | null;
-  }>;
-  configVersion: string;
-  httpPort: number;
-  grpcPort: number;
-  startedAtMs?: number | string;
-}
-
 const isoOrNull = (ms: number | string | undefined): string | null =>
   Number(ms) > 0 ? new Date(Number(ms)).toISOString() : null;
 
-function syncError(e: StatusReportMessage['environments'][number]): StoredSyncError | null {
+function syncError(e: EnvironmentStatus__Output): StoredSyncError | null {
   if (e.error && e.error.message) {
     return {
       message: e.error.message,
@@ -67,7 +42,7 @@ function syncError(e: StatusReportMessage['environments'][number]): StoredSyncEr
 export class InstanceStatusService {
   constructor(@Inject(DB) private readonly db: Database) {}
 
-  async record(instanceId: string, report: StatusReportMessage, peerHost: string): Promise<void> {
+  async record(instanceId: string, report: StatusReport__Output, peerHost: string): Promise<void> {
     const environments = report.environments.map((e) => ({
       key: e.key,
       revision: e.revision || null,

@@ -16,21 +16,24 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server as HttpServer } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
+import {
+  instanceContract,
+  type EdgeServiceHandlers,
+  type InstanceServiceHandlers,
+  type WatchEvent,
+  type WatchRequest__Output,
+} from '@switchyard/contracts';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { InstanceConfigService } from '../instances/instance-config.service.js';
 import { InstanceEvents, type InstanceEvent } from '../instances/instance-events.js';
-import {
-  InstanceStatusService,
-  type StatusReportMessage,
-} from '../instances/instance-status.service.js';
+import { InstanceStatusService } from '../instances/instance-status.service.js';
 import { EdgeRoutesService } from '../instances/edge-routes.service.js';
 import { GrpcAuth, GrpcAuthError } from './grpc-auth.js';
-import { loadInternalServices } from './internal-grpc.proto-loader.js';
-import { TokenUsageRecorder, type TokenUseMessage } from './token-usage.recorder.js';
+import { TokenUsageRecorder } from './token-usage.recorder.js';
 
-function toWire(e: InstanceEvent): object {
+function toWire(e: InstanceEvent): WatchEvent {
   switch (e.kind) {
     case 'environment_changed':
       return { environmentChanged: { environmentKey: e.environmentKey, revision: e.revision } };
@@ -47,13 +50,15 @@ function peerHost(peer: string): string {
   return host.replace(/^ipv4:/, '').replace(/^ipv6:/, '');
 }
 
+type WatchCall = grpc.ServerWritableStream<WatchRequest__Output, WatchEvent>;
+
 /** Serves the internal gRPC services for the lifetime of the Nest application. */
 @Injectable()
 export class InternalGrpcServer implements OnApplicationBootstrap, OnApplicationShutdown {
   #server: grpc.Server | undefined;
   #starting: Promise<number> | undefined;
   #port = 0;
-  readonly #streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
+  readonly #streams = new Set<WatchCall>();
 
   constructor(
     @Inject(CONFIG) private readonly config: AppConfig,
@@ -90,31 +95,32 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
   }
 
   async #bind(): Promise<number> {
-    const { instance, edge } = loadInternalServices();
+    const { InstanceService, EdgeService } = instanceContract();
     const server = new grpc.Server({
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.keepalive_time_ms': 30_000,
     });
-    server.addService(instance, {
+    const instance: InstanceServiceHandlers = {
       GetConfig: this.unary(async (call) => {
         const inst = await this.auth.instance(call.metadata);
         return this.configs.build(inst.id, inst.orgId);
       }),
       ReportStatus: this.unary(async (call) => {
         const inst = await this.auth.instance(call.metadata);
-        const report = call.request as StatusReportMessage & { tokenUsage?: TokenUseMessage[] };
-        await this.status.record(inst.id, report, peerHost(call.getPeer()));
-        await this.tokenUsage.record(inst.orgId, report.tokenUsage);
+        await this.status.record(inst.id, call.request, peerHost(call.getPeer()));
+        await this.tokenUsage.record(inst.orgId, call.request.tokenUsage);
         return {};
       }),
-      Watch: (call: grpc.ServerWritableStream<unknown, unknown>) => void this.watch(call),
-    });
-    server.addService(edge, {
+      Watch: (call) => void this.watch(call),
+    };
+    const edge: EdgeServiceHandlers = {
       GetRoutes: this.unary(async (call) => {
         this.auth.edge(call.metadata);
         return this.routes.table();
       }),
-    });
+    };
+    server.addService(InstanceService.service, instance);
+    server.addService(EdgeService.service, edge);
     this.#port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(
         `${this.config.provisioning.grpcHost}:${this.config.provisioning.grpcPort}`,
@@ -143,9 +149,9 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
     });
   }
 
-  private unary(
-    fn: (call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<object>,
-  ): grpc.handleUnaryCall<unknown, unknown> {
+  private unary<Req, Res>(
+    fn: (call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
+  ): grpc.handleUnaryCall<Req, Res> {
     return (call, callback) => {
       fn(call).then(
         (value) => callback(null, value),
@@ -161,7 +167,7 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
     return { code: grpc.status.INTERNAL, details: 'internal error' };
   }
 
-  private async watch(call: grpc.ServerWritableStream<unknown, unknown>): Promise<void> {
+  private async watch(call: WatchCall): Promise<void> {
     let inst: { id: string; orgId: string };
     try {
       inst = await this.auth.instance(call.metadata);

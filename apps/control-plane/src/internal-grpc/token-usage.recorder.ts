@@ -7,14 +7,9 @@
  * so an instance naming another organisation's token ids changes nothing.
  */
 import { Inject, Injectable } from '@nestjs/common';
+import type { TokenUse } from '@switchyard/contracts';
 import type { Database } from '@switchyard/db';
 import { DB } from '../common/tokens.js';
-
-/** One reported use (`longs: String`: the time may arrive as a decimal string). */
-export interface TokenUseMessage {
-  tokenId: string;
-  lastUsedAtMs: number | string;
-}
 
 /** Default minimum time between two writes of one token's `lastUsedAt`. */
 export const LAST_USED_THROTTLE_MS = 60_000;
@@ -35,14 +30,14 @@ export class TokenUsageRecorder {
   /** Applies `uses` reported by an instance of `orgId` at `now`; resolves with the number of tokens updated. */
   async record(
     orgId: string,
-    uses: readonly TokenUseMessage[] | undefined,
+    uses: readonly TokenUse[] | undefined,
     now = Date.now(),
   ): Promise<number> {
     let updated = 0;
     for (const use of (uses ?? []).slice(0, MAX_USES_PER_REPORT)) {
       const at = Math.min(Number(use.lastUsedAtMs), now);
       // A use the instance cannot have seen (garbage, or before this window) is ignored.
-      if (!TOKEN_ID.test(use.tokenId) || !Number.isFinite(at) || at <= 0) continue;
+      if (!use.tokenId || !TOKEN_ID.test(use.tokenId) || !Number.isFinite(at) || at <= 0) continue;
       // Keyed by organisation too: another organisation's instance must not throttle this one's.
       const key = `${orgId}/${use.tokenId}`;
       const last = this.#written.get(key);

@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/common/crypto.js';
 import { edgeToken, instanceSecret } from '../../src/instances/instance-credentials.js';
 import { InternalGrpcServer } from '../../src/internal-grpc/internal-grpc.server.js';
-import { loadInternalServices } from '../../src/internal-grpc/internal-grpc.proto-loader.js';
+import { instanceContract } from '@switchyard/contracts';
 import { startApp, type TestApp } from '../harness.js';
 
 let t: TestApp;
 let port: number;
-const services = loadInternalServices();
+const services = instanceContract();
 
 type Unary = (
   req: object,
@@ -85,7 +85,7 @@ describe('internal gRPC', () => {
   it('gives an instance only its own organisation, and refuses bad credentials', async () => {
     const a = await orgWithInstance('alpha');
     const b = await orgWithInstance('beta');
-    const client = new services.InstanceClient(
+    const client = new services.InstanceService(
       `127.0.0.1:${port}`,
       grpc.credentials.createInsecure(),
     );
@@ -135,7 +135,7 @@ describe('internal gRPC', () => {
 
   it('stores status reports: revision and error per environment, ready ⇄ degraded', async () => {
     const c = await orgWithInstance('gamma');
-    const client = new services.InstanceClient(
+    const client = new services.InstanceService(
       `127.0.0.1:${port}`,
       grpc.credentials.createInsecure(),
     );
@@ -262,7 +262,7 @@ describe('internal gRPC', () => {
   });
 
   it('serves the edge its route table only with the edge token', async () => {
-    const edge = new services.EdgeClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const edge = new services.EdgeService(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     try {
       await expect(
         call(edge, 'GetRoutes', md({ authorization: 'Bearer nope' })),

@@ -8,7 +8,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instanceSecret } from '../../src/instances/instance-credentials.js';
-import { loadInternalServices } from '../../src/internal-grpc/internal-grpc.proto-loader.js';
+import { instanceContract } from '@switchyard/contracts';
 import { TokenUsageRecorder } from '../../src/internal-grpc/token-usage.recorder.js';
 import type { Caller } from '../harness.js';
 import { buildBinaries, flagsYaml, startCloud, until, type Cloud } from './cloud.js';
@@ -100,8 +100,7 @@ describe('issue 10 durability: client tokens record lastUsedAt', () => {
     expect(await lastUsedAt(b)).toBeNull();
 
     // The attack: A's instance credential reports B's token as used.
-    const { InstanceClient } = loadInternalServices();
-    const client = new InstanceClient(
+    const client = new (instanceContract().InstanceService)(
       new URL(cloud.grpcUrl).host,
       grpc.credentials.createInsecure(),
     );

@@ -4,38 +4,23 @@
  * `x-flipt-namespace` metadata; errors mapped once through GRPC_STATUS.
  */
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import {
+  evaluationContract,
+  type BatchEvaluationRequest__Output,
+  type EvaluationRequest__Output,
+} from '@switchyard/contracts';
 import { GRPC_STATUS, type BatchItem } from '@switchyard/flags';
 import type { Logger } from 'pino';
 import type { TokenTable } from '../auth/token-table.js';
-import type { EnvironmentHints, EvaluationService, ScopedRequest } from '../evaluation/evaluation.service.js';
+import type {
+  EnvironmentHints,
+  EvaluationService,
+  ScopedRequest,
+} from '../evaluation/evaluation.service.js';
 import { toSwitchyardError } from '../http/http-kit.js';
 import type { DataPlaneMetrics } from '../metrics/metrics.js';
-
-/** Repository `proto/` directory (same depth from src/ and dist/). */
-export const PROTO_ROOT = fileURLToPath(new URL('../../../../proto/', import.meta.url));
-
-/** Loader options: camelCase fields, enum names, defaults filled, oneof discriminators. */
-export const PROTO_OPTIONS: protoLoader.Options = { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true };
-
-/** Loads the EvaluationService definition. */
-export function loadEvaluationService(): grpc.ServiceDefinition {
-  const def = protoLoader.loadSync('flipt/evaluation/evaluation.proto', { ...PROTO_OPTIONS, includeDirs: [PROTO_ROOT] });
-  const pkg = grpc.loadPackageDefinition(def) as unknown as { flipt: { evaluation: { EvaluationService: grpc.ServiceClientConstructor } } };
-  return pkg.flipt.evaluation.EvaluationService.service;
-}
-
-interface WireRequest {
-  requestId: string;
-  namespaceKey: string;
-  flagKey: string;
-  entityId: string;
-  context: Record<string, string>;
-  environmentKey: string;
-}
 
 /** Dependencies of the gRPC service. */
 export interface GrpcDeps {
@@ -55,13 +40,27 @@ function timestamp(): { seconds: number; nanos: number } {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
 }
 
-function scoped(r: WireRequest, nsHeader: string | undefined): ScopedRequest {
-  return { namespaceKey: r.namespaceKey || nsHeader || 'default', flagKey: r.flagKey, entityId: r.entityId, context: r.context, environmentKey: r.environmentKey };
+function scoped(r: EvaluationRequest__Output, nsHeader: string | undefined): ScopedRequest {
+  return {
+    namespaceKey: r.namespaceKey || nsHeader || 'default',
+    flagKey: r.flagKey,
+    entityId: r.entityId,
+    context: r.context,
+    environmentKey: r.environmentKey,
+  };
 }
 
 type Unary = grpc.handleUnaryCall<unknown, unknown>;
 
-function unary(deps: GrpcDeps, name: string, run: (call: grpc.ServerUnaryCall<unknown, unknown>, hints: EnvironmentHints, start: number) => unknown): Unary {
+function unary(
+  deps: GrpcDeps,
+  name: string,
+  run: (
+    call: grpc.ServerUnaryCall<unknown, unknown>,
+    hints: EnvironmentHints,
+    start: number,
+  ) => unknown,
+): Unary {
   return (call, callback) => {
     const start = performance.now();
     try {
@@ -78,32 +77,69 @@ function unary(deps: GrpcDeps, name: string, run: (call: grpc.ServerUnaryCall<un
   };
 }
 
-function batchItem(item: BatchItem, request: WireRequest, nsHeader: string | undefined, env: { durationMs: number; ts: unknown }) {
-  const common = { requestId: request.requestId, requestDurationMillis: env.durationMs, timestamp: env.ts };
-  if (item.type === 'VARIANT_EVALUATION_RESPONSE_TYPE') return { type: item.type, variantResponse: { ...item.variantResponse, ...common } };
-  if (item.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE') return { type: item.type, booleanResponse: { ...item.booleanResponse, ...common } };
+function batchItem(
+  item: BatchItem,
+  request: EvaluationRequest__Output,
+  nsHeader: string | undefined,
+  env: { durationMs: number; ts: unknown },
+) {
+  const common = {
+    requestId: request.requestId,
+    requestDurationMillis: env.durationMs,
+    timestamp: env.ts,
+  };
+  if (item.type === 'VARIANT_EVALUATION_RESPONSE_TYPE')
+    return { type: item.type, variantResponse: { ...item.variantResponse, ...common } };
+  if (item.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE')
+    return { type: item.type, booleanResponse: { ...item.booleanResponse, ...common } };
   // Error items echo the namespace as requested (may be ""), as Flipt does.
-  return { type: item.type, errorResponse: { ...item.errorResponse, namespaceKey: request.namespaceKey || nsHeader || '' } };
+  return {
+    type: item.type,
+    errorResponse: { ...item.errorResponse, namespaceKey: request.namespaceKey || nsHeader || '' },
+  };
 }
 
 /** The service implementation (Boolean, Variant, Batch). */
 export function evaluationHandlers(deps: GrpcDeps): grpc.UntypedServiceImplementation {
-  const auth = (call: grpc.ServerUnaryCall<unknown, unknown>) => deps.tokens.authenticate(meta(call, 'authorization'));
+  const auth = (call: grpc.ServerUnaryCall<unknown, unknown>) =>
+    deps.tokens.authenticate(meta(call, 'authorization'));
   return {
     Boolean: unary(deps, 'Boolean', (call, hints, start) => {
-      const r = call.request as WireRequest;
-      const result = deps.service.boolean(scoped(r, meta(call, 'x-flipt-namespace')), hints, auth(call));
-      return { ...result, requestId: r.requestId || randomUUID(), requestDurationMillis: performance.now() - start, timestamp: timestamp() };
+      const r = call.request as EvaluationRequest__Output;
+      const result = deps.service.boolean(
+        scoped(r, meta(call, 'x-flipt-namespace')),
+        hints,
+        auth(call),
+      );
+      return {
+        ...result,
+        requestId: r.requestId || randomUUID(),
+        requestDurationMillis: performance.now() - start,
+        timestamp: timestamp(),
+      };
     }),
     Variant: unary(deps, 'Variant', (call, hints, start) => {
-      const r = call.request as WireRequest;
-      const result = deps.service.variant(scoped(r, meta(call, 'x-flipt-namespace')), hints, auth(call));
-      return { ...result, requestId: r.requestId || randomUUID(), requestDurationMillis: performance.now() - start, timestamp: timestamp() };
+      const r = call.request as EvaluationRequest__Output;
+      const result = deps.service.variant(
+        scoped(r, meta(call, 'x-flipt-namespace')),
+        hints,
+        auth(call),
+      );
+      return {
+        ...result,
+        requestId: r.requestId || randomUUID(),
+        requestDurationMillis: performance.now() - start,
+        timestamp: timestamp(),
+      };
     }),
     Batch: unary(deps, 'Batch', (call, hints, start) => {
-      const b = call.request as { requestId: string; requests: WireRequest[] };
+      const b = call.request as BatchEvaluationRequest__Output;
       const ns = meta(call, 'x-flipt-namespace');
-      const items = deps.service.batch(b.requests.map((r) => scoped(r, ns)), hints, auth(call));
+      const items = deps.service.batch(
+        b.requests.map((r) => scoped(r, ns)),
+        hints,
+        auth(call),
+      );
       const env = { durationMs: performance.now() - start, ts: timestamp() };
       return {
         requestId: b.requestId || randomUUID(),
@@ -127,11 +163,19 @@ export const GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
 };
 
 /** Creates the gRPC server and binds it; resolves with the bound port. */
-export async function startGrpcServer(deps: GrpcDeps, host: string, port: number): Promise<{ server: grpc.Server; port: number }> {
+export async function startGrpcServer(
+  deps: GrpcDeps,
+  host: string,
+  port: number,
+): Promise<{ server: grpc.Server; port: number }> {
   const server = new grpc.Server(GRPC_SERVER_OPTIONS);
-  server.addService(loadEvaluationService(), evaluationHandlers(deps));
+  server.addService(evaluationContract().EvaluationService.service, evaluationHandlers(deps));
   const bound = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+    server.bindAsync(
+      `${host.includes(':') ? `[${host}]` : host}:${port}`,
+      grpc.ServerCredentials.createInsecure(),
+      (err, p) => (err ? reject(err) : resolve(p)),
+    );
   });
   return { server, port: bound };
 }

@@ -12,11 +12,8 @@ import type { Logger } from 'pino';
 import type { InstanceConfig } from '../config/instance-config.js';
 import { startDataPlane, type DataPlane, type SyncStarter } from '../server.js';
 import { startSync, type SyncManager } from '../sync/index.js';
-import {
-  ControlPlaneClient,
-  type RemoteConfiguration,
-  type WatchEvent,
-} from './control-plane-client.js';
+import type { InstanceConfiguration__Output, WatchEvent__Output } from '@switchyard/contracts';
+import { ControlPlaneClient } from './control-plane-client.js';
 import {
   environmentsOf,
   loadCachedConfig,
@@ -52,7 +49,7 @@ async function initialConfig(
   client: ControlPlaneClient,
   opts: InstanceModeOptions,
   logger: Logger,
-): Promise<RemoteConfiguration> {
+): Promise<InstanceConfiguration__Output> {
   const cached = loadCachedConfig(opts.dataDir, opts.instanceId);
   for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
     try {
@@ -103,7 +100,7 @@ export async function startInstance(
     sync = await startSync({
       ...o,
       allowLocalGit: false,
-      allowedOrigins: current.allowedOrigins ?? [],
+      allowedOrigins: current.allowedOrigins,
     });
     return sync;
   };
@@ -127,7 +124,7 @@ export async function startInstance(
       expiryTimer = setTimeout(applyTokens, Math.min(next - Date.now() + 5, 86_400_000)).unref();
   };
 
-  const apply = async (next: RemoteConfiguration) => {
+  const apply = async (next: InstanceConfiguration__Output) => {
     await dp.firstSync.catch(() => undefined);
     const before = new Map(environmentsOf(current).map((e) => [e.key, JSON.stringify(e)]));
     const after = environmentsOf(next);
@@ -160,13 +157,11 @@ export async function startInstance(
       .catch((e: unknown) => logger.warn({ err: e }, 'configuration refresh failed'));
   };
 
-  const onEvent = (ev: WatchEvent) => {
-    if (ev.event === 'environmentChanged') {
-      const key = ev.environmentChanged.environmentKey;
-      logger.debug(
-        { environment: key, revision: ev.environmentChanged.revision },
-        'environment changed',
-      );
+  const onEvent = (ev: WatchEvent__Output) => {
+    const changed = ev.event === 'environmentChanged' ? ev.environmentChanged : null;
+    if (changed) {
+      const key = changed.environmentKey;
+      logger.debug({ environment: key, revision: changed.revision }, 'environment changed');
       void sync?.refresh(key);
     } else refetch();
   };
@@ -176,7 +171,7 @@ export async function startInstance(
     if (closed) return;
     const stream = client.watch();
     let ended = false;
-    stream.on('data', (ev: WatchEvent) => {
+    stream.on('data', (ev: WatchEvent__Output) => {
       backoff = 250;
       onEvent(ev);
     });

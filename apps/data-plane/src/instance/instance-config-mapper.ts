@@ -6,12 +6,12 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentConfig, TokenConfig } from '../config/instance-config.js';
-import type { RemoteConfiguration } from './control-plane-client.js';
+import type { InstanceConfiguration__Output } from '@switchyard/contracts';
 
 const CACHE_FILE = 'instance-config.json';
 
 /** Environments of a remote configuration as sync sources (git only). */
-export function environmentsOf(config: RemoteConfiguration): EnvironmentConfig[] {
+export function environmentsOf(config: InstanceConfiguration__Output): EnvironmentConfig[] {
   return config.environments.flatMap((e) => {
     const git = e.git;
     if (!git?.url) return [];
@@ -36,7 +36,7 @@ export function environmentsOf(config: RemoteConfiguration): EnvironmentConfig[]
 }
 
 /** Tokens valid at `now` (expired ones are dropped; revoked ones never arrive). */
-export function tokensOf(config: RemoteConfiguration, now: number): TokenConfig[] {
+export function tokensOf(config: InstanceConfiguration__Output, now: number): TokenConfig[] {
   return config.tokens
     .filter(
       (t) =>
@@ -52,13 +52,13 @@ export function tokensOf(config: RemoteConfiguration, now: number): TokenConfig[
 }
 
 /** The next expiry after `now` (ms since epoch), to drop that token on time. */
-export function nextExpiry(config: RemoteConfiguration, now: number): number | undefined {
+export function nextExpiry(config: InstanceConfiguration__Output, now: number): number | undefined {
   const future = config.tokens.map((t) => Number(t.expiresAtMs)).filter((ms) => ms > now);
   return future.length > 0 ? Math.min(...future) : undefined;
 }
 
 /** Writes the configuration atomically (tmp + rename), readable by the owner only (it holds git read credentials). */
-export function saveCachedConfig(dataDir: string, config: RemoteConfiguration): void {
+export function saveCachedConfig(dataDir: string, config: InstanceConfiguration__Output): void {
   mkdirSync(dataDir, { recursive: true });
   const tmp = join(dataDir, `${CACHE_FILE}.tmp`);
   writeFileSync(tmp, JSON.stringify(config), { mode: 0o600 });
@@ -69,15 +69,17 @@ export function saveCachedConfig(dataDir: string, config: RemoteConfiguration): 
 export function loadCachedConfig(
   dataDir: string,
   instanceId: string,
-): RemoteConfiguration | undefined {
+): InstanceConfiguration__Output | undefined {
   try {
-    const parsed = JSON.parse(
-      readFileSync(join(dataDir, CACHE_FILE), 'utf8'),
-    ) as RemoteConfiguration;
+    const parsed = JSON.parse(readFileSync(join(dataDir, CACHE_FILE), 'utf8')) as Omit<
+      InstanceConfiguration__Output,
+      'allowedOrigins'
+    > & { allowedOrigins?: string[] };
+    // A configuration cached before `allowedOrigins` existed has none.
     return parsed.instanceId === instanceId &&
       Array.isArray(parsed.environments) &&
       Array.isArray(parsed.tokens)
-      ? parsed
+      ? { ...parsed, allowedOrigins: parsed.allowedOrigins ?? [] }
       : undefined;
   } catch {
     return undefined;

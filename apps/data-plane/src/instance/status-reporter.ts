@@ -6,16 +6,13 @@
 import type { Logger } from 'pino';
 import type { DataPlane } from '../server.js';
 import type { SyncError } from '../state/environment-registry.js';
-import type {
-  ControlPlaneClient,
-  EnvironmentStatusReport,
-  SyncErrorReport,
-} from './control-plane-client.js';
+import type { EnvironmentStatus, SyncError as SyncErrorMessage } from '@switchyard/contracts';
+import type { ControlPlaneClient } from './control-plane-client.js';
 
 /** When this process started: the control plane counts a change between reports as a restart. */
 const STARTED_AT_MS = Date.now() - Math.round(process.uptime() * 1000);
 
-function errorReport(e: SyncError): SyncErrorReport {
+function errorReport(e: SyncError): SyncErrorMessage {
   return {
     message: e.message,
     revision: e.revision ?? '',
@@ -64,7 +61,7 @@ export class StatusReporter {
     }, 50).unref();
   }
 
-  snapshot(): EnvironmentStatusReport[] {
+  snapshot(): EnvironmentStatus[] {
     const registry = this.dp.registry;
     return registry.keys().map((key) => {
       const s = registry.state(key);

@@ -1,0 +1,34 @@
+// Original file: proto/switchyard/controlplane/v1/instance.proto
+
+import type { SyncError as _switchyard_controlplane_v1_SyncError, SyncError__Output as _switchyard_controlplane_v1_SyncError__Output } from '../../../switchyard/controlplane/v1/SyncError.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface EnvironmentStatus {
+  'key'?: (string);
+  'revision'?: (string);
+  'ready'?: (boolean);
+  /**
+   * Human-readable form of `error` (kept for control planes that predate `error`).
+   */
+  'lastError'?: (string);
+  'lastSyncAtMs'?: (number | string | Long);
+  /**
+   * Structured form of the last sync error; unset when the last sync succeeded.
+   */
+  'error'?: (_switchyard_controlplane_v1_SyncError | null);
+}
+
+export interface EnvironmentStatus__Output {
+  'key': (string);
+  'revision': (string);
+  'ready': (boolean);
+  /**
+   * Human-readable form of `error` (kept for control planes that predate `error`).
+   */
+  'lastError': (string);
+  'lastSyncAtMs': (string);
+  /**
+   * Structured form of the last sync error; unset when the last sync succeeded.
+   */
+  'error': (_switchyard_controlplane_v1_SyncError__Output | null);
+}

@@ -1,0 +1,63 @@
+/** The runtime loader applies PROTO_LOADER_OPTIONS, the shape the generated `__Output` types promise. */
+import { describe, expect, it } from 'vitest';
+import {
+  PROTO_ROOT,
+  evaluationContract,
+  instanceContract,
+  type StatusReport,
+} from '../src/index.js';
+
+describe('contract loader', () => {
+  it('resolves proto/ inside the package', () => {
+    expect(PROTO_ROOT.replaceAll('\\', '/')).toMatch(/libs\/contracts\/proto\/$/);
+  });
+
+  it('exposes the services with the methods the generated definitions name', () => {
+    const v1 = instanceContract();
+    expect(Object.keys(v1.InstanceService.service).sort()).toEqual([
+      'GetConfig',
+      'ReportStatus',
+      'Watch',
+    ]);
+    expect(Object.keys(v1.EdgeService.service)).toEqual(['GetRoutes']);
+    expect(Object.keys(evaluationContract().EvaluationService.service).sort()).toEqual([
+      'Batch',
+      'Boolean',
+      'Variant',
+    ]);
+    expect(instanceContract()).toBe(v1);
+  });
+
+  it('decodes with camelCase names, string longs, defaults, null messages and oneof names', () => {
+    const { InstanceService } = instanceContract();
+    const report = InstanceService.service.ReportStatus;
+    const sent: StatusReport = {
+      environments: [{ key: 'prod', lastSyncAtMs: 1_700_000_000_123 }],
+      startedAtMs: '42',
+    };
+    const got = report.requestDeserialize(report.requestSerialize(sent));
+    expect(got).toEqual({
+      environments: [
+        {
+          key: 'prod',
+          revision: '',
+          ready: false,
+          lastError: '',
+          lastSyncAtMs: '1700000000123',
+          error: null,
+        },
+      ],
+      configVersion: '',
+      httpPort: 0,
+      grpcPort: 0,
+      tokenUsage: [],
+      startedAtMs: '42',
+    });
+    const watch = InstanceService.service.Watch;
+    const ev = watch.responseDeserialize(
+      watch.responseSerialize({ environmentChanged: { environmentKey: 'prod', revision: 'abc' } }),
+    );
+    expect(ev.event).toBe('environmentChanged');
+    expect(ev.environmentChanged).toEqual({ environmentKey: 'prod', revision: 'abc' });
+  });
+});
