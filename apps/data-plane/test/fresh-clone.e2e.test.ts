@@ -4,7 +4,7 @@
  * The clone is of the committed HEAD (CI tests a clean checkout, so that is the tree under test).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +14,28 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'switchyard-fresh-clone-'));
 const clone = join(tmp, 'switchyard');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }), 120_000);
-/** The `switchyard` command and the workspaces its build needs. */
-const WORKSPACES = [
-  '@switchyard/data-plane',
-  '@switchyard/flags',
-  '@switchyard/git-store',
-  '@switchyard/testing',
-];
+/** The `switchyard` command's workspace and every workspace it depends on, transitively. */
+function workspaceClosure(start: string): string[] {
+  const byName = new Map<string, Record<string, Record<string, string> | undefined>>();
+  for (const dir of ['apps', 'libs'])
+    for (const entry of readdirSync(join(ROOT, dir))) {
+      const file = join(ROOT, dir, entry, 'package.json');
+      if (!existsSync(file)) continue;
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name: string };
+      byName.set(pkg.name, pkg as never);
+    }
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name) || !byName.has(name)) return;
+    seen.add(name);
+    const pkg = byName.get(name)!;
+    for (const deps of [pkg['dependencies'], pkg['devDependencies']])
+      for (const dep of Object.keys(deps ?? {})) visit(dep);
+  };
+  visit(start);
+  return [...seen].sort();
+}
+const WORKSPACES = workspaceClosure('@switchyard/data-plane');
 
 const run = (cmd: string, args: string[]): string =>
   execFileSync(cmd, args, {
