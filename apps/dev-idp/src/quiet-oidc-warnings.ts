@@ -9,7 +9,9 @@ const EXPECTED = [
   /^oidc-provider WARNING: Unsupported runtime\./,
   /^oidc-provider WARNING: a quick start development-only in-memory adapter is used/,
 ];
+// eslint-disable-next-line no-console -- wraps the console oidc-provider writes to
 const warn = console.warn.bind(console);
+// eslint-disable-next-line no-console -- wraps the console oidc-provider writes to
 console.warn = (...args: unknown[]): void => {
   if (typeof args[0] === 'string' && EXPECTED.some((re) => re.test(args[0] as string))) return;
   warn(...args);
