@@ -116,7 +116,7 @@ describe('retry', () => {
     expect(seen).toEqual([1]);
   });
 
-  it('an abort during the real wait rejects at once with the reason and clears the timer', async () => {
+  it('an abort during the real wait rejects at once with the signal reason', async () => {
     const ctl = new AbortController();
     const call = failing(9);
     const started = performance.now();
