@@ -1,11 +1,19 @@
 // Engine benchmarks: our engine against Flipt's WASM client engine on the same snapshot and
 // requests in this process, and compile time / heap for 10,000 flags.
-import { compileEnvironment, evaluateBoolean, evaluateVariant, loadEnvironment, toClientSnapshot } from '@switchyard/flags';
+import {
+  compileEnvironment,
+  evaluateBoolean,
+  evaluateVariant,
+  loadEnvironment,
+  toClientSnapshot,
+} from '@switchyard/flags';
 import type { EnvironmentSnapshot, EvaluationRequest } from '@switchyard/flags';
 import { generateNamespace, generateRequests } from '../../libs/flags/test/support/generate.js';
 import { fliptWasmClient } from '../../libs/flags/test/support/flipt-wasm.js';
+import { sha1Digest } from '../../libs/flags/test/support/digest.js';
 
-const print = (name: string, value: number, unit: string) => process.stdout.write(`bench ${name} ${value.toFixed(value >= 100 ? 0 : 2)} ${unit}\n`);
+const print = (name: string, value: number, unit: string) =>
+  process.stdout.write(`bench ${name} ${value.toFixed(value >= 100 ? 0 : 2)} ${unit}\n`);
 
 function opsPerSecond(run: () => void, minMs = 1500): number {
   run(); // warm-up
@@ -22,14 +30,25 @@ function opsPerSecond(run: () => void, minMs = 1500): number {
 
 async function engineVsWasm(): Promise<void> {
   const ns = generateNamespace(1, 100);
-  const snapshot: EnvironmentSnapshot = compileEnvironment({ namespaces: [ns] }, { revision: 'bench' });
+  const snapshot: EnvironmentSnapshot = compileEnvironment(
+    { namespaces: [ns] },
+    { revision: 'bench', digest: sha1Digest },
+  );
   const types = new Map(ns.flags.map((f) => [f.key, f.type]));
   const requests: EvaluationRequest[] = generateRequests(2, ns, 2000);
   const client = await fliptWasmClient(toClientSnapshot(snapshot.namespaces.get('default')!));
   const ours = () => {
-    for (const r of requests) (types.get(r.flagKey) === 'BOOLEAN_FLAG_TYPE' ? evaluateBoolean : evaluateVariant)(snapshot, r);
+    for (const r of requests)
+      (types.get(r.flagKey) === 'BOOLEAN_FLAG_TYPE' ? evaluateBoolean : evaluateVariant)(
+        snapshot,
+        r,
+      );
   };
-  const wasmRequests = requests.map((r) => ({ flagKey: r.flagKey, entityId: r.entityId, context: { ...r.context } }));
+  const wasmRequests = requests.map((r) => ({
+    flagKey: r.flagKey,
+    entityId: r.entityId,
+    context: { ...r.context },
+  }));
   const theirs = () => {
     for (const r of wasmRequests) {
       if (types.get(r.flagKey) === 'BOOLEAN_FLAG_TYPE') client.evaluateBoolean(r);
@@ -49,10 +68,11 @@ function compile10k(): void {
   global.gc?.();
   const before = process.memoryUsage().heapUsed;
   const start = performance.now();
-  const snap = compileEnvironment({ namespaces: [ns] }, { revision: 'bench' });
+  const snap = compileEnvironment({ namespaces: [ns] }, { revision: 'bench', digest: sha1Digest });
   const ms = performance.now() - start;
   const heap = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
-  if (snap.namespaces.get('default')!.compiled.size !== 10_000) throw new Error('compile lost flags');
+  if (snap.namespaces.get('default')!.compiled.size !== 10_000)
+    throw new Error('compile lost flags');
   print('compile-10k-flags', ms, 'ms');
   print('compile-10k-flags-heap', heap, 'MB');
 }
@@ -63,14 +83,55 @@ function yaml10k(): Map<string, string> {
   for (let n = 0; n < 3; n++) {
     const lines = ['version: "1.4"', `namespace: ns${n}`, 'segments:'];
     for (let s = 0; s < 50; s++)
-      lines.push(`  - key: seg-${s}`, `    name: Segment ${s}`, '    match_type: ALL_MATCH_TYPE', '    constraints:', '      - type: STRING_COMPARISON_TYPE', '        property: country', '        operator: eq', `        value: c${s}`, '      - type: NUMBER_COMPARISON_TYPE', '        property: age', '        operator: gte', `        value: "${s}"`);
+      lines.push(
+        `  - key: seg-${s}`,
+        `    name: Segment ${s}`,
+        '    match_type: ALL_MATCH_TYPE',
+        '    constraints:',
+        '      - type: STRING_COMPARISON_TYPE',
+        '        property: country',
+        '        operator: eq',
+        `        value: c${s}`,
+        '      - type: NUMBER_COMPARISON_TYPE',
+        '        property: age',
+        '        operator: gte',
+        `        value: "${s}"`,
+      );
     lines.push('flags:');
     const count = n === 2 ? 3334 : 3333;
     for (let f = 0; f < count; f++) {
       if (f % 2 === 0) {
-        lines.push(`  - key: flag-${f}`, `    name: Flag ${f}`, '    type: VARIANT_FLAG_TYPE', '    enabled: true', '    variants:', '      - key: a', '        attachment: {color: red}', '      - key: b', '    rules:', `      - segment: seg-${f % 50}`, '        distributions:', '          - variant: a', '            rollout: 50', '          - variant: b', '            rollout: 50');
+        lines.push(
+          `  - key: flag-${f}`,
+          `    name: Flag ${f}`,
+          '    type: VARIANT_FLAG_TYPE',
+          '    enabled: true',
+          '    variants:',
+          '      - key: a',
+          '        attachment: {color: red}',
+          '      - key: b',
+          '    rules:',
+          `      - segment: seg-${f % 50}`,
+          '        distributions:',
+          '          - variant: a',
+          '            rollout: 50',
+          '          - variant: b',
+          '            rollout: 50',
+        );
       } else {
-        lines.push(`  - key: flag-${f}`, `    name: Flag ${f}`, '    type: BOOLEAN_FLAG_TYPE', '    enabled: false', '    rollouts:', '      - segment:', `          key: seg-${f % 50}`, '          value: true', '      - threshold:', '          percentage: 25', '          value: true');
+        lines.push(
+          `  - key: flag-${f}`,
+          `    name: Flag ${f}`,
+          '    type: BOOLEAN_FLAG_TYPE',
+          '    enabled: false',
+          '    rollouts:',
+          '      - segment:',
+          `          key: seg-${f % 50}`,
+          '          value: true',
+          '      - threshold:',
+          '          percentage: 25',
+          '          value: true',
+        );
       }
     }
     files.set(`ns${n}/features.yaml`, lines.join('\n') + '\n');
@@ -85,7 +146,7 @@ function loadAndCompile10k(): void {
   const start = performance.now();
   const loaded = loadEnvironment(files);
   if (!loaded.ok) throw new Error(`bench fixture invalid: ${loaded.errors[0]?.message}`);
-  const snap = compileEnvironment(loaded.environment, { revision: 'bench' });
+  const snap = compileEnvironment(loaded.environment, { revision: 'bench', digest: sha1Digest });
   const ms = performance.now() - start;
   const heap = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
   const flags = [...snap.namespaces.values()].reduce((n, ns) => n + ns.compiled.size, 0);

@@ -1,3 +1,4 @@
+import { retry } from '@switchyard/retry';
 import type { Database } from './client.js';
 import type { Prisma } from './generated/prisma/client.js';
 
@@ -12,25 +13,27 @@ export interface TransactionOptions {
 }
 
 function isRetryable(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && 'code' in e && (e).code === 'P2034';
+  return typeof e === 'object' && e !== null && 'code' in e && e.code === 'P2034';
 }
 
 /**
  * Runs `fn` in one interactive transaction. The callback may run more than once when Postgres
  * reports a serialization failure, so it must not have side effects outside the transaction.
  */
-export async function withTransaction<T>(db: Database, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-  const retries = options.retries ?? 2;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await db.$transaction(fn, {
+export async function withTransaction<T>(
+  db: Database,
+  fn: (tx: Tx) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  // Retried at once, as PostgreSQL advises for serialization failures: each attempt is a new
+  // snapshot, and the conflicting transaction has usually finished by the time we are told.
+  return retry(
+    () =>
+      db.$transaction(fn, {
         ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}),
         timeout: 15_000,
         maxWait: 10_000,
-      });
-    } catch (e) {
-      if (attempt < retries && isRetryable(e)) continue;
-      throw e;
-    }
-  }
+      }),
+    { maxAttempts: (options.retries ?? 2) + 1, retryIf: isRetryable },
+  );
 }

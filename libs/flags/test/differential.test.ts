@@ -6,7 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FliptClient } from '@flipt-io/flipt-client-js';
-import { compileEnvironment, evaluateBatch, evaluateBoolean, evaluateVariant, toClientSnapshot } from '../src/index.js';
+import {
+  compileEnvironment,
+  evaluateBatch,
+  evaluateBoolean,
+  evaluateVariant,
+  toClientSnapshot,
+} from '../src/index.js';
+import { sha1Digest } from './support/digest.js';
 import type { EnvironmentSnapshot, EvaluationRequest } from '../src/index.js';
 import { generateNamespace, generateRequests, operatorTable } from './support/generate.js';
 import { fliptWasmClient } from './support/flipt-wasm.js';
@@ -27,9 +34,17 @@ const cases: Case[] = [];
 beforeAll(async () => {
   for (const seed of SEEDS) {
     const ns = generateNamespace(seed, FLAGS);
-    const snapshot = compileEnvironment({ namespaces: [ns] }, { revision: `seed-${seed}` });
+    const snapshot = compileEnvironment(
+      { namespaces: [ns] },
+      { revision: `seed-${seed}`, digest: sha1Digest },
+    );
     const client = await fliptWasmClient(toClientSnapshot(snapshot.namespaces.get('default')!));
-    cases.push({ seed, snapshot, client, requests: generateRequests(seed * 7919, ns, REQUESTS_PER_SEED) });
+    cases.push({
+      seed,
+      snapshot,
+      client,
+      requests: generateRequests(seed * 7919, ns, REQUESTS_PER_SEED),
+    });
   }
 });
 
@@ -46,20 +61,42 @@ describe('engine vs Flipt client engine (WASM)', () => {
     for (const { seed, snapshot, client, requests } of cases) {
       for (const req of requests) {
         const flag = snapshot.namespaces.get('default')!.flags.get(req.flagKey)!;
-        const wasmReq = { flagKey: req.flagKey, entityId: req.entityId, context: { ...req.context } };
+        const wasmReq = {
+          flagKey: req.flagKey,
+          entityId: req.entityId,
+          context: { ...req.context },
+        };
         compared++;
         if (flag.type === 'VARIANT_FLAG_TYPE') {
           const ours = evaluateVariant(snapshot, req);
           const theirs = client.evaluateVariant(wasmReq);
-          const a = { match: ours.match, reason: ours.reason, variantKey: ours.variantKey, attachment: ours.variantAttachment, segments: sorted(ours.segmentKeys) };
-          const b = { match: theirs.match, reason: theirs.reason, variantKey: theirs.variantKey, attachment: theirs.variantAttachment ?? "", segments: sorted(theirs.segmentKeys) };
-          if (JSON.stringify(a) !== JSON.stringify(b)) diffs.push(`seed ${seed} ${JSON.stringify(req)}\n  ours   ${JSON.stringify(a)}\n  theirs ${JSON.stringify(b)}`);
+          const a = {
+            match: ours.match,
+            reason: ours.reason,
+            variantKey: ours.variantKey,
+            attachment: ours.variantAttachment,
+            segments: sorted(ours.segmentKeys),
+          };
+          const b = {
+            match: theirs.match,
+            reason: theirs.reason,
+            variantKey: theirs.variantKey,
+            attachment: theirs.variantAttachment ?? '',
+            segments: sorted(theirs.segmentKeys),
+          };
+          if (JSON.stringify(a) !== JSON.stringify(b))
+            diffs.push(
+              `seed ${seed} ${JSON.stringify(req)}\n  ours   ${JSON.stringify(a)}\n  theirs ${JSON.stringify(b)}`,
+            );
         } else {
           const ours = evaluateBoolean(snapshot, req);
           const theirs = client.evaluateBoolean(wasmReq);
           const a = { enabled: ours.enabled, reason: ours.reason };
           const b = { enabled: theirs.enabled, reason: theirs.reason };
-          if (JSON.stringify(a) !== JSON.stringify(b)) diffs.push(`seed ${seed} ${JSON.stringify(req)}\n  ours   ${JSON.stringify(a)}\n  theirs ${JSON.stringify(b)}`);
+          if (JSON.stringify(a) !== JSON.stringify(b))
+            diffs.push(
+              `seed ${seed} ${JSON.stringify(req)}\n  ours   ${JSON.stringify(a)}\n  theirs ${JSON.stringify(b)}`,
+            );
         }
       }
     }
@@ -69,15 +106,24 @@ describe('engine vs Flipt client engine (WASM)', () => {
 
   it('agrees on every operator × constraint value × context value', async () => {
     const { ns, requests } = operatorTable();
-    const snapshot = compileEnvironment({ namespaces: [ns] }, { revision: 'operators' });
+    const snapshot = compileEnvironment(
+      { namespaces: [ns] },
+      { revision: 'operators', digest: sha1Digest },
+    );
     const client = await fliptWasmClient(toClientSnapshot(snapshot.namespaces.get('default')!));
     const diffs: string[] = [];
     for (const req of requests) {
       const ours = evaluateVariant(snapshot, req).match;
-      const theirs = client.evaluateVariant({ flagKey: req.flagKey, entityId: req.entityId, context: { ...req.context } }).match;
+      const theirs = client.evaluateVariant({
+        flagKey: req.flagKey,
+        entityId: req.entityId,
+        context: { ...req.context },
+      }).match;
       if (ours !== theirs) {
         const c = ns.segments[Number(req.flagKey.slice(1))]!.constraints[0]!;
-        diffs.push(`${c.type} ${c.operator} ${JSON.stringify(c.value)} on ${JSON.stringify(req.context)} entity ${req.entityId}: ours ${ours}, theirs ${theirs}`);
+        diffs.push(
+          `${c.type} ${c.operator} ${JSON.stringify(c.value)} on ${JSON.stringify(req.context)} entity ${req.entityId}: ours ${ours}, theirs ${theirs}`,
+        );
       }
     }
     client.close?.();
@@ -87,16 +133,24 @@ describe('engine vs Flipt client engine (WASM)', () => {
 
   it('agrees on batch answers, unknown flags included', () => {
     const { snapshot, client, requests } = cases[0]!;
-    const batch = [...requests.slice(0, 200), { namespaceKey: 'default', flagKey: 'no-such-flag', entityId: 'x', context: {} }];
+    const batch = [
+      ...requests.slice(0, 200),
+      { namespaceKey: 'default', flagKey: 'no-such-flag', entityId: 'x', context: {} },
+    ];
     const ours = evaluateBatch(snapshot, batch);
-    const theirs = client.evaluateBatch(batch.map((r) => ({ flagKey: r.flagKey, entityId: r.entityId, context: { ...r.context } })));
+    const theirs = client.evaluateBatch(
+      batch.map((r) => ({ flagKey: r.flagKey, entityId: r.entityId, context: { ...r.context } })),
+    );
     expect(theirs.responses).toHaveLength(ours.length);
     ours.forEach((o, i) => {
       const t = theirs.responses[i]!;
       expect(t.type).toBe(o.type);
-      if (o.type === 'VARIANT_EVALUATION_RESPONSE_TYPE') expect(t.variantEvaluationResponse?.variantKey).toBe(o.variantResponse.variantKey);
-      if (o.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE') expect(t.booleanEvaluationResponse?.enabled).toBe(o.booleanResponse.enabled);
-      if (o.type === 'ERROR_EVALUATION_RESPONSE_TYPE') expect(t.errorEvaluationResponse?.reason).toBe(o.errorResponse.reason);
+      if (o.type === 'VARIANT_EVALUATION_RESPONSE_TYPE')
+        expect(t.variantEvaluationResponse?.variantKey).toBe(o.variantResponse.variantKey);
+      if (o.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE')
+        expect(t.booleanEvaluationResponse?.enabled).toBe(o.booleanResponse.enabled);
+      if (o.type === 'ERROR_EVALUATION_RESPONSE_TYPE')
+        expect(t.errorEvaluationResponse?.reason).toBe(o.errorResponse.reason);
     });
   });
 });

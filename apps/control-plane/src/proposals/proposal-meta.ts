@@ -4,8 +4,9 @@
  * `refs/switchyard/proposal-meta/<id>` points at a JSON blob with title, author and state, updated
  * with compare-and-swap like any other ref.
  */
-import { errors } from '@switchyard/flags';
+import { errors, isSwitchyardError } from '@switchyard/flags';
 import { GitExecError, type GitStore } from '@switchyard/git-store';
+import { retry } from '@switchyard/retry';
 
 /** A proposal's record. */
 export interface ProposalRecord {
@@ -90,19 +91,19 @@ export async function writeProposal(
  * withdrawn. Compare-and-swap; a concurrent update of the record wins and is retried once.
  */
 export async function resetApprovals(store: GitStore, id: string, head: string): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const found = await readProposal(store, id);
-    const approvals = found?.record.approvals ?? [];
-    if (!found || found.record.status !== 'open' || approvals.every((a) => a.revision === head))
-      return;
-    const kept = approvals.filter((a) => a.revision === head);
-    try {
+  // Only a lost compare-and-swap is retried; each attempt re-reads the record, so the retry
+  // applies to the winner's version (no delay: that update has landed when our swap fails).
+  await retry(
+    async () => {
+      const found = await readProposal(store, id);
+      const approvals = found?.record.approvals ?? [];
+      if (!found || found.record.status !== 'open' || approvals.every((a) => a.revision === head))
+        return;
+      const kept = approvals.filter((a) => a.revision === head);
       await writeProposal(store, { ...found.record, approvals: kept }, found.blob);
-      return;
-    } catch (e) {
-      if (attempt === 1) throw e;
-    }
-  }
+    },
+    { maxAttempts: 2, retryIf: (e) => isSwitchyardError(e, 'Conflict') },
+  );
 }
 
 /** Every proposal record of the repository, newest first. */

@@ -6,9 +6,18 @@
  * the job exists, and the consumer is idempotent anyway.
  */
 import type { Queue } from 'bullmq';
+import { backoffDelay, type BackoffPolicy } from '@switchyard/retry';
 import type { Database } from '@switchyard/db';
 import type { Logger } from 'pino';
-import { jobNameFor, PROVISIONING_TOPICS, type ProvisioningJob, type ProvisioningJobName } from './provisioning.queue.js';
+import {
+  jobNameFor,
+  PROVISIONING_TOPICS,
+  type ProvisioningJob,
+  type ProvisioningJobName,
+} from './provisioning.queue.js';
+
+/** Delay before a failed row is tried again: 500 ms doubling to 5 s, jittered. */
+const RELAY_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 5_000 };
 
 /** Relays outbox rows in id (creation) order. */
 export class OutboxRelay {
@@ -40,7 +49,11 @@ export class OutboxRelay {
   /** One pass; returns how many rows were relayed. */
   async relayOnce(batch = 100): Promise<number> {
     const rows = await this.db.outboxEvent.findMany({
-      where: { processedAt: null, availableAt: { lte: new Date() }, topic: { in: PROVISIONING_TOPICS } },
+      where: {
+        processedAt: null,
+        availableAt: { lte: new Date() },
+        topic: { in: PROVISIONING_TOPICS },
+      },
       orderBy: { id: 'asc' },
       take: batch,
     });
@@ -49,14 +62,28 @@ export class OutboxRelay {
       const name = jobNameFor(row.topic)!;
       const orgId = row.orgId ?? (row.payload as { orgId?: string } | null)?.orgId;
       try {
-        if (orgId) await this.queue.add(name, { orgId, outboxId: row.id }, { jobId: `outbox-${row.id}` });
-        await this.db.outboxEvent.update({ where: { id: row.id }, data: { processedAt: new Date(), lastError: null } });
+        if (orgId)
+          await this.queue.add(name, { orgId, outboxId: row.id }, { jobId: `outbox-${row.id}` });
+        await this.db.outboxEvent.update({
+          where: { id: row.id },
+          data: { processedAt: new Date(), lastError: null },
+        });
         relayed += 1;
       } catch (e) {
         const attempts = row.attempts + 1;
-        const delayMs = Math.min(250 * 2 ** Math.min(attempts, 8), 5_000);
-        await this.db.outboxEvent.update({ where: { id: row.id }, data: { attempts, lastError: (e as Error).message.slice(0, 500), availableAt: new Date(Date.now() + delayMs) } });
-        this.logger.warn({ err: e, outbox: row.id, attempts }, 'could not enqueue outbox event; will retry');
+        const delayMs = backoffDelay(RELAY_BACKOFF, attempts);
+        await this.db.outboxEvent.update({
+          where: { id: row.id },
+          data: {
+            attempts,
+            lastError: (e as Error).message.slice(0, 500),
+            availableAt: new Date(Date.now() + delayMs),
+          },
+        });
+        this.logger.warn(
+          { err: e, outbox: row.id, attempts },
+          'could not enqueue outbox event; will retry',
+        );
         // Redis is likely down: the rest of the batch would fail the same way.
         break;
       }

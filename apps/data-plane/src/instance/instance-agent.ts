@@ -9,6 +9,7 @@
  * replaced as a whole; an environment whose source did not change keeps its syncer (and snapshot).
  */
 import type { Logger } from 'pino';
+import { Backoff, retry, type BackoffPolicy } from '@switchyard/retry';
 import type { InstanceConfig } from '../config/instance-config.js';
 import { startDataPlane, type DataPlane, type SyncStarter } from '../server.js';
 import { startSync, type SyncManager } from '../sync/index.js';
@@ -43,7 +44,11 @@ export interface RunningInstance {
   close(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Retry delays towards the control plane (configuration fetch, watch stream): 250 ms doubling to
+ * 5 s, jittered so the instances of a fleet do not reconnect in lockstep after a restart.
+ */
+const CONTROL_PLANE_BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 5_000 };
 
 async function initialConfig(
   client: ControlPlaneClient,
@@ -51,23 +56,29 @@ async function initialConfig(
   logger: Logger,
 ): Promise<InstanceConfiguration__Output> {
   const cached = loadCachedConfig(opts.dataDir, opts.instanceId);
-  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
-    try {
-      const fresh = await client.getConfig(cached ? 2_000 : 5_000);
-      saveCachedConfig(opts.dataDir, fresh);
-      return fresh;
-    } catch (e) {
-      // A cached configuration is enough to serve: the control plane may be down for a while.
-      if (cached) {
-        logger.warn({ err: e }, 'control plane unreachable; serving the cached configuration');
-        return cached;
-      }
-      logger.warn(
-        { err: e, retryInMs: delay },
-        'control plane unreachable and no cached configuration; retrying',
-      );
-      await sleep(delay);
-    }
+  try {
+    // Without a cache there is nothing to serve: retry until the control plane answers.
+    return await retry(
+      async () => {
+        const fresh = await client.getConfig(cached ? 2_000 : 5_000);
+        saveCachedConfig(opts.dataDir, fresh);
+        return fresh;
+      },
+      {
+        maxAttempts: cached ? 1 : Infinity,
+        backoff: CONTROL_PLANE_BACKOFF,
+        onRetry: (err, _attempt, retryInMs) =>
+          logger.warn(
+            { err, retryInMs },
+            'control plane unreachable and no cached configuration; retrying',
+          ),
+      },
+    );
+  } catch (e) {
+    // A cached configuration is enough to serve: the control plane may be down for a while.
+    if (!cached) throw e;
+    logger.warn({ err: e }, 'control plane unreachable; serving the cached configuration');
+    return cached;
   }
 }
 
@@ -166,25 +177,26 @@ export async function startInstance(
     } else refetch();
   };
 
-  let backoff = 250;
+  // Reset by the first event of a stream: a healthy stream that drops reconnects quickly.
+  const watchBackoff = new Backoff(CONTROL_PLANE_BACKOFF);
   const openWatch = () => {
     if (closed) return;
     const stream = client.watch();
     let ended = false;
     stream.on('data', (ev: WatchEvent__Output) => {
-      backoff = 250;
+      watchBackoff.reset();
       onEvent(ev);
     });
     stream.on('error', () => undefined);
     stream.on('status', (status: { code: number; details: string }) => {
       if (ended || closed) return;
       ended = true;
+      const retryInMs = watchBackoff.next();
       logger.warn(
-        { code: status.code, details: status.details, retryInMs: backoff },
+        { code: status.code, details: status.details, retryInMs },
         'watch stream ended; reconnecting',
       );
-      setTimeout(openWatch, backoff).unref();
-      backoff = Math.min(backoff * 2, 5_000);
+      setTimeout(openWatch, retryInMs).unref();
     });
     watchStream = stream;
   };

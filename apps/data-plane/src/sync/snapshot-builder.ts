@@ -3,7 +3,15 @@
  * either yields a whole snapshot or a single error naming the first problem's file and line; a
  * partially valid environment is never served (the whole revision is rejected atomically).
  */
-import { compileEnvironment, formatDiagnostic, isSwitchyardError, loadEnvironment, type Diagnostic, type EnvironmentSnapshot } from '@switchyard/flags';
+import {
+  compileEnvironment,
+  formatDiagnostic,
+  isSwitchyardError,
+  loadEnvironment,
+  type Diagnostic,
+  type EnvironmentSnapshot,
+} from '@switchyard/flags';
+import { namespaceDigest } from './namespace-digest.js';
 
 /** What a failed build reports (the registry's SyncError without the timestamp). */
 export interface BuildFailure {
@@ -16,28 +24,51 @@ export interface BuildFailure {
 }
 
 /** Outcome of {@link buildSnapshot}. */
-export type BuildResult = { ok: true; snapshot: EnvironmentSnapshot; warnings: readonly Diagnostic[] } | { ok: false; failure: BuildFailure };
+export type BuildResult =
+  | { ok: true; snapshot: EnvironmentSnapshot; warnings: readonly Diagnostic[] }
+  | { ok: false; failure: BuildFailure };
 
 /** Most diagnostics quoted in one error message (the rest are counted). */
 const MAX_QUOTED = 5;
 
 /** Loads and compiles `files` as the environment at `revision`. Never throws for bad content. */
-export function buildSnapshot(files: ReadonlyMap<string, Uint8Array>, revision: string): BuildResult {
+export function buildSnapshot(
+  files: ReadonlyMap<string, Uint8Array>,
+  revision: string,
+): BuildResult {
   try {
     const loaded = loadEnvironment(files);
     if (!loaded.ok) return { ok: false, failure: describeDiagnostics(loaded.errors, revision) };
-    return { ok: true, snapshot: compileEnvironment(loaded.environment, { revision }), warnings: loaded.warnings };
+    return {
+      ok: true,
+      snapshot: compileEnvironment(loaded.environment, { revision, digest: namespaceDigest }),
+      warnings: loaded.warnings,
+    };
   } catch (e) {
     // The compiler rejects dangling references the loader let through; anything else is a bug,
     // but still must not take down the sync loop or replace the good snapshot.
-    const message = isSwitchyardError(e) ? e.message : `snapshot build crashed: ${(e as Error).message}`;
+    const message = isSwitchyardError(e)
+      ? e.message
+      : `snapshot build crashed: ${(e as Error).message}`;
     const detail = isSwitchyardError(e) ? e.details[0] : undefined;
-    return { ok: false, failure: { message: `commit ${short(revision)}: ${message}`, revision, file: detail?.file, line: detail?.line, column: detail?.column } };
+    return {
+      ok: false,
+      failure: {
+        message: `commit ${short(revision)}: ${message}`,
+        revision,
+        file: detail?.file,
+        line: detail?.line,
+        column: detail?.column,
+      },
+    };
   }
 }
 
 /** One failure from loader diagnostics: the first error locates it, the message lists a few. */
-export function describeDiagnostics(diagnostics: readonly Diagnostic[], revision: string): BuildFailure {
+export function describeDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  revision: string,
+): BuildFailure {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const first = errors[0] ?? diagnostics[0];
   const quoted = errors.slice(0, MAX_QUOTED).map(formatDiagnostic);

@@ -7,8 +7,8 @@
  */
 import type { SourceConfig } from '../config/instance-config.js';
 import { deadlineSignal } from './deadline-signal.js';
-import { jitter } from './sync-backoff.js';
 import { isSafeRelativePath } from '@switchyard/git-store';
+import { Backoff, sleep } from '@switchyard/retry';
 import {
   DEFAULT_TREE_LIMITS,
   SourceError,
@@ -115,22 +115,23 @@ class UpstreamSource implements SyncSource {
 
   /** Keeps one watch stream open; every announced revision triggers `onChange`. */
   async #streamLoop(onChange: () => void): Promise<void> {
-    const min = this.options.reconnectMinMs ?? 1000;
-    const max = this.options.reconnectMaxMs ?? 30_000;
-    let delay = min;
+    const backoff = new Backoff({
+      initialMs: this.options.reconnectMinMs ?? 1000,
+      maxMs: this.options.reconnectMaxMs ?? 30_000,
+      jitter: 0.5,
+    });
     while (!this.#closed.signal.aborted) {
       try {
         const res = await this.#request('watch', this.#closed.signal);
-        delay = min; // connected: the next drop starts from the short delay again
+        backoff.reset(); // connected: the next drop starts from the short delay again
         await readLines(res, (line) => this.#onLine(line, onChange));
       } catch (e) {
         // Bad credentials: wait the longest delay; they will not fix themselves (fail closed).
-        if (e instanceof SourceError && e.unauthorized) delay = max;
+        if (e instanceof SourceError && e.unauthorized) backoff.saturate();
       }
       this.#streamRevision = undefined; // the poll fallback takes over until we reconnect
       if (this.#closed.signal.aborted) return;
-      await sleep(jitter(delay, 0.5), this.#closed.signal);
-      delay = Math.min(delay * 2, max);
+      await sleep(backoff.next(), this.#closed.signal).catch(() => undefined); // closed: loop ends
     }
   }
 
@@ -183,11 +184,4 @@ async function readLines(res: Response, onLine: (line: string) => void): Promise
       if (line !== '') onLine(line);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 }

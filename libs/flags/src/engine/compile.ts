@@ -7,8 +7,7 @@ import { errors } from '../errors.js';
 import type { Environment, Flag, NamespaceModel, Segment, Variant } from '../model/schema.js';
 import { distributionBoundaries } from './bucket.js';
 import { compileConstraint, type ValueTest } from './constraints.js';
-import { sha1Hex } from './sha1.js';
-import type { EnvironmentSnapshot, NamespaceSnapshot } from './types.js';
+import type { EnvironmentSnapshot, NamespaceDigest, NamespaceSnapshot } from './types.js';
 
 /** A compiled segment: ALL or ANY over constraint predicates. */
 export interface CompiledSegment {
@@ -31,7 +30,12 @@ export interface CompiledRule {
 /** A compiled boolean rollout. */
 export type CompiledRollout =
   | { readonly threshold: true; readonly percentage: number; readonly value: boolean }
-  | { readonly threshold: false; readonly segments: readonly CompiledSegment[]; readonly and: boolean; readonly value: boolean };
+  | {
+      readonly threshold: false;
+      readonly segments: readonly CompiledSegment[];
+      readonly and: boolean;
+      readonly value: boolean;
+    };
 
 /** A flag ready for evaluation. */
 export type CompiledFlag =
@@ -44,7 +48,12 @@ export type CompiledFlag =
       readonly hasDefault: boolean;
       readonly rules: readonly CompiledRule[];
     }
-  | { readonly kind: 'BOOLEAN_FLAG_TYPE'; readonly key: string; readonly enabled: boolean; readonly rollouts: readonly CompiledRollout[] };
+  | {
+      readonly kind: 'BOOLEAN_FLAG_TYPE';
+      readonly key: string;
+      readonly enabled: boolean;
+      readonly rollouts: readonly CompiledRollout[];
+    };
 
 /** Compact JSON with object keys sorted (Go's json.Marshal order), so attachments are stable. */
 export function canonicalJson(value: unknown): string {
@@ -71,12 +80,18 @@ function compileSegment(s: Segment): CompiledSegment {
   return {
     key: s.key,
     any: s.match_type === 'ANY_MATCH_TYPE',
-    properties: s.constraints.map((c) => (c.type === 'ENTITY_ID_COMPARISON_TYPE' ? null : c.property)),
+    properties: s.constraints.map((c) =>
+      c.type === 'ENTITY_ID_COMPARISON_TYPE' ? null : c.property,
+    ),
     tests: s.constraints.map(compileConstraint),
   };
 }
 
-function resolveSegments(keys: readonly string[], segments: ReadonlyMap<string, CompiledSegment>, where: string): CompiledSegment[] {
+function resolveSegments(
+  keys: readonly string[],
+  segments: ReadonlyMap<string, CompiledSegment>,
+  where: string,
+): CompiledSegment[] {
   return keys.map((k) => {
     const s = segments.get(k);
     if (!s) throw errors.invalidArgument(`${where} references unknown segment "${k}"`);
@@ -84,13 +99,27 @@ function resolveSegments(keys: readonly string[], segments: ReadonlyMap<string, 
   });
 }
 
-function compileFlag(ns: string, flag: Flag, segments: ReadonlyMap<string, CompiledSegment>): CompiledFlag {
+function compileFlag(
+  ns: string,
+  flag: Flag,
+  segments: ReadonlyMap<string, CompiledSegment>,
+): CompiledFlag {
   const where = `flag ${ns}/${flag.key}`;
   if (flag.type === 'BOOLEAN_FLAG_TYPE') {
     const rollouts = flag.rollouts.map((r, i): CompiledRollout => {
-      if (r.threshold) return { threshold: true, percentage: Math.fround(r.threshold.percentage), value: r.threshold.value };
+      if (r.threshold)
+        return {
+          threshold: true,
+          percentage: Math.fround(r.threshold.percentage),
+          value: r.threshold.value,
+        };
       const seg = r.segment!;
-      return { threshold: false, segments: resolveSegments(seg.keys, segments, `${where} rollout ${i + 1}`), and: seg.operator === 'AND_SEGMENT_OPERATOR', value: seg.value };
+      return {
+        threshold: false,
+        segments: resolveSegments(seg.keys, segments, `${where} rollout ${i + 1}`),
+        and: seg.operator === 'AND_SEGMENT_OPERATOR',
+        value: seg.value,
+      };
     });
     return { kind: 'BOOLEAN_FLAG_TYPE', key: flag.key, enabled: flag.enabled, rollouts };
   }
@@ -98,7 +127,11 @@ function compileFlag(ns: string, flag: Flag, segments: ReadonlyMap<string, Compi
   const dv = defaultVariantOf(flag);
   const rules = flag.rules.map((rule, i): CompiledRule => {
     const dists = rule.distributions.filter((d) => Math.fround(d.rollout) > 0);
-    for (const d of dists) if (!variants.has(d.variant)) throw errors.invalidArgument(`${where} rule ${i + 1} references unknown variant "${d.variant}"`);
+    for (const d of dists)
+      if (!variants.has(d.variant))
+        throw errors.invalidArgument(
+          `${where} rule ${i + 1} references unknown variant "${d.variant}"`,
+        );
     return {
       segments: resolveSegments(rule.segment.keys, segments, `${where} rule ${i + 1}`),
       and: rule.segment.operator === 'AND_SEGMENT_OPERATOR',
@@ -118,7 +151,11 @@ function compileFlag(ns: string, flag: Flag, segments: ReadonlyMap<string, Compi
   };
 }
 
-function compileNamespace(revision: string, ns: NamespaceModel): NamespaceSnapshot {
+function compileNamespace(
+  revision: string,
+  ns: NamespaceModel,
+  digest: NamespaceDigest,
+): NamespaceSnapshot {
   const segments = new Map<string, CompiledSegment>();
   for (const s of ns.segments) segments.set(s.key, compileSegment(s));
   const compiled = new Map<string, CompiledFlag>();
@@ -127,7 +164,7 @@ function compileNamespace(revision: string, ns: NamespaceModel): NamespaceSnapsh
     key: ns.key,
     name: ns.name,
     description: ns.description ?? '',
-    digest: sha1Hex(`${revision}\u0000${ns.key}`),
+    digest: digest(revision, ns.key),
     model: ns,
     flags: new Map(ns.flags.map((f) => [f.key, f])),
     segments: new Map(ns.segments.map((s) => [s.key, s])),
@@ -135,13 +172,29 @@ function compileNamespace(revision: string, ns: NamespaceModel): NamespaceSnapsh
   };
 }
 
+/** Options of {@link compileEnvironment}. */
+export interface CompileOptions {
+  /** The revision the environment was read at (a commit SHA). */
+  readonly revision: string;
+  /**
+   * Derives each namespace's digest (the client snapshot's ETag). Passed in because hashing needs a
+   * crypto implementation and this library stays portable: the engine only calls it once per
+   * namespace per build, never while evaluating.
+   */
+  readonly digest: NamespaceDigest;
+}
+
 /**
  * Builds the immutable snapshot of an environment at `revision` (a commit SHA). The input must be
  * validated; a dangling reference is an InvalidArgument error. Later flags with the same key
  * replace earlier ones, as in Flipt.
  */
-export function compileEnvironment(environment: Environment, options: { revision: string }): EnvironmentSnapshot {
+export function compileEnvironment(
+  environment: Environment,
+  options: CompileOptions,
+): EnvironmentSnapshot {
   const namespaces = new Map<string, NamespaceSnapshot>();
-  for (const ns of environment.namespaces) namespaces.set(ns.key, compileNamespace(options.revision, ns));
+  for (const ns of environment.namespaces)
+    namespaces.set(ns.key, compileNamespace(options.revision, ns, options.digest));
   return { revision: options.revision, namespaces };
 }

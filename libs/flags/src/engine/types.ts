@@ -14,7 +14,8 @@ export type EvaluationReason =
   | 'DEFAULT_EVALUATION_REASON';
 
 /** Flipt's `ErrorEvaluationReason` enum names (batch error items). */
-export type ErrorEvaluationReason = 'UNKNOWN_ERROR_EVALUATION_REASON' | 'NOT_FOUND_ERROR_EVALUATION_REASON';
+export type ErrorEvaluationReason =
+  'UNKNOWN_ERROR_EVALUATION_REASON' | 'NOT_FOUND_ERROR_EVALUATION_REASON';
 
 /** One evaluation request. `namespaceKey` empty or absent means `default`. */
 export interface EvaluationRequest {
@@ -53,12 +54,19 @@ export type BatchItem =
       errorResponse: { flagKey: string; namespaceKey: string; reason: ErrorEvaluationReason };
     };
 
+/**
+ * Digest of a namespace at a revision: the client snapshot's ETag. It must be a pure function of
+ * its arguments (equal inputs, equal digests on every instance and after restarts) and differ when
+ * the revision differs. The data plane uses SHA-1 hex of `revision NUL namespaceKey`.
+ */
+export type NamespaceDigest = (revision: string, namespaceKey: string) => string;
+
 /** A compiled namespace: everything evaluation needs, plus the model it came from. */
 export interface NamespaceSnapshot {
   readonly key: string;
   readonly name: string;
   readonly description: string;
-  /** 40 hex chars, derived from the environment revision and the namespace key. */
+  /** From the {@link NamespaceDigest} the snapshot was compiled with (revision + namespace key). */
   readonly digest: string;
   /** The merged model (flags and segments in document order), for read APIs and snapshot export. */
   readonly model: NamespaceModel;

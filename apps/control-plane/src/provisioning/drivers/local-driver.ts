@@ -5,10 +5,31 @@
  * same ports (so routes stay valid) with exponential backoff, reset after a minute of uptime.
  */
 import { rmSync } from 'node:fs';
+import { backoffDelay, type BackoffPolicy } from '@switchyard/retry';
 import type { Logger } from 'pino';
 import type { ProvisioningConfig } from '../provisioning.config.js';
-import { waitHealthy, type DriverInstance, type InstanceDriver, type InstanceHandle, type InstanceSpec } from '../instance-driver.js';
-import { instanceDir, isInstanceProcess, listStates, portFree, readState, spawnInstance, stopProcess, tryLock, writeState, type LocalInstanceState } from './local-process.js';
+import {
+  waitHealthy,
+  type DriverInstance,
+  type InstanceDriver,
+  type InstanceHandle,
+  type InstanceSpec,
+} from '../instance-driver.js';
+import {
+  instanceDir,
+  isInstanceProcess,
+  listStates,
+  portFree,
+  readState,
+  spawnInstance,
+  stopProcess,
+  tryLock,
+  writeState,
+  type LocalInstanceState,
+} from './local-process.js';
+
+/** Restart delay of a dead instance: 250 ms doubling to 30 s, jittered so a crash wave spreads. */
+const RESTART_BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 30_000 };
 
 interface Supervised {
   spec: InstanceSpec;
@@ -16,7 +37,10 @@ interface Supervised {
   nextAttemptAt: number;
 }
 
-const handleOf = (s: LocalInstanceState): InstanceHandle => ({ endpoint: `http://127.0.0.1:${s.httpPort}`, grpcAddress: `127.0.0.1:${s.grpcPort}` });
+const handleOf = (s: LocalInstanceState): InstanceHandle => ({
+  endpoint: `http://127.0.0.1:${s.httpPort}`,
+  grpcAddress: `127.0.0.1:${s.grpcPort}`,
+});
 
 /** Local child-process driver. */
 export class LocalDriver implements InstanceDriver {
@@ -39,7 +63,11 @@ export class LocalDriver implements InstanceDriver {
   ensure(spec: InstanceSpec): Promise<InstanceHandle> {
     return this.#serial(spec.instanceId, async () => {
       const state = await this.#ensureRunning(spec);
-      this.#supervised.set(spec.instanceId, { spec, failures: this.#supervised.get(spec.instanceId)?.failures ?? 0, nextAttemptAt: 0 });
+      this.#supervised.set(spec.instanceId, {
+        spec,
+        failures: this.#supervised.get(spec.instanceId)?.failures ?? 0,
+        nextAttemptAt: 0,
+      });
       return handleOf(state);
     });
   }
@@ -53,12 +81,20 @@ export class LocalDriver implements InstanceDriver {
       this.#supervised.delete(instanceId);
       const state = readState(this.config.instanceDataDir, instanceId);
       if (state) await stopProcess(state.pid, instanceId);
-      rmSync(instanceDir(this.config.instanceDataDir, instanceId), { recursive: true, force: true });
+      rmSync(instanceDir(this.config.instanceDataDir, instanceId), {
+        recursive: true,
+        force: true,
+      });
     });
   }
 
   list(): Promise<DriverInstance[]> {
-    return Promise.resolve(listStates(this.config.instanceDataDir).map((s) => ({ instanceId: s.instanceId, orgId: s.orgId })));
+    return Promise.resolve(
+      listStates(this.config.instanceDataDir).map((s) => ({
+        instanceId: s.instanceId,
+        orgId: s.orgId,
+      })),
+    );
   }
 
   async close(options: { stopInstances?: boolean } = {}): Promise<void> {
@@ -80,9 +116,11 @@ export class LocalDriver implements InstanceDriver {
     const prev = this.#locks.get(instanceId) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(fn);
     this.#locks.set(instanceId, next);
-    void next.finally(() => {
-      if (this.#locks.get(instanceId) === next) this.#locks.delete(instanceId);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.#locks.get(instanceId) === next) this.#locks.delete(instanceId);
+      })
+      .catch(() => undefined);
     return next;
   }
 
@@ -104,11 +142,31 @@ export class LocalDriver implements InstanceDriver {
       // Re-read under the lock: the previous holder may have started it.
       const again = readState(dataDir, spec.instanceId);
       if (again && isInstanceProcess(again.pid, spec.instanceId)) return again;
-      const ports = again && (await previousPortsFree(again)) ? { httpPort: again.httpPort, grpcPort: again.grpcPort } : await this.#allocate(spec.instanceId);
-      const pid = spawnInstance({ binary: this.config.instanceBinary, dataDir, instanceId: spec.instanceId, controlPlaneUrl: spec.controlPlaneUrl, secret: spec.secret, logLevel: this.config.instanceLogLevel, ...ports });
-      const state: LocalInstanceState = { instanceId: spec.instanceId, orgId: spec.orgId, pid, ...ports, startedAt: new Date().toISOString() };
+      const ports =
+        again && (await previousPortsFree(again))
+          ? { httpPort: again.httpPort, grpcPort: again.grpcPort }
+          : await this.#allocate(spec.instanceId);
+      const pid = spawnInstance({
+        binary: this.config.instanceBinary,
+        dataDir,
+        instanceId: spec.instanceId,
+        controlPlaneUrl: spec.controlPlaneUrl,
+        secret: spec.secret,
+        logLevel: this.config.instanceLogLevel,
+        ...ports,
+      });
+      const state: LocalInstanceState = {
+        instanceId: spec.instanceId,
+        orgId: spec.orgId,
+        pid,
+        ...ports,
+        startedAt: new Date().toISOString(),
+      };
       writeState(dataDir, state);
-      this.logger.info({ instance: spec.instanceId, org: spec.orgSlug, pid, ...ports }, 'instance process started');
+      this.logger.info(
+        { instance: spec.instanceId, org: spec.orgSlug, pid, ...ports },
+        'instance process started',
+      );
       return state;
     } finally {
       unlock();
@@ -117,7 +175,11 @@ export class LocalDriver implements InstanceDriver {
 
   /** Two free ports from the range, skipping ports recorded by other instances. */
   async #allocate(instanceId: string): Promise<{ httpPort: number; grpcPort: number }> {
-    const taken = new Set(listStates(this.config.instanceDataDir).filter((s) => s.instanceId !== instanceId).flatMap((s) => [s.httpPort, s.grpcPort]));
+    const taken = new Set(
+      listStates(this.config.instanceDataDir)
+        .filter((s) => s.instanceId !== instanceId)
+        .flatMap((s) => [s.httpPort, s.grpcPort]),
+    );
     const { from, to } = this.config.portRange;
     for (let p = from; p + 1 <= to; p += 2) {
       if (taken.has(p) || taken.has(p + 1)) continue;
@@ -136,10 +198,15 @@ export class LocalDriver implements InstanceDriver {
       }
       if (now < sup.nextAttemptAt || this.#locks.has(id)) continue;
       sup.failures += 1;
-      sup.nextAttemptAt = now + Math.min(250 * 2 ** (sup.failures - 1), 30_000);
-      this.logger.warn({ instance: id, failures: sup.failures }, 'instance process is gone; restarting');
+      sup.nextAttemptAt = now + backoffDelay(RESTART_BACKOFF, sup.failures);
+      this.logger.warn(
+        { instance: id, failures: sup.failures },
+        'instance process is gone; restarting',
+      );
       this.restarts += 1;
-      await this.ensure(sup.spec).catch((e: unknown) => this.logger.error({ err: e, instance: id }, 'instance restart failed'));
+      await this.ensure(sup.spec).catch((e: unknown) =>
+        this.logger.error({ err: e, instance: id }, 'instance restart failed'),
+      );
     }
   }
 }
