@@ -3,6 +3,7 @@
  * reconciler and the driver. Runs as its own process (`node dist/worker.js`) in production and
  * in-process or as a child in development; the control plane's HTTP app does not need it.
  */
+import { writeSync } from 'node:fs';
 import { Worker } from 'bullmq';
 import type { Database } from '@switchyard/db';
 import type { Logger } from 'pino';
@@ -12,7 +13,14 @@ import { LocalDriver } from './drivers/local-driver.js';
 import type { InstanceDriver } from './instance-driver.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { Provisioner, type ProvisioningStep } from './provisioner.js';
-import { PROVISIONING_QUEUE, producerConnection, provisioningQueue, workerConnection, type ProvisioningJob, type ProvisioningJobName } from './provisioning.queue.js';
+import {
+  PROVISIONING_QUEUE,
+  producerConnection,
+  provisioningQueue,
+  workerConnection,
+  type ProvisioningJob,
+  type ProvisioningJobName,
+} from './provisioning.queue.js';
 import { Reconciler } from './reconciler.js';
 
 /** Dependencies of {@link startProvisioningWorker}. */
@@ -35,7 +43,8 @@ export interface ProvisioningWorker {
 
 function createDriver(deps: WorkerDeps): InstanceDriver {
   if (deps.driver) return deps.driver;
-  if (deps.config.provisioning.driver === 'kubernetes') return new KubernetesDriver(deps.config.provisioning, deps.logger);
+  if (deps.config.provisioning.driver === 'kubernetes')
+    return new KubernetesDriver(deps.config.provisioning, deps.logger);
   return new LocalDriver(deps.config.provisioning, deps.logger);
 }
 
@@ -45,6 +54,9 @@ function crashHook(config: AppConfig, logger: Logger): (step: ProvisioningStep) 
   return (step) => {
     if (step !== at) return;
     logger.warn({ step }, 'fault injection: SIGKILL after step');
+    // The logger writes asynchronously and the kill must not wait (the converge would go on), so
+    // the line that explains the crash is also written synchronously, or it would be lost.
+    writeSync(2, `fault injection: SIGKILL after step ${step}\n`);
     process.kill(process.pid, 'SIGKILL');
   };
 }
@@ -69,13 +81,24 @@ export function startProvisioningWorker(deps: WorkerDeps): ProvisioningWorker {
       if (result === 'not-ready') throw new Error('instance not ready yet');
       return result;
     },
-    { connection: consumer, prefix: p.queuePrefix, concurrency: 4, lockDuration: p.lockDurationMs, stalledInterval: p.stalledIntervalMs, maxStalledCount: 2 },
+    {
+      connection: consumer,
+      prefix: p.queuePrefix,
+      concurrency: 4,
+      lockDuration: p.lockDurationMs,
+      stalledInterval: p.stalledIntervalMs,
+      maxStalledCount: 2,
+    },
   );
   worker.on('error', (e: Error) => logger.debug({ err: e }, 'worker error'));
   worker.on('failed', (job, err) => {
     if (!job) return;
-    logger.warn({ err, org: job.data.orgId, attempts: job.attemptsMade }, 'provisioning job failed');
-    if (job.attemptsMade >= (job.opts.attempts ?? 1) && !err.name.includes('LeaseHeld')) void provisioner.markFailed(job.data.orgId, err.message).catch(() => undefined);
+    logger.warn(
+      { err, org: job.data.orgId, attempts: job.attemptsMade },
+      'provisioning job failed',
+    );
+    if (job.attemptsMade >= (job.opts.attempts ?? 1) && !err.name.includes('LeaseHeld'))
+      void provisioner.markFailed(job.data.orgId, err.message).catch(() => undefined);
   });
   const relay = new OutboxRelay(db, queue, logger, p.outboxPollMs);
   const reconciler = new Reconciler(db, queue, driver, logger, p.reconcileIntervalMs);
