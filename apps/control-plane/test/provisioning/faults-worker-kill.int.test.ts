@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBinaries, ROOT, startChild, startCloud, type Cloud } from './cloud.js';
+import { ROOT, startChild, startCloud, type Cloud } from './cloud.js';
 
 /** Live processes whose command line names `instanceId` (zombies excluded). */
 function processesOf(instanceId: string): number[] {
@@ -29,7 +29,6 @@ function processesOf(instanceId: string): number[] {
 const WORKER = `${ROOT}apps/control-plane/dist/worker.js`;
 let cloud: Cloud;
 beforeAll(async () => {
-  buildBinaries(['libs/flags', 'libs/db', 'apps/data-plane', 'apps/edge', 'apps/control-plane']);
   cloud = await startCloud({ inProcessWorker: false, edge: false });
 }, 180_000);
 afterAll(async () => {
