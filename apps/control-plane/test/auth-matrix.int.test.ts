@@ -446,8 +446,6 @@ describe('authorization matrix', () => {
 
   // Routes are only known after beforeAll, so one test per route is generated from the snapshot.
   const table = Object.keys(FIXTURES);
-  // Each route gets its own app and database and up to a dozen fingerprinted requests: a few
-  // seconds alone, up to 25 s seen on a machine busy with other work (hence the long timeout).
   it.each(table)('%s', async (key) => {
     const route = routes.find((r) => `${r.method} ${r.path}` === key);
     expect(route, `${key} is not a route any more`).toBeDefined();
@@ -533,5 +531,5 @@ describe('authorization matrix', () => {
     } finally {
       await t.close();
     }
-  }, 90_000);
+  });
 });
