@@ -1,13 +1,29 @@
-import { defineProject } from 'vitest/config';
+import { configDefaults, defineProject } from 'vitest/config';
+
+/** Files that assert wall-clock bounds (deadlines, keepalive, reload latency): alone in a full run. */
+export const TIMED = [
+  'test/grpc-keepalive.test.ts',
+  'test/ops.test.ts',
+  'test/sync/dir-sync.int.test.ts',
+  'test/sync/git-faults.int.test.ts',
+  'test/sync/git-flaky-network.int.test.ts',
+];
+
+export const TEST = {
+  include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+  // Builds the binaries tests run as processes, once per run (the data plane, edge and worker).
+  globalSetup: ['../../scripts/test/build-binaries.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+};
 
 export default defineProject({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
+    ...TEST,
     name: 'data-plane',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // The root config runs the timed files in vitest.timing.config.ts (see the root config).
+    exclude: [...configDefaults.exclude, ...(process.env['SY_VITEST_GROUPS'] ? TIMED : [])],
   },
 });

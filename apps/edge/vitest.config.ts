@@ -4,6 +4,7 @@ export default defineProject({
   test: {
     name: 'edge',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['../../scripts/test/build-binaries.ts'],
     testTimeout: 30_000,
   },
 });

@@ -1,7 +1,17 @@
-import { defineProject } from 'vitest/config';
+import { configDefaults, defineProject } from 'vitest/config';
+
+/** Files that assert wall-clock bounds (linear-time parsing): alone in a full run. */
+export const TIMED = ['src/format/limits.test.ts'];
+
+export const TEST = { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] };
 
 export default defineProject({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
-  test: { name: 'flags', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  test: {
+    ...TEST,
+    name: 'flags',
+    // The root config runs the timed files in vitest.timing.config.ts (see the root config).
+    exclude: [...configDefaults.exclude, ...(process.env['SY_VITEST_GROUPS'] ? TIMED : [])],
+  },
 });

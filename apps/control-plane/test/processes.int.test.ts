@@ -57,7 +57,8 @@ describe('processes', () => {
     const env = { DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'info' };
     const server = run('main.js', [], env);
     let up = false;
-    for (let i = 0; i < 300 && !up; i++) {
+    // Up to 90 s: a start (migrations included) takes ~3 s alone, over 30 s on a loaded machine.
+    for (let i = 0; i < 900 && !up; i++) {
       await new Promise((r) => setTimeout(r, 100));
       up = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.ok, () => false);
     }

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildBinaries,
   rawExchange,
   ROOT,
   startDataPlane,
@@ -32,7 +31,6 @@ let trustingEdge: Child & { url: string; port: number };
 let echo: Awaited<ReturnType<typeof startEcho>>;
 
 beforeAll(async () => {
-  buildBinaries();
   dir = mkdtempSync(join(tmpdir(), 'sy-edge-test-'));
   const flags = `${ROOT}apps/data-plane/test/fixtures/flags`;
   const config = {

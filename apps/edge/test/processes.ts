@@ -3,7 +3,7 @@
  * persisted table, so no control plane is needed) and the built data-plane binary, plus a plain
  * node:http echo server that records what the edge forwards. Everything on ephemeral ports.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, createServer as createTcpServer } from 'node:net';
@@ -11,16 +11,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Compiles the binaries the tests run (tsc emits even if a sibling has type errors). */
-export function buildBinaries(): void {
-  for (const p of ['libs/flags', 'apps/data-plane', 'apps/edge'])
-    spawnSync(
-      process.execPath,
-      [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}${p}/tsconfig.build.json`],
-      { stdio: 'ignore' },
-    );
-}
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {

@@ -6,7 +6,10 @@
  *   ready       → it answers its health check (status ready, observedGeneration = generation).
  * An organisation that no longer exists has its instances removed. One worker converges an
  * organisation at a time (a lease on the instance row with expiry, so a killed worker's lease
- * lapses); a job that finds the lease held fails and is retried with backoff.
+ * lapses); a job that finds the lease held fails and is retried with backoff. Within one worker
+ * the lease (owned by the worker) does not separate two jobs for the same organisation (the
+ * relay's `outbox-<id>` and the reconciler's `reconcile-<orgId>` run concurrently), so converges
+ * of one organisation are also chained in-process: the second starts from the row the first left.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -30,6 +33,8 @@ export type ConvergeResult = 'ready' | 'removed' | 'not-ready';
 /** Converges organisations' instances through a driver. */
 export class Provisioner {
   readonly owner = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  /** The last converge started per organisation in this process (see the file comment). */
+  readonly #converging = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly db: Database,
@@ -40,7 +45,20 @@ export class Provisioner {
     private readonly afterStep: (step: ProvisioningStep) => void = () => undefined,
   ) {}
 
-  async converge(orgId: string): Promise<ConvergeResult> {
+  /** Converges `orgId`, after any converge of it already running in this process. */
+  converge(orgId: string): Promise<ConvergeResult> {
+    const previous = this.#converging.get(orgId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.#converge(orgId));
+    this.#converging.set(orgId, next);
+    void next
+      .finally(() => {
+        if (this.#converging.get(orgId) === next) this.#converging.delete(orgId);
+      })
+      .catch(() => undefined);
+    return next;
+  }
+
+  async #converge(orgId: string): Promise<ConvergeResult> {
     const inst = await this.db.instance.findUnique({ where: { orgId }, include: { org: { include: { environments: { select: { key: true } } } } } });
     if (!inst) return this.removeOrphansOf(orgId);
     if (!(await this.acquire(inst.id))) throw new LeaseHeldError(`organisation ${orgId} is being converged by another worker`);

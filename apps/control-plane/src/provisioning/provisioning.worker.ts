@@ -3,6 +3,7 @@
  * reconciler and the driver. Runs as its own process (`node dist/worker.js`) in production and
  * in-process or as a child in development; the control plane's HTTP app does not need it.
  */
+import { writeSync } from 'node:fs';
 import { Worker } from 'bullmq';
 import type { Database } from '@switchyard/db';
 import type { Logger } from 'pino';
@@ -45,6 +46,9 @@ function crashHook(config: AppConfig, logger: Logger): (step: ProvisioningStep) 
   return (step) => {
     if (step !== at) return;
     logger.warn({ step }, 'fault injection: SIGKILL after step');
+    // The logger writes asynchronously and the kill must not wait (the converge would go on), so
+    // the line that explains the crash is also written synchronously, or it would be lost.
+    writeSync(2, `fault injection: SIGKILL after step ${step}\n`);
     process.kill(process.pid, 'SIGKILL');
   };
 }

@@ -4,13 +4,14 @@
  * (child process of its built binary), a smart-HTTP git server, and instances as real child
  * processes of the data-plane binary. Redis is the machine's (a unique queue prefix per cloud).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createPrismaClient } from '@switchyard/db';
 import { createGitRepo, startGitServer, type GitRepo, type GitServer } from '@switchyard/testing';
@@ -24,16 +25,6 @@ import {
 import { startApp, type Caller, type TestApp } from '../harness.js';
 
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-
-/** Builds the binaries the cloud runs as processes (tsc emits even if a sibling has type errors). */
-export function buildBinaries(projects = ['libs/flags', 'apps/data-plane', 'apps/edge']): void {
-  for (const p of projects)
-    spawnSync(
-      process.execPath,
-      [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}${p}/tsconfig.build.json`],
-      { stdio: 'ignore' },
-    );
-}
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -164,11 +155,32 @@ export function killInstances(dir: string): void {
   }
 }
 
+/** Deletes this cloud's queue keys (BullMQ's keys do not expire); a Redis that is gone has none. */
+async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2_000,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    for await (const keys of redis.scanStream({ match: pattern, count: 500 }))
+      if ((keys as string[]).length) await redis.del(...(keys as string[]));
+  } catch {
+    // A fault test stopped its private Redis: nothing of this cloud is left there.
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
   const instanceDir = mkdtempSync(join(tmpdir(), 'sy-instances-'));
   const edgeDir = mkdtempSync(join(tmpdir(), 'sy-edge-'));
   const gitRoot = mkdtempSync(join(tmpdir(), 'sy-git-'));
   const base = 20_000 + Math.floor(Math.random() * 400) * 100;
+  const queuePrefix = `sytest${randomBytes(4).toString('hex')}`;
   const edgePort = await freePort();
   const edgeToken = `edge-${randomBytes(16).toString('hex')}`;
   const grpcPort = await freePort();
@@ -188,7 +200,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
     INSTANCE_LOG_LEVEL: 'warn',
     OUTBOUND_ALLOWED_ORIGINS: new URL(git.url).origin,
     GIT_ALLOW_HTTP: 'true',
-    QUEUE_PREFIX: `sytest${randomBytes(4).toString('hex')}`,
+    QUEUE_PREFIX: queuePrefix,
     WORKER_LOCK_DURATION_MS: '2000',
     WORKER_STALLED_INTERVAL_MS: '1000',
     RECONCILE_INTERVAL_MS: '2000',
@@ -279,6 +291,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
       for (const c of children) c.kill('SIGKILL');
       killInstances(instanceDir);
       await git.close();
+      await deleteKeys(t.config.redisUrl, `${queuePrefix}:*`);
       await t.close();
       // SY_KEEP_DIRS=1 keeps instance logs and state for debugging a failed run.
       if (!process.env['SY_KEEP_DIRS'])

@@ -7,12 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBinaries, flagsYaml, startCloud, until, type Cloud } from './cloud.js';
+import { flagsYaml, startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
 let closeApp: () => Promise<void>;
 beforeAll(async () => {
-  buildBinaries();
   cloud = await startCloud();
   // The app is closed mid-test (the outage); make the harness's second close a no-op.
   const close = cloud.t.app.close.bind(cloud.t.app);

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBinaries, freePort, startCloud, until, type Cloud } from './cloud.js';
+import { freePort, startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
 let redis: ChildProcess | undefined;
@@ -38,7 +38,6 @@ function stopRedis(): Promise<void> {
 }
 
 beforeAll(async () => {
-  buildBinaries(['libs/flags', 'apps/data-plane']);
   redisPort = await freePort();
   redis = await startRedis();
   cloud = await startCloud({ edge: false, env: { REDIS_URL: `redis://127.0.0.1:${redisPort}` } });

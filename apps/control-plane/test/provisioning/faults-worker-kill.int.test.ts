@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBinaries, ROOT, startChild, startCloud, type Cloud } from './cloud.js';
+import { ROOT, startChild, startCloud, type Cloud } from './cloud.js';
 
 /** Live processes whose command line names `instanceId` (zombies excluded). */
 function processesOf(instanceId: string): number[] {
@@ -29,7 +29,6 @@ function processesOf(instanceId: string): number[] {
 const WORKER = `${ROOT}apps/control-plane/dist/worker.js`;
 let cloud: Cloud;
 beforeAll(async () => {
-  buildBinaries(['libs/flags', 'libs/db', 'apps/data-plane', 'apps/edge', 'apps/control-plane']);
   cloud = await startCloud({ inProcessWorker: false, edge: false });
 }, 180_000);
 afterAll(async () => {
@@ -43,17 +42,18 @@ function exited(child: ChildProcess): Promise<string | null> {
 }
 
 describe('worker killed at every provisioning step', () => {
-  // KNOWN DEFECT, not yet understood: in full-suite runs (3 of 4 on 2 cores) the kill after
-  // "launched" leaves this organisation's row at "credentials" and the crashing worker logs
-  // nothing, as if another converge crashed first; it passes when the file runs alone. It is
-  // skipped until that is explained, not hidden: see the session note.
-  for (const step of ['credentials', 'ready'] as const) {
+  // The kill after "launched" used to fail in full runs: the relay's job and the reconciler's job
+  // for the same organisation converged at once in the crashing worker, and the second's
+  // "credentials" write landed after the first's "launched" (converge-serial.int.test.ts).
+  for (const step of ['credentials', 'launched', 'ready'] as const) {
     it(`after "${step}": exactly one instance results`, async () => {
       const crashing = startChild(WORKER, { ...cloud.workerEnv, PROVISIONING_CRASH_AFTER: step });
       const org = await cloud.createOrg(`kill-${step}`);
       const signal = await Promise.race([
         exited(crashing),
-        new Promise((r) => setTimeout(() => r('timeout'), 20_000)),
+        // Generous: a worker's start and first converge take ~3 s alone, 20 s+ on a loaded machine;
+        // this test is about exactly one instance, not about speed.
+        new Promise((r) => setTimeout(() => r('timeout'), 60_000)),
       ]);
       expect(signal, crashing.output()).toBe('SIGKILL');
       const row = await cloud.t.db.instance.findUniqueOrThrow({ where: { orgId: org.id } });
@@ -62,7 +62,7 @@ describe('worker killed at every provisioning step', () => {
       const started = Date.now();
       const healthy = startChild(WORKER, cloud.workerEnv);
       try {
-        const inst = await cloud.waitInstance(org.id, ['ready'], 30_000);
+        const inst = await cloud.waitInstance(org.id, ['ready'], 60_000);
         // Give a duplicate the chance to appear before counting.
         await new Promise((r) => setTimeout(r, 1_500));
         expect(processesOf(inst.id)).toHaveLength(1);
@@ -82,6 +82,6 @@ describe('worker killed at every provisioning step', () => {
         for (const pid of processesOf(row.id)) process.kill(pid, 'SIGKILL');
         await cloud.t.db.organisation.delete({ where: { id: org.id } });
       }
-    }, 60_000);
+    }, 150_000);
   }
 });

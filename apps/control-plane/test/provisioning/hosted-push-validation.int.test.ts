@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TREE_LIMITS } from '@switchyard/flags';
 import { TEST_GIT_ENV } from '@switchyard/testing';
 import { EnvironmentStoreService } from '../../src/git-hosting/environment-store.service.js';
-import { buildBinaries, startCloud, until, type Cloud } from './cloud.js';
+import { startCloud, until, type Cloud } from './cloud.js';
 
 const exec = promisify(execFile);
 /** Runs git; resolves stdout+stderr and the exit code (pushes are expected to fail here). */
@@ -33,7 +33,6 @@ let cloud: Cloud;
 let work: string;
 beforeAll(async () => {
   // The pre-receive hook runs from the control plane's dist (`npm test` builds it first).
-  buildBinaries();
   cloud = await startCloud({ listen: true });
   work = await mkdtemp(join(tmpdir(), 'sy-push-'));
 }, 180_000);

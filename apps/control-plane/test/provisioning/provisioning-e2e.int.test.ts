@@ -9,11 +9,10 @@ import { ClientTokenAuthentication, FliptClient as FliptRest } from '@flipt-io/f
 import { FliptClient as FliptWasm } from '@flipt-io/flipt-client-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InstanceEvents } from '../../src/instances/instance-events.js';
-import { buildBinaries, flagsYaml, startCloud, until, type Cloud } from './cloud.js';
+import { flagsYaml, startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
 beforeAll(async () => {
-  buildBinaries();
   cloud = await startCloud();
 }, 120_000);
 afterAll(async () => {

@@ -5,11 +5,10 @@
  * (the flag API announces the commit and the watch stream triggers the sync).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBinaries, startCloud, until, type Cloud } from './cloud.js';
+import { startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
 beforeAll(async () => {
-  buildBinaries();
   cloud = await startCloud({ listen: true });
 }, 120_000);
 afterAll(async () => {

@@ -11,11 +11,10 @@ import { instanceSecret } from '../../src/instances/instance-credentials.js';
 import { instanceContract } from '@switchyard/contracts';
 import { TokenUsageRecorder } from '../../src/internal-grpc/token-usage.recorder.js';
 import type { Caller } from '../harness.js';
-import { buildBinaries, flagsYaml, startCloud, until, type Cloud } from './cloud.js';
+import { flagsYaml, startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
 beforeAll(async () => {
-  buildBinaries();
   cloud = await startCloud();
 }, 120_000);
 afterAll(async () => {

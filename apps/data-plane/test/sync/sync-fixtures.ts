@@ -2,12 +2,13 @@
  * Shared fixtures of the sync tests: feature files, a silent logger, and a helper that starts
  * sync for one environment on a fresh registry.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateBoolean, evaluateVariant } from '@switchyard/flags';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { afterAll } from 'vitest';
 import type { EnvironmentConfig } from '../../src/config/instance-config.js';
 import { EnvironmentRegistry } from '../../src/state/environment-registry.js';
 import { startSync, type StartSyncOptions, type SyncManager } from '../../src/sync/index.js';
@@ -54,9 +55,18 @@ export const UNKNOWN_SEGMENT = featuresYaml().replace('segment: everyone', 'segm
 /** A pino logger that writes nothing. */
 export const silentLogger = pino({ level: 'silent' });
 
-/** A fresh temp data directory. */
-export function tempDir(prefix = 'sy-sync-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+const tempDirs: string[] = [];
+// Registered when a test file imports this module; hooks run in reverse, so this one runs after
+// the file's own afterAll has stopped the syncs writing into these directories.
+afterAll(async () => {
+  await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** A fresh temp directory, removed after the test file. */
+export async function tempDir(prefix = 'sy-sync-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** A running sync of one environment `key` on a fresh registry. */
