@@ -10,11 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '@switchyard/flags';
 import { InstanceEvents } from '../../src/instances/instance-events.js';
 import { listStates } from '../../src/provisioning/drivers/local-process.js';
-import { buildBinaries, flagsYaml, startCloud, until, type Cloud } from './cloud.js';
+import { flagsYaml, startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
 beforeAll(async () => {
-  buildBinaries();
   cloud = await startCloud({ edge: false });
 }, 120_000);
 afterAll(async () => {
