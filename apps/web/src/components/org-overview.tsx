@@ -1,7 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { EnvironmentList } from './environments/environment-list';
+import { EnvironmentList, type EnvironmentPage } from './environments/environment-list';
 import { InstanceStatusCard } from './instance-status';
 import { can, useOrg } from './org-context';
 import { ErrorState, LoadingRows, PageHeader } from './states';
@@ -68,7 +68,7 @@ function RecentActivity() {
  * instance's status and, for admins, what happened recently. Each loads on its own: the
  * environments never wait for the instance status or the audit log.
  */
-export function OrgOverview() {
+export function OrgOverview({ environments }: { environments?: EnvironmentPage }) {
   const org = useOrg();
   return (
     <>
@@ -77,7 +77,7 @@ export function OrgOverview() {
         description="Environments, what they serve and their URLs. Open one for SDK snippets."
       />
       <div className="flex flex-col gap-8">
-        <EnvironmentList />
+        <EnvironmentList initial={environments} />
         <div className="grid gap-6 lg:grid-cols-2">
           <InstanceStatusCard />
           {can(org.role, NEEDS.auditRead) && <RecentActivity />}

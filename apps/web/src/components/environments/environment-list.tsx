@@ -12,25 +12,38 @@ import { NEEDS } from '@/lib/permissions';
 import { CreateEnvironmentDialog } from './create-environment-dialog';
 import { EnvironmentStatusBlock, statusPollInterval } from './environment-status';
 
-/** The organisation's environments; `poll` keeps their sync status fresh (pages that show it). */
-export function useEnvironments(org: string, { poll = false }: { poll?: boolean } = {}) {
+/** What `GET /orgs/{org}/environments` answers. */
+export type EnvironmentPage = Awaited<ReturnType<typeof fetchEnvironments>>;
+
+function fetchEnvironments(org: string) {
+  return unwrap(
+    api.GET('/api/v1/orgs/{org}/environments', {
+      params: { path: { org }, query: { limit: 200 } },
+    }),
+  );
+}
+
+/**
+ * The organisation's environments; `poll` keeps their sync status fresh (pages that show it);
+ * `initial` is what the server read while rendering the page (refetched in the background).
+ */
+export function useEnvironments(
+  org: string,
+  { poll = false, initial }: { poll?: boolean; initial?: EnvironmentPage } = {},
+) {
   return useQuery({
     queryKey: ['orgs', org, 'environments'],
-    queryFn: () =>
-      unwrap(
-        api.GET('/api/v1/orgs/{org}/environments', {
-          params: { path: { org }, query: { limit: 200 } },
-        }),
-      ),
+    initialData: initial,
+    queryFn: () => fetchEnvironments(org),
     refetchInterval: (q) =>
       poll ? statusPollInterval(q.state.data?.items.map((e) => e.status)) : false,
   });
 }
 
 /** Environments as cards with their REST URL and sync status; admins get the create button. */
-export function EnvironmentList() {
+export function EnvironmentList({ initial }: { initial?: EnvironmentPage }) {
   const org = useOrg();
-  const envs = useEnvironments(org.slug, { poll: true });
+  const envs = useEnvironments(org.slug, { poll: true, initial });
   const canWrite = can(org.role, NEEDS.environmentsWrite);
   if (envs.isPending) return <LoadingRows rows={2} label="Loading environments" />;
   if (envs.isError) return <ErrorState error={envs.error} retry={() => void envs.refetch()} />;

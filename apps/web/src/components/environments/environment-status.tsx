@@ -47,7 +47,8 @@ export function SyncBadge({ sync }: { sync: EnvironmentStatus['sync'] }) {
 
 function Time({ iso }: { iso: string }) {
   return (
-    <time dateTime={iso} title={new Date(iso).toLocaleString()}>
+    // Rendered on the server too (the overview's first HTML): its clock and time zone differ.
+    <time dateTime={iso} title={new Date(iso).toLocaleString()} suppressHydrationWarning>
       {relativeTime(iso)}
     </time>
   );

@@ -21,3 +21,16 @@ export async function requireSession(returnTo: string) {
   if (response.status === 401 || !data) redirect(`/login?returnTo=${encodeURIComponent(returnTo)}`);
   return data;
 }
+
+/**
+ * The organisation's environments, read while the page renders on the server so the cards are in
+ * the first HTML (no wait for the JavaScript and a second round trip). Undefined when the read
+ * fails: the client then loads them and shows the error state itself.
+ */
+export async function prefetchEnvironments(org: string) {
+  const api = await serverApi();
+  const { data } = await api.GET('/api/v1/orgs/{org}/environments', {
+    params: { path: { org }, query: { limit: 200 } },
+  });
+  return data;
+}
