@@ -17,8 +17,14 @@ const files = readdirSync(dir)
 let failed = 0;
 for (const f of files) {
   process.stderr.write(`# ${f}\n`);
-  const args = f.endsWith('.ts') ? ['--expose-gc', '--conditions=source', '--import', 'tsx', join(dir, f)] : ['--expose-gc', join(dir, f)];
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  const args = f.endsWith('.ts')
+    ? ['--expose-gc', '--conditions=source', '--import', 'tsx', join(dir, f)]
+    : ['--expose-gc', join(dir, f)];
+  const r = spawnSync(process.execPath, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (r.status !== 0) {
     failed++;
     process.stderr.write(`# ${f} failed with ${r.status ?? r.signal}\n`);

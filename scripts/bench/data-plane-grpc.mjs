@@ -8,7 +8,18 @@ const TOKEN = 'bench-token';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_DURATION_MS ?? 3000);
 
-const load = (address, token) => runJson(['scripts/bench/data-plane-lib/grpc-load.mjs', JSON.stringify({ address, token, concurrency: 64, channels: 2, durationMs: DURATION, warmupMs: 1000 })]);
+const load = (address, token) =>
+  runJson([
+    'scripts/bench/data-plane-lib/grpc-load.mjs',
+    JSON.stringify({
+      address,
+      token,
+      concurrency: 64,
+      channels: 2,
+      durationMs: DURATION,
+      warmupMs: 1000,
+    }),
+  ]);
 
 const bare = await startJsonProcess(['scripts/bench/data-plane-lib/bare-grpc.mjs'], (j) => j.port);
 const sy = await startSwitchyard(TOKEN);
@@ -23,8 +34,12 @@ try {
   }
   const best = (runs) => Math.max(...runs.map((r) => r.rps));
   const fmt = (runs) => runs.map((r) => r.rps.toFixed(0)).join('/');
-  process.stderr.write(`# bare grpc ${fmt(bareRuns)} calls/s; switchyard ${fmt(ourRuns)} calls/s\n`);
-  process.stdout.write(`bench grpc-vs-bare-grpc ${(best(ourRuns) / best(bareRuns)).toFixed(2)} x\n`);
+  process.stderr.write(
+    `# bare grpc ${fmt(bareRuns)} calls/s; switchyard ${fmt(ourRuns)} calls/s\n`,
+  );
+  process.stdout.write(
+    `bench grpc-vs-bare-grpc ${(best(ourRuns) / best(bareRuns)).toFixed(2)} x\n`,
+  );
 } finally {
   await stop(sy.child);
   await stop(bare.child);

@@ -11,10 +11,26 @@ const TOKEN = 'bench-token';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION = Number(process.env.BENCH_DURATION_MS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const body = JSON.stringify({ namespaceKey: 'default', flagKey: 'dark-mode', entityId: 'user-42', context: { plan: 'free', region: 'us' } });
+const body = JSON.stringify({
+  namespaceKey: 'default',
+  flagKey: 'dark-mode',
+  entityId: 'user-42',
+  context: { plan: 'free', region: 'us' },
+});
 
 function load(port, extra) {
-  const cfg = { host: '127.0.0.1', port, path: '/evaluate/v1/boolean', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body, connections: CONNECTIONS, durationMs: DURATION, warmupMs: 1000, mode: 'max', ...extra };
+  const cfg = {
+    host: '127.0.0.1',
+    port,
+    path: '/evaluate/v1/boolean',
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+    body,
+    connections: CONNECTIONS,
+    durationMs: DURATION,
+    warmupMs: 1000,
+    mode: 'max',
+    ...extra,
+  };
   return runJson(['scripts/bench/data-plane-lib/http-load.mjs', JSON.stringify(cfg)]);
 }
 
@@ -34,10 +50,13 @@ try {
   const ourBest = best(ourRuns);
   const rate = Math.floor(ourBest.rps / 2);
   const halves = [];
-  for (let i = 0; i < ROUNDS; i++) halves.push(await load(sy.info.httpPort, { mode: 'rate', rate, connections: 64 }));
+  for (let i = 0; i < ROUNDS; i++)
+    halves.push(await load(sy.info.httpPort, { mode: 'rate', rate, connections: 64 }));
   const half = halves.reduce((a, b) => (b.p99 < a.p99 ? b : a));
   const fmt = (runs) => runs.map((r) => r.rps.toFixed(0)).join('/');
-  process.stderr.write(`# bare ${fmt(bareRuns)} req/s; switchyard ${fmt(ourRuns)} req/s (p99 at max ${ourBest.p99.toFixed(2)} ms); at ${rate} req/s: p50 ${half.p50.toFixed(2)} ms, p99 ${halves.map((h) => h.p99.toFixed(2)).join('/')} ms, errors ${half.errors}\n`);
+  process.stderr.write(
+    `# bare ${fmt(bareRuns)} req/s; switchyard ${fmt(ourRuns)} req/s (p99 at max ${ourBest.p99.toFixed(2)} ms); at ${rate} req/s: p50 ${half.p50.toFixed(2)} ms, p99 ${halves.map((h) => h.p99.toFixed(2)).join('/')} ms, errors ${half.errors}\n`,
+  );
   process.stdout.write(`bench rest-vs-bare-node ${(ourBest.rps / bareBest.rps).toFixed(2)} x\n`);
   process.stdout.write(`bench rest-p99-at-half-load ${half.p99.toFixed(2)} ms\n`);
 } finally {

@@ -35,7 +35,8 @@ segments:
 `;
 }
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 const root = await mkdtemp(join(tmpdir(), 'sy-bench-git-'));
 const dataDir = await mkdtemp(join(tmpdir(), 'sy-bench-data-'));
@@ -45,20 +46,51 @@ const remote = `${server.url}/flags.git`;
 await repo.commitFiles({ 'default/features.yaml': featuresYaml('c0') }, 'initial', remote);
 
 const sy = await startJsonProcess(
-  ['apps/data-plane/dist/cli.js', 'serve', '--git', remote, '--branch', 'main', '--poll', '3600s', '--token', TOKEN, '--host', '127.0.0.1', '--http-port', '0', '--grpc-port', '0', '--data-dir', dataDir, '--log-level', 'info'],
+  [
+    'apps/data-plane/dist/cli.js',
+    'serve',
+    '--git',
+    remote,
+    '--branch',
+    'main',
+    '--poll',
+    '3600s',
+    '--token',
+    TOKEN,
+    '--host',
+    '127.0.0.1',
+    '--http-port',
+    '0',
+    '--grpc-port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'info',
+  ],
   (j) => j.msg === 'listening',
 );
 const base = `http://127.0.0.1:${sy.info.httpPort}`;
 const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 
 async function variant() {
-  const res = await fetch(`${base}/evaluate/v1/variant`, { method: 'POST', headers, body: JSON.stringify({ namespaceKey: 'default', flagKey: 'color', entityId: 'e1', context: {} }) });
+  const res = await fetch(`${base}/evaluate/v1/variant`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      namespaceKey: 'default',
+      flagKey: 'color',
+      entityId: 'e1',
+      context: {},
+    }),
+  });
   if (!res.ok) return undefined;
   return (await res.json()).variantKey;
 }
 
 try {
-  for (let i = 0; i < 200 && (await variant()) !== 'c0'; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200 && (await variant()) !== 'c0'; i++)
+    await new Promise((r) => setTimeout(r, 50));
   const totals = [];
   const afterPush = [];
   for (let i = 1; i <= ITERATIONS; i++) {
@@ -66,11 +98,15 @@ try {
     const t0 = performance.now();
     await repo.commitFiles({ 'default/features.yaml': featuresYaml(color) }, `bench ${i}`, remote);
     const t1 = performance.now();
-    const refresh = await fetch(`${base}/api/switchyard/v1/refresh?environment=default`, { method: 'POST', headers });
+    const refresh = await fetch(`${base}/api/switchyard/v1/refresh?environment=default`, {
+      method: 'POST',
+      headers,
+    });
     if (!refresh.ok) throw new Error(`refresh answered ${refresh.status}: ${await refresh.text()}`);
     let seen = await variant();
     for (let spins = 0; seen !== color; spins++) {
-      if (spins > 2000) throw new Error(`iteration ${i}: ${color} never became evaluable (still ${seen})`);
+      if (spins > 2000)
+        throw new Error(`iteration ${i}: ${color} never became evaluable (still ${seen})`);
       seen = await variant();
     }
     const t2 = performance.now();

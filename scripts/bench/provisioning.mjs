@@ -18,7 +18,11 @@ const HOST = '127.0.0.1';
 const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const database = `sy_bench_${randomBytes(4).toString('hex')}`;
 const databaseUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${database}` }).toString();
-const dirs = { instances: mkdtempSync(join(tmpdir(), 'sy-bench-instances-')), edge: mkdtempSync(join(tmpdir(), 'sy-bench-edge-')), git: mkdtempSync(join(tmpdir(), 'sy-bench-git-')) };
+const dirs = {
+  instances: mkdtempSync(join(tmpdir(), 'sy-bench-instances-')),
+  edge: mkdtempSync(join(tmpdir(), 'sy-bench-edge-')),
+  git: mkdtempSync(join(tmpdir(), 'sy-bench-git-')),
+};
 const children = [];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -34,7 +38,11 @@ function freePort() {
 }
 
 function start(script, env) {
-  const child = spawn(process.execPath, [join(ROOT, script)], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [join(ROOT, script)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.push(child);
   return child;
 }
@@ -77,16 +85,46 @@ async function main() {
   const base = 30_000 + Math.floor(Math.random() * 200) * 100;
   const edgeToken = randomBytes(24).toString('hex');
   const env = {
-    NODE_ENV: 'development', DATABASE_URL: databaseUrl, HOST, PORT: String(cpPort), PUBLIC_URL: `http://${HOST}:${cpPort}`, LOG_LEVEL: 'warn',
-    SWITCHYARD_SECRET: randomBytes(32).toString('hex'), INTERNAL_GRPC_PORT: String(grpcPort), CONTROL_PLANE_GRPC_URL: `grpc://${HOST}:${grpcPort}`,
-    EDGE_TOKEN: edgeToken, EDGE_PUBLIC_URL: `http://${HOST}:${edgePort}`, INSTANCE_DATA_DIR: dirs.instances, INSTANCE_PORT_RANGE: `${base}-${base + 199}`,
-    INSTANCE_LOG_LEVEL: 'warn', GIT_DATA_DIR: dirs.git, QUEUE_PREFIX: `sybench${randomBytes(3).toString('hex')}`, OUTBOX_POLL_MS: '100',
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    HOST,
+    PORT: String(cpPort),
+    PUBLIC_URL: `http://${HOST}:${cpPort}`,
+    LOG_LEVEL: 'warn',
+    SWITCHYARD_SECRET: randomBytes(32).toString('hex'),
+    INTERNAL_GRPC_PORT: String(grpcPort),
+    CONTROL_PLANE_GRPC_URL: `grpc://${HOST}:${grpcPort}`,
+    EDGE_TOKEN: edgeToken,
+    EDGE_PUBLIC_URL: `http://${HOST}:${edgePort}`,
+    INSTANCE_DATA_DIR: dirs.instances,
+    INSTANCE_PORT_RANGE: `${base}-${base + 199}`,
+    INSTANCE_LOG_LEVEL: 'warn',
+    GIT_DATA_DIR: dirs.git,
+    QUEUE_PREFIX: `sybench${randomBytes(3).toString('hex')}`,
+    OUTBOX_POLL_MS: '100',
   };
   const cp = start('apps/control-plane/dist/main.js', env);
-  await until('control plane', async () => (await fetch(`http://${HOST}:${cpPort}/api/v1/health`)).ok && cp.exitCode === null, 60_000, 200);
+  await until(
+    'control plane',
+    async () => (await fetch(`http://${HOST}:${cpPort}/api/v1/health`)).ok && cp.exitCode === null,
+    60_000,
+    200,
+  );
   start('apps/control-plane/dist/worker.js', env);
-  start('apps/edge/dist/main.js', { EDGE_HOST: HOST, EDGE_PORT: String(edgePort), EDGE_TOKEN: edgeToken, CONTROL_PLANE_GRPC_URL: env.CONTROL_PLANE_GRPC_URL, EDGE_DATA_DIR: dirs.edge, ROUTE_REFRESH_MS: '250', LOG_LEVEL: 'warn' });
-  const boot = spawn(process.execPath, [join(ROOT, 'apps/control-plane/dist/bootstrap.js'), '--email', 'bench@example.com'], { cwd: ROOT, env: { ...process.env, ...env } });
+  start('apps/edge/dist/main.js', {
+    EDGE_HOST: HOST,
+    EDGE_PORT: String(edgePort),
+    EDGE_TOKEN: edgeToken,
+    CONTROL_PLANE_GRPC_URL: env.CONTROL_PLANE_GRPC_URL,
+    EDGE_DATA_DIR: dirs.edge,
+    ROUTE_REFRESH_MS: '250',
+    LOG_LEVEL: 'warn',
+  });
+  const boot = spawn(
+    process.execPath,
+    [join(ROOT, 'apps/control-plane/dist/bootstrap.js'), '--email', 'bench@example.com'],
+    { cwd: ROOT, env: { ...process.env, ...env } },
+  );
   let out = '';
   boot.stdout.on('data', (d) => (out += d));
   await new Promise((r) => boot.on('exit', r));
@@ -94,10 +132,28 @@ async function main() {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   const api = async (method, path, body, headers = {}) => {
-    const res = await fetch(`http://${HOST}:${cpPort}/api/v1${path}`, { method, headers: { authorization: `Bearer ${pat}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, body: body ? JSON.stringify(body) : undefined });
-    return { status: res.status, etag: res.headers.get('etag'), json: await res.json().catch(() => undefined) };
+    const res = await fetch(`http://${HOST}:${cpPort}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${pat}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return {
+      status: res.status,
+      etag: res.headers.get('etag'),
+      json: await res.json().catch(() => undefined),
+    };
   };
-  const status = async (slug) => (await db.query('select i.status from instances i join organisations o on o.id = i."orgId" where o.slug = $1', [slug])).rows[0]?.status;
+  const status = async (slug) =>
+    (
+      await db.query(
+        'select i.status from instances i join organisations o on o.id = i."orgId" where o.slug = $1',
+        [slug],
+      )
+    ).rows[0]?.status;
 
   try {
     // 1. Provision to ready.
@@ -108,22 +164,44 @@ async function main() {
     console.log(`bench provision-to-ready ${((performance.now() - t0) / 1000).toFixed(2)} s`);
 
     // 2. Edit to evaluable, through the environment URL, 100 edits via the flag API.
-    const env1 = await api('POST', '/orgs/bench/environments', { key: 'production', name: 'Production' });
-    const token = (await api('POST', '/orgs/bench/client-tokens', { name: 'bench', environments: ['production'] })).json.token;
+    const env1 = await api('POST', '/orgs/bench/environments', {
+      key: 'production',
+      name: 'Production',
+    });
+    const token = (
+      await api('POST', '/orgs/bench/client-tokens', {
+        name: 'bench',
+        environments: ['production'],
+      })
+    ).json.token;
     const url = env1.json.urls.rest;
     const evaluate = async () => {
-      const res = await fetch(`${url}/evaluate/v1/boolean`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"namespaceKey":"default","flagKey":"bench-flag","entityId":"u1"}' });
+      const res = await fetch(`${url}/evaluate/v1/boolean`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{"namespaceKey":"default","flagKey":"bench-flag","entityId":"u1"}',
+      });
       return res.ok ? (await res.json()).enabled : (await res.arrayBuffer(), undefined);
     };
     const flagsPath = '/orgs/bench/environments/production/namespaces/default/flags';
     let etag = (await api('GET', flagsPath)).etag;
     const put = async (enabled) => {
-      const r = await api('PUT', `${flagsPath}/bench-flag`, { key: 'bench-flag', name: 'Bench flag', type: 'BOOLEAN_FLAG_TYPE', enabled }, { 'if-match': etag });
+      const r = await api(
+        'PUT',
+        `${flagsPath}/bench-flag`,
+        { key: 'bench-flag', name: 'Bench flag', type: 'BOOLEAN_FLAG_TYPE', enabled },
+        { 'if-match': etag },
+      );
       if (r.status >= 300) throw new Error(`flag write: ${r.status} ${JSON.stringify(r.json)}`);
       etag = r.etag ?? `"${r.json.revision}"`;
     };
     await put(false);
-    await until('environment evaluable through the edge', async () => (await evaluate()) === false, 60_000, 50);
+    await until(
+      'environment evaluable through the edge',
+      async () => (await evaluate()) === false,
+      60_000,
+      50,
+    );
     const samples = [];
     for (let i = 1; i <= 100; i++) {
       const want = i % 2 === 1;
@@ -141,12 +219,22 @@ async function main() {
       const r = await api('POST', '/orgs', { slug: `bench-${i}`, name: `Bench ${i}` });
       if (r.status !== 201) throw new Error(`create org ${i}: ${r.status}`);
     }
-    await until('50 instances ready', async () => Number((await db.query("select count(*) from instances where status = 'ready'")).rows[0].count) === 50, 120_000, 250);
+    await until(
+      '50 instances ready',
+      async () =>
+        Number(
+          (await db.query("select count(*) from instances where status = 'ready'")).rows[0].count,
+        ) === 50,
+      120_000,
+      250,
+    );
     await sleep(3_000);
     const states = instanceStates();
     const total = states.reduce((sum, s) => sum + rssMb(s.pid), 0);
     console.log(`bench instances-50-rss ${total.toFixed(0)} MB`);
-    process.stderr.write(`# ${states.length} instances, ${(total / states.length).toFixed(1)} MB each on average\n`);
+    process.stderr.write(
+      `# ${states.length} instances, ${(total / states.length).toFixed(1)} MB each on average\n`,
+    );
   } finally {
     await db.end();
   }

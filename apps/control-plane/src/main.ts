@@ -8,7 +8,12 @@ import { loadConfig } from './config/config.js';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config);
-  const { applied } = await migrate({ databaseUrl: config.databaseUrl, migrationsDir: MIGRATIONS_DIR, createDatabase: true, onApplied: (name) => logger.info({ migration: name }, 'migration applied') });
+  const { applied } = await migrate({
+    databaseUrl: config.databaseUrl,
+    migrationsDir: MIGRATIONS_DIR,
+    createDatabase: true,
+    onApplied: (name) => logger.info({ migration: name }, 'migration applied'),
+  });
   logger.info({ applied: applied.length }, 'database is up to date');
   const app = await createApp(config, { logger });
   await app.listen({ port: config.port, host: config.host });

@@ -18,7 +18,9 @@ export function renderOpenApi(doc: unknown): string {
 // `npm run openapi`: regenerate openapi.json from the code. The database is never contacted
 // (the Prisma pool connects lazily), so this runs anywhere.
 async function main(): Promise<void> {
-  const app = await createApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), { logger: pino({ level: 'silent' }) });
+  const app = await createApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), {
+    logger: pino({ level: 'silent' }),
+  });
   try {
     await writeFile(OPENAPI_PATH, renderOpenApi(buildOpenApi(app.get(RouteTableService).routes())));
   } finally {

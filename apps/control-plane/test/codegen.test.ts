@@ -18,7 +18,9 @@ let app: NestFastifyApplication;
 let routes: RouteEntry[];
 beforeAll(async () => {
   // No database is touched: building the route table only reads Nest metadata.
-  app = await createApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), { logger: pino({ level: 'silent' }) });
+  app = await createApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), {
+    logger: pino({ level: 'silent' }),
+  });
   routes = app.get(RouteTableService).routes();
 });
 afterAll(async () => {
@@ -27,12 +29,16 @@ afterAll(async () => {
 
 async function compare(path: string, actual: string): Promise<void> {
   if (UPDATE) await writeFile(path, actual);
-  expect(actual, `${path} is stale: regenerate it (see the top of this file)`).toBe(await readFile(path, 'utf8'));
+  expect(actual, `${path} is stale: regenerate it (see the top of this file)`).toBe(
+    await readFile(path, 'utf8'),
+  );
 }
 
 describe('route table', () => {
   it('every route declares a permission (the guard refuses the others)', () => {
-    const missing = routes.filter((r) => r.permission === null).map((r) => `${r.method} ${r.path} (${r.handler})`);
+    const missing = routes
+      .filter((r) => r.permission === null)
+      .map((r) => `${r.method} ${r.path} (${r.handler})`);
     expect(missing).toEqual([]);
   });
 
@@ -41,7 +47,12 @@ describe('route table', () => {
   });
 
   it('matches the committed route → guard → permission snapshot', async () => {
-    const snapshot = Object.fromEntries(routes.map((r) => [`${r.method} ${r.path}`, { guard: 'AuthGuard', permission: r.permission, idempotent: r.idempotent }]));
+    const snapshot = Object.fromEntries(
+      routes.map((r) => [
+        `${r.method} ${r.path}`,
+        { guard: 'AuthGuard', permission: r.permission, idempotent: r.idempotent },
+      ]),
+    );
     await compare(PERMISSIONS_PATH, `${JSON.stringify(snapshot, null, 2)}\n`);
   });
 
@@ -59,7 +70,11 @@ describe('OpenAPI document', () => {
 
   it('documents every route', () => {
     const doc = buildOpenApi(routes) as { paths: Record<string, Record<string, unknown>> };
-    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    expect(documented.sort()).toEqual(routes.map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`).sort());
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    expect(documented.sort()).toEqual(
+      routes.map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`).sort(),
+    );
   });
 });

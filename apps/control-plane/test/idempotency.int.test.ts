@@ -13,8 +13,17 @@ describe('Idempotency-Key', () => {
   it('replays the original response (including a show-once secret) and creates once', async () => {
     const org = await t.org('acme', { 'admin@example.com': 'ADMIN' });
     const admin = org.callers['admin@example.com']!;
-    await t.call(admin, { method: 'POST', url: '/api/v1/orgs/acme/environments', body: { key: 'prod', name: 'Prod' } });
-    const req = { method: 'POST' as const, url: '/api/v1/orgs/acme/client-tokens', body: { name: 'web', environments: ['prod'] }, headers: { 'idempotency-key': 'k-1' } };
+    await t.call(admin, {
+      method: 'POST',
+      url: '/api/v1/orgs/acme/environments',
+      body: { key: 'prod', name: 'Prod' },
+    });
+    const req = {
+      method: 'POST' as const,
+      url: '/api/v1/orgs/acme/client-tokens',
+      body: { name: 'web', environments: ['prod'] },
+      headers: { 'idempotency-key': 'k-1' },
+    };
     const first = await t.call(admin, req);
     const second = await t.call(admin, { ...req, body: { environments: ['prod'], name: 'web' } });
     expect(first.status).toBe(201);
@@ -27,11 +36,24 @@ describe('Idempotency-Key', () => {
 
   it('answers 422 when the key is reused with a different request', async () => {
     const a = await t.user('a@example.com');
-    const first = await t.call(a.pat, { method: 'POST', url: '/api/v1/orgs', body: { slug: 'one', name: 'One' }, headers: { 'idempotency-key': 'same' } });
+    const first = await t.call(a.pat, {
+      method: 'POST',
+      url: '/api/v1/orgs',
+      body: { slug: 'one', name: 'One' },
+      headers: { 'idempotency-key': 'same' },
+    });
     expect(first.status).toBe(201);
-    const reuse = await t.call(a.pat, { method: 'POST', url: '/api/v1/orgs', body: { slug: 'two', name: 'Two' }, headers: { 'idempotency-key': 'same' } });
+    const reuse = await t.call(a.pat, {
+      method: 'POST',
+      url: '/api/v1/orgs',
+      body: { slug: 'two', name: 'Two' },
+      headers: { 'idempotency-key': 'same' },
+    });
     expect(reuse.status).toBe(422);
-    expect(reuse.json).toMatchObject({ code: 'InvalidArgument', details: [{ path: 'headers.idempotency-key' }] });
+    expect(reuse.json).toMatchObject({
+      code: 'InvalidArgument',
+      details: [{ path: 'headers.idempotency-key' }],
+    });
     expect(await t.db.organisation.count()).toBe(1);
   });
 
@@ -39,19 +61,56 @@ describe('Idempotency-Key', () => {
     const a = await t.user('a@example.com');
     const b = await t.user('b@example.com');
     const headers = { 'idempotency-key': 'shared' };
-    expect((await t.call(a.pat, { method: 'POST', url: '/api/v1/orgs', body: { slug: 'a-org', name: 'A' }, headers })).status).toBe(201);
+    expect(
+      (
+        await t.call(a.pat, {
+          method: 'POST',
+          url: '/api/v1/orgs',
+          body: { slug: 'a-org', name: 'A' },
+          headers,
+        })
+      ).status,
+    ).toBe(201);
     // Same key, other user, a request that fails (slug taken): nothing is stored for it...
-    expect((await t.call(b.pat, { method: 'POST', url: '/api/v1/orgs', body: { slug: 'a-org', name: 'A' }, headers })).status).toBe(409);
+    expect(
+      (
+        await t.call(b.pat, {
+          method: 'POST',
+          url: '/api/v1/orgs',
+          body: { slug: 'a-org', name: 'A' },
+          headers,
+        })
+      ).status,
+    ).toBe(409);
     // ...so the same key can be used again by that user.
-    expect((await t.call(b.pat, { method: 'POST', url: '/api/v1/orgs', body: { slug: 'b-org', name: 'B' }, headers })).status).toBe(201);
-    const bad = await t.call(a.pat, { method: 'POST', url: '/api/v1/orgs', body: { slug: 'c-org', name: 'C' }, headers: { 'idempotency-key': 'x'.repeat(256) } });
+    expect(
+      (
+        await t.call(b.pat, {
+          method: 'POST',
+          url: '/api/v1/orgs',
+          body: { slug: 'b-org', name: 'B' },
+          headers,
+        })
+      ).status,
+    ).toBe(201);
+    const bad = await t.call(a.pat, {
+      method: 'POST',
+      url: '/api/v1/orgs',
+      body: { slug: 'c-org', name: 'C' },
+      headers: { 'idempotency-key': 'x'.repeat(256) },
+    });
     expect(bad.status).toBe(400);
     expect(await t.db.idempotencyRecord.count()).toBe(2);
   });
 
   it('lets only one of two concurrent requests with the same key run', async () => {
     const a = await t.user('a@example.com');
-    const req = { method: 'POST' as const, url: '/api/v1/orgs', body: { slug: 'race', name: 'Race' }, headers: { 'idempotency-key': 'race' } };
+    const req = {
+      method: 'POST' as const,
+      url: '/api/v1/orgs',
+      body: { slug: 'race', name: 'Race' },
+      headers: { 'idempotency-key': 'race' },
+    };
     const results = await Promise.all([t.call(a.pat, req), t.call(a.pat, req), t.call(a.pat, req)]);
     expect(await t.db.organisation.count()).toBe(1);
     for (const r of results) expect([201, 409]).toContain(r.status);
@@ -62,8 +121,15 @@ describe('Idempotency-Key', () => {
     const a = await t.user('a@example.com');
     const headers = { 'idempotency-key': 'old' };
     await t.call(a.pat, { method: 'POST', url: '/api/v1/me/tokens', body: { name: 'x' }, headers });
-    await t.db.idempotencyRecord.updateMany({ data: { createdAt: new Date(Date.now() - 25 * 3_600_000) } });
-    const again = await t.call(a.pat, { method: 'POST', url: '/api/v1/me/tokens', body: { name: 'y' }, headers });
+    await t.db.idempotencyRecord.updateMany({
+      data: { createdAt: new Date(Date.now() - 25 * 3_600_000) },
+    });
+    const again = await t.call(a.pat, {
+      method: 'POST',
+      url: '/api/v1/me/tokens',
+      body: { name: 'y' },
+      headers,
+    });
     expect(again.status).toBe(201);
     expect(again.headers['idempotent-replayed']).toBeUndefined();
     expect(await t.db.personalAccessToken.count({ where: { name: { in: ['x', 'y'] } } })).toBe(2);

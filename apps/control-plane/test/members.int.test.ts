@@ -15,24 +15,61 @@ describe('members', () => {
   it('invites by email, lists, changes role and removes, with audit before/after', async () => {
     const org = await t.org('acme', { 'owner@example.com': 'OWNER', 'admin@example.com': 'ADMIN' });
     const admin = org.callers['admin@example.com']!;
-    const invited = await t.call(admin, { method: 'POST', url, body: { email: 'New.User@Example.com', role: 'VIEWER' } });
+    const invited = await t.call(admin, {
+      method: 'POST',
+      url,
+      body: { email: 'New.User@Example.com', role: 'VIEWER' },
+    });
     expect(invited.status).toBe(201);
     expect(invited.json).toMatchObject({ email: 'new.user@example.com', role: 'VIEWER' });
-    expect((await t.call(admin, { method: 'POST', url, body: { email: 'new.user@example.com', role: 'EDITOR' } })).status).toBe(409);
+    expect(
+      (
+        await t.call(admin, {
+          method: 'POST',
+          url,
+          body: { email: 'new.user@example.com', role: 'EDITOR' },
+        })
+      ).status,
+    ).toBe(409);
 
     const page1 = await t.call(admin, { method: 'GET', url: `${url}?limit=2` });
     expect(page1.json.items).toHaveLength(2);
-    const page2 = await t.call(admin, { method: 'GET', url: `${url}?limit=2&cursor=${page1.json.nextCursor}` });
-    expect(page2.json).toMatchObject({ items: [{ email: 'new.user@example.com' }], nextCursor: null });
+    const page2 = await t.call(admin, {
+      method: 'GET',
+      url: `${url}?limit=2&cursor=${page1.json.nextCursor}`,
+    });
+    expect(page2.json).toMatchObject({
+      items: [{ email: 'new.user@example.com' }],
+      nextCursor: null,
+    });
 
-    const changed = await t.call(admin, { method: 'PATCH', url: `${url}/${invited.json.userId}`, body: { role: 'EDITOR' } });
+    const changed = await t.call(admin, {
+      method: 'PATCH',
+      url: `${url}/${invited.json.userId}`,
+      body: { role: 'EDITOR' },
+    });
     expect(changed.json.role).toBe('EDITOR');
-    expect((await t.call(admin, { method: 'DELETE', url: `${url}/${invited.json.userId}` })).status).toBe(204);
-    expect((await t.call(admin, { method: 'DELETE', url: `${url}/${invited.json.userId}` })).status).toBe(404);
+    expect(
+      (await t.call(admin, { method: 'DELETE', url: `${url}/${invited.json.userId}` })).status,
+    ).toBe(204);
+    expect(
+      (await t.call(admin, { method: 'DELETE', url: `${url}/${invited.json.userId}` })).status,
+    ).toBe(404);
 
-    const events = await t.db.auditEvent.findMany({ where: { orgId: org.id }, orderBy: { id: 'asc' } });
-    expect(events.map((e) => e.action)).toEqual(['member.invite', 'member.role_change', 'member.remove']);
-    expect(events[1]).toMatchObject({ before: { role: 'VIEWER' }, after: { role: 'EDITOR' }, targetId: invited.json.userId });
+    const events = await t.db.auditEvent.findMany({
+      where: { orgId: org.id },
+      orderBy: { id: 'asc' },
+    });
+    expect(events.map((e) => e.action)).toEqual([
+      'member.invite',
+      'member.role_change',
+      'member.remove',
+    ]);
+    expect(events[1]).toMatchObject({
+      before: { role: 'VIEWER' },
+      after: { role: 'EDITOR' },
+      targetId: invited.json.userId,
+    });
   });
 
   it('keeps at least one owner and reserves the OWNER role to owners', async () => {
@@ -50,16 +87,47 @@ describe('members', () => {
       expect(res.status, req.url).toBe(412);
       expect(res.json.code).toBe('FailedPrecondition');
     }
-    expect((await t.call(admin, { method: 'PATCH', url: `${url}/${ownerId}`, body: { role: 'VIEWER' } })).status).toBe(403);
+    expect(
+      (await t.call(admin, { method: 'PATCH', url: `${url}/${ownerId}`, body: { role: 'VIEWER' } }))
+        .status,
+    ).toBe(403);
     expect((await t.call(admin, { method: 'DELETE', url: `${url}/${ownerId}` })).status).toBe(403);
-    expect((await t.call(admin, { method: 'PATCH', url: `${url}/${admin.userId}`, body: { role: 'OWNER' } })).status).toBe(403);
-    expect((await t.call(admin, { method: 'POST', url, body: { email: 'x@example.com', role: 'OWNER' } })).status).toBe(403);
+    expect(
+      (
+        await t.call(admin, {
+          method: 'PATCH',
+          url: `${url}/${admin.userId}`,
+          body: { role: 'OWNER' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await t.call(admin, {
+          method: 'POST',
+          url,
+          body: { email: 'x@example.com', role: 'OWNER' },
+        })
+      ).status,
+    ).toBe(403);
 
     // Hand-over: promote, then the old owner may step down and leave.
-    expect((await t.call(owner, { method: 'PATCH', url: `${url}/${admin.userId}`, body: { role: 'OWNER' } })).status).toBe(200);
-    expect((await t.call(owner, { method: 'POST', url: '/api/v1/orgs/acme/leave' })).status).toBe(204);
+    expect(
+      (
+        await t.call(owner, {
+          method: 'PATCH',
+          url: `${url}/${admin.userId}`,
+          body: { role: 'OWNER' },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await t.call(owner, { method: 'POST', url: '/api/v1/orgs/acme/leave' })).status).toBe(
+      204,
+    );
     expect((await t.call(owner, { method: 'GET', url: '/api/v1/orgs/acme' })).status).toBe(404);
-    expect((await t.call(admin, { method: 'POST', url: '/api/v1/orgs/acme/leave' })).status).toBe(412);
+    expect((await t.call(admin, { method: 'POST', url: '/api/v1/orgs/acme/leave' })).status).toBe(
+      412,
+    );
     expect(await t.db.membership.count({ where: { orgId: org.id, role: 'OWNER' } })).toBe(1);
   });
 

@@ -16,8 +16,22 @@ describe('NUL and control characters', () => {
   it.each([
     ['PATCH', '/api/v1/orgs/home', { name: 'a\u0000b' }, 'body.name'],
     ['POST', '/api/v1/me/tokens', { name: 'x\u0000' }, 'body.name'],
-    ['POST', '/api/v1/orgs/home/repositories', { name: 'r', url: 'https://git.example.com/r.git', credential: { username: 'u\u0000', secret: 's' } }, 'body.credential.username'],
-    ['POST', '/api/v1/orgs/home/members', { email: 'a\u0000@example.com', role: 'VIEWER' }, 'body.email'],
+    [
+      'POST',
+      '/api/v1/orgs/home/repositories',
+      {
+        name: 'r',
+        url: 'https://git.example.com/r.git',
+        credential: { username: 'u\u0000', secret: 's' },
+      },
+      'body.credential.username',
+    ],
+    [
+      'POST',
+      '/api/v1/orgs/home/members',
+      { email: 'a\u0000@example.com', role: 'VIEWER' },
+      'body.email',
+    ],
   ] as const)('%s %s', async (method, url, body, path) => {
     const res = await t.call(owner, { method, url, body });
     expect(res.status, JSON.stringify(res.json)).toBe(400);
@@ -25,7 +39,10 @@ describe('NUL and control characters', () => {
   });
 
   it('query filters with NUL are 400', async () => {
-    const res = await t.call(owner, { method: 'GET', url: '/api/v1/orgs/home/audit-events?action=a%00b' });
+    const res = await t.call(owner, {
+      method: 'GET',
+      url: '/api/v1/orgs/home/audit-events?action=a%00b',
+    });
     expect(res.status).toBe(400);
     expect(res.json.details[0].path).toBe('query.action');
   });

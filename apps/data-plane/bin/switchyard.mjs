@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const entry = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
-  process.stderr.write('switchyard: not built yet. Run `npm run build` (or `npm start`) in the repository root first.\n');
+  process.stderr.write(
+    'switchyard: not built yet. Run `npm run build` (or `npm start`) in the repository root first.\n',
+  );
   process.exit(1);
 }
 await import(entry.href);

@@ -3,5 +3,9 @@ import { pino, type Logger } from 'pino';
 
 /** Creates the root logger at `level`. */
 export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'switchyard-data-plane' }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({
+    level,
+    base: { service: 'switchyard-data-plane' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
 }

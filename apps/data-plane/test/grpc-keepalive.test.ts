@@ -11,7 +11,11 @@ beforeAll(async () => {
 afterAll(() => t.dp.close());
 
 it('keeps a connection whose client pings every 300 ms without calls', async () => {
-  const client = evaluationClient(t.grpc, { 'grpc.keepalive_time_ms': 300, 'grpc.keepalive_timeout_ms': 1000, 'grpc.keepalive_permit_without_calls': 1 });
+  const client = evaluationClient(t.grpc, {
+    'grpc.keepalive_time_ms': 300,
+    'grpc.keepalive_timeout_ms': 1000,
+    'grpc.keepalive_permit_without_calls': 1,
+  });
   const auth = { authorization: `Bearer ${TOKENS.all}` };
   let closed = false;
   try {
@@ -29,7 +33,9 @@ it('keeps a connection whose client pings every 300 ms without calls', async () 
     await new Promise((r) => setTimeout(r, 2500));
     expect(states).toEqual([]);
     expect(channel.getConnectivityState(false)).toBe(grpc.connectivityState.READY);
-    await expect(client.call('Boolean', { flagKey: 'kill-switch', entityId: 'u' }, auth)).resolves.toMatchObject({ enabled: true });
+    await expect(
+      client.call('Boolean', { flagKey: 'kill-switch', entityId: 'u' }, auth),
+    ).resolves.toMatchObject({ enabled: true });
   } finally {
     closed = true;
     client.close();

@@ -6,17 +6,30 @@ import { PROFILES, type DevIdpProfile } from './profiles.js';
 // `switchyard-dev-idp --port 4000 --profile google --client id:secret:redirect[,redirect]`
 // Development only: refuses to start when NODE_ENV=production.
 async function main(): Promise<void> {
-  if (process.env['NODE_ENV'] === 'production') throw new Error('the dev-idp never runs in production');
+  if (process.env['NODE_ENV'] === 'production')
+    throw new Error('the dev-idp never runs in production');
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: '4000' }, host: { type: 'string', default: '127.0.0.1' }, profile: { type: 'string', default: 'generic' }, client: { type: 'string', multiple: true, default: [] } },
+    options: {
+      port: { type: 'string', default: '4000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      profile: { type: 'string', default: 'generic' },
+      client: { type: 'string', multiple: true, default: [] },
+    },
   });
   const profile = values.profile as DevIdpProfile;
-  if (!PROFILES.includes(profile)) throw new Error(`--profile must be one of ${PROFILES.join(', ')}`);
+  if (!PROFILES.includes(profile))
+    throw new Error(`--profile must be one of ${PROFILES.join(', ')}`);
   const clients = values.client.map((spec) => {
     const [clientId, clientSecret, ...rest] = spec.split(':');
     const redirectUris = rest.join(':').split(',').filter(Boolean);
-    if (!clientId || !clientSecret || redirectUris.length === 0) throw new Error(`--client ${spec}: expected id:secret:redirect[,redirect]`);
-    return { clientId, clientSecret, redirectUris, postLogoutRedirectUris: redirectUris.map((u) => new URL('/', u).href) };
+    if (!clientId || !clientSecret || redirectUris.length === 0)
+      throw new Error(`--client ${spec}: expected id:secret:redirect[,redirect]`);
+    return {
+      clientId,
+      clientSecret,
+      redirectUris,
+      postLogoutRedirectUris: redirectUris.map((u) => new URL('/', u).href),
+    };
   });
   const idp = await startDevIdp({ port: Number(values.port), host: values.host, profile, clients });
   process.stdout.write(`dev-idp (${profile}) issuer ${idp.issuer}\n`);

@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import { SIGNING_KEY } from './keys.js';
 import { loginPage } from './login-page.js';
-import { CLAIMS_BY_SCOPE, DEFAULT_USERS, issuerPathFor, profileClaims, type DevIdpProfile, type DevIdpUser } from './profiles.js';
+import {
+  CLAIMS_BY_SCOPE,
+  DEFAULT_USERS,
+  issuerPathFor,
+  profileClaims,
+  type DevIdpProfile,
+  type DevIdpUser,
+} from './profiles.js';
 import { tamperIdToken, type IdTokenTamper } from './tamper.js';
 
 /** A relying party registered at the dev-idp. */
@@ -96,7 +103,14 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     cookies: { keys: COOKIE_KEYS },
     pkce: { required: () => true },
     conformIdTokenClaims: false,
-    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
+    ttl: {
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      AccessToken: 600,
+      IdToken: 600,
+      AuthorizationCode: 60,
+    },
     claims: CLAIMS_BY_SCOPE,
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `${mount}/interaction/${interaction.uid}` },
@@ -108,12 +122,20 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
   });
 
   // Development convenience: a registered `…/callback/*` admits each connection's own callback URL.
-  const proto = provider.Client.prototype as { redirectUriAllowed: (this: { redirectUris?: string[] }, value: string) => boolean };
+  const proto = provider.Client.prototype as {
+    redirectUriAllowed: (this: { redirectUris?: string[] }, value: string) => boolean;
+  };
   const exact = proto.redirectUriAllowed;
   proto.redirectUriAllowed = function (value) {
-    const prefix = (this.redirectUris ?? []).filter((u) => u.endsWith('*')).map((u) => u.slice(0, -1)).find((p) => value.startsWith(p));
+    const prefix = (this.redirectUris ?? [])
+      .filter((u) => u.endsWith('*'))
+      .map((u) => u.slice(0, -1))
+      .find((p) => value.startsWith(p));
     // The wildcard stands for one path segment (a connection id), never for more of the path.
-    return exact.call(this, value) || (prefix !== undefined && /^[A-Za-z0-9-]+$/.test(value.slice(prefix.length)));
+    return (
+      exact.call(this, value) ||
+      (prefix !== undefined && /^[A-Za-z0-9-]+$/.test(value.slice(prefix.length)))
+    );
   };
 
   provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
@@ -126,7 +148,11 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (ctx.method === 'GET') {
       ctx.type = 'html';
-      ctx.body = loginPage(`${mount}/interaction/${details.uid}/login`, [...users.values()], profile);
+      ctx.body = loginPage(
+        `${mount}/interaction/${details.uid}/login`,
+        [...users.values()],
+        profile,
+      );
       return;
     }
     const login = (await readForm(ctx.req)).get('login') ?? '';
@@ -134,22 +160,36 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     if (!user) {
       ctx.status = 400;
       ctx.type = 'html';
-      ctx.body = loginPage(`${mount}/interaction/${details.uid}/login`, [...users.values()], profile, 'unknown user');
+      ctx.body = loginPage(
+        `${mount}/interaction/${details.uid}/login`,
+        [...users.values()],
+        profile,
+        'unknown user',
+      );
       return;
     }
     // Consent is granted at login: a development provider has nothing to ask.
-    const grant = new provider.Grant({ accountId: user.sub, clientId: String(details.params['client_id']) });
+    const grant = new provider.Grant({
+      accountId: user.sub,
+      clientId: String(details.params['client_id']),
+    });
     const scope = details.params['scope'];
     grant.addOIDCScope(typeof scope === 'string' ? scope : 'openid');
     const grantId = await grant.save();
-    await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: user.sub }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      ctx.req,
+      ctx.res,
+      { login: { accountId: user.sub }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
     ctx.respond = false;
   });
 
   async function rewrite(ctx: KoaContextWithOIDC): Promise<void> {
     const body = ctx.body as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object') return;
-    if (discoveryIssuer && ctx.path === '/.well-known/openid-configuration') ctx.body = { ...body, issuer: discoveryIssuer };
+    if (discoveryIssuer && ctx.path === '/.well-known/openid-configuration')
+      ctx.body = { ...body, issuer: discoveryIssuer };
     if (tamper && ctx.path === '/token' && typeof body['id_token'] === 'string') {
       ctx.body = { ...body, id_token: await tamperIdToken(body['id_token'], tamper) };
     }

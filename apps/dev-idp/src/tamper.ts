@@ -34,5 +34,7 @@ export async function tamperIdToken(idToken: string, tamper: IdTokenTamper): Pro
   const jwk = sign === 'valid' ? SIGNING_KEY : ROGUE_KEY;
   const headerKid = sign === 'unknown-kid' ? 'no-such-key' : kid;
   const key = await importJWK({ ...jwk }, 'RS256');
-  return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: headerKid }).sign(key);
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: headerKid })
+    .sign(key);
 }

@@ -12,13 +12,31 @@ afterEach(async () => {
 
 /** Runs the code flow by hand (fetch + redirects) and returns the token response. */
 async function login(p: DevIdp, sub: string): Promise<{ id_token: string }> {
-  const meta = (await (await fetch(`${p.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+  const meta = (await (
+    await fetch(`${p.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`)
+  ).json()) as Record<string, string>;
   const verifier = randomBytes(32).toString('base64url');
   const auth = new URL(meta['authorization_endpoint']!);
-  auth.search = new URLSearchParams({ client_id: 'rp', response_type: 'code', scope: 'openid email profile', redirect_uri: REDIRECT, state: 's', nonce: 'n', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' }).toString();
+  auth.search = new URLSearchParams({
+    client_id: 'rp',
+    response_type: 'code',
+    scope: 'openid email profile',
+    redirect_uri: REDIRECT,
+    state: 's',
+    nonce: 'n',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  }).toString();
   const jar = new Map<string, string>();
   const go = async (url: string, init: RequestInit = {}): Promise<Response> => {
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: {
+        ...(init.headers as Record<string, string>),
+        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const eq = pair!.indexOf('=');
@@ -30,7 +48,11 @@ async function login(p: DevIdp, sub: string): Promise<{ id_token: string }> {
   let location = new URL(res.headers.get('location')!, auth).href;
   res = await go(location);
   expect(await res.text()).toContain('Switchyard development sign-in');
-  res = await go(`${location}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `login=${sub}` });
+  res = await go(`${location}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `login=${sub}`,
+  });
   while (res.status >= 300 && res.status < 400) {
     location = new URL(res.headers.get('location')!, location).href;
     if (location.startsWith(REDIRECT)) break;
@@ -40,8 +62,16 @@ async function login(p: DevIdp, sub: string): Promise<{ id_token: string }> {
   expect(new URL(location).searchParams.get('iss')).toBe(p.issuer);
   const token = await fetch(meta['token_endpoint']!, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('rp:secret').toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from('rp:secret').toString('base64')}`,
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+    }),
   });
   expect(token.status).toBe(200);
   return (await token.json()) as { id_token: string };
@@ -60,9 +90,17 @@ describe('dev-idp', () => {
     expect(idp.issuer).toBe(`${idp.origin}${path}`);
     const { id_token } = await login(idp, 'alice');
     const jwks = createRemoteJWKSet(new URL(`${idp.issuer.replace(/\/$/, '')}/jwks`));
-    const { payload, protectedHeader } = await jwtVerify(id_token, jwks, { issuer: idp.issuer, audience: 'rp' });
+    const { payload, protectedHeader } = await jwtVerify(id_token, jwks, {
+      issuer: idp.issuer,
+      audience: 'rp',
+    });
     expect(protectedHeader.kid).toBe('dev-idp-1');
-    expect(payload).toMatchObject({ sub: 'alice', nonce: 'n', email: 'alice@example.com', ...claims });
+    expect(payload).toMatchObject({
+      sub: 'alice',
+      nonce: 'n',
+      email: 'alice@example.com',
+      ...claims,
+    });
   });
 
   it('mints broken tokens in test mode and lies about its issuer on request', async () => {
@@ -75,7 +113,9 @@ describe('dev-idp', () => {
     const jwks = createRemoteJWKSet(new URL(`${idp.issuer}/jwks`));
     await expect(jwtVerify(id_token, jwks)).rejects.toThrow(/signature/);
     idp.setDiscoveryIssuer('https://evil.example');
-    const meta = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as { issuer: string };
+    const meta = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+    };
     expect(meta.issuer).toBe('https://evil.example');
   });
 });

@@ -46,7 +46,10 @@ const BOOKKEEPING_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 /** Reads the migration folders under `dir`, sorted by name. */
 export async function readMigrations(dir: string): Promise<MigrationFile[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const out: MigrationFile[] = [];
   for (const name of names) {
     const sql = await readFile(join(dir, name, 'migration.sql'), 'utf8');
@@ -107,13 +110,15 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     ).rows;
     const done = new Map<string, AppliedRow>();
     for (const row of rows) {
-      if (row.finished_at === null) throw new Error(`migration ${row.migration_name} failed earlier; resolve it first`);
+      if (row.finished_at === null)
+        throw new Error(`migration ${row.migration_name} failed earlier; resolve it first`);
       done.set(row.migration_name, row);
     }
     for (const file of files) {
       const previous = done.get(file.name);
       if (previous) {
-        if (previous.checksum !== file.checksum) throw new Error(`migration ${file.name} was modified after it was applied`);
+        if (previous.checksum !== file.checksum)
+          throw new Error(`migration ${file.name} was modified after it was applied`);
         continue;
       }
       await applyOne(client, file);
@@ -136,7 +141,10 @@ async function applyOne(client: pg.Client, file: MigrationFile): Promise<void> {
       [id, file.checksum, file.name],
     );
     await client.query(file.sql);
-    await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+    await client.query(
+      'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
+      [id],
+    );
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK');

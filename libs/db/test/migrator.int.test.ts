@@ -37,11 +37,24 @@ describe('migrate', () => {
   it('creates the database, applies every folder once and keeps Prisma bookkeeping', async () => {
     const url = freshUrl();
     const files = await readMigrations(MIGRATIONS_DIR);
-    const first = await migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR, createDatabase: true });
+    const first = await migrate({
+      databaseUrl: url,
+      migrationsDir: MIGRATIONS_DIR,
+      createDatabase: true,
+    });
     expect(first.applied).toEqual(files.map((f) => f.name));
-    const second = await migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR, createDatabase: true });
+    const second = await migrate({
+      databaseUrl: url,
+      migrationsDir: MIGRATIONS_DIR,
+      createDatabase: true,
+    });
     expect(second.applied).toEqual([]);
-    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
       url,
       'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
     );
@@ -57,8 +70,14 @@ describe('migrate', () => {
 
   it('serialises concurrent migrators with the advisory lock', async () => {
     const url = freshUrl();
-    const results = await Promise.all([1, 2, 3].map(() => migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR, createDatabase: true })));
-    expect(results.flatMap((r) => r.applied)).toHaveLength((await readMigrations(MIGRATIONS_DIR)).length);
+    const results = await Promise.all(
+      [1, 2, 3].map(() =>
+        migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR, createDatabase: true }),
+      ),
+    );
+    expect(results.flatMap((r) => r.applied)).toHaveLength(
+      (await readMigrations(MIGRATIONS_DIR)).length,
+    );
   });
 
   it('rolls a failing migration back entirely and refuses modified applied migrations', async () => {
@@ -66,16 +85,30 @@ describe('migrate', () => {
     try {
       await cp(MIGRATIONS_DIR, dir, { recursive: true });
       await mkdir(join(dir, '99990101000000_broken'));
-      await writeFile(join(dir, '99990101000000_broken', 'migration.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n');
+      await writeFile(
+        join(dir, '99990101000000_broken', 'migration.sql'),
+        'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n',
+      );
       const url = freshUrl();
-      await expect(migrate({ databaseUrl: url, migrationsDir: dir, createDatabase: true })).rejects.toThrow(/99990101000000_broken failed/);
-      expect(await query(url, "SELECT 1 FROM pg_tables WHERE tablename = 'half_done'")).toHaveLength(0);
-      expect(await query(url, `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '99990101000000_broken'`)).toHaveLength(0);
+      await expect(
+        migrate({ databaseUrl: url, migrationsDir: dir, createDatabase: true }),
+      ).rejects.toThrow(/99990101000000_broken failed/);
+      expect(
+        await query(url, "SELECT 1 FROM pg_tables WHERE tablename = 'half_done'"),
+      ).toHaveLength(0);
+      expect(
+        await query(
+          url,
+          `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '99990101000000_broken'`,
+        ),
+      ).toHaveLength(0);
 
       await rm(join(dir, '99990101000000_broken'), { recursive: true });
       const first = (await readMigrations(dir))[0]!;
       await writeFile(join(dir, first.name, 'migration.sql'), `${first.sql}\n-- edited\n`);
-      await expect(migrate({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(/modified after it was applied/);
+      await expect(migrate({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(
+        /modified after it was applied/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,11 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@switchyard/testing';
-import { createPrismaClient, migrate, MIGRATIONS_DIR, withTransaction, type Database } from '../src/index.js';
+import {
+  createPrismaClient,
+  migrate,
+  MIGRATIONS_DIR,
+  withTransaction,
+  type Database,
+} from '../src/index.js';
 
 let tdb: TestDatabase;
 let db: Database;
 beforeEach(async () => {
-  tdb = await createTestDatabase({ migrationsDir: MIGRATIONS_DIR, migrate: (url) => migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR }).then(() => undefined) });
+  tdb = await createTestDatabase({
+    migrationsDir: MIGRATIONS_DIR,
+    migrate: (url) =>
+      migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR }).then(() => undefined),
+  });
   db = createPrismaClient({ databaseUrl: tdb.url, maxConnections: 4 });
 });
 afterEach(async () => {
@@ -35,7 +45,10 @@ describe('withTransaction', () => {
           attempts++;
           const i = await tx.instance.findUniqueOrThrow({ where: { orgId: org.id } });
           await new Promise((r) => setTimeout(r, 50));
-          await tx.instance.update({ where: { orgId: org.id }, data: { generation: i.generation + 1 } });
+          await tx.instance.update({
+            where: { orgId: org.id },
+            data: { generation: i.generation + 1 },
+          });
         },
         { isolationLevel: 'Serializable', retries: 5 },
       );

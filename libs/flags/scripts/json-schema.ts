@@ -4,6 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { featureFileJsonSchema } from '../src/format/json-schema.js';
 
-const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema', 'flipt-features.schema.json');
+const target = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'schema',
+  'flipt-features.schema.json',
+);
 writeFileSync(target, `${JSON.stringify(featureFileJsonSchema(), null, 2)}\n`);
 console.log(`wrote ${target}`);

@@ -51,14 +51,18 @@ export function isSwitchyardError(e: unknown, code?: ErrorCode): e is Switchyard
 
 /** Shorthand constructors, one per code. */
 export const errors = {
-  notFound: (message: string, meta?: Record<string, unknown>) => new SwitchyardError('NotFound', message, [], meta),
+  notFound: (message: string, meta?: Record<string, unknown>) =>
+    new SwitchyardError('NotFound', message, [], meta),
   invalidArgument: (message: string, details: readonly FieldViolation[] = []) =>
     new SwitchyardError('InvalidArgument', message, details),
   alreadyExists: (message: string) => new SwitchyardError('AlreadyExists', message),
-  conflict: (message: string, meta?: Record<string, unknown>) => new SwitchyardError('Conflict', message, [], meta),
+  conflict: (message: string, meta?: Record<string, unknown>) =>
+    new SwitchyardError('Conflict', message, [], meta),
   failedPrecondition: (message: string) => new SwitchyardError('FailedPrecondition', message),
-  unauthenticated: (message = 'request was not authenticated') => new SwitchyardError('Unauthenticated', message),
-  permissionDenied: (message = 'permission denied') => new SwitchyardError('PermissionDenied', message),
+  unauthenticated: (message = 'request was not authenticated') =>
+    new SwitchyardError('Unauthenticated', message),
+  permissionDenied: (message = 'permission denied') =>
+    new SwitchyardError('PermissionDenied', message),
   resourceExhausted: (message: string) => new SwitchyardError('ResourceExhausted', message),
   unavailable: (message: string) => new SwitchyardError('Unavailable', message),
   internal: (message = 'internal error') => new SwitchyardError('Internal', message),

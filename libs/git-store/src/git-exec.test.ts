@@ -13,14 +13,18 @@ describe('runGit', () => {
   });
 
   it('reports git failures as not aborted, with a sanitised message', async () => {
-    const e = await runGit(['rev-parse', '--verify', 'nope'], { cwd: dir }).catch((x: unknown) => x);
+    const e = await runGit(['rev-parse', '--verify', 'nope'], { cwd: dir }).catch(
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(GitExecError);
     expect((e as GitExecError).aborted).toBe(false);
     expect((e as GitExecError).message).toMatch(/^git rev-parse failed: fatal:/);
   });
 
   it('kills git when the caller aborts, and says so', async () => {
-    const e = await runGit(['--version'], { cwd: dir, signal: AbortSignal.abort() }).catch((x: unknown) => x);
+    const e = await runGit(['--version'], { cwd: dir, signal: AbortSignal.abort() }).catch(
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(GitExecError);
     expect((e as GitExecError).aborted).toBe(true);
     expect((e as GitExecError).message).toBe('git --version failed: timed out or aborted');

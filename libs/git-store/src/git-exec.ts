@@ -109,7 +109,14 @@ export function runGit(args: readonly string[], options: GitExecOptions): Promis
       const detail =
         failure ??
         (sanitizeGitError(Buffer.concat(err).toString('utf8')) || `exit code ${String(code)}`);
-      reject(new GitExecError(`git ${args[0] ?? ''} failed: ${detail}`, code ?? undefined, stdout, aborted));
+      reject(
+        new GitExecError(
+          `git ${args[0] ?? ''} failed: ${detail}`,
+          code ?? undefined,
+          stdout,
+          aborted,
+        ),
+      );
     });
   });
 }

@@ -24,13 +24,23 @@ export const TEST_GIT_ENV: NodeJS.ProcessEnv = {
 };
 
 /** Runs git with `args` in `cwd` and returns trimmed stdout. */
-export async function runGit(cwd: string, args: readonly string[], input?: string): Promise<string> {
+export async function runGit(
+  cwd: string,
+  args: readonly string[],
+  input?: string,
+): Promise<string> {
   if (input === undefined) {
-    const { stdout } = await exec('git', [...args], { cwd, env: TEST_GIT_ENV, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await exec('git', [...args], {
+      cwd,
+      env: TEST_GIT_ENV,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return stdout.trim();
   }
   return new Promise((resolve, reject) => {
-    const child = execFile('git', [...args], { cwd, env: TEST_GIT_ENV }, (err, stdout) => (err ? reject(new Error(err.message)) : resolve(String(stdout).trim())));
+    const child = execFile('git', [...args], { cwd, env: TEST_GIT_ENV }, (err, stdout) =>
+      err ? reject(new Error(err.message)) : resolve(String(stdout).trim()),
+    );
     child.stdin?.end(input);
   });
 }
@@ -111,7 +121,14 @@ export async function createGitRepo(options: GitRepoOptions = {}): Promise<GitRe
       return runGit(workDir, ['rev-parse', 'HEAD']);
     },
     async push(remote = bareDir) {
-      await runGit(workDir, ['push', '--quiet', '--force', '--', remote, `HEAD:refs/heads/${branch}`]);
+      await runGit(workDir, [
+        'push',
+        '--quiet',
+        '--force',
+        '--',
+        remote,
+        `HEAD:refs/heads/${branch}`,
+      ]);
     },
     async commitFiles(files, message, remote) {
       await repo.write(files);

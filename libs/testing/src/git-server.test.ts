@@ -32,6 +32,8 @@ describe('git server over smart HTTP', () => {
     expect(server.requestCount).toBeGreaterThan(0);
     server.setFault({ kind: 'none' });
     const sha2 = await repo.commitFiles({ 'a.txt': 'two' }, 'second', authed);
-    expect((await runGit(root, ['ls-remote', '--', authed, 'refs/heads/main'])).split('\t')[0]).toBe(sha2);
+    expect(
+      (await runGit(root, ['ls-remote', '--', authed, 'refs/heads/main'])).split('\t')[0],
+    ).toBe(sha2);
   });
 });

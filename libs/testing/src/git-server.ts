@@ -71,7 +71,8 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     setFault(next, durationMs) {
       if (revertTimer) clearTimeout(revertTimer);
       fault = next;
-      if (durationMs !== undefined) revertTimer = setTimeout(() => (fault = { kind: 'none' }), durationMs);
+      if (durationMs !== undefined)
+        revertTimer = setTimeout(() => (fault = { kind: 'none' }), durationMs);
     },
     async close() {
       if (revertTimer) clearTimeout(revertTimer);
@@ -81,7 +82,12 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: GitServerOptions, fault: GitServerFault): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: GitServerOptions,
+  fault: GitServerFault,
+): Promise<void> {
   if (fault.kind === 'hang') return; // never answer; the client's deadline must fire
   if (fault.kind === 'error') {
     res.writeHead(fault.status ?? 500, { 'content-type': 'text/plain' }).end('injected failure\n');
@@ -97,7 +103,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: GitSer
 }
 
 /** Returns the user name, undefined when auth is off, or false when the credentials are wrong. */
-function checkAuth(req: IncomingMessage, auth: GitServerOptions['auth']): string | undefined | false {
+function checkAuth(
+  req: IncomingMessage,
+  auth: GitServerOptions['auth'],
+): string | undefined | false {
   if (!auth) return undefined;
   const header = req.headers.authorization ?? '';
   if (!header.startsWith('Basic ')) return false;
@@ -105,7 +114,12 @@ function checkAuth(req: IncomingMessage, auth: GitServerOptions['auth']): string
   return decoded === `${auth.username}:${auth.password}` ? auth.username : false;
 }
 
-function runBackend(req: IncomingMessage, res: ServerResponse, options: GitServerOptions, user: string | undefined): void {
+function runBackend(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: GitServerOptions,
+  user: string | undefined,
+): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -124,7 +138,10 @@ function runBackend(req: IncomingMessage, res: ServerResponse, options: GitServe
     GIT_CONFIG_KEY_0: 'http.receivepack',
     GIT_CONFIG_VALUE_0: 'true',
   };
-  const child = spawn(options.backendPath ?? GIT_HTTP_BACKEND, [], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn(options.backendPath ?? GIT_HTTP_BACKEND, [], {
+    env,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
   req.pipe(child.stdin);
   child.stdin.on('error', () => undefined);
   res.on('close', () => {

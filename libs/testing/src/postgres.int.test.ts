@@ -36,7 +36,10 @@ describe('createTestDatabase', () => {
     await admin0.query('DROP DATABASE IF EXISTS sy_test_999999_cafe');
     await admin0.query('CREATE DATABASE sy_test_999999_cafe');
     await admin0.end();
-    const [a, b] = await Promise.all([createTestDatabase({ migrationsDir: dir, migrate }), createTestDatabase({ migrationsDir: dir, migrate })]);
+    const [a, b] = await Promise.all([
+      createTestDatabase({ migrationsDir: dir, migrate }),
+      createTestDatabase({ migrationsDir: dir, migrate }),
+    ]);
     expect(migrations).toBe(1);
     expect(a.name).not.toBe(b.name);
     const ca = new pg.Client({ connectionString: a.url });
@@ -50,9 +53,13 @@ describe('createTestDatabase', () => {
     await cb.end();
     await a.drop();
     await b.drop();
-    const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
+    const admin = new pg.Client({
+      connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres',
+    });
     await admin.connect();
-    const left = await admin.query('SELECT 1 FROM pg_database WHERE datname = ANY($1)', [[a.name, b.name, 'sy_test_999999_cafe']]);
+    const left = await admin.query('SELECT 1 FROM pg_database WHERE datname = ANY($1)', [
+      [a.name, b.name, 'sy_test_999999_cafe'],
+    ]);
     await admin.end();
     expect(left.rowCount).toBe(0);
   });

@@ -41,10 +41,13 @@ function alive(pid: number): boolean {
  */
 async function sweepLeftovers(adminUrl: string): Promise<void> {
   await withAdmin(adminUrl, async (admin) => {
-    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'sy\\_test\\_%'`);
+    const { rows } = await admin.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'sy\\_test\\_%'`,
+    );
     for (const { datname } of rows) {
       const pid = Number(/^sy_test_(\d+)_/.exec(datname)?.[1]);
-      if (Number.isInteger(pid) && pid > 0 && !alive(pid)) await admin.query(`DROP DATABASE IF EXISTS ${quote(datname)} WITH (FORCE)`);
+      if (Number.isInteger(pid) && pid > 0 && !alive(pid))
+        await admin.query(`DROP DATABASE IF EXISTS ${quote(datname)} WITH (FORCE)`);
     }
   });
 }
@@ -61,7 +64,10 @@ function urlFor(adminUrl: string, database: string): string {
 
 async function fingerprint(dir: string): Promise<string> {
   const hash = createHash('sha256');
-  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   for (const name of names) {
     hash.update(name).update('\0');
     hash.update(await readFile(join(dir, name, 'migration.sql'))).update('\0');
@@ -122,10 +128,15 @@ export async function createTestDatabase(options: TestDatabaseOptions): Promise<
   swept ??= sweepLeftovers(adminUrl).catch(() => undefined);
   await swept;
   const name = `sy_test_${process.pid}_${randomBytes(6).toString('hex')}`;
-  await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE ${quote(name)} TEMPLATE ${quote(templateName)}`));
+  await withAdmin(adminUrl, (admin) =>
+    admin.query(`CREATE DATABASE ${quote(name)} TEMPLATE ${quote(templateName)}`),
+  );
   return {
     name,
     url: urlFor(adminUrl, name),
-    drop: () => withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(adminUrl, (admin) =>
+        admin.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`),
+      ).then(() => undefined),
   };
 }

@@ -2,7 +2,15 @@
 // body of the same size class as a boolean evaluation. Prints `{"port":N}` once listening.
 import { createServer } from 'node:http';
 
-const body = JSON.stringify({ enabled: true, reason: 'DEFAULT_EVALUATION_REASON', requestId: '00000000-0000-4000-8000-000000000000', requestDurationMillis: 0.01, timestamp: '2026-01-01T00:00:00.000Z', flagKey: 'kill-switch', segmentKeys: [] });
+const body = JSON.stringify({
+  enabled: true,
+  reason: 'DEFAULT_EVALUATION_REASON',
+  requestId: '00000000-0000-4000-8000-000000000000',
+  requestDurationMillis: 0.01,
+  timestamp: '2026-01-01T00:00:00.000Z',
+  flagKey: 'kill-switch',
+  segmentKeys: [],
+});
 const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
   req.resume();
   req.on('end', () => {
@@ -11,5 +19,7 @@ const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     res.end(body);
   });
 });
-server.listen(0, '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`));
+server.listen(0, '127.0.0.1', () =>
+  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`),
+);
 process.on('SIGTERM', () => process.exit(0));

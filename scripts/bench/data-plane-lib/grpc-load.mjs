@@ -13,13 +13,25 @@ function field(no, bytes) {
 }
 const str = (no, s) => field(no, Buffer.from(s));
 const entry = (k, v) => field(5, Buffer.concat([str(1, k), str(2, v)]));
-const message = Buffer.concat([str(2, 'default'), str(3, 'dark-mode'), str(4, 'user-42'), entry('plan', 'free'), entry('region', 'us')]);
+const message = Buffer.concat([
+  str(2, 'default'),
+  str(3, 'dark-mode'),
+  str(4, 'user-42'),
+  entry('plan', 'free'),
+  entry('region', 'us'),
+]);
 const frame = Buffer.alloc(5 + message.length);
 frame.writeUInt8(0, 0);
 frame.writeUInt32BE(message.length, 1);
 message.copy(frame, 5);
 
-const headers = { ':method': 'POST', ':path': '/flipt.evaluation.EvaluationService/Boolean', 'content-type': 'application/grpc', te: 'trailers', ...(cfg.token ? { authorization: `Bearer ${cfg.token}` } : {}) };
+const headers = {
+  ':method': 'POST',
+  ':path': '/flipt.evaluation.EvaluationService/Boolean',
+  'content-type': 'application/grpc',
+  te: 'trailers',
+  ...(cfg.token ? { authorization: `Bearer ${cfg.token}` } : {}),
+};
 const latencies = [];
 let errors = 0;
 let measuring = false;
@@ -43,11 +55,15 @@ function call(session) {
 }
 
 const sessions = await Promise.all(
-  Array.from({ length: cfg.channels ?? 2 }, () => new Promise((resolve, reject) => {
-    const s = http2.connect(`http://${cfg.address}`, { peerMaxConcurrentStreams: 1000 });
-    s.once('connect', () => resolve(s));
-    s.once('error', reject);
-  })),
+  Array.from(
+    { length: cfg.channels ?? 2 },
+    () =>
+      new Promise((resolve, reject) => {
+        const s = http2.connect(`http://${cfg.address}`, { peerMaxConcurrentStreams: 1000 });
+        s.once('connect', () => resolve(s));
+        s.once('error', reject);
+      }),
+  ),
 );
 for (let i = 0; i < cfg.concurrency; i++) call(sessions[i % sessions.length]);
 await new Promise((r) => setTimeout(r, cfg.warmupMs ?? 1000));
@@ -59,5 +75,7 @@ const elapsed = (performance.now() - t0) / 1000;
 stopped = true;
 latencies.sort((a, b) => a - b);
 const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-process.stdout.write(`${JSON.stringify({ requests: latencies.length, errors, rps: latencies.length / elapsed, p50: q(0.5), p99: q(0.99) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ requests: latencies.length, errors, rps: latencies.length / elapsed, p50: q(0.5), p99: q(0.99) })}\n`,
+);
 process.exit(0);

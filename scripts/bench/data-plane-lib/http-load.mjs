@@ -8,7 +8,12 @@ import net from 'node:net';
 
 const cfg = JSON.parse(process.argv[2]);
 const body = Buffer.from(cfg.body ?? '');
-const head = [`${cfg.method ?? 'POST'} ${cfg.path} HTTP/1.1`, `Host: ${cfg.host}:${cfg.port}`, `Content-Length: ${body.length}`, ...Object.entries(cfg.headers ?? {}).map(([k, v]) => `${k}: ${v}`)];
+const head = [
+  `${cfg.method ?? 'POST'} ${cfg.path} HTTP/1.1`,
+  `Host: ${cfg.host}:${cfg.port}`,
+  `Content-Length: ${body.length}`,
+  ...Object.entries(cfg.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+];
 const request = Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), body]);
 
 const latencies = [];
@@ -104,4 +109,6 @@ stopped = true;
 for (const c of conns) c.sock.destroy();
 latencies.sort((a, b) => a - b);
 const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-process.stdout.write(`${JSON.stringify({ requests: latencies.length, errors, rps: latencies.length / elapsed, p50: q(0.5), p99: q(0.99), max: latencies.at(-1) ?? NaN })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ requests: latencies.length, errors, rps: latencies.length / elapsed, p50: q(0.5), p99: q(0.99), max: latencies.at(-1) ?? NaN })}\n`,
+);

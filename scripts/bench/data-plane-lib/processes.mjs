@@ -13,7 +13,10 @@ export function startJsonProcess(args, pred = () => true, timeoutMs = 20_000) {
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`timeout starting ${args.join(' ')}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`timeout starting ${args.join(' ')}`)),
+      timeoutMs,
+    );
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
     child.stdout.setEncoding('utf8').on('data', (c) => {
       buf += c;
@@ -38,7 +41,10 @@ export function startJsonProcess(args, pred = () => true, timeoutMs = 20_000) {
 /** Runs a child to completion and returns its last stdout JSON line. */
 export function runJson(args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
     child.on('exit', (code) => {
@@ -63,13 +69,31 @@ export function startSwitchyard(token) {
   const dataDir = join(tmpdir(), `switchyard-bench-${process.pid}`);
   process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   return startJsonProcess(
-    ['apps/data-plane/dist/cli.js', 'serve', '--dir', 'apps/data-plane/test/fixtures/flags', '--token', token, '--host', '127.0.0.1', '--http-port', '0', '--grpc-port', '0', '--data-dir', dataDir],
+    [
+      'apps/data-plane/dist/cli.js',
+      'serve',
+      '--dir',
+      'apps/data-plane/test/fixtures/flags',
+      '--token',
+      token,
+      '--host',
+      '127.0.0.1',
+      '--http-port',
+      '0',
+      '--grpc-port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
     (j) => j.msg === 'first sync done' || j.msg === 'listening',
   ).then(async (r) => {
     // Wait for the snapshot: poll /ready.
     const port = r.info.httpPort;
     for (let i = 0; i < 200; i++) {
-      const ok = await fetch(`http://127.0.0.1:${port}/ready`).then((x) => x.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/ready`).then(
+        (x) => x.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((res) => setTimeout(res, 50));
     }

@@ -12,14 +12,25 @@ export class AuditController {
 
   @Get('me/audit-events')
   @Permission('self')
-  @Api({ tag: 'audit', summary: 'My account events (tokens, sessions), newest first', query: auditQuery.omit({ actor: true }), response: auditPage })
+  @Api({
+    tag: 'audit',
+    summary: 'My account events (tokens, sessions), newest first',
+    query: auditQuery.omit({ actor: true }),
+    response: auditPage,
+  })
   listMine(@Ctx() ctx: RequestContext, @Valid('query') query: AuditQuery & PageQuery) {
     return this.audit.listMine(ctx, query);
   }
 
   @Get('orgs/:org/audit-events')
   @Permission('audit:read')
-  @Api({ tag: 'audit', summary: 'List audit events (newest first)', params: orgParams, query: auditQuery, response: auditPage })
+  @Api({
+    tag: 'audit',
+    summary: 'List audit events (newest first)',
+    params: orgParams,
+    query: auditQuery,
+    response: auditPage,
+  })
   list(@OrgCtx() ctx: OrgContext, @Valid('query') query: AuditQuery & PageQuery) {
     return this.audit.list(ctx, query);
   }

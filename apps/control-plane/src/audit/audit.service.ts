@@ -17,7 +17,9 @@ export interface AuditEntry {
 }
 
 function toJson(value: unknown): Prisma.InputJsonValue | undefined {
-  return value === undefined || value === null ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
+  return value === undefined || value === null
+    ? undefined
+    : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
 }
 
 /** The audit trail: written inside the mutation's own transaction, so no change goes unrecorded. */
@@ -52,11 +54,20 @@ export class AuditService {
   }
 
   /** The caller's own account events (tokens, sessions), which belong to no organisation. */
-  async listMine(ctx: RequestContext, query: AuditQuery & PageQuery): Promise<Page<AuditEventView>> {
-    return this.find({ orgId: null, actorId: ctx.principal.userId }, { ...query, actor: undefined });
+  async listMine(
+    ctx: RequestContext,
+    query: AuditQuery & PageQuery,
+  ): Promise<Page<AuditEventView>> {
+    return this.find(
+      { orgId: null, actorId: ctx.principal.userId },
+      { ...query, actor: undefined },
+    );
   }
 
-  private async find(scope: Prisma.AuditEventWhereInput, query: AuditQuery & PageQuery): Promise<Page<AuditEventView>> {
+  private async find(
+    scope: Prisma.AuditEventWhereInput,
+    query: AuditQuery & PageQuery,
+  ): Promise<Page<AuditEventView>> {
     const page = pageArgs(query, 'desc');
     const rows = await this.db.auditEvent.findMany({
       ...page,

@@ -27,5 +27,7 @@ export const clientTokenView = z.object({
   lastUsedAt: instantOrNull,
 });
 export type ClientTokenView = z.infer<typeof clientTokenView>;
-export const createdClientToken = clientTokenView.extend({ token: z.string().describe('the secret, shown once') });
+export const createdClientToken = clientTokenView.extend({
+  token: z.string().describe('the secret, shown once'),
+});
 export const clientTokenPage = pageSchema(clientTokenView);

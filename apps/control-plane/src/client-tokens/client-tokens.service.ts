@@ -39,25 +39,41 @@ export class ClientTokensService {
   async list(ctx: OrgContext, query: PageQuery): Promise<Page<ClientTokenView>> {
     requirePermission(ctx, 'tokens:read');
     const page = pageArgs(query);
-    const rows = await this.db.clientToken.findMany({ ...page, where: { ...page.where, orgId: ctx.org.id }, include });
+    const rows = await this.db.clientToken.findMany({
+      ...page,
+      where: { ...page.where, orgId: ctx.org.id },
+      include,
+    });
     return toPage(rows, query.limit, view);
   }
 
   async get(ctx: OrgContext, tokenId: string): Promise<ClientTokenView> {
     requirePermission(ctx, 'tokens:read');
-    const row = await this.db.clientToken.findFirst({ where: { id: tokenId, orgId: ctx.org.id }, include });
+    const row = await this.db.clientToken.findFirst({
+      where: { id: tokenId, orgId: ctx.org.id },
+      include,
+    });
     if (!row) throw errors.notFound('client token not found');
     return view(row);
   }
 
   /** The secret is returned here once; only its SHA-256 and a display prefix are stored. */
-  async create(ctx: OrgContext, body: CreateClientTokenBody): Promise<ClientTokenView & { token: string }> {
+  async create(
+    ctx: OrgContext,
+    body: CreateClientTokenBody,
+  ): Promise<ClientTokenView & { token: string }> {
     requirePermission(ctx, 'tokens:write');
     const minted = mintToken('live');
     const keys = [...new Set(body.environments)];
     const row = await withTransaction(this.db, async (tx) => {
-      const envs = await tx.environment.findMany({ where: { orgId: ctx.org.id, key: { in: keys } } });
-      const missing = body.environments.flatMap((k, i) => (envs.some((e) => e.key === k) ? [] : [{ path: `body.environments[${i}]`, message: `no environment "${k}"` }]));
+      const envs = await tx.environment.findMany({
+        where: { orgId: ctx.org.id, key: { in: keys } },
+      });
+      const missing = body.environments.flatMap((k, i) =>
+        envs.some((e) => e.key === k)
+          ? []
+          : [{ path: `body.environments[${i}]`, message: `no environment "${k}"` }],
+      );
       if (missing.length > 0) throw errors.invalidArgument('unknown environments', missing);
       const created = await tx.clientToken.create({
         data: {
@@ -72,7 +88,13 @@ export class ClientTokensService {
         },
         include,
       });
-      await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'client_token.create', targetType: 'client_token', targetId: created.id, after: view(created) });
+      await this.audit.record(tx, ctx, {
+        orgId: ctx.org.id,
+        action: 'client_token.create',
+        targetType: 'client_token',
+        targetId: created.id,
+        after: view(created),
+      });
       return created;
     });
     // After commit: the org's instance refetches its token hashes within a round trip.
@@ -83,11 +105,25 @@ export class ClientTokensService {
   async revoke(ctx: OrgContext, tokenId: string): Promise<ClientTokenView> {
     requirePermission(ctx, 'tokens:write');
     const revoked = await withTransaction(this.db, async (tx) => {
-      const before = await tx.clientToken.findFirst({ where: { id: tokenId, orgId: ctx.org.id }, include });
+      const before = await tx.clientToken.findFirst({
+        where: { id: tokenId, orgId: ctx.org.id },
+        include,
+      });
       if (!before) throw errors.notFound('client token not found');
       if (before.revokedAt) return view(before);
-      const after = await tx.clientToken.update({ where: { id: before.id }, data: { revokedAt: new Date() }, include });
-      await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'client_token.revoke', targetType: 'client_token', targetId: before.id, before: view(before), after: view(after) });
+      const after = await tx.clientToken.update({
+        where: { id: before.id },
+        data: { revokedAt: new Date() },
+        include,
+      });
+      await this.audit.record(tx, ctx, {
+        orgId: ctx.org.id,
+        action: 'client_token.revoke',
+        targetType: 'client_token',
+        targetId: before.id,
+        before: view(before),
+        after: view(after),
+      });
       return view(after);
     });
     this.events.tokensChanged(ctx.org.id);

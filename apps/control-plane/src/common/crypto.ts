@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /** Keys derived once from the root secret (HKDF-SHA256, one label per purpose). */
 export interface Keys {
@@ -8,7 +16,8 @@ export interface Keys {
 
 /** Derives purpose-specific keys so the root secret itself is never used directly. */
 export function deriveKeys(secret: string): Keys {
-  const derive = (label: string) => Buffer.from(hkdfSync('sha256', secret, 'switchyard', label, 32));
+  const derive = (label: string) =>
+    Buffer.from(hkdfSync('sha256', secret, 'switchyard', label, 32));
   return { encryption: derive('encryption/v1'), csrf: derive('csrf/v1') };
 }
 
@@ -19,7 +28,11 @@ const TAG_BYTES = 16;
  * AES-256-GCM with associated data. The AAD binds a ciphertext to its row (e.g. `orgId|id`), so a
  * ciphertext copied to another tenant's row fails to decrypt. Layout: iv | tag | ciphertext.
  */
-export function seal(key: Buffer, plaintext: string | Buffer, aad: string): Uint8Array<ArrayBuffer> {
+export function seal(
+  key: Buffer,
+  plaintext: string | Buffer,
+  aad: string,
+): Uint8Array<ArrayBuffer> {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad));

@@ -51,14 +51,12 @@ export function sendError(e: unknown, request: FastifyRequest, reply: FastifyRep
     void reply.header('retry-after', String(retryAfter));
   const revision = err.meta['revision'];
   if (typeof revision === 'string') void reply.header('etag', `"${revision}"`);
-  void reply
-    .status(status)
-    .send({
-      code: err.code,
-      message: err.message,
-      details: err.details,
-      ...(typeof revision === 'string' ? { currentRevision: revision } : {}),
-    });
+  void reply.status(status).send({
+    code: err.code,
+    message: err.message,
+    details: err.details,
+    ...(typeof revision === 'string' ? { currentRevision: revision } : {}),
+  });
 }
 
 /** Global Nest filter delegating to {@link sendError}. */

@@ -6,9 +6,12 @@ import type { AppConfig } from '../config/config.js';
 export function createLogger(config: Pick<AppConfig, 'logLevel'>, destination: 1 | 2 = 1): Logger {
   return pino(
     {
-    level: config.logLevel,
-    base: { service: 'control-plane' },
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'], censor: '[redacted]' },
+      level: config.logLevel,
+      base: { service: 'control-plane' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+        censor: '[redacted]',
+      },
     },
     pino.destination({ fd: destination, sync: false }),
   );

@@ -24,7 +24,10 @@ export interface Page<T> {
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw errors.invalidArgument('invalid cursor', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  if (!/^[0-9a-f-]{36}$/.test(id))
+    throw errors.invalidArgument('invalid cursor', [
+      { path: 'query.cursor', message: 'invalid cursor' },
+    ]);
   return id;
 }
 
@@ -32,11 +35,18 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
  * Rows must be fetched ordered by id with `take: limit + 1`; the extra row only says whether a
  * next page exists. Ids are UUIDv7, so id order is creation order.
  */
-export function toPage<R extends { id: string }, T>(rows: R[], limit: number, map: (row: R) => T): Page<T> {
+export function toPage<R extends { id: string }, T>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T,
+): Page<T> {
   const more = rows.length > limit;
   const slice = more ? rows.slice(0, limit) : rows;
   const last = slice.at(-1);
-  return { items: slice.map(map), nextCursor: more && last ? Buffer.from(last.id).toString('base64url') : null };
+  return {
+    items: slice.map(map),
+    nextCursor: more && last ? Buffer.from(last.id).toString('base64url') : null,
+  };
 }
 
 /** Prisma arguments for a page after `cursor` in ascending (or descending) id order. */

@@ -2,7 +2,12 @@ import type { Role } from '@switchyard/db';
 import { errors } from '@switchyard/flags';
 
 /** Role order: a member holds every permission granted to a lower rank. */
-export const ROLE_RANK: Readonly<Record<Role, number>> = { VIEWER: 1, EDITOR: 2, ADMIN: 3, OWNER: 4 };
+export const ROLE_RANK: Readonly<Record<Role, number>> = {
+  VIEWER: 1,
+  EDITOR: 2,
+  ADMIN: 3,
+  OWNER: 4,
+};
 
 /** Every organisation-scoped permission and the lowest role that holds it. */
 export const ORG_PERMISSIONS = {

@@ -1,4 +1,10 @@
-import { applyDecorators, createParamDecorator, HttpCode, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  HttpCode,
+  SetMetadata,
+  type ExecutionContext,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { errors } from '@switchyard/flags';
@@ -10,7 +16,8 @@ export const API_KEY = 'sy:api';
 export const IDEMPOTENT_KEY = 'sy:idempotent';
 
 /** Declares the permission a route requires; the global guard refuses routes without one. */
-export const Permission = (permission: Exclude<RoutePermission, 'public'>) => SetMetadata(PERMISSION_KEY, permission);
+export const Permission = (permission: Exclude<RoutePermission, 'public'>) =>
+  SetMetadata(PERMISSION_KEY, permission);
 /** Declares a route that needs no authentication. */
 export const Public = () => SetMetadata(PERMISSION_KEY, 'public' satisfies RoutePermission);
 /** Marks a creating POST that honours the `Idempotency-Key` header. */
@@ -38,9 +45,11 @@ function request(ctx: ExecutionContext): FastifyRequest {
 }
 
 /** The validated part of the request (`params`, `query` or `body`) as parsed by the route's schema. */
-export const Valid = createParamDecorator((part: 'params' | 'query' | 'body', ctx: ExecutionContext): unknown => {
-  return request(ctx).sy?.valid?.[part];
-});
+export const Valid = createParamDecorator(
+  (part: 'params' | 'query' | 'body', ctx: ExecutionContext): unknown => {
+    return request(ctx).sy?.valid?.[part];
+  },
+);
 
 /** The caller's {@link RequestContext}. */
 export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => {

@@ -18,10 +18,16 @@ describe('secret tokens', () => {
   it('reject any single-character change (the CRC32 catches it)', () => {
     const { secret } = mintToken('live');
     fc.assert(
-      fc.property(fc.integer({ min: 8, max: secret.length - 1 }), fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'), (i, ch) => {
-        fc.pre(secret[i] !== ch);
-        expect(isWellFormedToken('live', secret.slice(0, i) + ch + secret.slice(i + 1))).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 8, max: secret.length - 1 }),
+        fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'),
+        (i, ch) => {
+          fc.pre(secret[i] !== ch);
+          expect(isWellFormedToken('live', secret.slice(0, i) + ch + secret.slice(i + 1))).toBe(
+            false,
+          );
+        },
+      ),
     );
   });
 });

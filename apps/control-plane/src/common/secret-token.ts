@@ -37,7 +37,11 @@ export function mintToken(kind: TokenKind): MintedToken {
   let entropy = '';
   for (let i = 0; i < ENTROPY_CHARS; i++) entropy += ALPHABET[randomInt(62)]!;
   const secret = `${PREFIX[kind]}${entropy}_${checksum(entropy)}`;
-  return { secret, hash: sha256(secret), displayPrefix: `${PREFIX[kind]}${entropy.slice(0, DISPLAY_CHARS)}` };
+  return {
+    secret,
+    hash: sha256(secret),
+    displayPrefix: `${PREFIX[kind]}${entropy.slice(0, DISPLAY_CHARS)}`,
+  };
 }
 
 /** True when `value` has the shape and a valid checksum for `kind` (cheap offline rejection). */

@@ -1,4 +1,9 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
@@ -15,7 +20,10 @@ export function formatPath(prefix: string, path: readonly PropertyKey[]): string
 
 /** Violations for a failed zod parse, paths prefixed with the request part. */
 export function violations(prefix: string, error: z.ZodError): FieldViolation[] {
-  return error.issues.map((issue) => ({ path: formatPath(prefix, issue.path), message: issue.message }));
+  return error.issues.map((issue) => ({
+    path: formatPath(prefix, issue.path),
+    message: issue.message,
+  }));
 }
 
 /**

@@ -29,7 +29,9 @@ export class EnvironmentChangeBridge implements OnModuleInit, OnModuleDestroy {
       this.db.environment
         .findFirst({ where: { id: environmentId, orgId }, select: { key: true } })
         .then((env) => env && this.events.environmentChanged(orgId, env.key, revision))
-        .catch((e: unknown) => this.logger.warn({ err: e, environmentId }, 'could not forward an environment change'));
+        .catch((e: unknown) =>
+          this.logger.warn({ err: e, environmentId }, 'could not forward an environment change'),
+        );
     });
   }
 

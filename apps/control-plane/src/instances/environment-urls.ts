@@ -14,10 +14,19 @@ export interface EnvironmentUrls {
 }
 
 /** Builds an environment's URLs; `instanceGrpc` is the instance's `host:port` when known. */
-export function environmentUrls(config: Pick<ProvisioningConfig, 'edgePublicUrl' | 'evalDomain'>, orgSlug: string, envKey: string, instanceGrpc: string | null): EnvironmentUrls {
+export function environmentUrls(
+  config: Pick<ProvisioningConfig, 'edgePublicUrl' | 'evalDomain'>,
+  orgSlug: string,
+  envKey: string,
+  instanceGrpc: string | null,
+): EnvironmentUrls {
   if (config.evalDomain) {
     const host = `${envKey}.${orgSlug}.${config.evalDomain}`;
-    return { rest: `https://${host}`, grpc: `${host.split(':')[0]}:443`, ofrep: `https://${host}/ofrep/v1` };
+    return {
+      rest: `https://${host}`,
+      grpc: `${host.split(':')[0]}:443`,
+      ofrep: `https://${host}/ofrep/v1`,
+    };
   }
   const rest = `${config.edgePublicUrl}/e/${orgSlug}/${envKey}`;
   return { rest, grpc: instanceGrpc, ofrep: `${rest}/ofrep/v1` };

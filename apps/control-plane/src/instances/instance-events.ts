@@ -7,7 +7,10 @@
 import { Injectable } from '@nestjs/common';
 
 /** What an instance is told. */
-export type InstanceEvent = { kind: 'environment_changed'; environmentKey: string; revision: string } | { kind: 'tokens_changed' } | { kind: 'config_changed' };
+export type InstanceEvent =
+  | { kind: 'environment_changed'; environmentKey: string; revision: string }
+  | { kind: 'tokens_changed' }
+  | { kind: 'config_changed' };
 
 /** Listener of one organisation's events; must not throw. */
 export type InstanceEventListener = (event: InstanceEvent) => void;

@@ -37,14 +37,20 @@ export class GrpcAuth {
   async instance(md: Metadata): Promise<{ id: string; orgId: string }> {
     const id = md.get('x-switchyard-instance-id')[0];
     const secret = bearer(md);
-    if (typeof id !== 'string' || !id || !secret) throw new GrpcAuthError('instance credentials required');
-    const row = await this.db.instance.findUnique({ where: { id }, select: { id: true, orgId: true, secretHash: true, status: true } });
-    if (!row?.secretHash || !safeEqual(row.secretHash, sha256(secret))) throw new GrpcAuthError('invalid instance credentials');
+    if (typeof id !== 'string' || !id || !secret)
+      throw new GrpcAuthError('instance credentials required');
+    const row = await this.db.instance.findUnique({
+      where: { id },
+      select: { id: true, orgId: true, secretHash: true, status: true },
+    });
+    if (!row?.secretHash || !safeEqual(row.secretHash, sha256(secret)))
+      throw new GrpcAuthError('invalid instance credentials');
     return { id: row.id, orgId: row.orgId };
   }
 
   /** Throws unless the metadata carries the edge token. */
   edge(md: Metadata): void {
-    if (!safeEqual(bearer(md), this.#edgeToken)) throw new GrpcAuthError('invalid edge credentials');
+    if (!safeEqual(bearer(md), this.#edgeToken))
+      throw new GrpcAuthError('invalid edge credentials');
   }
 }

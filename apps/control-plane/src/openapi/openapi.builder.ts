@@ -6,7 +6,11 @@ import type { RouteEntry } from './route-table.js';
 type Json = Record<string, unknown>;
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
-  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+  const out = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Json;
   delete out['$schema'];
   return out;
 }
@@ -17,11 +21,21 @@ const errorSchema: Json = {
   properties: {
     code: { type: 'string', enum: Object.keys(HTTP_STATUS) },
     message: { type: 'string' },
-    details: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+    details: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'message'],
+        properties: { path: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
   },
 };
 
-const errorRef = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+const errorRef = {
+  description: 'error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
 
 function parameters(route: RouteEntry): Json[] {
   const out: Json[] = [];
@@ -30,12 +44,20 @@ function parameters(route: RouteEntry): Json[] {
     if (!schema) continue;
     const json = schemaOf(schema, 'input');
     const required = new Set((json['required'] as string[] | undefined) ?? []);
-    for (const [name, prop] of Object.entries((json['properties'] as Record<string, Json> | undefined) ?? {})) {
+    for (const [name, prop] of Object.entries(
+      (json['properties'] as Record<string, Json> | undefined) ?? {},
+    )) {
       out.push({ name, in: where, required: where === 'path' || required.has(name), schema: prop });
     }
   }
   if (route.idempotent) {
-    out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'retries with the same key return the original response' });
+    out.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      schema: { type: 'string', maxLength: 255 },
+      description: 'retries with the same key return the original response',
+    });
   }
   return out;
 }
@@ -45,7 +67,10 @@ function operation(route: RouteEntry): Json {
   const status = String(spec?.status ?? 200);
   const responses: Json = {
     [status]: spec?.response
-      ? { description: 'success', content: { 'application/json': { schema: schemaOf(spec.response, 'output') } } }
+      ? {
+          description: 'success',
+          content: { 'application/json': { schema: schemaOf(spec.response, 'output') } },
+        }
       : { description: 'success' },
   };
   if (spec?.params || spec?.query || spec?.body) responses['400'] = errorRef;
@@ -62,7 +87,14 @@ function operation(route: RouteEntry): Json {
     'x-permission': route.permission,
     security: route.permission === 'public' ? [] : [{ session: [] }, { bearer: [] }],
     parameters: parameters(route),
-    ...(spec?.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } } } : {}),
+    ...(spec?.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schemaOf(spec.body, 'input') } },
+          },
+        }
+      : {}),
     responses,
   };
 }
@@ -80,7 +112,12 @@ export function buildOpenApi(routes: readonly RouteEntry[]): Json {
     servers: [{ url: '/' }],
     components: {
       securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'mutations also need X-CSRF-Token' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: 'mutations also need X-CSRF-Token',
+        },
         bearer: { type: 'http', scheme: 'bearer', description: 'personal access token sy_pat_…' },
       },
       schemas: { Error: errorSchema },

@@ -2,7 +2,12 @@ import { Injectable, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { RoutePermission } from '../common/permissions.js';
-import { API_KEY, IDEMPOTENT_KEY, PERMISSION_KEY, type ApiSpec } from '../common/route.decorators.js';
+import {
+  API_KEY,
+  IDEMPOTENT_KEY,
+  PERMISSION_KEY,
+  type ApiSpec,
+} from '../common/route.decorators.js';
 
 /** One HTTP route as declared in code: the source of the permission snapshot, the auth matrix and OpenAPI. */
 export interface RouteEntry {
@@ -16,8 +21,13 @@ export interface RouteEntry {
 }
 
 function join(...parts: (string | string[] | undefined)[]): string {
-  const segments = parts.flatMap((p) => (Array.isArray(p) ? p : [p])).filter((p): p is string => !!p && p !== '/');
-  return `/${segments.map((s) => s.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  const segments = parts
+    .flatMap((p) => (Array.isArray(p) ? p : [p]))
+    .filter((p): p is string => !!p && p !== '/');
+  return `/${segments
+    .map((s) => s.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
 }
 
 /** Reads every controller route from Nest's metadata (so a new route cannot escape the checks). */
@@ -44,8 +54,13 @@ export class RouteTableService {
         out.push({
           method: RequestMethod[method],
           path: join(base, path),
-          permission: this.reflector.getAllAndOverride<RoutePermission | undefined>(PERMISSION_KEY, [fn as () => void, type]) ?? null,
-          idempotent: this.reflector.get<boolean | undefined>(IDEMPOTENT_KEY, fn as () => void) ?? false,
+          permission:
+            this.reflector.getAllAndOverride<RoutePermission | undefined>(PERMISSION_KEY, [
+              fn as () => void,
+              type,
+            ]) ?? null,
+          idempotent:
+            this.reflector.get<boolean | undefined>(IDEMPOTENT_KEY, fn as () => void) ?? false,
           spec: this.reflector.get<ApiSpec | undefined>(API_KEY, fn as () => void) ?? null,
           handler: `${type.name}.${name}`,
         });

@@ -9,7 +9,14 @@ import { DB } from '../common/tokens.js';
 import type { CreateOrgBody, DeleteOrgBody, OrgView, RenameOrgBody } from './orgs.dto.js';
 
 function view(org: Organisation, role: Role): OrgView {
-  return { id: org.id, slug: org.slug, name: org.name, role, createdAt: org.createdAt.toISOString(), updatedAt: org.updatedAt.toISOString() };
+  return {
+    id: org.id,
+    slug: org.slug,
+    name: org.name,
+    role,
+    createdAt: org.createdAt.toISOString(),
+    updatedAt: org.updatedAt.toISOString(),
+  };
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -30,16 +37,31 @@ export class OrgsService {
   async create(ctx: RequestContext, body: CreateOrgBody): Promise<OrgView> {
     try {
       const org = await withTransaction(this.db, async (tx) => {
-        const created = await tx.organisation.create({ data: { slug: body.slug, name: body.name } });
-        await tx.membership.create({ data: { orgId: created.id, userId: ctx.principal.userId, role: 'OWNER' } });
-        await tx.instance.create({ data: { orgId: created.id, desiredState: { environments: [] } } });
-        await tx.outboxEvent.create({ data: { orgId: created.id, topic: 'org.created', payload: { orgId: created.id } } });
-        await this.audit.record(tx, ctx, { orgId: created.id, action: 'org.create', targetType: 'organisation', targetId: created.id, after: { slug: created.slug, name: created.name } });
+        const created = await tx.organisation.create({
+          data: { slug: body.slug, name: body.name },
+        });
+        await tx.membership.create({
+          data: { orgId: created.id, userId: ctx.principal.userId, role: 'OWNER' },
+        });
+        await tx.instance.create({
+          data: { orgId: created.id, desiredState: { environments: [] } },
+        });
+        await tx.outboxEvent.create({
+          data: { orgId: created.id, topic: 'org.created', payload: { orgId: created.id } },
+        });
+        await this.audit.record(tx, ctx, {
+          orgId: created.id,
+          action: 'org.create',
+          targetType: 'organisation',
+          targetId: created.id,
+          after: { slug: created.slug, name: created.name },
+        });
         return created;
       });
       return view(org, 'OWNER');
     } catch (e) {
-      if (isUniqueViolation(e)) throw errors.alreadyExists(`organisation "${body.slug}" already exists`);
+      if (isUniqueViolation(e))
+        throw errors.alreadyExists(`organisation "${body.slug}" already exists`);
       throw e;
     }
   }
@@ -66,8 +88,18 @@ export class OrgsService {
     requirePermission(ctx, 'org:write');
     const org = await withTransaction(this.db, async (tx) => {
       const before = await tx.organisation.findUniqueOrThrow({ where: { id: ctx.org.id } });
-      const after = await tx.organisation.update({ where: { id: ctx.org.id }, data: { name: body.name } });
-      await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'org.rename', targetType: 'organisation', targetId: ctx.org.id, before: { name: before.name }, after: { name: after.name } });
+      const after = await tx.organisation.update({
+        where: { id: ctx.org.id },
+        data: { name: body.name },
+      });
+      await this.audit.record(tx, ctx, {
+        orgId: ctx.org.id,
+        action: 'org.rename',
+        targetType: 'organisation',
+        targetId: ctx.org.id,
+        before: { name: before.name },
+        after: { name: after.name },
+      });
       return after;
     });
     return view(org, ctx.org.role);
@@ -77,12 +109,26 @@ export class OrgsService {
   async delete(ctx: OrgContext, body: DeleteOrgBody): Promise<void> {
     requirePermission(ctx, 'org:delete');
     if (body.confirm !== ctx.org.slug) {
-      throw errors.invalidArgument('confirmation does not match', [{ path: 'body.confirm', message: `must be "${ctx.org.slug}"` }]);
+      throw errors.invalidArgument('confirmation does not match', [
+        { path: 'body.confirm', message: `must be "${ctx.org.slug}"` },
+      ]);
     }
     await withTransaction(this.db, async (tx) => {
       const before = await tx.organisation.findUniqueOrThrow({ where: { id: ctx.org.id } });
-      await this.audit.record(tx, ctx, { orgId: ctx.org.id, action: 'org.delete', targetType: 'organisation', targetId: ctx.org.id, before: { slug: before.slug, name: before.name } });
-      await tx.outboxEvent.create({ data: { orgId: ctx.org.id, topic: 'org.deleted', payload: { orgId: ctx.org.id, slug: before.slug } } });
+      await this.audit.record(tx, ctx, {
+        orgId: ctx.org.id,
+        action: 'org.delete',
+        targetType: 'organisation',
+        targetId: ctx.org.id,
+        before: { slug: before.slug, name: before.name },
+      });
+      await tx.outboxEvent.create({
+        data: {
+          orgId: ctx.org.id,
+          topic: 'org.deleted',
+          payload: { orgId: ctx.org.id, slug: before.slug },
+        },
+      });
       await tx.organisation.delete({ where: { id: ctx.org.id } });
     });
   }

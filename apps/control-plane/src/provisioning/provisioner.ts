@@ -59,30 +59,58 @@ export class Provisioner {
   }
 
   async #converge(orgId: string): Promise<ConvergeResult> {
-    const inst = await this.db.instance.findUnique({ where: { orgId }, include: { org: { include: { environments: { select: { key: true } } } } } });
+    const inst = await this.db.instance.findUnique({
+      where: { orgId },
+      include: { org: { include: { environments: { select: { key: true } } } } },
+    });
     if (!inst) return this.removeOrphansOf(orgId);
-    if (!(await this.acquire(inst.id))) throw new LeaseHeldError(`organisation ${orgId} is being converged by another worker`);
+    if (!(await this.acquire(inst.id)))
+      throw new LeaseHeldError(`organisation ${orgId} is being converged by another worker`);
     const log = this.logger.child({ org: inst.org.slug, instance: inst.id });
     try {
       const secret = instanceSecret(this.config.secret, inst.id);
       const secretHash = instanceSecretHash(secret);
       const first = inst.status === 'pending' || inst.status === 'failed';
-      await this.db.instance.update({ where: { id: inst.id }, data: { secretHash, step: 'credentials', ...(first ? { status: 'provisioning' } : {}) } });
+      await this.db.instance.update({
+        where: { id: inst.id },
+        data: { secretHash, step: 'credentials', ...(first ? { status: 'provisioning' } : {}) },
+      });
       if (first) this.afterStep('credentials');
-      const spec = { instanceId: inst.id, orgId, orgSlug: inst.org.slug, secret, controlPlaneUrl: this.config.provisioning.controlPlaneGrpcUrl, environments: inst.org.environments.map((e) => e.key) };
+      const spec = {
+        instanceId: inst.id,
+        orgId,
+        orgSlug: inst.org.slug,
+        secret,
+        controlPlaneUrl: this.config.provisioning.controlPlaneGrpcUrl,
+        environments: inst.org.environments.map((e) => e.key),
+      };
       const handle = await this.driver.ensure(spec);
-      await this.db.instance.update({ where: { id: inst.id }, data: { endpoint: handle.endpoint, step: 'launched' } });
+      await this.db.instance.update({
+        where: { id: inst.id },
+        data: { endpoint: handle.endpoint, step: 'launched' },
+      });
       if (first) this.afterStep('launched');
       if (!(await this.driver.ready(handle, 20_000))) {
-        await this.db.instance.update({ where: { id: inst.id }, data: { lastError: 'instance did not become healthy within 20 s' } });
+        await this.db.instance.update({
+          where: { id: inst.id },
+          data: { lastError: 'instance did not become healthy within 20 s' },
+        });
         log.warn('instance not healthy yet');
         return 'not-ready';
       }
       // Keep degraded (set from status reports) rather than flipping it back to ready here.
-      const current = await this.db.instance.findUniqueOrThrow({ where: { id: inst.id }, select: { status: true } });
+      const current = await this.db.instance.findUniqueOrThrow({
+        where: { id: inst.id },
+        select: { status: true },
+      });
       await this.db.instance.update({
         where: { id: inst.id },
-        data: { status: current.status === 'degraded' ? 'degraded' : 'ready', step: 'ready', observedGeneration: inst.generation, ...(current.status === 'degraded' ? {} : { lastError: null }) },
+        data: {
+          status: current.status === 'degraded' ? 'degraded' : 'ready',
+          step: 'ready',
+          observedGeneration: inst.generation,
+          ...(current.status === 'degraded' ? {} : { lastError: null }),
+        },
       });
       if (first) this.afterStep('ready');
       if (first) log.info({ endpoint: handle.endpoint }, 'instance ready');
@@ -94,25 +122,35 @@ export class Provisioner {
 
   /** Marks the instance failed (after the last retry). */
   async markFailed(orgId: string, message: string): Promise<void> {
-    await this.db.instance.updateMany({ where: { orgId, status: { in: ['pending', 'provisioning'] } }, data: { status: 'failed', lastError: message.slice(0, 500) } });
+    await this.db.instance.updateMany({
+      where: { orgId, status: { in: ['pending', 'provisioning'] } },
+      data: { status: 'failed', lastError: message.slice(0, 500) },
+    });
   }
 
   /** Removes every instance the driver runs for a deleted organisation. */
   private async removeOrphansOf(orgId: string): Promise<ConvergeResult> {
-    for (const i of await this.driver.list()) if (i.orgId === orgId) await this.driver.remove(i.instanceId);
+    for (const i of await this.driver.list())
+      if (i.orgId === orgId) await this.driver.remove(i.instanceId);
     return 'removed';
   }
 
   private async acquire(instanceId: string): Promise<boolean> {
     const until = new Date(Date.now() + Math.max(this.config.provisioning.lockDurationMs, 2_000));
     const { count } = await this.db.instance.updateMany({
-      where: { id: instanceId, OR: [{ leaseOwner: null }, { leaseUntil: { lt: new Date() } }, { leaseOwner: this.owner }] },
+      where: {
+        id: instanceId,
+        OR: [{ leaseOwner: null }, { leaseUntil: { lt: new Date() } }, { leaseOwner: this.owner }],
+      },
       data: { leaseOwner: this.owner, leaseUntil: until },
     });
     return count === 1;
   }
 
   private async release(instanceId: string): Promise<void> {
-    await this.db.instance.updateMany({ where: { id: instanceId, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
+    await this.db.instance.updateMany({
+      where: { id: instanceId, leaseOwner: this.owner },
+      data: { leaseOwner: null, leaseUntil: null },
+    });
   }
 }

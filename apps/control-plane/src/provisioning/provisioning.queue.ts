@@ -31,7 +31,11 @@ export const JOB_OPTIONS: JobsOptions = {
 
 /** A producer connection: commands fail immediately while Redis is unreachable. */
 export function producerConnection(redisUrl: string): Redis {
-  return new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+  return new Redis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: false,
+  });
 }
 
 /** A worker connection: blocking commands wait for Redis to come back. */
@@ -40,8 +44,15 @@ export function workerConnection(redisUrl: string): Redis {
 }
 
 /** The producer side of the provisioning queue. */
-export function provisioningQueue(connection: Redis, prefix: string): Queue<ProvisioningJob, unknown, ProvisioningJobName> {
-  return new Queue<ProvisioningJob, unknown, ProvisioningJobName>(PROVISIONING_QUEUE, { connection, prefix, defaultJobOptions: JOB_OPTIONS });
+export function provisioningQueue(
+  connection: Redis,
+  prefix: string,
+): Queue<ProvisioningJob, unknown, ProvisioningJobName> {
+  return new Queue<ProvisioningJob, unknown, ProvisioningJobName>(PROVISIONING_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: JOB_OPTIONS,
+  });
 }
 
 /** Maps an outbox topic to a job name; undefined for topics provisioning does not handle. */
@@ -61,4 +72,9 @@ export function jobNameFor(topic: string): ProvisioningJobName | undefined {
 }
 
 /** Outbox topics the relay forwards to this queue. */
-export const PROVISIONING_TOPICS = ['org.created', 'org.deleted', 'environments.changed', 'instance.reconcile'];
+export const PROVISIONING_TOPICS = [
+  'org.created',
+  'org.deleted',
+  'environments.changed',
+  'instance.reconcile',
+];

@@ -13,7 +13,14 @@ import { LocalDriver } from './drivers/local-driver.js';
 import type { InstanceDriver } from './instance-driver.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { Provisioner, type ProvisioningStep } from './provisioner.js';
-import { PROVISIONING_QUEUE, producerConnection, provisioningQueue, workerConnection, type ProvisioningJob, type ProvisioningJobName } from './provisioning.queue.js';
+import {
+  PROVISIONING_QUEUE,
+  producerConnection,
+  provisioningQueue,
+  workerConnection,
+  type ProvisioningJob,
+  type ProvisioningJobName,
+} from './provisioning.queue.js';
 import { Reconciler } from './reconciler.js';
 
 /** Dependencies of {@link startProvisioningWorker}. */
@@ -36,7 +43,8 @@ export interface ProvisioningWorker {
 
 function createDriver(deps: WorkerDeps): InstanceDriver {
   if (deps.driver) return deps.driver;
-  if (deps.config.provisioning.driver === 'kubernetes') return new KubernetesDriver(deps.config.provisioning, deps.logger);
+  if (deps.config.provisioning.driver === 'kubernetes')
+    return new KubernetesDriver(deps.config.provisioning, deps.logger);
   return new LocalDriver(deps.config.provisioning, deps.logger);
 }
 
@@ -73,13 +81,24 @@ export function startProvisioningWorker(deps: WorkerDeps): ProvisioningWorker {
       if (result === 'not-ready') throw new Error('instance not ready yet');
       return result;
     },
-    { connection: consumer, prefix: p.queuePrefix, concurrency: 4, lockDuration: p.lockDurationMs, stalledInterval: p.stalledIntervalMs, maxStalledCount: 2 },
+    {
+      connection: consumer,
+      prefix: p.queuePrefix,
+      concurrency: 4,
+      lockDuration: p.lockDurationMs,
+      stalledInterval: p.stalledIntervalMs,
+      maxStalledCount: 2,
+    },
   );
   worker.on('error', (e: Error) => logger.debug({ err: e }, 'worker error'));
   worker.on('failed', (job, err) => {
     if (!job) return;
-    logger.warn({ err, org: job.data.orgId, attempts: job.attemptsMade }, 'provisioning job failed');
-    if (job.attemptsMade >= (job.opts.attempts ?? 1) && !err.name.includes('LeaseHeld')) void provisioner.markFailed(job.data.orgId, err.message).catch(() => undefined);
+    logger.warn(
+      { err, org: job.data.orgId, attempts: job.attemptsMade },
+      'provisioning job failed',
+    );
+    if (job.attemptsMade >= (job.opts.attempts ?? 1) && !err.name.includes('LeaseHeld'))
+      void provisioner.markFailed(job.data.orgId, err.message).catch(() => undefined);
   });
   const relay = new OutboxRelay(db, queue, logger, p.outboxPollMs);
   const reconciler = new Reconciler(db, queue, driver, logger, p.reconcileIntervalMs);

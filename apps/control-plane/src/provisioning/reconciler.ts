@@ -26,7 +26,9 @@ export class Reconciler {
   /** Runs one pass now, then every interval. */
   start(): void {
     const tick = () => {
-      this.#running = this.runOnce().catch((e: unknown) => this.logger.warn({ err: e }, 'reconcile pass failed'));
+      this.#running = this.runOnce().catch((e: unknown) =>
+        this.logger.warn({ err: e }, 'reconcile pass failed'),
+      );
     };
     tick();
     this.#timer = setInterval(tick, this.intervalMs);
@@ -35,9 +37,13 @@ export class Reconciler {
   async runOnce(): Promise<void> {
     const rows = await this.db.instance.findMany({ select: { id: true, orgId: true } });
     const known = new Set(rows.map((r) => r.id));
-    for (const r of rows) await this.queue.add('reconcile', { orgId: r.orgId }, { jobId: `reconcile-${r.orgId}` });
+    for (const r of rows)
+      await this.queue.add('reconcile', { orgId: r.orgId }, { jobId: `reconcile-${r.orgId}` });
     for (const orphan of (await this.driver.list()).filter((i) => !known.has(i.instanceId))) {
-      this.logger.info({ instance: orphan.instanceId, org: orphan.orgId }, 'removing instance of a deleted organisation');
+      this.logger.info(
+        { instance: orphan.instanceId, org: orphan.orgId },
+        'removing instance of a deleted organisation',
+      );
       await this.driver.remove(orphan.instanceId);
     }
   }

@@ -34,17 +34,35 @@ export interface FakeKubeApi {
   close(): Promise<void>;
 }
 
-function merge(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+function merge(
+  target: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   const out = { ...target };
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else if (typeof v === 'object' && !Array.isArray(v) && typeof out[k] === 'object' && out[k] !== null && !Array.isArray(out[k])) out[k] = merge(out[k] as Record<string, unknown>, v as Record<string, unknown>);
+    else if (
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      typeof out[k] === 'object' &&
+      out[k] !== null &&
+      !Array.isArray(out[k])
+    )
+      out[k] = merge(out[k] as Record<string, unknown>, v as Record<string, unknown>);
     else out[k] = v;
   }
   return out;
 }
 
-const statusBody = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: code < 300 ? 'Success' : 'Failure', reason, message, code });
+const statusBody = (code: number, reason: string, message: string) => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: code < 300 ? 'Success' : 'Failure',
+  reason,
+  message,
+  code,
+});
 
 /** Starts the fake on 127.0.0.1. */
 export async function startFakeKubeApi(): Promise<FakeKubeApi> {
@@ -53,31 +71,70 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
   let version = 1;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    requests.push({ method: req.method ?? '', path: url.pathname, contentType: req.headers['content-type'], authorization: req.headers.authorization });
+    requests.push({
+      method: req.method ?? '',
+      path: url.pathname,
+      contentType: req.headers['content-type'],
+      authorization: req.headers.authorization,
+    });
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      const send = (code: number, value: unknown) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      const send = (code: number, value: unknown) =>
+        res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       const group = RESOURCES[url.pathname];
       if (req.method === 'GET' && group) {
-        return send(200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: url.pathname.replace(/^\/apis?\//, ''), resources: group.map((r) => ({ ...r, namespaced: true, singularName: '', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'] })) });
+        return send(200, {
+          kind: 'APIResourceList',
+          apiVersion: 'v1',
+          groupVersion: url.pathname.replace(/^\/apis?\//, ''),
+          resources: group.map((r) => ({
+            ...r,
+            namespaced: true,
+            singularName: '',
+            verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
+          })),
+        });
       }
       const m = /^(\/apis?\/.+)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
-      if (!m) return send(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+      if (!m)
+        return send(
+          404,
+          statusBody(404, 'NotFound', 'the server could not find the requested resource'),
+        );
       const [, prefix, ns, plural, name] = m;
       const collection = `${prefix}/namespaces/${ns}/${plural}`;
       if (!name && req.method === 'POST') {
-        const obj = JSON.parse(body) as { metadata: { name: string }; kind: string; spec?: { replicas?: number } };
+        const obj = JSON.parse(body) as {
+          metadata: { name: string };
+          kind: string;
+          spec?: { replicas?: number };
+        };
         const path = `${collection}/${obj.metadata.name}`;
-        if (objects.has(path)) return send(409, statusBody(409, 'AlreadyExists', `${plural} "${obj.metadata.name}" already exists`));
-        const stored = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(version++), uid: `uid-${version}` }, ...(obj.kind === 'Deployment' ? { status: { readyReplicas: obj.spec?.replicas ?? 1 } } : {}) };
+        if (objects.has(path))
+          return send(
+            409,
+            statusBody(409, 'AlreadyExists', `${plural} "${obj.metadata.name}" already exists`),
+          );
+        const stored = {
+          ...obj,
+          metadata: { ...obj.metadata, resourceVersion: String(version++), uid: `uid-${version}` },
+          ...(obj.kind === 'Deployment'
+            ? { status: { readyReplicas: obj.spec?.replicas ?? 1 } }
+            : {}),
+        };
         objects.set(path, stored);
         return send(201, stored);
       }
       if (!name && req.method === 'GET') {
         const selector = url.searchParams.get('labelSelector');
         const [k, v] = selector ? selector.split('=') : [];
-        const items = [...objects.entries()].filter(([p]) => p.startsWith(`${collection}/`)).map(([, o]) => o).filter((o) => !k || (o['metadata'] as { labels?: Record<string, string> }).labels?.[k] === v);
+        const items = [...objects.entries()]
+          .filter(([p]) => p.startsWith(`${collection}/`))
+          .map(([, o]) => o)
+          .filter(
+            (o) => !k || (o['metadata'] as { labels?: Record<string, string> }).labels?.[k] === v,
+          );
         return send(200, { kind: 'List', apiVersion: 'v1', metadata: {}, items });
       }
       const path = `${collection}/${name}`;

@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 async function evaluate(url: string, token: string): Promise<number> {
-  const res = await fetch(`${url}/evaluate/v1/boolean`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ namespaceKey: 'default', flagKey: 'banner', entityId: 'u1' }) });
+  const res = await fetch(`${url}/evaluate/v1/boolean`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ namespaceKey: 'default', flagKey: 'banner', entityId: 'u1' }),
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -35,24 +39,58 @@ describe('instance and control-plane faults', () => {
     const inst = await cloud.waitInstance(org.id);
     const repo = await cloud.repo('faults-flags');
     await repo.commitFiles({ 'default/features.yaml': flagsYaml(true) }, 'flags');
-    const gitRepo = await cloud.t.db.gitRepository.create({ data: { orgId: org.id, name: 'flags', url: `${cloud.git.url}/faults-flags.git` } });
-    const env = await cloud.t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${org.slug}/environments`, body: { key: 'prod', name: 'Prod', repositoryId: gitRepo.id } });
+    const gitRepo = await cloud.t.db.gitRepository.create({
+      data: { orgId: org.id, name: 'flags', url: `${cloud.git.url}/faults-flags.git` },
+    });
+    const env = await cloud.t.call(org.owner, {
+      method: 'POST',
+      url: `/api/v1/orgs/${org.slug}/environments`,
+      body: { key: 'prod', name: 'Prod', repositoryId: gitRepo.id },
+    });
     const url = env.json.urls.rest as string;
-    const mint = async (name: string) => (await cloud.t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${org.slug}/client-tokens`, body: { name, environments: ['prod'] } })).json as { id: string; token: string };
+    const mint = async (name: string) =>
+      (
+        await cloud.t.call(org.owner, {
+          method: 'POST',
+          url: `/api/v1/orgs/${org.slug}/client-tokens`,
+          body: { name, environments: ['prod'] },
+        })
+      ).json as { id: string; token: string };
     const valid = await mint('valid');
     const doomed = await mint('doomed');
-    await until('both tokens work', async () => (await evaluate(url, valid.token)) === 200 && (await evaluate(url, doomed.token)) === 200);
-    await cloud.t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${org.slug}/client-tokens/${doomed.id}/revoke` });
-    await until('revoked token refused', async () => (await evaluate(url, doomed.token)) === 401, 5_000);
+    await until(
+      'both tokens work',
+      async () =>
+        (await evaluate(url, valid.token)) === 200 && (await evaluate(url, doomed.token)) === 200,
+    );
+    await cloud.t.call(org.owner, {
+      method: 'POST',
+      url: `/api/v1/orgs/${org.slug}/client-tokens/${doomed.id}/revoke`,
+    });
+    await until(
+      'revoked token refused',
+      async () => (await evaluate(url, doomed.token)) === 401,
+      5_000,
+    );
 
     // Kill the instance process: the driver restarts it on the same ports.
-    const state = () => JSON.parse(readFileSync(join(cloud.instanceDir, inst.id, 'instance.json'), 'utf8')) as { pid: number; httpPort: number };
+    const state = () =>
+      JSON.parse(readFileSync(join(cloud.instanceDir, inst.id, 'instance.json'), 'utf8')) as {
+        pid: number;
+        httpPort: number;
+      };
     const before = state();
     process.kill(before.pid, 'SIGKILL');
     const killedAt = Date.now();
     await until('instance restarted', () => state().pid !== before.pid, 10_000);
-    await until('answers again after the kill', async () => (await evaluate(url, valid.token)) === 200, 10_000);
-    process.stderr.write(`instance killed: answering again through the edge after ${Date.now() - killedAt} ms\n`);
+    await until(
+      'answers again after the kill',
+      async () => (await evaluate(url, valid.token)) === 200,
+      10_000,
+    );
+    process.stderr.write(
+      `instance killed: answering again through the edge after ${Date.now() - killedAt} ms\n`,
+    );
     expect(state().httpPort).toBe(before.httpPort);
 
     // The control plane goes down (HTTP API and internal gRPC).
@@ -65,7 +103,11 @@ describe('instance and control-plane faults', () => {
     const during = state();
     process.kill(during.pid, 'SIGKILL');
     await until('restarted during the outage', () => state().pid !== during.pid, 10_000);
-    await until('answers during the outage', async () => (await evaluate(url, valid.token)) === 200, 15_000);
+    await until(
+      'answers during the outage',
+      async () => (await evaluate(url, valid.token)) === 200,
+      15_000,
+    );
     expect(await evaluate(url, doomed.token)).toBe(401);
     expect(await evaluate(url, 'sy_live_never-issued')).toBe(401);
     // So does an edge restart: it loads the persisted route table.

@@ -13,18 +13,42 @@ let redis: ChildProcess | undefined;
 let redisPort: number;
 
 function startRedis(): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-  return until('private redis up', async () => {
-    const { Redis } = await import('ioredis');
-    const r = new Redis(redisPort, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
-    r.on('error', () => undefined);
-    try {
-      await r.connect();
-      return (await r.ping()) === 'PONG' ? child : undefined;
-    } finally {
-      r.disconnect();
-    }
-  }, 10_000, 100);
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(redisPort),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: 'ignore' },
+  );
+  return until(
+    'private redis up',
+    async () => {
+      const { Redis } = await import('ioredis');
+      const r = new Redis(redisPort, '127.0.0.1', {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        enableOfflineQueue: false,
+      });
+      r.on('error', () => undefined);
+      try {
+        await r.connect();
+        return (await r.ping()) === 'PONG' ? child : undefined;
+      } finally {
+        r.disconnect();
+      }
+    },
+    10_000,
+    100,
+  );
 }
 
 function stopRedis(): Promise<void> {
@@ -61,18 +85,38 @@ describe('Redis outage', () => {
       expect(Date.now() - t0).toBeLessThan(2_000);
     }
     // The relay tried, failed fast and kept the rows.
-    await until('relay recorded the failure', async () => {
-      const pending = await cloud.t.db.outboxEvent.findMany({ where: { orgId: { in: orgs.map((o) => o.id) }, processedAt: null } });
-      return pending.length === 3 && pending.every((p) => p.attempts > 0 && p.lastError) ? pending : undefined;
-    }, 10_000);
+    await until(
+      'relay recorded the failure',
+      async () => {
+        const pending = await cloud.t.db.outboxEvent.findMany({
+          where: { orgId: { in: orgs.map((o) => o.id) }, processedAt: null },
+        });
+        return pending.length === 3 && pending.every((p) => p.attempts > 0 && p.lastError)
+          ? pending
+          : undefined;
+      },
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 1_000));
-    for (const o of orgs) expect((await cloud.t.db.instance.findUniqueOrThrow({ where: { orgId: o.id } })).status).toBe('pending');
+    for (const o of orgs)
+      expect((await cloud.t.db.instance.findUniqueOrThrow({ where: { orgId: o.id } })).status).toBe(
+        'pending',
+      );
 
     const back = Date.now();
     redis = await startRedis();
     for (const o of orgs) await cloud.waitInstance(o.id, ['ready'], 40_000);
-    process.stderr.write(`redis back: 3 pending organisations ready after ${Date.now() - back} ms\n`);
+    process.stderr.write(
+      `redis back: 3 pending organisations ready after ${Date.now() - back} ms\n`,
+    );
     // The reconciler may provision first; the relay still delivers every row once Redis is back.
-    await until('outbox drained', async () => (await cloud.t.db.outboxEvent.count({ where: { orgId: { in: orgs.map((o) => o.id) }, processedAt: null } })) === 0, 15_000);
+    await until(
+      'outbox drained',
+      async () =>
+        (await cloud.t.db.outboxEvent.count({
+          where: { orgId: { in: orgs.map((o) => o.id) }, processedAt: null },
+        })) === 0,
+      15_000,
+    );
   }, 90_000);
 });

@@ -8,31 +8,53 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { KubernetesDriver } from '../../src/provisioning/drivers/kubernetes-driver.js';
-import { renderManifests, validateManifests } from '../../src/provisioning/drivers/kubernetes-manifests.js';
+import {
+  renderManifests,
+  validateManifests,
+} from '../../src/provisioning/drivers/kubernetes-manifests.js';
 import { startFakeKubeApi, type FakeKubeApi } from './fake-kube-api.js';
 
 let api: FakeKubeApi;
 let driver: KubernetesDriver;
-const spec = { instanceId: '01a201b7-66e2-70b9-886b-7f2405c057f9', orgId: '01a201b7-0000-70b9-886b-7f2405c057f9', orgSlug: 'acme', secret: 'syi_secret', controlPlaneUrl: 'grpc://control-plane.switchyard.svc:9100', environments: ['production', 'staging'] };
+const spec = {
+  instanceId: '01a201b7-66e2-70b9-886b-7f2405c057f9',
+  orgId: '01a201b7-0000-70b9-886b-7f2405c057f9',
+  orgSlug: 'acme',
+  secret: 'syi_secret',
+  controlPlaneUrl: 'grpc://control-plane.switchyard.svc:9100',
+  environments: ['production', 'staging'],
+};
 const name = `sy-${spec.instanceId}`;
 const ns = 'tenants';
 
 beforeAll(async () => {
   api = await startFakeKubeApi();
-  const config = loadConfig({ NODE_ENV: 'test', PROVISIONING_DRIVER: 'kubernetes', KUBERNETES_API_URL: api.url, KUBERNETES_TOKEN: 'kube-token', KUBERNETES_NAMESPACE: ns, EVAL_DOMAIN: 'flags.example.com' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PROVISIONING_DRIVER: 'kubernetes',
+    KUBERNETES_API_URL: api.url,
+    KUBERNETES_TOKEN: 'kube-token',
+    KUBERNETES_NAMESPACE: ns,
+    EVAL_DOMAIN: 'flags.example.com',
+  });
   driver = new KubernetesDriver(config.provisioning, pino({ level: 'silent' }));
 });
 afterAll(async () => {
   await api?.close();
 });
 
-const writes = () => api.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+const writes = () =>
+  api.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
 
 describe('kubernetes driver', () => {
   it('creates the five objects, then only patches them', async () => {
     const handle = await driver.ensure(spec);
     expect(handle.endpoint).toBe(`http://${name}.${ns}.svc.cluster.local:8080`);
-    expect(writes().filter((w) => w.startsWith('POST')).sort()).toEqual([
+    expect(
+      writes()
+        .filter((w) => w.startsWith('POST'))
+        .sort(),
+    ).toEqual([
       `POST /api/v1/namespaces/${ns}/secrets`,
       `POST /api/v1/namespaces/${ns}/services`,
       `POST /apis/apps/v1/namespaces/${ns}/deployments`,
@@ -40,20 +62,45 @@ describe('kubernetes driver', () => {
       `POST /apis/networking.k8s.io/v1/namespaces/${ns}/ingresses`,
     ]);
     expect(api.requests.every((r) => r.authorization === 'Bearer kube-token')).toBe(true);
-    const ingress = api.objects.get(`/apis/networking.k8s.io/v1/namespaces/${ns}/ingresses/${name}`) as { spec: { rules: Array<{ host: string }> } };
-    expect(ingress.spec.rules.map((r) => r.host)).toEqual(['production.acme.flags.example.com', 'staging.acme.flags.example.com']);
-    const dep = api.objects.get(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`) as { spec: { template: { spec: { containers: Array<{ args: string[] }> } } } };
-    expect(dep.spec.template.spec.containers[0]!.args).toEqual(['serve', '--instance-id', spec.instanceId, '--control-plane', spec.controlPlaneUrl, '--host', '0.0.0.0', '--data-dir', '/var/cache/switchyard']);
-    const secret = api.objects.get(`/api/v1/namespaces/${ns}/secrets/${name}`) as { stringData: Record<string, string> };
+    const ingress = api.objects.get(
+      `/apis/networking.k8s.io/v1/namespaces/${ns}/ingresses/${name}`,
+    ) as { spec: { rules: Array<{ host: string }> } };
+    expect(ingress.spec.rules.map((r) => r.host)).toEqual([
+      'production.acme.flags.example.com',
+      'staging.acme.flags.example.com',
+    ]);
+    const dep = api.objects.get(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`) as {
+      spec: { template: { spec: { containers: Array<{ args: string[] }> } } };
+    };
+    expect(dep.spec.template.spec.containers[0]!.args).toEqual([
+      'serve',
+      '--instance-id',
+      spec.instanceId,
+      '--control-plane',
+      spec.controlPlaneUrl,
+      '--host',
+      '0.0.0.0',
+      '--data-dir',
+      '/var/cache/switchyard',
+    ]);
+    const secret = api.objects.get(`/api/v1/namespaces/${ns}/secrets/${name}`) as {
+      stringData: Record<string, string>;
+    };
     expect(secret.stringData['SWITCHYARD_INSTANCE_TOKEN']).toBe('syi_secret');
     expect(await driver.ready(handle, 2_000)).toBe(true);
 
     api.requests.length = 0;
     await driver.ensure({ ...spec, environments: ['production'] });
     expect(writes().every((w) => w.startsWith('PATCH'))).toBe(true);
-    expect(api.requests.filter((r) => r.method === 'PATCH').every((r) => r.contentType?.startsWith('application/merge-patch+json'))).toBe(true);
+    expect(
+      api.requests
+        .filter((r) => r.method === 'PATCH')
+        .every((r) => r.contentType?.startsWith('application/merge-patch+json')),
+    ).toBe(true);
     expect(api.objects.size).toBe(5);
-    const after = api.objects.get(`/apis/networking.k8s.io/v1/namespaces/${ns}/ingresses/${name}`) as { spec: { rules: Array<{ host: string }> } };
+    const after = api.objects.get(
+      `/apis/networking.k8s.io/v1/namespaces/${ns}/ingresses/${name}`,
+    ) as { spec: { rules: Array<{ host: string }> } };
     expect(after.spec.rules.map((r) => r.host)).toEqual(['production.acme.flags.example.com']);
   });
 
@@ -66,9 +113,29 @@ describe('kubernetes driver', () => {
   });
 
   it('refuses invalid manifests before sending anything', () => {
-    expect(() => renderManifests({ ...spec, namespace: 'Bad_Namespace', image: 'img', evalDomain: 'flags.example.com', ingressClass: 'nginx' })).toThrow(/namespace: must be a DNS-1123 label/);
-    const good = renderManifests({ ...spec, namespace: ns, image: 'img', evalDomain: 'flags.example.com', ingressClass: 'nginx' });
-    const broken = good.map((m) => (m.kind === 'Deployment' ? { ...m, spec: { ...(m['spec'] as object), selector: { matchLabels: { app: 'other' } } } } : m));
-    expect(() => validateManifests(broken)).toThrow(/selector app=other does not match the pod labels/);
+    expect(() =>
+      renderManifests({
+        ...spec,
+        namespace: 'Bad_Namespace',
+        image: 'img',
+        evalDomain: 'flags.example.com',
+        ingressClass: 'nginx',
+      }),
+    ).toThrow(/namespace: must be a DNS-1123 label/);
+    const good = renderManifests({
+      ...spec,
+      namespace: ns,
+      image: 'img',
+      evalDomain: 'flags.example.com',
+      ingressClass: 'nginx',
+    });
+    const broken = good.map((m) =>
+      m.kind === 'Deployment'
+        ? { ...m, spec: { ...(m['spec'] as object), selector: { matchLabels: { app: 'other' } } } }
+        : m,
+    );
+    expect(() => validateManifests(broken)).toThrow(
+      /selector app=other does not match the pod labels/,
+    );
   });
 });

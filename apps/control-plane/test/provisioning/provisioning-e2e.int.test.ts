@@ -30,53 +30,118 @@ describe('provisioning end to end', () => {
     const repo = await cloud.repo('acme-flags');
     await repo.commitFiles({ 'default/features.yaml': flagsYaml(false) }, 'initial flags');
     // Arranged directly: the public API accepts only https:// remotes; the test server is http.
-    const gitRepo = await cloud.t.db.gitRepository.create({ data: { orgId: org.id, name: 'flags', url: `${cloud.git.url}/acme-flags.git` } });
-    const env = await cloud.t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${org.slug}/environments`, body: { key: 'production', name: 'Production', repositoryId: gitRepo.id } });
+    const gitRepo = await cloud.t.db.gitRepository.create({
+      data: { orgId: org.id, name: 'flags', url: `${cloud.git.url}/acme-flags.git` },
+    });
+    const env = await cloud.t.call(org.owner, {
+      method: 'POST',
+      url: `/api/v1/orgs/${org.slug}/environments`,
+      body: { key: 'production', name: 'Production', repositoryId: gitRepo.id },
+    });
     expect(env.status).toBe(201);
     expect(env.json.urls.rest).toBe(`${cloud.edgeUrl}/e/${org.slug}/production`);
     expect(env.json.urls.ofrep).toBe(`${cloud.edgeUrl}/e/${org.slug}/production/ofrep/v1`);
-    const tok = await cloud.t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${org.slug}/client-tokens`, body: { name: 'sdk', environments: ['production'] } });
+    const tok = await cloud.t.call(org.owner, {
+      method: 'POST',
+      url: `/api/v1/orgs/${org.slug}/client-tokens`,
+      body: { name: 'sdk', environments: ['production'] },
+    });
     expect(tok.status).toBe(201);
     const token = tok.json.token as string;
 
-    const rest = new FliptRest({ url: env.json.urls.rest as string, authenticationStrategy: new ClientTokenAuthentication(token) });
-    const banner = async () => (await rest.evaluation.boolean({ namespaceKey: 'default', flagKey: 'banner', entityId: 'user-1', context: {} })).enabled;
-    expect(await until('first evaluation through the edge', async () => (await banner()) === false, 20_000)).toBe(true);
-    const listed = await cloud.t.call(org.owner, { method: 'GET', url: `/api/v1/orgs/${org.slug}/environments/production` });
+    const rest = new FliptRest({
+      url: env.json.urls.rest as string,
+      authenticationStrategy: new ClientTokenAuthentication(token),
+    });
+    const banner = async () =>
+      (
+        await rest.evaluation.boolean({
+          namespaceKey: 'default',
+          flagKey: 'banner',
+          entityId: 'user-1',
+          context: {},
+        })
+      ).enabled;
+    expect(
+      await until(
+        'first evaluation through the edge',
+        async () => (await banner()) === false,
+        20_000,
+      ),
+    ).toBe(true);
+    const listed = await cloud.t.call(org.owner, {
+      method: 'GET',
+      url: `/api/v1/orgs/${org.slug}/environments/production`,
+    });
     expect(listed.json.urls.grpc).toMatch(/^127\.0\.0\.1:\d+$/);
 
-    const wasm = await FliptWasm.init({ url: env.json.urls.rest as string, namespace: 'default', environment: 'production', authentication: { clientToken: token } });
-    expect(wasm.evaluateBoolean({ flagKey: 'banner', entityId: 'user-1', context: {} }).enabled).toBe(false);
-    expect(wasm.evaluateVariant({ flagKey: 'colour', entityId: 'user-1', context: {} }).variantKey).toBe('blue');
+    const wasm = await FliptWasm.init({
+      url: env.json.urls.rest as string,
+      namespace: 'default',
+      environment: 'production',
+      authentication: { clientToken: token },
+    });
+    expect(
+      wasm.evaluateBoolean({ flagKey: 'banner', entityId: 'user-1', context: {} }).enabled,
+    ).toBe(false);
+    expect(
+      wasm.evaluateVariant({ flagKey: 'colour', entityId: 'user-1', context: {} }).variantKey,
+    ).toBe('blue');
 
     // An edit: a commit pushed to the environment's branch, announced to the control plane.
     const editStart = Date.now();
-    const sha = await repo.commitFiles({ 'default/features.yaml': flagsYaml(true, 'green') }, 'turn the banner on');
+    const sha = await repo.commitFiles(
+      { 'default/features.yaml': flagsYaml(true, 'green') },
+      'turn the banner on',
+    );
     cloud.t.app.get(InstanceEvents).environmentChanged(org.id, 'production', sha);
     await until('edit served', async () => (await banner()) === true, 5_000, 10);
     const editMs = Date.now() - editStart;
     await wasm.refresh();
-    expect(wasm.evaluateBoolean({ flagKey: 'banner', entityId: 'user-1', context: {} }).enabled).toBe(true);
-    expect(wasm.evaluateVariant({ flagKey: 'colour', entityId: 'user-1', context: {} }).variantKey).toBe('green');
+    expect(
+      wasm.evaluateBoolean({ flagKey: 'banner', entityId: 'user-1', context: {} }).enabled,
+    ).toBe(true);
+    expect(
+      wasm.evaluateVariant({ flagKey: 'colour', entityId: 'user-1', context: {} }).variantKey,
+    ).toBe('green');
     wasm.close();
 
     // The instance reported the revision it serves.
     await until('revision reported', async () => {
       const row = await cloud.t.db.instance.findUnique({ where: { orgId: org.id } });
-      const envs = (row?.observedState as { environments?: Array<{ key: string; revision: string | null }> } | null)?.environments ?? [];
+      const envs =
+        (
+          row?.observedState as {
+            environments?: Array<{ key: string; revision: string | null }>;
+          } | null
+        )?.environments ?? [];
       return envs.some((e) => e.key === 'production' && e.revision === sha);
     });
 
     // Revocation reaches the instance over the watch stream.
     const revokeStart = Date.now();
-    const revoked = await cloud.t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${org.slug}/client-tokens/${tok.json.id as string}/revoke` });
+    const revoked = await cloud.t.call(org.owner, {
+      method: 'POST',
+      url: `/api/v1/orgs/${org.slug}/client-tokens/${tok.json.id as string}/revoke`,
+    });
     expect(revoked.status).toBe(200);
-    await until('revoked token refused', async () => {
-      const res = await fetch(`${env.json.urls.rest as string}/evaluate/v1/boolean`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ namespaceKey: 'default', flagKey: 'banner', entityId: 'u' }) });
-      return res.status === 401;
-    }, 5_000, 20);
+    await until(
+      'revoked token refused',
+      async () => {
+        const res = await fetch(`${env.json.urls.rest as string}/evaluate/v1/boolean`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ namespaceKey: 'default', flagKey: 'banner', entityId: 'u' }),
+        });
+        return res.status === 401;
+      },
+      5_000,
+      20,
+    );
     const revokeMs = Date.now() - revokeStart;
-    process.stderr.write(`provisioning e2e: provision-to-ready ${provisionMs} ms, edit-to-evaluable ${editMs} ms, revoke-to-refused ${revokeMs} ms\n`);
+    process.stderr.write(
+      `provisioning e2e: provision-to-ready ${provisionMs} ms, edit-to-evaluable ${editMs} ms, revoke-to-refused ${revokeMs} ms\n`,
+    );
     expect(provisionMs).toBeLessThan(5_000);
     expect(editMs).toBeLessThan(1_000);
     expect(revokeMs).toBeLessThan(3_000);

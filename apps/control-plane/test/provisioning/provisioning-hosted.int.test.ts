@@ -19,18 +19,39 @@ describe('hosted environment edited through the flag API', () => {
   it('serves each edit through the environment URL within a second', async () => {
     const org = await cloud.createOrg('hosted');
     await cloud.waitInstance(org.id);
-    const env = await cloud.t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${org.slug}/environments`, body: { key: 'staging', name: 'Staging' } });
+    const env = await cloud.t.call(org.owner, {
+      method: 'POST',
+      url: `/api/v1/orgs/${org.slug}/environments`,
+      body: { key: 'staging', name: 'Staging' },
+    });
     expect(env.status).toBe(201);
-    const token = (await cloud.t.call(org.owner, { method: 'POST', url: `/api/v1/orgs/${org.slug}/client-tokens`, body: { name: 'sdk', environments: ['staging'] } })).json.token as string;
+    const token = (
+      await cloud.t.call(org.owner, {
+        method: 'POST',
+        url: `/api/v1/orgs/${org.slug}/client-tokens`,
+        body: { name: 'sdk', environments: ['staging'] },
+      })
+    ).json.token as string;
     const flags = `/api/v1/orgs/${org.slug}/environments/staging/namespaces/default/flags`;
-    let etag = (await cloud.t.call(org.owner, { method: 'GET', url: flags })).headers['etag'] as string;
+    let etag = (await cloud.t.call(org.owner, { method: 'GET', url: flags })).headers[
+      'etag'
+    ] as string;
     const put = async (enabled: boolean) => {
-      const res = await cloud.t.call(org.owner, { method: 'PUT', url: `${flags}/checkout`, headers: { 'if-match': etag }, body: { key: 'checkout', name: 'Checkout', type: 'BOOLEAN_FLAG_TYPE', enabled } });
+      const res = await cloud.t.call(org.owner, {
+        method: 'PUT',
+        url: `${flags}/checkout`,
+        headers: { 'if-match': etag },
+        body: { key: 'checkout', name: 'Checkout', type: 'BOOLEAN_FLAG_TYPE', enabled },
+      });
       expect(res.status, JSON.stringify(res.json)).toBeLessThan(300);
       etag = res.headers['etag'] as string;
     };
     const evaluate = async () => {
-      const res = await fetch(`${env.json.urls.rest as string}/evaluate/v1/boolean`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ namespaceKey: 'default', flagKey: 'checkout', entityId: 'u1' }) });
+      const res = await fetch(`${env.json.urls.rest as string}/evaluate/v1/boolean`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ namespaceKey: 'default', flagKey: 'checkout', entityId: 'u1' }),
+      });
       return res.ok ? ((await res.json()) as { enabled: boolean }).enabled : undefined;
     };
     await put(false);

@@ -1,6 +1,12 @@
 import type { DevIdp, IdTokenTamper } from '@switchyard/dev-idp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_ID, CLIENT_SECRET, startIdps, startSsoApp, type SsoTestApp } from './sso-harness.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  startIdps,
+  startSsoApp,
+  type SsoTestApp,
+} from './sso-harness.js';
 
 /**
  * The negative ID-token matrix (openid-client's RP conformance modules): the dev-idp re-mints the
@@ -28,10 +34,18 @@ const CASES: [string, () => IdTokenTamper, RegExp][] = [
   ['missing iss', () => ({ claims: { iss: undefined } }), /"iss"/],
   ['invalid aud', () => ({ claims: { aud: 'someone-else' } }), /"aud"/],
   ['missing aud', () => ({ claims: { aud: undefined } }), /"aud"/],
-  ['invalid secondary aud (azp names another client)', () => ({ claims: { aud: [CLIENT_ID, 'other-client'], azp: 'other-client' } }), /"azp"/],
+  [
+    'invalid secondary aud (azp names another client)',
+    () => ({ claims: { aud: [CLIENT_ID, 'other-client'], azp: 'other-client' } }),
+    /"azp"/,
+  ],
   ['expired exp', () => ({ claims: { exp: now() - 3600 } }), /"exp"/],
   ['missing exp', () => ({ claims: { exp: undefined } }), /"exp"/],
-  ['iat a week in the past', () => ({ claims: { iat: now() - 7 * 86_400 } }), /issued before the login started/],
+  [
+    'iat a week in the past',
+    () => ({ claims: { iat: now() - 7 * 86_400 } }),
+    /issued before the login started/,
+  ],
   ['missing iat', () => ({ claims: { iat: undefined } }), /"iat"/],
   ['invalid nonce', () => ({ claims: { nonce: 'not-the-nonce' } }), /"nonce"/],
   ['missing nonce', () => ({ claims: { nonce: undefined } }), /"nonce"/],
@@ -44,26 +58,40 @@ const CASES: [string, () => IdTokenTamper, RegExp][] = [
 
 describe('ID token negative matrix', () => {
   it('control: the untampered token logs in', async () => {
-    t = await startSsoApp({ PLATFORM_OIDC_ISSUER: idp.issuer, PLATFORM_OIDC_CLIENT_ID: CLIENT_ID, PLATFORM_OIDC_CLIENT_SECRET: CLIENT_SECRET });
+    t = await startSsoApp({
+      PLATFORM_OIDC_ISSUER: idp.issuer,
+      PLATFORM_OIDC_CLIENT_ID: CLIENT_ID,
+      PLATFORM_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    });
     const res = await t.browser().login('platform', 'alice');
     expect(res.status, res.body).toBe(302);
     expect(await t.db.session.count()).toBe(1);
   });
 
   it.each(CASES)('%s → rejected, no session, failure logged', async (_, tamper, reason) => {
-    t = await startSsoApp({ PLATFORM_OIDC_ISSUER: idp.issuer, PLATFORM_OIDC_CLIENT_ID: CLIENT_ID, PLATFORM_OIDC_CLIENT_SECRET: CLIENT_SECRET });
+    t = await startSsoApp({
+      PLATFORM_OIDC_ISSUER: idp.issuer,
+      PLATFORM_OIDC_CLIENT_ID: CLIENT_ID,
+      PLATFORM_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    });
     const browser = t.browser();
     const callback = await browser.authorize('platform', 'alice');
     idp.setIdTokenTamper(tamper());
     const res = await browser.request(callback);
     expect(res.status, res.body).toBe(401);
-    expect(JSON.parse(res.body)).toMatchObject({ code: 'Unauthenticated', message: 'login failed' });
+    expect(JSON.parse(res.body)).toMatchObject({
+      code: 'Unauthenticated',
+      message: 'login failed',
+    });
     expect(res.setCookies.filter((c) => c.startsWith('__Host-switchyard_session='))).toEqual([]);
     expect(await t.db.session.count()).toBe(0);
     expect(await t.db.user.count()).toBe(0);
     const failures = t.failures();
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ connectionId: 'platform', reason: expect.stringMatching(reason) });
+    expect(failures[0]).toMatchObject({
+      connectionId: 'platform',
+      reason: expect.stringMatching(reason),
+    });
     // No secret reaches the log: neither the client secret nor the token.
     expect(JSON.stringify(t.logs)).not.toContain(CLIENT_SECRET);
     expect(JSON.stringify(t.logs)).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}/);

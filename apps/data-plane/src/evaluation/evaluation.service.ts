@@ -69,7 +69,12 @@ export class EvaluationService {
   }
 
   /** Resolves, authorizes and picks the current snapshot; 503 (Unavailable) before the first one. */
-  pick(h: EnvironmentHints, scope: TokenScope, namespace?: string, body: string | undefined = h.body): PickedSnapshot {
+  pick(
+    h: EnvironmentHints,
+    scope: TokenScope,
+    namespace?: string,
+    body: string | undefined = h.body,
+  ): PickedSnapshot {
     const environment = this.resolveEnvironment(h, body);
     authorize(scope, environment, namespace);
     const snapshot = this.registry.snapshot(environment);
@@ -136,9 +141,25 @@ export class EvaluationService {
 
   private countItem(environment: string, ns: string, item: BatchItem): void {
     if (item.type === 'VARIANT_EVALUATION_RESPONSE_TYPE')
-      this.metrics.evaluation(environment, ns, item.variantResponse.flagKey, item.variantResponse.reason);
+      this.metrics.evaluation(
+        environment,
+        ns,
+        item.variantResponse.flagKey,
+        item.variantResponse.reason,
+      );
     else if (item.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE')
-      this.metrics.evaluation(environment, ns, item.booleanResponse.flagKey, item.booleanResponse.reason);
-    else this.metrics.evaluation(environment, ns, item.errorResponse.flagKey, item.errorResponse.reason);
+      this.metrics.evaluation(
+        environment,
+        ns,
+        item.booleanResponse.flagKey,
+        item.booleanResponse.reason,
+      );
+    else
+      this.metrics.evaluation(
+        environment,
+        ns,
+        item.errorResponse.flagKey,
+        item.errorResponse.reason,
+      );
   }
 }

@@ -1,13 +1,23 @@
 /** `POST /evaluate/v1/{boolean,variant,batch}`: Flipt's REST evaluation API. */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { batchItemJson, booleanJson, decodeBatchRequest, decodeEvaluationRequest, variantJson } from './evaluation-json.js';
+import {
+  batchItemJson,
+  booleanJson,
+  decodeBatchRequest,
+  decodeEvaluationRequest,
+  variantJson,
+} from './evaluation-json.js';
 import { headerHints, type HttpDeps } from './http-deps.js';
 import { header, isoNow, readJson, sendJson, type RequestContext } from './http-kit.js';
 
 /** A blank requestId gets a UUIDv4: the generated X-Request-Id when there is one (saves a UUID). */
 function envelope(ctx: RequestContext, requestId: string, start: number) {
-  return { requestId: requestId || (ctx.generatedId ? ctx.requestId : randomUUID()), durationMs: performance.now() - start, timestamp: isoNow() };
+  return {
+    requestId: requestId || (ctx.generatedId ? ctx.requestId : randomUUID()),
+    durationMs: performance.now() - start,
+    timestamp: isoNow(),
+  };
 }
 
 /** Evaluates one boolean flag. */

@@ -3,7 +3,12 @@
  * proto names, unknown fields ignored, `null` skipped, context values strings) and responses as
  * protojson with EmitDefaultValues (every field present, enum names, proto field order).
  */
-import { errors, type BatchItem, type BooleanEvaluation, type VariantEvaluation } from '@switchyard/flags';
+import {
+  errors,
+  type BatchItem,
+  type BooleanEvaluation,
+  type VariantEvaluation,
+} from '@switchyard/flags';
 import type { ScopedRequest } from '../evaluation/evaluation.service.js';
 
 const TYPE_ERROR = 'invalid values for key(s) in json body';
@@ -37,12 +42,16 @@ function context(v: unknown): Record<string, string> | undefined {
 }
 
 function asObject(v: unknown): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw errors.invalidArgument(TYPE_ERROR);
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw errors.invalidArgument(TYPE_ERROR);
   return v as Record<string, unknown>;
 }
 
 /** Decodes one EvaluationRequest; `namespace` fills an empty namespaceKey (X-Flipt-Namespace). */
-export function decodeEvaluationRequest(body: unknown, namespace: string | undefined): DecodedRequest {
+export function decodeEvaluationRequest(
+  body: unknown,
+  namespace: string | undefined,
+): DecodedRequest {
   const o = asObject(body);
   const requestedNamespace = str(o, 'namespaceKey', 'namespace_key') || namespace || '';
   const req: DecodedRequest = {
@@ -60,7 +69,10 @@ export function decodeEvaluationRequest(body: unknown, namespace: string | undef
 }
 
 /** Decodes a BatchEvaluationRequest. */
-export function decodeBatchRequest(body: unknown, namespace: string | undefined): { requestId: string; requests: DecodedRequest[] } {
+export function decodeBatchRequest(
+  body: unknown,
+  namespace: string | undefined,
+): { requestId: string; requests: DecodedRequest[] } {
   const o = asObject(body);
   const requestId = str(o, 'requestId', 'request_id');
   const list = o.requests ?? [];

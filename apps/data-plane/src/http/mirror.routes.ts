@@ -18,7 +18,8 @@ function authorizedEnvironment(deps: HttpDeps, ctx: RequestContext, env: string)
 export function sourceRoute(deps: HttpDeps, ctx: RequestContext, env: string): void {
   authorizedEnvironment(deps, ctx, env);
   const state = deps.registry.state(env);
-  if (!state?.snapshot || !state.files) throw errors.unavailable(`environment "${env}" is not ready`);
+  if (!state?.snapshot || !state.files)
+    throw errors.unavailable(`environment "${env}" is not ready`);
   const files: Record<string, string> = {};
   for (const [path, bytes] of state.files) files[path] = Buffer.from(bytes).toString('base64');
   sendJson(ctx, 200, { revision: state.snapshot.revision, files });
@@ -51,7 +52,8 @@ export async function refreshRoute(deps: HttpDeps, ctx: RequestContext): Promise
   if (env !== undefined) {
     if (!deps.registry.has(env)) throw errors.notFound(`environment "${env}" not found`);
     authorize(scope, env);
-  } else if (scope.environments) throw errors.permissionDenied('refreshing every environment needs an unscoped token');
+  } else if (scope.environments)
+    throw errors.permissionDenied('refreshing every environment needs an unscoped token');
   if (!deps.refresh) throw errors.failedPrecondition('no sync is running');
   await deps.refresh(env);
   sendJson(ctx, 200, { refreshed: env ?? deps.registry.keys() });

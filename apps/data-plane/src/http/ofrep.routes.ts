@@ -6,7 +6,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { errors, type NamespaceSnapshot, type SwitchyardError } from '@switchyard/flags';
 import type { TokenScope } from '../auth/token-table.js';
 import { headerHints, type HttpDeps } from './http-deps.js';
-import { header, httpStatusOf, readJson, sendJson, toSwitchyardError, type RequestContext } from './http-kit.js';
+import {
+  header,
+  httpStatusOf,
+  readJson,
+  sendJson,
+  toSwitchyardError,
+  type RequestContext,
+} from './http-kit.js';
 import { snapshotStreamRoute, wantsEventStream } from './snapshot.routes.js';
 
 const REASONS: Record<string, string> = {
@@ -25,35 +32,71 @@ interface OfrepContext {
 async function readContext(ctx: RequestContext): Promise<OfrepContext> {
   const body = await readJson(ctx);
   const raw = (body as { context?: unknown } | null)?.context ?? {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw errors.invalidArgument('context must be an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw errors.invalidArgument('context must be an object');
   const context = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-    if (typeof v !== 'string') throw errors.invalidArgument(`context value "${k}" must be a string`);
+    if (typeof v !== 'string')
+      throw errors.invalidArgument(`context value "${k}" must be a string`);
     context[k] = v;
   }
   const { targetingKey, flags, ...rest } = context;
   // Without a targetingKey Flipt uses a random entity id, so percentage results vary per call.
-  return { entityId: targetingKey || randomUUID(), context: rest, flags: flags !== undefined ? flags.split(',') : undefined };
+  return {
+    entityId: targetingKey || randomUUID(),
+    context: rest,
+    flags: flags !== undefined ? flags.split(',') : undefined,
+  };
 }
 
-function evaluateOne(deps: HttpDeps, ctx: RequestContext, scope: TokenScope, ns: NamespaceSnapshot, env: string, key: string, oc: OfrepContext) {
+function evaluateOne(
+  deps: HttpDeps,
+  ctx: RequestContext,
+  scope: TokenScope,
+  ns: NamespaceSnapshot,
+  env: string,
+  key: string,
+  oc: OfrepContext,
+) {
   const flag = ns.flags.get(key);
   if (!flag) throw errors.notFound(`flag was not found ${key}`);
-  const req = { namespaceKey: ns.key, flagKey: key, entityId: oc.entityId, context: oc.context, environmentKey: env };
+  const req = {
+    namespaceKey: ns.key,
+    flagKey: key,
+    entityId: oc.entityId,
+    context: oc.context,
+    environmentKey: env,
+  };
   const hints = headerHints(deps, ctx);
   if (flag.type === 'BOOLEAN_FLAG_TYPE') {
     const r = deps.service.boolean(req, hints, scope);
-    return { key, reason: REASONS[r.reason] ?? 'UNKNOWN', variant: String(r.enabled), value: r.enabled };
+    return {
+      key,
+      reason: REASONS[r.reason] ?? 'UNKNOWN',
+      variant: String(r.enabled),
+      value: r.enabled,
+    };
   }
   const r = deps.service.variant(req, hints, scope);
   const metadata: Record<string, string> = {};
   if (r.segmentKeys.length > 0) metadata.segments = r.segmentKeys.join(',');
   if (r.variantAttachment) metadata.attachment = r.variantAttachment;
-  return { key, reason: REASONS[r.reason] ?? 'UNKNOWN', variant: r.variantKey, metadata, value: r.variantKey };
+  return {
+    key,
+    reason: REASONS[r.reason] ?? 'UNKNOWN',
+    variant: r.variantKey,
+    metadata,
+    value: r.variantKey,
+  };
 }
 
 function sendOfrepError(ctx: RequestContext, e: SwitchyardError, key: string | undefined): void {
-  const errorCode = e.code === 'InvalidArgument' ? 'INVALID_CONTEXT' : e.code === 'NotFound' ? 'FLAG_NOT_FOUND' : 'GENERAL';
+  const errorCode =
+    e.code === 'InvalidArgument'
+      ? 'INVALID_CONTEXT'
+      : e.code === 'NotFound'
+        ? 'FLAG_NOT_FOUND'
+        : 'GENERAL';
   sendJson(ctx, httpStatusOf(e), { ...(key ? { key } : {}), errorCode, errorDetails: e.message });
 }
 
@@ -65,7 +108,11 @@ function pickNs(deps: HttpDeps, ctx: RequestContext) {
 }
 
 /** `POST /ofrep/v1/evaluate/flags/{key}`. */
-export async function ofrepFlagRoute(deps: HttpDeps, ctx: RequestContext, key: string): Promise<void> {
+export async function ofrepFlagRoute(
+  deps: HttpDeps,
+  ctx: RequestContext,
+  key: string,
+): Promise<void> {
   try {
     if (!key) throw errors.invalidArgument('flag key was not provided');
     const oc = await readContext(ctx);
@@ -81,7 +128,12 @@ export async function ofrepBulkRoute(deps: HttpDeps, ctx: RequestContext): Promi
   try {
     const oc = await readContext(ctx);
     const { scope, picked, ns } = pickNs(deps, ctx);
-    const keys = oc.flags ?? [...ns.flags.values()].filter((f) => f.type === 'BOOLEAN_FLAG_TYPE' || f.enabled).map((f) => f.key).sort();
+    const keys =
+      oc.flags ??
+      [...ns.flags.values()]
+        .filter((f) => f.type === 'BOOLEAN_FLAG_TYPE' || f.enabled)
+        .map((f) => f.key)
+        .sort();
     const flags = keys.map((k) => evaluateOne(deps, ctx, scope, ns, picked.environment, k, oc));
     const hash = createHash('sha256').update(`${picked.environment}\u0000${ns.key}`);
     for (const f of flags) hash.update(`\u0000${f.key}\u0000${f.variant}`);
@@ -111,9 +163,18 @@ export function ofrepConfigurationRoute(deps: HttpDeps, ctx: RequestContext): vo
 }
 
 /** `GET /ofrep/v1/_stream/{env}/{ns}/events`: SSE only (406 otherwise). */
-export function ofrepStreamRoute(deps: HttpDeps, ctx: RequestContext, env: string, ns: string): void {
+export function ofrepStreamRoute(
+  deps: HttpDeps,
+  ctx: RequestContext,
+  env: string,
+  ns: string,
+): void {
   if (!wantsEventStream(ctx)) {
-    sendJson(ctx, 406, { code: 3, message: 'this endpoint requires Accept: text/event-stream', details: [] });
+    sendJson(ctx, 406, {
+      code: 3,
+      message: 'this endpoint requires Accept: text/event-stream',
+      details: [],
+    });
     return;
   }
   snapshotStreamRoute(deps, ctx, env, ns);

@@ -23,7 +23,15 @@ export function readiness(deps: HttpDeps, now = Date.now()) {
       status: s ? syncStatus(s, now) : 'not-ready',
       revision: s?.snapshot?.revision ?? null,
       lastSyncAt: s?.lastSyncAt !== undefined ? new Date(s.lastSyncAt).toISOString() : null,
-      lastError: e ? { message: e.message, revision: e.revision ?? null, file: e.file ?? null, line: e.line ?? null, at: new Date(e.at).toISOString() } : null,
+      lastError: e
+        ? {
+            message: e.message,
+            revision: e.revision ?? null,
+            file: e.file ?? null,
+            line: e.line ?? null,
+            at: new Date(e.at).toISOString(),
+          }
+        : null,
     };
   });
   return { ready: deps.registry.ready(), environments };
@@ -36,7 +44,10 @@ export function readiness(deps: HttpDeps, now = Date.now()) {
 export function readyRoute(deps: HttpDeps, ctx: RequestContext): void {
   const r = readiness(deps);
   const degraded = r.environments.some((e) => e.status === 'degraded');
-  sendJson(ctx, r.ready ? 200 : 503, { status: r.ready ? (degraded ? 'DEGRADED' : 'SERVING') : 'NOT_SERVING', environments: r.environments });
+  sendJson(ctx, r.ready ? 200 : 503, {
+    status: r.ready ? (degraded ? 'DEGRADED' : 'SERVING') : 'NOT_SERVING',
+    environments: r.environments,
+  });
 }
 
 /** `GET /metrics`: Prometheus text format. */

@@ -42,7 +42,8 @@ function namespaceModel(deps: HttpDeps, ctx: RequestContext, nsKey: string) {
 function nonNegativeInt(text: string | null, name: string): number | undefined {
   if (text === null || text === '') return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw errors.invalidArgument(`${name} must be a non-negative integer`);
+  if (!Number.isInteger(n) || n < 0)
+    throw errors.invalidArgument(`${name} must be a non-negative integer`);
   return n;
 }
 
@@ -52,9 +53,13 @@ export function listFlagsRoute(deps: HttpDeps, ctx: RequestContext, nsKey: strin
   const all = [...model.flags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const q = query(ctx);
   // `offset` is the deprecated spelling the @flipt-io/flipt SDK still sends; pageToken wins.
-  const offset = nonNegativeInt(q.get('pageToken'), 'pageToken') ?? nonNegativeInt(q.get('offset'), 'offset') ?? 0;
+  const offset =
+    nonNegativeInt(q.get('pageToken'), 'pageToken') ??
+    nonNegativeInt(q.get('offset'), 'offset') ??
+    0;
   const limit = nonNegativeInt(q.get('limit'), 'limit') ?? 0;
-  if (offset > 0 && offset >= all.length) throw errors.invalidArgument('pageToken is past the end of the list');
+  if (offset > 0 && offset >= all.length)
+    throw errors.invalidArgument('pageToken is past the end of the list');
   const end = limit > 0 ? Math.min(offset + limit, all.length) : all.length;
   sendJson(ctx, 200, {
     flags: all.slice(offset, end).map((f) => flagJson(f, model.key)),
@@ -64,7 +69,12 @@ export function listFlagsRoute(deps: HttpDeps, ctx: RequestContext, nsKey: strin
 }
 
 /** Gets one flag. */
-export function getFlagRoute(deps: HttpDeps, ctx: RequestContext, nsKey: string, key: string): void {
+export function getFlagRoute(
+  deps: HttpDeps,
+  ctx: RequestContext,
+  nsKey: string,
+  key: string,
+): void {
   const model = namespaceModel(deps, ctx, nsKey);
   const flag = model.flags.find((f) => f.key === key);
   if (!flag) throw errors.notFound(`flag "${nsKey}/${key}" not found`);

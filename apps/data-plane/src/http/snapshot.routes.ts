@@ -6,10 +6,24 @@
 import { errors, GRPC_STATUS, type NamespaceSnapshot } from '@switchyard/flags';
 import type { EnvironmentHints } from '../evaluation/evaluation.service.js';
 import { headerHints, type HttpDeps } from './http-deps.js';
-import { acceptsGzip, errorBody, header, httpStatusOf, query, sendJson, toSwitchyardError, type RequestContext } from './http-kit.js';
+import {
+  acceptsGzip,
+  errorBody,
+  header,
+  httpStatusOf,
+  query,
+  sendJson,
+  toSwitchyardError,
+  type RequestContext,
+} from './http-kit.js';
 import { clientSnapshotGzip, clientSnapshotJson } from './stream-hub.js';
 
-function pickNamespace(deps: HttpDeps, ctx: RequestContext, hints: EnvironmentHints, key: string): NamespaceSnapshot {
+function pickNamespace(
+  deps: HttpDeps,
+  ctx: RequestContext,
+  hints: EnvironmentHints,
+  key: string,
+): NamespaceSnapshot {
   const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
   const picked = deps.service.pick(hints, scope, key);
   const ns = picked.snapshot.namespaces.get(key);
@@ -24,7 +38,12 @@ function sendSnapshot(ctx: RequestContext, ns: NamespaceSnapshot): void {
     return;
   }
   if (!ctx.pretty && acceptsGzip(ctx)) {
-    ctx.res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', vary: 'accept-encoding', etag: ns.digest });
+    ctx.res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+      vary: 'accept-encoding',
+      etag: ns.digest,
+    });
     ctx.res.end(clientSnapshotGzip(ns));
     return;
   }
@@ -37,7 +56,12 @@ export function namespaceSnapshotRoute(deps: HttpDeps, ctx: RequestContext, ns: 
 }
 
 /** `GET /client/v2/environments/{env}/namespaces/{ns}/snapshot`. */
-export function environmentSnapshotRoute(deps: HttpDeps, ctx: RequestContext, env: string, ns: string): void {
+export function environmentSnapshotRoute(
+  deps: HttpDeps,
+  ctx: RequestContext,
+  env: string,
+  ns: string,
+): void {
   sendSnapshot(ctx, pickNamespace(deps, ctx, { ...headerHints(deps, ctx), body: env }, ns));
 }
 
@@ -47,28 +71,49 @@ export function wantsEventStream(ctx: RequestContext): boolean {
 }
 
 /** `GET /client/v2/environments/{env}/namespaces/{ns}/stream` (and the OFREP SSE alias). */
-export function snapshotStreamRoute(deps: HttpDeps, ctx: RequestContext, env: string, nsKey: string): void {
+export function snapshotStreamRoute(
+  deps: HttpDeps,
+  ctx: RequestContext,
+  env: string,
+  nsKey: string,
+): void {
   const sse = wantsEventStream(ctx);
   const digest = query(ctx).get('digest') ?? '';
   let environment: string;
   try {
-    if (digest !== '' && digest.length !== 40) throw errors.invalidArgument('digest must be 40 characters');
+    if (digest !== '' && digest.length !== 40)
+      throw errors.invalidArgument('digest must be 40 characters');
     const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
     environment = deps.service.resolveEnvironment({ ...headerHints(deps, ctx), body: env });
     deps.service.pick({ body: environment }, scope, nsKey);
   } catch (e) {
     const err = toSwitchyardError(e);
-    ctx.res.writeHead(httpStatusOf(err), { 'content-type': sse ? 'text/event-stream' : 'application/json' });
-    const line = sse ? `data: ${JSON.stringify({ code: GRPC_STATUS[err.code], message: err.message, type: 'error' })}\n\n` : `${JSON.stringify({ error: errorBody(err) })}\n`;
+    ctx.res.writeHead(httpStatusOf(err), {
+      'content-type': sse ? 'text/event-stream' : 'application/json',
+    });
+    const line = sse
+      ? `data: ${JSON.stringify({ code: GRPC_STATUS[err.code], message: err.message, type: 'error' })}\n\n`
+      : `${JSON.stringify({ error: errorBody(err) })}\n`;
     ctx.res.end(line);
     return;
   }
   openStream(deps, ctx, environment, nsKey, digest, sse);
 }
 
-function openStream(deps: HttpDeps, ctx: RequestContext, environment: string, namespace: string, digest: string, sse: boolean): void {
+function openStream(
+  deps: HttpDeps,
+  ctx: RequestContext,
+  environment: string,
+  namespace: string,
+  digest: string,
+  sse: boolean,
+): void {
   const { res } = ctx;
-  const headers = { 'content-type': sse ? 'text/event-stream' : 'application/json', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+  const headers = {
+    'content-type': sse ? 'text/event-stream' : 'application/json',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  };
   if (sse) res.writeHead(200, headers); // SSE clients expect headers at once; NDJSON headers go with the first line, as Flipt does.
   const ping = sse ? setInterval(() => res.write(': ping\n\n'), 15_000) : undefined;
   const remove = deps.streams.add({
@@ -77,7 +122,10 @@ function openStream(deps: HttpDeps, ctx: RequestContext, environment: string, na
     digest,
     send(ns) {
       if (!res.headersSent) res.writeHead(200, headers);
-      if (sse) res.write(`id: ${ns.digest.slice(0, 9)}\ndata: ${JSON.stringify({ etag: ns.digest, type: 'refetchEvaluation' })}\n\n`);
+      if (sse)
+        res.write(
+          `id: ${ns.digest.slice(0, 9)}\ndata: ${JSON.stringify({ etag: ns.digest, type: 'refetchEvaluation' })}\n\n`,
+        );
       else res.write(`{"result":${clientSnapshotJson(ns)}}\n`);
     },
     end() {

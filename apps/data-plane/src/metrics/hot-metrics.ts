@@ -85,7 +85,10 @@ export class HotCounter {
         help,
         type: 'counter',
         aggregator: 'sum',
-        values: this.#tree.entries().map(({ values, cell }): Rendered => ({ labels: labelsOf(this.labelNames, values), value: cell.value })),
+        values: this.#tree.entries().map(({ values, cell }): Rendered => ({
+          labels: labelsOf(this.labelNames, values),
+          value: cell.value,
+        })),
       }),
       reset: () => undefined,
     };
@@ -103,7 +106,11 @@ export class HotHistogram {
     private readonly labelNames: readonly string[],
     private readonly buckets: readonly number[],
   ) {
-    this.#tree = new LabelTree(labelNames.length, () => ({ counts: new Float64Array(buckets.length), sum: 0, count: 0 }));
+    this.#tree = new LabelTree(labelNames.length, () => ({
+      counts: new Float64Array(buckets.length),
+      sum: 0,
+      count: 0,
+    }));
     registry.registerMetric(this.#metric() as never);
   }
 
@@ -127,9 +134,17 @@ export class HotHistogram {
       let cumulative = 0;
       this.buckets.forEach((le, i) => {
         cumulative += cell.counts[i]!;
-        out.push({ metricName: `${this.name}_bucket`, labels: { ...labels, le: String(le) }, value: cumulative });
+        out.push({
+          metricName: `${this.name}_bucket`,
+          labels: { ...labels, le: String(le) },
+          value: cumulative,
+        });
       });
-      out.push({ metricName: `${this.name}_bucket`, labels: { ...labels, le: '+Inf' }, value: cell.count });
+      out.push({
+        metricName: `${this.name}_bucket`,
+        labels: { ...labels, le: '+Inf' },
+        value: cell.count,
+      });
       out.push({ metricName: `${this.name}_sum`, labels, value: cell.sum });
       out.push({ metricName: `${this.name}_count`, labels, value: cell.count });
     }
@@ -138,6 +153,12 @@ export class HotHistogram {
 
   #metric() {
     const { name, help } = this;
-    return { name, help, type: 'histogram', get: () => ({ name, help, type: 'histogram', aggregator: 'sum', values: this.#render() }), reset: () => undefined };
+    return {
+      name,
+      help,
+      type: 'histogram',
+      get: () => ({ name, help, type: 'histogram', aggregator: 'sum', values: this.#render() }),
+      reset: () => undefined,
+    };
   }
 }

@@ -20,7 +20,12 @@ export class DataPlaneMetrics {
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    this.#evaluations = new HotCounter(this.registry, 'switchyard_evaluations_total', 'Flag evaluations by environment, namespace, flag and reason', ['environment', 'namespace', 'flag', 'reason']);
+    this.#evaluations = new HotCounter(
+      this.registry,
+      'switchyard_evaluations_total',
+      'Flag evaluations by environment, namespace, flag and reason',
+      ['environment', 'namespace', 'flag', 'reason'],
+    );
     this.#latency = new HotHistogram(
       this.registry,
       'switchyard_request_duration_seconds',
@@ -47,7 +52,10 @@ export class DataPlaneMetrics {
 
   /** Records the latency of one request. */
   request(transport: string, route: string, status: number | string, seconds: number): void {
-    this.#latency.observe([transport, route, typeof status === 'number' ? statusText(status) : status], seconds);
+    this.#latency.observe(
+      [transport, route, typeof status === 'number' ? statusText(status) : status],
+      seconds,
+    );
   }
 
   /** Marks `revision` as the one served for `environment`. */

@@ -44,7 +44,13 @@ export class EnvironmentRegistry {
   #defaultKey: string | undefined;
 
   constructor(envKeys: readonly string[], defaultKey?: string) {
-    for (const key of envKeys) this.#states.set(key, { key, snapshot: undefined, lastSyncAt: undefined, lastError: undefined });
+    for (const key of envKeys)
+      this.#states.set(key, {
+        key,
+        snapshot: undefined,
+        lastSyncAt: undefined,
+        lastError: undefined,
+      });
     this.#defaultKey = defaultKey ?? envKeys[0];
   }
 
@@ -75,7 +81,13 @@ export class EnvironmentRegistry {
 
   /** Adds an environment (instance mode: configuration changed). */
   add(key: string): void {
-    if (!this.#states.has(key)) this.#states.set(key, { key, snapshot: undefined, lastSyncAt: undefined, lastError: undefined });
+    if (!this.#states.has(key))
+      this.#states.set(key, {
+        key,
+        snapshot: undefined,
+        lastSyncAt: undefined,
+        lastError: undefined,
+      });
     this.#defaultKey ??= key;
   }
 
@@ -86,11 +98,17 @@ export class EnvironmentRegistry {
   }
 
   /** Swaps in a new good snapshot and clears the error. Listeners run only when the revision changed. */
-  publish(key: string, snapshot: EnvironmentSnapshot, at: number, files?: ReadonlyMap<string, Uint8Array>): void {
+  publish(
+    key: string,
+    snapshot: EnvironmentSnapshot,
+    at: number,
+    files?: ReadonlyMap<string, Uint8Array>,
+  ): void {
     const prev = this.#states.get(key);
     if (!prev) return;
     this.#states.set(key, { key, snapshot, lastSyncAt: at, lastError: undefined, files });
-    if (prev.snapshot?.revision !== snapshot.revision) for (const l of this.#listeners) l(key, snapshot);
+    if (prev.snapshot?.revision !== snapshot.revision)
+      for (const l of this.#listeners) l(key, snapshot);
   }
 
   /** Records a successful check that found nothing new. */

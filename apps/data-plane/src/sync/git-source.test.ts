@@ -4,7 +4,8 @@ import { parseLsTree } from './git-source.js';
 import { DEFAULT_TREE_LIMITS, InvalidTreeError } from './sync-source.js';
 
 const oid = 'a'.repeat(40);
-const record = (mode: string, type: string, size: string, path: string) => `${mode} ${type} ${oid} ${size.padStart(7)}\t${path}\0`;
+const record = (mode: string, type: string, size: string, path: string) =>
+  `${mode} ${type} ${oid} ${size.padStart(7)}\t${path}\0`;
 
 describe('parseLsTree', () => {
   it('keeps regular files only: no symlinks, submodules, traversal, .git or backslashes', () => {
@@ -21,29 +22,57 @@ describe('parseLsTree', () => {
         record('100644', 'blob', '3', '/abs/features.yaml'),
       ].join(''),
     );
-    expect(parseLsTree(listing, DEFAULT_TREE_LIMITS).map((e) => e.path)).toEqual(['default/features.yaml', 'tools/run.sh']);
+    expect(parseLsTree(listing, DEFAULT_TREE_LIMITS).map((e) => e.path)).toEqual([
+      'default/features.yaml',
+      'tools/run.sh',
+    ]);
   });
 
   it('rejects oversized files and too many files from the listing, before reading content', () => {
     const limits = { maxFileBytes: 100, maxTotalBytes: 250, maxFiles: 3 };
-    expect(() => parseLsTree(Buffer.from(record('100644', 'blob', '101', 'big.yaml')), limits)).toThrow(InvalidTreeError);
-    const many = Buffer.from([1, 2, 3, 4].map((i) => record('100644', 'blob', '1', `f${i}`)).join(''));
+    expect(() =>
+      parseLsTree(Buffer.from(record('100644', 'blob', '101', 'big.yaml')), limits),
+    ).toThrow(InvalidTreeError);
+    const many = Buffer.from(
+      [1, 2, 3, 4].map((i) => record('100644', 'blob', '1', `f${i}`)).join(''),
+    );
     expect(() => parseLsTree(many, limits)).toThrow(/more than 3 files/);
-    const heavy = Buffer.from([1, 2, 3].map((i) => record('100644', 'blob', '90', `f${i}`)).join(''));
+    const heavy = Buffer.from(
+      [1, 2, 3].map((i) => record('100644', 'blob', '90', `f${i}`)).join(''),
+    );
     expect(() => parseLsTree(heavy, limits)).toThrow(/exceed 250 bytes/);
   });
 
   it('never returns a path that could leave the root (property)', () => {
-    const segment = fc.constantFrom('a', 'b.yaml', '..', '.', '.git', '.Git', 'x\\y', '', ' ', 'features.yaml', '-n');
+    const segment = fc.constantFrom(
+      'a',
+      'b.yaml',
+      '..',
+      '.',
+      '.git',
+      '.Git',
+      'x\\y',
+      '',
+      ' ',
+      'features.yaml',
+      '-n',
+    );
     fc.assert(
-      fc.property(fc.array(fc.array(segment, { minLength: 1, maxLength: 4 }), { maxLength: 20 }), (paths) => {
-        const listing = Buffer.from(paths.map((p) => record('100644', 'blob', '1', p.join('/'))).join(''));
-        for (const { path } of parseLsTree(listing, DEFAULT_TREE_LIMITS)) {
-          const parts = path.split('/');
-          expect(path.startsWith('/') || path.includes('\\')).toBe(false);
-          expect(parts.some((p) => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git')).toBe(false);
-        }
-      }),
+      fc.property(
+        fc.array(fc.array(segment, { minLength: 1, maxLength: 4 }), { maxLength: 20 }),
+        (paths) => {
+          const listing = Buffer.from(
+            paths.map((p) => record('100644', 'blob', '1', p.join('/'))).join(''),
+          );
+          for (const { path } of parseLsTree(listing, DEFAULT_TREE_LIMITS)) {
+            const parts = path.split('/');
+            expect(path.startsWith('/') || path.includes('\\')).toBe(false);
+            expect(
+              parts.some((p) => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git'),
+            ).toBe(false);
+          }
+        },
+      ),
       { numRuns: 1000, seed: 3 },
     );
   });

@@ -52,7 +52,9 @@ export class SnapshotStore {
       fingerprint: snapshot.fingerprint,
       savedAt: snapshot.savedAt,
       checksum: contentRevision(snapshot.files),
-      files: Object.fromEntries([...snapshot.files].map(([p, b]) => [p, Buffer.from(b).toString('base64')])),
+      files: Object.fromEntries(
+        [...snapshot.files].map(([p, b]) => [p, Buffer.from(b).toString('base64')]),
+      ),
     };
     const tmp = join(dir, `.snapshot.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const handle = await open(tmp, 'w', 0o600);
@@ -78,10 +80,22 @@ export class SnapshotStore {
     } catch {
       return undefined;
     }
-    if (stored.format !== 1 || stored.envKey !== envKey || stored.fingerprint !== fingerprint || typeof stored.files !== 'object') return undefined;
+    if (
+      stored.format !== 1 ||
+      stored.envKey !== envKey ||
+      stored.fingerprint !== fingerprint ||
+      typeof stored.files !== 'object'
+    )
+      return undefined;
     const files = new Map<string, Uint8Array>();
-    for (const [p, b64] of Object.entries(stored.files)) files.set(p, new Uint8Array(Buffer.from(b64, 'base64')));
+    for (const [p, b64] of Object.entries(stored.files))
+      files.set(p, new Uint8Array(Buffer.from(b64, 'base64')));
     if (contentRevision(files) !== stored.checksum) return undefined;
-    return { revision: stored.revision, fingerprint: stored.fingerprint, savedAt: stored.savedAt, files };
+    return {
+      revision: stored.revision,
+      fingerprint: stored.fingerprint,
+      savedAt: stored.savedAt,
+      files,
+    };
   }
 }

@@ -12,7 +12,11 @@ export type SyncStatus = 'ok' | 'degraded' | 'not-ready';
 export const DEFAULT_DEGRADED_AFTER_MS = 60_000;
 
 /** Classifies `state` at time `now` (ms since epoch). */
-export function syncStatus(state: EnvironmentState, now: number, graceMs = DEFAULT_DEGRADED_AFTER_MS): SyncStatus {
+export function syncStatus(
+  state: EnvironmentState,
+  now: number,
+  graceMs = DEFAULT_DEGRADED_AFTER_MS,
+): SyncStatus {
   if (!state.snapshot) return 'not-ready';
   const err = state.lastError;
   if (!err) return 'ok';

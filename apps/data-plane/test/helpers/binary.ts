@@ -15,12 +15,19 @@ export interface RunningBinary {
   /** Sends SIGTERM and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** Resolves when a log line matches. */
-  waitForLog(pred: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitForLog(
+    pred: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
 }
 
 /** Starts `switchyard serve <args>` on free ports (port 0) and waits for the `listening` line. */
 export async function startBinary(args: string[], timeoutMs = 15_000): Promise<RunningBinary> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--http-port', '0', '--grpc-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--host', '127.0.0.1', '--http-port', '0', '--grpc-port', '0', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const logs: string[] = [];
   const listeners = new Set<() => void>();
   let stderr = '';
@@ -55,7 +62,9 @@ export async function startBinary(args: string[], timeoutMs = 15_000): Promise<R
       };
       const timer = setTimeout(() => {
         listeners.delete(check);
-        reject(new Error(`timed out waiting for log; stderr: ${stderr}\nstdout: ${logs.join('\n')}`));
+        reject(
+          new Error(`timed out waiting for log; stderr: ${stderr}\nstdout: ${logs.join('\n')}`),
+        );
       }, ms);
       listeners.add(check);
       void exited.then(() => {
@@ -82,7 +91,9 @@ export async function startBinary(args: string[], timeoutMs = 15_000): Promise<R
 }
 
 /** Runs the CLI to completion (validate, help, bad config). */
-export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

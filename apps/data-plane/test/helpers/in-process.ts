@@ -15,7 +15,9 @@ export interface TestInstance {
 }
 
 /** Starts an instance with environments `production` (default) and `staging`. */
-export async function startInProcess(opts: { publish?: boolean; auth?: boolean; extra?: Partial<InstanceConfig> } = {}): Promise<TestInstance> {
+export async function startInProcess(
+  opts: { publish?: boolean; auth?: boolean; extra?: Partial<InstanceConfig> } = {},
+): Promise<TestInstance> {
   const config = parseInstanceConfig({
     host: '127.0.0.1',
     httpPort: 0,

@@ -2,7 +2,15 @@
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BROKEN_SYNTAX, featuresYaml, served, startOne, tempDir, waitFor, type StartedSync } from './sync-fixtures.js';
+import {
+  BROKEN_SYNTAX,
+  featuresYaml,
+  served,
+  startOne,
+  tempDir,
+  waitFor,
+  type StartedSync,
+} from './sync-fixtures.js';
 
 describe('dir source', () => {
   let flagsDir: string;
@@ -20,7 +28,9 @@ describe('dir source', () => {
   afterEach(async () => {
     await started?.sync.stop();
     started = undefined;
-    await Promise.all([flagsDir, dataDir, outside].map((d) => rm(d, { recursive: true, force: true })));
+    await Promise.all(
+      [flagsDir, dataDir, outside].map((d) => rm(d, { recursive: true, force: true })),
+    );
   });
 
   it('serves the directory and reloads on change through the watcher', async () => {
@@ -46,7 +56,10 @@ describe('dir source', () => {
     const { registry } = started;
     await writeFile(join(flagsDir, 'default', 'features.yaml'), BROKEN_SYNTAX);
     await waitFor(() => registry.state('dev')?.lastError !== undefined, 4000);
-    expect(registry.state('dev')?.lastError).toMatchObject({ file: 'default/features.yaml', line: 8 });
+    expect(registry.state('dev')?.lastError).toMatchObject({
+      file: 'default/features.yaml',
+      line: 8,
+    });
     expect(served(registry, 'dev')?.color).toBe('blue');
     await writeFile(join(flagsDir, 'default', 'features.yaml'), featuresYaml({ color: 'red' }));
     await waitFor(() => served(registry, 'dev')?.color === 'red', 4000);
@@ -59,7 +72,10 @@ describe('dir source', () => {
     const cm = await tempDir('sy-cm-');
     try {
       await mkdir(join(cm, '..v1', 'team'), { recursive: true });
-      await writeFile(join(cm, '..v1', 'team', 'features.yaml'), featuresYaml({ namespace: 'team', color: 'plum' }));
+      await writeFile(
+        join(cm, '..v1', 'team', 'features.yaml'),
+        featuresYaml({ namespace: 'team', color: 'plum' }),
+      );
       await writeFile(join(cm, '..v1', 'default.yaml'), featuresYaml({ color: 'plum' }));
       await symlink('..v1', join(cm, '..data'));
       await symlink(join('..data', 'team'), join(cm, 'team'));
@@ -68,7 +84,10 @@ describe('dir source', () => {
       started = await startOne('dev', { type: 'dir', path: cm, watch: false }, dataDir);
       const state = started.registry.state('dev');
       // Links inside the root are followed; the real `..v1` directory is not read a second time.
-      expect([...(state?.files?.keys() ?? [])]).toEqual(['default/features.yaml', 'team/features.yaml']);
+      expect([...(state?.files?.keys() ?? [])]).toEqual([
+        'default/features.yaml',
+        'team/features.yaml',
+      ]);
       expect([...(state?.snapshot?.namespaces.keys() ?? [])].sort()).toEqual(['default', 'team']);
       expect(served(started.registry, 'dev')?.color).toBe('plum');
     } finally {
@@ -83,7 +102,10 @@ describe('dir source', () => {
     await symlink('..', join(flagsDir, 'default', 'loop')); // a loop back to the root
     await symlink(join(outside, 'evil', 'features.yaml'), join(flagsDir, 'linked.features.yaml'));
     await mkdir(join(flagsDir, '.git', 'x'), { recursive: true });
-    await writeFile(join(flagsDir, '.git', 'x', 'features.yaml'), featuresYaml({ namespace: 'dotgit' }));
+    await writeFile(
+      join(flagsDir, '.git', 'x', 'features.yaml'),
+      featuresYaml({ namespace: 'dotgit' }),
+    );
     started = await startOne('dev', { type: 'dir', path: flagsDir, watch: false }, dataDir);
     const state = started.registry.state('dev');
     expect([...(state?.files?.keys() ?? [])]).toEqual(['default/features.yaml']);
@@ -91,10 +113,14 @@ describe('dir source', () => {
   });
 
   it('rejects an oversized file before reading it and keeps serving', async () => {
-    started = await startOne('dev', { type: 'dir', path: flagsDir, watch: false }, dataDir, { limits: { maxFileBytes: 4096, maxTotalBytes: 1 << 20, maxFiles: 100 } });
+    started = await startOne('dev', { type: 'dir', path: flagsDir, watch: false }, dataDir, {
+      limits: { maxFileBytes: 4096, maxTotalBytes: 1 << 20, maxFiles: 100 },
+    });
     await writeFile(join(flagsDir, 'default', 'big.features.yaml'), 'x'.repeat(10_000));
     await started.sync.refresh('dev');
-    expect(started.registry.state('dev')?.lastError).toMatchObject({ file: 'default/big.features.yaml' });
+    expect(started.registry.state('dev')?.lastError).toMatchObject({
+      file: 'default/big.features.yaml',
+    });
     expect(started.registry.state('dev')?.lastError?.message).toMatch(/limit/);
     expect(served(started.registry, 'dev')?.color).toBe('blue');
   });

@@ -4,9 +4,23 @@
  * commit's content, and after healing the head is served within a few poll intervals.
  */
 import { rm } from 'node:fs/promises';
-import { createGitRepo, startFaultProxy, startGitServer, type FaultProxy, type GitRepo, type GitServer } from '@switchyard/testing';
+import {
+  createGitRepo,
+  startFaultProxy,
+  startGitServer,
+  type FaultProxy,
+  type GitRepo,
+  type GitServer,
+} from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { featuresYaml, served, startOne, tempDir, waitFor, type StartedSync } from './sync-fixtures.js';
+import {
+  featuresYaml,
+  served,
+  startOne,
+  tempDir,
+  waitFor,
+  type StartedSync,
+} from './sync-fixtures.js';
 
 describe('F7: resets and jittery latency between data plane and git', () => {
   let root: string;
@@ -33,9 +47,17 @@ describe('F7: resets and jittery latency between data plane and git', () => {
 
   it('serves only whole commits while 30 % of connections reset, then converges', async () => {
     const colorOf = new Map<string, string>();
-    colorOf.set(await repo.commitFiles({ 'default/features.yaml': featuresYaml({ color: 'c0' }) }, 'c0'), 'c0');
+    colorOf.set(
+      await repo.commitFiles({ 'default/features.yaml': featuresYaml({ color: 'c0' }) }, 'c0'),
+      'c0',
+    );
     const url = `http://${proxy.address}/${repo.name}.git`;
-    started = await startOne('prod', { type: 'git', url, branch: 'main', pollIntervalMs: 100 }, dataDir, { fetchTimeoutMs: 2000 });
+    started = await startOne(
+      'prod',
+      { type: 'git', url, branch: 'main', pollIntervalMs: 100 },
+      dataDir,
+      { fetchTimeoutMs: 2000 },
+    );
     const { registry } = started;
     proxy.setFaults({ resetRate: 0.3, latencyMs: 20, jitterMs: 60 });
     let mismatches = 0;
@@ -48,7 +70,13 @@ describe('F7: resets and jittery latency between data plane and git', () => {
     };
     const timer = setInterval(check, 5);
     for (let i = 1; i <= 12; i++) {
-      colorOf.set(await repo.commitFiles({ 'default/features.yaml': featuresYaml({ color: `c${i}` }) }, `c${i}`), `c${i}`);
+      colorOf.set(
+        await repo.commitFiles(
+          { 'default/features.yaml': featuresYaml({ color: `c${i}` }) },
+          `c${i}`,
+        ),
+        `c${i}`,
+      );
       await new Promise((r) => setTimeout(r, 250));
     }
     proxy.setFaults({ resetRate: 0, latencyMs: 0, jitterMs: 0 });
@@ -61,6 +89,8 @@ describe('F7: resets and jittery latency between data plane and git', () => {
     expect(mismatches).toBe(0);
     expect(proxy.resets).toBeGreaterThan(0);
     expect(served(registry, 'prod')?.color).toBe('c12');
-    console.log(`F7: ${proxy.connections} connections, ${proxy.resets} reset; ${checks} checks, ${mismatches} mismatches; converged ${Date.now() - healedAt} ms after healing`);
+    console.log(
+      `F7: ${proxy.connections} connections, ${proxy.resets} reset; ${checks} checks, ${mismatches} mismatches; converged ${Date.now() - healedAt} ms after healing`,
+    );
   }, 30_000);
 });

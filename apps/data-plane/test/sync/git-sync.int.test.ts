@@ -5,7 +5,17 @@
 import { rm } from 'node:fs/promises';
 import { createGitRepo, startGitServer, type GitRepo, type GitServer } from '@switchyard/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BROKEN_SYNTAX, featuresYaml, metricValue, served, startOne, tempDir, UNKNOWN_SEGMENT, waitFor, type StartedSync } from './sync-fixtures.js';
+import {
+  BROKEN_SYNTAX,
+  featuresYaml,
+  metricValue,
+  served,
+  startOne,
+  tempDir,
+  UNKNOWN_SEGMENT,
+  waitFor,
+  type StartedSync,
+} from './sync-fixtures.js';
 
 describe('git sync over smart HTTP', () => {
   let root: string;
@@ -36,22 +46,38 @@ describe('git sync over smart HTTP', () => {
     await repo.cleanup();
   });
 
-  const source = (pollIntervalMs = 60_000) => ({ type: 'git' as const, url: `${server.url}/${repo.name}.git`, branch: 'main', pollIntervalMs });
+  const source = (pollIntervalMs = 60_000) => ({
+    type: 'git' as const,
+    url: `${server.url}/${repo.name}.git`,
+    branch: 'main',
+    pollIntervalMs,
+  });
 
   it('serves the branch head after startSync and a push after refresh()', async () => {
     started = await startOne('prod', source(), dataDir);
     const { registry, sync } = started;
     expect(served(registry, 'prod')).toEqual({ color: 'blue', banner: true });
-    const sha = await repo.commitFiles({ 'default/features.yaml': featuresYaml({ color: 'green', enabled: false }) }, 'green');
+    const sha = await repo.commitFiles(
+      { 'default/features.yaml': featuresYaml({ color: 'green', enabled: false }) },
+      'green',
+    );
     await sync.refresh('prod');
     expect(registry.snapshot('prod')?.revision).toBe(sha);
     expect(served(registry, 'prod')).toEqual({ color: 'green', banner: false });
-    expect(await metricValue(started.metrics, 'switchyard_snapshot_revision_info', { environment: 'prod', revision: sha })).toBe(1);
+    expect(
+      await metricValue(started.metrics, 'switchyard_snapshot_revision_info', {
+        environment: 'prod',
+        revision: sha,
+      }),
+    ).toBe(1);
   });
 
   it('picks up a push by polling', async () => {
     started = await startOne('prod', source(150), dataDir);
-    const sha = await repo.commitFiles({ 'default/features.yaml': featuresYaml({ color: 'teal' }) }, 'teal');
+    const sha = await repo.commitFiles(
+      { 'default/features.yaml': featuresYaml({ color: 'teal' }) },
+      'teal',
+    );
     await waitFor(() => started?.registry.snapshot('prod')?.revision === sha, 5000);
     expect(served(started.registry, 'prod')?.color).toBe('teal');
   });
@@ -68,15 +94,30 @@ describe('git sync over smart HTTP', () => {
     const err = registry.state('prod')?.lastError;
     expect(err).toMatchObject({ revision: bad, file: 'default/features.yaml', line: 8 });
     expect(err?.message).toContain(bad.slice(0, 12));
-    expect(await metricValue(metrics, 'switchyard_sync_failures_total', { environment: 'prod', kind: 'build' })).toBe(1);
+    expect(
+      await metricValue(metrics, 'switchyard_sync_failures_total', {
+        environment: 'prod',
+        kind: 'build',
+      }),
+    ).toBe(1);
 
-    const bad2 = await repo.commitFiles({ 'default/features.yaml': UNKNOWN_SEGMENT }, 'unknown segment');
+    const bad2 = await repo.commitFiles(
+      { 'default/features.yaml': UNKNOWN_SEGMENT },
+      'unknown segment',
+    );
     await sync.refresh('prod');
-    expect(registry.state('prod')?.lastError).toMatchObject({ revision: bad2, file: 'default/features.yaml', line: 15 });
+    expect(registry.state('prod')?.lastError).toMatchObject({
+      revision: bad2,
+      file: 'default/features.yaml',
+      line: 15,
+    });
     expect(registry.state('prod')?.lastError?.message).toContain('unknown segment');
     expect(registry.snapshot('prod')?.revision).toBe(good);
 
-    const fixed = await repo.commitFiles({ 'default/features.yaml': featuresYaml({ color: 'red' }) }, 'fixed');
+    const fixed = await repo.commitFiles(
+      { 'default/features.yaml': featuresYaml({ color: 'red' }) },
+      'fixed',
+    );
     await sync.refresh('prod');
     expect(registry.snapshot('prod')?.revision).toBe(fixed);
     expect(registry.state('prod')?.lastError).toBeUndefined();
@@ -84,11 +125,17 @@ describe('git sync over smart HTTP', () => {
   });
 
   it('reads only the configured directory and ignores symlinks, submodules, .git and .. entries', async () => {
-    await repo.write({ 'envs/prod/default/features.yaml': featuresYaml({ color: 'amber' }), 'envs/prod/other/features.yaml': featuresYaml({ namespace: 'other' }) });
+    await repo.write({
+      'envs/prod/default/features.yaml': featuresYaml({ color: 'amber' }),
+      'envs/prod/other/features.yaml': featuresYaml({ namespace: 'other' }),
+    });
     await repo.symlink('envs/prod/linked/features.yaml', '/etc/passwd');
     await repo.commit('nested');
     // Craft a hostile tree the porcelain refuses to create: `..`, `.git` and a submodule entry.
-    const blob = await repo.git(['hash-object', '-w', '--stdin'], featuresYaml({ namespace: 'evil' }));
+    const blob = await repo.git(
+      ['hash-object', '-w', '--stdin'],
+      featuresYaml({ namespace: 'evil' }),
+    );
     const evilSub = await repo.git(['mktree'], `100644 blob ${blob}\tfeatures.yaml\n`);
     const prodTree = await repo.git(['rev-parse', 'HEAD:envs/prod']);
     const listing = await repo.git(['ls-tree', prodTree]);
@@ -103,7 +150,10 @@ describe('git sync over smart HTTP', () => {
     const state = started.registry.state('prod');
     expect(state?.lastError).toBeUndefined();
     expect(state?.snapshot?.revision).toBe(commit);
-    expect([...(state?.files?.keys() ?? [])].sort()).toEqual(['default/features.yaml', 'other/features.yaml']);
+    expect([...(state?.files?.keys() ?? [])].sort()).toEqual([
+      'default/features.yaml',
+      'other/features.yaml',
+    ]);
     expect([...(state?.snapshot?.namespaces.keys() ?? [])].sort()).toEqual(['default', 'other']);
     expect(served(started.registry, 'prod')?.color).toBe('amber');
   });

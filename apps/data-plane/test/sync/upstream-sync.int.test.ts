@@ -10,7 +10,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseInstanceConfig } from '../../src/config/instance-config.js';
 import { startDataPlane, type DataPlane } from '../../src/server.js';
 import { startSync } from '../../src/sync/index.js';
-import { featuresYaml, served, silentLogger, startOne, tempDir, waitFor, type StartedSync } from './sync-fixtures.js';
+import {
+  featuresYaml,
+  served,
+  silentLogger,
+  startOne,
+  tempDir,
+  waitFor,
+  type StartedSync,
+} from './sync-fixtures.js';
 
 describe('upstream source against a real instance', () => {
   let flagsDir: string;
@@ -42,17 +50,27 @@ describe('upstream source against a real instance', () => {
     await Promise.all([flagsDir, ...dataDirs].map((d) => rm(d, { recursive: true, force: true })));
   });
 
-  const source = (token: string) => ({ type: 'upstream' as const, url: `http://127.0.0.1:${upstream?.httpPort}`, token, environment: 'prod', pollIntervalMs: 60_000 });
+  const source = (token: string) => ({
+    type: 'upstream' as const,
+    url: `http://127.0.0.1:${upstream?.httpPort}`,
+    token,
+    environment: 'prod',
+    pollIntervalMs: 60_000,
+  });
 
   it('follows the upstream through its watch stream', async () => {
     mirror = await startOne('prod', source('mirror-token'), dataDirs[1] as string);
-    expect(mirror.registry.snapshot('prod')?.revision).toBe(upstream?.registry.snapshot('prod')?.revision);
+    expect(mirror.registry.snapshot('prod')?.revision).toBe(
+      upstream?.registry.snapshot('prod')?.revision,
+    );
     expect(served(mirror.registry, 'prod')?.color).toBe('blue');
     const t0 = Date.now();
     await writeFile(join(flagsDir, 'default', 'features.yaml'), featuresYaml({ color: 'green' }));
     // The poll interval is 60 s: only the stream can make this fast.
     await waitFor(() => served(mirror?.registry as never, 'prod')?.color === 'green', 5000);
-    expect(mirror.registry.snapshot('prod')?.revision).toBe(upstream?.registry.snapshot('prod')?.revision);
+    expect(mirror.registry.snapshot('prod')?.revision).toBe(
+      upstream?.registry.snapshot('prod')?.revision,
+    );
     console.log(`upstream: change mirrored ${Date.now() - t0} ms after the file write`);
   });
 
@@ -84,14 +102,18 @@ describe('upstream source against a scripted server', () => {
 
   beforeEach(async () => {
     dataDir = await tempDir();
-    files = { 'default/features.yaml': Buffer.from(featuresYaml({ color: 'blue' })).toString('base64') };
+    files = {
+      'default/features.yaml': Buffer.from(featuresYaml({ color: 'blue' })).toString('base64'),
+    };
     sourceHits = 0;
     watchHits = 0;
     server = createServer((req, res) => {
       if (req.headers.authorization !== 'Bearer t') return void res.writeHead(401).end();
       if (req.url?.endsWith('/source')) {
         sourceHits += 1;
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ revision, files }));
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ revision, files }));
       }
       watchHits += 1;
       res.writeHead(200, { 'content-type': 'application/x-ndjson' });
@@ -117,7 +139,11 @@ describe('upstream source against a scripted server', () => {
 
   it('falls back to polling while the stream is down and reconnects', async () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    mirror = await startOne('prod', { type: 'upstream', url, token: 't', environment: 'prod', pollIntervalMs: 200 }, dataDir);
+    mirror = await startOne(
+      'prod',
+      { type: 'upstream', url, token: 't', environment: 'prod', pollIntervalMs: 200 },
+      dataDir,
+    );
     await waitFor(() => streams.size === 1);
     publish('b'.repeat(40), 'green');
     await waitFor(() => served(mirror?.registry as never, 'prod')?.color === 'green', 3000);
@@ -125,7 +151,9 @@ describe('upstream source against a scripted server', () => {
     for (const s of streams) s.destroy();
     await waitFor(() => streams.size === 0);
     revision = 'c'.repeat(40);
-    files = { 'default/features.yaml': Buffer.from(featuresYaml({ color: 'red' })).toString('base64') };
+    files = {
+      'default/features.yaml': Buffer.from(featuresYaml({ color: 'red' })).toString('base64'),
+    };
     await waitFor(() => served(mirror?.registry as never, 'prod')?.color === 'red', 3000);
     await waitFor(() => streams.size === 1, 5000);
     expect(watchHits).toBeGreaterThanOrEqual(2);

@@ -9,17 +9,47 @@ import { constraintValueText } from './constraints.js';
 import type { NamespaceSnapshot } from './types.js';
 
 /** A constraint in the client snapshot. */
-export interface ClientConstraint { type: string; property: string; operator: string; value: string }
+export interface ClientConstraint {
+  type: string;
+  property: string;
+  operator: string;
+  value: string;
+}
 /** A segment in the client snapshot. */
-export interface ClientSegment { key: string; name: string; description: string; matchType: string; constraints: ClientConstraint[] }
+export interface ClientSegment {
+  key: string;
+  name: string;
+  description: string;
+  matchType: string;
+  constraints: ClientConstraint[];
+}
 /** A distribution in the client snapshot. */
-export interface ClientDistribution { ruleId: string; variantKey: string; variantAttachment: string; rollout: number }
+export interface ClientDistribution {
+  ruleId: string;
+  variantKey: string;
+  variantAttachment: string;
+  rollout: number;
+}
 /** A rule in the client snapshot. */
-export interface ClientRule { id: string; segments: ClientSegment[]; rank: number; segmentOperator: string; distributions: ClientDistribution[] }
+export interface ClientRule {
+  id: string;
+  segments: ClientSegment[];
+  rank: number;
+  segmentOperator: string;
+  distributions: ClientDistribution[];
+}
 /** A boolean rollout in the client snapshot. */
 export type ClientRollout =
-  | { type: 'THRESHOLD_ROLLOUT_TYPE'; rank: number; threshold: { percentage: number; value: boolean } }
-  | { type: 'SEGMENT_ROLLOUT_TYPE'; rank: number; segment: { value: boolean; segmentOperator: string; segments: ClientSegment[] } };
+  | {
+      type: 'THRESHOLD_ROLLOUT_TYPE';
+      rank: number;
+      threshold: { percentage: number; value: boolean };
+    }
+  | {
+      type: 'SEGMENT_ROLLOUT_TYPE';
+      rank: number;
+      segment: { value: boolean; segmentOperator: string; segments: ClientSegment[] };
+    };
 /** A flag in the client snapshot. */
 export interface ClientFlag {
   key: string;
@@ -32,7 +62,11 @@ export interface ClientFlag {
   defaultVariant?: { id: string; key: string; attachment: string };
 }
 /** Flipt's `EvaluationNamespaceSnapshot` JSON. */
-export interface ClientNamespaceSnapshot { namespace: { key: string }; flags: ClientFlag[]; digest: string }
+export interface ClientNamespaceSnapshot {
+  namespace: { key: string };
+  flags: ClientFlag[];
+  digest: string;
+}
 
 const CONSTRAINT_TYPE: Readonly<Record<Constraint['type'], string>> = {
   STRING_COMPARISON_TYPE: 'STRING_CONSTRAINT_COMPARISON_TYPE',
@@ -60,13 +94,20 @@ function segmentJson(s: Segment): ClientSegment {
     key: s.key,
     name: s.name,
     description: s.description ?? '',
-    matchType: s.match_type === 'ANY_MATCH_TYPE' ? 'ANY_SEGMENT_MATCH_TYPE' : 'ALL_SEGMENT_MATCH_TYPE',
-    constraints: s.constraints.map((c) => ({ type: CONSTRAINT_TYPE[c.type], property: c.property, operator: c.operator, value: constraintValueText(c.value) })),
+    matchType:
+      s.match_type === 'ANY_MATCH_TYPE' ? 'ANY_SEGMENT_MATCH_TYPE' : 'ALL_SEGMENT_MATCH_TYPE',
+    constraints: s.constraints.map((c) => ({
+      type: CONSTRAINT_TYPE[c.type],
+      property: c.property,
+      operator: c.operator,
+      value: constraintValueText(c.value),
+    })),
   };
 }
 
 function flagJson(flag: Flag, segments: ReadonlyMap<string, ClientSegment>): ClientFlag {
-  const seg = (keys: readonly string[]) => keys.map((k) => segments.get(k)).filter((s): s is ClientSegment => s !== undefined);
+  const seg = (keys: readonly string[]) =>
+    keys.map((k) => segments.get(k)).filter((s): s is ClientSegment => s !== undefined);
   const variants = new Map(flag.variants.map((v) => [v.key, v]));
   const out: ClientFlag = {
     key: flag.key,
@@ -80,8 +121,23 @@ function flagJson(flag: Flag, segments: ReadonlyMap<string, ClientSegment>): Cli
   if (flag.type === 'BOOLEAN_FLAG_TYPE') {
     out.rollouts = flag.rollouts.map((r, i): ClientRollout =>
       r.threshold
-        ? { type: 'THRESHOLD_ROLLOUT_TYPE', rank: i + 1, threshold: { percentage: float32Number(r.threshold.percentage), value: r.threshold.value } }
-        : { type: 'SEGMENT_ROLLOUT_TYPE', rank: i + 1, segment: { value: r.segment!.value, segmentOperator: r.segment!.operator, segments: seg(r.segment!.keys) } },
+        ? {
+            type: 'THRESHOLD_ROLLOUT_TYPE',
+            rank: i + 1,
+            threshold: {
+              percentage: float32Number(r.threshold.percentage),
+              value: r.threshold.value,
+            },
+          }
+        : {
+            type: 'SEGMENT_ROLLOUT_TYPE',
+            rank: i + 1,
+            segment: {
+              value: r.segment!.value,
+              segmentOperator: r.segment!.operator,
+              segments: seg(r.segment!.keys),
+            },
+          },
     );
   } else {
     out.rules = flag.rules.map((rule, i): ClientRule => {
@@ -101,12 +157,21 @@ function flagJson(flag: Flag, segments: ReadonlyMap<string, ClientSegment>): Cli
     });
   }
   const dv = defaultVariantOf(flag);
-  if (dv) out.defaultVariant = { id: `${flag.key}/${dv.key}`, key: dv.key, attachment: attachmentText(dv) };
+  if (dv)
+    out.defaultVariant = {
+      id: `${flag.key}/${dv.key}`,
+      key: dv.key,
+      attachment: attachmentText(dv),
+    };
   return out;
 }
 
 /** The client snapshot of one namespace; flags in document order, digest from revision + namespace. */
 export function toClientSnapshot(ns: NamespaceSnapshot): ClientNamespaceSnapshot {
   const segments = new Map(ns.model.segments.map((s) => [s.key, segmentJson(s)]));
-  return { namespace: { key: ns.key }, flags: ns.model.flags.map((f) => flagJson(f, segments)), digest: ns.digest };
+  return {
+    namespace: { key: ns.key },
+    flags: ns.model.flags.map((f) => flagJson(f, segments)),
+    digest: ns.digest,
+  };
 }

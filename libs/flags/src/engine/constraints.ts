@@ -47,7 +47,8 @@ function parseStringList(text: string): Set<string> | undefined {
 }
 
 // Integer literals only: serde_json reads `-0`, `1.0` and `1e2` as floats, which the engine rejects.
-const INT_LIST = /^[ \t\n\r]*\[[ \t\n\r]*(?:(?:0|-?[1-9][0-9]*)[ \t\n\r]*(?:,[ \t\n\r]*(?:0|-?[1-9][0-9]*)[ \t\n\r]*)*)?\][ \t\n\r]*$/;
+const INT_LIST =
+  /^[ \t\n\r]*\[[ \t\n\r]*(?:(?:0|-?[1-9][0-9]*)[ \t\n\r]*(?:,[ \t\n\r]*(?:0|-?[1-9][0-9]*)[ \t\n\r]*)*)?\][ \t\n\r]*$/;
 
 /** A JSON array of integer literals within i32 range, or undefined. */
 function parseIntList(text: string): Set<number> | undefined {
@@ -131,7 +132,8 @@ function booleanTest(op: string): ValueTest {
   return NEVER;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
 function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
@@ -151,8 +153,16 @@ function daysInMonth(y: number, m: number): number {
 export function parseRfc3339Seconds(s: string): number | undefined {
   const m = RFC3339.exec(s);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 60) return undefined;
+  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 60)
+    return undefined;
   let offset = 0;
   if (!m[8]) {
     const oh = Number(m[10]);

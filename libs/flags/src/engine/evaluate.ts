@@ -7,7 +7,14 @@ import { errors } from '../errors.js';
 import { DEFAULT_NAMESPACE } from '../model/schema.js';
 import { inThreshold, pickDistribution, variantBucket } from './bucket.js';
 import type { CompiledFlag, CompiledSegment } from './compile.js';
-import type { BatchItem, BooleanEvaluation, EnvironmentSnapshot, EvaluationRequest, NamespaceSnapshot, VariantEvaluation } from './types.js';
+import type {
+  BatchItem,
+  BooleanEvaluation,
+  EnvironmentSnapshot,
+  EvaluationRequest,
+  NamespaceSnapshot,
+  VariantEvaluation,
+} from './types.js';
 
 type Context = Readonly<Record<string, string>> | undefined;
 
@@ -31,7 +38,12 @@ function segmentMatches(s: CompiledSegment, ctx: Context, entityId: string): boo
 }
 
 /** Matched segment keys for a rule/rollout, or null when its operator is not satisfied. */
-function matchSegments(segments: readonly CompiledSegment[], and: boolean, ctx: Context, entityId: string): string[] | null {
+function matchSegments(
+  segments: readonly CompiledSegment[],
+  and: boolean,
+  ctx: Context,
+  entityId: string,
+): string[] | null {
   const keys: string[] = [];
   for (const s of segments) if (segmentMatches(s, ctx, entityId)) keys.push(s.key);
   if (and ? keys.length !== segments.length : keys.length === 0) return null;
@@ -52,7 +64,10 @@ function lookup(snapshot: EnvironmentSnapshot, req: EvaluationRequest): Compiled
   return flag;
 }
 
-function variantOf(flag: Extract<CompiledFlag, { kind: 'VARIANT_FLAG_TYPE' }>, req: EvaluationRequest): VariantEvaluation {
+function variantOf(
+  flag: Extract<CompiledFlag, { kind: 'VARIANT_FLAG_TYPE' }>,
+  req: EvaluationRequest,
+): VariantEvaluation {
   const res: VariantEvaluation = {
     flagKey: flag.key,
     match: false,
@@ -86,42 +101,76 @@ function variantOf(flag: Extract<CompiledFlag, { kind: 'VARIANT_FLAG_TYPE' }>, r
   return res;
 }
 
-function booleanOf(flag: Extract<CompiledFlag, { kind: 'BOOLEAN_FLAG_TYPE' }>, req: EvaluationRequest): BooleanEvaluation {
+function booleanOf(
+  flag: Extract<CompiledFlag, { kind: 'BOOLEAN_FLAG_TYPE' }>,
+  req: EvaluationRequest,
+): BooleanEvaluation {
   for (const r of flag.rollouts) {
     if (r.threshold) {
       if (inThreshold(flag.key, req.entityId, r.percentage))
-        return { flagKey: flag.key, enabled: r.value, reason: 'MATCH_EVALUATION_REASON', segmentKeys: [] };
+        return {
+          flagKey: flag.key,
+          enabled: r.value,
+          reason: 'MATCH_EVALUATION_REASON',
+          segmentKeys: [],
+        };
       continue;
     }
     const keys = matchSegments(r.segments, r.and, req.context, req.entityId);
-    if (keys !== null) return { flagKey: flag.key, enabled: r.value, reason: 'MATCH_EVALUATION_REASON', segmentKeys: keys };
+    if (keys !== null)
+      return {
+        flagKey: flag.key,
+        enabled: r.value,
+        reason: 'MATCH_EVALUATION_REASON',
+        segmentKeys: keys,
+      };
   }
-  return { flagKey: flag.key, enabled: flag.enabled, reason: 'DEFAULT_EVALUATION_REASON', segmentKeys: [] };
+  return {
+    flagKey: flag.key,
+    enabled: flag.enabled,
+    reason: 'DEFAULT_EVALUATION_REASON',
+    segmentKeys: [],
+  };
 }
 
 /** Evaluates a variant flag. Throws NotFound for an unknown namespace or flag, InvalidArgument for a boolean flag. */
-export function evaluateVariant(snapshot: EnvironmentSnapshot, req: EvaluationRequest): VariantEvaluation {
+export function evaluateVariant(
+  snapshot: EnvironmentSnapshot,
+  req: EvaluationRequest,
+): VariantEvaluation {
   const flag = lookup(snapshot, req);
-  if (flag.kind !== 'VARIANT_FLAG_TYPE') throw errors.invalidArgument(`flag type ${flag.kind} invalid`);
+  if (flag.kind !== 'VARIANT_FLAG_TYPE')
+    throw errors.invalidArgument(`flag type ${flag.kind} invalid`);
   return variantOf(flag, req);
 }
 
 /** Evaluates a boolean flag. Throws NotFound for an unknown namespace or flag, InvalidArgument for a variant flag. */
-export function evaluateBoolean(snapshot: EnvironmentSnapshot, req: EvaluationRequest): BooleanEvaluation {
+export function evaluateBoolean(
+  snapshot: EnvironmentSnapshot,
+  req: EvaluationRequest,
+): BooleanEvaluation {
   const flag = lookup(snapshot, req);
-  if (flag.kind !== 'BOOLEAN_FLAG_TYPE') throw errors.invalidArgument(`flag type ${flag.kind} invalid`);
+  if (flag.kind !== 'BOOLEAN_FLAG_TYPE')
+    throw errors.invalidArgument(`flag type ${flag.kind} invalid`);
   return booleanOf(flag, req);
 }
 
 /** Evaluates many flags by their own type; an unknown flag or namespace is an error item, never a failed batch (decision 4). */
-export function evaluateBatch(snapshot: EnvironmentSnapshot, requests: readonly EvaluationRequest[]): BatchItem[] {
+export function evaluateBatch(
+  snapshot: EnvironmentSnapshot,
+  requests: readonly EvaluationRequest[],
+): BatchItem[] {
   return requests.map((req): BatchItem => {
     const ns = snapshot.namespaces.get(req.namespaceKey || DEFAULT_NAMESPACE);
     const flag = ns?.compiled.get(req.flagKey);
     if (!flag)
       return {
         type: 'ERROR_EVALUATION_RESPONSE_TYPE',
-        errorResponse: { flagKey: req.flagKey, namespaceKey: req.namespaceKey ?? '', reason: 'NOT_FOUND_ERROR_EVALUATION_REASON' },
+        errorResponse: {
+          flagKey: req.flagKey,
+          namespaceKey: req.namespaceKey ?? '',
+          reason: 'NOT_FOUND_ERROR_EVALUATION_REASON',
+        },
       };
     return flag.kind === 'BOOLEAN_FLAG_TYPE'
       ? { type: 'BOOLEAN_EVALUATION_RESPONSE_TYPE', booleanResponse: booleanOf(flag, req) }

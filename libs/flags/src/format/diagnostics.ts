@@ -67,7 +67,11 @@ export function diagnostic(
   severity: Diagnostic['severity'],
   code: string,
   message: string,
-  where: { file?: string | undefined; position?: SourcePosition | undefined; path?: string | undefined } = {},
+  where: {
+    file?: string | undefined;
+    position?: SourcePosition | undefined;
+    path?: string | undefined;
+  } = {},
 ): Diagnostic {
   const d: Diagnostic = { severity, code, message };
   if (where.file !== undefined) d.file = where.file;
@@ -84,7 +88,11 @@ export function formatDiagnostic(d: Diagnostic): string {
   let loc = d.file ?? '';
   if (d.line !== undefined) loc += `:${d.line}`;
   if (d.line !== undefined && d.column !== undefined) loc += `:${d.column}`;
-  const parts = [loc, d.path ?? '', d.severity === 'warning' ? `warning: ${d.message}` : d.message].filter((p) => p !== '');
+  const parts = [
+    loc,
+    d.path ?? '',
+    d.severity === 'warning' ? `warning: ${d.message}` : d.message,
+  ].filter((p) => p !== '');
   return parts.join(': ');
 }
 

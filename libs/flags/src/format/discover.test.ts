@@ -58,12 +58,18 @@ describe('discoverFeatureFiles', () => {
   });
 
   it('with an index only the index decides (include, then exclude)', () => {
-    const index = 'version: "1.0"\ninclude: ["**/*.features.yml", "**.json"]\nexclude: ["a/nested/**"]\n';
+    const index =
+      'version: "1.0"\ninclude: ["**/*.features.yml", "**.json"]\nexclude: ["a/nested/**"]\n';
     expect(discoverFeatureFiles(tree, index)).toEqual(['b/x.features.yml', 'features.json']);
   });
 
   it('an index without include uses the v1 defaults (JSON is not picked up)', () => {
-    expect(discoverFeatureFiles(tree, 'exclude: ["prod*"]\n')).toEqual(['a/features.yaml', 'a.b/features.yaml', 'b/x.features.yml', 'features.yml']);
+    expect(discoverFeatureFiles(tree, 'exclude: ["prod*"]\n')).toEqual([
+      'a/features.yaml',
+      'a.b/features.yaml',
+      'b/x.features.yml',
+      'features.yml',
+    ]);
   });
 
   it('rejects a malformed index with InvalidArgument', () => {
@@ -74,10 +80,17 @@ describe('discoverFeatureFiles', () => {
       error = e;
     }
     expect(isSwitchyardError(error, 'InvalidArgument')).toBe(true);
-    expect((error as Error).message).toBe('.flipt.yml: include: must be a list of glob strings; extra: unknown field (an index has version, include and exclude)');
+    expect((error as Error).message).toBe(
+      '.flipt.yml: include: must be a list of glob strings; extra: unknown field (an index has version, include and exclude)',
+    );
   });
 
   it('orders like fs.WalkDir: segment by segment', () => {
-    expect(['a.b/c', 'a/b', 'a-b', 'a/a/z'].sort(compareWalkOrder)).toEqual(['a/a/z', 'a/b', 'a-b', 'a.b/c']);
+    expect(['a.b/c', 'a/b', 'a-b', 'a/a/z'].sort(compareWalkOrder)).toEqual([
+      'a/a/z',
+      'a/b',
+      'a-b',
+      'a.b/c',
+    ]);
   });
 });

@@ -13,7 +13,12 @@ import { compileGlob } from './glob.js';
 export const INDEX_FILES = ['.flipt.yml', '.flipt.yaml'] as const;
 
 /** Flipt v1's default include globs when there is no index (JSON is not picked up by default). */
-export const DEFAULT_INCLUDES = ['**features.yml', '**features.yaml', '**.features.yml', '**.features.yaml'] as const;
+export const DEFAULT_INCLUDES = [
+  '**features.yml',
+  '**features.yaml',
+  '**.features.yml',
+  '**.features.yaml',
+] as const;
 
 const V2_LAYOUT = /^.+\/features\.(?:yaml|yml|json)$/u;
 
@@ -34,7 +39,8 @@ export interface FeatureIndex {
 export function parseIndex(content: string): FeatureIndex {
   let raw: unknown;
   try {
-    raw = parse(content, { version: '1.2', schema: 'core', uniqueKeys: true, maxAliasCount: 0 }) ?? {};
+    raw =
+      parse(content, { version: '1.2', schema: 'core', uniqueKeys: true, maxAliasCount: 0 }) ?? {};
   } catch (e) {
     throw new SwitchyardError('InvalidArgument', `.flipt.yml: ${(e as Error).message}`);
   }
@@ -42,14 +48,25 @@ export function parseIndex(content: string): FeatureIndex {
   if (!parsed.success) {
     const details = parsed.error.issues.flatMap((i) =>
       i.code === 'unrecognized_keys'
-        ? i.keys.map((k) => ({ path: k, message: 'unknown field (an index has version, include and exclude)', file: '.flipt.yml' }))
+        ? i.keys.map((k) => ({
+            path: k,
+            message: 'unknown field (an index has version, include and exclude)',
+            file: '.flipt.yml',
+          }))
         : [{ path: i.path.join('.'), message: i.message, file: '.flipt.yml' }],
     );
-    throw new SwitchyardError('InvalidArgument', `.flipt.yml: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+    throw new SwitchyardError(
+      'InvalidArgument',
+      `.flipt.yml: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+      details,
+    );
   }
   const include = parsed.data.include?.length ? parsed.data.include : [...DEFAULT_INCLUDES];
   try {
-    return { include: include.map(compileGlob), exclude: (parsed.data.exclude ?? []).map(compileGlob) };
+    return {
+      include: include.map(compileGlob),
+      exclude: (parsed.data.exclude ?? []).map(compileGlob),
+    };
   } catch (e) {
     throw new SwitchyardError('InvalidArgument', `.flipt.yml: ${(e as Error).message}`);
   }
@@ -65,11 +82,15 @@ export function discoverFeatureFiles(paths: readonly string[], index?: string): 
     index === undefined
       ? paths.filter((p) => isDefaultFeatureFile(p))
       : filterByIndex(paths, parseIndex(index));
-  return [...new Set(kept)].filter((p) => !(INDEX_FILES as readonly string[]).includes(p)).sort(compareWalkOrder);
+  return [...new Set(kept)]
+    .filter((p) => !(INDEX_FILES as readonly string[]).includes(p))
+    .sort(compareWalkOrder);
 }
 
 function filterByIndex(paths: readonly string[], index: FeatureIndex): string[] {
-  return paths.filter((p) => index.include.some((g) => g.test(p)) && !index.exclude.some((g) => g.test(p)));
+  return paths.filter(
+    (p) => index.include.some((g) => g.test(p)) && !index.exclude.some((g) => g.test(p)),
+  );
 }
 
 const DEFAULT_GLOBS = DEFAULT_INCLUDES.map(compileGlob);

@@ -10,7 +10,8 @@ const SPECIAL = /[.*+?^${}()|[\]\\/]/g;
 export function compileGlob(pattern: string): RegExp {
   const state = { i: 0 };
   const body = compileSequence(pattern, state, false);
-  if (state.i < pattern.length) throw new Error(`unexpected "${pattern[state.i] ?? ''}" at ${state.i} in glob "${pattern}"`);
+  if (state.i < pattern.length)
+    throw new Error(`unexpected "${pattern[state.i] ?? ''}" at ${state.i} in glob "${pattern}"`);
   return new RegExp(`^${body}$`, 'u');
 }
 

@@ -10,7 +10,10 @@ describe('JSON Schema of the feature-file format', () => {
   });
 
   it('describes closed objects and the input shapes authors write', () => {
-    const schema = featureFileJsonSchema() as { additionalProperties?: boolean; properties: Record<string, unknown> };
+    const schema = featureFileJsonSchema() as {
+      additionalProperties?: boolean;
+      properties: Record<string, unknown>;
+    };
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties)).toEqual(['version', 'namespace', 'flags', 'segments']);
   });

@@ -6,7 +6,8 @@ import { fixture } from '../../test/fixtures/format/read-tree.js';
 function summary(result: LoadResult): string[] {
   if (!result.ok) return result.errors.map(formatDiagnostic);
   return result.environment.namespaces.map(
-    (n) => `${n.key} (${n.name}): flags [${n.flags.map((f) => f.key).join(', ')}] segments [${n.segments.map((s) => s.key).join(', ')}]`,
+    (n) =>
+      `${n.key} (${n.name}): flags [${n.flags.map((f) => f.key).join(', ')}] segments [${n.segments.map((s) => s.key).join(', ')}]`,
   );
 }
 
@@ -18,10 +19,15 @@ describe('valid fixtures', () => {
   it('loads the Flipt corpus file (flag1, flag_boolean)', () => {
     const result = load('valid/corpus-v1');
     expect(result.ok).toBe(true);
-    expect(summary(result)).toEqual(['default (Default): flags [flag1, flag_boolean] segments [segment1]']);
+    expect(summary(result)).toEqual([
+      'default (Default): flags [flag1, flag_boolean] segments [segment1]',
+    ]);
     if (!result.ok) return;
     const [flag1, flagBoolean] = result.environment.namespaces[0]?.flags ?? [];
-    expect(flag1?.rules[0]?.segment).toEqual({ keys: ['segment1'], operator: 'OR_SEGMENT_OPERATOR' });
+    expect(flag1?.rules[0]?.segment).toEqual({
+      keys: ['segment1'],
+      operator: 'OR_SEGMENT_OPERATOR',
+    });
     expect(flag1?.variants[0]?.attachment).toEqual({
       pi: 3.141,
       happy: true,
@@ -32,7 +38,10 @@ describe('valid fixtures', () => {
       object: { currency: 'USD', value: 42.99 },
     });
     expect(flagBoolean?.rollouts).toEqual([
-      { description: 'enabled for segment1', segment: { keys: ['segment1'], operator: 'OR_SEGMENT_OPERATOR', value: true } },
+      {
+        description: 'enabled for segment1',
+        segment: { keys: ['segment1'], operator: 'OR_SEGMENT_OPERATOR', value: true },
+      },
       { description: 'enabled for 50%', threshold: { percentage: 50, value: true } },
     ]);
     expect(result.warnings).toEqual([]);
@@ -50,7 +59,10 @@ describe('valid fixtures', () => {
     expect(alt?.flags[0]?.variants.map((v) => v.key)).toEqual(['on', 'off']);
     const def = result.environment.namespaces[1];
     expect(def?.description).toBe('The default namespace');
-    expect(def?.flags[1]?.rules[0]?.segment).toEqual({ keys: ['segment_001', 'segment_anding'], operator: 'AND_SEGMENT_OPERATOR' });
+    expect(def?.flags[1]?.rules[0]?.segment).toEqual({
+      keys: ['segment_001', 'segment_anding'],
+      operator: 'AND_SEGMENT_OPERATOR',
+    });
     expect(def?.flags[2]?.variants[0]?.default).toBe(true);
     expect(def?.flags[3]?.metadata).toEqual({ owner: 'growth', ticket: 42 });
   });
@@ -62,26 +74,44 @@ describe('valid fixtures', () => {
       'production (production): flags [prod-flag] segments []',
       'sandbox (sandbox): flags [sandbox-flag] segments []',
     ]);
-    if (result.ok) expect(result.documents.map((d) => d.file)).toEqual(['prod/prod.features.yml', 'sandbox/sandbox.features.yaml']);
+    if (result.ok)
+      expect(result.documents.map((d) => d.file)).toEqual([
+        'prod/prod.features.yml',
+        'sandbox/sandbox.features.yaml',
+      ]);
   });
 
   it('reads both isoneof encodings: JSON strings in 1.5, lists in 1.6', () => {
     const result = load('valid/isoneof');
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const values = result.environment.namespaces.slice(1).map((n) => n.segments[0]?.constraints.map((c) => c.value));
+    const values = result.environment.namespaces
+      .slice(1)
+      .map((n) => n.segments[0]?.constraints.map((c) => c.value));
     expect(values).toEqual([
       ['["red","blue"]', '[18, 21, 65]'],
-      [['red', 'blue'], [18, 21, 65]],
+      [
+        ['red', 'blue'],
+        [18, 21, 65],
+      ],
     ]);
     expect(result.warnings).toEqual([]);
   });
 
   it('reads YAML streams (BOM, CRLF) and concatenated JSON values, merging in document order', () => {
     const result = load('valid/streams');
-    expect(summary(result)).toEqual(['default (Default): flags [] segments []', 'a (a): flags [uses-s1] segments [s1]', 'b (b): flags [yes] segments []']);
+    expect(summary(result)).toEqual([
+      'default (Default): flags [] segments []',
+      'a (a): flags [uses-s1] segments [s1]',
+      'b (b): flags [yes] segments []',
+    ]);
     if (result.ok) {
-      expect(result.documents.map((d) => `${d.file}#${d.index}`)).toEqual(['a/features.yaml#0', 'a/features.yaml#1', 'b/features.json#0', 'b/features.json#1']);
+      expect(result.documents.map((d) => `${d.file}#${d.index}`)).toEqual([
+        'a/features.yaml#0',
+        'a/features.yaml#1',
+        'b/features.json#0',
+        'b/features.json#1',
+      ]);
       expect(result.environment.namespaces[2]?.flags[0]?.name).toBe('on');
     }
   });

@@ -17,7 +17,10 @@ export type LoadResult =
   | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[] };
 
 /** Discovers, parses, validates and merges the feature files of one environment. */
-export function loadEnvironment(files: ReadonlyMap<string, Uint8Array | string>, options?: { limits?: Partial<LoadLimits> }): LoadResult {
+export function loadEnvironment(
+  files: ReadonlyMap<string, Uint8Array | string>,
+  options?: { limits?: Partial<LoadLimits> },
+): LoadResult {
   const limits = resolveLimits(options?.limits);
   const discovered = discover(files, limits);
   if ('errors' in discovered) return { ok: false, errors: discovered.errors, warnings: [] };
@@ -35,41 +38,81 @@ export function loadEnvironment(files: ReadonlyMap<string, Uint8Array | string>,
   const validated = validateEnvironment(documents);
   const allErrors = capped(dedupe([...errors, ...validated.errors]));
   const allWarnings = capped(dedupe([...warnings, ...validated.warnings]));
-  if (allErrors.length > 0 || validated.environment === undefined) return { ok: false, errors: allErrors, warnings: allWarnings };
+  if (allErrors.length > 0 || validated.environment === undefined)
+    return { ok: false, errors: allErrors, warnings: allWarnings };
   return { ok: true, environment: validated.environment, documents, warnings: allWarnings };
 }
 
-function discover(files: ReadonlyMap<string, Uint8Array | string>, limits: LoadLimits): { paths: string[] } | { errors: Diagnostic[] } {
+function discover(
+  files: ReadonlyMap<string, Uint8Array | string>,
+  limits: LoadLimits,
+): { paths: string[] } | { errors: Diagnostic[] } {
   const indexPath = INDEX_FILES.find((p) => files.has(p));
   let index: string | undefined;
   if (indexPath !== undefined) {
     const content = files.get(indexPath) as Uint8Array | string;
     if (byteLength(content) > limits.maxFileBytes)
-      return { errors: [diagnostic('error', 'file-too-large', `index is ${byteLength(content)} bytes, more than the limit of ${limits.maxFileBytes} (shorten it)`, { file: indexPath })] };
+      return {
+        errors: [
+          diagnostic(
+            'error',
+            'file-too-large',
+            `index is ${byteLength(content)} bytes, more than the limit of ${limits.maxFileBytes} (shorten it)`,
+            { file: indexPath },
+          ),
+        ],
+      };
     index = typeof content === 'string' ? content : new TextDecoder().decode(content);
   }
   try {
     return { paths: discoverFeatureFiles([...files.keys()], index) };
   } catch (e) {
     if (!isSwitchyardError(e)) throw e;
-    return { errors: [diagnostic('error', 'bad-index', `${e.message} (fix the index file)`, { file: indexPath })] };
+    return {
+      errors: [
+        diagnostic('error', 'bad-index', `${e.message} (fix the index file)`, { file: indexPath }),
+      ],
+    };
   }
 }
 
 /** File count, per-file and total size: all measured before any file is decoded. */
-function checkEnvironmentLimits(paths: readonly string[], files: ReadonlyMap<string, Uint8Array | string>, limits: LoadLimits): Diagnostic[] {
+function checkEnvironmentLimits(
+  paths: readonly string[],
+  files: ReadonlyMap<string, Uint8Array | string>,
+  limits: LoadLimits,
+): Diagnostic[] {
   if (paths.length > limits.maxFiles)
-    return [diagnostic('error', 'too-many-files', `${paths.length} feature files, more than the limit of ${limits.maxFiles} (merge files or raise maxFiles)`)];
+    return [
+      diagnostic(
+        'error',
+        'too-many-files',
+        `${paths.length} feature files, more than the limit of ${limits.maxFiles} (merge files or raise maxFiles)`,
+      ),
+    ];
   const errors: Diagnostic[] = [];
   let total = 0;
   for (const path of paths) {
     const size = byteLength(files.get(path) as Uint8Array | string);
     total += size;
     if (size > limits.maxFileBytes)
-      errors.push(diagnostic('error', 'file-too-large', `file is ${size} bytes, more than the limit of ${limits.maxFileBytes} (split it into several files)`, { file: path }));
+      errors.push(
+        diagnostic(
+          'error',
+          'file-too-large',
+          `file is ${size} bytes, more than the limit of ${limits.maxFileBytes} (split it into several files)`,
+          { file: path },
+        ),
+      );
   }
   if (total > limits.maxEnvironmentBytes)
-    errors.push(diagnostic('error', 'environment-too-large', `feature files total ${total} bytes, more than the limit of ${limits.maxEnvironmentBytes} (remove unused flags or raise maxEnvironmentBytes)`));
+    errors.push(
+      diagnostic(
+        'error',
+        'environment-too-large',
+        `feature files total ${total} bytes, more than the limit of ${limits.maxEnvironmentBytes} (remove unused flags or raise maxEnvironmentBytes)`,
+      ),
+    );
   return errors;
 }
 
@@ -80,7 +123,14 @@ function capped(diagnostics: Diagnostic[]): Diagnostic[] {
   if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics;
   const rest = diagnostics.length - MAX_DIAGNOSTICS;
   const severity = diagnostics[0]?.severity ?? 'error';
-  return [...diagnostics.slice(0, MAX_DIAGNOSTICS), diagnostic(severity, 'too-many-errors', `${rest} more ${severity}s not shown (fix the ones above first)`)];
+  return [
+    ...diagnostics.slice(0, MAX_DIAGNOSTICS),
+    diagnostic(
+      severity,
+      'too-many-errors',
+      `${rest} more ${severity}s not shown (fix the ones above first)`,
+    ),
+  ];
 }
 
 /** The same rule can be found on the raw and the canonical document; keep one report. */

@@ -38,7 +38,11 @@ export function fileFormat(path: string): 'yaml' | 'json' | undefined {
 }
 
 /** Parses and schema-checks one feature file; size is checked before anything is decoded. */
-export function parseFeatureFile(path: string, content: Uint8Array | string, limits?: Partial<LoadLimits>): ParseFileResult {
+export function parseFeatureFile(
+  path: string,
+  content: Uint8Array | string,
+  limits?: Partial<LoadLimits>,
+): ParseFileResult {
   const lim = resolveLimits(limits);
   const format = fileFormat(path);
   const fail = (code: string, message: string): ParseFileResult => ({
@@ -46,13 +50,28 @@ export function parseFeatureFile(path: string, content: Uint8Array | string, lim
     errors: [diagnostic('error', code, message, { file: path })],
     warnings: [],
   });
-  if (format === undefined) return fail('bad-extension', 'unexpected extension (feature files end in .yaml, .yml or .json; rename the file or exclude it)');
+  if (format === undefined)
+    return fail(
+      'bad-extension',
+      'unexpected extension (feature files end in .yaml, .yml or .json; rename the file or exclude it)',
+    );
   const size = byteLength(content);
-  if (size > lim.maxFileBytes) return fail('file-too-large', `file is ${size} bytes, more than the limit of ${lim.maxFileBytes} (split it into several files)`);
+  if (size > lim.maxFileBytes)
+    return fail(
+      'file-too-large',
+      `file is ${size} bytes, more than the limit of ${lim.maxFileBytes} (split it into several files)`,
+    );
   const text = decode(content);
   if (text === undefined) return fail('bad-encoding', 'file is not valid UTF-8 (save it as UTF-8)');
-  const ctx: ParseContext = { file: path, limits: lim, starts: lineStarts(text), errors: [], warnings: [] };
-  const raws = format === 'yaml' ? parseYamlStream(text, 0, 'core', ctx) : parseJsonStream(text, ctx);
+  const ctx: ParseContext = {
+    file: path,
+    limits: lim,
+    starts: lineStarts(text),
+    errors: [],
+    warnings: [],
+  };
+  const raws =
+    format === 'yaml' ? parseYamlStream(text, 0, 'core', ctx) : parseJsonStream(text, ctx);
   const documents: SourcedDocument[] = [];
   for (const raw of raws) {
     const doc = toDocument(raw, path, ctx.errors);
@@ -64,12 +83,24 @@ export function parseFeatureFile(path: string, content: Uint8Array | string, lim
 
 /** Orders diagnostics by line and column (zod reports in evaluation order). */
 export function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
-  return diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return diagnostics.sort(
+    (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+  );
 }
 
-function toDocument(raw: RawDocument, file: string, errors: Diagnostic[]): SourcedDocument | undefined {
+function toDocument(
+  raw: RawDocument,
+  file: string,
+  errors: Diagnostic[],
+): SourcedDocument | undefined {
   for (const v of rawVersionViolations(raw.value)) {
-    errors.push(diagnostic('error', 'version', v.message, { file, position: raw.locate(v.path, true), path: formatPath(v.path) }));
+    errors.push(
+      diagnostic('error', 'version', v.message, {
+        file,
+        position: raw.locate(v.path, true),
+        path: formatPath(v.path),
+      }),
+    );
   }
   const parsed = documentSchema.safeParse(raw.value, { reportInput: true });
   if (!parsed.success) {
@@ -84,12 +115,20 @@ function jsonSegmentStrings(raw: RawDocument, file: string): Diagnostic[] {
   const flags = (raw.value as { flags?: unknown }).flags;
   if (!Array.isArray(flags)) return [];
   return flags.flatMap((flag: { rules?: unknown }, i) =>
-    (Array.isArray(flag.rules) ? (flag.rules as Array<{ segment?: unknown }>) : []).flatMap((rule, j) => {
-      if (typeof rule.segment !== 'string') return [];
-      const at = ['flags', i, 'rules', j, 'segment'];
-      const message = `Flipt v2 cannot read a string segment in a JSON file (write "segment": {"keys": [${JSON.stringify(rule.segment)}], "operator": "OR_SEGMENT_OPERATOR"})`;
-      return [diagnostic('warning', 'compat', message, { file, position: raw.locate(at), path: formatPath(at) })];
-    }),
+    (Array.isArray(flag.rules) ? (flag.rules as Array<{ segment?: unknown }>) : []).flatMap(
+      (rule, j) => {
+        if (typeof rule.segment !== 'string') return [];
+        const at = ['flags', i, 'rules', j, 'segment'];
+        const message = `Flipt v2 cannot read a string segment in a JSON file (write "segment": {"keys": [${JSON.stringify(rule.segment)}], "operator": "OR_SEGMENT_OPERATOR"})`;
+        return [
+          diagnostic('warning', 'compat', message, {
+            file,
+            position: raw.locate(at),
+            path: formatPath(at),
+          }),
+        ];
+      },
+    ),
   );
 }
 

@@ -5,7 +5,15 @@
  * numbers: like Go's encoding/json, a number in a string field is an error in JSON.
  */
 import { diagnostic } from './diagnostics.js';
-import { lazyLocator, limitError, parseYamlStream, rejectForbiddenKeys, valueDepthWithin, type ParseContext, type RawDocument } from './parse-yaml.js';
+import {
+  lazyLocator,
+  limitError,
+  parseYamlStream,
+  rejectForbiddenKeys,
+  valueDepthWithin,
+  type ParseContext,
+  type RawDocument,
+} from './parse-yaml.js';
 import { positionAt } from './source-map.js';
 
 interface Span {
@@ -25,17 +33,28 @@ export function parseJsonStream(text: string, ctx: ParseContext): RawDocument[] 
     const locate = lazyLocator(slice, span.start, ctx);
     // The scanner bounded bracket depth already; this is a cheap second guard on the value.
     if (!valueDepthWithin(parsed.value, ctx.limits.maxDepth)) return;
-    if (!rejectForbiddenKeys(parsed.value, locate, ctx) && parsed.value !== null) out.push({ index, value: parsed.value, locate });
+    if (!rejectForbiddenKeys(parsed.value, locate, ctx) && parsed.value !== null)
+      out.push({ index, value: parsed.value, locate });
   });
   return out;
 }
 
 /** A syntax error: yaml's reader usually says where; otherwise JSON.parse's offset is used. */
-function reportSyntax(slice: string, span: Span, error: { message: string; offset: number }, ctx: ParseContext): void {
+function reportSyntax(
+  slice: string,
+  span: Span,
+  error: { message: string; offset: number },
+  ctx: ParseContext,
+): void {
   const before = ctx.errors.length;
   parseYamlStream(slice, span.start, 'json', ctx);
   if (ctx.errors.length > before) return;
-  ctx.errors.push(diagnostic('error', 'syntax', `${error.message} (fix the JSON syntax)`, { file: ctx.file, position: positionAt(ctx.starts, span.start + error.offset) }));
+  ctx.errors.push(
+    diagnostic('error', 'syntax', `${error.message} (fix the JSON syntax)`, {
+      file: ctx.file,
+      position: positionAt(ctx.starts, span.start + error.offset),
+    }),
+  );
 }
 
 /** Splits top-level values; reports excess depth or document count. Undefined on a limit error. */
@@ -44,7 +63,14 @@ function splitValues(text: string, ctx: ParseContext): Span[] | undefined {
   let i = skipSpace(text, 0);
   while (i < text.length) {
     if (spans.length >= ctx.limits.maxDocumentsPerFile) {
-      ctx.errors.push(limitError(ctx, 'too-many-documents', `more than ${ctx.limits.maxDocumentsPerFile} documents in one file (split the file or raise maxDocumentsPerFile)`, i));
+      ctx.errors.push(
+        limitError(
+          ctx,
+          'too-many-documents',
+          `more than ${ctx.limits.maxDocumentsPerFile} documents in one file (split the file or raise maxDocumentsPerFile)`,
+          i,
+        ),
+      );
       return undefined;
     }
     const end = scanValue(text, i, ctx);
@@ -70,7 +96,14 @@ function scanValue(text: string, start: number, ctx: ParseContext): number | und
     if (c === '"') i = scanString(text, i) - 1;
     else if (c === '{' || c === '[') {
       if (++depth > ctx.limits.maxDepth) {
-        ctx.errors.push(limitError(ctx, 'too-deep', `nesting deeper than ${ctx.limits.maxDepth} levels (flatten the document)`, i));
+        ctx.errors.push(
+          limitError(
+            ctx,
+            'too-deep',
+            `nesting deeper than ${ctx.limits.maxDepth} levels (flatten the document)`,
+            i,
+          ),
+        );
         return undefined;
       }
     } else if ((c === '}' || c === ']') && --depth === 0) return i + 1;
@@ -92,7 +125,9 @@ function skipSpace(text: string, i: number): number {
 }
 
 /** JSON.parse's value, or its error with the offset it names (0 when it names none). */
-function parseJson(slice: string): { value: unknown } | { error: { message: string; offset: number } } {
+function parseJson(
+  slice: string,
+): { value: unknown } | { error: { message: string; offset: number } } {
   try {
     return { value: JSON.parse(slice) as unknown };
   } catch (e) {

@@ -14,7 +14,11 @@ import { prescanDepth } from './prescan.js';
 import { locatorFor, pathKey, positionAt, type Locator } from './source-map.js';
 
 /** Keys that could reach Object.prototype; rejected everywhere in a document. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+]);
 
 /** One document of a file, as a plain value with a locator for its fields. */
 export interface RawDocument {
@@ -34,21 +38,48 @@ export interface ParseContext {
 }
 
 /** Parses `text` (starting at `base` in the file) as a YAML stream of the given schema. */
-export function parseYamlStream(text: string, base: number, schema: 'core' | 'json', ctx: ParseContext, firstIndex = 0): RawDocument[] {
+export function parseYamlStream(
+  text: string,
+  base: number,
+  schema: 'core' | 'json',
+  ctx: ParseContext,
+  firstIndex = 0,
+): RawDocument[] {
   const deep = schema === 'core' ? prescanDepth(text, ctx.limits.maxDepth) : -1;
   if (deep >= 0) {
-    ctx.errors.push(limitError(ctx, 'too-deep', `nesting deeper than ${ctx.limits.maxDepth} levels (flatten the document)`, base + deep));
+    ctx.errors.push(
+      limitError(
+        ctx,
+        'too-deep',
+        `nesting deeper than ${ctx.limits.maxDepth} levels (flatten the document)`,
+        base + deep,
+      ),
+    );
     return [];
   }
   const tokens: CST.Token[] = [];
   let documents = 0;
   for (const token of new Parser().parse(text)) {
     if (token.type === 'document' && ++documents > ctx.limits.maxDocumentsPerFile) {
-      ctx.errors.push(limitError(ctx, 'too-many-documents', `more than ${ctx.limits.maxDocumentsPerFile} documents in one file (split the file or raise maxDocumentsPerFile)`, base + token.offset));
+      ctx.errors.push(
+        limitError(
+          ctx,
+          'too-many-documents',
+          `more than ${ctx.limits.maxDocumentsPerFile} documents in one file (split the file or raise maxDocumentsPerFile)`,
+          base + token.offset,
+        ),
+      );
       return [];
     }
     if (token.type === 'document' && !depthWithin(token, ctx.limits.maxDepth)) {
-      ctx.errors.push(limitError(ctx, 'too-deep', `nesting deeper than ${ctx.limits.maxDepth} levels (flatten the document)`, base + token.offset));
+      ctx.errors.push(
+        limitError(
+          ctx,
+          'too-deep',
+          `nesting deeper than ${ctx.limits.maxDepth} levels (flatten the document)`,
+          base + token.offset,
+        ),
+      );
       return [];
     }
     tokens.push(token);
@@ -61,13 +92,21 @@ export function parseYamlStream(text: string, base: number, schema: 'core' | 'js
   for (const doc of composer.compose(tokens, false, text.length)) {
     const docIndex = index++;
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) ctx.errors.push(syntaxDiagnostic(ctx, e.message, base + e.pos[0]));
+      for (const e of doc.errors)
+        ctx.errors.push(syntaxDiagnostic(ctx, e.message, base + e.pos[0]));
       continue;
     }
     const duplicates = doc.contents ? duplicateKeyOffsets(doc.contents) : [];
-    for (const offset of duplicates) ctx.errors.push(syntaxDiagnostic(ctx, 'Map keys must be unique', base + offset));
+    for (const offset of duplicates)
+      ctx.errors.push(syntaxDiagnostic(ctx, 'Map keys must be unique', base + offset));
     if (duplicates.length > 0) continue;
-    for (const w of doc.warnings) ctx.warnings.push(diagnostic('warning', 'syntax', w.message, { file: ctx.file, position: positionAt(ctx.starts, base + w.pos[0]) }));
+    for (const w of doc.warnings)
+      ctx.warnings.push(
+        diagnostic('warning', 'syntax', w.message, {
+          file: ctx.file,
+          position: positionAt(ctx.starts, base + w.pos[0]),
+        }),
+      );
     const raw = toRawDocument(doc.contents, docIndex, base, ctx, (opts) => doc.toJS(opts));
     if (raw !== undefined) out.push(raw);
   }
@@ -93,12 +132,21 @@ function toRawDocument(
     const message = bomb
       ? `aliases expand more than ${ctx.limits.maxAliasCount} times (a YAML alias bomb?; use fewer aliases or raise maxAliasCount)`
       : `${(e as Error).message} (fix the YAML syntax)`;
-    ctx.errors.push(limitError(ctx, bomb ? 'too-many-aliases' : 'syntax', message, contents.range[0] + base));
+    ctx.errors.push(
+      limitError(ctx, bomb ? 'too-many-aliases' : 'syntax', message, contents.range[0] + base),
+    );
     return undefined;
   }
   // Aliases may point at an ancestor (a cycle) or multiply depth; measure the built value too.
   if (!valueDepthWithin(value, ctx.limits.maxDepth)) {
-    ctx.errors.push(limitError(ctx, 'too-deep', `nesting deeper than ${ctx.limits.maxDepth} levels once aliases are expanded (flatten the document)`, contents.range[0] + base));
+    ctx.errors.push(
+      limitError(
+        ctx,
+        'too-deep',
+        `nesting deeper than ${ctx.limits.maxDepth} levels once aliases are expanded (flatten the document)`,
+        contents.range[0] + base,
+      ),
+    );
     return undefined;
   }
   const locate = nodeLocator(contents, base, ctx.starts);
@@ -110,7 +158,14 @@ export function rejectForbiddenKeys(value: unknown, locate: Locator, ctx: ParseC
   const found = forbiddenKeyPaths(value);
   for (const path of found) {
     const key = String(path[path.length - 1]);
-    ctx.errors.push(diagnostic('error', 'forbidden-key', `key "${key}" is not allowed (it could alter object prototypes; rename the key)`, { file: ctx.file, position: locate(path, true), path: formatPath(path) }));
+    ctx.errors.push(
+      diagnostic(
+        'error',
+        'forbidden-key',
+        `key "${key}" is not allowed (it could alter object prototypes; rename the key)`,
+        { file: ctx.file, position: locate(path, true), path: formatPath(path) },
+      ),
+    );
   }
   return found.length > 0;
 }
@@ -163,7 +218,11 @@ export function lazyLocator(slice: string, base: number, ctx: ParseContext): Loc
   let real: Locator | undefined;
   return (path, key) => {
     if (real === undefined) {
-      const doc = [...new Composer({ version: '1.2', schema: 'json', uniqueKeys: false }).compose(new Parser().parse(slice))][0];
+      const doc = [
+        ...new Composer({ version: '1.2', schema: 'json', uniqueKeys: false }).compose(
+          new Parser().parse(slice),
+        ),
+      ][0];
       real = doc?.contents ? nodeLocator(doc.contents, base, ctx.starts) : () => undefined;
     }
     return real(path, key);
@@ -171,17 +230,40 @@ export function lazyLocator(slice: string, base: number, ctx: ParseContext): Loc
 }
 
 /** Fields the format types as strings. Go's YAML decoder reads `key: 1` or `version: 1.0` into them as text. */
-const STRING_FIELDS = new Set(['version', 'namespace', 'key', 'keys', 'name', 'description', 'variant', 'property', 'segment']);
+const STRING_FIELDS = new Set([
+  'version',
+  'namespace',
+  'key',
+  'keys',
+  'name',
+  'description',
+  'variant',
+  'property',
+  'segment',
+]);
 
 /**
  * Keeps the written text of numbers and booleans in string fields (`version: 1.0` is "1.0"),
  * outside free-form attachments and metadata. Recursion is bounded by the CST depth check.
  */
-function keepScalarText(node: Node | null, field: string | undefined, listItem: boolean, free: boolean): void {
+function keepScalarText(
+  node: Node | null,
+  field: string | undefined,
+  listItem: boolean,
+  free: boolean,
+): void {
   if (node === null || free) return;
   if (isScalar(node)) {
-    const stringy = field !== undefined && STRING_FIELDS.has(field) && (!listItem || field === 'keys' || field === 'segment');
-    if (stringy && (typeof node.value === 'number' || typeof node.value === 'boolean') && node.source !== undefined) node.value = node.source;
+    const stringy =
+      field !== undefined &&
+      STRING_FIELDS.has(field) &&
+      (!listItem || field === 'keys' || field === 'segment');
+    if (
+      stringy &&
+      (typeof node.value === 'number' || typeof node.value === 'boolean') &&
+      node.source !== undefined
+    )
+      node.value = node.source;
   } else if (isSeq(node)) {
     for (const item of node.items) keepScalarText(item as Node | null, field, true, false);
   } else if (isMap(node)) {
@@ -212,7 +294,12 @@ function duplicateKeyOffsets(node: Node | null, out: number[] = []): number[] {
 }
 
 /** Records the offset of every node and map key by path (for diagnostics only). */
-function indexNodes(node: Node | null, path: PropertyKey[], base: number, offsets: Map<string, number>): void {
+function indexNodes(
+  node: Node | null,
+  path: PropertyKey[],
+  base: number,
+  offsets: Map<string, number>,
+): void {
   if (node === null) return;
   if (node.range) offsets.set(pathKey(path), node.range[0] + base);
   if (isSeq(node)) {
@@ -225,7 +312,11 @@ function indexNodes(node: Node | null, path: PropertyKey[], base: number, offset
       if (keyNode?.range) offsets.set(pathKey(at, true), keyNode.range[0] + base);
       if (pair.value === null && keyNode?.range) offsets.set(pathKey(at), keyNode.range[0] + base);
       else if (!isAlias(pair.value)) indexNodes(pair.value as Node | null, at, base, offsets);
-      else if ((pair.value as Node).range) offsets.set(pathKey(at), ((pair.value as Node).range as [number, number, number])[0] + base);
+      else if ((pair.value as Node).range)
+        offsets.set(
+          pathKey(at),
+          ((pair.value as Node).range as [number, number, number])[0] + base,
+        );
     }
   }
 }
@@ -237,7 +328,11 @@ function depthWithin(root: CST.Token, maxDepth: number): boolean {
     const [token, depth] = stack.pop() as [CST.Token, number];
     if (token.type === 'document') {
       if (token.value) stack.push([token.value, depth]);
-    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+    } else if (
+      token.type === 'block-map' ||
+      token.type === 'block-seq' ||
+      token.type === 'flow-collection'
+    ) {
       if (depth + 1 > maxDepth) return false;
       for (const item of token.items as CST.CollectionItem[]) {
         if (item.key) stack.push([item.key, depth + 1]);
@@ -255,7 +350,8 @@ export function valueDepthWithin(root: unknown, maxDepth: number): boolean {
     const [value, depth] = stack.pop() as [unknown, number];
     if (value === null || typeof value !== 'object') continue;
     if (depth + 1 > maxDepth) return false;
-    for (const child of Object.values(value)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    for (const child of Object.values(value))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
   return true;
 }
@@ -263,10 +359,21 @@ export function valueDepthWithin(root: unknown, maxDepth: number): boolean {
 function syntaxDiagnostic(ctx: ParseContext, message: string, offset: number): Diagnostic {
   const firstLine = message.split('\n')[0] ?? message;
   const text = firstLine.replace(/ at line \d+, column \d+:?$/u, '');
-  return diagnostic('error', 'syntax', `${text} (fix the YAML/JSON syntax)`, { file: ctx.file, position: positionAt(ctx.starts, offset) });
+  return diagnostic('error', 'syntax', `${text} (fix the YAML/JSON syntax)`, {
+    file: ctx.file,
+    position: positionAt(ctx.starts, offset),
+  });
 }
 
 /** A limit or syntax error at an offset of the file. */
-export function limitError(ctx: ParseContext, code: string, message: string, offset: number): Diagnostic {
-  return diagnostic('error', code, message, { file: ctx.file, position: positionAt(ctx.starts, offset) });
+export function limitError(
+  ctx: ParseContext,
+  code: string,
+  message: string,
+  offset: number,
+): Diagnostic {
+  return diagnostic('error', code, message, {
+    file: ctx.file,
+    position: positionAt(ctx.starts, offset),
+  });
 }

@@ -2,7 +2,12 @@
  * Writes a whole environment in the Flipt v2 layout (decision 8): one `<namespace>/features.yaml`
  * per namespace, each naming its namespace as `{key, name, description}`.
  */
-import { LATEST_FORMAT_VERSION, type Document, type Environment, type FORMAT_VERSIONS } from '../model/schema.js';
+import {
+  LATEST_FORMAT_VERSION,
+  type Document,
+  type Environment,
+  type FORMAT_VERSIONS,
+} from '../model/schema.js';
 import { serializeDocument } from './serialize.js';
 
 /** Options for serializeEnvironment. */
@@ -13,7 +18,10 @@ export interface SerializeEnvironmentOptions {
 }
 
 /** Path → file text of every namespace, in the environment's namespace order. */
-export function serializeEnvironment(environment: Environment, options?: SerializeEnvironmentOptions): Map<string, string> {
+export function serializeEnvironment(
+  environment: Environment,
+  options?: SerializeEnvironmentOptions,
+): Map<string, string> {
   const format = options?.format ?? 'yaml';
   const files = new Map<string, string>();
   for (const ns of environment.namespaces) {

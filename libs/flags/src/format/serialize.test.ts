@@ -13,14 +13,18 @@ function roundTrip(format: 'yaml' | 'json', text: string) {
 }
 
 describe('serializeDocument', () => {
-  it.each(['yaml', 'json'] as const)('parse ∘ serialise is the identity on canonical documents (%s)', (format) => {
-    fc.assert(
-      fc.property(canonicalDocument, (doc) => {
-        expect(roundTrip(format, serializeDocument(doc, { format }))).toEqual(doc);
-      }),
-      { numRuns: 1000, seed: 20261122 },
-    );
-  }, 60_000);
+  it.each(['yaml', 'json'] as const)(
+    'parse ∘ serialise is the identity on canonical documents (%s)',
+    (format) => {
+      fc.assert(
+        fc.property(canonicalDocument, (doc) => {
+          expect(roundTrip(format, serializeDocument(doc, { format }))).toEqual(doc);
+        }),
+        { numRuns: 1000, seed: 20261122 },
+      );
+    },
+    60_000,
+  );
 
   it('is deterministic and a fixed point: serialise ∘ parse ∘ serialise = serialise', () => {
     fc.assert(
@@ -105,21 +109,32 @@ describe('serializeDocument', () => {
   });
 
   it('gives minimal diffs: renaming one flag changes one line', () => {
-    const doc = parseFeatureFile('default/features.yml', fixture('valid/corpus-v1').get('default/features.yml') as Uint8Array).documents[0]?.document;
+    const doc = parseFeatureFile(
+      'default/features.yml',
+      fixture('valid/corpus-v1').get('default/features.yml') as Uint8Array,
+    ).documents[0]?.document;
     if (doc === undefined) throw new Error('fixture did not parse');
     const before = serializeDocument(doc).split('\n');
-    const edited = { ...doc, flags: doc.flags.map((f) => (f.key === 'flag_boolean' ? { ...f, name: 'Renamed' } : f)) };
+    const edited = {
+      ...doc,
+      flags: doc.flags.map((f) => (f.key === 'flag_boolean' ? { ...f, name: 'Renamed' } : f)),
+    };
     const after = serializeDocument(edited).split('\n');
     expect(after).toHaveLength(before.length);
     expect(after.filter((line, i) => line !== before[i])).toEqual(['    name: Renamed']);
   });
 
   it('writes isoneof values as lists only for 1.6', () => {
-    const base = parseFeatureFile('a.yaml', 'version: "1.6"\nsegments: [{key: s, name: S, match_type: ALL_MATCH_TYPE, constraints: [{type: STRING_COMPARISON_TYPE, property: p, operator: isoneof, value: [a, "on"]}]}]\n');
+    const base = parseFeatureFile(
+      'a.yaml',
+      'version: "1.6"\nsegments: [{key: s, name: S, match_type: ALL_MATCH_TYPE, constraints: [{type: STRING_COMPARISON_TYPE, property: p, operator: isoneof, value: [a, "on"]}]}]\n',
+    );
     const doc = base.documents[0]?.document;
     if (doc === undefined) throw new Error('fixture did not parse');
     expect(serializeDocument(doc)).toContain('value:\n          - a\n          - "on"\n');
     expect(serializeDocument({ ...doc, version: '1.5' })).toContain(`value: '["a","on"]'`);
-    expect(serializeDocument({ ...doc, version: '1.5' }, { format: 'json' })).toContain('"value": "[\\"a\\",\\"on\\"]"');
+    expect(serializeDocument({ ...doc, version: '1.5' }, { format: 'json' })).toContain(
+      '"value": "[\\"a\\",\\"on\\"]"',
+    );
   });
 });

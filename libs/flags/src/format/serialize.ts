@@ -4,7 +4,18 @@
  * `parseFeatureFile(serializeDocument(doc))` yields `doc` again for every valid canonical doc.
  */
 import { stringify } from 'yaml';
-import { FORMAT_VERSIONS, KEY_PATTERN, type Constraint, type SegmentRef, type Document, type Flag, type Rollout, type Rule, type Segment, type Variant } from '../model/schema.js';
+import {
+  FORMAT_VERSIONS,
+  KEY_PATTERN,
+  type Constraint,
+  type SegmentRef,
+  type Document,
+  type Flag,
+  type Rollout,
+  type Rule,
+  type Segment,
+  type Variant,
+} from '../model/schema.js';
 import { versionRank } from './version-rules.js';
 
 /** Output options. */
@@ -23,7 +34,13 @@ export function serializeDocument(document: Document, options?: SerializeOptions
   const plain = documentToPlain(document);
   if (options?.format === 'json') return `${JSON.stringify(plain, null, 2)}\n`;
   // compat 1.1 quotes strings such as `on`/`yes` so YAML 1.1 readers see strings too.
-  return stringify(plain, { version: '1.2', indent: 2, lineWidth: 0, minContentWidth: 0, compat: 'yaml-1.1' });
+  return stringify(plain, {
+    version: '1.2',
+    indent: 2,
+    lineWidth: 0,
+    minContentWidth: 0,
+    compat: 'yaml-1.1',
+  });
 }
 
 /** The document as plain data in Flipt's field order, with empty optional parts left out. */
@@ -32,7 +49,10 @@ export function documentToPlain(doc: Document): Plain {
   const out: Plain = {};
   if (doc.version !== undefined) out.version = doc.version;
   const ns = doc.namespace;
-  out.namespace = ns.name === undefined && ns.description === undefined ? ns.key : compact({ key: ns.key, name: ns.name, description: ns.description });
+  out.namespace =
+    ns.name === undefined && ns.description === undefined
+      ? ns.key
+      : compact({ key: ns.key, name: ns.name, description: ns.description });
   if (doc.flags.length > 0) out.flags = doc.flags.map((f) => flagToPlain(f, rank));
   if (doc.segments.length > 0) out.segments = doc.segments.map((s) => segmentToPlain(s, rank));
   return out;
@@ -54,19 +74,41 @@ function flagToPlain(f: Flag, rank: number): Plain {
 }
 
 function variantToPlain(v: Variant): Plain {
-  return compact({ key: v.key, name: v.name, description: v.description, default: v.default, attachment: v.attachment });
+  return compact({
+    key: v.key,
+    name: v.name,
+    description: v.description,
+    default: v.default,
+    attachment: v.attachment,
+  });
 }
 
 function ruleToPlain(r: Rule, rank: number): Plain {
-  const segment = rank < V12 && isSingleKey(r.segment) ? r.segment.keys[0] : { keys: r.segment.keys, operator: r.segment.operator };
-  return compact({ segment, rank: r.rank, distributions: nonEmpty(r.distributions.map((d) => ({ variant: d.variant, rollout: d.rollout }))) });
+  const segment =
+    rank < V12 && isSingleKey(r.segment)
+      ? r.segment.keys[0]
+      : { keys: r.segment.keys, operator: r.segment.operator };
+  return compact({
+    segment,
+    rank: r.rank,
+    distributions: nonEmpty(
+      r.distributions.map((d) => ({ variant: d.variant, rollout: d.rollout })),
+    ),
+  });
 }
 
 function rolloutToPlain(r: Rollout, rank: number): Plain {
   const s = r.segment;
   const segment =
-    s === undefined ? undefined : rank < V12 && isSingleKey(s) ? { key: s.keys[0], value: s.value } : { keys: s.keys, operator: s.operator, value: s.value };
-  const threshold = r.threshold === undefined ? undefined : { percentage: r.threshold.percentage, value: r.threshold.value };
+    s === undefined
+      ? undefined
+      : rank < V12 && isSingleKey(s)
+        ? { key: s.keys[0], value: s.value }
+        : { keys: s.keys, operator: s.operator, value: s.value };
+  const threshold =
+    r.threshold === undefined
+      ? undefined
+      : { percentage: r.threshold.percentage, value: r.threshold.value };
   return compact({ description: r.description, segment, threshold });
 }
 
@@ -81,7 +123,13 @@ function segmentToPlain(s: Segment, rank: number): Plain {
 }
 
 function constraintToPlain(c: Constraint, rank: number): Plain {
-  return compact({ type: c.type, property: c.property, operator: c.operator, value: constraintValue(c, rank), description: c.description });
+  return compact({
+    type: c.type,
+    property: c.property,
+    operator: c.operator,
+    value: constraintValue(c, rank),
+    description: c.description,
+  });
 }
 
 /** isoneof lists are YAML lists only in 1.6; earlier versions write them as JSON-array strings. */
@@ -91,7 +139,11 @@ function constraintValue(c: Constraint, rank: number): Constraint['value'] {
   if (listOperator && rank >= V16 && c.value !== undefined) {
     try {
       const parsed: unknown = JSON.parse(c.value);
-      if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string' || typeof x === 'number')) return parsed;
+      if (
+        Array.isArray(parsed) &&
+        parsed.every((x) => typeof x === 'string' || typeof x === 'number')
+      )
+        return parsed;
     } catch {
       // Not a JSON array: write it as it is and let validation report it.
     }
@@ -101,7 +153,11 @@ function constraintValue(c: Constraint, rank: number): Constraint['value'] {
 
 /** A reference the pre-1.2 spelling (one key, OR) can express; the key form needs a key-shaped key. */
 function isSingleKey(ref: SegmentRef): boolean {
-  return ref.keys.length === 1 && ref.operator === 'OR_SEGMENT_OPERATOR' && KEY_PATTERN.test(ref.keys[0] as string);
+  return (
+    ref.keys.length === 1 &&
+    ref.operator === 'OR_SEGMENT_OPERATOR' &&
+    KEY_PATTERN.test(ref.keys[0] as string)
+  );
 }
 
 function nonEmpty<T>(list: T[]): T[] | undefined {

@@ -33,7 +33,10 @@ export function pathKey(path: readonly PropertyKey[], key = false): string {
 }
 
 /** Builds a locator from a path → offset table. */
-export function locatorFor(offsets: ReadonlyMap<string, number>, starts: readonly number[]): Locator {
+export function locatorFor(
+  offsets: ReadonlyMap<string, number>,
+  starts: readonly number[],
+): Locator {
   return (path, key = false) => {
     if (key) {
       const k = offsets.get(pathKey(path, true));

@@ -28,13 +28,35 @@ export const CONSTRAINT_TYPES = [
 /** A constraint comparison type. */
 export type ConstraintType = (typeof CONSTRAINT_TYPES)[number];
 
-const STRING_OPERATORS = ['eq', 'neq', 'empty', 'notempty', 'prefix', 'suffix', 'isoneof', 'isnotoneof', 'contains', 'notcontains'] as const;
+const STRING_OPERATORS = [
+  'eq',
+  'neq',
+  'empty',
+  'notempty',
+  'prefix',
+  'suffix',
+  'isoneof',
+  'isnotoneof',
+  'contains',
+  'notcontains',
+] as const;
 
 /** Operators allowed for each constraint type (Flipt's schema, with `lt` rather than the released `le` typo). */
 export const OPERATORS: Readonly<Record<ConstraintType, readonly string[]>> = {
   STRING_COMPARISON_TYPE: STRING_OPERATORS,
   ENTITY_ID_COMPARISON_TYPE: STRING_OPERATORS,
-  NUMBER_COMPARISON_TYPE: ['eq', 'neq', 'present', 'notpresent', 'lt', 'lte', 'gt', 'gte', 'isoneof', 'isnotoneof'],
+  NUMBER_COMPARISON_TYPE: [
+    'eq',
+    'neq',
+    'present',
+    'notpresent',
+    'lt',
+    'lte',
+    'gt',
+    'gte',
+    'isoneof',
+    'isnotoneof',
+  ],
   BOOLEAN_COMPARISON_TYPE: ['true', 'false', 'present', 'notpresent'],
   DATETIME_COMPARISON_TYPE: ['eq', 'neq', 'present', 'notpresent', 'lt', 'lte', 'gt', 'gte'],
 };
@@ -47,14 +69,24 @@ export const SEGMENT_OPERATORS = ['OR_SEGMENT_OPERATOR', 'AND_SEGMENT_OPERATOR']
 export const FLAG_TYPES = ['VARIANT_FLAG_TYPE', 'BOOLEAN_FLAG_TYPE'] as const;
 
 /** Any JSON value (attachments, metadata). */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** A JSON value; objects are plain records. */
 export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValueSchema), z.record(z.string(), jsonValueSchema)]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValueSchema),
+    z.record(z.string(), jsonValueSchema),
+  ]),
 );
 
-const keySchema = z.string().regex(KEY_PATTERN, { message: 'must match ^[-_,A-Za-z0-9]+$ (letters, digits, "-", "_" and ",")' });
+const keySchema = z.string().regex(KEY_PATTERN, {
+  message: 'must match ^[-_,A-Za-z0-9]+$ (letters, digits, "-", "_" and ",")',
+});
 const nameSchema = z.string().min(1, { message: 'must not be empty' });
 /** Descriptions: v2 accepts `null`; canonical form drops it. */
 const descriptionSchema = z
@@ -64,13 +96,21 @@ const descriptionSchema = z
 
 /** A constraint value as written: a string, a scalar, or (1.6) a list for isoneof/isnotoneof. */
 const constraintValueSchema = z
-  .union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))])
+  .union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  ])
   .nullish();
 
 /** Canonical constraint value: scalars become strings (as Flipt v2 does); 1.6 lists stay lists. */
-function canonicalConstraintValue(v: z.infer<typeof constraintValueSchema>): string | Array<string | number> | undefined {
+function canonicalConstraintValue(
+  v: z.infer<typeof constraintValueSchema>,
+): string | Array<string | number> | undefined {
   if (v === null || v === undefined) return undefined;
-  if (Array.isArray(v)) return v.map((x) => (x === null ? '' : typeof x === 'boolean' ? String(x) : x));
+  if (Array.isArray(v))
+    return v.map((x) => (x === null ? '' : typeof x === 'boolean' ? String(x) : x));
   return typeof v === 'string' ? v : String(v);
 }
 
@@ -85,8 +125,15 @@ export const constraintSchema = z
   })
   .superRefine((c, ctx) => {
     if (!OPERATORS[c.type].includes(c.operator)) {
-      const hint = c.operator === 'le' ? 'write lt: "le" is a typo in released Flipt schemas and no engine evaluates it' : `use one of ${OPERATORS[c.type].join(', ')}`;
-      ctx.addIssue({ code: 'custom', path: ['operator'], message: `operator "${c.operator}" is not valid for ${c.type} (${hint})` });
+      const hint =
+        c.operator === 'le'
+          ? 'write lt: "le" is a typo in released Flipt schemas and no engine evaluates it'
+          : `use one of ${OPERATORS[c.type].join(', ')}`;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['operator'],
+        message: `operator "${c.operator}" is not valid for ${c.type} (${hint})`,
+      });
     }
   });
 /** A segment constraint (canonical). */
@@ -98,7 +145,10 @@ export const segmentSchema = z.strictObject({
   name: nameSchema,
   description: descriptionSchema,
   match_type: z.enum(MATCH_TYPES),
-  constraints: z.array(constraintSchema).nullish().transform((c) => c ?? []),
+  constraints: z
+    .array(constraintSchema)
+    .nullish()
+    .transform((c) => c ?? []),
 });
 /** A segment (canonical). */
 export type Segment = z.output<typeof segmentSchema>;
@@ -144,7 +194,8 @@ const ruleSegmentSchema = z
   })
   .superRefine((s, ctx) => {
     if (typeof s === 'object' && !Array.isArray(s)) {
-      if (s.key !== undefined && s.keys !== undefined) ctx.addIssue({ code: 'custom', message: 'set either key or keys, not both' });
+      if (s.key !== undefined && s.keys !== undefined)
+        ctx.addIssue({ code: 'custom', message: 'set either key or keys, not both' });
       if (s.key === undefined && (s.keys === undefined || s.keys.length === 0))
         ctx.addIssue({ code: 'custom', message: 'name at least one segment in key or keys' });
     }
@@ -152,13 +203,19 @@ const ruleSegmentSchema = z
   .transform((s): SegmentRef => {
     if (typeof s === 'string') return { keys: [s], operator: 'OR_SEGMENT_OPERATOR' };
     if (Array.isArray(s)) return { keys: s, operator: 'OR_SEGMENT_OPERATOR' };
-    return { keys: s.key !== undefined ? [s.key] : (s.keys ?? []), operator: s.operator ?? 'OR_SEGMENT_OPERATOR' };
+    return {
+      keys: s.key !== undefined ? [s.key] : (s.keys ?? []),
+      operator: s.operator ?? 'OR_SEGMENT_OPERATOR',
+    };
   });
 
 /** A share of a rule's traffic for one variant. */
 export const distributionSchema = z.strictObject({
   variant: z.string().min(1, { message: 'must name a variant' }),
-  rollout: z.number().min(0, { message: 'must be between 0 and 100' }).max(100, { message: 'must be between 0 and 100' }),
+  rollout: z
+    .number()
+    .min(0, { message: 'must be between 0 and 100' })
+    .max(100, { message: 'must be between 0 and 100' }),
 });
 /** A distribution (canonical). */
 export type Distribution = z.output<typeof distributionSchema>;
@@ -167,7 +224,10 @@ export type Distribution = z.output<typeof distributionSchema>;
 export const ruleSchema = z.strictObject({
   segment: ruleSegmentSchema,
   rank: z.number().int().optional(),
-  distributions: z.array(distributionSchema).nullish().transform((d) => d ?? []),
+  distributions: z
+    .array(distributionSchema)
+    .nullish()
+    .transform((d) => d ?? []),
 });
 /** A rule (canonical). */
 export type Rule = z.output<typeof ruleSchema>;
@@ -200,17 +260,16 @@ export const rolloutSchema = z
     description: descriptionSchema,
     segment: rolloutSegmentObjectSchema
       .superRefine((s, ctx) => {
-        if (s.key !== undefined && s.keys !== undefined) ctx.addIssue({ code: 'custom', message: 'set either key or keys, not both' });
+        if (s.key !== undefined && s.keys !== undefined)
+          ctx.addIssue({ code: 'custom', message: 'set either key or keys, not both' });
         if (s.key === undefined && (s.keys === undefined || s.keys.length === 0))
           ctx.addIssue({ code: 'custom', message: 'name at least one segment in key or keys' });
       })
-      .transform(
-        (s): SegmentRollout => ({
-          keys: s.key !== undefined ? [s.key] : (s.keys ?? []),
-          operator: s.operator ?? 'OR_SEGMENT_OPERATOR',
-          value: s.value ?? false,
-        }),
-      )
+      .transform((s): SegmentRollout => ({
+        keys: s.key !== undefined ? [s.key] : (s.keys ?? []),
+        operator: s.operator ?? 'OR_SEGMENT_OPERATOR',
+        value: s.value ?? false,
+      }))
       .optional(),
     threshold: thresholdObjectSchema
       .transform((t) => ({ percentage: t.percentage, value: t.value ?? false }))
@@ -218,7 +277,10 @@ export const rolloutSchema = z
   })
   .superRefine((r, ctx) => {
     if ((r.segment === undefined) === (r.threshold === undefined))
-      ctx.addIssue({ code: 'custom', message: 'a rollout needs exactly one of segment or threshold' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a rollout needs exactly one of segment or threshold',
+      });
   });
 /** A rollout (canonical). */
 export type Rollout = z.output<typeof rolloutSchema>;
@@ -229,7 +291,10 @@ export const flagSchema = z
     key: keySchema,
     name: nameSchema,
     description: descriptionSchema,
-    enabled: z.boolean().optional().transform((e) => e ?? false),
+    enabled: z
+      .boolean()
+      .optional()
+      .transform((e) => e ?? false),
     type: z
       .enum(FLAG_TYPES)
       .optional()
@@ -238,13 +303,26 @@ export const flagSchema = z
       .record(z.string(), jsonValueSchema)
       .nullish()
       .transform((m) => m ?? undefined),
-    variants: z.array(variantSchema).nullish().transform((v) => v ?? []),
-    rules: z.array(ruleSchema).nullish().transform((r) => r ?? []),
-    rollouts: z.array(rolloutSchema).nullish().transform((r) => r ?? []),
+    variants: z
+      .array(variantSchema)
+      .nullish()
+      .transform((v) => v ?? []),
+    rules: z
+      .array(ruleSchema)
+      .nullish()
+      .transform((r) => r ?? []),
+    rollouts: z
+      .array(rolloutSchema)
+      .nullish()
+      .transform((r) => r ?? []),
   })
   .superRefine((f, ctx) => {
     if (f.type === 'VARIANT_FLAG_TYPE' && f.rollouts.length > 0)
-      ctx.addIssue({ code: 'custom', path: ['rollouts'], message: 'rollouts are only allowed on BOOLEAN_FLAG_TYPE flags' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rollouts'],
+        message: 'rollouts are only allowed on BOOLEAN_FLAG_TYPE flags',
+      });
   });
 /** A flag (canonical). */
 export type Flag = z.output<typeof flagSchema>;
@@ -269,15 +347,27 @@ export const namespaceObjectSchema = z.strictObject({
 });
 
 const namespaceSchema = z
-  .union([keySchema, namespaceObjectSchema], { message: 'must be a namespace key or {key, name, description}' })
+  .union([keySchema, namespaceObjectSchema], {
+    message: 'must be a namespace key or {key, name, description}',
+  })
   .transform((n): NamespaceRef => (typeof n === 'string' ? { key: n } : n));
 
 /** One Flipt document (one YAML document or JSON value in a feature file). */
 export const documentSchema = z.strictObject({
-  version: z.enum(FORMAT_VERSIONS, { message: `must be one of ${FORMAT_VERSIONS.join(', ')}` }).optional(),
-  namespace: namespaceSchema.optional().transform((n): NamespaceRef => n ?? { key: DEFAULT_NAMESPACE }),
-  flags: z.array(flagSchema).nullish().transform((f) => f ?? []),
-  segments: z.array(segmentSchema).nullish().transform((s) => s ?? []),
+  version: z
+    .enum(FORMAT_VERSIONS, { message: `must be one of ${FORMAT_VERSIONS.join(', ')}` })
+    .optional(),
+  namespace: namespaceSchema
+    .optional()
+    .transform((n): NamespaceRef => n ?? { key: DEFAULT_NAMESPACE }),
+  flags: z
+    .array(flagSchema)
+    .nullish()
+    .transform((f) => f ?? []),
+  segments: z
+    .array(segmentSchema)
+    .nullish()
+    .transform((s) => s ?? []),
 });
 /** A document (canonical). */
 export type Document = z.output<typeof documentSchema>;

@@ -15,5 +15,9 @@ export function fliptWasmClient(snapshot: ClientNamespaceSnapshot): Promise<Flip
       headers: { get: (name: string) => (name.toLowerCase() === 'etag' ? snapshot.digest : null) },
       json: () => Promise.resolve(JSON.parse(JSON.stringify(snapshot)) as unknown),
     });
-  return FliptClient.init({ namespace: snapshot.namespace.key, fetcher, updateInterval: 1_000_000 });
+  return FliptClient.init({
+    namespace: snapshot.namespace.key,
+    fetcher,
+    updateInterval: 1_000_000,
+  });
 }

@@ -6,11 +6,26 @@
  * create if not (409 on create, a concurrent worker, falls back to patch), so repeating it is
  * harmless; objects are found again by deterministic name and labels, never remembered locally.
  */
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { ProvisioningConfig } from '../provisioning.config.js';
-import type { DriverInstance, InstanceDriver, InstanceHandle, InstanceSpec } from '../instance-driver.js';
-import { MANAGED_SELECTOR, objectName, renderManifests, type Manifest } from './kubernetes-manifests.js';
+import type {
+  DriverInstance,
+  InstanceDriver,
+  InstanceHandle,
+  InstanceSpec,
+} from '../instance-driver.js';
+import {
+  MANAGED_SELECTOR,
+  objectName,
+  renderManifests,
+  type Manifest,
+} from './kubernetes-manifests.js';
 
 const KINDS: Array<{ apiVersion: string; kind: string }> = [
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
@@ -34,9 +49,17 @@ function kubeConfig(config: ProvisioningConfig): KubeConfig {
   }
   kc.loadFromOptions({
     // client-node refuses http:// unless skipTLSVerify: only plain http (kubectl proxy, tests) sets it.
-    clusters: [{ name: 'switchyard', server: k.apiUrl, skipTLSVerify: new URL(k.apiUrl).protocol === 'http:' }],
+    clusters: [
+      {
+        name: 'switchyard',
+        server: k.apiUrl,
+        skipTLSVerify: new URL(k.apiUrl).protocol === 'http:',
+      },
+    ],
     users: [{ name: 'switchyard', ...(k.token ? { token: k.token } : {}) }],
-    contexts: [{ name: 'switchyard', cluster: 'switchyard', user: 'switchyard', namespace: k.namespace }],
+    contexts: [
+      { name: 'switchyard', cluster: 'switchyard', user: 'switchyard', namespace: k.namespace },
+    ],
     currentContext: 'switchyard',
   });
   return kc;
@@ -70,7 +93,12 @@ export class KubernetesDriver implements InstanceDriver {
     });
     for (const m of manifests) await this.#apply(m);
     // Without environments (or an eval domain) there is no Ingress: remove a stale one.
-    if (!manifests.some((m) => m.kind === 'Ingress')) await this.#delete({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: objectName(spec.instanceId), namespace: k.namespace } });
+    if (!manifests.some((m) => m.kind === 'Ingress'))
+      await this.#delete({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: objectName(spec.instanceId), namespace: k.namespace },
+      });
     const host = `${objectName(spec.instanceId)}.${k.namespace}.svc.cluster.local`;
     return { endpoint: `http://${host}:8080`, grpcAddress: `${host}:9000` };
   }
@@ -79,7 +107,13 @@ export class KubernetesDriver implements InstanceDriver {
     const name = new URL(handle.endpoint).hostname.split('.')[0]!;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const dep = await this.#api.read<KubernetesObject & { status?: { readyReplicas?: number } }>({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: this.config.kubernetes.namespace } }).catch(() => undefined);
+      const dep = await this.#api
+        .read<KubernetesObject & { status?: { readyReplicas?: number } }>({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name, namespace: this.config.kubernetes.namespace },
+        })
+        .catch(() => undefined);
       if ((dep?.status?.readyReplicas ?? 0) >= 1) return true;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -88,11 +122,21 @@ export class KubernetesDriver implements InstanceDriver {
 
   async remove(instanceId: string): Promise<void> {
     const name = objectName(instanceId);
-    for (const k of KINDS) await this.#delete({ ...k, metadata: { name, namespace: this.config.kubernetes.namespace } });
+    for (const k of KINDS)
+      await this.#delete({ ...k, metadata: { name, namespace: this.config.kubernetes.namespace } });
   }
 
   async list(): Promise<DriverInstance[]> {
-    const res = await this.#api.list('apps/v1', 'Deployment', this.config.kubernetes.namespace, undefined, undefined, undefined, undefined, MANAGED_SELECTOR);
+    const res = await this.#api.list(
+      'apps/v1',
+      'Deployment',
+      this.config.kubernetes.namespace,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      MANAGED_SELECTOR,
+    );
     return res.items.flatMap((d) => {
       const l = d.metadata?.labels ?? {};
       const instanceId = l['switchyard.dev/instance-id'];
@@ -106,7 +150,11 @@ export class KubernetesDriver implements InstanceDriver {
   }
 
   async #apply(m: Manifest): Promise<void> {
-    const header = { apiVersion: m.apiVersion, kind: m.kind, metadata: { name: m.metadata.name, namespace: m.metadata.namespace } };
+    const header = {
+      apiVersion: m.apiVersion,
+      kind: m.kind,
+      metadata: { name: m.metadata.name, namespace: m.metadata.namespace },
+    };
     const exists = await this.#api.read(header).then(
       () => true,
       (e: unknown) => {
@@ -115,7 +163,14 @@ export class KubernetesDriver implements InstanceDriver {
       },
     );
     if (exists) {
-      await this.#api.patch(m, undefined, undefined, 'switchyard', undefined, PatchStrategy.MergePatch);
+      await this.#api.patch(
+        m,
+        undefined,
+        undefined,
+        'switchyard',
+        undefined,
+        PatchStrategy.MergePatch,
+      );
       return;
     }
     try {
@@ -123,11 +178,22 @@ export class KubernetesDriver implements InstanceDriver {
       this.logger.info({ kind: m.kind, name: m.metadata.name }, 'kubernetes object created');
     } catch (e) {
       if (status(e) !== 409) throw e;
-      await this.#api.patch(m, undefined, undefined, 'switchyard', undefined, PatchStrategy.MergePatch);
+      await this.#api.patch(
+        m,
+        undefined,
+        undefined,
+        'switchyard',
+        undefined,
+        PatchStrategy.MergePatch,
+      );
     }
   }
 
-  async #delete(header: { apiVersion: string; kind: string; metadata: { name: string; namespace: string } }): Promise<void> {
+  async #delete(header: {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace: string };
+  }): Promise<void> {
     try {
       await this.#api.delete(header);
     } catch (e) {

@@ -5,7 +5,17 @@
  * recycled pid is never mistaken for a live instance.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -27,7 +37,9 @@ export function instanceDir(dataDir: string, instanceId: string): string {
 /** Reads `instance.json`, or undefined. */
 export function readState(dataDir: string, instanceId: string): LocalInstanceState | undefined {
   try {
-    return JSON.parse(readFileSync(join(instanceDir(dataDir, instanceId), 'instance.json'), 'utf8')) as LocalInstanceState;
+    return JSON.parse(
+      readFileSync(join(instanceDir(dataDir, instanceId), 'instance.json'), 'utf8'),
+    ) as LocalInstanceState;
   } catch {
     return undefined;
   }
@@ -128,13 +140,35 @@ export function spawnInstance(o: SpawnOptions): number {
   const dir = instanceDir(o.dataDir, o.instanceId);
   mkdirSync(join(dir, 'data'), { recursive: true });
   const log = openSync(join(dir, 'instance.log'), 'a');
-  const args = [o.binary, 'serve', '--instance-id', o.instanceId, '--control-plane', o.controlPlaneUrl, '--host', '127.0.0.1'];
-  args.push('--http-port', String(o.httpPort), '--grpc-port', String(o.grpcPort), '--data-dir', join(dir, 'data'), '--log-level', o.logLevel);
+  const args = [
+    o.binary,
+    'serve',
+    '--instance-id',
+    o.instanceId,
+    '--control-plane',
+    o.controlPlaneUrl,
+    '--host',
+    '127.0.0.1',
+  ];
+  args.push(
+    '--http-port',
+    String(o.httpPort),
+    '--grpc-port',
+    String(o.grpcPort),
+    '--data-dir',
+    join(dir, 'data'),
+    '--log-level',
+    o.logLevel,
+  );
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', log, log],
     // The credential goes through the environment, not argv (argv is world-readable in ps).
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? dir, SWITCHYARD_INSTANCE_TOKEN: o.secret },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? dir,
+      SWITCHYARD_INSTANCE_TOKEN: o.secret,
+    },
   });
   closeSync(log);
   child.unref();
@@ -151,6 +185,7 @@ export async function stopProcess(pid: number, instanceId: string, graceMs = 5_0
     return;
   }
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && isInstanceProcess(pid, instanceId)) await new Promise((r) => setTimeout(r, 50));
+  while (Date.now() < deadline && isInstanceProcess(pid, instanceId))
+    await new Promise((r) => setTimeout(r, 50));
   if (isInstanceProcess(pid, instanceId)) process.kill(pid, 'SIGKILL');
 }
