@@ -1,0 +1,6 @@
+import { defineProject } from 'vitest/config';
+
+/** The deployment files (docker-compose.yml, infra/docker, infra/k8s), checked without Docker. */
+export default defineProject({
+  test: { name: 'infra', include: ['test/**/*.test.ts'], testTimeout: 30_000 },
+});
