@@ -311,6 +311,48 @@ describe('audit log', () => {
       url: `${base}/audit-events?actor=nobody`,
     });
     expect(byActor.json.items).toEqual([]);
+
+    // By environment: its own events and the commits made in it (flag edits name it in `after`).
+    const flags = `${base}/environments/e2/namespaces/default/flags`;
+    const list = await t.call(admin, { method: 'GET', url: flags });
+    const put = await t.call(admin, {
+      method: 'PUT',
+      url: `${flags}/checkout`,
+      headers: { 'if-match': list.json.revision },
+      body: { key: 'checkout', name: 'Checkout', type: 'BOOLEAN_FLAG_TYPE', enabled: true },
+    });
+    expect(put.status, JSON.stringify(put.json)).toBe(200);
+    const byEnv = await t.call(admin, {
+      method: 'GET',
+      url: `${base}/audit-events?environment=e2`,
+    });
+    expect(byEnv.json.items.map((e: { action: string }) => e.action)).toEqual([
+      'flag.put',
+      'environment.update',
+      'environment.create',
+    ]);
+    expect(byEnv.json.items[0].after).toMatchObject({
+      environment: 'e2',
+      revision: put.json.revision,
+    });
+    // By time: `since` is inclusive, `until` exclusive; a bad timestamp is a 400 naming the field.
+    const now = new Date(Date.now() + 1000).toISOString();
+    const past = new Date(Date.now() - 3_600_000).toISOString();
+    expect(
+      (await t.call(admin, { method: 'GET', url: `${base}/audit-events?since=${now}` })).json.items,
+    ).toEqual([]);
+    expect(
+      (await t.call(admin, { method: 'GET', url: `${base}/audit-events?until=${past}` })).json
+        .items,
+    ).toEqual([]);
+    const window = await t.call(admin, {
+      method: 'GET',
+      url: `${base}/audit-events?environment=e2&since=${past}&until=${now}`,
+    });
+    expect(window.json.items).toHaveLength(3);
+    const bad = await t.call(admin, { method: 'GET', url: `${base}/audit-events?since=yesterday` });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain('since');
   });
 });
 

@@ -8,6 +8,11 @@ export const auditQuery = pageQuery.extend({
   actor: text(100).optional().describe('actor user id'),
   targetType: text(100).optional(),
   targetId: text(100).optional(),
+  environment: text(100)
+    .optional()
+    .describe('environment key: its commits (flag, segment, namespace edits) and its own events'),
+  since: z.iso.datetime({ offset: true }).optional().describe('events at or after this time'),
+  until: z.iso.datetime({ offset: true }).optional().describe('events before this time'),
 });
 /** Parsed audit filters. */
 export type AuditQuery = z.infer<typeof auditQuery>;

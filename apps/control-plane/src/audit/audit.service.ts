@@ -50,7 +50,23 @@ export class AuditService {
   /** An organisation's trail, newest first; filters combine with AND. */
   async list(ctx: OrgContext, query: AuditQuery & PageQuery): Promise<Page<AuditEventView>> {
     requirePermission(ctx, 'audit:read');
-    return this.find({ orgId: ctx.org.id }, query);
+    if (!query.environment) return this.find({ orgId: ctx.org.id }, query);
+    // An environment's trail: the commits made in it (their `after` names it) and the events
+    // about the environment itself (created, changed, deleted).
+    const env = await this.db.environment.findFirst({
+      where: { orgId: ctx.org.id, key: query.environment },
+      select: { id: true },
+    });
+    return this.find(
+      {
+        orgId: ctx.org.id,
+        OR: [
+          { after: { path: ['environment'], equals: query.environment } },
+          ...(env ? [{ targetType: 'environment', targetId: env.id }] : []),
+        ],
+      },
+      query,
+    );
   }
 
   /** The caller's own account events (tokens, sessions), which belong to no organisation. */
@@ -78,6 +94,14 @@ export class AuditService {
         ...(query.actor ? { actorId: query.actor } : {}),
         ...(query.targetType ? { targetType: query.targetType } : {}),
         ...(query.targetId ? { targetId: query.targetId } : {}),
+        ...(query.since || query.until
+          ? {
+              createdAt: {
+                ...(query.since ? { gte: new Date(query.since) } : {}),
+                ...(query.until ? { lt: new Date(query.until) } : {}),
+              },
+            }
+          : {}),
       },
     });
     return toPage(rows, query.limit, (r) => ({

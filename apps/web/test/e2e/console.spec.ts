@@ -306,6 +306,28 @@ test.describe('console', () => {
           .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action'))),
       )
       .toEqual(['member.invite']);
+
+    // An environment's trail: its own events and the commits made in it, each linking to it.
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.waitForURL((u) => u.search === '');
+    await page.getByLabel('Environment').selectOption('production');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/environment=production/);
+    await expect
+      .poll(() =>
+        page
+          .locator('tr[data-action]')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action'))),
+      )
+      .toEqual(['flag.put', 'environment.create']);
+    const commit = page.locator('tr[data-action="flag.put"] a[data-commit]');
+    await expect(commit).toHaveText(/^production@[0-9a-f]{7}$/);
+    await expect(commit).toHaveAttribute('href', `/orgs/${ORG}/environments/production`);
+    // A time window: nothing happened after a minute from now.
+    await page.getByLabel('From').fill(localMinuteFromNow());
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/since=/);
+    await expect(page.getByText('No matching events')).toBeVisible();
   });
 
   test('⌘K opens the command palette and navigates', async ({ stack }) => {
@@ -357,3 +379,9 @@ test.describe('console', () => {
     expect(res.status).toBe(401);
   });
 });
+
+/** A `datetime-local` value one minute from now, in the browser's (and this process's) time zone. */
+function localMinuteFromNow(): string {
+  const d = new Date(Date.now() + 60_000);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}

@@ -1,7 +1,9 @@
 'use client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import Link from 'next/link';
 import { ScrollTextIcon } from 'lucide-react';
+import { useEnvironments } from '@/components/environments/environment-list';
 import { can, useOrg } from '@/components/org-context';
 import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/states';
 import { Button } from '@/components/ui/button';
@@ -18,7 +20,33 @@ import { api, unwrap } from '@/lib/api/client';
 import { formText } from '@/lib/forms';
 import { NEEDS } from '@/lib/permissions';
 
-const FILTERS = ['action', 'actor', 'targetType', 'targetId'] as const;
+const FILTERS = [
+  'action',
+  'actor',
+  'environment',
+  'since',
+  'until',
+  'targetType',
+  'targetId',
+] as const;
+/** Filters given as a time: ISO in the URL and the API, local time in the form. */
+const TIMES = new Set<string>(['since', 'until']);
+
+/** `2026-12-06T04:05:00.000Z` → the `datetime-local` value in this browser's time zone. */
+function localInput(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/** A commit an event made (flag, segment and namespace edits record their environment and revision). */
+function commitOf(after: unknown): { environment: string; revision: string } | null {
+  if (typeof after !== 'object' || after === null) return null;
+  const { environment, revision } = after as Record<string, unknown>;
+  return typeof environment === 'string' && typeof revision === 'string'
+    ? { environment, revision }
+    : null;
+}
 type Filter = (typeof FILTERS)[number];
 
 function summary(value: unknown): string {
@@ -42,22 +70,29 @@ type AuditEvent = {
 function AuditFilters({
   filters,
   members,
+  environments,
   onApply,
   onClear,
 }: {
   filters: Record<Filter, string>;
   members: Member[];
+  environments: { key: string; name: string }[];
   onApply: (next: Record<Filter, string>) => void;
   onClear: () => void;
 }) {
   return (
     <form
-      className="mb-4 grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_1fr_auto]"
+      className="mb-4 grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-4"
       onSubmit={(e) => {
         e.preventDefault();
         const form = e.currentTarget;
         onApply(
-          Object.fromEntries(FILTERS.map((f) => [f, formText(form, f)])) as Record<Filter, string>,
+          Object.fromEntries(
+            FILTERS.map((f) => {
+              const v = formText(form, f);
+              return [f, TIMES.has(f) && v ? new Date(v).toISOString() : v];
+            }),
+          ) as Record<Filter, string>,
         );
       }}
     >
@@ -80,6 +115,35 @@ function AuditFilters({
             </option>
           ))}
         </NativeSelect>
+      </div>
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor="audit-environment">Environment</Label>
+        <NativeSelect id="audit-environment" name="environment" defaultValue={filters.environment}>
+          <option value="">Any</option>
+          {environments.map((e) => (
+            <option key={e.key} value={e.key}>
+              {e.name} ({e.key})
+            </option>
+          ))}
+        </NativeSelect>
+      </div>
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor="audit-since">From</Label>
+        <Input
+          id="audit-since"
+          name="since"
+          type="datetime-local"
+          defaultValue={localInput(filters.since)}
+        />
+      </div>
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor="audit-until">Until</Label>
+        <Input
+          id="audit-until"
+          name="until"
+          type="datetime-local"
+          defaultValue={localInput(filters.until)}
+        />
       </div>
       <div className="flex flex-col gap-1.5">
         <Label htmlFor="audit-target-type">Target type</Label>
@@ -106,9 +170,11 @@ function AuditFilters({
 
 /** One page of events; clicking an action filters by it. */
 function AuditTable({
+  org,
   items,
   onAction,
 }: {
+  org: string;
   items: AuditEvent[];
   onAction: (action: string) => void;
 }) {
@@ -147,6 +213,16 @@ function AuditTable({
               className="font-mono text-xs text-muted-foreground"
               title={JSON.stringify({ before: e.before, after: e.after })}
             >
+              {commitOf(e.after) && (
+                <Link
+                  href={`/orgs/${org}/environments/${commitOf(e.after)!.environment}`}
+                  className="mb-1 inline-block text-foreground underline underline-offset-4 hover:no-underline"
+                  data-commit={commitOf(e.after)!.revision}
+                  title={`commit ${commitOf(e.after)!.revision}`}
+                >
+                  {commitOf(e.after)!.environment}@{commitOf(e.after)!.revision.slice(0, 7)}
+                </Link>
+              )}
               <div className="max-w-72 truncate">{summary(e.after ?? e.before)}</div>
             </TableCell>
           </TableRow>
@@ -178,6 +254,7 @@ export function AuditLog() {
       ),
     enabled: allowed,
   });
+  const environments = useEnvironments(org.slug);
   const events = useQuery({
     queryKey: ['orgs', org.slug, 'audit', filters, cursor],
     queryFn: () => {
@@ -224,6 +301,7 @@ export function AuditLog() {
         key={params.toString()}
         filters={filters}
         members={members.data?.items ?? []}
+        environments={environments.data?.items ?? []}
         onApply={navigate}
         onClear={() => router.push(pathname)}
       />
@@ -239,7 +317,11 @@ export function AuditLog() {
         </EmptyState>
       ) : (
         <>
-          <AuditTable items={events.data.items} onAction={(action) => navigate({ action })} />
+          <AuditTable
+            org={org.slug}
+            items={events.data.items}
+            onAction={(action) => navigate({ action })}
+          />
           <nav aria-label="Audit pages" className="mt-4 flex gap-2">
             {cursor && (
               <Button variant="outline" onClick={() => navigate({})}>

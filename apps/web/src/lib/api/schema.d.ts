@@ -1210,9 +1210,12 @@ export interface operations {
             query?: {
                 action?: string;
                 cursor?: string;
+                environment?: string;
                 limit?: number;
+                since?: string;
                 targetId?: string;
                 targetType?: string;
+                until?: string;
             };
             header?: never;
             path?: never;
@@ -1964,9 +1967,12 @@ export interface operations {
                 action?: string;
                 actor?: string;
                 cursor?: string;
+                environment?: string;
                 limit?: number;
+                since?: string;
                 targetId?: string;
                 targetType?: string;
+                until?: string;
             };
             header?: never;
             path: {
