@@ -5,3 +5,4 @@ export * from './git-repo.js';
 export * from './fault-proxy.js';
 export * from './dns-server.js';
 export * from './canary.js';
+export * from './flag-fixtures.js';

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '@switchyard/flags';
 import { InstanceEvents } from '../../src/instances/instance-events.js';
 import { listStates } from '../../src/provisioning/drivers/local-process.js';
+import { UNKNOWN_SEGMENT_FLAGS_YAML } from '@switchyard/testing';
 import { flagsYaml, startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
@@ -19,23 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cloud?.close();
 });
-
-/** A flag whose rollout names a segment that does not exist: the file parses, the environment does not load. */
-const BROKEN = [
-  'version: "1.4"',
-  'namespace:',
-  '  key: default',
-  'flags:',
-  '  - key: banner',
-  '    name: Banner',
-  '    type: BOOLEAN_FLAG_TYPE',
-  '    enabled: true',
-  '    rollouts:',
-  '      - segment:',
-  '          key: nobody-defined-this',
-  '          value: true',
-  '',
-].join('\n');
 
 interface Commit {
   sha: string;
@@ -152,11 +136,13 @@ describe('environment and instance status', () => {
 
     // A bad commit: reported with commit, file and line; the last good revision keeps serving.
     const bad = await repo.commitFiles(
-      { 'default/features.yaml': BROKEN },
+      { 'default/features.yaml': UNKNOWN_SEGMENT_FLAGS_YAML },
       'rollout on a missing segment',
     );
     cloud.t.app.get(InstanceEvents).environmentChanged(org.id, 'production', bad);
-    const expected = loadEnvironment(new Map([['default/features.yaml', BROKEN]]));
+    const expected = loadEnvironment(
+      new Map([['default/features.yaml', UNKNOWN_SEGMENT_FLAGS_YAML]]),
+    );
     expect(expected.ok).toBe(false);
     const firstError = !expected.ok
       ? expected.errors.find((d) => d.severity === 'error')!

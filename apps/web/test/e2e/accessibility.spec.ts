@@ -40,6 +40,11 @@ const PAGES: Array<{ path: string; ready?: (p: Page) => Locator[] }> = [
   },
   { path: `/orgs/${ORG}/audit` },
   { path: '/account', ready: (p) => [p.locator('table[aria-label="Sessions"] tr[data-current]')] },
+  // After "you already have an account": the offer to link the other sign-in method.
+  {
+    path: '/account?link=0195f0c2-aaaa-7bbb-8ccc-0123456789ab',
+    ready: (p) => [p.getByTestId('link-sign-in')],
+  },
 ];
 
 for (const { path, ready } of PAGES)

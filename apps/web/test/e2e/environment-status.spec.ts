@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
-import { createGitRepo } from '@switchyard/testing';
+import { createGitRepo, UNKNOWN_SEGMENT_FLAGS_YAML } from '@switchyard/testing';
 import pg from 'pg';
 import {
   callApi,
@@ -32,22 +32,6 @@ const GOOD = [
   '    name: Banner',
   '    type: BOOLEAN_FLAG_TYPE',
   '    enabled: false',
-  '',
-].join('\n');
-/** A rollout on a segment nobody defined: the file parses, the environment does not load. */
-const BROKEN = [
-  'version: "1.4"',
-  'namespace:',
-  '  key: default',
-  'flags:',
-  '  - key: banner',
-  '    name: Banner',
-  '    type: BOOLEAN_FLAG_TYPE',
-  '    enabled: true',
-  '    rollouts:',
-  '      - segment:',
-  '          key: nobody-defined-this',
-  '          value: true',
   '',
 ].join('\n');
 
@@ -171,7 +155,7 @@ test('an external repository whose latest commit is bad: sync failing with file,
 
   // The bad commit, announced the way the repository's host would (its push webhook).
   const bad = await repo.commitFiles(
-    { 'flags/default/features.yaml': BROKEN },
+    { 'flags/default/features.yaml': UNKNOWN_SEGMENT_FLAGS_YAML },
     'rollout on a missing segment',
   );
   const hook = await callApi(

@@ -59,3 +59,18 @@ test('sso-required offers the company connection, or fills in the organisation',
   await expect(page.locator('#company-sso')).toHaveValue('acme');
   await expect(page.getByRole('link', { name: 'Continue with your company’s SSO' })).toHaveCount(0);
 });
+
+test('an account that exists already: sign in the usual way, then /account offers the link', async ({
+  page,
+  stack,
+}) => {
+  const connection = '0195f0c2-aaaa-7bbb-8ccc-0123456789ab';
+  await open(page, `${stack.consoleUrl}/login?error=link-required&connection=${connection}`);
+  await expect(page.locator('[data-login-error="link-required"]')).toBeVisible();
+  // The refused connection is not offered again; the usual sign-in comes back to the link offer.
+  await expect(page.getByRole('link', { name: 'Continue with your company’s SSO' })).toHaveCount(0);
+  const href = await page.getByRole('link', { name: 'Sign in with SSO' }).getAttribute('href');
+  expect(new URL(href!, stack.consoleUrl).searchParams.get('returnTo')).toBe(
+    `/account?link=${connection}`,
+  );
+});

@@ -168,6 +168,22 @@ function AuditFilters({
   );
 }
 
+/** `environment@sha7`, to the environment, for an event that made a commit. */
+function CommitLink({ org, after }: { org: string; after: unknown }) {
+  const commit = commitOf(after);
+  if (!commit) return null;
+  return (
+    <Link
+      href={`/orgs/${org}/environments/${commit.environment}`}
+      className="mb-1 inline-block text-foreground underline underline-offset-4 hover:no-underline"
+      data-commit={commit.revision}
+      title={`commit ${commit.revision}`}
+    >
+      {commit.environment}@{commit.revision.slice(0, 7)}
+    </Link>
+  );
+}
+
 /** One page of events; clicking an action filters by it. */
 function AuditTable({
   org,
@@ -213,16 +229,7 @@ function AuditTable({
               className="font-mono text-xs text-muted-foreground"
               title={JSON.stringify({ before: e.before, after: e.after })}
             >
-              {commitOf(e.after) && (
-                <Link
-                  href={`/orgs/${org}/environments/${commitOf(e.after)!.environment}`}
-                  className="mb-1 inline-block text-foreground underline underline-offset-4 hover:no-underline"
-                  data-commit={commitOf(e.after)!.revision}
-                  title={`commit ${commitOf(e.after)!.revision}`}
-                >
-                  {commitOf(e.after)!.environment}@{commitOf(e.after)!.revision.slice(0, 7)}
-                </Link>
-              )}
+              <CommitLink org={org} after={e.after} />
               <div className="max-w-72 truncate">{summary(e.after ?? e.before)}</div>
             </TableCell>
           </TableRow>
