@@ -24,7 +24,7 @@ export {
 export { parseFeatureFile, type ParseFileResult, type SourcedDocument } from './parse-file.js';
 export type { Locator } from './source-map.js';
 export { validateEnvironment, type ValidationResult } from './validate-environment.js';
-export { loadEnvironment, type LoadResult } from './load-environment.js';
+export { loadEnvironment, type FeatureFileParser, type LoadResult } from './load-environment.js';
 export { serializeDocument, type SerializeOptions } from './serialize.js';
 export { serializeEnvironment, type SerializeEnvironmentOptions } from './serialize-environment.js';
 export { featureFileJsonSchema } from './json-schema.js';

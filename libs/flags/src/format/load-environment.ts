@@ -8,7 +8,12 @@ import { isSwitchyardError } from '../errors.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { INDEX_FILES, discoverFeatureFiles } from './discover.js';
 import { byteLength, resolveLimits, type LoadLimits } from './limits.js';
-import { parseFeatureFile, sortByPosition, type SourcedDocument } from './parse-file.js';
+import {
+  parseFeatureFile,
+  sortByPosition,
+  type ParseFileResult,
+  type SourcedDocument,
+} from './parse-file.js';
 import { validateEnvironment } from './validate-environment.js';
 
 /** Outcome of loading an environment. */
@@ -16,10 +21,21 @@ export type LoadResult =
   | { ok: true; environment: Environment; documents: SourcedDocument[]; warnings: Diagnostic[] }
   | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[] };
 
-/** Discovers, parses, validates and merges the feature files of one environment. */
+/** Reads one feature file; {@link parseFeatureFile} unless a caller caches results by content. */
+export type FeatureFileParser = (
+  path: string,
+  content: Uint8Array | string,
+  limits: LoadLimits,
+) => ParseFileResult;
+
+/**
+ * Discovers, parses, validates and merges the feature files of one environment. `parseFile`
+ * must behave like {@link parseFeatureFile} (a cache of its results by path and content); its
+ * results are only read, never changed.
+ */
 export function loadEnvironment(
   files: ReadonlyMap<string, Uint8Array | string>,
-  options?: { limits?: Partial<LoadLimits> },
+  options?: { limits?: Partial<LoadLimits>; parseFile?: FeatureFileParser | undefined },
 ): LoadResult {
   const limits = resolveLimits(options?.limits);
   const discovered = discover(files, limits);
@@ -29,8 +45,9 @@ export function loadEnvironment(
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const documents: SourcedDocument[] = [];
+  const parseFile = options?.parseFile ?? parseFeatureFile;
   for (const path of discovered.paths) {
-    const parsed = parseFeatureFile(path, files.get(path) as Uint8Array | string, limits);
+    const parsed = parseFile(path, files.get(path) as Uint8Array | string, limits);
     documents.push(...parsed.documents);
     errors.push(...parsed.errors);
     warnings.push(...parsed.warnings);

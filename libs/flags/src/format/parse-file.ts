@@ -37,11 +37,15 @@ export function fileFormat(path: string): 'yaml' | 'json' | undefined {
   return undefined;
 }
 
-/** Parses and schema-checks one feature file; size is checked before anything is decoded. */
+/**
+ * Parses and schema-checks one feature file; size is checked before anything is decoded.
+ * `exact` skips the fast YAML path (results are the same; tests compare the two).
+ */
 export function parseFeatureFile(
   path: string,
   content: Uint8Array | string,
   limits?: Partial<LoadLimits>,
+  options?: { exact?: boolean },
 ): ParseFileResult {
   const lim = resolveLimits(limits);
   const format = fileFormat(path);
@@ -69,6 +73,7 @@ export function parseFeatureFile(
     starts: lineStarts(text),
     errors: [],
     warnings: [],
+    exact: options?.exact,
   };
   const raws =
     format === 'yaml' ? parseYamlStream(text, 0, 'core', ctx) : parseJsonStream(text, ctx);

@@ -10,15 +10,12 @@ import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml'
 import type { CST, Node, ParsedNode } from 'yaml';
 import { diagnostic, formatPath, type Diagnostic } from './diagnostics.js';
 import type { LoadLimits } from './limits.js';
+import { fastYamlValue } from './fast-yaml.js';
 import { prescanDepth } from './prescan.js';
 import { locatorFor, pathKey, positionAt, type Locator } from './source-map.js';
+import { FORBIDDEN_KEYS, STRING_FIELDS } from './yaml-keys.js';
 
-/** Keys that could reach Object.prototype; rejected everywhere in a document. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
-  '__proto__',
-  'constructor',
-  'prototype',
-]);
+export { FORBIDDEN_KEYS } from './yaml-keys.js';
 
 /** One document of a file, as a plain value with a locator for its fields. */
 export interface RawDocument {
@@ -35,6 +32,8 @@ export interface ParseContext {
   starts: readonly number[];
   errors: Diagnostic[];
   warnings: Diagnostic[];
+  /** Always use the full parser (the fast path is compared against it in tests). */
+  exact?: boolean | undefined;
 }
 
 /** Parses `text` (starting at `base` in the file) as a YAML stream of the given schema. */
@@ -45,6 +44,12 @@ export function parseYamlStream(
   ctx: ParseContext,
   firstIndex = 0,
 ): RawDocument[] {
+  if (schema === 'core' && ctx.exact !== true) {
+    // Clean documents skip the position-tracking parser; it runs later only to place a diagnostic.
+    const value = fastYamlValue(text, ctx.limits.maxDepth);
+    if (value !== undefined)
+      return [{ index: firstIndex, value, locate: lazyLocator(text, base, ctx, 'core') }];
+  }
   const deep = schema === 'core' ? prescanDepth(text, ctx.limits.maxDepth) : -1;
   if (deep >= 0) {
     ctx.errors.push(
@@ -211,15 +216,21 @@ function nodeLocator(contents: Node, base: number, starts: readonly number[]): L
 }
 
 /**
- * A locator for a JSON value that is built on first use: JSON.parse is ~20x faster than composing
- * YAML nodes, and positions are only needed when there is something to report.
+ * A locator for a value read by JSON.parse or the fast YAML path, built on first use: both are
+ * ~20x faster than composing YAML nodes, and positions are only needed when there is something
+ * to report.
  */
-export function lazyLocator(slice: string, base: number, ctx: ParseContext): Locator {
+export function lazyLocator(
+  slice: string,
+  base: number,
+  ctx: ParseContext,
+  schema: 'core' | 'json' = 'json',
+): Locator {
   let real: Locator | undefined;
   return (path, key) => {
     if (real === undefined) {
       const doc = [
-        ...new Composer({ version: '1.2', schema: 'json', uniqueKeys: false }).compose(
+        ...new Composer({ version: '1.2', schema, uniqueKeys: false }).compose(
           new Parser().parse(slice),
         ),
       ][0];
@@ -228,19 +239,6 @@ export function lazyLocator(slice: string, base: number, ctx: ParseContext): Loc
     return real(path, key);
   };
 }
-
-/** Fields the format types as strings. Go's YAML decoder reads `key: 1` or `version: 1.0` into them as text. */
-const STRING_FIELDS = new Set([
-  'version',
-  'namespace',
-  'key',
-  'keys',
-  'name',
-  'description',
-  'variant',
-  'property',
-  'segment',
-]);
 
 /**
  * Keeps the written text of numbers and booleans in string fields (`version: 1.0` is "1.0"),
