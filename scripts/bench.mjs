@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs every benchmark in scripts/bench (sorted), each in its own process, and passes through
-// their `bench <name> <value> <unit>` lines. `npm run bench -- engine` runs only files matching.
+// their `bench <name> <value> <unit>` lines. `npm run bench -- engine` runs only files matching;
+// `npm run bench -- --long` passes `--long` to every benchmark, which then runs its long profile
+// (the short one, the default, keeps each file well under 20 s on a quiet machine).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'scripts', 'bench');
-const filter = process.argv[2];
+const long = process.argv.includes('--long');
+const filter = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const files = readdirSync(dir)
   .filter((f) => /\.(mjs|ts)$/.test(f) && !f.startsWith('_'))
   .filter((f) => !filter || f.includes(filter))
@@ -20,6 +23,7 @@ for (const f of files) {
   const args = f.endsWith('.ts')
     ? ['--expose-gc', '--conditions=source', '--import', 'tsx', join(dir, f)]
     : ['--expose-gc', join(dir, f)];
+  if (long) args.push('--long');
   const r = spawnSync(process.execPath, args, {
     cwd: root,
     stdio: 'inherit',
