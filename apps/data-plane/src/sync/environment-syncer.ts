@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { EnvironmentRegistry } from '../state/environment-registry.js';
 import { deadlineSignal } from './deadline-signal.js';
-import { buildSnapshot, type BuildFailure } from './snapshot-builder.js';
+import { ParsedFileCache, buildSnapshot, type BuildFailure } from './snapshot-builder.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import { nextDelay } from './sync-backoff.js';
 import { setRevisionInfo, type SyncMetrics } from './sync-metrics.js';
@@ -52,6 +52,8 @@ export class EnvironmentSyncer {
   #unwatch: (() => void) | undefined;
   #persisting: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** Files of the last build, parsed: a commit that changes one file re-parses only that file. */
+  readonly #parsed = new ParsedFileCache();
 
   constructor(options: EnvironmentSyncerOptions) {
     this.#o = options;
@@ -158,7 +160,7 @@ export class EnvironmentSyncer {
 
   #build(revision: string, files: SourceFiles, contentId: string | undefined): void {
     const stopTimer = this.#o.metrics.buildSeconds.startTimer();
-    const result = buildSnapshot(files, revision);
+    const result = buildSnapshot(files, revision, this.#parsed);
     stopTimer();
     if (!result.ok) return this.#buildFailed(result.failure);
     const now = Date.now();
@@ -248,7 +250,7 @@ export class EnvironmentSyncer {
   async #loadPersisted(): Promise<boolean> {
     const persisted = await this.#o.store.load(this.#o.key, this.#o.source.fingerprint);
     if (!persisted) return false;
-    const result = buildSnapshot(persisted.files, persisted.revision);
+    const result = buildSnapshot(persisted.files, persisted.revision, this.#parsed);
     if (!result.ok) {
       this.#log.warn(
         { revision: persisted.revision, err: result.failure.message },

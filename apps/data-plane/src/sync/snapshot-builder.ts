@@ -8,10 +8,13 @@ import {
   formatDiagnostic,
   isSwitchyardError,
   loadEnvironment,
+  parseFeatureFile,
   type Diagnostic,
   type EnvironmentSnapshot,
+  type FeatureFileParser,
+  type ParseFileResult,
 } from '@switchyard/flags';
-import { namespaceDigest } from './namespace-digest.js';
+import { gitBlobId, namespaceDigest } from './namespace-digest.js';
 
 /** What a failed build reports (the registry's SyncError without the timestamp). */
 export interface BuildFailure {
@@ -31,13 +34,55 @@ export type BuildResult =
 /** Most diagnostics quoted in one error message (the rest are counted). */
 const MAX_QUOTED = 5;
 
-/** Loads and compiles `files` as the environment at `revision`. Never throws for bad content. */
+/**
+ * Parsed feature files by path and git blob id, so a commit re-parses only the files it changed
+ * (parsing is most of a build). Entries live as long as the latest build uses them; the results
+ * are shared between builds and never modified by the loader.
+ */
+export class ParsedFileCache {
+  #entries = new Map<string, ParseFileResult>();
+  #used = new Map<string, ParseFileResult>();
+  readonly #parse: FeatureFileParser;
+
+  /** `parse` is the parser behind the cache (tests count its calls). */
+  constructor(parse: FeatureFileParser = parseFeatureFile) {
+    this.#parse = parse;
+  }
+
+  /** The parser to give the loader for one build. */
+  readonly parser: FeatureFileParser = (path, content, limits) => {
+    const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+    // The path is part of the key: diagnostics name the file.
+    const key = `${gitBlobId(bytes)}\u0000${JSON.stringify(limits)}\u0000${path}`;
+    let result = this.#used.get(key) ?? this.#entries.get(key);
+    if (result === undefined) result = this.#parse(path, content, limits);
+    this.#used.set(key, result);
+    return result;
+  };
+
+  /** Ends a build: what it did not use is dropped. */
+  endBuild(): void {
+    this.#entries = this.#used;
+    this.#used = new Map();
+  }
+
+  /** Number of cached files. */
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+/**
+ * Loads and compiles `files` as the environment at `revision`. Never throws for bad content.
+ * With a cache, files whose bytes a previous build already parsed are not parsed again.
+ */
 export function buildSnapshot(
   files: ReadonlyMap<string, Uint8Array>,
   revision: string,
+  cache?: ParsedFileCache,
 ): BuildResult {
   try {
-    const loaded = loadEnvironment(files);
+    const loaded = loadEnvironment(files, { parseFile: cache?.parser });
     if (!loaded.ok) return { ok: false, failure: describeDiagnostics(loaded.errors, revision) };
     return {
       ok: true,
@@ -61,6 +106,8 @@ export function buildSnapshot(
         column: detail?.column,
       },
     };
+  } finally {
+    cache?.endBuild();
   }
 }
 
