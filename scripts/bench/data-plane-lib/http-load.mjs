@@ -3,7 +3,7 @@
 // the previous answer is complete) or open loop ("rate": requests scheduled at a fixed rate;
 // latency counts from the tick that scheduled the request, so queueing is not hidden).
 // Usage: node http-load.mjs '<json {host,port,method,path,headers,body,mode,rate,connections,durationMs,warmupMs}>'
-// Prints one JSON line: {requests, errors, rps, p50, p99, max} (latencies in ms).
+// Prints one JSON line: {requests, errors, rps, p50, p95, p99, max} (latencies in ms).
 import net from 'node:net';
 
 const cfg = JSON.parse(process.argv[2]);
@@ -110,5 +110,5 @@ for (const c of conns) c.sock.destroy();
 latencies.sort((a, b) => a - b);
 const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
 process.stdout.write(
-  `${JSON.stringify({ requests: latencies.length, errors, rps: latencies.length / elapsed, p50: q(0.5), p99: q(0.99), max: latencies.at(-1) ?? NaN })}\n`,
+  `${JSON.stringify({ requests: latencies.length, errors, rps: latencies.length / elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: latencies.at(-1) ?? NaN })}\n`,
 );
