@@ -64,8 +64,8 @@ export function stop(child) {
   });
 }
 
-/** Starts the built switchyard binary on free ports serving the test fixture with one token. */
-export function startSwitchyard(token) {
+/** Starts the built switchyard binary on free ports serving `dir` (default: the test fixture) with one token. */
+export function startSwitchyard(token, dir = 'apps/data-plane/test/fixtures/flags') {
   const dataDir = join(tmpdir(), `switchyard-bench-${process.pid}`);
   process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   return startJsonProcess(
@@ -73,7 +73,7 @@ export function startSwitchyard(token) {
       'apps/data-plane/dist/cli.js',
       'serve',
       '--dir',
-      'apps/data-plane/test/fixtures/flags',
+      dir,
       '--token',
       token,
       '--host',
