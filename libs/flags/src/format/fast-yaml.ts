@@ -183,7 +183,8 @@ function splitKey(text: string): [string, string] | undefined {
     [key, after] = q;
     if (text[after] !== ':') return undefined;
   } else {
-    after = text.search(/:(?: |$)/u);
+    after = text.indexOf(': ');
+    if (after < 0 && text.endsWith(':')) after = text.length - 1;
     if (after <= 0) return undefined;
     const plain = text.slice(0, after);
     if (
@@ -232,8 +233,13 @@ function quoted(text: string, start: number): [string, number] | undefined {
   }
 }
 
+/** First characters of every non-string core-schema scalar: `~`, null, true/false, numbers, `.inf`/`.nan`. */
+const NON_STRING_START = new Set([...'~nNtTfF0123456789+-.']);
+
 /** yaml's core-schema resolution of a plain scalar (null, booleans, numbers, else the text). */
 function resolvePlain(text: string): unknown {
+  // Most keys and values start with another letter: skip the tag tests for them.
+  if (text !== '' && !NON_STRING_START.has(text[0] as string)) return text;
   for (const tag of CORE_TAGS) {
     if (!tag.test?.test(text)) continue;
     let failed = false;
