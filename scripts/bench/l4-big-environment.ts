@@ -2,8 +2,10 @@
 // and compiled the way the data plane builds a snapshot, against the full position-tracking
 // YAML parser (the path every file took before the fast path) in the same run.
 //   bench load-10k-flags-ms <ms> ms          load + compile, fast path (median of the rounds)
+//   bench load-10k-flags-cpu-ms <ms> ms      its CPU time (less disturbed by a busy machine)
 //   bench load-10k-flags-mb <MB> MB          heap allocated by one load + compile (median)
 //   bench load-10k-flags-exact-ms <ms> ms    the same with the full parser only (baseline)
+//   bench load-10k-flags-exact-mb <MB> MB    its heap
 //   bench load-10k-flags-vs-exact <x> x      baseline time ÷ fast time (> 1 is faster)
 // Rounds alternate between the two paths (short profile: 1 round, `--long`: 5); every round is
 // printed on stderr with its CPU time, which a busy machine disturbs less than wall time.
@@ -140,6 +142,7 @@ process.stderr.write(
 const fastMs = median(fast.map((r) => r.ms));
 const slowMs = median(slow.map((r) => r.ms));
 print('load-10k-flags-ms', fastMs, 'ms');
+print('load-10k-flags-cpu-ms', median(fast.map((r) => r.cpuMs)), 'ms');
 print('load-10k-flags-mb', median(fast.map((r) => r.mb)), 'MB');
 print('load-10k-flags-exact-ms', slowMs, 'ms');
 print('load-10k-flags-exact-mb', median(slow.map((r) => r.mb)), 'MB');

@@ -44,7 +44,7 @@ export function parseYamlStream(
   ctx: ParseContext,
   firstIndex = 0,
 ): RawDocument[] {
-  if (schema === 'core' && ctx.exact !== true) {
+  if (schema === 'core' && ctx.exact !== true && ctx.limits.maxDocumentsPerFile >= 1) {
     // Clean documents skip the position-tracking parser; it runs later only to place a diagnostic.
     const value = fastYamlValue(text, ctx.limits.maxDepth);
     if (value !== undefined)
