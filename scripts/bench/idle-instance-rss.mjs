@@ -4,7 +4,9 @@
 //   bench idle-instance-rss-mb <MB> MB           mean RSS of one idle instance, driver flags
 //   bench idle-instance-rss-default-mb <MB> MB   the same on Node's defaults (baseline)
 //   bench idle-instance-rss-vs-default <x> x     driver flags ÷ defaults (< 1 is lighter)
-//   bench idle-instances-50-rss-mb <MB> MB       50 instances (measured with --long, else 50 × mean)
+//   bench idle-instances-50-rss-mb <MB> MB       50 instances' summed RSS (measured with --long, else 50 × mean)
+//   bench idle-instance-private-mb <MB> MB       memory of one instance that no other process shares
+//   bench idle-instances-50-memory-mb <MB> MB    50 × private + the shared pages once (what the machine holds)
 // Short profile: 4 instances of each kind; `--long`: 50 with the driver flags and 10 on defaults.
 // Both kinds run side by side and are measured after the same idle time, so the machine's load
 // affects them alike; every instance's RSS is printed on stderr.
@@ -56,9 +58,16 @@ function start(flags, i) {
   });
 }
 
-function rssMb(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
+/** RSS, and the part of it no other process shares (anonymous memory: heap, stacks, malloc), in MB. */
+function memoryMb(pid) {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const field = (name) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0) / 1024;
+  return {
+    rss: field('Rss'),
+    private: field('Private_Clean') + field('Private_Dirty'),
+    shared: field('Shared_Clean') + field('Shared_Dirty'),
+  };
 }
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -76,11 +85,14 @@ try {
     await Promise.all(batch);
   }
   await new Promise((res) => setTimeout(res, IDLE_MS));
-  const a = tuned.map((c) => rssMb(c.pid));
-  const b = plain.map((c) => rssMb(c.pid));
+  const tunedMem = tuned.map((c) => memoryMb(c.pid));
+  const a = tunedMem.map((m) => m.rss);
+  const b = plain.map((c) => memoryMb(c.pid).rss);
+  const priv = tunedMem.map((m) => m.private);
+  const shared = Math.max(...tunedMem.map((m) => m.shared));
   const fmt = (xs) => xs.map((x) => x.toFixed(0)).join(' ');
   process.stderr.write(
-    `# driver flags ${INSTANCE_NODE_FLAGS.join(' ')}: ${fmt(a)} MB; defaults: ${fmt(b)} MB\n`,
+    `# driver flags ${INSTANCE_NODE_FLAGS.join(' ')}: RSS ${fmt(a)} MB (private ${fmt(priv)}, shared up to ${shared.toFixed(0)}); defaults: RSS ${fmt(b)} MB\n`,
   );
   const line = (name, value, unit) =>
     process.stdout.write(`bench ${name} ${value.toFixed(value >= 100 ? 0 : 2)} ${unit}\n`);
@@ -88,6 +100,14 @@ try {
   line('idle-instance-rss-default-mb', mean(b), 'MB');
   line('idle-instance-rss-vs-default', mean(a) / mean(b), 'x');
   line('idle-instances-50-rss-mb', LONG ? a.reduce((x, y) => x + y, 0) : 50 * mean(a), 'MB');
+  // Summed RSS counts the node binary's pages (shared, read-only) once per process; the machine
+  // holds them once. What 50 instances cost: their private memory plus one copy of the shared.
+  line('idle-instance-private-mb', mean(priv), 'MB');
+  line(
+    'idle-instances-50-memory-mb',
+    (LONG ? priv.reduce((x, y) => x + y, 0) : 50 * mean(priv)) + shared,
+    'MB',
+  );
 } finally {
   await Promise.all(children.map((c) => stop(c)));
   rmSync(dir, { recursive: true, force: true });
