@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseLsTree } from './git-source.js';
-import { DEFAULT_TREE_LIMITS, InvalidTreeError } from './sync-source.js';
+import { DEFAULT_TREE_LIMITS } from '@switchyard/flags';
+import { parseTreeListing, TreeRejectedError } from './read-mirror.js';
 
 const oid = 'a'.repeat(40);
 const record = (mode: string, type: string, size: string, path: string) =>
   `${mode} ${type} ${oid} ${size.padStart(7)}\t${path}\0`;
 
-describe('parseLsTree', () => {
-  it('keeps regular files only: no symlinks, submodules, traversal, .git or backslashes', () => {
+describe('parseTreeListing', () => {
+  it('keeps regular files only: no symlinks, submodules, traversal, .git, backslashes or leading "-"', () => {
     const listing = Buffer.from(
       [
         record('100644', 'blob', '10', 'default/features.yaml'),
@@ -20,9 +20,11 @@ describe('parseLsTree', () => {
         record('100644', 'blob', '3', 'a/.GIT/config'),
         record('100644', 'blob', '3', 'win\\features.yaml'),
         record('100644', 'blob', '3', '/abs/features.yaml'),
+        record('100644', 'blob', '3', '-n/features.yaml'),
+        record('100644', 'blob', '3', '--upload-pack=x'),
       ].join(''),
     );
-    expect(parseLsTree(listing, DEFAULT_TREE_LIMITS).map((e) => e.path)).toEqual([
+    expect(parseTreeListing(listing, DEFAULT_TREE_LIMITS).map((e) => e.path)).toEqual([
       'default/features.yaml',
       'tools/run.sh',
     ]);
@@ -31,16 +33,16 @@ describe('parseLsTree', () => {
   it('rejects oversized files and too many files from the listing, before reading content', () => {
     const limits = { maxFileBytes: 100, maxTotalBytes: 250, maxFiles: 3 };
     expect(() =>
-      parseLsTree(Buffer.from(record('100644', 'blob', '101', 'big.yaml')), limits),
-    ).toThrow(InvalidTreeError);
+      parseTreeListing(Buffer.from(record('100644', 'blob', '101', 'big.yaml')), limits),
+    ).toThrow(TreeRejectedError);
     const many = Buffer.from(
       [1, 2, 3, 4].map((i) => record('100644', 'blob', '1', `f${i}`)).join(''),
     );
-    expect(() => parseLsTree(many, limits)).toThrow(/more than 3 files/);
+    expect(() => parseTreeListing(many, limits)).toThrow(/more than 3 files/);
     const heavy = Buffer.from(
       [1, 2, 3].map((i) => record('100644', 'blob', '90', `f${i}`)).join(''),
     );
-    expect(() => parseLsTree(heavy, limits)).toThrow(/exceed 250 bytes/);
+    expect(() => parseTreeListing(heavy, limits)).toThrow(/exceed 250 bytes/);
   });
 
   it('never returns a path that could leave the root (property)', () => {
@@ -64,9 +66,9 @@ describe('parseLsTree', () => {
           const listing = Buffer.from(
             paths.map((p) => record('100644', 'blob', '1', p.join('/'))).join(''),
           );
-          for (const { path } of parseLsTree(listing, DEFAULT_TREE_LIMITS)) {
+          for (const { path } of parseTreeListing(listing, DEFAULT_TREE_LIMITS)) {
             const parts = path.split('/');
-            expect(path.startsWith('/') || path.includes('\\')).toBe(false);
+            expect(path.startsWith('/') || path.startsWith('-') || path.includes('\\')).toBe(false);
             expect(
               parts.some((p) => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git'),
             ).toBe(false);
