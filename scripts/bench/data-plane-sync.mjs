@@ -55,6 +55,9 @@ const sy = await startJsonProcess(
     'main',
     '--poll',
     '3600s',
+    // The loopback git server is reachable only when its exact origin is allow-listed.
+    '--allow-origin',
+    new URL(server.url).origin,
     '--token',
     TOKEN,
     '--host',

@@ -5,6 +5,7 @@
 //   bench edit-to-evaluable-p50/p99 <ms> ms  flag API PUT → the new answer through the environment URL (100 edits)
 //   bench instances-50-rss <MB> MB           total RSS of 50 idle organisation instances
 // Everything it starts is stopped by pid at the end, and its database dropped.
+// `BENCH_PROVISIONING_SKIP_RSS=1` skips the fifty instances (for repeated latency runs).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -215,6 +216,7 @@ async function main() {
     console.log(`bench edit-to-evaluable-p99 ${percentile(samples, 99).toFixed(1)} ms`);
 
     // 3. Fifty idle instances.
+    if (process.env.BENCH_PROVISIONING_SKIP_RSS === '1') return;
     for (let i = 1; i < 50; i++) {
       const r = await api('POST', '/orgs', { slug: `bench-${i}`, name: `Bench ${i}` });
       if (r.status !== 201) throw new Error(`create org ${i}: ${r.status}`);

@@ -65,4 +65,12 @@ export {
   type RemotePolicy,
   type ValidatedGitSource,
 } from './remote-policy.js';
+export {
+  ReadMirror,
+  TreeBudget,
+  TreeRejectedError,
+  parseTreeListing,
+  type ReadMirrorOptions,
+  type TreeEntry,
+} from './read-mirror.js';
 export { isCommitId, isSafeRelativePath, isValidBranch, normalizeDirectory } from './path-rules.js';

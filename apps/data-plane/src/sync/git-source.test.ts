@@ -1,79 +1,71 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { parseLsTree } from './git-source.js';
-import { DEFAULT_TREE_LIMITS, InvalidTreeError } from './sync-source.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitSource } from './git-source.js';
+import { SourceError } from './sync-source.js';
 
-const oid = 'a'.repeat(40);
-const record = (mode: string, type: string, size: string, path: string) =>
-  `${mode} ${type} ${oid} ${size.padStart(7)}\t${path}\0`;
+// The rules every git source follows now that the data plane uses libs/git-store's policy: each
+// was enforced by only one of the two former copies (branch length and leading "-" paths by the
+// control plane's, NAT64 and resolve-then-check by the data plane's).
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'sy-git-source-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
 
-describe('parseLsTree', () => {
-  it('keeps regular files only: no symlinks, submodules, traversal, .git or backslashes', () => {
-    const listing = Buffer.from(
-      [
-        record('100644', 'blob', '10', 'default/features.yaml'),
-        record('100755', 'blob', '5', 'tools/run.sh'),
-        record('120000', 'blob', '11', 'linked/features.yaml'),
-        record('160000', 'commit', '-', 'vendor/sub'),
-        record('100644', 'blob', '3', '../escape/features.yaml'),
-        record('100644', 'blob', '3', '.git/hooks/post-checkout'),
-        record('100644', 'blob', '3', 'a/.GIT/config'),
-        record('100644', 'blob', '3', 'win\\features.yaml'),
-        record('100644', 'blob', '3', '/abs/features.yaml'),
-      ].join(''),
-    );
-    expect(parseLsTree(listing, DEFAULT_TREE_LIMITS).map((e) => e.path)).toEqual([
-      'default/features.yaml',
-      'tools/run.sh',
-    ]);
+const source = (over: { url?: string; branch?: string; directory?: string }) =>
+  createGitSource({
+    envKey: 'default',
+    source: {
+      type: 'git',
+      url: over.url ?? 'https://git.example.com/flags.git',
+      branch: over.branch ?? 'main',
+      ...(over.directory !== undefined ? { directory: over.directory } : {}),
+      pollIntervalMs: 30_000,
+    },
+    dataDir,
+    allowLocal: false,
+    // Names below resolve only through this resolver: nothing is ever connected to.
+    resolveHost: async (host) =>
+      host === 'inside.example.com'
+        ? ['10.0.0.7']
+        : host === 'nat64.example.com'
+          ? ['64:ff9b::a00:7']
+          : ['93.184.216.34'],
   });
 
-  it('rejects oversized files and too many files from the listing, before reading content', () => {
-    const limits = { maxFileBytes: 100, maxTotalBytes: 250, maxFiles: 3 };
-    expect(() =>
-      parseLsTree(Buffer.from(record('100644', 'blob', '101', 'big.yaml')), limits),
-    ).toThrow(InvalidTreeError);
-    const many = Buffer.from(
-      [1, 2, 3, 4].map((i) => record('100644', 'blob', '1', `f${i}`)).join(''),
-    );
-    expect(() => parseLsTree(many, limits)).toThrow(/more than 3 files/);
-    const heavy = Buffer.from(
-      [1, 2, 3].map((i) => record('100644', 'blob', '90', `f${i}`)).join(''),
-    );
-    expect(() => parseLsTree(heavy, limits)).toThrow(/exceed 250 bytes/);
+describe('git source validation (libs/git-store rules)', () => {
+  it('accepts a 200-character branch and refuses a 201-character one', () => {
+    expect(() => source({ branch: 'b'.repeat(200) })).not.toThrow();
+    expect(() => source({ branch: 'b'.repeat(201) })).toThrow(/branch: not a valid branch name/);
   });
 
-  it('never returns a path that could leave the root (property)', () => {
-    const segment = fc.constantFrom(
-      'a',
-      'b.yaml',
-      '..',
-      '.',
-      '.git',
-      '.Git',
-      'x\\y',
-      '',
-      ' ',
-      'features.yaml',
-      '-n',
+  it('refuses a branch or directory that starts with "-" (it could reach git as an option)', () => {
+    expect(() => source({ branch: '-upload-pack=x' })).toThrow(/branch/);
+    expect(() => source({ directory: '-n' })).toThrow(/directory/);
+    expect(() => source({ directory: 'flags/-n' })).not.toThrow();
+  });
+
+  it('refuses NAT64 literals of private addresses', () => {
+    expect(() => source({ url: 'https://[64:ff9b::a00:1]/flags.git' })).toThrow(
+      /host is not allowed/,
     );
-    fc.assert(
-      fc.property(
-        fc.array(fc.array(segment, { minLength: 1, maxLength: 4 }), { maxLength: 20 }),
-        (paths) => {
-          const listing = Buffer.from(
-            paths.map((p) => record('100644', 'blob', '1', p.join('/'))).join(''),
-          );
-          for (const { path } of parseLsTree(listing, DEFAULT_TREE_LIMITS)) {
-            const parts = path.split('/');
-            expect(path.startsWith('/') || path.includes('\\')).toBe(false);
-            expect(
-              parts.some((p) => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git'),
-            ).toBe(false);
-          }
-        },
-      ),
-      { numRuns: 1000, seed: 3 },
+    expect(() => source({ url: 'https://[64:ff9b::7f00:1]/flags.git' })).toThrow(
+      /host is not allowed/,
     );
+  });
+
+  it('refuses, before connecting, a name that resolves to a private or NAT64-private address', async () => {
+    for (const host of ['inside.example.com', 'nat64.example.com']) {
+      const s = source({ url: `https://${host}/flags.git` });
+      const failure = await s.fetchHead(new AbortController().signal).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(SourceError);
+      expect((failure as SourceError).message).toMatch(
+        /git fetch refused: .*resolves to a non-public address/,
+      );
+    }
   });
 });

@@ -1,29 +1,22 @@
 /**
- * Git source: a bare mirror per environment under `dataDir/git/`, fetched with the git CLI, files
- * read straight from the object database (`ls-tree` + `cat-file --batch`), never checked out. A
- * hostile repository therefore cannot write anywhere: symlinks and submodules are skipped, and
- * entries whose path could escape the root (`..`, `.git`, `\`) are ignored.
+ * Git source: the environment's branch mirrored by libs/git-store's read-only mirror (a bare
+ * repository per environment under `dataDir/git/`, fetched under the address policy, read from
+ * the object database, never checked out). This file only maps the mirror onto the sync port and
+ * its failures onto what an environment's status shows.
  */
 import { createHash } from 'node:crypto';
-import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSwitchyardError } from '@switchyard/flags';
 import type { SourceConfig } from '../config/instance-config.js';
 import {
-  GitExecError,
-  isSafeRelativePath,
-  pinRemote,
+  ReadMirror,
   REMOTE_UNAVAILABLE_MESSAGE,
-  runGit,
-  validateGitSource,
+  TreeRejectedError,
   type HostResolver,
-  type RemotePolicy,
-  type ValidatedGitSource,
 } from '@switchyard/git-store';
 import {
   DEFAULT_TREE_LIMITS,
   SourceError,
-  TreeBudget,
   InvalidTreeError,
   type SourceTree,
   type SyncSource,
@@ -49,88 +42,42 @@ export interface GitSourceOptions {
   resolveHost?: HostResolver;
 }
 
-/** One tree entry that may be read (a regular blob under the root). */
-interface BlobEntry {
-  path: string;
-  oid: string;
-  size: number;
-}
-
-/** Fetches between `git gc --auto` runs on a mirror. */
-const GC_EVERY = 200;
-
 const REVISION = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/u;
 
 /** Validates the configuration (throws InvalidArgument) and returns a git source. */
 export function createGitSource(options: GitSourceOptions): SyncSource {
-  const policy: RemotePolicy = {
-    allowedOrigins: options.allowedOrigins ?? [],
-    allowHttp: true,
-    allowLocal: options.allowLocal ?? true,
-    resolve: options.resolveHost,
-  };
-  return new GitSource(validateGitSource(options.source, policy), policy, options);
+  const id = createHash('sha256')
+    .update(`${options.envKey}\0${options.source.url}`)
+    .digest('hex')
+    .slice(0, 24);
+  const mirror = ReadMirror.create({
+    dir: join(options.dataDir, 'git', id),
+    source: options.source,
+    policy: {
+      allowedOrigins: options.allowedOrigins ?? [],
+      allowHttp: true,
+      allowLocal: options.allowLocal ?? true,
+      resolve: options.resolveHost,
+    },
+    credentials: options.source.credentials,
+    limits: options.limits ?? DEFAULT_TREE_LIMITS,
+    timeoutMs: options.timeoutMs ?? 15_000,
+  });
+  return new GitSource(mirror);
 }
 
 class GitSource implements SyncSource {
   readonly kind = 'git' as const;
   readonly fingerprint: string;
-  readonly #mirror: string;
-  readonly #config: Record<string, string>;
-  readonly #limits: TreeLimits;
-  readonly #timeoutMs: number;
-  /** The address policy: hosts are resolved, checked and pinned before each fetch. */
-  readonly #policy: RemotePolicy;
-  #initialised = false;
-  #fetches = 0;
 
-  constructor(
-    private readonly valid: ValidatedGitSource,
-    policy: RemotePolicy,
-    options: GitSourceOptions,
-  ) {
-    this.#policy = policy;
-    this.fingerprint = `git:${valid.url}#${valid.branch}:${valid.directory}`;
-    const id = createHash('sha256')
-      .update(`${options.envKey}\0${valid.url}`)
-      .digest('hex')
-      .slice(0, 24);
-    this.#mirror = join(options.dataDir, 'git', id);
-    this.#config = gitConfig(valid, options.source.credentials);
-    this.#limits = options.limits ?? DEFAULT_TREE_LIMITS;
-    this.#timeoutMs = options.timeoutMs ?? 15_000;
+  constructor(private readonly mirror: ReadMirror) {
+    const { url, branch, directory } = mirror.source;
+    this.fingerprint = `git:${url}#${branch}:${directory}`;
   }
 
   async fetchHead(signal: AbortSignal): Promise<string> {
-    await this.#init(signal);
-    const ref = `refs/heads/${this.valid.branch}`;
     try {
-      // Checked and pinned before every fetch: a name may resolve elsewhere since the last one.
-      const pin = await pinRemote(this.valid.url, this.#policy);
-      const config = { ...this.#config, ...pin.config };
-      await this.#git(
-        [
-          'fetch',
-          '--quiet',
-          '--no-tags',
-          '--no-write-fetch-head',
-          '--no-recurse-submodules',
-          '--',
-          pin.url,
-          `+${ref}:${ref}`,
-        ],
-        signal,
-        undefined,
-        undefined,
-        config,
-        pin.env,
-      );
-      await this.#maybeCompact(signal);
-      const out = await this.#git(
-        ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`],
-        signal,
-      );
-      return out.toString('utf8').trim();
+      return await this.mirror.fetch(signal);
     } catch (e) {
       throw toSourceError(e);
     }
@@ -138,157 +85,23 @@ class GitSource implements SyncSource {
 
   async contentId(revision: string, signal: AbortSignal): Promise<string> {
     if (!REVISION.test(revision)) throw new SourceError('invalid revision');
-    // `<rev>:<dir>` names the directory's tree (a `^{tree}` suffix would be read as part of the path).
-    const treeish =
-      this.valid.directory === '' ? `${revision}^{tree}` : `${revision}:${this.valid.directory}`;
     try {
-      return (
-        await this.#git(['rev-parse', '--verify', '--quiet', '--end-of-options', treeish], signal)
-      )
-        .toString('utf8')
-        .trim();
+      // A missing directory gets an id of its own; readTree reports it.
+      return (await this.mirror.treeId(revision, signal)) ?? `missing:${revision}`;
     } catch (e) {
-      if (e instanceof GitExecError && !e.aborted) return `missing:${revision}`; // readTree reports it
       throw toSourceError(e);
     }
   }
 
   async readTree(revision: string, signal: AbortSignal): Promise<SourceTree> {
     if (!REVISION.test(revision)) throw new SourceError('invalid revision');
-    const treeish = this.valid.directory === '' ? revision : `${revision}:${this.valid.directory}`;
-    let listing: Buffer;
     try {
-      listing = await this.#git(
-        ['ls-tree', '-r', '-l', '-z', '--end-of-options', treeish],
-        signal,
-        64 * 1024 * 1024,
-      );
+      return { revision, files: await this.mirror.readTree(revision, signal) };
     } catch (e) {
-      if (!(e instanceof GitExecError) || e.aborted) throw toSourceError(e);
-      // Only on failure: tell "commit missing" (a fetch problem) from "directory missing" (bad commit).
-      await this.#git(['cat-file', '-e', `${revision}^{commit}`], signal).catch((err: unknown) => {
-        throw toSourceError(err);
-      });
-      throw new InvalidTreeError(
-        `directory "${this.valid.directory}" does not exist at this commit`,
-      );
-    }
-    const entries = parseLsTree(listing, this.#limits);
-    const files = await this.#readBlobs(entries, signal);
-    return { revision, files };
-  }
-
-  async #readBlobs(entries: BlobEntry[], signal: AbortSignal): Promise<Map<string, Uint8Array>> {
-    const files = new Map<string, Uint8Array>();
-    if (entries.length === 0) return files;
-    const total = entries.reduce((n, e) => n + e.size + 100, 0);
-    let out: Buffer;
-    try {
-      out = await this.#git(
-        ['cat-file', '--batch'],
-        signal,
-        total + 1024,
-        entries.map((e) => `${e.oid}\n`).join(''),
-      );
-    } catch (e) {
+      if (e instanceof TreeRejectedError) throw new InvalidTreeError(e.message, e.file);
       throw toSourceError(e);
     }
-    let pos = 0;
-    for (const entry of entries) {
-      const nl = out.indexOf(10, pos);
-      const header = out.subarray(pos, nl).toString('latin1').split(' ');
-      const size = Number(header[2]);
-      if (header[0] !== entry.oid || header[1] !== 'blob' || size !== entry.size)
-        throw new SourceError(`object ${entry.oid} could not be read`);
-      files.set(entry.path, new Uint8Array(out.subarray(nl + 1, nl + 1 + size)));
-      pos = nl + 1 + size + 1;
-    }
-    return files;
   }
-
-  /**
-   * Auto-gc is off (it would detach a background process outside our deadline), so every
-   * GC_EVERY fetches we run `gc --auto` in the foreground: packs and loose objects stay bounded.
-   */
-  async #maybeCompact(signal: AbortSignal): Promise<void> {
-    this.#fetches += 1;
-    if (this.#fetches % GC_EVERY !== 0) return;
-    await this.#git(
-      ['-c', 'gc.auto=6700', '-c', 'gc.autoDetach=false', 'gc', '--auto', '--quiet'],
-      signal,
-    ).catch(() => undefined);
-  }
-
-  async #init(signal: AbortSignal): Promise<void> {
-    if (this.#initialised) return;
-    const exists = await access(join(this.#mirror, 'HEAD')).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) {
-      await mkdir(this.#mirror, { recursive: true });
-      await this.#git(['init', '--bare', '--quiet'], signal);
-    }
-    this.#initialised = true;
-  }
-
-  #git(
-    args: string[],
-    signal: AbortSignal,
-    maxBuffer?: number,
-    input?: string,
-    config = this.#config,
-    env: Record<string, string> = {},
-  ): Promise<Buffer> {
-    const opts = { cwd: this.#mirror, config, env, signal, timeoutMs: this.#timeoutMs };
-    return runGit(args, {
-      ...opts,
-      ...(maxBuffer ? { maxBuffer } : {}),
-      ...(input !== undefined ? { input } : {}),
-    });
-  }
-}
-
-/** Per-source git settings: local transport when configured, credentials as an HTTP header. */
-function gitConfig(
-  valid: ValidatedGitSource,
-  credentials: { username?: string | undefined; password?: string | undefined } | undefined,
-): Record<string, string> {
-  const config: Record<string, string> = {};
-  if (valid.local) config['protocol.file.allow'] = 'always';
-  if (credentials && (credentials.username !== undefined || credentials.password !== undefined)) {
-    const basic = Buffer.from(
-      `${credentials.username ?? 'git'}:${credentials.password ?? ''}`,
-    ).toString('base64');
-    config['http.extraHeader'] = `Authorization: Basic ${basic}`;
-  }
-  return config;
-}
-
-/**
- * Parses `ls-tree -r -l -z` output (`<mode> <type> <oid> <size>\t<path>\0`). Keeps regular files
- * only; symlinks (120000), submodules (160000) and unsafe paths are dropped. Caps are checked on
- * the listed sizes, before any content is read.
- */
-export function parseLsTree(listing: Buffer, limits: TreeLimits): BlobEntry[] {
-  const budget = new TreeBudget(limits);
-  const entries: BlobEntry[] = [];
-  for (const record of listing.toString('utf8').split('\0')) {
-    if (record === '') continue;
-    const tab = record.indexOf('\t');
-    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/u);
-    const path = record.slice(tab + 1);
-    if (
-      type !== 'blob' ||
-      (mode !== '100644' && mode !== '100755') ||
-      !oid ||
-      !isSafeRelativePath(path)
-    )
-      continue;
-    budget.add(path, Number(size));
-    entries.push({ path, oid, size: Number(size) });
-  }
-  return entries;
 }
 
 /**

@@ -3,6 +3,7 @@
  * only ever asks two questions: what is the head revision now, and what files are at a revision.
  */
 import type { TreeLimits } from '@switchyard/flags';
+import { TreeBudget as GitTreeBudget, TreeRejectedError } from '@switchyard/git-store';
 
 /** Files of an environment root: slash-separated path relative to the root → bytes. */
 export type SourceFiles = Map<string, Uint8Array>;
@@ -63,29 +64,23 @@ export class InvalidTreeError extends Error {
 /** Tree caps: one definition in libs/flags, shared with the control plane's push and write checks. */
 export { DEFAULT_TREE_LIMITS, type TreeLimits } from '@switchyard/flags';
 
-/** Accumulates sizes and throws {@link InvalidTreeError} as soon as a cap is crossed. */
+/**
+ * Accumulates sizes and throws {@link InvalidTreeError} as soon as a limit is crossed: libs/git-store's
+ * budget (one definition of the limits' rules for every source), with this port's error.
+ */
 export class TreeBudget {
-  #files = 0;
-  #bytes = 0;
-  constructor(private readonly limits: TreeLimits) {}
+  readonly #budget: GitTreeBudget;
+  constructor(limits: TreeLimits) {
+    this.#budget = new GitTreeBudget(limits);
+  }
 
   /** Accounts for one more file of `size` bytes at `path`. */
   add(path: string, size: number): void {
-    this.#files += 1;
-    this.#bytes += size;
-    if (size > this.limits.maxFileBytes)
-      throw new InvalidTreeError(
-        `${path}: file is ${size} bytes, over the ${this.limits.maxFileBytes}-byte limit`,
-        path,
-      );
-    if (this.#files > this.limits.maxFiles)
-      throw new InvalidTreeError(
-        `more than ${this.limits.maxFiles} files under the environment root`,
-      );
-    if (this.#bytes > this.limits.maxTotalBytes)
-      throw new InvalidTreeError(
-        `files under the environment root exceed ${this.limits.maxTotalBytes} bytes`,
-        path,
-      );
+    try {
+      this.#budget.add(path, size);
+    } catch (e) {
+      if (e instanceof TreeRejectedError) throw new InvalidTreeError(e.message, e.file);
+      throw e;
+    }
   }
 }

@@ -72,6 +72,22 @@ describe('git sync over smart HTTP', () => {
     ).toBe(1);
   });
 
+  it('a change notification is served by exactly one fetch of two requests, not a poll wait', async () => {
+    // Poll far away: only the notification (what the instance agent does on environmentChanged)
+    // can make the new commit served within the test.
+    started = await startOne('prod', source(3_600_000), dataDir);
+    const sha = await repo.commitFiles(
+      { 'default/features.yaml': featuresYaml({ color: 'green' }) },
+      'green',
+    );
+    server.resetCount();
+    await started.sync.refresh('prod');
+    expect(started.registry.snapshot('prod')?.revision).toBe(sha);
+    // Protocol v0: the ref advertisement and the pack. v2 would add an ls-refs request, each
+    // request costing the hosted server an authentication and a backend spawn.
+    expect(server.requestCount).toBe(2);
+  });
+
   it('picks up a push by polling', async () => {
     started = await startOne('prod', source(150), dataDir);
     const sha = await repo.commitFiles(

@@ -1,0 +1,148 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_TREE_LIMITS } from '@switchyard/flags';
+import { createGitRepo, startGitServer, type GitRepo, type GitServer } from '@switchyard/testing';
+import { GitExecError } from './git-exec.js';
+import { parseTreeListing, ReadMirror, TreeRejectedError } from './read-mirror.js';
+
+const oid = 'a'.repeat(40);
+const record = (mode: string, type: string, size: string, path: string) =>
+  `${mode} ${type} ${oid} ${size.padStart(7)}\t${path}\0`;
+
+describe('parseTreeListing', () => {
+  it('keeps regular files only: no symlinks, submodules, traversal, .git, backslashes or leading "-"', () => {
+    const listing = Buffer.from(
+      [
+        record('100644', 'blob', '10', 'default/features.yaml'),
+        record('100755', 'blob', '5', 'tools/run.sh'),
+        record('120000', 'blob', '11', 'linked/features.yaml'),
+        record('160000', 'commit', '-', 'vendor/sub'),
+        record('100644', 'blob', '3', '../escape/features.yaml'),
+        record('100644', 'blob', '3', '.git/hooks/post-checkout'),
+        record('100644', 'blob', '3', 'a/.GIT/config'),
+        record('100644', 'blob', '3', 'win\\features.yaml'),
+        record('100644', 'blob', '3', '/abs/features.yaml'),
+        record('100644', 'blob', '3', '-n/features.yaml'),
+        record('100644', 'blob', '3', '--upload-pack=x'),
+      ].join(''),
+    );
+    expect(parseTreeListing(listing, DEFAULT_TREE_LIMITS).map((e) => e.path)).toEqual([
+      'default/features.yaml',
+      'tools/run.sh',
+    ]);
+  });
+
+  it('rejects oversized files and too many files from the listing, before reading content', () => {
+    const limits = { maxFileBytes: 100, maxTotalBytes: 250, maxFiles: 3 };
+    expect(() =>
+      parseTreeListing(Buffer.from(record('100644', 'blob', '101', 'big.yaml')), limits),
+    ).toThrow(TreeRejectedError);
+    const many = Buffer.from(
+      [1, 2, 3, 4].map((i) => record('100644', 'blob', '1', `f${i}`)).join(''),
+    );
+    expect(() => parseTreeListing(many, limits)).toThrow(/more than 3 files/);
+    const heavy = Buffer.from(
+      [1, 2, 3].map((i) => record('100644', 'blob', '90', `f${i}`)).join(''),
+    );
+    expect(() => parseTreeListing(heavy, limits)).toThrow(/exceed 250 bytes/);
+  });
+
+  it('never returns a path that could leave the root (property)', () => {
+    const segment = fc.constantFrom(
+      'a',
+      'b.yaml',
+      '..',
+      '.',
+      '.git',
+      '.Git',
+      'x\\y',
+      '',
+      ' ',
+      'features.yaml',
+      '-n',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(segment, { minLength: 1, maxLength: 4 }), { maxLength: 20 }),
+        (paths) => {
+          const listing = Buffer.from(
+            paths.map((p) => record('100644', 'blob', '1', p.join('/'))).join(''),
+          );
+          for (const { path } of parseTreeListing(listing, DEFAULT_TREE_LIMITS)) {
+            const parts = path.split('/');
+            expect(path.startsWith('/') || path.startsWith('-') || path.includes('\\')).toBe(false);
+            expect(
+              parts.some((p) => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git'),
+            ).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 1000, seed: 3 },
+    );
+  });
+});
+
+describe('ReadMirror over smart HTTP', () => {
+  let root: string;
+  let server: GitServer;
+  let repo: GitRepo;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'sy-read-mirror-'));
+    server = await startGitServer({ projectRoot: root });
+    repo = await createGitRepo({ projectRoot: root, name: 'flags' });
+    await repo.commitFiles({ 'env/a.yaml': 'a: 1\n', 'other/b.yaml': 'b: 1\n' }, 'initial');
+  });
+  afterAll(async () => {
+    await server.close();
+    await repo.cleanup();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const mirror = (limits = DEFAULT_TREE_LIMITS) =>
+    ReadMirror.create({
+      dir: join(root, `mirror-${Math.random().toString(36).slice(2)}`),
+      source: { url: `${server.url}/flags.git`, branch: 'main', directory: 'env' },
+      policy: { allowedOrigins: [new URL(server.url).origin], allowHttp: true },
+      limits,
+    });
+
+  it('fetches the branch in two requests and reads only the directory at a commit', async () => {
+    const m = mirror();
+    const sha = await repo.commitFiles({ 'env/a.yaml': 'a: 2\n' }, 'two');
+    server.resetCount();
+    expect(await m.fetch(new AbortController().signal)).toBe(sha);
+    expect(server.requestCount).toBe(2);
+    const files = await m.readTree(sha, new AbortController().signal);
+    expect([...files.keys()]).toEqual(['a.yaml']);
+    expect(Buffer.from(files.get('a.yaml') ?? []).toString()).toBe('a: 2\n');
+    expect(await m.treeId(sha, new AbortController().signal)).toMatch(/^[0-9a-f]{40}$/u);
+  });
+
+  it('rejects a tree over the limits from its listing, and a missing directory', async () => {
+    const m = mirror({ maxFiles: 10, maxFileBytes: 3, maxTotalBytes: 100 });
+    const sha = await m.fetch(new AbortController().signal);
+    await expect(m.readTree(sha, new AbortController().signal)).rejects.toThrow(TreeRejectedError);
+    const gone = await repo.commitFiles({ 'env/a.yaml': null }, 'remove env');
+    const m2 = mirror();
+    await m2.fetch(new AbortController().signal);
+    expect(await m2.treeId(gone, new AbortController().signal)).toBeNull();
+    await expect(m2.readTree(gone, new AbortController().signal)).rejects.toThrow(
+      /directory "env" does not exist/,
+    );
+  });
+
+  it('stops a fetch when the caller aborts', async () => {
+    const m = mirror();
+    server.setFault({ kind: 'hang' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const failure = await m.fetch(controller.signal).catch((e: unknown) => e);
+    server.setFault({ kind: 'none' });
+    expect(failure).toBeInstanceOf(GitExecError);
+    expect((failure as GitExecError).aborted).toBe(true);
+  });
+});

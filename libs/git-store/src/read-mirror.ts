@@ -1,0 +1,321 @@
+/**
+ * Read-only mirror of one branch of a remote: a bare repository that is fetched into and read
+ * from, never checked out and never pushed from. A hostile repository therefore cannot write
+ * anywhere: files are read straight from the object database (`ls-tree` + `cat-file --batch`),
+ * symlinks and submodules are skipped, and entries whose path could escape the root are ignored.
+ * The URL, branch and directory pass the remote policy when the mirror is created; the host is
+ * resolved, checked and pinned again before every fetch (a name may resolve elsewhere since).
+ * Every git process is bounded by a deadline and the caller's abort signal; trees are bounded by
+ * file count, file size and total size, checked on the listing before any content is read.
+ */
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TreeLimits } from '@switchyard/flags';
+import { GitExecError, runGit } from './git-exec.js';
+import { isSafeRelativePath } from './path-rules.js';
+import {
+  pinRemote,
+  validateGitSource,
+  type RemotePolicy,
+  type ValidatedGitSource,
+} from './remote-policy.js';
+
+/** A tree crossed a limit or the environment directory is missing: the commit is unusable. */
+export class TreeRejectedError extends Error {
+  constructor(
+    message: string,
+    /** The file that crossed a limit, when one did. */
+    readonly file?: string,
+  ) {
+    super(message);
+    this.name = 'TreeRejectedError';
+  }
+}
+
+/** Accumulates sizes and throws {@link TreeRejectedError} as soon as a limit is crossed. */
+export class TreeBudget {
+  #files = 0;
+  #bytes = 0;
+  constructor(private readonly limits: TreeLimits) {}
+
+  /** Accounts for one more file of `size` bytes at `path`. */
+  add(path: string, size: number): void {
+    this.#files += 1;
+    this.#bytes += size;
+    if (size > this.limits.maxFileBytes)
+      throw new TreeRejectedError(
+        `${path}: file is ${size} bytes, over the ${this.limits.maxFileBytes}-byte limit`,
+        path,
+      );
+    if (this.#files > this.limits.maxFiles)
+      throw new TreeRejectedError(
+        `more than ${this.limits.maxFiles} files under the environment root`,
+      );
+    if (this.#bytes > this.limits.maxTotalBytes)
+      throw new TreeRejectedError(
+        `files under the environment root exceed ${this.limits.maxTotalBytes} bytes`,
+        path,
+      );
+  }
+}
+
+/** One listed regular file under the root. */
+export interface TreeEntry {
+  path: string;
+  oid: string;
+  size: number;
+}
+
+/**
+ * Parses `ls-tree -r -l -z` output (`<mode> <type> <oid> <size>\t<path>\0`). Keeps regular files
+ * only; symlinks (120000), submodules (160000) and unsafe paths are dropped. Limits are checked
+ * on the listed sizes, before any content is read.
+ */
+export function parseTreeListing(listing: Buffer, limits: TreeLimits): TreeEntry[] {
+  const budget = new TreeBudget(limits);
+  const entries: TreeEntry[] = [];
+  for (const record of listing.toString('utf8').split('\0')) {
+    if (record === '') continue;
+    const tab = record.indexOf('\t');
+    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/u);
+    const path = record.slice(tab + 1);
+    if (
+      type !== 'blob' ||
+      (mode !== '100644' && mode !== '100755') ||
+      !oid ||
+      !isSafeRelativePath(path)
+    )
+      continue;
+    budget.add(path, Number(size));
+    entries.push({ path, oid, size: Number(size) });
+  }
+  return entries;
+}
+
+/** Options of {@link ReadMirror.create}. */
+export interface ReadMirrorOptions {
+  /** Directory of the bare mirror (created on the first fetch). */
+  dir: string;
+  /** The remote and what to read from it; validated against `policy` (InvalidArgument). */
+  source: { url: string; branch: string; directory?: string | undefined };
+  policy: RemotePolicy;
+  /** Basic-auth credentials, sent as an HTTP header through the environment (never argv). */
+  credentials?: { username?: string | undefined; password?: string | undefined } | undefined;
+  limits: TreeLimits;
+  /** Deadline of one git process (fetch, ls-tree, cat-file); default 15 s. */
+  timeoutMs?: number;
+}
+
+/** Fetches between `git gc --auto` runs on a mirror. */
+const GC_EVERY = 200;
+
+const REVISION = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/u;
+
+/** A read-only mirror of one branch of a remote (see the module comment). */
+export class ReadMirror {
+  readonly source: ValidatedGitSource;
+  readonly dir: string;
+  readonly #policy: RemotePolicy;
+  readonly #config: Record<string, string>;
+  readonly #limits: TreeLimits;
+  readonly #timeoutMs: number;
+  #initialised = false;
+  #fetches = 0;
+
+  private constructor(source: ValidatedGitSource, options: ReadMirrorOptions) {
+    this.source = source;
+    this.dir = options.dir;
+    this.#policy = options.policy;
+    this.#config = mirrorConfig(source, options.credentials);
+    this.#limits = options.limits;
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  /** Validates the source against the policy (throws InvalidArgument listing every problem). */
+  static create(options: ReadMirrorOptions): ReadMirror {
+    return new ReadMirror(validateGitSource(options.source, options.policy), options);
+  }
+
+  /**
+   * Fetches the branch (forced: the remote is the source of truth) and returns its head commit.
+   * Throws InvalidArgument when the policy refuses the host now, GitExecError otherwise.
+   */
+  async fetch(signal: AbortSignal): Promise<string> {
+    await this.#init(signal);
+    const ref = `refs/heads/${this.source.branch}`;
+    const pin = await pinRemote(this.source.url, this.#policy);
+    await this.#git(
+      [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--no-recurse-submodules',
+        '--',
+        pin.url,
+        `+${ref}:${ref}`,
+      ],
+      signal,
+      { config: { ...this.#config, ...pin.config }, env: pin.env },
+    );
+    await this.#maybeCompact(signal);
+    return this.#head(ref, signal);
+  }
+
+  /**
+   * Id of the environment directory's tree at `revision` (equal ids mean equal files), or null
+   * when the directory does not exist there ({@link readTree} reports why).
+   */
+  async treeId(revision: string, signal: AbortSignal): Promise<string | null> {
+    checkRevision(revision);
+    // `<rev>:<dir>` names the directory's tree (a `^{tree}` suffix would be read as part of the path).
+    const dir = this.source.directory;
+    const treeish = dir === '' ? `${revision}^{tree}` : `${revision}:${dir}`;
+    try {
+      const out = await this.#git(
+        ['rev-parse', '--verify', '--quiet', '--end-of-options', treeish],
+        signal,
+      );
+      return out.toString('utf8').trim();
+    } catch (e) {
+      if (e instanceof GitExecError && !e.aborted) return null;
+      throw e;
+    }
+  }
+
+  /**
+   * Every regular file under the environment directory at `revision`. Throws TreeRejectedError
+   * when a limit is crossed or the directory is missing, GitExecError when git fails (a commit
+   * that was never fetched, a deadline).
+   */
+  async readTree(revision: string, signal: AbortSignal): Promise<Map<string, Uint8Array>> {
+    checkRevision(revision);
+    const dir = this.source.directory;
+    const treeish = dir === '' ? revision : `${revision}:${dir}`;
+    let listing: Buffer;
+    try {
+      listing = await this.#git(['ls-tree', '-r', '-l', '-z', '--end-of-options', treeish], signal);
+    } catch (e) {
+      if (!(e instanceof GitExecError) || e.aborted) throw e;
+      // Only on failure: tell "commit missing" (a fetch problem) from "directory missing" (bad commit).
+      await this.#git(['cat-file', '-e', `${revision}^{commit}`], signal);
+      throw new TreeRejectedError(`directory "${dir}" does not exist at this commit`);
+    }
+    const entries = parseTreeListing(listing, this.#limits);
+    return this.#readBlobs(entries, signal);
+  }
+
+  async #readBlobs(entries: TreeEntry[], signal: AbortSignal): Promise<Map<string, Uint8Array>> {
+    const files = new Map<string, Uint8Array>();
+    if (entries.length === 0) return files;
+    const total = entries.reduce((n, e) => n + e.size + 100, 0);
+    const out = await this.#git(['cat-file', '--batch'], signal, {
+      maxBuffer: total + 1024,
+      input: entries.map((e) => `${e.oid}\n`).join(''),
+    });
+    let pos = 0;
+    for (const entry of entries) {
+      const nl = out.indexOf(10, pos);
+      const header = out.subarray(pos, nl).toString('latin1').split(' ');
+      const size = Number(header[2]);
+      if (header[0] !== entry.oid || header[1] !== 'blob' || size !== entry.size)
+        throw new GitExecError(
+          `git cat-file failed: object ${entry.oid} could not be read`,
+          0,
+          out,
+        );
+      files.set(entry.path, new Uint8Array(out.subarray(nl + 1, nl + 1 + size)));
+      pos = nl + 1 + size + 1;
+    }
+    return files;
+  }
+
+  /**
+   * The fetched head. Fetch writes the branch as a loose ref file holding the id, so it is read
+   * from disk instead of spawning `rev-parse` on every sync; anything else (a packed ref after
+   * gc) goes through git.
+   */
+  async #head(ref: string, signal: AbortSignal): Promise<string> {
+    const loose = await readFile(join(this.dir, ...ref.split('/')), 'utf8').catch(() => '');
+    if (REVISION.test(loose.trim())) return loose.trim();
+    const out = await this.#git(
+      ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`],
+      signal,
+    );
+    return out.toString('utf8').trim();
+  }
+
+  /**
+   * Auto-gc is off (it would detach a background process outside our deadline), so every
+   * GC_EVERY fetches `gc --auto` runs in the foreground: packs and loose objects stay bounded.
+   */
+  async #maybeCompact(signal: AbortSignal): Promise<void> {
+    this.#fetches += 1;
+    if (this.#fetches % GC_EVERY !== 0) return;
+    await this.#git(
+      ['-c', 'gc.auto=6700', '-c', 'gc.autoDetach=false', 'gc', '--auto', '--quiet'],
+      signal,
+    ).catch(() => undefined);
+  }
+
+  async #init(signal: AbortSignal): Promise<void> {
+    if (this.#initialised) return;
+    const exists = await access(join(this.dir, 'HEAD')).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      await mkdir(this.dir, { recursive: true });
+      await this.#git(['init', '--bare', '--quiet'], signal);
+    }
+    this.#initialised = true;
+  }
+
+  #git(
+    args: string[],
+    signal: AbortSignal,
+    extra: {
+      config?: Record<string, string>;
+      env?: Record<string, string>;
+      maxBuffer?: number;
+      input?: string;
+    } = {},
+  ): Promise<Buffer> {
+    return runGit(args, {
+      cwd: this.dir,
+      config: extra.config ?? this.#config,
+      env: extra.env ?? {},
+      signal,
+      timeoutMs: this.#timeoutMs,
+      maxBuffer: extra.maxBuffer ?? 64 * 1024 * 1024,
+      ...(extra.input !== undefined ? { input: extra.input } : {}),
+    });
+  }
+}
+
+function checkRevision(revision: string): void {
+  if (!REVISION.test(revision))
+    throw new GitExecError('invalid revision', undefined, Buffer.alloc(0));
+}
+
+/**
+ * Per-mirror git settings. Protocol v0: the ref advertisement comes with the first request, so a
+ * fetch is two HTTP requests instead of v2's three (capabilities, ls-refs, fetch). Each request
+ * to a hosted repository costs an authentication, an integrity check and a `git http-backend` +
+ * `upload-pack` spawn on the server, which made that third request a large part of every sync.
+ * Local transport when configured; credentials as an HTTP header.
+ */
+function mirrorConfig(
+  valid: ValidatedGitSource,
+  credentials: ReadMirrorOptions['credentials'],
+): Record<string, string> {
+  const config: Record<string, string> = { 'protocol.version': '0' };
+  if (valid.local) config['protocol.file.allow'] = 'always';
+  if (credentials && (credentials.username !== undefined || credentials.password !== undefined)) {
+    const basic = Buffer.from(
+      `${credentials.username ?? 'git'}:${credentials.password ?? ''}`,
+    ).toString('base64');
+    config['http.extraHeader'] = `Authorization: Basic ${basic}`;
+  }
+  return config;
+}
