@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { ChangeEvents } from './change-events.js';
+import { ChangeRelay } from './change-relay.js';
+
+/**
+ * The change events every feature announces to and listens on (instances' watch streams), shared
+ * across replicas. Global: announcers do not import it.
+ */
+@Global()
+@Module({ providers: [ChangeEvents, ChangeRelay], exports: [ChangeEvents] })
+export class EventsModule {}
