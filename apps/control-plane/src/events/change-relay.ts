@@ -72,9 +72,17 @@ export class ChangeRelay implements ChangeRelayPort, OnModuleInit, OnApplication
       maxRetriesPerRequest: 1,
       retryStrategy: (times: number) => Math.min(times * 200, 2_000),
     };
-    this.#pub = new Redis(config.redisUrl, options);
+    // Named so an operator (or a test) can tell the replicas' connections apart in CLIENT LIST.
+    this.#pub = new Redis(config.redisUrl, {
+      ...options,
+      connectionName: `switchyard-events-pub-${this.replica}`,
+    });
     // A subscriber connection re-subscribes by itself after a reconnect (autoResubscribe).
-    this.#sub = new Redis(config.redisUrl, { ...options, enableOfflineQueue: true });
+    this.#sub = new Redis(config.redisUrl, {
+      ...options,
+      enableOfflineQueue: true,
+      connectionName: `switchyard-events-sub-${this.replica}`,
+    });
     this.#pub.on('error', () => undefined);
     this.#sub.on('error', () => undefined);
     this.#pub.on('ready', () => this.flush());
