@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { OrgContext } from '../common/request-context.js';
 import { Api, OrgCtx, Permission, Valid } from '../common/route.decorators.js';
@@ -7,7 +7,7 @@ import { CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { envParams } from '../environments/environments.dto.js';
 import { environmentEventStream } from './live.dto.js';
-import { LiveService } from './live.service.js';
+import { LiveService, sseFrame } from './live.service.js';
 
 /** The console's live updates of one environment (server-sent events). */
 @Controller('api/v1/orgs/:org/environments/:env')
@@ -29,6 +29,7 @@ export class LiveController {
   async events(
     @OrgCtx() ctx: OrgContext,
     @Valid('params') p: { env: string },
+    @Headers('last-event-id') lastEventId: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const env = await this.live.environment(ctx, p.env);
@@ -49,6 +50,8 @@ export class LiveController {
     stream.on('close', done);
     // The first bytes go out at once: clients and proxies see the stream is open.
     write('retry: 3000\n: connected\n\n');
+    // A browser reconnecting after a network loss names the last commit it saw (the frames' id).
+    if (this.live.missedSince(env, lastEventId)) write(sseFrame('resync', {}));
     // no-transform: compressing proxies (Next's among them) must pass frames through unbuffered.
     await reply
       .header('content-type', 'text/event-stream; charset=utf-8')

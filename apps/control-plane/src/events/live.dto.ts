@@ -19,5 +19,6 @@ export const environmentEventStream = z
   })
   .describe(
     'Server-sent events: `event: commit` (data: the commit) on every change of the environment; ' +
-      '`event: resync` (data: {}) when changes may have been missed, refetch; comment lines as heartbeats.',
+      '`event: resync` (data: {}) when changes may have been missed (also at once when a ' +
+      'reconnect names an older revision in Last-Event-ID), refetch; comment lines as heartbeats.',
   );

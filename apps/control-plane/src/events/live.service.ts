@@ -69,6 +69,16 @@ export class LiveService implements BeforeApplicationShutdown {
     };
   }
 
+  /**
+   * True when a reconnecting client's last seen revision is not the environment's branch head
+   * (known from the row for hosted environments; external ones cannot tell without a fetch and
+   * count as missed): commits happened while it was away.
+   */
+  missedSince(env: Environment, lastEventId: string | undefined): boolean {
+    if (lastEventId === undefined || lastEventId === '') return false;
+    return env.repositoryId !== null || env.hostedRevision !== lastEventId;
+  }
+
   /** Open streams would keep the HTTP server from closing: end them first. */
   beforeApplicationShutdown(): void {
     for (const close of [...this.#open]) close();

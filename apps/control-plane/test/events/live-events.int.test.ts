@@ -124,6 +124,21 @@ describe('change events across replicas', () => {
     }
   });
 
+  it('tells a client reconnecting after missed commits to resync, and one that missed nothing not', async () => {
+    const head = await f.revision('prod');
+    const current = await events(originB, 'home', 'prod', {
+      ...bearer(f.viewer),
+      'last-event-id': head,
+    });
+    const behind = await events(originB, 'home', 'prod', {
+      ...bearer(f.viewer),
+      'last-event-id': '0'.repeat(40),
+    });
+    expect(await behind.next((e) => e.event === 'resync')).toMatchObject({ data: '{}' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(current.frames()).toEqual([]);
+  });
+
   it('is guarded like reading flags: anonymous 401, another organisation 404, unknown environment 404', async () => {
     const other = await f.t.org('elsewhere', { 'stranger@example.com': 'ADMIN' });
     const stranger = other.callers['stranger@example.com']!;
