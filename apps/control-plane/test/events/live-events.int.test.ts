@@ -4,9 +4,15 @@
  * and a console event stream connected to B, with who changed what; the stream is guarded like
  * reading flags and isolated per organisation.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { instanceContract } from '@switchyard/contracts';
+import { TEST_GIT_ENV } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/common/crypto.js';
 import { instanceSecret } from '../../src/instances/instance-credentials.js';
@@ -16,6 +22,7 @@ import { openSse, type SseStream } from './sse-client.js';
 
 let f: FlagsFixture;
 let b: NestFastifyApplication;
+let originA: string;
 let originB: string;
 const streams: SseStream[] = [];
 
@@ -39,6 +46,7 @@ beforeAll(async () => {
     EVENT_STREAM_HEARTBEAT_MS: '100',
   });
   b = await f.t.replica();
+  originA = await listen(f.t.app);
   originB = await listen(b);
 });
 afterAll(async () => {
@@ -77,6 +85,49 @@ describe('change events across replicas', () => {
     expect(other.frames().filter((e) => e.event === 'commit')).toEqual([]);
     expect(live.text()).toMatch(/^retry: 3000\n: connected\n\n/);
     expect(other.text()).toContain(': heartbeat\n\n');
+  });
+
+  it('a git push to replica A reaches an event stream on replica B with the pushed commit', async () => {
+    const put = await f.t.call(f.editor, {
+      method: 'PUT',
+      url: `${f.base('prod')}/namespaces/default/flags/pushme`,
+      headers: { 'if-match': await f.revision('prod') },
+      body: variantFlag('pushme'),
+    });
+    expect(put.status, JSON.stringify(put.json)).toBe(200);
+    const live = await events(originB, 'home', 'prod', bearer(f.viewer));
+    const dir = await mkdtemp(join(tmpdir(), 'sy-live-push-'));
+    const git = (args: string[]) =>
+      promisify(execFile)('git', args, { cwd: dir, env: TEST_GIT_ENV }).then((r) =>
+        r.stdout.trim(),
+      );
+    try {
+      const remote = `${originA.replace('http://', `http://x:${f.editor.token}@`)}/git/home/prod.git`;
+      await git(['clone', '--quiet', remote, '.']);
+      const file = join(dir, 'default/features.yaml');
+      const yaml = await readFile(file, 'utf8');
+      expect(yaml).toContain('name: pushme');
+      await writeFile(file, yaml.replace('name: pushme', 'name: Push me (pushed)'));
+      await git([
+        'commit',
+        '-q',
+        '-am',
+        'rename the flag',
+        '--author',
+        'Pat Pusher <pat@example.com>',
+      ]);
+      await git(['push', '-q', 'origin', 'HEAD:main']);
+      const pushed = await git(['rev-parse', 'HEAD']);
+      const frame = await live.next((e) => e.event === 'commit' && e.id === pushed);
+      expect(JSON.parse(frame.data)).toEqual({
+        revision: pushed,
+        author: { name: 'Pat Pusher', email: 'pat@example.com' },
+        message: 'rename the flag',
+        changedFlags: [{ namespace: 'default', key: 'pushme' }],
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("a commit through replica A reaches an instance's watch stream on replica B", async () => {
