@@ -77,10 +77,12 @@ export class ChangeRelay implements ChangeRelayPort, OnModuleInit, OnApplication
       ...options,
       connectionName: `switchyard-events-pub-${this.replica}`,
     });
-    // A subscriber connection re-subscribes by itself after a reconnect (autoResubscribe).
+    // A subscriber connection re-subscribes by itself after a reconnect (autoResubscribe); its
+    // first SUBSCRIBE waits in the offline queue for as long as Redis is away, boot included.
     this.#sub = new Redis(config.redisUrl, {
       ...options,
       enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
       connectionName: `switchyard-events-sub-${this.replica}`,
     });
     this.#pub.on('error', () => undefined);
@@ -103,23 +105,28 @@ export class ChangeRelay implements ChangeRelayPort, OnModuleInit, OnApplication
   async onModuleInit(): Promise<void> {
     this.events.attachRelay(this);
     this.#pub.connect().catch(() => undefined);
-    const subscribed = this.#sub
-      .connect()
-      .then(() => this.#sub.subscribe(this.config.changeEventsChannel))
-      .then(() => {
+    this.#sub.connect().catch(() => undefined);
+    const subscribed = this.#sub.subscribe(this.config.changeEventsChannel).then(
+      () => {
         this.#subscribedOnce = true;
         return true;
-      })
-      .catch(() => false);
+      },
+      () => false,
+    );
     const ok = await Promise.race([
       subscribed,
       new Promise<false>((resolve) => setTimeout(() => resolve(false), CONNECT_WAIT_MS).unref()),
     ]);
-    if (!ok)
+    if (!ok) {
+      // Whatever happens before the subscription is in place is missed: resync once it is.
+      void subscribed.then((late) => {
+        if (late && !this.#closing) this.events.resyncAll();
+      });
       this.logger.warn(
         { event: 'change_events.degraded' },
         'change events: Redis unreachable, other replicas will not hear of changes made here until it is back',
       );
+    }
   }
 
   onApplicationShutdown(): void {

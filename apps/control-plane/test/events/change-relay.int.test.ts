@@ -5,6 +5,7 @@
  * comes back by itself and tells local listeners to resync.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,6 +81,39 @@ describe('change relay', () => {
       down.events.environmentChanged(change(i.toString(16).padStart(40, '0')));
     expect(down.received).toHaveLength(PENDING_LIMIT + 11);
     expect(down.relay.pending()).toBe(PENDING_LIMIT);
+  });
+
+  it('subscribes once Redis appears when it was unreachable at boot, and tells listeners to resync', async () => {
+    const channel = `switchyard-test-${randomUUID()}:changes`;
+    // A port with nothing on it at boot; later a forwarder to the real Redis listens there.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const late = await replica(channel, `redis://127.0.0.1:${port}`);
+    const a = await replica(channel);
+    const sockets = new Set<Socket>();
+    const forwarder: Server = createServer((client) => {
+      const upstream = connect(6379, '127.0.0.1');
+      sockets.add(client).add(upstream);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    try {
+      await new Promise<void>((r) => forwarder.listen(port, '127.0.0.1', r));
+      await expect
+        .poll(() => late.received, { timeout: 15_000 })
+        .toEqual([{ kind: 'resync', orgId: 'org-1' }]);
+      a.events.environmentChanged(change());
+      await expect
+        .poll(() => late.received.map((e) => e.kind))
+        .toEqual(['resync', 'environment_changed']);
+    } finally {
+      late.relay.onApplicationShutdown();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => forwarder.close(() => r()));
+    }
   });
 
   it('re-subscribes after the connection is dropped and tells local listeners to resync', async () => {
