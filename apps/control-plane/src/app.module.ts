@@ -21,6 +21,7 @@ import { ValidationInterceptor } from './common/validation.interceptor.js';
 import type { AppConfig } from './config/config.js';
 import { DomainsModule } from './domains/domains.module.js';
 import { EnvironmentsModule } from './environments/environments.module.js';
+import { EventsModule } from './events/events.module.js';
 import { InstancesModule } from './instances/instances.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ProposalsModule } from './proposals/proposals.module.js';
@@ -69,6 +70,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.with(deps),
+        EventsModule,
         InstancesModule,
         AuditModule,
         AuthModule,

@@ -361,6 +361,7 @@ const FIXTURES: Record<string, Fixture> = {
     headers: s.ifMatch,
   })),
   [`GET ${ENV}/history`]: flagRoute((s) => ({ params: { env: s.env } })),
+  [`GET ${ENV}/events`]: async (h) => ({ params: { env: await env(h) } }),
   [`GET ${ENV}/diff`]: flagRoute((s) => ({ params: { env: s.env }, query: `?from=${s.rev}` })),
   [`POST ${ENV}/revert`]: flagRoute((s) => ({
     params: { env: s.env },
@@ -410,6 +411,29 @@ function url(route: RouteEntry, org: string, params: Record<string, string> = {}
   return route.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) =>
     name === 'org' ? org : (params[name] ?? `missing-${name}`),
   );
+}
+
+/**
+ * An event stream never ends, so `inject` cannot read it: its status comes from a real HTTP
+ * request that is closed once the headers are in (refusals are still read whole, as JSON).
+ */
+async function streamStatus(
+  t: TestApp,
+  caller: Caller,
+  path: string,
+): Promise<{ status: number; json: unknown }> {
+  const server = t.app.getHttpServer();
+  if (!server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const abort = new AbortController();
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    headers: caller.kind === 'pat' ? { authorization: `Bearer ${caller.token}` } : {},
+    signal: abort.signal,
+  });
+  const json: unknown = res.ok ? undefined : await res.json();
+  abort.abort();
+  return { status: res.status, json };
 }
 
 /** Digest of every table: detects inserts, updates and deletes alike. */
@@ -491,12 +515,14 @@ describe('authorization matrix', () => {
         await t.call(c, { method: 'GET', url: '/api/v1/me' });
       const h = (caller: { userId: string } | null): Home => ({ t, orgId: home.id, caller });
       const send = async (caller: Caller, org: string, p: Prepared) =>
-        t.call(caller, {
-          method: METHOD[r.method]!,
-          url: url(r, org, p.params) + (p.query ?? ''),
-          ...(p.body !== undefined ? { body: p.body } : {}),
-          ...(p.headers ? { headers: p.headers } : {}),
-        });
+        r.spec?.contentType === 'text/event-stream'
+          ? streamStatus(t, caller, url(r, org, p.params) + (p.query ?? ''))
+          : t.call(caller, {
+              method: METHOD[r.method]!,
+              url: url(r, org, p.params) + (p.query ?? ''),
+              ...(p.body !== undefined ? { body: p.body } : {}),
+              ...(p.headers ? { headers: p.headers } : {}),
+            });
       const refused = async (
         caller: Caller,
         org: string,

@@ -52,6 +52,11 @@ export interface TestApp {
   user(email: string): Promise<{ id: string; pat: Caller & { kind: 'pat' } }>;
   session(userId: string): Promise<Caller & { kind: 'session' }>;
   /** Creates an organisation with the given members (email → role) and returns PAT callers per email. */
+  /**
+   * Another replica of this control plane: its own Nest app and database pool on the same
+   * database, data directory, Redis and change-event channel (closed with this app).
+   */
+  replica(): Promise<NestFastifyApplication>;
   org(
     slug: string,
     members: Record<string, Role>,
@@ -149,6 +154,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     return entry;
   };
 
+  const replicas: NestFastifyApplication[] = [];
   return {
     app,
     db,
@@ -156,6 +162,14 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     database,
     call,
     user,
+    async replica() {
+      const other = await createApp(config, {
+        db: createPrismaClient({ databaseUrl: database.url, maxConnections: 4 }),
+        logger: pino({ level: 'silent' }),
+      });
+      replicas.push(other);
+      return other;
+    },
     async session(userId) {
       const s = await app.get(SessionsService).create(userId);
       return {
@@ -176,6 +190,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
       return { id: org.id, slug, callers };
     },
     async close() {
+      for (const r of replicas) await r.close();
       await app.close();
       await db.$disconnect();
       await database.drop();

@@ -7,7 +7,7 @@ import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
 import { mintToken } from '../common/secret-token.js';
 import { DB } from '../common/tokens.js';
-import { InstanceEvents } from '../instances/instance-events.js';
+import { ChangeEvents } from '../events/change-events.js';
 import type { ClientTokenView, CreateClientTokenBody } from './client-tokens.dto.js';
 
 type Loaded = ClientToken & { environments: { environment: Environment }[] };
@@ -33,7 +33,7 @@ export class ClientTokensService {
   constructor(
     @Inject(DB) private readonly db: Database,
     private readonly audit: AuditService,
-    private readonly events: InstanceEvents,
+    private readonly events: ChangeEvents,
   ) {}
 
   async list(ctx: OrgContext, query: PageQuery): Promise<Page<ClientTokenView>> {

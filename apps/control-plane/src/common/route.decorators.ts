@@ -33,6 +33,8 @@ export interface ApiSpec {
   response?: z.ZodType;
   /** Success status; defaults to 200 (201 for POST is set explicitly by routes). */
   status?: number;
+  /** Media type of the success response when it is not JSON (`response` then describes its frames). */
+  contentType?: 'text/event-stream';
 }
 
 /** Attaches an {@link ApiSpec}. */

@@ -94,6 +94,16 @@ describe('loadConfig', () => {
       token: { perIp: 5, perScope: 60 },
     });
     expect(c.idempotency).toEqual({ retentionMs: 2 * 3_600_000, purgeIntervalMs: 15 * 60_000 });
+    // Change events: one channel per deployment, a private one per test app unless named.
+    expect(c.changeEventsChannel).toBe('switchyard:changes');
+    expect(c.eventStreamHeartbeatMs).toBe(15_000);
+    expect(loadConfig({ NODE_ENV: 'test' }).changeEventsChannel).not.toBe(
+      loadConfig({ NODE_ENV: 'test' }).changeEventsChannel,
+    );
+    expect(() => loadConfig({ CHANGE_EVENTS_CHANNEL: 'a b' })).toThrow(/CHANGE_EVENTS_CHANNEL/);
+    expect(() => loadConfig({ EVENT_STREAM_HEARTBEAT_MS: '0' })).toThrow(
+      /EVENT_STREAM_HEARTBEAT_MS/,
+    );
     const a = loadConfig({ NODE_ENV: 'test' }).rateLimits.keyPrefix;
     expect(a).not.toBe(loadConfig({ NODE_ENV: 'test' }).rateLimits.keyPrefix);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16,::1' }).trustProxy).toEqual([

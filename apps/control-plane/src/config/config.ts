@@ -76,6 +76,13 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,64}$/, '1-64 of A-Z a-z 0-9 : _ -')
     .optional(),
+  /** Redis pub/sub channel on which replicas share change events (replicas of one deployment share it). */
+  CHANGE_EVENTS_CHANNEL: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,128}$/, '1-128 of A-Z a-z 0-9 : _ -')
+    .optional(),
+  /** Comment lines this often keep proxies from closing an idle console event stream. */
+  EVENT_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(50).max(120_000).default(15_000),
   /** How long idempotency keys are remembered; older records are purged. */
   IDEMPOTENCY_RETENTION_HOURS: z.coerce
     .number()
@@ -190,6 +197,10 @@ export interface AppConfig {
   trustProxy: readonly string[];
   /** Shared (Redis) rate limits: per client IP and per organisation/connection/user, per minute. */
   rateLimits: RateLimitConfig;
+  /** Redis pub/sub channel of the change events shared by the replicas. */
+  changeEventsChannel: string;
+  /** Heartbeat period of the console's event streams. */
+  eventStreamHeartbeatMs: number;
   /** Idempotency records: retention and purge period. */
   idempotency: { retentionMs: number; purgeIntervalMs: number };
   /** Instances, workers, internal gRPC and environment URLs. */
@@ -272,6 +283,11 @@ export function loadConfig(input: Readonly<Record<string, string | undefined>>):
         perScope: c.TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE,
       },
     },
+    // Tests get a fresh channel per app unless they name one (two replicas of one test share it).
+    changeEventsChannel:
+      c.CHANGE_EVENTS_CHANNEL ??
+      (c.NODE_ENV === 'test' ? `switchyard-test-${randomUUID()}:changes` : 'switchyard:changes'),
+    eventStreamHeartbeatMs: c.EVENT_STREAM_HEARTBEAT_MS,
     idempotency: {
       retentionMs: c.IDEMPOTENCY_RETENTION_HOURS * 3_600_000,
       purgeIntervalMs: c.IDEMPOTENCY_PURGE_INTERVAL_MS,

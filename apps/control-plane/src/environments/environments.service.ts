@@ -10,7 +10,7 @@ import { CONFIG, DB } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { environmentUrls, instanceGrpcAddress } from '../instances/environment-urls.js';
 import { EnvironmentStoreService } from '../git-hosting/environment-store.service.js';
-import { InstanceEvents } from '../instances/instance-events.js';
+import { ChangeEvents } from '../events/change-events.js';
 import { EnvironmentStatusService } from './environment-status.service.js';
 import type {
   CreateEnvironmentBody,
@@ -41,7 +41,7 @@ export class EnvironmentsService {
     @Inject(DB) private readonly db: Database,
     @Inject(CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
-    private readonly events: InstanceEvents,
+    private readonly events: ChangeEvents,
     private readonly stores: EnvironmentStoreService,
     private readonly statuses: EnvironmentStatusService,
   ) {}

@@ -15,7 +15,7 @@ import {
 import type { AppConfig } from '../config/config.js';
 import { CONFIG, DB } from '../common/tokens.js';
 import { RepositoriesService } from '../repositories/repositories.service.js';
-import { EnvironmentEvents } from './environment-events.js';
+import { ChangeEvents } from '../events/change-events.js';
 import {
   hostedLost,
   hostedState,
@@ -32,6 +32,8 @@ const PROPOSAL_BRANCH = /^switchyard\/proposals\/([0-9a-f-]{36})$/u;
 /** An environment's storage, ready to read and write. */
 export interface OpenedEnvironment {
   env: Environment;
+  /** The organisation's slug (names it in change events and hosted URLs). */
+  orgSlug: string;
   store: GitStore;
   branch: string;
   /** Environment root inside the repository ('' = repository root). */
@@ -76,7 +78,7 @@ export class EnvironmentStoreService {
     @Inject(DB) private readonly db: Database,
     @Inject(CONFIG) private readonly config: AppConfig,
     private readonly repositories: RepositoriesService,
-    private readonly events: EnvironmentEvents,
+    private readonly events: ChangeEvents,
   ) {}
 
   /** Path of an environment's hosted bare repository. */
@@ -86,11 +88,13 @@ export class EnvironmentStoreService {
 
   /** Finds the environment by key in the org (NotFound otherwise) and opens its storage. */
   async open(orgId: string, envKey: string, system?: Author): Promise<OpenedEnvironment> {
-    const env = await this.db.environment.findUnique({
+    const found = await this.db.environment.findUnique({
       where: { orgId_key: { orgId, key: envKey } },
+      include: { org: { select: { slug: true } } },
     });
-    if (!env) throw errors.notFound('environment not found');
-    return this.openEnvironment(env, system);
+    if (!found) throw errors.notFound('environment not found');
+    const { org, ...env } = found;
+    return this.openEnvironment(env, org.slug, system);
   }
 
   /**
@@ -145,9 +149,10 @@ export class EnvironmentStoreService {
     return head;
   }
 
-  /** Opens a known environment row. */
+  /** Opens a known environment row of the organisation `orgSlug`. */
   async openEnvironment(
     env: Environment,
+    orgSlug: string,
     system: Author = { name: 'Switchyard', email: 'noreply@switchyard.invalid' },
   ): Promise<OpenedEnvironment> {
     const directory = normalizeDirectory(env.directory);
@@ -157,7 +162,14 @@ export class EnvironmentStoreService {
       const path = this.hostedPath(env.orgId, env.id);
       const state = await hostedState(path, env);
       if (state.status !== 'ok') throw hostedLost(state);
-      return { env, store: new GitStore(path), branch: env.branch, directory, head: state.head };
+      return {
+        env,
+        orgSlug,
+        store: new GitStore(path),
+        branch: env.branch,
+        directory,
+        head: state.head,
+      };
     }
     const { store, remote } = await this.mirror(env, env.repositoryId);
     let head = await fetchBranch(store, remote, env.branch);
@@ -165,7 +177,7 @@ export class EnvironmentStoreService {
       head = await this.initialise(store, env, directory, system);
       await pushBranch(store, remote, env.branch, head);
     }
-    return { env, store, branch: env.branch, directory, head, remote };
+    return { env, orgSlug, store, branch: env.branch, directory, head, remote };
   }
 
   /**
@@ -281,19 +293,23 @@ export class EnvironmentStoreService {
     });
     if (!opened.remote && branch === opened.branch)
       await this.recordHosted(opened.env.id, revision);
-    await this.publish(opened, branch, revision, request.base);
+    await this.publish(opened, branch, revision, request.base, {
+      author: request.author,
+      summary: request.message,
+    });
     // A new change on a proposal withdraws approvals given to an earlier revision of it.
     const proposal = PROPOSAL_BRANCH.exec(branch)?.[1];
     if (proposal !== undefined) await resetApprovals(store, proposal, revision);
     return revision;
   }
 
-  /** Pushes a commit already on the local branch (external remotes) and announces it. */
+  /** Pushes a commit already on the local branch (external remotes) and announces it once. */
   async publish(
     opened: OpenedEnvironment,
     branch: string,
     revision: string,
     previous: string,
+    commit: { author: Author; summary: string },
   ): Promise<void> {
     if (opened.remote) {
       try {
@@ -308,7 +324,15 @@ export class EnvironmentStoreService {
       }
     }
     if (branch === opened.branch)
-      this.events.environmentChanged(opened.env.orgId, opened.env.id, revision);
+      this.events.environmentChanged({
+        orgId: opened.env.orgId,
+        orgSlug: opened.orgSlug,
+        envKey: opened.env.key,
+        revision,
+        previous,
+        author: { name: commit.author.name, email: commit.author.email },
+        summary: commit.summary,
+      });
   }
 
   private async initialise(

@@ -2,7 +2,6 @@ import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { RepositoriesModule } from '../repositories/repositories.module.js';
-import { EnvironmentEvents } from './environment-events.js';
 import { EnvironmentStoreService } from './environment-store.service.js';
 import { GitHttpAuth } from './git-http-auth.js';
 import { GitHttpController } from './git-http.controller.js';
@@ -15,19 +14,13 @@ const GIT_CONTENT_TYPES = [
   'application/x-git-receive-pack-request',
 ];
 
-/** Hosted repositories (smart HTTP), environment storage and the environment-changed notifier. */
+/** Hosted repositories (smart HTTP) and environment storage. */
 @Global()
 @Module({
   imports: [RepositoriesModule],
   controllers: [GitHttpController],
-  providers: [
-    EnvironmentEvents,
-    EnvironmentStoreService,
-    GitHttpAuth,
-    GitHttpService,
-    PushAuditService,
-  ],
-  exports: [EnvironmentEvents, EnvironmentStoreService],
+  providers: [EnvironmentStoreService, GitHttpAuth, GitHttpService, PushAuditService],
+  exports: [EnvironmentStoreService],
 })
 export class GitHostingModule implements OnModuleInit {
   constructor(private readonly adapter: HttpAdapterHost) {}

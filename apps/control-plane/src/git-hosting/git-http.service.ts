@@ -54,7 +54,7 @@ export class GitHttpService {
     const access: GitAccess = service === 'git-receive-pack' ? 'write' : 'read';
     try {
       const env = await this.auth.authorise(req.headers.authorization, org, repo, access);
-      const opened = await this.stores.openEnvironment(env);
+      const opened = await this.stores.openEnvironment(env, org);
       if (op !== 'git-receive-pack') {
         await this.runBackend(req, reply, opened.store.dir, op, access);
         return;

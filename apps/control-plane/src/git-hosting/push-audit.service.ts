@@ -5,10 +5,11 @@ import { AuditService } from '../audit/audit.service.js';
 import { sha256 } from '../common/crypto.js';
 import type { RequestContext } from '../common/request-context.js';
 import { DB, LOGGER } from '../common/tokens.js';
+import { ChangeEvents } from '../events/change-events.js';
 import { resetApprovals } from '../proposals/proposal-meta.js';
-import { EnvironmentEvents } from './environment-events.js';
 import type { OpenedEnvironment } from './environment-store.service.js';
 import type { RefUpdate } from './pre-receive-hook.js';
+import { history } from '@switchyard/git-store';
 
 const PROPOSAL_REF = /^refs\/heads\/(switchyard\/proposals\/([0-9a-f-]{36}))$/u;
 
@@ -24,7 +25,7 @@ export class PushAuditService {
     @Inject(DB) private readonly db: Database,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly audit: AuditService,
-    private readonly events: EnvironmentEvents,
+    private readonly events: ChangeEvents,
   ) {}
 
   /** The pusher: writes need a personal access token (GitHttpAuth), so this is its owner. */
@@ -67,7 +68,7 @@ export class PushAuditService {
           if (onBranch)
             await tx.$executeRaw`UPDATE "environments" SET "hostedRevision" = ${u.new} WHERE "id" = ${env.id}`;
         });
-        if (onBranch) this.events.environmentChanged(env.orgId, env.id, u.new);
+        if (onBranch) await this.announce(opened, u.old, u.new);
         if (proposal) await resetApprovals(opened.store, proposal[2]!, u.new);
       } catch (e) {
         this.logger.error(
@@ -77,6 +78,28 @@ export class PushAuditService {
       }
     }
   }
+
+  /** One environment-changed event per accepted branch update. */
+  private async announce(opened: OpenedEnvironment, previous: string, revision: string) {
+    this.events.environmentChanged({
+      orgId: opened.env.orgId,
+      orgSlug: opened.orgSlug,
+      envKey: opened.env.key,
+      revision,
+      ...(/^0+$/u.test(previous) ? {} : { previous }),
+      ...(await headCommit(opened, revision)),
+    });
+  }
+}
+
+/** The pushed head's author and message travel with the event (what the console shows). */
+async function headCommit(
+  opened: OpenedEnvironment,
+  revision: string,
+): Promise<{ author?: { name: string; email: string }; summary?: string }> {
+  const page = await history(opened.store, { rev: revision, limit: 1 }).catch(() => null);
+  const c = page?.commits[0];
+  return c ? { author: c.author, summary: c.message } : {};
 }
 
 function basicPassword(header: string | undefined): string | undefined {

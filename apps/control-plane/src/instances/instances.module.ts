@@ -4,17 +4,15 @@ import { InternalGrpcServer } from '../internal-grpc/internal-grpc.server.js';
 import { TokenUsageRecorder } from '../internal-grpc/token-usage.recorder.js';
 import { RepositoriesModule } from '../repositories/repositories.module.js';
 import { EdgeRoutesService } from './edge-routes.service.js';
-import { EnvironmentChangeBridge } from './environment-change-bridge.js';
 import { InstanceConfigService } from './instance-config.service.js';
-import { InstanceEvents } from './instance-events.js';
 import { InstanceStatusService } from './instance-status.service.js';
 import { InstanceViewService } from './instance-view.service.js';
 import { InstanceController } from './instance.controller.js';
 
 /**
- * Instances as the control plane sees them: their configuration, change events, status reports,
- * the edge route table, the internal gRPC server, and the status API members read. Global so environments and tokens can
- * publish change events without importing this module.
+ * Instances as the control plane sees them: their configuration, status reports, the edge route
+ * table, the internal gRPC server (whose watch streams forward change events), and the status API
+ * members read.
  */
 @Global()
 @Module({
@@ -22,8 +20,6 @@ import { InstanceController } from './instance.controller.js';
   controllers: [InstanceController],
   providers: [
     InstanceViewService,
-    EnvironmentChangeBridge,
-    InstanceEvents,
     InstanceConfigService,
     InstanceStatusService,
     EdgeRoutesService,
@@ -31,6 +27,6 @@ import { InstanceController } from './instance.controller.js';
     TokenUsageRecorder,
     InternalGrpcServer,
   ],
-  exports: [InstanceEvents, InternalGrpcServer],
+  exports: [InternalGrpcServer],
 })
 export class InstancesModule {}

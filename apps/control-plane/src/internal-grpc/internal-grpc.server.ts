@@ -27,19 +27,21 @@ import type { Logger } from 'pino';
 import { CONFIG, LOGGER } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { InstanceConfigService } from '../instances/instance-config.service.js';
-import { InstanceEvents, type InstanceEvent } from '../instances/instance-events.js';
+import { ChangeEvents, type ChangeEvent } from '../events/change-events.js';
 import { InstanceStatusService } from '../instances/instance-status.service.js';
 import { EdgeRoutesService } from '../instances/edge-routes.service.js';
 import { GrpcAuth, GrpcAuthError } from './grpc-auth.js';
 import { TokenUsageRecorder } from './token-usage.recorder.js';
 
-function toWire(e: InstanceEvent): WatchEvent {
+function toWire(e: ChangeEvent): WatchEvent {
   switch (e.kind) {
     case 'environment_changed':
-      return { environmentChanged: { environmentKey: e.environmentKey, revision: e.revision } };
+      return { environmentChanged: { environmentKey: e.envKey, revision: e.revision } };
     case 'tokens_changed':
       return { tokensChanged: {} };
+    // Events from other replicas may have been lost: the instance refetches as on a reconnect.
     case 'config_changed':
+    case 'resync':
       return { configChanged: {} };
   }
 }
@@ -65,7 +67,7 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly auth: GrpcAuth,
     private readonly configs: InstanceConfigService,
-    private readonly events: InstanceEvents,
+    private readonly events: ChangeEvents,
     private readonly status: InstanceStatusService,
     private readonly routes: EdgeRoutesService,
     private readonly tokenUsage: TokenUsageRecorder,

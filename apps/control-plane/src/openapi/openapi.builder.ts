@@ -69,7 +69,11 @@ function operation(route: RouteEntry): Json {
     [status]: spec?.response
       ? {
           description: 'success',
-          content: { 'application/json': { schema: schemaOf(spec.response, 'output') } },
+          content: {
+            [spec.contentType ?? 'application/json']: {
+              schema: schemaOf(spec.response, 'output'),
+            },
+          },
         }
       : { description: 'success' },
   };

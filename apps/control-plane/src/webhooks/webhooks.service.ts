@@ -6,7 +6,7 @@ import type { Keys } from '../common/crypto.js';
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
 import { DB, KEYS, LOGGER } from '../common/tokens.js';
-import { EnvironmentEvents } from '../git-hosting/environment-events.js';
+import { ChangeEvents } from '../events/change-events.js';
 import { EnvironmentStoreService } from '../git-hosting/environment-store.service.js';
 import { verifyGithub, verifyGitlab, webhookSecret } from './webhook-signature.js';
 
@@ -33,7 +33,7 @@ export class WebhooksService {
     @Inject(KEYS) private readonly keys: Keys,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly stores: EnvironmentStoreService,
-    private readonly events: EnvironmentEvents,
+    private readonly events: ChangeEvents,
   ) {}
 
   /** Where and with which secret to configure the webhook (admins only; the secret is derived, not stored). */
@@ -72,11 +72,18 @@ export class WebhooksService {
         repositoryId: repo.id,
         branch: ref.replace(/^refs\/heads\//, ''),
       },
+      include: { org: { select: { slug: true } } },
     });
     const out: { key: string; revision: string }[] = [];
-    for (const env of envs) {
-      const opened = await this.stores.openEnvironment(env);
-      this.events.environmentChanged(env.orgId, env.id, opened.head);
+    for (const { org, ...env } of envs) {
+      const opened = await this.stores.openEnvironment(env, org.slug);
+      // The remote's commit is known only by its revision here; the console shows just that.
+      this.events.environmentChanged({
+        orgId: env.orgId,
+        orgSlug: org.slug,
+        envKey: env.key,
+        revision: opened.head,
+      });
       out.push({ key: env.key, revision: opened.head });
     }
     this.logger.info({ repositoryId: repo.id, ref, environments: out.length }, 'push webhook');

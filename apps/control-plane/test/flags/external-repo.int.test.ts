@@ -10,10 +10,7 @@ import {
   type GitRepo,
   type GitServer,
 } from '@switchyard/testing';
-import {
-  EnvironmentEvents,
-  type EnvironmentChanged,
-} from '../../src/git-hosting/environment-events.js';
+import { ChangeEvents, type EnvironmentChange } from '../../src/events/change-events.js';
 import { RepositoriesService } from '../../src/repositories/repositories.service.js';
 import { commitCount, flagsFixture, variantFlag, type FlagsFixture } from './flags-helpers.js';
 import { GitStore } from '@switchyard/git-store';
@@ -27,7 +24,7 @@ let f: FlagsFixture;
 let server: GitServer;
 let repo: GitRepo;
 let repositoryId: string;
-const events: EnvironmentChanged[] = [];
+const events: EnvironmentChange[] = [];
 
 const FLIPT_INDEX = 'version: "1.0"\ninclude:\n  - "features.yml"\n';
 const FEATURES =
@@ -49,8 +46,10 @@ beforeAll(async () => {
     { '.flipt.yml': FLIPT_INDEX, 'features.yml': FEATURES, 'README.md': 'not a flag file\n' },
     'existing Flipt repository',
   );
-  f.t.app.get(EnvironmentEvents).on((e) => events.push(e));
   const org = await f.t.db.organisation.findUniqueOrThrow({ where: { slug: 'home' } });
+  f.t.app.get(ChangeEvents).subscribe(org.id, (e) => {
+    if (e.kind === 'environment_changed') events.push(e);
+  });
   const owner = await f.t.db.user.findUniqueOrThrow({ where: { email: 'owner@example.com' } });
   const ctx = {
     principal: { userId: owner.id, email: owner.email, via: 'system' as const },

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '@switchyard/flags';
 import { TEST_GIT_ENV } from '@switchyard/testing';
-import { EnvironmentEvents } from '../../src/git-hosting/environment-events.js';
+import { ChangeEvents } from '../../src/events/change-events.js';
 import { flagsFixture, variantFlag, type FlagsFixture } from './flags-helpers.js';
 
 const exec = promisify(execFile);
@@ -47,7 +47,10 @@ describe('hosted repositories over smart HTTP', () => {
     await git(work, ['commit', '--allow-empty', '-q', '-m', 'external edit']);
     await expect(git(work, ['push', '-q', url(f.viewer.token), 'HEAD:main'])).rejects.toThrow();
     const events: string[] = [];
-    f.t.app.get(EnvironmentEvents).on((e) => events.push(e.revision));
+    const org = await f.t.db.organisation.findUniqueOrThrow({ where: { slug: 'home' } });
+    f.t.app.get(ChangeEvents).subscribe(org.id, (e) => {
+      if (e.kind === 'environment_changed') events.push(e.revision);
+    });
     await git(work, ['push', '-q', url(f.editor.token), 'HEAD:main']);
     const pushed = await git(work, ['rev-parse', 'HEAD']);
     expect(await f.revision('prod')).toBe(pushed);

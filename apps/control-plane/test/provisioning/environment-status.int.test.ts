@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '@switchyard/flags';
-import { InstanceEvents } from '../../src/instances/instance-events.js';
+import { ChangeEvents } from '../../src/events/change-events.js';
 import { listStates } from '../../src/provisioning/drivers/local-process.js';
 import { UNKNOWN_SEGMENT_FLAGS_YAML } from '@switchyard/testing';
 import { flagsYaml, startCloud, until, type Cloud } from './cloud.js';
@@ -139,7 +139,12 @@ describe('environment and instance status', () => {
       { 'default/features.yaml': UNKNOWN_SEGMENT_FLAGS_YAML },
       'rollout on a missing segment',
     );
-    cloud.t.app.get(InstanceEvents).environmentChanged(org.id, 'production', bad);
+    cloud.t.app.get(ChangeEvents).environmentChanged({
+      orgId: org.id,
+      orgSlug: org.slug,
+      envKey: 'production',
+      revision: bad,
+    });
     const expected = loadEnvironment(
       new Map([['default/features.yaml', UNKNOWN_SEGMENT_FLAGS_YAML]]),
     );
@@ -183,7 +188,12 @@ describe('environment and instance status', () => {
       { 'default/features.yaml': flagsYaml(true) },
       'fix the rollout',
     );
-    cloud.t.app.get(InstanceEvents).environmentChanged(org.id, 'production', fixed);
+    cloud.t.app.get(ChangeEvents).environmentChanged({
+      orgId: org.id,
+      orgSlug: org.slug,
+      envKey: 'production',
+      revision: fixed,
+    });
     const recovered = await until(
       'fixed revision served',
       async () => {

@@ -8,7 +8,7 @@
 import { ClientTokenAuthentication, FliptClient as FliptRest } from '@flipt-io/flipt';
 import { FliptClient as FliptWasm } from '@flipt-io/flipt-client-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InstanceEvents } from '../../src/instances/instance-events.js';
+import { ChangeEvents } from '../../src/events/change-events.js';
 import { flagsYaml, startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
@@ -94,7 +94,12 @@ describe('provisioning end to end', () => {
       { 'default/features.yaml': flagsYaml(true, 'green') },
       'turn the banner on',
     );
-    cloud.t.app.get(InstanceEvents).environmentChanged(org.id, 'production', sha);
+    cloud.t.app.get(ChangeEvents).environmentChanged({
+      orgId: org.id,
+      orgSlug: org.slug,
+      envKey: 'production',
+      revision: sha,
+    });
     await until('edit served', async () => (await banner()) === true, 5_000, 10);
     const editMs = Date.now() - editStart;
     await wasm.refresh();

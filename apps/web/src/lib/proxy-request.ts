@@ -48,7 +48,9 @@ function toLogin(code: string): Response {
 /**
  * Forwards a request under `/api/*` to the control plane, unchanged except for hop-by-hop headers,
  * so the session cookie stays first-party on the console's origin. Redirects are passed through
- * (the login flow is a chain of them).
+ * (the login flow is a chain of them). Response bodies are streamed, never buffered: an
+ * environment's event stream reaches the browser frame by frame (its `no-transform` cache header
+ * keeps the server's compression from holding frames back).
  */
 export async function proxyToControlPlane(req: Request): Promise<Response> {
   const url = new URL(req.url);
@@ -68,6 +70,8 @@ export async function proxyToControlPlane(req: Request): Promise<Response> {
       body: hasBody ? await req.arrayBuffer() : undefined,
       redirect: 'manual',
       cache: 'no-store',
+      // A browser that leaves ends the upstream request too (an event stream would stay open).
+      signal: req.signal,
     });
   } catch {
     if (LOGIN_PATHS.test(url.pathname)) return toLogin('control-plane-unavailable');

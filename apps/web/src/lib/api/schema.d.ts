@@ -418,6 +418,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/environments/{env}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stream of the environment's commits (server-sent events) as they happen */
+        get: operations["LiveController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/environments/{env}/history": {
         parameters: {
             query?: never;
@@ -3332,6 +3349,80 @@ export interface operations {
                         from: string;
                         patch: string;
                         to: string;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    LiveController_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                env: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        data: {
+                            author: {
+                                email: string;
+                                name: string;
+                            } | null;
+                            changedFlags?: {
+                                key: string;
+                                namespace: string;
+                            }[];
+                            message: string;
+                            revision: string;
+                        } | Record<string, never>;
+                        /** @enum {string} */
+                        event: "commit" | "resync";
                     };
                 };
             };
