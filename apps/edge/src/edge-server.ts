@@ -29,6 +29,11 @@ import type { RouteTable } from './route-table.js';
 
 /** Header the instance reads to pick the environment. */
 export const EDGE_ENV_HEADER = 'x-switchyard-edge-environment';
+/**
+ * Header carrying the path prefix the edge stripped (`/e/{org}/{env}`, absent in host form), so
+ * URLs an instance hands back (OFREP `eventStreams`) work through the environment URL.
+ */
+export const EDGE_PREFIX_HEADER = 'x-switchyard-edge-prefix';
 /** Longest request target accepted (path and query); longer is 414. */
 export const DEFAULT_MAX_URL_BYTES = 8 * 1024;
 
@@ -112,9 +117,11 @@ export function createEdgeServer(
     const headers = {
       ...upstreamRequestHeaders(req.headers, hopOf(req, trusted), [
         EDGE_ENV_HEADER,
+        EDGE_PREFIX_HEADER,
         'x-request-id',
       ]),
       [EDGE_ENV_HEADER]: target.env,
+      ...(target.prefix ? { [EDGE_PREFIX_HEADER]: target.prefix } : {}),
       'x-request-id': requestId,
     };
     const up = request(
