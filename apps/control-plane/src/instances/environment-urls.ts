@@ -10,6 +10,7 @@ import type { ProvisioningConfig } from '../provisioning/provisioning.config.js'
 export interface EnvironmentUrls {
   rest: string;
   grpc: string | null;
+  /** The base URL `@openfeature/ofrep-provider` takes: it appends `/ofrep/v1/…` itself. */
   ofrep: string;
 }
 
@@ -25,11 +26,11 @@ export function environmentUrls(
     return {
       rest: `https://${host}`,
       grpc: `${host.split(':')[0]}:443`,
-      ofrep: `https://${host}/ofrep/v1`,
+      ofrep: `https://${host}`,
     };
   }
   const rest = `${config.edgePublicUrl}/e/${orgSlug}/${envKey}`;
-  return { rest, grpc: instanceGrpc, ofrep: `${rest}/ofrep/v1` };
+  return { rest, grpc: instanceGrpc, ofrep: rest };
 }
 
 /** The instance's gRPC address from its observed state (set by its status reports). */

@@ -36,7 +36,7 @@ export function snippets({
     {
       id: 'ofrep',
       label: 'OpenFeature (OFREP)',
-      code: `curl -s ${urls.ofrep}/evaluate/flags/${flagKey} \\\n  -H "Authorization: Bearer ${t}" -H 'Content-Type: application/json' \\\n  -d '{"context":{"targetingKey":"user-1"}}'\n\n// or with @openfeature/ofrep-web-provider:\n// new OFREPWebProvider({ baseUrl: '${urls.ofrep.replace(/\/ofrep\/v1$/, '')}', headers: [['Authorization', 'Bearer ${t}']] })`,
+      code: `curl -s ${urls.ofrep}/ofrep/v1/evaluate/flags/${flagKey} \\\n  -H "Authorization: Bearer ${t}" -H 'Content-Type: application/json' \\\n  -d '{"context":{"targetingKey":"user-1"}}'\n\n// or with @openfeature/ofrep-web-provider:\n// new OFREPWebProvider({ baseUrl: '${urls.ofrep}', headers: [['Authorization', 'Bearer ${t}']] })`,
     },
   ];
   if (urls.grpc) {
