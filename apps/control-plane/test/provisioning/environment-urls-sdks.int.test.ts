@@ -19,6 +19,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flagsYaml, startCloud, until, type Cloud } from './cloud.js';
 
 const DOMAIN = 'flags.test';
+/** A namespace Flipt loads although a constraint value is unreadable: it never matches. */
+const LENIENT_YAML = [
+  'version: "1.4"',
+  'namespace: promo',
+  'flags:',
+  '  - key: promo',
+  '    name: Promo',
+  '    type: BOOLEAN_FLAG_TYPE',
+  '    enabled: false',
+  '    rollouts:',
+  '      - segment: {key: adults, value: true}',
+  'segments:',
+  '  - key: adults',
+  '    name: Adults',
+  '    match_type: ALL_MATCH_TYPE',
+  '    constraints:',
+  '      - {type: NUMBER_COMPARISON_TYPE, property: age, operator: gte, value: boz}',
+  '',
+].join('\n');
 let cloud: Cloud;
 let server: DnsServer;
 let repo: GitRepo | undefined;
@@ -94,7 +113,10 @@ describe('environment URLs as the API returns them', () => {
     const org = await cloud.createOrg('acme-urls');
     await cloud.waitInstance(org.id);
     repo = await cloud.repo('acme-urls-flags');
-    await repo.commitFiles({ 'default/features.yaml': flagsYaml(false) }, 'initial flags');
+    await repo.commitFiles(
+      { 'default/features.yaml': flagsYaml(false), 'promo/features.yaml': LENIENT_YAML },
+      'initial flags',
+    );
     const gitRepo = await cloud.t.db.gitRepository.create({
       data: { orgId: org.id, name: 'flags', url: `${cloud.git.url}/acme-urls-flags.git` },
     });
@@ -140,6 +162,36 @@ describe('environment URLs as the API returns them', () => {
         })
       ).enabled;
     await until('REST SDK through urls.rest', async () => (await banner()) === false, 20_000);
+
+    // A constraint value Flipt loads but cannot read: served, never matching, and reported as a
+    // warning at file:line in the environment's status.
+    expect(
+      await rest.evaluation.boolean({
+        namespaceKey: 'promo',
+        flagKey: 'promo',
+        entityId: 'user-1',
+        context: { age: '30' },
+      }),
+    ).toMatchObject({ enabled: false, reason: 'DEFAULT_EVALUATION_REASON' });
+    const warned = await until('warning reported in the environment status', async () => {
+      const e = await cloud.t.call(org.owner, {
+        method: 'GET',
+        url: `/api/v1/orgs/${org.slug}/environments/production`,
+      });
+      const status = e.json.status as { sync: string; warnings: unknown[] };
+      return status.warnings.length > 0 ? status : undefined;
+    });
+    expect(warned.sync).toBe('in_sync');
+    expect(warned.warnings).toEqual([
+      {
+        message: expect.stringMatching(
+          /^segments\[0\]\.constraints\[0\]\.value: "boz" is not a number, so this constraint never matches/,
+        ) as unknown,
+        file: 'promo/features.yaml',
+        line: 15,
+        column: expect.any(Number) as unknown,
+      },
+    ]);
 
     // Flipt's client-side SDK.
     const wasm = await FliptWasm.init({

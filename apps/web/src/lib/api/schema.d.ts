@@ -2803,6 +2803,13 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 sync: "in_sync" | "syncing" | "failing" | "never_synced";
+                                /** @description warnings of the revision served: it loads and serves, but something in it behaves as its message says (e.g. a constraint that never matches); at most 50 */
+                                warnings: {
+                                    column: number | null;
+                                    file: string | null;
+                                    line: number | null;
+                                    message: string;
+                                }[];
                             };
                             storage: {
                                 /** @description what was lost and what to do (restore from backup) */
@@ -2938,6 +2945,13 @@ export interface operations {
                              * @enum {string}
                              */
                             sync: "in_sync" | "syncing" | "failing" | "never_synced";
+                            /** @description warnings of the revision served: it loads and serves, but something in it behaves as its message says (e.g. a constraint that never matches); at most 50 */
+                            warnings: {
+                                column: number | null;
+                                file: string | null;
+                                line: number | null;
+                                message: string;
+                            }[];
                         };
                         storage: {
                             /** @description what was lost and what to do (restore from backup) */
@@ -3064,6 +3078,13 @@ export interface operations {
                              * @enum {string}
                              */
                             sync: "in_sync" | "syncing" | "failing" | "never_synced";
+                            /** @description warnings of the revision served: it loads and serves, but something in it behaves as its message says (e.g. a constraint that never matches); at most 50 */
+                            warnings: {
+                                column: number | null;
+                                file: string | null;
+                                line: number | null;
+                                message: string;
+                            }[];
                         };
                         storage: {
                             /** @description what was lost and what to do (restore from backup) */
@@ -3248,6 +3269,13 @@ export interface operations {
                              * @enum {string}
                              */
                             sync: "in_sync" | "syncing" | "failing" | "never_synced";
+                            /** @description warnings of the revision served: it loads and serves, but something in it behaves as its message says (e.g. a constraint that never matches); at most 50 */
+                            warnings: {
+                                column: number | null;
+                                file: string | null;
+                                line: number | null;
+                                message: string;
+                            }[];
                         };
                         storage: {
                             /** @description what was lost and what to do (restore from backup) */
