@@ -95,6 +95,7 @@ describe('snippets', () => {
     );
     expect(s['ofrep']).toContain("baseUrl: 'http://127.0.0.1:8088/e/acme/prod'");
     expect(s['grpc']).toContain('-plaintext');
+    expect(s['grpc']).toContain('-proto evaluation.proto');
     expect(s['grpc']).toContain('x-flipt-environment: prod');
     expect(s['client-sdk']).toContain("environment: 'prod'");
   });

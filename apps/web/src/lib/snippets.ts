@@ -44,7 +44,8 @@ export function snippets({
     out.push({
       id: 'grpc',
       label: 'gRPC',
-      code: `grpcurl ${plaintext}-H "authorization: Bearer ${t}" -H 'x-flipt-environment: ${envKey}' \\\n  -d '{"namespaceKey":"default","flagKey":"${flagKey}","entityId":"user-1"}' \\\n  ${urls.grpc} flipt.evaluation.EvaluationService/Boolean`,
+      // Instances do not serve gRPC reflection, so grpcurl reads the service from Flipt's proto.
+      code: `# evaluation.proto: github.com/flipt-io/flipt/blob/main/rpc/flipt/evaluation/evaluation.proto\ngrpcurl ${plaintext}-proto evaluation.proto \\\n  -H "authorization: Bearer ${t}" -H 'x-flipt-environment: ${envKey}' \\\n  -d '{"namespaceKey":"default","flagKey":"${flagKey}","entityId":"user-1"}' \\\n  ${urls.grpc} flipt.evaluation.EvaluationService/Boolean`,
     });
   }
   return out;
