@@ -10,13 +10,14 @@ import { createServer, type Server, type Socket } from 'node:net';
 /** A connection-level event target: `http.Server` and `Http2Server` both take `connection`. */
 interface ConnectionServer {
   emit(event: 'connection', socket: Socket): boolean;
+  emit(event: 'listening'): boolean;
 }
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n');
 
 /** Creates the shared listener (not listening). */
 export function createEdgeListener(http1: ConnectionServer, http2: ConnectionServer): Server {
-  return createServer({ pauseOnConnect: false }, (socket) => {
+  const listener = createServer({ pauseOnConnect: false }, (socket) => {
     let seen = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       seen = Buffer.concat([seen, chunk]);
@@ -33,4 +34,11 @@ export function createEdgeListener(http1: ConnectionServer, http2: ConnectionSer
     socket.on('data', onData);
     socket.on('error', () => socket.destroy());
   });
+  // node:http tracks connections (and enforces its header and request timeouts, the slow-client
+  // defence) from its own 'listening' event; the servers never listen themselves, so relay it.
+  listener.on('listening', () => {
+    http1.emit('listening');
+    http2.emit('listening');
+  });
+  return listener;
 }

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
         process.exit(0);
       });
       server.closeIdleConnections();
+      server.close();
       grpc.close();
       grpc.server.close();
       setTimeout(() => process.exit(0), 5_000).unref();
