@@ -81,9 +81,8 @@ export function createGrpcForwarder(
     stream.on('error', () => undefined); // a client reset; the upstream side is closed below
     const authority = headers[':authority'] ?? headers.host;
     const target = resolveTarget(authority, headers[':path'] ?? '/', options.evalDomain);
-    const route = target ? routes.get(target.org) : undefined;
-    if (!target || !route || !route.environments.includes(target.env))
-      return answer(stream, GRPC.NOT_FOUND, 'no such environment');
+    const route = target ? routes.routeFor(target.org, target.env) : undefined;
+    if (!target || !route) return answer(stream, GRPC.NOT_FOUND, 'no such environment');
     if (!String(headers['content-type'] ?? '').startsWith('application/grpc'))
       return answer(
         stream,

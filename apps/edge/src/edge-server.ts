@@ -1,5 +1,6 @@
 /**
- * The edge's HTTP reverse proxy. It resolves the organisation and environment, forwards to the
+ * The edge's HTTP/1.1 reverse proxy (gRPC over HTTP/2 is edge-grpc.ts; both find routes through
+ * RouteTable.routeFor). It resolves the organisation and environment, forwards to the
  * organisation's instance over keep-alive HTTP/1.1 connections, and sets
  * `X-Switchyard-Edge-Environment` (instances trust it only because they sit behind the edge).
  * Responses stream through unbuffered (snapshot streams, long polls); a client that goes away
@@ -104,8 +105,8 @@ export function createEdgeServer(
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ status: 'SERVING' }));
-    const route = target ? routes.get(target.org) : undefined;
-    if (!target || !route || !route.environments.includes(target.env))
+    const route = target ? routes.routeFor(target.org, target.env) : undefined;
+    if (!target || !route)
       return sendEdgeError(res, { status: 404, code: 'NotFound', message: 'no such environment' });
     if (isOperationsPath(target.path))
       return sendEdgeError(res, {
