@@ -123,7 +123,7 @@ export async function startDataPlane(
   const rest = createRestServer(deps, config.maxBodyBytes);
   const httpPort = await listen(rest.server, config.host, config.httpPort);
   const grpc = await startGrpcServer(
-    { service, tokens, metrics, logger },
+    { service, tokens, metrics, logger, trustEdgeHeader: config.trustEdgeHeader },
     config.host,
     config.grpcPort,
   );

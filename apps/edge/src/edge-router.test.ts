@@ -5,11 +5,17 @@ describe('resolveTarget', () => {
   it('path form strips /e/{org}/{env} and keeps the query', () => {
     expect(
       resolveTarget('127.0.0.1:8088', '/e/acme/production/evaluate/v1/boolean?x=1', undefined),
-    ).toEqual({ org: 'acme', env: 'production', path: '/evaluate/v1/boolean?x=1' });
+    ).toEqual({
+      org: 'acme',
+      env: 'production',
+      path: '/evaluate/v1/boolean?x=1',
+      prefix: '/e/acme/production',
+    });
     expect(resolveTarget(undefined, '/e/acme/production', undefined)).toEqual({
       org: 'acme',
       env: 'production',
       path: '/',
+      prefix: '/e/acme/production',
     });
   });
   it('host form {env}.{org}.<domain> passes the path through', () => {
@@ -19,7 +25,7 @@ describe('resolveTarget', () => {
         '/ofrep/v1/evaluate/flags',
         'flags.example.com',
       ),
-    ).toEqual({ org: 'acme', env: 'staging', path: '/ofrep/v1/evaluate/flags' });
+    ).toEqual({ org: 'acme', env: 'staging', path: '/ofrep/v1/evaluate/flags', prefix: '' });
   });
   it('refuses anything else', () => {
     expect(

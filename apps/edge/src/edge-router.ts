@@ -10,6 +10,8 @@ export interface EdgeTarget {
   env: string;
   /** Path and query to send upstream (always starts with `/`). */
   path: string;
+  /** The path prefix the edge stripped (`/e/{org}/{env}`), '' in host form. */
+  prefix: string;
 }
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -24,14 +26,24 @@ export function resolveTarget(
   if (m) {
     const [, org, env, rest, query] = m;
     if (!LABEL.test(org!) || !LABEL.test(env!)) return undefined;
-    return { org: org!, env: env!, path: `${rest ?? '/'}${query ?? ''}` };
+    return {
+      org: org!,
+      env: env!,
+      path: `${rest ?? '/'}${query ?? ''}`,
+      prefix: `/e/${org}/${env}`,
+    };
   }
   if (!evalDomain || !hostHeader) return undefined;
   const host = hostHeader.toLowerCase().replace(/:\d+$/, '');
   if (!host.endsWith(`.${evalDomain}`)) return undefined;
   const labels = host.slice(0, -(evalDomain.length + 1)).split('.');
   if (labels.length !== 2 || !labels.every((l) => LABEL.test(l))) return undefined;
-  return { env: labels[0]!, org: labels[1]!, path: url.startsWith('/') ? url : `/${url}` };
+  return {
+    env: labels[0]!,
+    org: labels[1]!,
+    path: url.startsWith('/') ? url : `/${url}`,
+    prefix: '',
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * The edge's HTTP reverse proxy. It resolves the organisation and environment, forwards to the
+ * The edge's HTTP/1.1 reverse proxy (gRPC over HTTP/2 is edge-grpc.ts; both find routes through
+ * RouteTable.routeFor). It resolves the organisation and environment, forwards to the
  * organisation's instance over keep-alive HTTP/1.1 connections, and sets
  * `X-Switchyard-Edge-Environment` (instances trust it only because they sit behind the edge).
  * Responses stream through unbuffered (snapshot streams, long polls); a client that goes away
@@ -29,6 +30,11 @@ import type { RouteTable } from './route-table.js';
 
 /** Header the instance reads to pick the environment. */
 export const EDGE_ENV_HEADER = 'x-switchyard-edge-environment';
+/**
+ * Header carrying the path prefix the edge stripped (`/e/{org}/{env}`, absent in host form), so
+ * URLs an instance hands back (OFREP `eventStreams`) work through the environment URL.
+ */
+export const EDGE_PREFIX_HEADER = 'x-switchyard-edge-prefix';
 /** Longest request target accepted (path and query); longer is 414. */
 export const DEFAULT_MAX_URL_BYTES = 8 * 1024;
 
@@ -99,8 +105,8 @@ export function createEdgeServer(
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ status: 'SERVING' }));
-    const route = target ? routes.get(target.org) : undefined;
-    if (!target || !route || !route.environments.includes(target.env))
+    const route = target ? routes.routeFor(target.org, target.env) : undefined;
+    if (!target || !route)
       return sendEdgeError(res, { status: 404, code: 'NotFound', message: 'no such environment' });
     if (isOperationsPath(target.path))
       return sendEdgeError(res, {
@@ -112,9 +118,11 @@ export function createEdgeServer(
     const headers = {
       ...upstreamRequestHeaders(req.headers, hopOf(req, trusted), [
         EDGE_ENV_HEADER,
+        EDGE_PREFIX_HEADER,
         'x-request-id',
       ]),
       [EDGE_ENV_HEADER]: target.env,
+      ...(target.prefix ? { [EDGE_PREFIX_HEADER]: target.prefix } : {}),
       'x-request-id': requestId,
     };
     const up = request(

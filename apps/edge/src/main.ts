@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * `switchyard-edge`: loads the route table (persisted copy first, then the control plane) and
- * serves environment URLs on EDGE_PORT (default 8088).
+ * serves environment URLs on EDGE_PORT (default 8088): HTTP/1.1, and gRPC over h2c on the same port.
  */
 import { pino } from 'pino';
 import { EdgeConfigError, loadEdgeConfig } from './edge.config.js';
+import { createGrpcForwarder } from './edge-grpc.js';
+import { createEdgeListener } from './edge-listener.js';
 import { createEdgeServer } from './edge-server.js';
 import { RouteTable } from './route-table.js';
 
@@ -35,7 +37,10 @@ async function main(): Promise<void> {
     },
     logger,
   );
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const grpc = createGrpcForwarder(routes, { evalDomain: config.evalDomain }, logger);
+  // HTTP/1.1 and h2c (gRPC) share the port.
+  const listener = createEdgeListener(server, grpc.server);
+  await new Promise<void>((resolve) => listener.listen(config.port, config.host, resolve));
   logger.info(
     { host: config.host, port: config.port, evalDomain: config.evalDomain ?? null },
     'edge listening',
@@ -43,11 +48,14 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       routes.stop();
-      server.close(() => {
+      listener.close(() => {
         agent.destroy();
         process.exit(0);
       });
       server.closeIdleConnections();
+      server.close();
+      grpc.close();
+      grpc.server.close();
       setTimeout(() => process.exit(0), 5_000).unref();
     });
   }

@@ -43,6 +43,16 @@ export class RouteTable {
     this.#loadPersisted();
   }
 
+  /**
+   * The route serving environment `env` of `orgSlug`, if any. Both forwarders (HTTP/1.1 in
+   * edge-server.ts, gRPC in edge-grpc.ts) look routes up here and only here, so anything that must
+   * happen before a request is forwarded to an instance belongs in this one place.
+   */
+  routeFor(orgSlug: string, env: string): Route | undefined {
+    const route = this.#byOrg.get(orgSlug);
+    return route?.environments.includes(env) ? route : undefined;
+  }
+
   /** The route of `orgSlug`, if known. */
   get(orgSlug: string): Route | undefined {
     return this.#byOrg.get(orgSlug);

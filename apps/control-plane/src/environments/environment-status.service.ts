@@ -80,6 +80,12 @@ export class EnvironmentStatusService {
             at: error.at,
           }
         : null,
+      warnings: (reported?.warnings ?? []).map((w) => ({
+        message: w.message,
+        file: w.file,
+        line: w.line,
+        column: w.column,
+      })),
     };
   }
 

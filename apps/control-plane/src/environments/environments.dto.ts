@@ -82,6 +82,19 @@ export const environmentStatus = z.object({
       at: z.string().nullable(),
     })
     .nullable(),
+  warnings: z
+    .array(
+      z.object({
+        message: z.string(),
+        /** File relative to the environment's directory. */
+        file: z.string().nullable(),
+        line: z.number().int().nullable(),
+        column: z.number().int().nullable(),
+      }),
+    )
+    .describe(
+      'warnings of the revision served: it loads and serves, but something in it behaves as its message says (e.g. a constraint that never matches); at most 50',
+    ),
 });
 export type EnvironmentStatus = z.infer<typeof environmentStatus>;
 

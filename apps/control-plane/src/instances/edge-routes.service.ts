@@ -1,6 +1,6 @@
 /**
  * The edge router's route table: for every organisation with a running instance, its slug, its
- * environment keys and the instance's base URL. The edge persists it, so routing survives a
+ * environment keys, the instance's base URL and its gRPC address. The edge persists it, so routing survives a
  * control-plane outage.
  */
 import { createHash } from 'node:crypto';
@@ -8,6 +8,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { RouteTable } from '@switchyard/contracts';
 import type { Database } from '@switchyard/db';
 import { DB } from '../common/tokens.js';
+import { instanceGrpcAddress } from './environment-urls.js';
 
 /** Builds the route table. */
 @Injectable()
@@ -19,6 +20,7 @@ export class EdgeRoutesService {
       where: { endpoint: { not: null }, status: { in: ['ready', 'degraded', 'provisioning'] } },
       select: {
         endpoint: true,
+        observedState: true,
         org: {
           select: { slug: true, environments: { select: { key: true }, orderBy: { key: 'asc' } } },
         },
@@ -29,6 +31,8 @@ export class EdgeRoutesService {
       orgSlug: r.org.slug,
       environments: r.org.environments.map((e) => e.key),
       upstream: r.endpoint!,
+      // gRPC through environment URLs (h2c at the edge) goes to the instance's gRPC server.
+      grpcUpstream: instanceGrpcAddress(r.observedState) ?? '',
     }));
     return {
       routes,

@@ -1,8 +1,10 @@
 /**
  * Where SDKs reach an environment. Host form when an evaluation domain is configured
- * (`https://{env}.{org}.<domain>`, one Ingress rule per environment); otherwise the path form
- * through the local edge router (`http://127.0.0.1:8088/e/{org}/{env}`). gRPC goes straight to
- * the organisation's instance (with `x-flipt-environment`) locally, or to the host name on 443.
+ * (`{env}.{org}.<domain>`, one Ingress rule per environment, or the edge routing by host name);
+ * otherwise the path form through the edge (`http://127.0.0.1:8088/e/{org}/{env}`). gRPC goes
+ * through the host form when there is one (gRPC clients take `host:port`, no path prefix: the edge
+ * serves HTTP/2 and the Ingress a gRPC backend), otherwise straight to the organisation's instance
+ * (with `x-flipt-environment`).
  */
 import type { ProvisioningConfig } from '../provisioning/provisioning.config.js';
 
@@ -10,10 +12,15 @@ import type { ProvisioningConfig } from '../provisioning/provisioning.config.js'
 export interface EnvironmentUrls {
   rest: string;
   grpc: string | null;
+  /** The base URL `@openfeature/ofrep-provider` takes: it appends `/ofrep/v1/…` itself. */
   ofrep: string;
 }
 
-/** Builds an environment's URLs; `instanceGrpc` is the instance's `host:port` when known. */
+/**
+ * Builds an environment's URLs; `instanceGrpc` is the instance's `host:port` when known. In host
+ * form the scheme follows `EDGE_PUBLIC_URL` (https in the cloud, http for a local edge) and the
+ * port is the one `EVAL_DOMAIN` names, else the scheme's default.
+ */
 export function environmentUrls(
   config: Pick<ProvisioningConfig, 'edgePublicUrl' | 'evalDomain'>,
   orgSlug: string,
@@ -22,14 +29,13 @@ export function environmentUrls(
 ): EnvironmentUrls {
   if (config.evalDomain) {
     const host = `${envKey}.${orgSlug}.${config.evalDomain}`;
-    return {
-      rest: `https://${host}`,
-      grpc: `${host.split(':')[0]}:443`,
-      ofrep: `https://${host}/ofrep/v1`,
-    };
+    const scheme = new URL(config.edgePublicUrl).protocol === 'http:' ? 'http' : 'https';
+    const port = /:(\d+)$/.exec(host)?.[1] ?? (scheme === 'https' ? '443' : '80');
+    const rest = `${scheme}://${host}`;
+    return { rest, grpc: `${host.replace(/:\d+$/, '')}:${port}`, ofrep: rest };
   }
   const rest = `${config.edgePublicUrl}/e/${orgSlug}/${envKey}`;
-  return { rest, grpc: instanceGrpc, ofrep: `${rest}/ofrep/v1` };
+  return { rest, grpc: instanceGrpc, ofrep: rest };
 }
 
 /** The instance's gRPC address from its observed state (set by its status reports). */

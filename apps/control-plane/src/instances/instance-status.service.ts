@@ -7,7 +7,11 @@
  * Kubernetes or an operator).
  */
 import { Inject, Injectable } from '@nestjs/common';
-import type { EnvironmentStatus__Output, StatusReport__Output } from '@switchyard/contracts';
+import type {
+  EnvironmentStatus__Output,
+  StatusReport__Output,
+  SyncError__Output,
+} from '@switchyard/contracts';
 import type { Database } from '@switchyard/db';
 import { DB } from '../common/tokens.js';
 import {
@@ -22,17 +26,22 @@ export type { ObservedState } from './observed-state.js';
 const isoOrNull = (ms: number | string | undefined): string | null =>
   Number(ms) > 0 ? new Date(Number(ms)).toISOString() : null;
 
+function stored(e: SyncError__Output): StoredSyncError {
+  return {
+    message: e.message,
+    revision: e.revision || null,
+    file: e.file || null,
+    line: e.line > 0 ? e.line : null,
+    column: e.column > 0 ? e.column : null,
+    at: isoOrNull(e.atMs),
+  };
+}
+
+/** Most warnings kept per environment (the instance sends at most as many). */
+const MAX_WARNINGS = 50;
+
 function syncError(e: EnvironmentStatus__Output): StoredSyncError | null {
-  if (e.error && e.error.message) {
-    return {
-      message: e.error.message,
-      revision: e.error.revision || null,
-      file: e.error.file || null,
-      line: e.error.line > 0 ? e.error.line : null,
-      column: e.error.column > 0 ? e.error.column : null,
-      at: isoOrNull(e.error.atMs),
-    };
-  }
+  if (e.error && e.error.message) return stored(e.error);
   // Instances that predate the structured field only send the text.
   return e.lastError ? parseDescribedError(e.lastError) : null;
 }
@@ -50,6 +59,10 @@ export class InstanceStatusService {
       lastError: e.lastError || null,
       error: syncError(e),
       lastSyncAt: isoOrNull(e.lastSyncAtMs),
+      warnings: (e.warnings ?? [])
+        .filter((w) => w.message)
+        .slice(0, MAX_WARNINGS)
+        .map(stored),
     }));
     const row = await this.db.instance.findUnique({
       where: { id: instanceId },

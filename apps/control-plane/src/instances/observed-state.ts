@@ -26,6 +26,8 @@ export type StoredEnvironmentState = {
   lastError: string | null;
   error: StoredSyncError | null;
   lastSyncAt: string | null;
+  /** Warnings of the revision served (absent in rows written before they were reported). */
+  warnings?: StoredSyncError[];
 };
 
 /** Observed state of an instance as stored (a type alias: Prisma's JSON input needs the implicit index signature). */
@@ -80,6 +82,9 @@ export function readObservedState(value: unknown): ObservedState | null {
               ? parseDescribedError(e.lastError)
               : null,
         lastSyncAt: typeof e.lastSyncAt === 'string' ? e.lastSyncAt : null,
+        warnings: Array.isArray(e.warnings)
+          ? e.warnings.filter((w) => typeof w?.message === 'string')
+          : [],
       })),
     configVersion: typeof o.configVersion === 'string' ? o.configVersion : '',
     httpPort: typeof o.httpPort === 'number' ? o.httpPort : 0,

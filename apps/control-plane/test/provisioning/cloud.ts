@@ -96,6 +96,11 @@ export interface CloudOptions {
   env?: Record<string, string>;
   /** Serve the HTTP API on a port (hosted git repositories are read by instances over HTTP). */
   listen?: boolean;
+  /**
+   * Host-form environment URLs `{env}.{org}.<evalDomain>:<edge port>`: the control plane builds
+   * them and the edge routes them (names must resolve to 127.0.0.1, e.g. through a test DNS server).
+   */
+  evalDomain?: string;
 }
 
 /** A running local cloud. */
@@ -205,6 +210,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
     WORKER_STALLED_INTERVAL_MS: '1000',
     RECONCILE_INTERVAL_MS: '2000',
     OUTBOX_POLL_MS: '100',
+    ...(options.evalDomain ? { EVAL_DOMAIN: `${options.evalDomain}:${edgePort}` } : {}),
     ...(options.env ?? {}),
   };
   const t = await startApp(env);
@@ -269,6 +275,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
         EDGE_DATA_DIR: edgeDir,
         ROUTE_REFRESH_MS: '200',
         LOG_LEVEL: 'warn',
+        ...(options.evalDomain ? { EVAL_DOMAIN: options.evalDomain } : {}),
       });
       await until(
         'edge health',

@@ -47,7 +47,7 @@ const writes = () =>
   api.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
 
 describe('kubernetes driver', () => {
-  it('creates the five objects, then only patches them', async () => {
+  it('creates the six objects, then only patches them', async () => {
     const handle = await driver.ensure(spec);
     expect(handle.endpoint).toBe(`http://${name}.${ns}.svc.cluster.local:8080`);
     expect(
@@ -60,6 +60,7 @@ describe('kubernetes driver', () => {
       `POST /apis/apps/v1/namespaces/${ns}/deployments`,
       `POST /apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`,
       `POST /apis/networking.k8s.io/v1/namespaces/${ns}/ingresses`,
+      `POST /apis/networking.k8s.io/v1/namespaces/${ns}/ingresses`,
     ]);
     expect(api.requests.every((r) => r.authorization === 'Bearer kube-token')).toBe(true);
     const ingress = api.objects.get(
@@ -69,6 +70,28 @@ describe('kubernetes driver', () => {
       'production.acme.flags.example.com',
       'staging.acme.flags.example.com',
     ]);
+    // gRPC on the same hosts, by service path, to the instance's gRPC port over HTTP/2.
+    const grpcIngress = api.objects.get(
+      `/apis/networking.k8s.io/v1/namespaces/${ns}/ingresses/${name}-grpc`,
+    ) as {
+      metadata: { annotations: Record<string, string> };
+      spec: { rules: Array<{ host: string; http: { paths: unknown[] } }> };
+    };
+    expect(grpcIngress.metadata.annotations['nginx.ingress.kubernetes.io/backend-protocol']).toBe(
+      'GRPC',
+    );
+    expect(grpcIngress.spec.rules.map((r) => [r.host, r.http.paths])).toEqual(
+      ['production', 'staging'].map((env) => [
+        `${env}.acme.flags.example.com`,
+        [
+          {
+            path: '/flipt.evaluation.EvaluationService/',
+            pathType: 'Prefix',
+            backend: { service: { name, port: { number: 9000 } } },
+          },
+        ],
+      ]),
+    );
     const dep = api.objects.get(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`) as {
       spec: { template: { spec: { containers: Array<{ args: string[] }> } } };
     };
@@ -97,7 +120,7 @@ describe('kubernetes driver', () => {
         .filter((r) => r.method === 'PATCH')
         .every((r) => r.contentType?.startsWith('application/merge-patch+json')),
     ).toBe(true);
-    expect(api.objects.size).toBe(5);
+    expect(api.objects.size).toBe(6);
     const after = api.objects.get(
       `/apis/networking.k8s.io/v1/namespaces/${ns}/ingresses/${name}`,
     ) as { spec: { rules: Array<{ host: string }> } };

@@ -40,7 +40,7 @@ describe('provisioning end to end', () => {
     });
     expect(env.status).toBe(201);
     expect(env.json.urls.rest).toBe(`${cloud.edgeUrl}/e/${org.slug}/production`);
-    expect(env.json.urls.ofrep).toBe(`${cloud.edgeUrl}/e/${org.slug}/production/ofrep/v1`);
+    expect(env.json.urls.ofrep).toBe(`${cloud.edgeUrl}/e/${org.slug}/production`);
     const tok = await cloud.t.call(org.owner, {
       method: 'POST',
       url: `/api/v1/orgs/${org.slug}/client-tokens`,

@@ -29,6 +29,30 @@ export interface EnvironmentHints {
   edge?: string | undefined;
 }
 
+/**
+ * The environment of a request through an environment URL. Another environment named in the body
+ * or header is refused: answering from it would let one environment's URL (and its allow-lists,
+ * rate limits, logs) serve another's flags. `default` is the value SDKs send unless configured,
+ * so at an environment URL it means the URL's environment.
+ */
+function pinnedEnvironment(
+  pinned: string,
+  body: string | undefined,
+  header: string | undefined,
+): string {
+  const named: Array<[string | undefined, string]> = [
+    [body, 'environmentKey'],
+    [header, 'x-flipt-environment'],
+  ];
+  for (const [key, where] of named)
+    if (key && key !== pinned && key !== 'default')
+      throw errors.invalidArgument(
+        `this environment URL serves environment "${pinned}" but the request names "${key}" ` +
+          `in ${where}; use the URL of environment "${key}" or leave ${where} out`,
+      );
+  return pinned;
+}
+
 /** A transport-level evaluation request: the engine's request plus routing hints. */
 export interface ScopedRequest extends EvaluationRequest {
   environmentKey?: string | undefined;
@@ -48,11 +72,14 @@ export class EvaluationService {
   ) {}
 
   /**
-   * Decision 7: body, then header, then edge, then the instance default. An explicitly named
-   * unknown environment is a 404 — except the SDKs' built-in header value `default` when no
-   * environment has that key, which means "the default environment".
+   * Body, then header, then the instance default. An explicitly named unknown environment is a
+   * 404 — except the SDKs' built-in header value `default` when no environment has that key, which
+   * means "the default environment". An environment URL (the edge's environment) pins the
+   * environment: naming another one is a 400, never answered from it.
    */
   resolveEnvironment(h: EnvironmentHints, body: string | undefined = h.body): string {
+    const pinned = this.#explicit(h.edge);
+    if (pinned !== undefined) return pinnedEnvironment(pinned, body, h.header);
     const key = this.#explicit(body) ?? this.#explicit(h.header) ?? this.#explicit(h.edge);
     if (key !== undefined) return key;
     const fallback = this.registry.defaultKey;

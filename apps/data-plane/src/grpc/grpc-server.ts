@@ -28,6 +28,8 @@ export interface GrpcDeps {
   tokens: TokenTable;
   metrics: DataPlaneMetrics;
   logger: Logger;
+  /** Honour `x-switchyard-edge-environment` metadata (set by the edge on gRPC through it). */
+  trustEdgeHeader?: boolean;
 }
 
 function meta(call: grpc.ServerUnaryCall<unknown, unknown>, key: string): string | undefined {
@@ -64,7 +66,10 @@ function unary(
   return (call, callback) => {
     const start = performance.now();
     try {
-      const hints = { header: meta(call, 'x-flipt-environment') };
+      const hints = {
+        header: meta(call, 'x-flipt-environment'),
+        edge: deps.trustEdgeHeader ? meta(call, 'x-switchyard-edge-environment') : undefined,
+      };
       const result = run(call, hints, start);
       deps.metrics.request('grpc', name, 0, (performance.now() - start) / 1000);
       callback(null, result);

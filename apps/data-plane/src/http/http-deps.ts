@@ -24,6 +24,16 @@ export interface HttpDeps {
 /** Header the edge router and the Ingress set on every request through an environment URL. */
 export const EDGE_ENV_HEADER = 'x-switchyard-edge-environment';
 
+/**
+ * Path prefix of the environment URL the request came through (`/e/{org}/{env}`; '' in host form
+ * or on the instance port), for URLs handed back to the client.
+ */
+export function edgePrefix(deps: HttpDeps, ctx: RequestContext): string {
+  if (!deps.trustEdgeHeader) return '';
+  const p = header(ctx.req, 'x-switchyard-edge-prefix') ?? '';
+  return /^\/e\/[a-z0-9-]+\/[a-z0-9-]+$/.test(p) ? p : '';
+}
+
 /** Environment hints carried by HTTP headers. */
 export function headerHints(deps: HttpDeps, ctx: RequestContext): EnvironmentHints {
   return {

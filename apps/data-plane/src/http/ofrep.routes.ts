@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { errors, type NamespaceSnapshot, type SwitchyardError } from '@switchyard/flags';
 import type { TokenScope } from '../auth/token-table.js';
-import { headerHints, type HttpDeps } from './http-deps.js';
+import { edgePrefix, headerHints, type HttpDeps } from './http-deps.js';
 import {
   header,
   httpStatusOf,
@@ -143,7 +143,9 @@ export async function ofrepBulkRoute(deps: HttpDeps, ctx: RequestContext): Promi
       ctx.res.end();
       return;
     }
-    const endpoint = { requestUri: `/ofrep/v1/_stream/${picked.environment}/${ns.key}/events` };
+    const endpoint = {
+      requestUri: `${edgePrefix(deps, ctx)}/ofrep/v1/_stream/${picked.environment}/${ns.key}/events`,
+    };
     sendJson(ctx, 200, { flags, eventStreams: [{ type: 'sse', endpoint }] }, { etag });
   } catch (e) {
     sendOfrepError(ctx, toSwitchyardError(e), undefined);

@@ -1,4 +1,7 @@
-/** Read API used by SDKs and tools: `GET /api/v1/namespaces/{ns}/flags[/{key}]` (v1 Flag JSON). */
+/**
+ * Read API used by SDKs and tools: `GET /api/v1/namespaces/{ns}/flags[/{key}]` (v1 Flag JSON), and
+ * the paging every v1 list shares.
+ */
 import { errors, type Flag } from '@switchyard/flags';
 import { headerHints, type HttpDeps } from './http-deps.js';
 import { header, query, sendJson, type RequestContext } from './http-kit.js';
@@ -39,32 +42,53 @@ function namespaceModel(deps: HttpDeps, ctx: RequestContext, nsKey: string) {
   return deps.service.namespace(picked, nsKey).model;
 }
 
-function nonNegativeInt(text: string | null, name: string): number | undefined {
+/** A non-negative integer query parameter, or undefined when absent. */
+function nonNegativeInt(text: string | null): number | undefined {
   if (text === null || text === '') return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0)
-    throw errors.invalidArgument(`${name} must be a non-negative integer`);
-  return n;
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  return Number.isSafeInteger(n) ? n : -1;
 }
 
-/** Lists flags sorted by key; `pageToken` (or `offset`) is the decimal offset, `limit` the page size. */
+/** One page of a sorted list. */
+export interface Page<T> {
+  items: T[];
+  /** Offset of the next page as a string, '' on the last page. */
+  next: string;
+  total: number;
+}
+
+/**
+ * Flipt's file-store paging: `pageToken` (or the deprecated `offset` the @flipt-io/flipt SDK
+ * still sends) is the decimal offset, `limit` the page size (0 = all). A token that is not an
+ * offset into the list is refused with Flipt's own message.
+ */
+export function pageOf<T>(ctx: RequestContext, all: readonly T[]): Page<T> {
+  const q = query(ctx);
+  const token = q.get('pageToken') || null;
+  const offset = nonNegativeInt(token) ?? nonNegativeInt(q.get('offset')) ?? 0;
+  if (offset < 0 || (offset > 0 && offset >= all.length))
+    throw errors.invalidArgument(
+      `pageToken is not valid: ${JSON.stringify(token ?? q.get('offset') ?? '')}`,
+    );
+  const limit = nonNegativeInt(q.get('limit')) ?? 0;
+  if (limit < 0) throw errors.invalidArgument('limit must be a non-negative integer');
+  const end = limit > 0 ? Math.min(offset + limit, all.length) : all.length;
+  return {
+    items: all.slice(offset, end),
+    next: end < all.length ? String(end) : '',
+    total: all.length,
+  };
+}
+
+/** Lists flags sorted by key, one page at a time. */
 export function listFlagsRoute(deps: HttpDeps, ctx: RequestContext, nsKey: string): void {
   const model = namespaceModel(deps, ctx, nsKey);
   const all = [...model.flags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const q = query(ctx);
-  // `offset` is the deprecated spelling the @flipt-io/flipt SDK still sends; pageToken wins.
-  const offset =
-    nonNegativeInt(q.get('pageToken'), 'pageToken') ??
-    nonNegativeInt(q.get('offset'), 'offset') ??
-    0;
-  const limit = nonNegativeInt(q.get('limit'), 'limit') ?? 0;
-  if (offset > 0 && offset >= all.length)
-    throw errors.invalidArgument('pageToken is past the end of the list');
-  const end = limit > 0 ? Math.min(offset + limit, all.length) : all.length;
+  const page = pageOf(ctx, all);
   sendJson(ctx, 200, {
-    flags: all.slice(offset, end).map((f) => flagJson(f, model.key)),
-    nextPageToken: end < all.length ? String(end) : '',
-    totalCount: all.length,
+    flags: page.items.map((f) => flagJson(f, model.key)),
+    nextPageToken: page.next,
+    totalCount: page.total,
   });
 }
 

@@ -20,6 +20,16 @@ import {
   ofrepStreamRoute,
 } from './ofrep.routes.js';
 import { healthRoute, metricsRoute, readyRoute } from './ops.routes.js';
+import {
+  getNamespaceRoute,
+  getRolloutRoute,
+  getRuleRoute,
+  getSegmentRoute,
+  listNamespacesRoute,
+  listRolloutsRoute,
+  listRulesRoute,
+  listSegmentsRoute,
+} from './read-api-v1.routes.js';
 import { getFlagRoute, listFlagsRoute } from './read-api.routes.js';
 import {
   environmentSnapshotRoute,
@@ -50,6 +60,11 @@ export interface Route {
   name: string;
   guard: Guard;
   handler: Handler;
+}
+
+/** A read-only v1 API route (token-guarded GET). */
+function readRoute(path: string, name: string, handler: Handler): Route[] {
+  return [{ method: 'GET', path, name, guard: 'client-token', handler }];
 }
 
 /** Every REST route of the data plane. */
@@ -138,6 +153,14 @@ export const ROUTES: readonly Route[] = [
     guard: 'client-token',
     handler: getFlagRoute,
   },
+  ...readRoute('/api/v1/namespaces', 'list_namespaces', listNamespacesRoute),
+  ...readRoute('/api/v1/namespaces/{ns}', 'get_namespace', getNamespaceRoute),
+  ...readRoute('/api/v1/namespaces/{ns}/segments', 'list_segments', listSegmentsRoute),
+  ...readRoute('/api/v1/namespaces/{ns}/segments/{key}', 'get_segment', getSegmentRoute),
+  ...readRoute('/api/v1/namespaces/{ns}/flags/{key}/rules', 'list_rules', listRulesRoute),
+  ...readRoute('/api/v1/namespaces/{ns}/flags/{key}/rules/{id}', 'get_rule', getRuleRoute),
+  ...readRoute('/api/v1/namespaces/{ns}/flags/{key}/rollouts', 'list_rollouts', listRolloutsRoute),
+  ...readRoute('/api/v1/namespaces/{ns}/flags/{key}/rollouts/{id}', 'get_rollout', getRolloutRoute),
   {
     method: 'GET',
     path: '/api/switchyard/v1/environments/{env}/source',

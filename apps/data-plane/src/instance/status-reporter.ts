@@ -1,5 +1,6 @@
 /**
- * Reports the instance's per-environment revision and last sync error, and the client tokens used
+ * Reports the instance's per-environment revision, last sync error and the served revision's
+ * warnings, and the client tokens used
  * since the previous report, to the control plane: periodically (a heartbeat the control plane uses to judge liveness) and shortly after a change.
  * Failures are logged at debug: the control plane may be down and serving must not care.
  */
@@ -8,6 +9,7 @@ import type { DataPlane } from '../server.js';
 import type { SyncError } from '../state/environment-registry.js';
 import type { EnvironmentStatus, SyncError as SyncErrorMessage } from '@switchyard/contracts';
 import type { ControlPlaneClient } from './control-plane-client.js';
+import { snapshotWarnings } from './environment-warnings.js';
 
 /** When this process started: the control plane counts a change between reports as a restart. */
 const STARTED_AT_MS = Date.now() - Math.round(process.uptime() * 1000);
@@ -72,6 +74,7 @@ export class StatusReporter {
         lastError: s?.lastError ? describeError(s.lastError) : '',
         lastSyncAtMs: s?.lastSyncAt ?? 0,
         error: s?.lastError ? errorReport(s.lastError) : undefined,
+        warnings: snapshotWarnings(s?.snapshot, s?.files),
       };
     });
   }

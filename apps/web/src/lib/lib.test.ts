@@ -85,13 +85,17 @@ describe('snippets', () => {
   const urls = {
     rest: 'http://127.0.0.1:8088/e/acme/prod',
     grpc: '127.0.0.1:18001',
-    ofrep: 'http://127.0.0.1:8088/e/acme/prod/ofrep/v1',
+    ofrep: 'http://127.0.0.1:8088/e/acme/prod',
   };
   it('point every SDK at the environment URLs', () => {
     const s = Object.fromEntries(snippets({ envKey: 'prod', urls }).map((x) => [x.id, x.code]));
     expect(s['curl']).toContain('http://127.0.0.1:8088/e/acme/prod/evaluate/v1/boolean');
-    expect(s['ofrep']).toContain('/ofrep/v1/evaluate/flags/new-checkout');
+    expect(s['ofrep']).toContain(
+      'curl -s http://127.0.0.1:8088/e/acme/prod/ofrep/v1/evaluate/flags/new-checkout',
+    );
+    expect(s['ofrep']).toContain("baseUrl: 'http://127.0.0.1:8088/e/acme/prod'");
     expect(s['grpc']).toContain('-plaintext');
+    expect(s['grpc']).toContain('-proto evaluation.proto');
     expect(s['grpc']).toContain('x-flipt-environment: prod');
     expect(s['client-sdk']).toContain("environment: 'prod'");
   });

@@ -36,7 +36,7 @@ export function snippets({
     {
       id: 'ofrep',
       label: 'OpenFeature (OFREP)',
-      code: `curl -s ${urls.ofrep}/evaluate/flags/${flagKey} \\\n  -H "Authorization: Bearer ${t}" -H 'Content-Type: application/json' \\\n  -d '{"context":{"targetingKey":"user-1"}}'\n\n// or with @openfeature/ofrep-web-provider:\n// new OFREPWebProvider({ baseUrl: '${urls.ofrep.replace(/\/ofrep\/v1$/, '')}', headers: [['Authorization', 'Bearer ${t}']] })`,
+      code: `curl -s ${urls.ofrep}/ofrep/v1/evaluate/flags/${flagKey} \\\n  -H "Authorization: Bearer ${t}" -H 'Content-Type: application/json' \\\n  -d '{"context":{"targetingKey":"user-1"}}'\n\n// or with @openfeature/ofrep-web-provider:\n// new OFREPWebProvider({ baseUrl: '${urls.ofrep}', headers: [['Authorization', 'Bearer ${t}']] })`,
     },
   ];
   if (urls.grpc) {
@@ -44,7 +44,8 @@ export function snippets({
     out.push({
       id: 'grpc',
       label: 'gRPC',
-      code: `grpcurl ${plaintext}-H "authorization: Bearer ${t}" -H 'x-flipt-environment: ${envKey}' \\\n  -d '{"namespaceKey":"default","flagKey":"${flagKey}","entityId":"user-1"}' \\\n  ${urls.grpc} flipt.evaluation.EvaluationService/Boolean`,
+      // Instances do not serve gRPC reflection, so grpcurl reads the service from Flipt's proto.
+      code: `# evaluation.proto: github.com/flipt-io/flipt/blob/main/rpc/flipt/evaluation/evaluation.proto\ngrpcurl ${plaintext}-proto evaluation.proto \\\n  -H "authorization: Bearer ${t}" -H 'x-flipt-environment: ${envKey}' \\\n  -d '{"namespaceKey":"default","flagKey":"${flagKey}","entityId":"user-1"}' \\\n  ${urls.grpc} flipt.evaluation.EvaluationService/Boolean`,
     });
   }
   return out;

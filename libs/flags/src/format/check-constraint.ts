@@ -1,7 +1,11 @@
 /**
- * Checks one constraint's value against its type and operator. Errors are values no engine can
- * use; warnings are values Flipt's client engine (the Rust engine in every SDK) evaluates
- * differently from what the author likely meant (decision 2: warn, never rewrite).
+ * Checks one constraint's value against its type and operator. Errors are only what Flipt itself
+ * refuses to load (a list where the format has none, a list in the wrong format version). A value
+ * Flipt loads but cannot read (a number `boz`, a datetime `boz`, an `isoneof` that is not a JSON
+ * list of the right type) is a warning: the environment loads and that constraint never matches,
+ * as in Flipt, so one bad constraint never takes a whole environment down. Warnings also flag
+ * values Flipt's client engine (the Rust engine in every SDK) evaluates differently from what the
+ * author likely meant (warn, never rewrite).
  */
 import type { Constraint } from '../model/schema.js';
 import { versionRank } from './version-rules.js';
@@ -84,9 +88,9 @@ type Add = (
 function checkNumber(value: string, add: Add): void {
   if (!NUMBER.test(value.trim()))
     return add(
-      'error',
+      'warning',
       'constraint-value',
-      `${JSON.stringify(value)} is not a number (write a number such as 42)`,
+      `${JSON.stringify(value)} is not a number, so this constraint never matches (write a number such as 42)`,
     );
   if (!isInt32(value.trim()))
     add(
@@ -114,9 +118,9 @@ function checkDateTime(value: string, add: Add): void {
   const m = RFC3339.exec(v);
   if (m === null || Number.isNaN(Date.parse(v)))
     return add(
-      'error',
+      'warning',
       'constraint-value',
-      `${JSON.stringify(value)} is not an RFC 3339 date-time (write e.g. 2025-01-31T12:00:00Z)`,
+      `${JSON.stringify(value)} is not an RFC 3339 date-time, so this constraint never matches (write e.g. 2025-01-31T12:00:00Z)`,
     );
   if (m[1] !== undefined)
     add(
@@ -129,11 +133,16 @@ function checkDateTime(value: string, add: Add): void {
 function checkList(c: Constraint, listsAllowed: boolean, add: Add): void {
   const numeric = c.type === 'NUMBER_COMPARISON_TYPE';
   const example = numeric ? '[18, 21]' : '[a, b]';
+  // What a list Flipt cannot read does at evaluation, as Flipt's client engine evaluates it.
+  const effect =
+    c.operator === 'isnotoneof' && !numeric
+      ? 'isnotoneof then matches every non-empty value'
+      : `${c.operator} then never matches`;
   if (c.value === undefined)
     return add(
-      'error',
+      'warning',
       'constraint-value',
-      `${c.operator} needs a list of values (set value: ${example})`,
+      `${c.operator} has no list of values, so ${effect} (set value: ${example})`,
     );
   let items: unknown[];
   if (Array.isArray(c.value)) {
@@ -154,25 +163,25 @@ function checkList(c: Constraint, listsAllowed: boolean, add: Add): void {
     // A deep `[[[…]]]` string would overflow the stack when quoted back in a message below.
     if (jsonDepthViolation(c.value) >= 0)
       return add(
-        'error',
+        'warning',
         'constraint-value',
-        `JSON nesting deeper than ${MAX_JSON_DEPTH} levels (write a flat list such as '${JSON.stringify(numeric ? [18, 21] : ['a', 'b'])}')`,
+        `JSON nesting deeper than ${MAX_JSON_DEPTH} levels, so ${effect} (write a flat list such as '${JSON.stringify(numeric ? [18, 21] : ['a', 'b'])}')`,
       );
     const parsed = parseJsonArray(c.value);
     if (parsed === undefined)
       return add(
-        'error',
+        'warning',
         'constraint-value',
-        `${JSON.stringify(c.value)} is not a JSON array (write e.g. '${JSON.stringify(numeric ? [18, 21] : ['a', 'b'])}')`,
+        `${JSON.stringify(c.value)} is not a JSON array, so ${effect} (write e.g. '${JSON.stringify(numeric ? [18, 21] : ['a', 'b'])}')`,
       );
     items = parsed;
   }
   const wrong = items.find((x) => (numeric ? typeof x !== 'number' : typeof x !== 'string'));
   if (wrong !== undefined)
     return add(
-      'error',
+      'warning',
       'constraint-value',
-      `${JSON.stringify(wrong)} is not a ${numeric ? 'number' : 'string'} (every element of a ${c.type} list must be a ${numeric ? 'number' : 'string'})`,
+      `${JSON.stringify(wrong)} is not a ${numeric ? 'number' : 'string'}, so ${effect} (every element of a ${c.type} list must be a ${numeric ? 'number' : 'string'})`,
     );
   if (numeric && items.some((x) => !isInt32(String(x))))
     add(

@@ -56,7 +56,7 @@ describe('issue 10 item 8: parseJsonWithLimits', () => {
 });
 
 describe('issue 10 item 8: deep JSON inside a flag file', () => {
-  it('a 100,000-deep isoneof list string is a constraint error, not a stack overflow', () => {
+  it('a 100,000-deep isoneof list string is a constraint warning, not a stack overflow', () => {
     const yaml = [
       'version: "1.4"',
       'namespace:',
@@ -73,9 +73,10 @@ describe('issue 10 item 8: deep JSON inside a flag file', () => {
       '',
     ].join('\n');
     const r = loadEnvironment(new Map([['default/features.yaml', yaml]]));
-    if (r.ok) throw new Error('expected errors');
-    expect(r.errors.map(formatDiagnostic).join('\n')).toContain(
-      'JSON nesting deeper than 64 levels',
+    // Flipt loads such a value (the constraint never matches), so it warns rather than blocks.
+    expect(r.ok).toBe(true);
+    expect(r.warnings.map(formatDiagnostic).join('\n')).toContain(
+      'JSON nesting deeper than 64 levels, so isoneof then never matches',
     );
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The `kubernetes` provisioning driver: per organisation a Secret (instance credential), a
  * Deployment of the data plane in instance mode, a Service, a HorizontalPodAutoscaler and, with an
- * evaluation domain, an Ingress with one host per environment; rendered from infra/k8s/instance
+ * evaluation domain, Ingresses (REST, and gRPC to the instance's gRPC port) with one host per
+ * environment; rendered from infra/k8s/instance
  * and applied through @kubernetes/client-node. Apply = read, then merge-patch if it exists or
  * create if not (409 on create, a concurrent worker, falls back to patch), so repeating it is
  * harmless; objects are found again by deterministic name and labels, never remembered locally.
@@ -22,6 +23,7 @@ import type {
 } from '../instance-driver.js';
 import {
   MANAGED_SELECTOR,
+  grpcIngressName,
   objectName,
   renderManifests,
   type Manifest,
@@ -94,11 +96,12 @@ export class KubernetesDriver implements InstanceDriver {
     for (const m of manifests) await this.#apply(m);
     // Without environments (or an eval domain) there is no Ingress: remove a stale one.
     if (!manifests.some((m) => m.kind === 'Ingress'))
-      await this.#delete({
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'Ingress',
-        metadata: { name: objectName(spec.instanceId), namespace: k.namespace },
-      });
+      for (const name of [objectName(spec.instanceId), grpcIngressName(spec.instanceId)])
+        await this.#delete({
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'Ingress',
+          metadata: { name, namespace: k.namespace },
+        });
     const host = `${objectName(spec.instanceId)}.${k.namespace}.svc.cluster.local`;
     return { endpoint: `http://${host}:8080`, grpcAddress: `${host}:9000` };
   }
@@ -122,8 +125,12 @@ export class KubernetesDriver implements InstanceDriver {
 
   async remove(instanceId: string): Promise<void> {
     const name = objectName(instanceId);
-    for (const k of KINDS)
-      await this.#delete({ ...k, metadata: { name, namespace: this.config.kubernetes.namespace } });
+    const namespace = this.config.kubernetes.namespace;
+    for (const k of KINDS) await this.#delete({ ...k, metadata: { name, namespace } });
+    await this.#delete({
+      ...KINDS[0]!,
+      metadata: { name: grpcIngressName(instanceId), namespace },
+    });
   }
 
   async list(): Promise<DriverInstance[]> {

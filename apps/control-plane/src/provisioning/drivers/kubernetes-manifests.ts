@@ -204,7 +204,18 @@ export function validateManifests(objects: Manifest[]): void {
   if (problems.length > 0) throw new Error(`invalid manifests:\n  ${problems.join('\n  ')}`);
 }
 
-/** Renders and validates Secret, Deployment, Service, HPA and (with an eval domain and environments) Ingress. */
+/** The gRPC service environment URLs serve (what the gRPC Ingress routes by path). */
+const GRPC_SERVICE = 'flipt.evaluation.EvaluationService';
+
+/** Name of the instance's gRPC Ingress (beside the REST one, which has the instance's name). */
+export function grpcIngressName(instanceId: string): string {
+  return `${objectName(instanceId)}-grpc`;
+}
+
+/**
+ * Renders and validates Secret, Deployment, Service, HPA and (with an eval domain and
+ * environments) the REST and gRPC Ingresses.
+ */
 export function renderManifests(v: ManifestValues): Manifest[] {
   const name = objectName(v.instanceId);
   const selector = {
@@ -225,8 +236,23 @@ export function renderManifests(v: ManifestValues): Manifest[] {
       ],
     },
   }));
+  // gRPC (Flipt's evaluation service) on the same hosts, to the instance's gRPC port.
+  const grpcRules = v.environments.map((env) => ({
+    host: `${env}.${v.orgSlug}.${v.evalDomain}`,
+    http: {
+      paths: [
+        {
+          path: `/${GRPC_SERVICE}/`,
+          pathType: 'Prefix',
+          backend: { service: { name, port: { number: 9000 } } },
+        },
+      ],
+    },
+  }));
   const vars = {
     NAME: name,
+    GRPC_NAME: grpcIngressName(v.instanceId),
+    GRPC_RULES: grpcRules,
     NAMESPACE: v.namespace,
     LABELS: labelsOf,
     SELECTOR: selector,
@@ -242,7 +268,7 @@ export function renderManifests(v: ManifestValues): Manifest[] {
     'deployment.yaml',
     'service.yaml',
     'hpa.yaml',
-    ...(v.evalDomain && v.environments.length > 0 ? ['ingress.yaml'] : []),
+    ...(v.evalDomain && v.environments.length > 0 ? ['ingress.yaml', 'ingress-grpc.yaml'] : []),
   ];
   const objects = files.map((f) => render(f, vars) as Manifest);
   validateManifests(objects);

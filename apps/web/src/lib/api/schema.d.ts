@@ -2820,6 +2820,13 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 sync: "in_sync" | "syncing" | "failing" | "never_synced";
+                                /** @description warnings of the revision served: it loads and serves, but something in it behaves as its message says (e.g. a constraint that never matches); at most 50 */
+                                warnings: {
+                                    column: number | null;
+                                    file: string | null;
+                                    line: number | null;
+                                    message: string;
+                                }[];
                             };
                             storage: {
                                 /** @description what was lost and what to do (restore from backup) */
@@ -2955,6 +2962,13 @@ export interface operations {
                              * @enum {string}
                              */
                             sync: "in_sync" | "syncing" | "failing" | "never_synced";
+                            /** @description warnings of the revision served: it loads and serves, but something in it behaves as its message says (e.g. a constraint that never matches); at most 50 */
+                            warnings: {
+                                column: number | null;
+                                file: string | null;
+                                line: number | null;
+                                message: string;
+                            }[];
                         };
                         storage: {
                             /** @description what was lost and what to do (restore from backup) */
@@ -3081,6 +3095,13 @@ export interface operations {
                              * @enum {string}
                              */
                             sync: "in_sync" | "syncing" | "failing" | "never_synced";
+                            /** @description warnings of the revision served: it loads and serves, but something in it behaves as its message says (e.g. a constraint that never matches); at most 50 */
+                            warnings: {
+                                column: number | null;
+                                file: string | null;
+                                line: number | null;
+                                message: string;
+                            }[];
                         };
                         storage: {
                             /** @description what was lost and what to do (restore from backup) */
@@ -3265,6 +3286,13 @@ export interface operations {
                              * @enum {string}
                              */
                             sync: "in_sync" | "syncing" | "failing" | "never_synced";
+                            /** @description warnings of the revision served: it loads and serves, but something in it behaves as its message says (e.g. a constraint that never matches); at most 50 */
+                            warnings: {
+                                column: number | null;
+                                file: string | null;
+                                line: number | null;
+                                message: string;
+                            }[];
                         };
                         storage: {
                             /** @description what was lost and what to do (restore from backup) */

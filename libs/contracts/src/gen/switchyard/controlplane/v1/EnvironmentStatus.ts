@@ -16,6 +16,11 @@ export interface EnvironmentStatus {
    * Structured form of the last sync error; unset when the last sync succeeded.
    */
   'error'?: (_switchyard_controlplane_v1_SyncError | null);
+  /**
+   * Warnings of the revision served (it loads; e.g. a constraint value that never matches), with
+   * file and line; at most 50.
+   */
+  'warnings'?: (_switchyard_controlplane_v1_SyncError)[];
 }
 
 export interface EnvironmentStatus__Output {
@@ -31,4 +36,9 @@ export interface EnvironmentStatus__Output {
    * Structured form of the last sync error; unset when the last sync succeeded.
    */
   'error': (_switchyard_controlplane_v1_SyncError__Output | null);
+  /**
+   * Warnings of the revision served (it loads; e.g. a constraint value that never matches), with
+   * file and line; at most 50.
+   */
+  'warnings': (_switchyard_controlplane_v1_SyncError__Output)[];
 }

@@ -8,6 +8,10 @@ export interface Route {
    * Base URL of the organisation's instance, e.g. http://127.0.0.1:18000.
    */
   'upstream'?: (string);
+  /**
+   * host:port of the instance's gRPC server, e.g. 127.0.0.1:18001 ("" until it reported one).
+   */
+  'grpcUpstream'?: (string);
 }
 
 export interface Route__Output {
@@ -17,4 +21,8 @@ export interface Route__Output {
    * Base URL of the organisation's instance, e.g. http://127.0.0.1:18000.
    */
   'upstream': (string);
+  /**
+   * host:port of the instance's gRPC server, e.g. 127.0.0.1:18001 ("" until it reported one).
+   */
+  'grpcUpstream': (string);
 }
