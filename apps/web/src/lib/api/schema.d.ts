@@ -478,7 +478,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List flags of a namespace */
+        /** List flags of a namespace (optionally searched and filtered) */
         get: operations["FlagsController_listFlags"];
         put?: never;
         post?: never;
@@ -3520,6 +3520,7 @@ export interface operations {
     FlagsController_createNamespace: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: {
@@ -3610,6 +3611,7 @@ export interface operations {
     FlagsController_deleteNamespace: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -3681,6 +3683,7 @@ export interface operations {
     FlagsController_updateNamespace: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -3758,7 +3761,12 @@ export interface operations {
     };
     FlagsController_listFlags: {
         parameters: {
-            query?: never;
+            query?: {
+                enabled?: "true" | "false";
+                metadata?: string;
+                q?: string;
+                type?: "VARIANT_FLAG_TYPE" | "BOOLEAN_FLAG_TYPE";
+            };
             header?: never;
             path: {
                 env: string;
@@ -3890,6 +3898,7 @@ export interface operations {
     FlagsController_putFlag: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -4012,6 +4021,7 @@ export interface operations {
     FlagsController_deleteFlag: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -4084,6 +4094,7 @@ export interface operations {
     FlagsController_setRollouts: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -4175,6 +4186,7 @@ export interface operations {
     FlagsController_setRules: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -4396,6 +4408,7 @@ export interface operations {
     FlagsController_putSegment: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -4486,6 +4499,7 @@ export interface operations {
     FlagsController_deleteSegment: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -4558,6 +4572,7 @@ export interface operations {
     PromotionController_promote: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
