@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import {
   BoxesIcon,
+  FlagIcon,
   GitBranchIcon,
   KeyRoundIcon,
   LayoutDashboardIcon,
@@ -27,6 +28,7 @@ function navItems(slug: string): NavItem[] {
   const base = `/orgs/${slug}`;
   return [
     { href: base, label: 'Overview', icon: LayoutDashboardIcon, exact: true },
+    { href: `${base}/flags`, label: 'Flags', icon: FlagIcon },
     { href: `${base}/environments`, label: 'Environments', icon: BoxesIcon },
     { href: `${base}/tokens`, label: 'Client tokens', icon: KeyRoundIcon },
     { href: `${base}/members`, label: 'Members', icon: UsersIcon },
