@@ -15,7 +15,7 @@ export interface FlagYamlResult {
 
 /**
  * Validates a flag's YAML with the same parser and validator the control plane and the data plane
- * run; the namespace's segments are added as a second document so references resolve.
+ * run; the namespace's segments are added as a document before it so references resolve.
  */
 export function validateFlagYaml(
   ns: string,
@@ -36,13 +36,14 @@ export function validateFlagYaml(
     );
   if (docs[0]!.document.namespace.key !== ns) return one(`the namespace must stay "${ns}"`);
   if (flags[0]!.key !== key) return one(`the key must stay "${key}" (create a new flag instead)`);
+  // Segments load first: a flag may only name segments defined before it.
   const result = validateEnvironment([
-    docs[0]!,
     {
-      file: 'segments',
+      file: '.segments',
       index: 0,
       document: { namespace: { key: ns }, flags: [], segments: [...segments] },
     },
+    docs[0]!,
   ]);
   return result.errors.length > 0 ? { errors: result.errors } : { flag: flags[0], errors: [] };
 }
