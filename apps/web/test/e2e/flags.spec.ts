@@ -230,3 +230,27 @@ test('saving in a protected environment opens a proposal with the change', async
       .json.flags,
   ).toEqual([]);
 });
+
+test('rules reorder from the keyboard, and leaving with unsaved changes asks first', async ({
+  stack,
+}) => {
+  await open(page, `${stack.consoleUrl}/orgs/${ORG}/environments/${ENV}/flags/default/split-test`);
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  const rules = page.getByRole('list', { name: 'Rules' }).locator(':scope > li');
+  await expect(rules).toHaveCount(2);
+  await page.getByRole('button', { name: 'Move rule 2 up' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Rule 2 moved to position 1 of 2')).toBeAttached();
+  // The new, empty rule is first now; the 50/50 rule on pro-users second.
+  await expect(rules.nth(0).getByRole('checkbox', { name: 'pro-users' })).not.toBeChecked();
+  await expect(rules.nth(1).getByRole('checkbox', { name: 'pro-users' })).toBeChecked();
+
+  // An in-app link asks before dropping the edit; refusing stays on the page.
+  const asked = page.waitForEvent('dialog');
+  const click = page.getByRole('link', { name: 'Flags of default' }).click();
+  const dialog = await asked;
+  expect(dialog.message()).toMatch(/unsaved changes/);
+  await dialog.dismiss();
+  await click;
+  await expect(page).toHaveURL(/\/flags\/default\/split-test$/);
+});

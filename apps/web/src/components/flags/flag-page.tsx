@@ -5,7 +5,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { ChevronLeftIcon, Trash2Icon } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
-import { diffFlag, flagYaml, type Flag } from '@switchyard/flags';
+import { diffFlag, diffValues, flagYaml, type Flag } from '@switchyard/flags';
 import { useEnvironments } from '@/components/environments/environment-list';
 import { can, useOrg } from '@/components/org-context';
 import { ErrorState, LoadingRows } from '@/components/states';
@@ -192,7 +192,7 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
               ? `Update flag ${ns}/${flagKey}`
               : `Create flag ${ns}/${flagKey}`
         }
-        diff={diffFlag}
+        diff={(a, b) => (a === undefined && b !== undefined ? diffValues({}, b) : diffFlag(a, b))}
         yaml={(v) => flagYaml(ns, v)}
         write={(message, at) =>
           review === 'delete'

@@ -5,7 +5,13 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { ChevronLeftIcon, PlusIcon, Trash2Icon } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
-import { diffSegment, segmentSchema, segmentYaml, type Segment } from '@switchyard/flags';
+import {
+  diffSegment,
+  diffValues,
+  segmentSchema,
+  segmentYaml,
+  type Segment,
+} from '@switchyard/flags';
 import { useEnvironments } from '@/components/environments/environment-list';
 import { EnvironmentSwitcher } from '@/components/flags/environment-switcher';
 import {
@@ -221,7 +227,9 @@ export function SegmentPage({
         after={review === 'delete' ? undefined : draft}
         isProtected={isProtected}
         defaultMessage={`${review === 'delete' ? 'Delete' : base.value ? 'Update' : 'Create'} segment ${ns}/${segmentKey}`}
-        diff={diffSegment}
+        diff={(a, b) =>
+          a === undefined && b !== undefined ? diffValues({}, b) : diffSegment(a, b)
+        }
         yaml={(v) => segmentYaml(ns, v)}
         write={(message, at) =>
           review === 'delete'
