@@ -25,6 +25,8 @@ export interface WriteTarget {
   envKey: string;
   ifMatch: string | undefined;
   proposal?: string | undefined;
+  /** The author's commit summary, replacing the generated one. */
+  message?: string | undefined;
 }
 
 /** What an edit records: the commit summary, trailers, and the audit entry. */

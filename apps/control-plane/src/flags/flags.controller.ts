@@ -49,7 +49,11 @@ export class FlagsController {
   ) {
     return withEtag(
       r,
-      this.flags.createNamespace(ctx, { envKey: p.env, ifMatch: m, proposal: q.proposal }, b),
+      this.flags.createNamespace(
+        ctx,
+        { envKey: p.env, ifMatch: m, proposal: q.proposal, message: q.message },
+        b,
+      ),
     );
   }
 
@@ -73,7 +77,12 @@ export class FlagsController {
   ) {
     return withEtag(
       r,
-      this.flags.updateNamespace(ctx, { envKey: p.env, ifMatch: m, proposal: q.proposal }, p.ns, b),
+      this.flags.updateNamespace(
+        ctx,
+        { envKey: p.env, ifMatch: m, proposal: q.proposal, message: q.message },
+        p.ns,
+        b,
+      ),
     );
   }
 
@@ -95,7 +104,11 @@ export class FlagsController {
   ) {
     return withEtag(
       r,
-      this.flags.deleteNamespace(ctx, { envKey: p.env, ifMatch: m, proposal: q.proposal }, p.ns),
+      this.flags.deleteNamespace(
+        ctx,
+        { envKey: p.env, ifMatch: m, proposal: q.proposal, message: q.message },
+        p.ns,
+      ),
     );
   }
 
@@ -103,16 +116,18 @@ export class FlagsController {
   @Permission('flags:read')
   @Api({
     tag: T,
-    summary: 'List flags of a namespace',
+    summary: 'List flags of a namespace (optionally searched and filtered)',
     params: dto.nsParams,
+    query: dto.listFlagsQuery,
     response: dto.flagList,
   })
   listFlags(
     @OrgCtx() ctx: OrgContext,
     @Valid('params') p: dto.NsParams,
+    @Valid('query') q: dto.ListFlagsQuery,
     @Res({ passthrough: true }) r: Reply,
   ) {
-    return withEtag(r, this.flags.listFlags(ctx, p.env, p.ns));
+    return withEtag(r, this.flags.listFlags(ctx, p.env, p.ns, q));
   }
 
   @Get(':ns/flags/:flag')
@@ -146,7 +161,13 @@ export class FlagsController {
   ) {
     return withEtag(
       r,
-      this.flags.putFlag(ctx, { envKey: p.env, ifMatch: m, proposal: q.proposal }, p.ns, p.flag, b),
+      this.flags.putFlag(
+        ctx,
+        { envKey: p.env, ifMatch: m, proposal: q.proposal, message: q.message },
+        p.ns,
+        p.flag,
+        b,
+      ),
     );
   }
 
@@ -168,7 +189,12 @@ export class FlagsController {
   ) {
     return withEtag(
       r,
-      this.flags.deleteFlag(ctx, { envKey: p.env, ifMatch: m, proposal: q.proposal }, p.ns, p.flag),
+      this.flags.deleteFlag(
+        ctx,
+        { envKey: p.env, ifMatch: m, proposal: q.proposal, message: q.message },
+        p.ns,
+        p.flag,
+      ),
     );
   }
 
@@ -194,7 +220,7 @@ export class FlagsController {
       r,
       this.flags.setRules(
         ctx,
-        { envKey: p.env, ifMatch: m, proposal: q.proposal },
+        { envKey: p.env, ifMatch: m, proposal: q.proposal, message: q.message },
         p.ns,
         p.flag,
         b,
@@ -224,7 +250,7 @@ export class FlagsController {
       r,
       this.flags.setRollouts(
         ctx,
-        { envKey: p.env, ifMatch: m, proposal: q.proposal },
+        { envKey: p.env, ifMatch: m, proposal: q.proposal, message: q.message },
         p.ns,
         p.flag,
         b,
@@ -281,7 +307,7 @@ export class FlagsController {
       r,
       this.flags.putSegment(
         ctx,
-        { envKey: p.env, ifMatch: m, proposal: q.proposal },
+        { envKey: p.env, ifMatch: m, proposal: q.proposal, message: q.message },
         p.ns,
         p.segment,
         b,
@@ -309,7 +335,7 @@ export class FlagsController {
       r,
       this.flags.deleteSegment(
         ctx,
-        { envKey: p.env, ifMatch: m, proposal: q.proposal },
+        { envKey: p.env, ifMatch: m, proposal: q.proposal, message: q.message },
         p.ns,
         p.segment,
       ),

@@ -28,8 +28,24 @@ export const writeQuery = z.strictObject({
     .uuid()
     .optional()
     .describe('write onto this open proposal instead (required on protected environments)'),
+  message: text(200)
+    .pipe(z.string().min(1))
+    .optional()
+    .describe('the commit summary of a flag or segment edit (defaults to a description of it)'),
 });
 export type WriteQuery = z.infer<typeof writeQuery>;
+
+/** Server-side search and filters of the flag list (the console keeps them in its URL). */
+export const listFlagsQuery = z.strictObject({
+  q: text(200).optional().describe('case-insensitive text in the key, name or description'),
+  type: z.enum(['VARIANT_FLAG_TYPE', 'BOOLEAN_FLAG_TYPE']).optional(),
+  enabled: z.enum(['true', 'false']).optional(),
+  metadata: text(400)
+    .regex(/^[^=]+(=.*)?$/, 'key or key=value')
+    .optional()
+    .describe('"key" (present) or "key=value" (a string, number or boolean metadata value)'),
+});
+export type ListFlagsQuery = z.infer<typeof listFlagsQuery>;
 
 export const createNamespaceBody = z.strictObject({
   key: objectKey,

@@ -3,8 +3,10 @@ import { errors, type Flag, type NamespaceModel, type Segment } from '@switchyar
 import type { OrgContext } from '../common/request-context.js';
 import * as edits from './flag-edits.js';
 import { FlagWriterService, type WriteResult, type WriteTarget } from './flag-writer.service.js';
+import { flagFilter } from './flag-filter.js';
 import type {
   CreateNamespaceBody,
+  ListFlagsQuery,
   RulesBody,
   RolloutsBody,
   UpdateNamespaceBody,
@@ -101,9 +103,9 @@ export class FlagsService {
     );
   }
 
-  async listFlags(ctx: OrgContext, envKey: string, ns: string) {
+  async listFlags(ctx: OrgContext, envKey: string, ns: string, filter: ListFlagsQuery = {}) {
     const { revision, namespace } = await this.namespace(ctx, envKey, ns);
-    return { revision, flags: namespace.flags };
+    return { revision, flags: namespace.flags.filter(flagFilter(filter)) };
   }
 
   async getFlag(ctx: OrgContext, envKey: string, ns: string, key: string) {
@@ -201,7 +203,7 @@ export class FlagsService {
 
   private flagEdit(verb: string, t: WriteTarget, ns: string, key: string) {
     return {
-      summary: `${verb} flag ${ns}/${key}`,
+      summary: t.message ?? `${verb} flag ${ns}/${key}`,
       trailers: { Flag: `${ns}/${key}` },
       action: `flag.${verb.split(' ')[0]!.toLowerCase()}`,
       targetType: 'flag',
@@ -211,7 +213,7 @@ export class FlagsService {
 
   private segmentEdit(verb: string, t: WriteTarget, ns: string, key: string) {
     return {
-      summary: `${verb} segment ${ns}/${key}`,
+      summary: t.message ?? `${verb} segment ${ns}/${key}`,
       trailers: { Segment: `${ns}/${key}` },
       action: `segment.${verb.toLowerCase()}`,
       targetType: 'segment',

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import {
   BoxesIcon,
+  FlagIcon,
   GitBranchIcon,
   KeyRoundIcon,
   LayoutDashboardIcon,
@@ -27,6 +28,7 @@ function navItems(slug: string): NavItem[] {
   const base = `/orgs/${slug}`;
   return [
     { href: base, label: 'Overview', icon: LayoutDashboardIcon, exact: true },
+    { href: `${base}/flags`, label: 'Flags', icon: FlagIcon },
     { href: `${base}/environments`, label: 'Environments', icon: BoxesIcon },
     { href: `${base}/tokens`, label: 'Client tokens', icon: KeyRoundIcon },
     { href: `${base}/members`, label: 'Members', icon: UsersIcon },
@@ -58,6 +60,7 @@ export function AppShell({ children }: { children: ReactNode }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   const items = navItems(org.slug);
+  const onFlagPages = /^\/orgs\/[^/]+\/environments\/[^/]+\/(flags|segments)(\/|$)/.test(pathname);
   return (
     <div className="flex min-h-screen">
       <a
@@ -80,9 +83,12 @@ export function AppShell({ children }: { children: ReactNode }) {
         </div>
         <nav aria-label="Organisation" className="flex flex-col gap-0.5 p-2">
           {items.map(({ href, label, icon: Icon, exact }) => {
-            const active = exact
-              ? pathname === href
-              : pathname === href || pathname.startsWith(`${href}/`);
+            // Flags and segments live under an environment's path but belong to "Flags".
+            const active = href.endsWith('/flags')
+              ? onFlagPages || pathname === href
+              : exact
+                ? pathname === href
+                : (pathname === href || pathname.startsWith(`${href}/`)) && !onFlagPages;
             return (
               <Link
                 key={href}

@@ -39,6 +39,17 @@ const PAGES: Array<{ path: string; ready?: (p: Page) => Locator[] }> = [
     ready: (p) => [p.getByRole('heading', { name: 'Domains' })],
   },
   { path: `/orgs/${ORG}/audit` },
+  { path: `/orgs/${ORG}/environments/production/flags` },
+  // A flag being created: the whole editor (form, variants, rules) without depending on data.
+  {
+    path: `/orgs/${ORG}/environments/production/flags/default/axe-check?new=VARIANT_FLAG_TYPE`,
+    ready: (p) => [p.getByRole('button', { name: 'Add rule' })],
+  },
+  { path: `/orgs/${ORG}/environments/production/segments` },
+  {
+    path: `/orgs/${ORG}/environments/production/segments/default/axe-check?new`,
+    ready: (p) => [p.getByRole('heading', { name: 'Used by' })],
+  },
   { path: '/account', ready: (p) => [p.locator('table[aria-label="Sessions"] tr[data-current]')] },
   // After "you already have an account": the offer to link the other sign-in method.
   {

@@ -495,7 +495,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List flags of a namespace */
+        /** List flags of a namespace (optionally searched and filtered) */
         get: operations["FlagsController_listFlags"];
         put?: never;
         post?: never;
@@ -3639,6 +3639,7 @@ export interface operations {
     FlagsController_createNamespace: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: {
@@ -3729,6 +3730,7 @@ export interface operations {
     FlagsController_deleteNamespace: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -3800,6 +3802,7 @@ export interface operations {
     FlagsController_updateNamespace: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -3877,7 +3880,12 @@ export interface operations {
     };
     FlagsController_listFlags: {
         parameters: {
-            query?: never;
+            query?: {
+                enabled?: "true" | "false";
+                metadata?: string;
+                q?: string;
+                type?: "VARIANT_FLAG_TYPE" | "BOOLEAN_FLAG_TYPE";
+            };
             header?: never;
             path: {
                 env: string;
@@ -4009,6 +4017,7 @@ export interface operations {
     FlagsController_putFlag: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -4131,6 +4140,7 @@ export interface operations {
     FlagsController_deleteFlag: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -4203,6 +4213,7 @@ export interface operations {
     FlagsController_setRollouts: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -4294,6 +4305,7 @@ export interface operations {
     FlagsController_setRules: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -4515,6 +4527,7 @@ export interface operations {
     FlagsController_putSegment: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -4605,6 +4618,7 @@ export interface operations {
     FlagsController_deleteSegment: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
@@ -4677,6 +4691,7 @@ export interface operations {
     PromotionController_promote: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;

@@ -1,0 +1,272 @@
+'use client';
+import { useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { ChevronLeftIcon, PlusIcon, Trash2Icon } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import { toast } from 'sonner';
+import {
+  diffSegment,
+  diffValues,
+  segmentSchema,
+  segmentYaml,
+  type Segment,
+} from '@switchyard/flags';
+import { useEnvironments } from '@/components/environments/environment-list';
+import { EnvironmentSwitcher } from '@/components/flags/environment-switcher';
+import {
+  deleteSegment,
+  flagKeys,
+  putSegment,
+  useFlags,
+  useSegments,
+} from '@/components/flags/flag-api';
+import { ReviewPanel, type Versioned } from '@/components/flags/review-panel';
+import { ReorderList } from '@/components/flags/reorder-list';
+import { useUnsavedChanges } from '@/components/flags/unsaved-changes';
+import { reapply } from '@/components/flags/validate';
+import { can, useOrg } from '@/components/org-context';
+import { ErrorState, LoadingRows } from '@/components/states';
+import { Button } from '@/components/ui/button';
+import { Input, Label, NativeSelect, Textarea } from '@/components/ui/input';
+import { ConstraintEditor } from './constraint-editor';
+import { flagsUsing } from './used-by';
+
+function emptySegment(key: string): Segment {
+  return { key, name: key, description: undefined, match_type: 'ALL_MATCH_TYPE', constraints: [] };
+}
+
+/** `/orgs/{org}/environments/{env}/segments/{ns}/{key}`: constraints, "used by", saved via review. */
+export function SegmentPage({
+  envKey,
+  ns,
+  segmentKey,
+}: {
+  envKey: string;
+  ns: string;
+  segmentKey: string;
+}) {
+  const org = useOrg();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const isNew = useSearchParams().get('new') !== null;
+  const envs = useEnvironments(org.slug);
+  const isProtected = envs.data?.items.find((e) => e.key === envKey)?.protected ?? false;
+  const segments = useSegments(org.slug, envKey, ns);
+  const flags = useFlags(org.slug, envKey, ns, {});
+  const [base, setBase] = useState<Versioned<Segment>>();
+  const [draft, setDraft] = useState<Segment>();
+  const [review, setReview] = useState<'save' | 'delete'>();
+  useEffect(() => {
+    if (!segments.data || base) return;
+    const value = segments.data.segments.find((s) => s.key === segmentKey);
+    setBase({ revision: segments.data.revision, value });
+    setDraft(value ?? (isNew ? emptySegment(segmentKey) : undefined));
+  }, [segments.data, base, segmentKey, isNew]);
+  const dirty = draft !== undefined && JSON.stringify(draft) !== JSON.stringify(base?.value);
+  useUnsavedChanges(dirty);
+
+  if (segments.isError)
+    return <ErrorState error={segments.error} retry={() => void segments.refetch()} />;
+  if (!base) return <LoadingRows rows={3} label="Loading the segment" />;
+  const listHref = `/orgs/${org.slug}/environments/${envKey}/segments?ns=${ns}`;
+  if (!draft)
+    return (
+      <ErrorState
+        error={new Error(`Segment "${segmentKey}" does not exist in namespace "${ns}".`)}
+        retry={() => router.push(listHref)}
+      />
+    );
+  const usedBy = flagsUsing(flags.data?.flags ?? [], segmentKey);
+  const parsed = segmentSchema.safeParse(draft);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.') || 'segment'}: ${i.message}`);
+  const canWrite = can(org.role, 'EDITOR');
+  const set = (patch: Partial<Segment>) => setDraft({ ...draft, ...patch });
+  const flagBase = `/orgs/${org.slug}/environments/${envKey}/flags/${ns}`;
+
+  return (
+    <div className="flex flex-col gap-4">
+      <EnvironmentSwitcher org={org.slug} env={envKey} section="segments" />
+      <Link href={listHref} className="flex items-center gap-1 text-sm text-muted-foreground">
+        <ChevronLeftIcon className="size-4" aria-hidden="true" /> Segments of {ns}
+      </Link>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight">
+          {draft.name}{' '}
+          <span className="font-mono text-base text-muted-foreground">{segmentKey}</span>
+        </h1>
+        {canWrite && (
+          <div className="flex items-center gap-2">
+            {dirty && <span className="text-sm text-muted-foreground">Unsaved changes</span>}
+            {base.value && (
+              <Button
+                variant="outline"
+                disabled={usedBy.length > 0}
+                aria-describedby="used-by-h"
+                onClick={() => setReview('delete')}
+              >
+                <Trash2Icon aria-hidden="true" /> Delete
+              </Button>
+            )}
+            <Button disabled={!dirty || problems.length > 0} onClick={() => setReview('save')}>
+              Review and save
+            </Button>
+          </div>
+        )}
+      </div>
+      <section aria-label="Basics" className="grid gap-3 sm:grid-cols-2">
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="segment-name">Name</Label>
+          <Input
+            id="segment-name"
+            value={draft.name}
+            onChange={(e) => set({ name: e.target.value })}
+          />
+        </div>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="segment-match">Match</Label>
+          <NativeSelect
+            id="segment-match"
+            value={draft.match_type}
+            onChange={(e) => set({ match_type: e.target.value as Segment['match_type'] })}
+          >
+            <option value="ALL_MATCH_TYPE">all constraints</option>
+            <option value="ANY_MATCH_TYPE">any constraint</option>
+          </NativeSelect>
+        </div>
+        <div className="flex flex-col gap-1.5 sm:col-span-2">
+          <Label htmlFor="segment-description">Description</Label>
+          <Textarea
+            id="segment-description"
+            rows={2}
+            value={draft.description ?? ''}
+            onChange={(e) => set({ description: e.target.value || undefined })}
+          />
+        </div>
+      </section>
+      <section aria-labelledby="constraints-h" className="flex flex-col gap-3">
+        <h2 id="constraints-h" className="font-semibold">
+          Constraints
+        </h2>
+        <ReorderList
+          items={draft.constraints}
+          noun="Constraint"
+          onChange={(constraints) => set({ constraints })}
+          render={(c, i) => (
+            <ConstraintEditor
+              id={`constraint-${i}`}
+              constraint={c}
+              onChange={(next) =>
+                set({ constraints: draft.constraints.map((x, j) => (j === i ? next : x)) })
+              }
+            />
+          )}
+        />
+        <Button
+          type="button"
+          variant="outline"
+          className="self-start"
+          onClick={() =>
+            set({
+              constraints: [
+                ...draft.constraints,
+                {
+                  type: 'STRING_COMPARISON_TYPE',
+                  property: '',
+                  operator: 'eq',
+                  value: '',
+                  description: undefined,
+                },
+              ],
+            })
+          }
+        >
+          <PlusIcon aria-hidden="true" /> Add constraint
+        </Button>
+      </section>
+      {problems.length > 0 && (
+        <ul role="alert" aria-label="Problems" className="text-sm text-destructive">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+      <section aria-labelledby="used-by-h" className="flex flex-col gap-2">
+        <h2 id="used-by-h" className="font-semibold">
+          Used by
+        </h2>
+        {usedBy.length === 0 ? (
+          <p className="text-sm text-muted-foreground">No flag uses this segment.</p>
+        ) : (
+          <>
+            <p className="text-sm text-muted-foreground">
+              It cannot be deleted while these flags use it; remove it from their rules and rollouts
+              first.
+            </p>
+            <ul className="flex flex-wrap gap-2">
+              {usedBy.map((k) => (
+                <li key={k}>
+                  <Link className="font-mono text-sm underline" href={`${flagBase}/${k}`}>
+                    {k}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+      <ReviewPanel<Segment>
+        open={review !== undefined}
+        onOpenChange={(o) => !o && setReview(undefined)}
+        what={`segment ${ns}/${segmentKey}`}
+        org={org.slug}
+        env={envKey}
+        base={base}
+        after={review === 'delete' ? undefined : draft}
+        isProtected={isProtected}
+        defaultMessage={`${review === 'delete' ? 'Delete' : base.value ? 'Update' : 'Create'} segment ${ns}/${segmentKey}`}
+        diff={(a, b) =>
+          a === undefined && b !== undefined ? diffValues({}, b) : diffSegment(a, b)
+        }
+        yaml={(v) => segmentYaml(ns, v)}
+        write={(message, at) =>
+          review === 'delete'
+            ? deleteSegment(org.slug, envKey, ns, segmentKey, { message, ...at })
+            : putSegment(org.slug, envKey, ns, parsed.success ? parsed.data : draft, {
+                message,
+                ...at,
+              })
+        }
+        reload={async () => {
+          const r = await segments.refetch();
+          if (!r.data) throw r.error ?? new Error('could not reload the segment');
+          return {
+            revision: r.data.revision,
+            value: r.data.segments.find((s) => s.key === segmentKey),
+          };
+        }}
+        onReapply={(latest) => {
+          if (review !== 'delete') setDraft(reapply(base.value, draft, latest.value));
+          setBase(latest);
+        }}
+        onCommitted={(c) => {
+          void queryClient.invalidateQueries({ queryKey: flagKeys.env(org.slug, envKey) });
+          if (c.proposalId) {
+            setDraft(base.value ?? draft);
+            return;
+          }
+          toast.success(review === 'delete' ? 'Segment deleted' : 'Committed');
+          if (review === 'delete') {
+            router.push(listHref);
+            return;
+          }
+          setBase({ revision: c.revision, value: draft });
+          if (isNew)
+            router.replace(`/orgs/${org.slug}/environments/${envKey}/segments/${ns}/${segmentKey}`);
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,256 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import { flagYaml, type Flag } from '@switchyard/flags';
+import { callApi, expect, hydrated, open, shot, signIn, test } from './fixtures';
+
+/**
+ * Flag and segment editing in the console: every save goes through the review panel (field and
+ * YAML diff, commit message, If-Match). Evaluations go through acme-corp's environment URL (the
+ * edge and its running instance); the protected environment lives in an organisation of its own.
+ */
+const ORG = 'acme-corp';
+const ENV = 'production';
+const FLAGS = `/orgs/${ORG}/environments/${ENV}/namespaces/default/flags`;
+
+test.describe.configure({ mode: 'serial' });
+
+let alice: BrowserContext;
+let page: Page;
+
+test.beforeAll(async ({ browser, stack }) => {
+  alice = await browser.newContext();
+  page = await signIn(stack, alice, 'alice', `/orgs/${ORG}`);
+});
+test.afterAll(async () => {
+  await alice.close();
+});
+
+/** Opens the review panel, checks it shows a change, and commits with the given message. */
+async function reviewAndCommit(p: Page, message: string): Promise<void> {
+  await p.getByRole('button', { name: 'Review and save' }).click();
+  const panel = p.getByRole('dialog');
+  await expect(panel.getByTestId('field-change').first()).toBeVisible();
+  await panel.getByLabel('Commit message').fill(message);
+  await panel.getByRole('button', { name: 'Commit' }).click();
+  await expect(panel).toBeHidden();
+}
+
+async function putFlag(stack: { consoleUrl: string }, flag: Partial<Flag>): Promise<void> {
+  const list = await callApi(stack as never, alice, 'GET', FLAGS);
+  const put = await callApi(stack as never, alice, 'PUT', `${FLAGS}/${flag.key}`, flag, {
+    'if-match': list.headers['etag']!,
+  });
+  expect(put.status, JSON.stringify(put.json)).toBe(200);
+}
+
+test('a variant flag with a 50/50 rule on a segment, reviewed and committed, splits 1,000 entities through the environment URL', async ({
+  stack,
+}) => {
+  // The segment, from its editor.
+  await open(page, `${stack.consoleUrl}/orgs/${ORG}/environments/${ENV}/segments`);
+  await page.getByLabel('New segment key').fill('pro-users');
+  await page.getByRole('button', { name: 'New segment' }).click();
+  await page.getByRole('button', { name: 'Add constraint' }).click();
+  await page.getByLabel('Property').fill('plan');
+  await page.getByLabel('Value', { exact: true }).fill('pro');
+  await reviewAndCommit(page, 'Pro users segment');
+
+  // The flag: new, two variants, one rule on the segment split 50/50, enabled.
+  await open(page, `${stack.consoleUrl}/orgs/${ORG}/environments/${ENV}/flags`);
+  await page.getByRole('button', { name: 'New flag' }).first().click();
+  await page.getByLabel('Key').fill('split-test');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(/\/flags\/default\/split-test/);
+  await hydrated(page);
+  for (const [i, key] of ['a', 'b'].entries()) {
+    await page.getByRole('button', { name: 'Add variant' }).click();
+    await page.getByLabel(`Variant ${i + 1} key`).fill(key);
+  }
+  await page.getByLabel('Variant 1 attachment (JSON)').fill('{"color": ');
+  await expect(page.getByText(/Not valid JSON/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Review and save' })).toBeDisabled();
+  await page.getByLabel('Variant 1 attachment (JSON)').fill('{"color": "blue"}');
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByRole('checkbox', { name: 'pro-users' }).check();
+  await page.getByLabel('Rule 1 percentage for a').fill('50');
+  await expect(page.getByTestId('Rule 1-total')).toHaveText(/must add up to 100/);
+  await page.getByLabel('Rule 1 percentage for b').fill('50');
+  await expect(page.getByTestId('Rule 1-total')).toHaveText('Total 100%');
+  await page.getByRole('switch', { name: 'Enabled' }).click();
+  await page.getByRole('button', { name: 'Review and save' }).click();
+  const panel = page.getByRole('dialog');
+  await expect(panel.getByRole('region', { name: 'YAML diff' })).toContainText('key: split-test');
+  await shot(page, 'flag-review');
+  await panel.getByRole('button', { name: 'Commit' }).click();
+  await expect(panel).toBeHidden();
+  await expect(page).toHaveURL(/\/flags\/default\/split-test$/);
+
+  // 1,000 entities of the segment through the edge, once the instance serves the commit.
+  const token = await callApi(stack, alice, 'POST', `/orgs/${ORG}/client-tokens`, {
+    name: 'split check',
+    environments: [ENV],
+  });
+  expect(token.status, JSON.stringify(token.json)).toBe(201);
+  const requests = Array.from({ length: 1000 }, (_, i) => ({
+    namespaceKey: 'default',
+    flagKey: 'split-test',
+    entityId: `user-${i}`,
+    context: { plan: 'pro' },
+  }));
+  let counts: Record<string, number> = {};
+  await expect
+    .poll(
+      async () => {
+        const res = await fetch(`${stack.edgeUrl}/e/${ORG}/${ENV}/evaluate/v1/batch`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token.json.token as string}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ requests }),
+        });
+        if (!res.ok) return `HTTP ${res.status}`;
+        const body = (await res.json()) as {
+          responses: Array<{ variantResponse?: { variantKey: string } }>;
+        };
+        counts = {};
+        for (const r of body.responses) {
+          const v = r.variantResponse?.variantKey ?? '';
+          counts[v] = (counts[v] ?? 0) + 1;
+        }
+        return (counts['a'] ?? 0) + (counts['b'] ?? 0);
+      },
+      { timeout: 30_000, intervals: [250] },
+    )
+    .toBe(1000);
+  // Buckets are a hash of the entity id: about half each (±6 % leaves room for the hash's spread).
+  expect(counts['a']).toBeGreaterThan(440);
+  expect(counts['b']).toBeGreaterThan(440);
+});
+
+test('two editors of one flag: the second gets the conflict, sees what changed and re-applies', async ({
+  browser,
+  stack,
+}) => {
+  await putFlag(stack, { key: 'shared-edit', name: 'Shared edit', enabled: false });
+  const url = `${stack.consoleUrl}/orgs/${ORG}/environments/${ENV}/flags/default/shared-edit`;
+  const second = await browser.newContext();
+  const other = await signIn(stack, second, 'alice', url.slice(stack.consoleUrl.length));
+  await open(page, url);
+  await expect(other.getByLabel('Name')).toHaveValue('Shared edit');
+
+  // The first editor renames and commits.
+  await page.getByLabel('Name').fill('Shared edit (renamed)');
+  await reviewAndCommit(page, 'Rename');
+
+  // The second, still on the old revision, enables it: 409, what changed, re-apply, commit.
+  await other.getByRole('switch', { name: 'Enabled' }).click();
+  await other.getByRole('button', { name: 'Review and save' }).click();
+  const panel = other.getByRole('dialog');
+  await panel.getByRole('button', { name: 'Commit' }).click();
+  await expect(panel.getByText('Someone committed meanwhile')).toBeVisible();
+  await expect(panel.getByRole('table', { name: 'Changed meanwhile' })).toContainText(
+    'Shared edit (renamed)',
+  );
+  await panel.getByRole('button', { name: 'Re-apply my edit on top' }).click();
+  await expect(panel.getByTestId('field-change')).toHaveCount(1);
+  await expect(panel.getByTestId('field-change')).toContainText('enabled');
+  await panel.getByRole('button', { name: 'Commit' }).click();
+  await expect(panel).toBeHidden();
+  await second.close();
+
+  const got = await callApi(stack, alice, 'GET', `${FLAGS}/shared-edit`);
+  expect(got.json.flag).toMatchObject({ name: 'Shared edit (renamed)', enabled: true });
+});
+
+test('the YAML tab shows the flag as stored, round-trips byte for byte and validates at line and column', async ({
+  stack,
+}) => {
+  await putFlag(stack, {
+    key: 'yaml-tab',
+    name: 'YAML tab',
+    enabled: true,
+    metadata: { team: 'web', tier: 2 },
+    variants: [{ key: 'on', attachment: { list: [1, 2], nested: { yes: 'on' } } } as never],
+  });
+  const got = await callApi(stack, alice, 'GET', `${FLAGS}/yaml-tab`);
+  const stored = flagYaml('default', got.json.flag as Flag);
+  await open(page, `${stack.consoleUrl}/orgs/${ORG}/environments/${ENV}/flags/default/yaml-tab`);
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  const editor = page.getByLabel('yaml-tab as YAML (validated as you type)');
+  await expect(editor).toHaveValue(stored);
+  // Back and forth through the form changes nothing.
+  await page.getByRole('tab', { name: 'Form' }).click();
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  await expect(editor).toHaveValue(stored);
+  await expect(page.getByRole('button', { name: 'Review and save' })).toBeDisabled();
+
+  // An edit in YAML reaches the form; an invalid one is reported where it is.
+  await editor.fill(stored.replace('enabled: true', 'enabled: false'));
+  await page.getByRole('tab', { name: 'Form' }).click();
+  await expect(page.getByRole('switch', { name: 'Enabled' })).toHaveAttribute(
+    'aria-checked',
+    'false',
+  );
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  await editor.fill(stored.replace('enabled: true', 'enabled: maybe'));
+  await expect(page.getByRole('alert').getByText(/^Line \d+, column \d+: /)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Review and save' })).toBeDisabled();
+  await editor.fill(stored);
+  await expect(page.getByRole('button', { name: 'Review and save' })).toBeDisabled();
+});
+
+test('saving in a protected environment opens a proposal with the change', async ({ stack }) => {
+  const org = 'flags-guarded';
+  expect(
+    (await callApi(stack, alice, 'POST', '/orgs', { slug: org, name: 'Guarded' })).status,
+  ).toBe(201);
+  const env = await callApi(stack, alice, 'POST', `/orgs/${org}/environments`, {
+    key: 'live',
+    name: 'Live',
+    protected: true,
+  });
+  expect(env.status, JSON.stringify(env.json)).toBe(201);
+  await open(
+    page,
+    `${stack.consoleUrl}/orgs/${org}/environments/live/flags/default/guarded?new=BOOLEAN_FLAG_TYPE`,
+  );
+  await expect(page.getByText('Live is protected')).toBeVisible();
+  await page.getByRole('switch', { name: 'Enabled' }).click();
+  await page.getByRole('button', { name: 'Review and save' }).click();
+  const panel = page.getByRole('dialog');
+  await panel.getByLabel('Commit message').fill('Turn guarded on');
+  await panel.getByRole('button', { name: 'Open proposal' }).click();
+  await expect(panel.getByRole('link', { name: 'Open the proposal' })).toBeVisible();
+  const proposals = await callApi(stack, alice, 'GET', `/orgs/${org}/environments/live/proposals`);
+  const items = proposals.json.items as Array<{ title: string; status: string }>;
+  expect(items).toEqual([expect.objectContaining({ title: 'Turn guarded on', status: 'open' })]);
+  // Nothing reached the protected environment itself.
+  expect(
+    (await callApi(stack, alice, 'GET', `/orgs/${org}/environments/live/namespaces/default/flags`))
+      .json.flags,
+  ).toEqual([]);
+});
+
+test('rules reorder from the keyboard, and leaving with unsaved changes asks first', async ({
+  stack,
+}) => {
+  await open(page, `${stack.consoleUrl}/orgs/${ORG}/environments/${ENV}/flags/default/split-test`);
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  const rules = page.getByRole('list', { name: 'Rules' }).locator(':scope > li');
+  await expect(rules).toHaveCount(2);
+  await page.getByRole('button', { name: 'Move rule 2 up' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Rule 2 moved to position 1 of 2')).toBeAttached();
+  // The new, empty rule is first now; the 50/50 rule on pro-users second.
+  await expect(rules.nth(0).getByRole('checkbox', { name: 'pro-users' })).not.toBeChecked();
+  await expect(rules.nth(1).getByRole('checkbox', { name: 'pro-users' })).toBeChecked();
+
+  // An in-app link asks before dropping the edit; refusing stays on the page.
+  const asked = page.waitForEvent('dialog');
+  const click = page.getByRole('link', { name: 'Flags of default' }).click();
+  const dialog = await asked;
+  expect(dialog.message()).toMatch(/unsaved changes/);
+  await dialog.dismiss();
+  await click;
+  await expect(page).toHaveURL(/\/flags\/default\/split-test$/);
+});
