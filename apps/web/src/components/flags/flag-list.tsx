@@ -2,13 +2,16 @@
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { FlagIcon } from 'lucide-react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { toast } from 'sonner';
+import { useEnvironmentEvents } from '@/lib/live';
 import { can, useOrg } from '@/components/org-context';
 import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/states';
 import { Badge } from '@/components/ui/badge';
 import { Input, Label, NativeSelect } from '@/components/ui/input';
 import { EnvironmentSwitcher } from './environment-switcher';
-import { useFlags, useNamespaces, type FlagFilters } from './flag-api';
+import { flagKeys, useFlags, useNamespaces, type FlagFilters } from './flag-api';
 import { CreateFlagDialog } from './create-flag-dialog';
 
 /** Reads the filters from the URL (the URL is the state: links and reloads keep them). */
@@ -36,6 +39,22 @@ export function FlagList({ envKey }: { envKey: string }) {
   const filters = filtersOf(params);
   const namespaces = useNamespaces(org.slug, envKey);
   const flags = useFlags(org.slug, envKey, ns, filters);
+  const queryClient = useQueryClient();
+  // Commits by anyone refresh the list; someone else's are announced (who changed what).
+  useEnvironmentEvents(
+    org.slug,
+    envKey,
+    (commit) => {
+      if (commit.revision === flags.data?.revision) return;
+      void queryClient.invalidateQueries({ queryKey: flagKeys.env(org.slug, envKey) });
+      const what = commit.changedFlags?.map((f) => `${f.namespace}/${f.key}`).join(', ');
+      toast.info(
+        `${commit.author?.name ?? 'Someone'} committed to ${envKey}: ${commit.message}` +
+          (what ? ` (${what})` : ''),
+      );
+    },
+    () => void queryClient.invalidateQueries({ queryKey: flagKeys.env(org.slug, envKey) }),
+  );
   const [search, setSearch] = useState(filters.q ?? '');
   const [selected, setSelected] = useState(0);
   const rows = useRef<(HTMLAnchorElement | null)[]>([]);

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import { diffFlag, diffValues, flagYaml, type Flag } from '@switchyard/flags';
 import { useEnvironments } from '@/components/environments/environment-list';
+import { useEnvironmentEvents } from '@/lib/live';
 import { can, useOrg } from '@/components/org-context';
 import { ErrorState, LoadingRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
@@ -62,6 +63,36 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
 
   const dirty = draft !== undefined && JSON.stringify(draft) !== JSON.stringify(base?.value);
   useUnsavedChanges(dirty);
+  // Someone else committed to this environment: a clean page follows the new revision, a page
+  // with unsaved edits keeps them (the review panel's 409 flow re-applies them on top) and says so.
+  useEnvironmentEvents(
+    org.slug,
+    envKey,
+    (commit) => {
+      if (!base || commit.revision === base.revision) return;
+      void queryClient.invalidateQueries({ queryKey: flagKeys.env(org.slug, envKey) });
+      const who = commit.author?.name ?? 'Someone';
+      const touched =
+        commit.changedFlags === undefined ||
+        commit.changedFlags.some((f) => f.namespace === ns && f.key === flagKey);
+      if (!touched) {
+        toast.info(`${who} committed to ${envKey}: ${commit.message}`);
+        return;
+      }
+      if (dirty) {
+        toast.warning(
+          `${who} changed this flag (${commit.message}). Saving shows what changed and re-applies your edit.`,
+        );
+        return;
+      }
+      void fetchFlag(org.slug, envKey, ns, flagKey).then((latest) => {
+        setBase({ revision: latest.revision, value: latest.flag });
+        setDraft(latest.flag);
+        toast.info(`${who} changed this flag: ${commit.message}`);
+      });
+    },
+    () => void queryClient.invalidateQueries({ queryKey: flagKeys.env(org.slug, envKey) }),
+  );
   const canWrite = can(org.role, 'EDITOR');
   const segs = segments.data?.segments ?? [];
 
