@@ -22,7 +22,9 @@ import type { AppConfig } from './config/config.js';
 import { DomainsModule } from './domains/domains.module.js';
 import { EnvironmentsModule } from './environments/environments.module.js';
 import { InstancesModule } from './instances/instances.module.js';
+import { InternalGrpcModule } from './internal-grpc/internal-grpc.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { ProposalBranchesModule } from './proposals/proposal-branches.module.js';
 import { ProposalsModule } from './proposals/proposals.module.js';
 import { PromotionModule } from './promotion/promotion.module.js';
 import { FlagsModule } from './flags/flags.module.js';
@@ -70,6 +72,7 @@ export class AppModule {
       imports: [
         CoreModule.with(deps),
         InstancesModule,
+        InternalGrpcModule,
         AuditModule,
         AuthModule,
         OrgsModule,
@@ -80,6 +83,7 @@ export class AppModule {
         SsoModule,
         DomainsModule,
         GitHostingModule,
+        ProposalBranchesModule,
         FlagsModule,
         PromotionModule,
         ProposalsModule,

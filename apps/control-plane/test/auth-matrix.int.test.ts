@@ -15,7 +15,7 @@ import {
 } from '../src/common/permissions.js';
 import { loadConfig } from '../src/config/config.js';
 import { EnvironmentStoreService } from '../src/git-hosting/environment-store.service.js';
-import { proposalBranch, writeProposal } from '../src/proposals/proposal-meta.js';
+import { proposalBranch, writeProposal } from '../src/git-hosting/proposal-meta.js';
 import { RouteTableService, type RouteEntry } from '../src/openapi/route-table.js';
 import { anonymous, startApp, type Caller, type TestApp } from './harness.js';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { errors, type Flag, type NamespaceModel, type Segment } from '@switchyard/flags';
+import { edits, errors, type Flag, type NamespaceModel, type Segment } from '@switchyard/flags';
 import type { OrgContext } from '../common/request-context.js';
-import * as edits from './flag-edits.js';
-import { FlagWriterService, type WriteResult, type WriteTarget } from './flag-writer.service.js';
+import { EnvironmentReader } from './environment-reader.service.js';
+import { FlagCommitter, type WriteResult, type WriteTarget } from './flag-committer.service.js';
 import type {
   CreateNamespaceBody,
   RulesBody,
@@ -13,14 +13,17 @@ import type {
 /** Namespaces, flags (variants, rules, rollouts) and segments of an environment, stored in git. */
 @Injectable()
 export class FlagsService {
-  constructor(private readonly writer: FlagWriterService) {}
+  constructor(
+    private readonly reader: EnvironmentReader,
+    private readonly writer: FlagCommitter,
+  ) {}
 
   private async namespaces(
     ctx: OrgContext,
     envKey: string,
   ): Promise<{ revision: string; namespaces: NamespaceModel[] }> {
-    const opened = await this.writer.open(ctx, envKey);
-    const ws = await this.writer.workspace(opened, opened.head);
+    const opened = await this.reader.open(ctx, envKey);
+    const ws = await this.reader.workspace(opened, opened.head);
     return { revision: opened.head, namespaces: ws.environment.namespaces };
   }
 

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { sha256 } from '../common/crypto.js';
 import type { RequestContext } from '../common/request-context.js';
 import { DB, LOGGER } from '../common/tokens.js';
-import { resetApprovals } from '../proposals/proposal-meta.js';
+import { resetApprovals } from './proposal-meta.js';
 import { EnvironmentEvents } from './environment-events.js';
 import type { OpenedEnvironment } from './environment-store.service.js';
 import type { RefUpdate } from './pre-receive-hook.js';

@@ -4,7 +4,7 @@
  * through the local edge router (`http://127.0.0.1:8088/e/{org}/{env}`). gRPC goes straight to
  * the organisation's instance (with `x-flipt-environment`) locally, or to the host name on 443.
  */
-import type { ProvisioningConfig } from '../provisioning/provisioning.config.js';
+import type { ProvisioningConfig } from '../config/provisioning.config.js';
 
 /** The URLs returned with every environment. */
 export interface EnvironmentUrls {

@@ -1,7 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { GrpcAuth } from '../internal-grpc/grpc-auth.js';
-import { InternalGrpcServer } from '../internal-grpc/internal-grpc.server.js';
-import { TokenUsageRecorder } from '../internal-grpc/token-usage.recorder.js';
 import { RepositoriesModule } from '../repositories/repositories.module.js';
 import { EdgeRoutesService } from './edge-routes.service.js';
 import { EnvironmentChangeBridge } from './environment-change-bridge.js';
@@ -13,8 +10,9 @@ import { InstanceController } from './instance.controller.js';
 
 /**
  * Instances as the control plane sees them: their configuration, change events, status reports,
- * the edge route table, the internal gRPC server, and the status API members read. Global so environments and tokens can
- * publish change events without importing this module.
+ * the edge route table, and the status API members read. Global so environments and tokens can
+ * publish change events without importing this module, and so the internal gRPC transport
+ * (internal-grpc/) can serve these services.
  */
 @Global()
 @Module({
@@ -27,10 +25,7 @@ import { InstanceController } from './instance.controller.js';
     InstanceConfigService,
     InstanceStatusService,
     EdgeRoutesService,
-    GrpcAuth,
-    TokenUsageRecorder,
-    InternalGrpcServer,
   ],
-  exports: [InstanceEvents, InternalGrpcServer],
+  exports: [InstanceEvents, InstanceConfigService, InstanceStatusService, EdgeRoutesService],
 })
 export class InstancesModule {}
