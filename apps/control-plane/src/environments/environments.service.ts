@@ -10,6 +10,7 @@ import { CONFIG, DB } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { environmentUrls, instanceGrpcAddress } from '../instances/environment-urls.js';
 import { EnvironmentStoreService } from '../git-hosting/environment-store.service.js';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { InstanceEvents } from '../instances/instance-events.js';
 import { EnvironmentStatusService } from './environment-status.service.js';
 import type {
@@ -207,7 +208,7 @@ export class EnvironmentsService {
   private async changed(
     tx: Tx,
     ctx: OrgContext,
-    action: string,
+    action: AuditAction,
     id: string,
     before: unknown,
     after: unknown,

@@ -2,17 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { withTransaction, type Database } from '@switchyard/db';
 import {
   errors,
-  SwitchyardError,
   validateFiles,
   warningViews,
   type FlagWorkspace,
   type WarningView,
 } from '@switchyard/flags';
 import { isCommitId, staleConflict, type Author, type FileChanges } from '@switchyard/git-store';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { AuditService } from '../audit/audit.service.js';
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
-import { PRECONDITION_REQUIRED } from '../common/error.filter.js';
 import { DB } from '../common/tokens.js';
 import {
   EnvironmentStoreService,
@@ -38,7 +37,7 @@ export interface WriteTarget {
 export interface EditDescription {
   summary: string;
   trailers?: Record<string, string>;
-  action: string;
+  action: AuditAction;
   targetType: string;
   targetId: string;
 }
@@ -46,12 +45,7 @@ export interface EditDescription {
 /** Parses `If-Match` (a quoted or bare commit id); 428 when absent. */
 export function parseIfMatch(header: string | undefined): string {
   if (header === undefined || header.trim() === '') {
-    throw new SwitchyardError(
-      'FailedPrecondition',
-      'If-Match is required: send the revision (ETag) you read',
-      [],
-      { httpStatus: PRECONDITION_REQUIRED },
-    );
+    throw errors.preconditionRequired('If-Match is required: send the revision (ETag) you read');
   }
   const rev = header
     .trim()

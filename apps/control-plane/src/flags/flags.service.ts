@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { edits, errors, type Flag, type NamespaceModel, type Segment } from '@switchyard/flags';
 import type { OrgContext } from '../common/request-context.js';
 import { EnvironmentReader } from './environment-reader.service.js';
-import { FlagCommitter, type WriteResult, type WriteTarget } from './flag-committer.service.js';
+import type { AuditAction } from '../audit/audit-actions.js';
+import {
+  FlagCommitter,
+  type EditDescription,
+  type WriteResult,
+  type WriteTarget,
+} from './flag-committer.service.js';
 import type {
   CreateNamespaceBody,
   RulesBody,
@@ -130,13 +136,13 @@ export class FlagsService {
     return this.writer.mutate(
       ctx,
       t,
-      this.flagEdit('Put', t, ns, key),
+      this.flagEdit('Put', 'flag.put', t, ns, key),
       (ws) => void edits.putFlag(ws, ns, flag),
     );
   }
 
   deleteFlag(ctx: OrgContext, t: WriteTarget, ns: string, key: string): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.flagEdit('Delete', t, ns, key), (ws) =>
+    return this.writer.mutate(ctx, t, this.flagEdit('Delete', 'flag.delete', t, ns, key), (ws) =>
       edits.deleteFlag(ws, ns, key),
     );
   }
@@ -148,8 +154,11 @@ export class FlagsService {
     key: string,
     body: RulesBody,
   ): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.flagEdit('Set rules of', t, ns, key), (ws) =>
-      edits.setFlagList(ws, ns, key, { rules: body.rules }),
+    return this.writer.mutate(
+      ctx,
+      t,
+      this.flagEdit('Set rules of', 'flag.rules.set', t, ns, key),
+      (ws) => edits.setFlagList(ws, ns, key, { rules: body.rules }),
     );
   }
 
@@ -160,8 +169,11 @@ export class FlagsService {
     key: string,
     body: RolloutsBody,
   ): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.flagEdit('Set rollouts of', t, ns, key), (ws) =>
-      edits.setFlagList(ws, ns, key, { rollouts: body.rollouts }),
+    return this.writer.mutate(
+      ctx,
+      t,
+      this.flagEdit('Set rollouts of', 'flag.rollouts.set', t, ns, key),
+      (ws) => edits.setFlagList(ws, ns, key, { rollouts: body.rollouts }),
     );
   }
 
@@ -191,32 +203,48 @@ export class FlagsService {
     return this.writer.mutate(
       ctx,
       t,
-      this.segmentEdit('Put', t, ns, key),
+      this.segmentEdit('Put', 'segment.put', t, ns, key),
       (ws) => void edits.putSegment(ws, ns, segment),
     );
   }
 
   deleteSegment(ctx: OrgContext, t: WriteTarget, ns: string, key: string): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.segmentEdit('Delete', t, ns, key), (ws) =>
-      edits.deleteSegment(ws, ns, key),
+    return this.writer.mutate(
+      ctx,
+      t,
+      this.segmentEdit('Delete', 'segment.delete', t, ns, key),
+      (ws) => edits.deleteSegment(ws, ns, key),
     );
   }
 
-  private flagEdit(verb: string, t: WriteTarget, ns: string, key: string) {
+  /** The commit summary (human text) and the audit action (a name from the closed list). */
+  private flagEdit(
+    verb: string,
+    action: AuditAction,
+    t: WriteTarget,
+    ns: string,
+    key: string,
+  ): EditDescription {
     return {
       summary: `${verb} flag ${ns}/${key}`,
       trailers: { Flag: `${ns}/${key}` },
-      action: `flag.${verb.split(' ')[0]!.toLowerCase()}`,
+      action,
       targetType: 'flag',
       targetId: `${t.envKey}/${ns}/${key}`,
     };
   }
 
-  private segmentEdit(verb: string, t: WriteTarget, ns: string, key: string) {
+  private segmentEdit(
+    verb: string,
+    action: AuditAction,
+    t: WriteTarget,
+    ns: string,
+    key: string,
+  ): EditDescription {
     return {
       summary: `${verb} segment ${ns}/${key}`,
       trailers: { Segment: `${ns}/${key}` },
-      action: `segment.${verb.toLowerCase()}`,
+      action,
       targetType: 'segment',
       targetId: `${t.envKey}/${ns}/${key}`,
     };

@@ -11,7 +11,12 @@ import {
 import type { OrgContext } from '../common/request-context.js';
 import { flagHistory } from './flag-history.js';
 import { EnvironmentReader } from './environment-reader.service.js';
-import { FlagCommitter, parseIfMatch, type WriteResult } from './flag-committer.service.js';
+import {
+  FlagCommitter,
+  parseIfMatch,
+  type EditDescription,
+  type WriteResult,
+} from './flag-committer.service.js';
 import type { DiffQueryDto, HistoryQueryDto } from './history.dto.js';
 
 /** History, diff and revert of an environment's branch. */
@@ -87,7 +92,7 @@ export class HistoryService {
       );
     const changes = await revertChanges(opened.store, revision, base);
     const warnings = await this.writer.validateChanges(opened, base, changes);
-    const describe = {
+    const describe: EditDescription = {
       summary: `Revert ${revision.slice(0, 12)}`,
       trailers: { Reverts: revision },
       action: 'environment.revert',

@@ -5,7 +5,12 @@ import { diffTrees, mergeTrees, staleConflict } from '@switchyard/git-store';
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
 import { EnvironmentReader } from '../flags/environment-reader.service.js';
-import { FlagCommitter, parseIfMatch, type WriteResult } from '../flags/flag-committer.service.js';
+import {
+  FlagCommitter,
+  parseIfMatch,
+  type EditDescription,
+  type WriteResult,
+} from '../flags/flag-committer.service.js';
 import type { OpenedEnvironment } from '../git-hosting/environment-store.service.js';
 import {
   listProposals,
@@ -98,7 +103,7 @@ export class ProposalsService {
       const warnings = warningViews(
         validateFiles(await opened.store.readTree(tree, opened.directory)),
       );
-      const describe = {
+      const describe: EditDescription = {
         summary: `Merge proposal "${record.title}"`,
         trailers: { Proposal: id, 'Approved-By': ctx.principal.email },
         action: 'proposal.merge',
