@@ -286,7 +286,7 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({
     params: { connectionId: await ssoConnection(h) },
   }),
-  // enforce stays off: turned on, it would rightly refuse the next role's PAT (not minted through SSO; issue 10 item 3).
+  // enforce stays off: turned on, it would rightly refuse the next role's PAT (not minted through SSO: enforcement covers every credential).
   'PATCH /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({
     params: { connectionId: await ssoConnection(h) },
     body: { name: unique('Renamed'), enforce: false },

@@ -1,7 +1,8 @@
 /**
  * Checks one constraint's value against its type and operator. Errors are values no engine can
  * use; warnings are values Flipt's client engine (the Rust engine in every SDK) evaluates
- * differently from what the author likely meant (decision 2: warn, never rewrite).
+ * differently from what the author likely meant: warned about, never rewritten, because the file in
+ * git is what every engine reads.
  */
 import type { Constraint } from '../model/schema.js';
 import { versionRank } from './version-rules.js';
