@@ -8,6 +8,14 @@ import {
   type SwitchyardError,
 } from '@switchyard/flags';
 
+/**
+ * The `default` of an exhaustive switch over the closed error set: it only compiles while every
+ * case is handled, so a new code or reason fails the build of each transport until it is mapped.
+ */
+export function unmapped(value: never): never {
+  throw new Error(`unmapped error code or reason ${String(value)}`);
+}
+
 /** HTTP status of each code of the closed set. */
 function statusOfCode(code: ErrorCode): number {
   switch (code) {
@@ -30,10 +38,8 @@ function statusOfCode(code: ErrorCode): number {
       return 503;
     case 'Internal':
       return 500;
-    default: {
-      const unknown: never = code;
-      throw new Error(`unmapped error code ${String(unknown)}`);
-    }
+    default:
+      return unmapped(code);
   }
 }
 
@@ -49,10 +55,8 @@ export function httpStatus(err: SwitchyardError): number {
       return 422;
     case 'PayloadTooLarge':
       return 413;
-    default: {
-      const unknown: never = reason;
-      throw new Error(`unmapped error reason ${String(unknown)}`);
-    }
+    default:
+      return unmapped(reason);
   }
 }
 

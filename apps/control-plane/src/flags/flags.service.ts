@@ -136,14 +136,17 @@ export class FlagsService {
     return this.writer.mutate(
       ctx,
       t,
-      this.flagEdit('Put', 'flag.put', t, ns, key),
+      this.edit('flag', 'Put', 'flag.put', t, ns, key),
       (ws) => void edits.putFlag(ws, ns, flag),
     );
   }
 
   deleteFlag(ctx: OrgContext, t: WriteTarget, ns: string, key: string): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.flagEdit('Delete', 'flag.delete', t, ns, key), (ws) =>
-      edits.deleteFlag(ws, ns, key),
+    return this.writer.mutate(
+      ctx,
+      t,
+      this.edit('flag', 'Delete', 'flag.delete', t, ns, key),
+      (ws) => edits.deleteFlag(ws, ns, key),
     );
   }
 
@@ -157,7 +160,7 @@ export class FlagsService {
     return this.writer.mutate(
       ctx,
       t,
-      this.flagEdit('Set rules of', 'flag.rules.set', t, ns, key),
+      this.edit('flag', 'Set rules of', 'flag.rules.set', t, ns, key),
       (ws) => edits.setFlagList(ws, ns, key, { rules: body.rules }),
     );
   }
@@ -172,7 +175,7 @@ export class FlagsService {
     return this.writer.mutate(
       ctx,
       t,
-      this.flagEdit('Set rollouts of', 'flag.rollouts.set', t, ns, key),
+      this.edit('flag', 'Set rollouts of', 'flag.rollouts.set', t, ns, key),
       (ws) => edits.setFlagList(ws, ns, key, { rollouts: body.rollouts }),
     );
   }
@@ -203,7 +206,7 @@ export class FlagsService {
     return this.writer.mutate(
       ctx,
       t,
-      this.segmentEdit('Put', 'segment.put', t, ns, key),
+      this.edit('segment', 'Put', 'segment.put', t, ns, key),
       (ws) => void edits.putSegment(ws, ns, segment),
     );
   }
@@ -212,13 +215,14 @@ export class FlagsService {
     return this.writer.mutate(
       ctx,
       t,
-      this.segmentEdit('Delete', 'segment.delete', t, ns, key),
+      this.edit('segment', 'Delete', 'segment.delete', t, ns, key),
       (ws) => edits.deleteSegment(ws, ns, key),
     );
   }
 
   /** The commit summary (human text) and the audit action (a name from the closed list). */
-  private flagEdit(
+  private edit(
+    target: 'flag' | 'segment',
     verb: string,
     action: AuditAction,
     t: WriteTarget,
@@ -226,26 +230,10 @@ export class FlagsService {
     key: string,
   ): EditDescription {
     return {
-      summary: `${verb} flag ${ns}/${key}`,
-      trailers: { Flag: `${ns}/${key}` },
+      summary: `${verb} ${target} ${ns}/${key}`,
+      trailers: { [target === 'flag' ? 'Flag' : 'Segment']: `${ns}/${key}` },
       action,
-      targetType: 'flag',
-      targetId: `${t.envKey}/${ns}/${key}`,
-    };
-  }
-
-  private segmentEdit(
-    verb: string,
-    action: AuditAction,
-    t: WriteTarget,
-    ns: string,
-    key: string,
-  ): EditDescription {
-    return {
-      summary: `${verb} segment ${ns}/${key}`,
-      trailers: { Segment: `${ns}/${key}` },
-      action,
-      targetType: 'segment',
+      targetType: target,
       targetId: `${t.envKey}/${ns}/${key}`,
     };
   }

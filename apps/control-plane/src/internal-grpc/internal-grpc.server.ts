@@ -25,7 +25,7 @@ import {
 } from '@switchyard/contracts';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '@switchyard/flags';
-import { toSwitchyardError } from '../common/error.filter.js';
+import { toSwitchyardError, unmapped } from '../common/error.filter.js';
 import { CONFIG, LOGGER } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { InstanceConfigService } from '../instances/instance-config.service.js';
@@ -58,10 +58,8 @@ function grpcStatus(code: ErrorCode): grpc.status {
       return grpc.status.UNAVAILABLE;
     case 'Internal':
       return grpc.status.INTERNAL;
-    default: {
-      const unknown: never = code;
-      throw new Error(`unmapped error code ${String(unknown)}`);
-    }
+    default:
+      return unmapped(code);
   }
 }
 
