@@ -23,7 +23,9 @@ import { DomainsModule } from './domains/domains.module.js';
 import { EnvironmentsModule } from './environments/environments.module.js';
 import { EventsModule } from './events/events.module.js';
 import { InstancesModule } from './instances/instances.module.js';
+import { InternalGrpcModule } from './internal-grpc/internal-grpc.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { ProposalBranchesModule } from './proposals/proposal-branches.module.js';
 import { ProposalsModule } from './proposals/proposals.module.js';
 import { PromotionModule } from './promotion/promotion.module.js';
 import { FlagsModule } from './flags/flags.module.js';
@@ -72,6 +74,7 @@ export class AppModule {
         CoreModule.with(deps),
         EventsModule,
         InstancesModule,
+        InternalGrpcModule,
         AuditModule,
         AuthModule,
         OrgsModule,
@@ -82,6 +85,7 @@ export class AppModule {
         SsoModule,
         DomainsModule,
         GitHostingModule,
+        ProposalBranchesModule,
         FlagsModule,
         PromotionModule,
         ProposalsModule,

@@ -15,7 +15,7 @@ import {
 } from '../src/common/permissions.js';
 import { loadConfig } from '../src/config/config.js';
 import { EnvironmentStoreService } from '../src/git-hosting/environment-store.service.js';
-import { proposalBranch, writeProposal } from '../src/proposals/proposal-meta.js';
+import { proposalBranch, writeProposal } from '../src/git-hosting/proposal-meta.js';
 import { RouteTableService, type RouteEntry } from '../src/openapi/route-table.js';
 import { anonymous, startApp, type Caller, type TestApp } from './harness.js';
 
@@ -286,7 +286,7 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({
     params: { connectionId: await ssoConnection(h) },
   }),
-  // enforce stays off: turned on, it would rightly refuse the next role's PAT (not minted through SSO; issue 10 item 3).
+  // enforce stays off: turned on, it would rightly refuse the next role's PAT (not minted through SSO: enforcement covers every credential).
   'PATCH /api/v1/orgs/:org/sso-connections/:connectionId': async (h) => ({
     params: { connectionId: await ssoConnection(h) },
     body: { name: unique('Renamed'), enforce: false },

@@ -15,7 +15,7 @@ import { startInProcess, TOKENS, type TestInstance } from './helpers/in-process.
 const VARIANT_FLAGS = ['color', 'disabled-variant', 'no-default'];
 const BOOLEAN_FLAGS = ['dark-mode', 'kill-switch'];
 // The client engine returns segmentKeys in hash order and omits an empty attachment; Switchyard
-// uses document order and "" (decision 3). Everything else must be equal.
+// uses document order (deterministic) and "". Everything else must be equal.
 const sorted = (keys: unknown) => [...(keys as string[])].sort();
 const pickVariant = (r: Record<string, unknown>) => ({
   match: r.match,

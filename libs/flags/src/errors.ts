@@ -20,6 +20,21 @@ export const ERROR_CODES = [
 /** One code of the closed error vocabulary. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Refinements of a code that HTTP tells apart with a status of its own (the code, and so gRPC
+ * and the body's `code`, stay the same): a write without `If-Match` (428, FailedPrecondition), an
+ * Idempotency-Key reused for another request (422, InvalidArgument) and a request body over the
+ * limit (413, ResourceExhausted). A closed list, mapped by each HTTP transport.
+ */
+export const ERROR_REASONS = [
+  'PreconditionRequired',
+  'IdempotencyKeyReused',
+  'PayloadTooLarge',
+] as const;
+
+/** One refinement of an error code. */
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
 /** A field-level problem attached to an InvalidArgument (or any) error. */
 export interface FieldViolation {
   /** Dotted field path, e.g. `flags[2].rules[0].distributions[1].variant`. */
@@ -39,6 +54,7 @@ export class SwitchyardError extends Error {
     message: string,
     readonly details: readonly FieldViolation[] = [],
     readonly meta: Readonly<Record<string, unknown>> = {},
+    readonly reason: ErrorReason | undefined = undefined,
   ) {
     super(message);
   }
@@ -66,6 +82,12 @@ export const errors = {
   resourceExhausted: (message: string) => new SwitchyardError('ResourceExhausted', message),
   unavailable: (message: string) => new SwitchyardError('Unavailable', message),
   internal: (message = 'internal error') => new SwitchyardError('Internal', message),
+  preconditionRequired: (message: string) =>
+    new SwitchyardError('FailedPrecondition', message, [], {}, 'PreconditionRequired'),
+  idempotencyKeyReused: (message: string, details: readonly FieldViolation[] = []) =>
+    new SwitchyardError('InvalidArgument', message, details, {}, 'IdempotencyKeyReused'),
+  payloadTooLarge: (message: string) =>
+    new SwitchyardError('ResourceExhausted', message, [], {}, 'PayloadTooLarge'),
 } as const;
 
 /** HTTP status for each code; one exhaustive table used by every HTTP transport. */

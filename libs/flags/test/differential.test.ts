@@ -2,7 +2,7 @@
  * Differential test against Flipt's real client engine: the same snapshot, served to
  * `@flipt-io/flipt-client-js` as JSON, must give the same answers as our engine for every
  * generated (flag, entity, context) case. segmentKeys are compared as sets: the client engine's
- * order is not defined, ours is document order (decision 3).
+ * order is not defined, ours is document order (deterministic).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FliptClient } from '@flipt-io/flipt-client-js';

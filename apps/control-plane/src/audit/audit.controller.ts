@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { Api, Ctx, OrgCtx, Permission, Valid } from '../common/route.decorators.js';
 import type { OrgContext, RequestContext } from '../common/request-context.js';
-import { orgParams } from '../orgs/orgs.dto.js';
+import { orgParams } from '../common/dto.js';
 import { auditPage, auditQuery, type AuditQuery } from './audit.dto.js';
 import { AuditService } from './audit.service.js';
 import type { PageQuery } from '../common/pagination.js';

@@ -4,12 +4,13 @@ import { pageArgs, toPage, type Page, type PageQuery } from '../common/paginatio
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext, RequestContext } from '../common/request-context.js';
 import { DB } from '../common/tokens.js';
+import type { AuditAction } from './audit-actions.js';
 import type { AuditEventView, AuditQuery } from './audit.dto.js';
 
 /** One mutation to record. `before`/`after` must hold no secret (they are stored as JSON). */
 export interface AuditEntry {
   orgId: string | null;
-  action: string;
+  action: AuditAction;
   targetType: string;
   targetId: string;
   before?: unknown;

@@ -29,3 +29,13 @@ export const futureInstant = z.iso
   .refine((v) => Date.parse(v) > Date.now(), 'must be in the future');
 /** ISO timestamp or null in responses. */
 export const instantOrNull = z.string().nullable();
+
+/** Organisation slug: lower-case DNS label (it appears in evaluation hostnames). */
+export const slug = z
+  .string()
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/,
+    'lower-case letters, digits and inner dashes, at most 40',
+  );
+/** Path parameters of every org-scoped route. */
+export const orgParams = z.object({ org: slug.describe('organisation slug') });

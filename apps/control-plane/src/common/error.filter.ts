@@ -1,12 +1,64 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errors, HTTP_STATUS, isSwitchyardError, type SwitchyardError } from '@switchyard/flags';
+import {
+  errors,
+  isSwitchyardError,
+  type ErrorCode,
+  type ErrorReason,
+  type SwitchyardError,
+} from '@switchyard/flags';
 
-/** `meta.httpStatus` override allowed by the filter (422 for a reused Idempotency-Key). */
-export const UNPROCESSABLE = 422;
-/** `meta.httpStatus` override for a write without `If-Match` (RFC 6585). */
-export const PRECONDITION_REQUIRED = 428;
-const STATUS_OVERRIDES = new Set<unknown>([UNPROCESSABLE, PRECONDITION_REQUIRED]);
+/**
+ * The `default` of an exhaustive switch over the closed error set: it only compiles while every
+ * case is handled, so a new code or reason fails the build of each transport until it is mapped.
+ */
+export function unmapped(value: never): never {
+  throw new Error(`unmapped error code or reason ${String(value)}`);
+}
+
+/** HTTP status of each code of the closed set. */
+function statusOfCode(code: ErrorCode): number {
+  switch (code) {
+    case 'NotFound':
+      return 404;
+    case 'InvalidArgument':
+      return 400;
+    case 'AlreadyExists':
+    case 'Conflict':
+      return 409;
+    case 'FailedPrecondition':
+      return 412;
+    case 'Unauthenticated':
+      return 401;
+    case 'PermissionDenied':
+      return 403;
+    case 'ResourceExhausted':
+      return 429;
+    case 'Unavailable':
+      return 503;
+    case 'Internal':
+      return 500;
+    default:
+      return unmapped(code);
+  }
+}
+
+/** HTTP status of an error: its reason's own status when it has one, else its code's. */
+export function httpStatus(err: SwitchyardError): number {
+  const reason: ErrorReason | undefined = err.reason;
+  switch (reason) {
+    case undefined:
+      return statusOfCode(err.code);
+    case 'PreconditionRequired':
+      return 428; // RFC 6585: the write must be conditional (If-Match)
+    case 'IdempotencyKeyReused':
+      return 422;
+    case 'PayloadTooLarge':
+      return 413;
+    default:
+      return unmapped(reason);
+  }
+}
 
 function fromHttpStatus(status: number, message: string): SwitchyardError {
   if (status === 401) return errors.unauthenticated(message);
@@ -37,9 +89,7 @@ export function toSwitchyardError(e: unknown): SwitchyardError {
 /** The one place an error becomes an HTTP response `{code, message, details}`. */
 export function sendError(e: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const err = toSwitchyardError(e);
-  const status = STATUS_OVERRIDES.has(err.meta['httpStatus'])
-    ? (err.meta['httpStatus'] as number)
-    : HTTP_STATUS[err.code];
+  const status = httpStatus(err);
   if (status >= 500) request.log.error({ err: e }, 'request failed');
   else if (err.code === 'PermissionDenied' || err.code === 'Unauthenticated')
     request.log.warn({ code: err.code, reason: err.message }, 'access refused');

@@ -10,9 +10,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
 import type { Database } from '@switchyard/db';
-import { errors, SwitchyardError } from '@switchyard/flags';
+import { errors } from '@switchyard/flags';
 import { open, seal, sha256, type Keys } from './crypto.js';
-import { UNPROCESSABLE } from './error.filter.js';
 import { IDEMPOTENT_KEY } from './route.decorators.js';
 import type { AppConfig } from '../config/config.js';
 import { CONFIG, DB, KEYS } from './tokens.js';
@@ -111,11 +110,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         continue;
       }
       if (existing.requestHash !== requestHash) {
-        throw new SwitchyardError(
-          'InvalidArgument',
+        throw errors.idempotencyKeyReused(
           'Idempotency-Key was already used with a different request',
           [{ path: 'headers.idempotency-key', message: 'reused with a different request' }],
-          { httpStatus: UNPROCESSABLE },
         );
       }
       if (existing.statusCode !== null && existing.responseCiphertext) {

@@ -7,7 +7,7 @@ import {
   provisioningEnvShape,
   toProvisioningConfig,
   type ProvisioningConfig,
-} from '../provisioning/provisioning.config.js';
+} from './provisioning.config.js';
 
 const DEV_SECRET = 'switchyard-development-secret-do-not-use-in-production';
 

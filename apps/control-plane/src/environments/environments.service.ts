@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/config.js';
 import { environmentUrls, instanceGrpcAddress } from '../instances/environment-urls.js';
 import { EnvironmentStoreService } from '../git-hosting/environment-store.service.js';
 import { ChangeEvents } from '../events/change-events.js';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { EnvironmentStatusService } from './environment-status.service.js';
 import type {
   CreateEnvironmentBody,
@@ -207,7 +208,7 @@ export class EnvironmentsService {
   private async changed(
     tx: Tx,
     ctx: OrgContext,
-    action: string,
+    action: AuditAction,
     id: string,
     before: unknown,
     after: unknown,

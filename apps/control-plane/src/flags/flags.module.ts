@@ -1,14 +1,19 @@
 import { Module } from '@nestjs/common';
-import { FlagWriterService } from './flag-writer.service.js';
+import { EnvironmentReader } from './environment-reader.service.js';
+import { FlagCommitter } from './flag-committer.service.js';
 import { FlagsController } from './flags.controller.js';
 import { FlagsService } from './flags.service.js';
 import { HistoryController } from './history.controller.js';
 import { HistoryService } from './history.service.js';
 
-/** The flag management API: every mutation is one validated commit. */
+/**
+ * The flag management API: every mutation is one validated commit. Exports the reader and the
+ * committer to promotion and proposals; needs `PROPOSAL_BRANCHES` (provided globally by the
+ * proposals feature) to resolve writes to a proposal.
+ */
 @Module({
   controllers: [FlagsController, HistoryController],
-  providers: [FlagWriterService, FlagsService, HistoryService],
-  exports: [FlagWriterService],
+  providers: [EnvironmentReader, FlagCommitter, FlagsService, HistoryService],
+  exports: [EnvironmentReader, FlagCommitter],
 })
 export class FlagsModule {}

@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { errors, type Flag, type NamespaceModel, type Segment } from '@switchyard/flags';
+import { edits, errors, type Flag, type NamespaceModel, type Segment } from '@switchyard/flags';
 import type { OrgContext } from '../common/request-context.js';
-import * as edits from './flag-edits.js';
-import { FlagWriterService, type WriteResult, type WriteTarget } from './flag-writer.service.js';
+import { EnvironmentReader } from './environment-reader.service.js';
+import type { AuditAction } from '../audit/audit-actions.js';
+import {
+  FlagCommitter,
+  type EditDescription,
+  type WriteResult,
+  type WriteTarget,
+} from './flag-committer.service.js';
 import { flagFilter } from './flag-filter.js';
 import type {
   CreateNamespaceBody,
@@ -15,14 +21,17 @@ import type {
 /** Namespaces, flags (variants, rules, rollouts) and segments of an environment, stored in git. */
 @Injectable()
 export class FlagsService {
-  constructor(private readonly writer: FlagWriterService) {}
+  constructor(
+    private readonly reader: EnvironmentReader,
+    private readonly writer: FlagCommitter,
+  ) {}
 
   private async namespaces(
     ctx: OrgContext,
     envKey: string,
   ): Promise<{ revision: string; namespaces: NamespaceModel[] }> {
-    const opened = await this.writer.open(ctx, envKey);
-    const ws = await this.writer.workspace(opened, opened.head);
+    const opened = await this.reader.open(ctx, envKey);
+    const ws = await this.reader.workspace(opened, opened.head);
     return { revision: opened.head, namespaces: ws.environment.namespaces };
   }
 
@@ -129,14 +138,17 @@ export class FlagsService {
     return this.writer.mutate(
       ctx,
       t,
-      this.flagEdit('Put', t, ns, key),
+      this.edit('flag', 'Put', 'flag.put', t, ns, key),
       (ws) => void edits.putFlag(ws, ns, flag),
     );
   }
 
   deleteFlag(ctx: OrgContext, t: WriteTarget, ns: string, key: string): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.flagEdit('Delete', t, ns, key), (ws) =>
-      edits.deleteFlag(ws, ns, key),
+    return this.writer.mutate(
+      ctx,
+      t,
+      this.edit('flag', 'Delete', 'flag.delete', t, ns, key),
+      (ws) => edits.deleteFlag(ws, ns, key),
     );
   }
 
@@ -147,8 +159,11 @@ export class FlagsService {
     key: string,
     body: RulesBody,
   ): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.flagEdit('Set rules of', t, ns, key), (ws) =>
-      edits.setFlagList(ws, ns, key, { rules: body.rules }),
+    return this.writer.mutate(
+      ctx,
+      t,
+      this.edit('flag', 'Set rules of', 'flag.rules.set', t, ns, key),
+      (ws) => edits.setFlagList(ws, ns, key, { rules: body.rules }),
     );
   }
 
@@ -159,8 +174,11 @@ export class FlagsService {
     key: string,
     body: RolloutsBody,
   ): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.flagEdit('Set rollouts of', t, ns, key), (ws) =>
-      edits.setFlagList(ws, ns, key, { rollouts: body.rollouts }),
+    return this.writer.mutate(
+      ctx,
+      t,
+      this.edit('flag', 'Set rollouts of', 'flag.rollouts.set', t, ns, key),
+      (ws) => edits.setFlagList(ws, ns, key, { rollouts: body.rollouts }),
     );
   }
 
@@ -190,33 +208,34 @@ export class FlagsService {
     return this.writer.mutate(
       ctx,
       t,
-      this.segmentEdit('Put', t, ns, key),
+      this.edit('segment', 'Put', 'segment.put', t, ns, key),
       (ws) => void edits.putSegment(ws, ns, segment),
     );
   }
 
   deleteSegment(ctx: OrgContext, t: WriteTarget, ns: string, key: string): Promise<WriteResult> {
-    return this.writer.mutate(ctx, t, this.segmentEdit('Delete', t, ns, key), (ws) =>
-      edits.deleteSegment(ws, ns, key),
+    return this.writer.mutate(
+      ctx,
+      t,
+      this.edit('segment', 'Delete', 'segment.delete', t, ns, key),
+      (ws) => edits.deleteSegment(ws, ns, key),
     );
   }
 
-  private flagEdit(verb: string, t: WriteTarget, ns: string, key: string) {
+  /** The commit summary (human text) and the audit action (a name from the closed list). */
+  private edit(
+    target: 'flag' | 'segment',
+    verb: string,
+    action: AuditAction,
+    t: WriteTarget,
+    ns: string,
+    key: string,
+  ): EditDescription {
     return {
-      summary: t.message ?? `${verb} flag ${ns}/${key}`,
-      trailers: { Flag: `${ns}/${key}` },
-      action: `flag.${verb.split(' ')[0]!.toLowerCase()}`,
-      targetType: 'flag',
-      targetId: `${t.envKey}/${ns}/${key}`,
-    };
-  }
-
-  private segmentEdit(verb: string, t: WriteTarget, ns: string, key: string) {
-    return {
-      summary: t.message ?? `${verb} segment ${ns}/${key}`,
-      trailers: { Segment: `${ns}/${key}` },
-      action: `segment.${verb.toLowerCase()}`,
-      targetType: 'segment',
+      summary: t.message ?? `${verb} ${target} ${ns}/${key}`,
+      trailers: { [target === 'flag' ? 'Flag' : 'Segment']: `${ns}/${key}` },
+      action,
+      targetType: target,
       targetId: `${t.envKey}/${ns}/${key}`,
     };
   }

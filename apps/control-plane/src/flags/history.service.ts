@@ -10,13 +10,22 @@ import {
 } from '@switchyard/git-store';
 import type { OrgContext } from '../common/request-context.js';
 import { flagHistory } from './flag-history.js';
-import { FlagWriterService, parseIfMatch, type WriteResult } from './flag-writer.service.js';
+import { EnvironmentReader } from './environment-reader.service.js';
+import {
+  FlagCommitter,
+  parseIfMatch,
+  type EditDescription,
+  type WriteResult,
+} from './flag-committer.service.js';
 import type { DiffQueryDto, HistoryQueryDto } from './history.dto.js';
 
 /** History, diff and revert of an environment's branch. */
 @Injectable()
 export class HistoryService {
-  constructor(private readonly writer: FlagWriterService) {}
+  constructor(
+    private readonly reader: EnvironmentReader,
+    private readonly writer: FlagCommitter,
+  ) {}
 
   /** Commits touching the environment (optionally one namespace's files, or one flag), newest first. */
   async history(
@@ -28,10 +37,10 @@ export class HistoryService {
       throw errors.invalidArgument('flag needs namespace', [
         { path: 'query.namespace', message: 'required with flag' },
       ]);
-    const opened = await this.writer.open(ctx, envKey);
+    const opened = await this.reader.open(ctx, envKey);
     let paths = opened.directory === '' ? [] : [opened.directory];
     if (q.namespace !== undefined) {
-      const ws = await this.writer.workspace(opened, opened.head);
+      const ws = await this.reader.workspace(opened, opened.head);
       const files = [...new Set(ws.namespaceDocs(q.namespace).map((r) => r.file))];
       if (files.length === 0) throw errors.notFound(`namespace "${q.namespace}" not found`);
       paths = files.map((f) => (opened.directory === '' ? f : `${opened.directory}/${f}`));
@@ -56,7 +65,7 @@ export class HistoryService {
     envKey: string,
     q: DiffQueryDto,
   ): Promise<TreeDiff & { from: string; to: string }> {
-    const opened = await this.writer.open(ctx, envKey);
+    const opened = await this.reader.open(ctx, envKey);
     const to = q.to ?? opened.head;
     await requireCommit(opened.store, q.from, 'query.from');
     await requireCommit(opened.store, to, 'query.to');
@@ -70,7 +79,7 @@ export class HistoryService {
     ifMatch: string | undefined,
     revision: string,
   ): Promise<WriteResult> {
-    const opened = await this.writer.open(ctx, envKey, 'flags:write');
+    const opened = await this.reader.open(ctx, envKey, 'flags:write');
     const base = parseIfMatch(ifMatch);
     if (opened.env.protected)
       throw errors.failedPrecondition(
@@ -83,7 +92,7 @@ export class HistoryService {
       );
     const changes = await revertChanges(opened.store, revision, base);
     const warnings = await this.writer.validateChanges(opened, base, changes);
-    const describe = {
+    const describe: EditDescription = {
       summary: `Revert ${revision.slice(0, 12)}`,
       trailers: { Reverts: revision },
       action: 'environment.revert',

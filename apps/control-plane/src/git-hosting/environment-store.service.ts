@@ -25,7 +25,7 @@ import {
 } from './hosted-integrity.js';
 import { initialLayout } from './initial-layout.js';
 import { checkTree, treeRejected } from './tree-check.js';
-import { resetApprovals } from '../proposals/proposal-meta.js';
+import { resetApprovals } from './proposal-meta.js';
 
 const PROPOSAL_BRANCH = /^switchyard\/proposals\/([0-9a-f-]{36})$/u;
 

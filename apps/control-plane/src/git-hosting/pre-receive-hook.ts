@@ -17,7 +17,7 @@
  */
 import { formatDiagnostic, type Diagnostic } from '@switchyard/flags';
 import { GitStore, runGit, ZERO_ID } from '@switchyard/git-store';
-import { readProposal } from '../proposals/proposal-meta.js';
+import { readProposal } from './proposal-meta.js';
 import { checkTree, type GitRunner } from './tree-check.js';
 
 const PROPOSAL_REF = /^refs\/heads\/switchyard\/proposals\/([0-9a-f-]{36})$/u;

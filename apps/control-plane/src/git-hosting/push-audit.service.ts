@@ -6,7 +6,7 @@ import { sha256 } from '../common/crypto.js';
 import type { RequestContext } from '../common/request-context.js';
 import { DB, LOGGER } from '../common/tokens.js';
 import { ChangeEvents } from '../events/change-events.js';
-import { resetApprovals } from '../proposals/proposal-meta.js';
+import { resetApprovals } from './proposal-meta.js';
 import type { OpenedEnvironment } from './environment-store.service.js';
 import type { RefUpdate } from './pre-receive-hook.js';
 import { history } from '@switchyard/git-store';

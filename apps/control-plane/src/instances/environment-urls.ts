@@ -6,7 +6,7 @@
  * serves HTTP/2 and the Ingress a gRPC backend), otherwise straight to the organisation's instance
  * (with `x-flipt-environment`).
  */
-import type { ProvisioningConfig } from '../provisioning/provisioning.config.js';
+import type { ProvisioningConfig } from '../config/provisioning.config.js';
 
 /** The URLs returned with every environment. */
 export interface EnvironmentUrls {

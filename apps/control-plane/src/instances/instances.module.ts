@@ -1,7 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { GrpcAuth } from '../internal-grpc/grpc-auth.js';
-import { InternalGrpcServer } from '../internal-grpc/internal-grpc.server.js';
-import { TokenUsageRecorder } from '../internal-grpc/token-usage.recorder.js';
 import { RepositoriesModule } from '../repositories/repositories.module.js';
 import { EdgeRoutesService } from './edge-routes.service.js';
 import { InstanceConfigService } from './instance-config.service.js';
@@ -11,8 +8,8 @@ import { InstanceController } from './instance.controller.js';
 
 /**
  * Instances as the control plane sees them: their configuration, status reports, the edge route
- * table, the internal gRPC server (whose watch streams forward change events), and the status API
- * members read.
+ * table, and the status API members read. Global so the internal gRPC transport (internal-grpc/)
+ * can serve these services without this module knowing about it.
  */
 @Global()
 @Module({
@@ -23,10 +20,7 @@ import { InstanceController } from './instance.controller.js';
     InstanceConfigService,
     InstanceStatusService,
     EdgeRoutesService,
-    GrpcAuth,
-    TokenUsageRecorder,
-    InternalGrpcServer,
   ],
-  exports: [InternalGrpcServer],
+  exports: [InstanceConfigService, InstanceStatusService, EdgeRoutesService],
 })
 export class InstancesModule {}

@@ -5,15 +5,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import type { Database } from '@switchyard/db';
+import { errors } from '@switchyard/flags';
 import { safeEqual, sha256 } from '../common/crypto.js';
 import { CONFIG, DB } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { edgeToken } from '../instances/instance-credentials.js';
-
-/** Thrown for a missing or wrong credential (mapped to UNAUTHENTICATED). */
-export class GrpcAuthError extends Error {
-  override readonly name = 'GrpcAuthError';
-}
 
 function bearer(md: Metadata): string {
   const v = md.get('authorization')[0];
@@ -33,24 +29,24 @@ export class GrpcAuth {
     this.#edgeToken = edgeToken(config.secret, config.provisioning.edgeToken);
   }
 
-  /** The calling instance (id and organisation), or GrpcAuthError. */
+  /** The calling instance (id and organisation); Unauthenticated without valid credentials. */
   async instance(md: Metadata): Promise<{ id: string; orgId: string }> {
     const id = md.get('x-switchyard-instance-id')[0];
     const secret = bearer(md);
     if (typeof id !== 'string' || !id || !secret)
-      throw new GrpcAuthError('instance credentials required');
+      throw errors.unauthenticated('instance credentials required');
     const row = await this.db.instance.findUnique({
       where: { id },
       select: { id: true, orgId: true, secretHash: true, status: true },
     });
     if (!row?.secretHash || !safeEqual(row.secretHash, sha256(secret)))
-      throw new GrpcAuthError('invalid instance credentials');
+      throw errors.unauthenticated('invalid instance credentials');
     return { id: row.id, orgId: row.orgId };
   }
 
-  /** Throws unless the metadata carries the edge token. */
+  /** Throws Unauthenticated unless the metadata carries the edge token. */
   edge(md: Metadata): void {
     if (!safeEqual(bearer(md), this.#edgeToken))
-      throw new GrpcAuthError('invalid edge credentials');
+      throw errors.unauthenticated('invalid edge credentials');
   }
 }

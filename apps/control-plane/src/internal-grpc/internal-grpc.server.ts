@@ -24,14 +24,44 @@ import {
   type WatchRequest__Output,
 } from '@switchyard/contracts';
 import type { Logger } from 'pino';
+import type { ErrorCode } from '@switchyard/flags';
+import { toSwitchyardError, unmapped } from '../common/error.filter.js';
 import { CONFIG, LOGGER } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { InstanceConfigService } from '../instances/instance-config.service.js';
 import { ChangeEvents, type ChangeEvent } from '../events/change-events.js';
 import { InstanceStatusService } from '../instances/instance-status.service.js';
 import { EdgeRoutesService } from '../instances/edge-routes.service.js';
-import { GrpcAuth, GrpcAuthError } from './grpc-auth.js';
+import { GrpcAuth } from './grpc-auth.js';
 import { TokenUsageRecorder } from './token-usage.recorder.js';
+
+/** gRPC status of each code of the closed set. */
+function grpcStatus(code: ErrorCode): grpc.status {
+  switch (code) {
+    case 'NotFound':
+      return grpc.status.NOT_FOUND;
+    case 'InvalidArgument':
+      return grpc.status.INVALID_ARGUMENT;
+    case 'AlreadyExists':
+      return grpc.status.ALREADY_EXISTS;
+    case 'Conflict':
+      return grpc.status.ABORTED;
+    case 'FailedPrecondition':
+      return grpc.status.FAILED_PRECONDITION;
+    case 'Unauthenticated':
+      return grpc.status.UNAUTHENTICATED;
+    case 'PermissionDenied':
+      return grpc.status.PERMISSION_DENIED;
+    case 'ResourceExhausted':
+      return grpc.status.RESOURCE_EXHAUSTED;
+    case 'Unavailable':
+      return grpc.status.UNAVAILABLE;
+    case 'Internal':
+      return grpc.status.INTERNAL;
+    default:
+      return unmapped(code);
+  }
+}
 
 function toWire(e: ChangeEvent): WatchEvent {
   switch (e.kind) {
@@ -162,11 +192,12 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
     };
   }
 
+  /** The one place an error becomes a gRPC status; unknown errors are Internal (never leaked). */
   private toStatus(e: unknown): Partial<grpc.StatusObject> {
-    if (e instanceof GrpcAuthError)
-      return { code: grpc.status.UNAUTHENTICATED, details: e.message };
-    this.logger.error({ err: e }, 'internal gRPC call failed');
-    return { code: grpc.status.INTERNAL, details: 'internal error' };
+    const err = toSwitchyardError(e);
+    if (err.code === 'Internal') this.logger.error({ err: e }, 'internal gRPC call failed');
+    else this.logger.info({ code: err.code, reason: err.message }, 'internal gRPC call refused');
+    return { code: grpcStatus(err.code), details: err.message };
   }
 
   private async watch(call: WatchCall): Promise<void> {

@@ -115,7 +115,11 @@ export class MembersService {
     await this.removeMember(ctx, ctx.principal.userId, 'member.leave');
   }
 
-  private async removeMember(ctx: OrgContext, userId: string, action: string): Promise<void> {
+  private async removeMember(
+    ctx: OrgContext,
+    userId: string,
+    action: 'member.remove' | 'member.leave',
+  ): Promise<void> {
     await withTransaction(this.db, async (tx) => {
       const { target: before, callerRole } = await this.load(tx, ctx, userId);
       if (before.role === 'OWNER') {

@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { name } from '../common/dto.js';
+import { name, slug } from '../common/dto.js';
 import { pageSchema } from '../common/pagination.js';
 
-/** Organisation slug: lower-case DNS label (it appears in evaluation hostnames). */
-export const slug = z
-  .string()
-  .regex(
-    /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/,
-    'lower-case letters, digits and inner dashes, at most 40',
-  );
-export const orgParams = z.object({ org: slug.describe('organisation slug') });
+// Every org-scoped route takes these; they live in common so features need not import orgs.
+export { orgParams, slug } from '../common/dto.js';
 
 export const createOrgBody = z.strictObject({ slug, name });
 export type CreateOrgBody = z.infer<typeof createOrgBody>;

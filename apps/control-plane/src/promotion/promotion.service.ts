@@ -1,20 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { errors } from '@switchyard/flags';
+import {
+  copyEverything,
+  copyFlag,
+  copyNamespace,
+  errors,
+  type FlagWorkspace,
+} from '@switchyard/flags';
 import { diffTrees } from '@switchyard/git-store';
 import type { OrgContext } from '../common/request-context.js';
-import type { FlagWorkspace } from '../flags/flag-workspace.js';
+import { EnvironmentReader } from '../flags/environment-reader.service.js';
 import {
-  FlagWriterService,
+  FlagCommitter,
   type WriteResult,
   type WriteTarget,
-} from '../flags/flag-writer.service.js';
-import { copyEverything, copyFlag, copyNamespace } from './copy-namespace.js';
+} from '../flags/flag-committer.service.js';
 import type { PromotionBody } from './promotion.dto.js';
 
 /** Promotion: copy a flag, a namespace or everything from one environment to another as one commit. */
 @Injectable()
 export class PromotionService {
-  constructor(private readonly writer: FlagWriterService) {}
+  constructor(
+    private readonly reader: EnvironmentReader,
+    private readonly writer: FlagCommitter,
+  ) {}
 
   /** The diff the promotion would write on the target's current revision (nothing is written). */
   async preview(ctx: OrgContext, targetKey: string, body: PromotionBody) {
@@ -59,9 +67,9 @@ export class PromotionService {
       throw errors.invalidArgument('source and target are the same environment', [
         { path: 'body.source', message: 'must differ from the target' },
       ]);
-    const opened = await this.writer.open(ctx, body.source);
+    const opened = await this.reader.open(ctx, body.source);
     return {
-      source: await this.writer.workspace(opened, opened.head),
+      source: await this.reader.workspace(opened, opened.head),
       sourceRevision: opened.head,
     };
   }

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { errors } from '@switchyard/flags';
+import { errors, validateFiles, warningViews } from '@switchyard/flags';
 import { diffTrees, mergeTrees, staleConflict } from '@switchyard/git-store';
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
-import { validateFiles, warningViews } from '../flags/flag-workspace.js';
-import { FlagWriterService, parseIfMatch, type WriteResult } from '../flags/flag-writer.service.js';
+import { EnvironmentReader } from '../flags/environment-reader.service.js';
+import {
+  FlagCommitter,
+  parseIfMatch,
+  type EditDescription,
+  type WriteResult,
+} from '../flags/flag-committer.service.js';
 import type { OpenedEnvironment } from '../git-hosting/environment-store.service.js';
 import {
   listProposals,
@@ -13,7 +18,7 @@ import {
   readProposal,
   writeProposal,
   type ProposalRecord,
-} from './proposal-meta.js';
+} from '../git-hosting/proposal-meta.js';
 import type { ProposalView } from './proposals.dto.js';
 
 /**
@@ -24,10 +29,13 @@ import type { ProposalView } from './proposals.dto.js';
  */
 @Injectable()
 export class ProposalsService {
-  constructor(private readonly writer: FlagWriterService) {}
+  constructor(
+    private readonly reader: EnvironmentReader,
+    private readonly writer: FlagCommitter,
+  ) {}
 
   async create(ctx: OrgContext, envKey: string, title: string): Promise<ProposalView> {
-    const opened = await this.writer.open(ctx, envKey, 'flags:write');
+    const opened = await this.reader.open(ctx, envKey, 'flags:write');
     const record: ProposalRecord = {
       id: randomUUID(),
       title,
@@ -50,13 +58,13 @@ export class ProposalsService {
   }
 
   async list(ctx: OrgContext, envKey: string): Promise<{ items: ProposalView[] }> {
-    const opened = await this.writer.open(ctx, envKey);
+    const opened = await this.reader.open(ctx, envKey);
     const records = await listProposals(opened.store);
     return { items: await Promise.all(records.map((r) => this.view(opened, r))) };
   }
 
   async get(ctx: OrgContext, envKey: string, id: string) {
-    const opened = await this.writer.open(ctx, envKey);
+    const opened = await this.reader.open(ctx, envKey);
     const { record } = await this.find(opened, id);
     const view = await this.view(opened, record);
     return {
@@ -79,7 +87,7 @@ export class ProposalsService {
   ): Promise<WriteResult> {
     requirePermission(ctx, 'proposals:approve');
     const reviewed = parseIfMatch(ifMatch);
-    const opened = await this.writer.open(ctx, envKey, 'proposals:approve');
+    const opened = await this.reader.open(ctx, envKey, 'proposals:approve');
     const { record } = await this.find(opened, id);
     if (record.status !== 'open') throw errors.failedPrecondition('the proposal is already merged');
     await this.checkReviewed(opened, record, reviewed);
@@ -95,7 +103,7 @@ export class ProposalsService {
       const warnings = warningViews(
         validateFiles(await opened.store.readTree(tree, opened.directory)),
       );
-      const describe = {
+      const describe: EditDescription = {
         summary: `Merge proposal "${record.title}"`,
         trailers: { Proposal: id, 'Approved-By': ctx.principal.email },
         action: 'proposal.merge',

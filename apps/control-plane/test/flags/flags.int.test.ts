@@ -211,6 +211,15 @@ describe('flag API: one validated commit per mutation', () => {
     // The whole tree still loads as a Flipt environment (what the data plane's sync does).
     const loaded = loadEnvironment(await store.readTree((await store.head('main'))!));
     expect(loaded.ok).toBe(true);
+    // Each kind of edit has its own audit action (rules and rollouts are told apart).
+    const actions = await f.t.db.auditEvent.findMany({
+      where: { action: { startsWith: 'flag.' }, targetId: { contains: '/default/' } },
+      select: { action: true, targetId: true },
+    });
+    const byFlag = (key: string) =>
+      new Set(actions.filter((a) => a.targetId.endsWith(`/${key}`)).map((a) => a.action));
+    expect(byFlag('checkout')).toEqual(new Set(['flag.put', 'flag.rules.set']));
+    expect(byFlag('dark-mode')).toEqual(new Set(['flag.put', 'flag.rollouts.set']));
   });
 
   it('history (per flag, paginated), diff and revert round-trip', async () => {

@@ -74,7 +74,7 @@ describe('SSO enforcement', () => {
     expect(await orgRead(t, viaOrg.cookies(PUBLIC_URL).get('__Host-switchyard_session')!)).toBe(
       200,
     );
-    // A PAT minted outside the org's SSO (here by the operator) is refused too (issue 10 item 3).
+    // A PAT minted outside the org's SSO (here by the operator) is refused too: enforcement covers every credential, not only sign-ins.
     expect((await t.api(pat, 'GET', '/api/v1/orgs/acme')).status).toBe(403);
   });
 });

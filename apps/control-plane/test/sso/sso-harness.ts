@@ -27,7 +27,7 @@ export const CONSOLE_ORIGIN = 'https://console.switchyard.test';
 export const idpOrigins = new Set<string>();
 
 /**
- * A second, independent dev-idp run by an organisation (e.g. the attacker's IdP in issue 10): its
+ * A second, independent dev-idp run by an organisation (e.g. an attacker's IdP claiming another tenant's e-mail): its
  * own port and issuer, and users whose e-mail claims the test chooses.
  */
 export async function startOrgIdp(users: readonly DevIdpUser[]): Promise<DevIdp> {

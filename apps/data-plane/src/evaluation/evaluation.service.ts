@@ -1,6 +1,8 @@
 /**
- * What every transport does around the pure engine: choose the environment (decision 7), check
- * the token's scope, pick the snapshot once, evaluate, count. No I/O and no awaits: a request
+ * What every transport does around the pure engine: choose the environment (body, then
+ * `X-Flipt-Environment`, then the URL's, then the default; a named environment that does not
+ * exist is a 404 rather than Flipt's silent fallback, so a typo cannot serve another environment's
+ * flags), check the token's scope, pick the snapshot once, evaluate, count. No I/O and no awaits: a request
  * that picked a snapshot finishes on it even if sync swaps a new one in meanwhile.
  */
 import {

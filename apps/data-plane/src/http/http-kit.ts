@@ -7,10 +7,11 @@ import { gzipSync } from 'node:zlib';
 import {
   GRPC_STATUS,
   HTTP_STATUS,
-  SwitchyardError,
   errors,
   isSwitchyardError,
   parseJsonWithLimits,
+  type ErrorReason,
+  type SwitchyardError,
 } from '@switchyard/flags';
 
 /** Per-request context shared by route handlers. */
@@ -47,25 +48,23 @@ export function query(ctx: RequestContext): URLSearchParams {
   return new URLSearchParams(ctx.search);
 }
 
-/** Body too large: mapped to 413 with Flipt's error shape (code 8, ResourceExhausted). */
-export class PayloadTooLarge extends SwitchyardError {
-  constructor(limit: number) {
-    super('ResourceExhausted', `request body larger than ${limit} bytes`);
-  }
+/** Body too large: 413 with Flipt's error shape (code 8, ResourceExhausted). */
+function payloadTooLarge(limit: number): SwitchyardError {
+  return errors.payloadTooLarge(`request body larger than ${limit} bytes`);
 }
 
 /** Reads the whole body, failing fast past the limit. */
 export function readBody(ctx: RequestContext): Promise<Buffer> {
   const { req, maxBodyBytes } = ctx;
   const declared = Number(req.headers['content-length']);
-  if (declared > maxBodyBytes) return Promise.reject(new PayloadTooLarge(maxBodyBytes));
+  if (declared > maxBodyBytes) return Promise.reject(payloadTooLarge(maxBodyBytes));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > maxBodyBytes) {
-        reject(new PayloadTooLarge(maxBodyBytes));
+        reject(payloadTooLarge(maxBodyBytes));
         req.removeAllListeners('data');
         req.resume();
         return;
@@ -131,9 +130,24 @@ export function toSwitchyardError(e: unknown): SwitchyardError {
   return errors.internal();
 }
 
-/** HTTP status of an error: the shared table, plus 413 for oversized bodies. */
+/** HTTP status of an error: its reason's own status when it has one, else its code's. */
 export function httpStatusOf(e: SwitchyardError): number {
-  return e instanceof PayloadTooLarge ? 413 : HTTP_STATUS[e.code];
+  const reason: ErrorReason | undefined = e.reason;
+  switch (reason) {
+    case undefined:
+      return HTTP_STATUS[e.code];
+    case 'PayloadTooLarge':
+      return 413;
+    // The data plane serves no writes and no idempotent requests; were these raised, their codes'
+    // statuses are the closest the Flipt API knows.
+    case 'PreconditionRequired':
+    case 'IdempotencyKeyReused':
+      return HTTP_STATUS[e.code];
+    default: {
+      const unknown: never = reason;
+      throw new Error(`unmapped error reason ${String(unknown)}`);
+    }
+  }
 }
 
 /** Flipt's grpc-gateway error body. */

@@ -1,5 +1,6 @@
 /**
- * The one bucketing module. Matches the evaluation engine inside Flipt's client SDKs (decision 1):
+ * The one bucketing module. Matches the evaluation engine inside Flipt's client SDKs, so that the
+ * same snapshot gives the same answer server-side and client-side:
  * - variant bucket: crc32(flagKey + entityId) % 1000;
  * - boolean threshold bucket: crc32(entityId + flagKey) % 100, matching iff bucket < percentage;
  * - distribution boundaries: shares normalised to their float32 sum, cumulative, scaled to 1000

@@ -1,7 +1,8 @@
 /**
  * Exports a namespace as the Flipt client snapshot JSON (v2 shape) that Flipt's SDK engines load
- * from `/internal/v1/evaluation/snapshot/namespace/{ns}` and `/client/v2/.../snapshot` (decision 5:
- * `defaultVariant` always, ENTITY_ID constraints kept, one entry per rule, real names).
+ * from `/internal/v1/evaluation/snapshot/namespace/{ns}` and `/client/v2/.../snapshot` with
+ * `defaultVariant` always, ENTITY_ID constraints kept, one entry per rule and real names, where
+ * Flipt versions differ: SDKs of every version then load it and evaluate it the same way.
  */
 import type { Constraint, Flag, Segment } from '../model/schema.js';
 import { attachmentText, defaultVariantOf } from './compile.js';

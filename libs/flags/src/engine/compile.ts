@@ -64,7 +64,10 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
-/** The attachment text a variant evaluates to: canonical JSON, or `""` when it has none (decision 3). */
+/**
+ * The attachment text a variant evaluates to: canonical JSON, or `""` when it has none (Flipt
+ * versions differ there; one fixed answer keeps every transport and SDK consistent).
+ */
 export function attachmentText(v: Variant | undefined): string {
   return v?.attachment === undefined ? '' : canonicalJson(v.attachment);
 }

@@ -1,5 +1,5 @@
 /**
- * Constraint matching with the semantics of Flipt's client engine (decision 2), so that a
+ * Constraint matching with the semantics of Flipt's client engine, so that a
  * snapshot evaluates the same here and inside every Flipt client SDK:
  * - strings are compared untrimmed; a missing context key is `""`; every operator but
  *   empty/notempty is false on `""`;

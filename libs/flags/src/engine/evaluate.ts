@@ -1,6 +1,6 @@
 /**
  * Evaluation over an immutable snapshot: pure, no I/O, no clock. Semantics follow Flipt's client
- * engine (flipt-compat.md §2 and the decisions): the first matching rule wins, boolean flags
+ * engine (the Rust engine in every SDK), so server and client give the same answer: the first matching rule wins, boolean flags
  * evaluate rollouts even when disabled and fall through to `enabled`, unknown flags are NotFound.
  */
 import { errors } from '../errors.js';
@@ -155,7 +155,10 @@ export function evaluateBoolean(
   return booleanOf(flag, req);
 }
 
-/** Evaluates many flags by their own type; an unknown flag or namespace is an error item, never a failed batch (decision 4). */
+/**
+ * Evaluates many flags by their own type. An unknown flag or namespace is an error item, never a
+ * failed batch: one stale key in a client's list must not cost it every other answer.
+ */
 export function evaluateBatch(
   snapshot: EnvironmentSnapshot,
   requests: readonly EvaluationRequest[],

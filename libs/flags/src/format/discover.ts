@@ -1,5 +1,6 @@
 /**
- * Which files of an environment tree are feature files. Two layouts are read (decision 8):
+ * Which files of an environment tree are feature files. Two layouts are read, so repositories
+ * written for either Flipt version work unchanged:
  * Flipt v1 (`.flipt.yml` include/exclude index, or its default globs) and Flipt v2
  * (`<dir>/features.{yaml,yml,json}` at depth ≥ 1). The order returned is Go's `fs.WalkDir`
  * order, because later documents are merged after earlier ones.

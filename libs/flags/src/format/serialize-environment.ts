@@ -1,5 +1,6 @@
 /**
- * Writes a whole environment in the Flipt v2 layout (decision 8): one `<namespace>/features.yaml`
+ * Writes a whole environment in the Flipt v2 layout (the one both layouts'
+ * readers accept, and the one Flipt itself now writes): one `<namespace>/features.yaml`
  * per namespace, each naming its namespace as `{key, name, description}`.
  */
 import {

@@ -1,6 +1,6 @@
 /**
- * Golden vectors: flipt-compat.md §8.2 (Flipt's own tests, the SDK harness and values checked on
- * the client engine). Each vector is a namespace of its own so flag keys hash exactly as written.
+ * Golden vectors taken from Flipt's own tests and its SDK test harness, and values checked on
+ * the client engine. Each vector is a namespace of its own so flag keys hash exactly as written.
  */
 import type { Constraint, Flag, NamespaceModel, Segment, Variant } from '../../src/model/schema.js';
 

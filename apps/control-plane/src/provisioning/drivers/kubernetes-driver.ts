@@ -14,7 +14,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { ProvisioningConfig } from '../provisioning.config.js';
+import type { ProvisioningConfig } from '../../config/provisioning.config.js';
 import type {
   DriverInstance,
   InstanceDriver,

@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import { backoffDelay, type BackoffPolicy } from '@switchyard/retry';
 import type { Logger } from 'pino';
-import type { ProvisioningConfig } from '../provisioning.config.js';
+import type { ProvisioningConfig } from '../../config/provisioning.config.js';
 import {
   waitHealthy,
   type DriverInstance,

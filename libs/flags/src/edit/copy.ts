@@ -3,9 +3,10 @@
  * rules and rollouts use; a namespace is mirrored (the target ends up with exactly the source's
  * flags and segments, in the target's own files); "everything" mirrors every source namespace.
  */
-import { errors, type Flag, type NamespaceModel } from '@switchyard/flags';
-import * as edits from '../flags/flag-edits.js';
-import type { FlagWorkspace } from '../flags/flag-workspace.js';
+import { errors } from '../errors.js';
+import type { Flag, NamespaceModel } from '../model/schema.js';
+import * as edits from './edits.js';
+import type { FlagWorkspace } from './workspace.js';
 
 function namespaceOf(ws: FlagWorkspace, key: string): NamespaceModel {
   const ns = ws.environment.namespaces.find((n) => n.key === key);

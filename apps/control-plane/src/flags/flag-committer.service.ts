@@ -1,18 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { withTransaction, type Database } from '@switchyard/db';
-import { errors, SwitchyardError } from '@switchyard/flags';
+import {
+  errors,
+  validateFiles,
+  warningViews,
+  type FlagWorkspace,
+  type WarningView,
+} from '@switchyard/flags';
 import { isCommitId, staleConflict, type Author, type FileChanges } from '@switchyard/git-store';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { AuditService } from '../audit/audit.service.js';
-import { requirePermission, type OrgPermission } from '../common/permissions.js';
+import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
-import { PRECONDITION_REQUIRED } from '../common/error.filter.js';
 import { DB } from '../common/tokens.js';
 import {
   EnvironmentStoreService,
   type OpenedEnvironment,
 } from '../git-hosting/environment-store.service.js';
-import { proposalBranch, readProposal } from '../proposals/proposal-meta.js';
-import { FlagWorkspace, validateFiles, warningViews, type WarningView } from './flag-workspace.js';
+import { EnvironmentReader } from './environment-reader.service.js';
+import { PROPOSAL_BRANCHES, type ProposalBranches } from './proposal-branches.js';
 
 /** Result of an accepted write. */
 export interface WriteResult {
@@ -33,7 +39,7 @@ export interface WriteTarget {
 export interface EditDescription {
   summary: string;
   trailers?: Record<string, string>;
-  action: string;
+  action: AuditAction;
   targetType: string;
   targetId: string;
 }
@@ -41,12 +47,7 @@ export interface EditDescription {
 /** Parses `If-Match` (a quoted or bare commit id); 428 when absent. */
 export function parseIfMatch(header: string | undefined): string {
   if (header === undefined || header.trim() === '') {
-    throw new SwitchyardError(
-      'FailedPrecondition',
-      'If-Match is required: send the revision (ETag) you read',
-      [],
-      { httpStatus: PRECONDITION_REQUIRED },
-    );
+    throw errors.preconditionRequired('If-Match is required: send the revision (ETag) you read');
   }
   const rev = header
     .trim()
@@ -60,32 +61,21 @@ export function parseIfMatch(header: string | undefined): string {
 }
 
 /**
- * The write pipeline shared by every flag-API mutation: check access, refuse stale revisions,
- * apply the edit on the revision the client read, validate the whole environment, write exactly
- * one commit authored by the caller, push, and audit it with the commit SHA.
+ * The write pipeline shared by every flag-API mutation: check access, refuse stale revisions
+ * (If-Match), apply the edit on the revision the client read, validate the whole environment,
+ * write exactly one commit authored by the caller (the store announces the new revision), and
+ * audit it with the commit SHA. Writes to a proposal go to the branch the injected
+ * {@link ProposalBranches} resolves.
  */
 @Injectable()
-export class FlagWriterService {
+export class FlagCommitter {
   constructor(
     @Inject(DB) private readonly db: Database,
     private readonly stores: EnvironmentStoreService,
+    private readonly reader: EnvironmentReader,
     private readonly audit: AuditService,
+    @Inject(PROPOSAL_BRANCHES) private readonly proposals: ProposalBranches,
   ) {}
-
-  /** Opens an environment for reading after checking `permission`. */
-  async open(
-    ctx: OrgContext,
-    envKey: string,
-    permission: OrgPermission = 'flags:read',
-  ): Promise<OpenedEnvironment> {
-    requirePermission(ctx, permission);
-    return this.stores.open(ctx.org.id, envKey);
-  }
-
-  /** Loads the environment's files at `revision` as an editable workspace. */
-  async workspace(opened: OpenedEnvironment, revision: string): Promise<FlagWorkspace> {
-    return FlagWorkspace.load(await opened.store.readTree(revision, opened.directory));
-  }
 
   /** Runs one edit as one commit. */
   async mutate(
@@ -101,7 +91,7 @@ export class FlagWriterService {
     return this.stores.serialised(opened, async () => {
       const head = await opened.store.head(branch);
       if (head !== base) throw staleConflict(head);
-      const ws = await this.workspace(opened, base);
+      const ws = await this.reader.workspace(opened, base);
       edit(ws);
       const changes = ws.changes();
       const warnings = warningViews(ws.validate());
@@ -127,8 +117,8 @@ export class FlagWriterService {
     changes: Map<string, string | null>;
     warnings: WarningView[];
   }> {
-    const opened = await this.open(ctx, envKey, 'flags:write');
-    const ws = await this.workspace(opened, opened.head);
+    const opened = await this.reader.open(ctx, envKey, 'flags:write');
+    const ws = await this.reader.workspace(opened, opened.head);
     edit(ws);
     const warnings = warningViews(ws.validate());
     return { opened, base: opened.head, changes: this.prefixed(opened, ws.changes()), warnings };
@@ -194,7 +184,7 @@ export class FlagWriterService {
   }
 
   /** Author and committer of the caller's commits. */
-  async author(ctx: OrgContext): Promise<Author> {
+  private async author(ctx: OrgContext): Promise<Author> {
     const user = await this.db.user.findUnique({ where: { id: ctx.principal.userId } });
     return { name: user?.name ?? ctx.principal.email, email: ctx.principal.email };
   }
@@ -239,10 +229,6 @@ export class FlagWriterService {
         );
       return opened.branch;
     }
-    const found = await readProposal(opened.store, proposal);
-    if (!found) throw errors.notFound('proposal not found');
-    if (found.record.status !== 'open')
-      throw errors.failedPrecondition('the proposal is no longer open');
-    return proposalBranch(proposal);
+    return this.proposals.branchOf(opened, proposal);
   }
 }

@@ -3,16 +3,16 @@
  * where they are (same file, same document, same position) and appends new ones to the first
  * document of their namespace; new namespaces get their own v2-layout file `<ns>/features.yaml`.
  */
+import { errors } from '../errors.js';
 import {
   DEFAULT_NAMESPACE,
-  errors,
   type Document,
   type Flag,
   type Rollout,
   type Rule,
   type Segment,
-} from '@switchyard/flags';
-import type { DocumentRef, FlagWorkspace } from './flag-workspace.js';
+} from '../model/schema.js';
+import type { DocumentRef, FlagWorkspace } from './workspace.js';
 
 /** Namespace fields the API edits. */
 export interface NamespaceFields {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isSwitchyardError, type Flag } from '@switchyard/flags';
-import * as edits from './flag-edits.js';
-import { FlagWorkspace } from './flag-workspace.js';
+import { isSwitchyardError } from '../errors.js';
+import type { Flag } from '../model/schema.js';
+import * as edits from './edits.js';
+import { FlagWorkspace } from './workspace.js';
 
 const flag = (key: string, extra: Partial<Flag> = {}): Flag =>
   ({

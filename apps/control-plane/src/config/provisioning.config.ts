@@ -1,7 +1,8 @@
 /**
  * Provisioning settings: the variables are part of the control plane's one validated config
- * (config.ts merges this shape), kept here because only provisioning, the internal gRPC service
- * and the environment URLs read them.
+ * (config.ts merges this shape); a file of their own because only provisioning, the internal gRPC
+ * service and the environment URLs read them. They live with the config, not in provisioning, so
+ * that the config (which every feature reads) imports no feature.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -2,17 +2,13 @@
  * An environment's feature files at one revision, editable document by document. Edits keep every
  * flag and segment in the file (and document) it already lives in; only touched files are
  * re-serialised (serializeDocument), so commits stay minimal. `validate` loads the WHOLE edited
- * environment through libs/flags: errors → InvalidArgument with file/field paths, nothing written.
+ * environment through loadEnvironment: errors → InvalidArgument with file/field paths, nothing written.
  */
-import {
-  errors,
-  loadEnvironment,
-  serializeDocument,
-  toFieldViolations,
-  type Diagnostic,
-  type Document,
-  type Environment,
-} from '@switchyard/flags';
+import { errors } from '../errors.js';
+import { toFieldViolations, type Diagnostic } from '../format/diagnostics.js';
+import { loadEnvironment } from '../format/load-environment.js';
+import { serializeDocument } from '../format/serialize.js';
+import type { Document, Environment } from '../model/schema.js';
 
 /** Where a document lives: a feature file and its position in the file's stream. */
 export interface DocumentRef {
@@ -132,8 +128,7 @@ export class FlagWorkspace {
             ? list.map((d) => serializeDocument(d, { format: 'json' })).join('')
             : list.map((d) => serializeDocument(d)).join('---\n');
       const before = this.files.get(file);
-      const same =
-        before !== undefined && text !== null && Buffer.from(before).equals(Buffer.from(text));
+      const same = before !== undefined && text !== null && sameContent(before, text);
       if (!same && !(text === null && before === undefined)) out.set(file, text);
     }
     return out;
@@ -148,6 +143,13 @@ export class FlagWorkspace {
     }
     return validateFiles(next);
   }
+}
+
+/** True when a file's bytes (or text) equal `text`, compared as UTF-8 bytes. */
+function sameContent(before: Uint8Array | string, text: string): boolean {
+  if (typeof before === 'string') return before === text;
+  const bytes = new TextEncoder().encode(text);
+  return bytes.length === before.length && bytes.every((b, i) => b === before[i]);
 }
 
 /** Loads a whole environment; its warnings, or InvalidArgument with file/field paths. */

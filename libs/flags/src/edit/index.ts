@@ -1,0 +1,10 @@
+export {
+  FlagWorkspace,
+  validateFiles,
+  warningViews,
+  type DocumentRef,
+  type WarningView,
+} from './workspace.js';
+export * as edits from './edits.js';
+export type { NamespaceFields } from './edits.js';
+export { copyEverything, copyFlag, copyNamespace } from './copy.js';
