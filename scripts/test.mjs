@@ -14,8 +14,16 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts ?? {};
 const steps = [
+  // Every package, the console included (the browser step serves its production build).
   { name: 'build', cmd: 'npm', args: ['run', 'build'], stopOnFailure: true },
-  { name: 'vitest', cmd: 'npx', args: ['vitest', 'run', ...process.argv.slice(2)] },
+  // The build above covers the binaries vitest's global setup would build (a turbo cache hit):
+  // scripts/test/build-binaries.ts skips when this is set.
+  {
+    name: 'vitest',
+    cmd: 'npx',
+    args: ['vitest', 'run', ...process.argv.slice(2)],
+    env: { SY_TEST_BINARIES_BUILT: '1' },
+  },
   ...(scripts['test:browser']
     ? [{ name: 'browser', cmd: 'npm', args: ['run', 'test:browser'] }]
     : []),
@@ -28,7 +36,11 @@ const timings = [];
 const failed = [];
 for (const step of steps) {
   const t0 = Date.now();
-  const res = spawnSync(step.cmd, step.args, { cwd: ROOT, env, stdio: 'inherit' });
+  const res = spawnSync(step.cmd, step.args, {
+    cwd: ROOT,
+    env: { ...env, ...step.env },
+    stdio: 'inherit',
+  });
   timings.push(`${step.name} ${Math.round((Date.now() - t0) / 1000)} s`);
   if (res.status !== 0) {
     failed.push(step.name);

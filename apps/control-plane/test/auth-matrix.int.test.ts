@@ -1,19 +1,15 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@switchyard/db';
 import { startDevIdp, type DevIdp } from '@switchyard/dev-idp';
 import { startDnsServer, type DnsServer } from '@switchyard/testing';
-import { createApp } from '../src/app.factory.js';
 import {
   ORG_PERMISSIONS,
   isOrgPermission,
   ROLE_RANK,
   type RoutePermission,
 } from '../src/common/permissions.js';
-import { loadConfig } from '../src/config/config.js';
 import { EnvironmentStoreService } from '../src/git-hosting/environment-store.service.js';
 import { proposalBranch, writeProposal } from '../src/git-hosting/proposal-meta.js';
 import { RouteTableService, type RouteEntry } from '../src/openapi/route-table.js';
@@ -24,11 +20,17 @@ import { anonymous, startApp, type Caller, type TestApp } from './harness.js';
  * organisation's admin → 404 with no side effect (also when naming this org's resources from its
  * own org); a role below the route's permission → 403 with no side effect; every sufficient role →
  * the route's success status. A route without an entry in FIXTURES fails the suite.
+ *
+ * One control plane (and database) serves the whole file, as starting one costs seconds; each
+ * route's cell gets its own two organisations and its own users, so a cell that deletes its
+ * organisation, leaves it or logs out cannot change what the next cell sees.
  */
 
 interface Home {
   t: TestApp;
   orgId: string;
+  /** The organisation's slug (unique per cell). */
+  slug: string;
   /** The caller of the cell (for "self" routes), if any. */
   caller: { userId: string } | null;
 }
@@ -99,18 +101,8 @@ async function ssoConnection(h: Home): Promise<string> {
 // Creating a connection runs discovery, so a real (local) provider must answer.
 let idp: Promise<DevIdp> | undefined;
 const issuer = async () => (await (idp ??= startDevIdp({ profile: 'generic' }))).issuer;
-afterAll(async () => {
-  await (await idp)?.close();
-});
-
 // Domain verification looks TXT records up on a real DNS server on loopback (DNS_RESOLVERS).
 let dns: DnsServer;
-beforeAll(async () => {
-  dns = await startDnsServer();
-});
-afterAll(async () => {
-  await dns?.close();
-});
 async function domain(h: Home, published = false): Promise<string> {
   const name = `${unique('d')}.example`;
   const row = await h.t.db.orgDomain.create({
@@ -220,7 +212,7 @@ const FIXTURES: Record<string, Fixture> = {
   'POST /api/v1/orgs': sync(() => ({ body: { slug: unique('new'), name: 'New' } })),
   'GET /api/v1/orgs/:org': sync(() => ({})),
   'PATCH /api/v1/orgs/:org': sync(() => ({ body: { name: unique('Renamed') } })),
-  'DELETE /api/v1/orgs/:org': sync(() => ({ body: { confirm: 'home' } })),
+  'DELETE /api/v1/orgs/:org': (h) => Promise.resolve({ body: { confirm: h.slug } }),
   'POST /api/v1/orgs/:org/leave': sync(() => ({})),
   'GET /api/v1/orgs/:org/audit-events': sync(() => ({})),
   'GET /api/v1/orgs/:org/members': sync(() => ({})),
@@ -436,33 +428,42 @@ async function streamStatus(
   return { status: res.status, json };
 }
 
-/** Digest of every table: detects inserts, updates and deletes alike. */
+/** Digest of every table: detects inserts, updates and deletes alike (one query, one row). */
+let digestQuery: string | undefined;
 async function fingerprint(t: TestApp): Promise<string> {
-  const tables = await t.db.$queryRaw<
-    { tablename: string }[]
-  >`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
-  const parts = await Promise.all(
-    tables.map(async ({ tablename }) => {
-      const [row] = await t.db.$queryRawUnsafe<{ d: string | null }[]>(
-        `SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) AS d FROM "${tablename}" x`,
-      );
-      return `${tablename}:${row?.d ?? ''}`;
-    }),
-  );
-  return parts.join(',');
+  if (!digestQuery) {
+    const tables = await t.db.$queryRaw<
+      { tablename: string }[]
+    >`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
+    digestQuery = `SELECT ${tables
+      .map(
+        ({ tablename }) =>
+          `(SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) FROM "${tablename}" x) AS "${tablename}"`,
+      )
+      .join(', ')}`;
+  }
+  const [row] = await t.db.$queryRawUnsafe<Record<string, string | null>[]>(digestQuery);
+  return JSON.stringify(row);
 }
 
+let t: TestApp;
 let routes: RouteEntry[] = [];
 beforeAll(async () => {
-  const app: NestFastifyApplication = await createApp(
-    loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
-    { logger: pino({ level: 'silent' }) },
-  );
-  routes = app
+  dns = await startDnsServer();
+  // The local IdP is on loopback: its exact origin is allow-listed, as an operator would do.
+  t = await startApp({
+    OUTBOUND_ALLOWED_ORIGINS: new URL(await issuer()).origin,
+    DNS_RESOLVERS: dns.address,
+  });
+  routes = t.app
     .get(RouteTableService)
     .routes()
     .filter((r) => r.permission !== 'public');
-  await app.close();
+});
+afterAll(async () => {
+  await t?.close();
+  await (await idp)?.close();
+  await dns?.close();
 });
 
 describe('authorization matrix', () => {
@@ -489,88 +490,83 @@ describe('authorization matrix', () => {
     const route = routes.find((r) => `${r.method} ${r.path}` === key);
     expect(route, `${key} is not a route any more`).toBeDefined();
     const r = route!;
-    // The local IdP is on loopback: its exact origin is allow-listed, as an operator would do.
-    const t = await startApp({
-      OUTBOUND_ALLOWED_ORIGINS: new URL(await issuer()).origin,
-      DNS_RESOLVERS: dns.address,
+    // This cell's own organisations and users (see the file's comment).
+    const n = ++seq;
+    const home = await t.org(`home${n}`, {
+      [`owner${n}@example.com`]: 'OWNER',
+      [`owner${n}b@example.com`]: 'OWNER',
+      [`admin${n}@example.com`]: 'ADMIN',
+      [`editor${n}@example.com`]: 'EDITOR',
+      [`viewer${n}@example.com`]: 'VIEWER',
     });
-    try {
-      const home = await t.org('home', {
-        'owner@example.com': 'OWNER',
-        'owner2@example.com': 'OWNER',
-        'admin@example.com': 'ADMIN',
-        'editor@example.com': 'EDITOR',
-        'viewer@example.com': 'VIEWER',
-      });
-      const other = await t.org('other', { 'stranger@example.com': 'ADMIN' });
-      const byRole: Record<Role, Caller & { kind: 'pat'; userId: string }> = {
-        OWNER: home.callers['owner@example.com']!,
-        ADMIN: home.callers['admin@example.com']!,
-        EDITOR: home.callers['editor@example.com']!,
-        VIEWER: home.callers['viewer@example.com']!,
-      };
-      const stranger = other.callers['stranger@example.com']!;
-      // Warm-up: a PAT's first use stamps lastUsedAt; do it before any fingerprint is taken.
-      for (const c of [...Object.values(byRole), stranger])
-        await t.call(c, { method: 'GET', url: '/api/v1/me' });
-      const h = (caller: { userId: string } | null): Home => ({ t, orgId: home.id, caller });
-      const send = async (caller: Caller, org: string, p: Prepared) =>
-        r.spec?.contentType === 'text/event-stream'
-          ? streamStatus(t, caller, url(r, org, p.params) + (p.query ?? ''))
-          : t.call(caller, {
-              method: METHOD[r.method]!,
-              url: url(r, org, p.params) + (p.query ?? ''),
-              ...(p.body !== undefined ? { body: p.body } : {}),
-              ...(p.headers ? { headers: p.headers } : {}),
-            });
-      const refused = async (
-        caller: Caller,
-        org: string,
-        p: Prepared,
-        status: number,
-        label: string,
-      ) => {
-        const before = await fingerprint(t);
-        const res = await send(caller, org, p);
-        expect(res.status, `${label}: ${JSON.stringify(res.json)}`).toBe(status);
-        expect(await fingerprint(t), `${label} changed data`).toBe(before);
-      };
+    const other = await t.org(`other${n}`, { [`stranger${n}@example.com`]: 'ADMIN' });
+    const byRole: Record<Role, Caller & { kind: 'pat'; userId: string }> = {
+      OWNER: home.callers[`owner${n}@example.com`]!,
+      ADMIN: home.callers[`admin${n}@example.com`]!,
+      EDITOR: home.callers[`editor${n}@example.com`]!,
+      VIEWER: home.callers[`viewer${n}@example.com`]!,
+    };
+    const stranger = other.callers[`stranger${n}@example.com`]!;
+    // Warm-up: a PAT's first use stamps lastUsedAt; do it before any fingerprint is taken.
+    for (const c of [...Object.values(byRole), stranger])
+      await t.call(c, { method: 'GET', url: '/api/v1/me' });
+    const h = (caller: { userId: string } | null): Home => ({
+      t,
+      orgId: home.id,
+      slug: home.slug,
+      caller,
+    });
+    const send = async (caller: Caller, org: string, p: Prepared) =>
+      r.spec?.contentType === 'text/event-stream'
+        ? streamStatus(t, caller, url(r, org, p.params) + (p.query ?? ''))
+        : t.call(caller, {
+            method: METHOD[r.method]!,
+            url: url(r, org, p.params) + (p.query ?? ''),
+            ...(p.body !== undefined ? { body: p.body } : {}),
+            ...(p.headers ? { headers: p.headers } : {}),
+          });
+    const refused = async (
+      caller: Caller,
+      org: string,
+      p: Prepared,
+      status: number,
+      label: string,
+    ) => {
+      const before = await fingerprint(t);
+      const res = await send(caller, org, p);
+      expect(res.status, `${label}: ${JSON.stringify(res.json)}`).toBe(status);
+      expect(await fingerprint(t), `${label} changed data`).toBe(before);
+    };
 
-      await refused(anonymous, 'home', await FIXTURES[key]!(h(byRole.OWNER)), 401, 'anonymous');
-      const permission = r.permission!;
-      if (isOrgPermission(permission)) {
-        await refused(
-          stranger,
-          'home',
-          await FIXTURES[key]!(h(byRole.OWNER)),
-          404,
-          "other org's admin on this org",
-        );
-        const p = await FIXTURES[key]!(h(byRole.OWNER));
-        if (Object.keys(p.params ?? {}).length > 0)
-          await refused(stranger, 'other', p, 404, "other org's admin naming this org's resource");
-        for (const role of ROLES.filter(
-          (x) => ROLE_RANK[x] < ROLE_RANK[ORG_PERMISSIONS[permission]],
-        )) {
-          await refused(byRole[role], 'home', await FIXTURES[key]!(h(byRole[role])), 403, role);
-        }
-        for (const role of ROLES.filter(
-          (x) => ROLE_RANK[x] >= ROLE_RANK[ORG_PERMISSIONS[permission]],
-        )) {
-          const res = await send(byRole[role], 'home', await FIXTURES[key]!(h(byRole[role])));
-          expect(res.status, `${role}: ${JSON.stringify(res.json)}`).toBe(r.spec?.status ?? 200);
-        }
-      } else {
-        const p = await FIXTURES[key]!(h(byRole.OWNER));
-        if (Object.keys(p.params ?? {}).length > 0)
-          await refused(stranger, 'home', p, 404, "another user naming this user's resource");
-        for (const caller of [byRole.VIEWER, stranger]) {
-          const res = await send(caller, 'home', await FIXTURES[key]!(h(caller)));
-          expect(res.status, JSON.stringify(res.json)).toBe(r.spec?.status ?? 200);
-        }
+    // Refused calls are asserted to change nothing (status and fingerprint), so one prepared
+    // request serves every refused caller; each allowed call gets its own below.
+    const p = await FIXTURES[key]!(h(byRole.OWNER));
+    await refused(anonymous, home.slug, p, 401, 'anonymous');
+    const permission = r.permission!;
+    if (isOrgPermission(permission)) {
+      await refused(stranger, home.slug, p, 404, "other org's admin on this org");
+      if (Object.keys(p.params ?? {}).length > 0)
+        await refused(stranger, other.slug, p, 404, "other org's admin naming this org's resource");
+      for (const role of ROLES.filter(
+        (x) => ROLE_RANK[x] < ROLE_RANK[ORG_PERMISSIONS[permission]],
+      )) {
+        await refused(byRole[role], home.slug, p, 403, role);
       }
-    } finally {
-      await t.close();
+      for (const role of ROLES.filter(
+        (x) => ROLE_RANK[x] >= ROLE_RANK[ORG_PERMISSIONS[permission]],
+      )) {
+        // Reads change nothing, so the request prepared above also serves every allowed reader.
+        const allowed = r.method === 'GET' ? p : await FIXTURES[key]!(h(byRole[role]));
+        const res = await send(byRole[role], home.slug, allowed);
+        expect(res.status, `${role}: ${JSON.stringify(res.json)}`).toBe(r.spec?.status ?? 200);
+      }
+    } else {
+      if (Object.keys(p.params ?? {}).length > 0)
+        await refused(stranger, home.slug, p, 404, "another user naming this user's resource");
+      for (const caller of [byRole.VIEWER, stranger]) {
+        const res = await send(caller, home.slug, await FIXTURES[key]!(h(caller)));
+        expect(res.status, JSON.stringify(res.json)).toBe(r.spec?.status ?? 200);
+      }
     }
   });
 });

@@ -6,27 +6,41 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 
-const schema = z.object({
-  EDGE_HOST: z.string().min(1).default('127.0.0.1'),
-  EDGE_PORT: z.coerce.number().int().min(0).max(65535).default(8088),
-  /** The control plane's internal gRPC service (route table). */
+/**
+ * Every variable with its default and meaning (`.describe()`, or `.meta({ description, docDefault })`
+ * when the effective default depends on the machine): docs/operations.md's reference is generated
+ * from this (`npm run generate:docs`), and a test fails when they differ.
+ */
+export const edgeConfigSchema = z.object({
+  EDGE_HOST: z.string().min(1).default('127.0.0.1').describe('bind address'),
+  EDGE_PORT: z.coerce.number().int().min(0).max(65535).default(8088).describe('port'),
   CONTROL_PLANE_GRPC_URL: z
     .string()
     .regex(/^grpcs?:\/\/[^/]+$/, 'must be grpc://host:port')
-    .default('grpc://127.0.0.1:9100'),
-  EDGE_TOKEN: z.string().min(24, 'must be at least 24 characters'),
-  /** Host-form routing `{env}.{org}.<EVAL_DOMAIN>`; path form `/e/{org}/{env}/…` always works. */
+    .default('grpc://127.0.0.1:9100')
+    .describe("the control plane's internal gRPC service, where the route table comes from"),
+  EDGE_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters')
+    .describe("at least 24 characters; the same as the control plane's"),
   EVAL_DOMAIN: z
     .string()
     .regex(/^[a-z0-9.-]+$/)
-    .optional(),
-  /** Where the last route table is persisted (survives a control-plane outage and a restart). */
-  EDGE_DATA_DIR: z.string().min(1).default(join(tmpdir(), 'switchyard-edge')),
-  ROUTE_REFRESH_MS: z.coerce.number().int().positive().default(1_000),
-  /**
-   * Comma-separated peer addresses (exact IPs) of proxies in front of the edge whose
-   * X-Forwarded-For/-Proto/-Host are believed and extended. Default none: the edge overwrites them.
-   */
+    .optional()
+    .describe(
+      'host-form routing `{env}.{org}.<EVAL_DOMAIN>`; the path form `/e/{org}/{env}/…` always works',
+    ),
+  EDGE_DATA_DIR: z.string().min(1).default(join(tmpdir(), 'switchyard-edge')).meta({
+    description:
+      'where the last route table is kept (survives a control-plane outage and a restart)',
+    docDefault: '`<tmp>/switchyard-edge`',
+  }),
+  ROUTE_REFRESH_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1_000)
+    .describe('route table refresh'),
   EDGE_TRUSTED_PROXIES: z
     .string()
     .default('')
@@ -36,15 +50,21 @@ const schema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.union([z.ipv4(), z.ipv6()], 'must be a comma-separated list of IP addresses'))),
-  /** Longest request URL (path and query) in bytes; longer is 414. */
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()], 'must be a comma-separated list of IP addresses')))
+    .describe(
+      'comma-separated exact IPs of proxies in front of the edge whose `X-Forwarded-For/-Proto/-Host` are believed and extended; empty: the edge overwrites them',
+    ),
   EDGE_MAX_URL_BYTES: z.coerce
     .number()
     .int()
     .min(256)
     .max(16 * 1024)
-    .default(8 * 1024),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    .default(8 * 1024)
+    .describe('longest request URL (path and query) in bytes; longer is 414'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('log level'),
 });
 
 /** Validated edge configuration. */
@@ -68,7 +88,7 @@ export class EdgeConfigError extends Error {
 
 /** Parses the environment once. */
 export function loadEdgeConfig(env: Readonly<Record<string, string | undefined>>): EdgeConfig {
-  const r = schema.safeParse(env);
+  const r = edgeConfigSchema.safeParse(env);
   if (!r.success)
     throw new EdgeConfigError(
       `invalid configuration:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,

@@ -11,90 +11,176 @@ import {
 
 const DEV_SECRET = 'switchyard-development-secret-do-not-use-in-production';
 
-const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+/**
+ * Every variable, its default and its meaning (`.describe()`, or `.meta({ description, docDefault })`
+ * when the effective default is derived): docs/operations.md's reference is generated from this
+ * (`npm run generate:docs`), and a test fails when they differ.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('mode'),
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/ })
-    .default('postgresql://postgres@127.0.0.1:5432/switchyard'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Root secret: encryption (git credentials, idempotent responses) and CSRF keys derive from it. */
-  SWITCHYARD_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** Comma-separated exact origins allowed to send cookie-authenticated mutations. */
+    .default('postgresql://postgres@127.0.0.1:5432/switchyard')
+    .describe('PostgreSQL URL (`postgres://` or `postgresql://`)'),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .default('redis://127.0.0.1:6379')
+    .describe('Redis URL (`redis://` or `rediss://`)'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('bind address of the API'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('API port'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('log level'),
+  SWITCHYARD_SECRET: z.string().min(32, 'must be at least 32 characters').optional().meta({
+    description:
+      'root secret, at least 32 characters; required when `NODE_ENV=production`; encryption (git credentials, idempotent responses) and CSRF keys derive from it',
+    docDefault: 'none (a fixed development secret outside production)',
+  }),
   ALLOWED_ORIGINS: z
     .string()
     .default(
       'http://localhost:3001,http://127.0.0.1:3001,http://localhost:3000,http://127.0.0.1:3000',
+    )
+    .describe('comma-separated exact origins allowed to send cookie-authenticated mutations'),
+  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(60)
+    .describe('session idle timeout'),
+  SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(12)
+    .describe('session lifetime'),
+  SWITCHYARD_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('.switchyard/data')
+    .describe(
+      'the one root of the state on disk (with PostgreSQL, everything a backup holds): hosted repositories under `git/hosted`, mirrors under `git/mirrors`, local instances under `instances`; relative to the working directory, never the OS temp directory',
     ),
-  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
-  SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().positive().default(12),
-  /**
-   * The one root of the control plane's state on disk (with PostgreSQL, everything a backup
-   * holds): hosted repositories under `git/hosted`, mirrors under `git/mirrors`, local instances
-   * under `instances`. Relative to the working directory; never the OS temp directory.
-   */
-  SWITCHYARD_DATA_DIR: z.string().min(1).default('.switchyard/data'),
-  /** Overrides `<SWITCHYARD_DATA_DIR>/git`: hosted bare repositories and external-remote mirrors. */
-  GIT_DATA_DIR: z.string().min(1).optional(),
-  /**
-   * Comma-separated EXACT origins (`scheme://host:port`) the control plane and its instances may
-   * reach although they are on loopback/private/special-purpose addresses (a self-hosted git
-   * server or IdP on a private network, the dev IdP). Everything else must resolve to public
-   * addresses only, in every mode (libs/git-store's address policy).
-   */
-  OUTBOUND_ALLOWED_ORIGINS: z.string().default(''),
-  /** Operator switch: tenant git URLs may use plain http://. */
-  GIT_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
-  /** Public base URL of this API as browsers reach it: SSO callback URLs are built from it. */
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000'),
-  /** Platform-wide OpenID login (all three or none). */
-  PLATFORM_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
-  PLATFORM_OIDC_CLIENT_ID: z.string().min(1).optional(),
-  PLATFORM_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-  /** Where the IdP sends the browser after logout (must be registered at the IdP); defaults to PUBLIC_URL. */
-  POST_LOGOUT_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** Requests per minute and client IP on /api/v1/auth/*. */
-  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
-  /** Comma-separated DNS servers (`ip`, `ip:port`, `[ipv6]:port`) for domain verification; empty: the system resolver. */
-  DNS_RESOLVERS: z.string().default(''),
-  /** Requests per minute on /api/v1/auth/* for one organisation's SSO connection, from all IPs together. */
-  AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE: z.coerce.number().int().positive().default(300),
-  /** Credential-minting requests (PATs, client tokens) per minute and client IP. */
-  TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
-  /** Credential-minting requests per minute for one organisation (client tokens) or one user (PATs). */
-  TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: z.coerce.number().int().positive().default(60),
-  /**
-   * Comma-separated addresses or CIDRs of reverse proxies / load balancers in front of the API:
-   * from them (only) the client address is taken from X-Forwarded-For, so per-IP limits see the
-   * real client. Unset: the socket address, and X-Forwarded-For is ignored.
-   */
-  TRUST_PROXY: z.string().default(''),
-  /** Redis key prefix of the shared rate-limit counters (replicas that share budgets share it). */
+  GIT_DATA_DIR: z.string().min(1).optional().meta({
+    description: 'overrides where hosted bare repositories and external-remote mirrors live',
+    docDefault: '`<SWITCHYARD_DATA_DIR>/git`',
+  }),
+  OUTBOUND_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .describe(
+      "comma-separated exact origins (`scheme://host:port`) on loopback, private or special-purpose addresses that the control plane and its instances may reach (a self-hosted git server or IdP on a private network, the dev IdP); everything else must resolve to public addresses only, in every mode (libs/git-store's address policy)",
+    ),
+  GIT_ALLOW_HTTP: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('whether tenant git URLs may use plain `http://`'),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('http://127.0.0.1:3000')
+    .describe(
+      "public base URL of this API as browsers reach it (the console's origin); SSO callback URLs are built from it",
+    ),
+  PLATFORM_OIDC_ISSUER: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('platform-wide OpenID login: the issuer (all three `PLATFORM_OIDC_*` or none)'),
+  PLATFORM_OIDC_CLIENT_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('platform-wide OpenID login: the client id'),
+  PLATFORM_OIDC_CLIENT_SECRET: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('platform-wide OpenID login: the client secret'),
+  POST_LOGOUT_REDIRECT_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta({
+      description: 'where the IdP sends the browser after logout (must be registered at the IdP)',
+      docDefault: '`<PUBLIC_URL>/`',
+    }),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30)
+    .describe('requests per minute and client IP on `/api/v1/auth/*`'),
+  DNS_RESOLVERS: z.string().default('').meta({
+    description:
+      'comma-separated DNS servers (`ip`, `ip:port`, `[ipv6]:port`) for domain verification',
+    docDefault: 'empty (the system resolver)',
+  }),
+  AUTH_RATE_LIMIT_PER_CONNECTION_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(300)
+    .describe(
+      "requests per minute on `/api/v1/auth/*` for one organisation's SSO connection, from all IPs together",
+    ),
+  TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20)
+    .describe('credential-minting requests (PATs, client tokens) per minute and client IP'),
+  TOKEN_RATE_LIMIT_PER_SCOPE_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(60)
+    .describe(
+      'credential-minting requests per minute for one organisation (client tokens) or one user (PATs)',
+    ),
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .describe(
+      'comma-separated addresses or CIDRs of reverse proxies / load balancers in front of the API: from them (only) the client address is taken from `X-Forwarded-For`, so per-IP limits see the real client; empty: the socket address, and `X-Forwarded-For` is ignored',
+    ),
   RATE_LIMIT_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,64}$/, '1-64 of A-Z a-z 0-9 : _ -')
-    .optional(),
-  /** Redis pub/sub channel on which replicas share change events (replicas of one deployment share it). */
+    .optional()
+    .meta({
+      description:
+        'Redis key prefix of the shared rate-limit counters (replicas that share budgets share it)',
+      docDefault: '`switchyard:rl`',
+    }),
   CHANGE_EVENTS_CHANNEL: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,128}$/, '1-128 of A-Z a-z 0-9 : _ -')
-    .optional(),
-  /** Comment lines this often keep proxies from closing an idle console event stream. */
-  EVENT_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(50).max(120_000).default(15_000),
-  /** How long idempotency keys are remembered; older records are purged. */
+    .optional()
+    .meta({
+      description:
+        'Redis pub/sub channel on which control-plane replicas share change events (all replicas of one deployment must use the same)',
+      docDefault: '`switchyard:changes`',
+    }),
+  EVENT_STREAM_HEARTBEAT_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(120_000)
+    .default(15_000)
+    .describe(
+      "heartbeat (comment line) period of the console's event streams, so proxies keep them open",
+    ),
   IDEMPOTENCY_RETENTION_HOURS: z.coerce
     .number()
     .positive()
     .max(24 * 30)
-    .default(24),
-  /** How often each replica purges expired idempotency records. */
+    .default(24)
+    .describe('how long idempotency keys are remembered (at most 720); older records are purged'),
   IDEMPOTENCY_PURGE_INTERVAL_MS: z.coerce
     .number()
     .int()
     .min(100)
-    .default(15 * 60_000),
+    .default(15 * 60_000)
+    .describe('how often each replica purges expired idempotency records'),
   ...provisioningEnvShape,
 });
 
@@ -229,7 +315,7 @@ export function loadConfig(input: Readonly<Record<string, string | undefined>>):
     ...input,
     INSTANCE_DATA_DIR: input['INSTANCE_DATA_DIR'] || join(root, 'instances'),
   };
-  const parsed = schema.safeParse(env);
+  const parsed = configSchema.safeParse(env);
   const lines = [
     ...(parsed.error?.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`) ?? []),
     ...extraIssues(env),

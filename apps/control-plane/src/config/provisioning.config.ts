@@ -17,57 +17,120 @@ const portRange = z
     return lo > 0 && hi < 65536 && hi - lo >= 1;
   }, 'must be an increasing range within 1-65535');
 
-/** Environment variables read for provisioning (all optional, with local defaults). */
+/**
+ * Environment variables read for provisioning (all optional, with local defaults); described for
+ * the generated configuration reference (see config.ts).
+ */
 export const provisioningEnvShape = {
-  /** Internal gRPC service for data-plane instances and the edge (never exposed publicly). */
-  INTERNAL_GRPC_HOST: z.string().min(1).default('127.0.0.1'),
-  /** Default 9100; 0 (any free port) under NODE_ENV=test so parallel test apps never collide. */
-  INTERNAL_GRPC_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  /** How instances reach that service (grpc:// or grpcs://). */
+  INTERNAL_GRPC_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'bind address of the internal gRPC service for data-plane instances and the edge (never public)',
+    ),
+  INTERNAL_GRPC_PORT: z.coerce.number().int().min(0).max(65535).optional().meta({
+    description:
+      'its port; 0 (any free port) under `NODE_ENV=test` so parallel test apps never collide',
+    docDefault: '9100',
+  }),
   CONTROL_PLANE_GRPC_URL: z
     .string()
     .regex(/^grpcs?:\/\/[^/]+$/, 'must be grpc://host:port')
-    .default('grpc://127.0.0.1:9100'),
-  /** Shared secret of the edge router when it asks for the route table; derived from SWITCHYARD_SECRET when unset. */
-  EDGE_TOKEN: z.string().min(24).optional(),
-  PROVISIONING_DRIVER: z.enum(['local', 'kubernetes']).default('local'),
-  /** Local driver: where instance data, logs and pid files live. */
-  INSTANCE_DATA_DIR: z.string().min(1).default(join(tmpdir(), 'switchyard-instances')),
-  /** Local driver: ports handed to instances (each takes two: HTTP and gRPC). */
-  INSTANCE_PORT_RANGE: portRange.default('18000-18999'),
-  /** Local driver: the data-plane binary. */
+    .default('grpc://127.0.0.1:9100')
+    .describe('how instances reach that service (`grpc://` or `grpcs://`)'),
+  EDGE_TOKEN: z.string().min(24).optional().meta({
+    description:
+      'shared secret of the edge router when it asks for the route table, at least 24 characters',
+    docDefault: 'derived from `SWITCHYARD_SECRET`',
+  }),
+  PROVISIONING_DRIVER: z
+    .enum(['local', 'kubernetes'])
+    .default('local')
+    .describe('how instances run: child processes or Kubernetes'),
+  // The effective default is under SWITCHYARD_DATA_DIR (config.ts fills it in).
+  INSTANCE_DATA_DIR: z.string().min(1).default(join(tmpdir(), 'switchyard-instances')).meta({
+    description: 'local driver: instance data, logs and pid files',
+    docDefault: '`<SWITCHYARD_DATA_DIR>/instances`',
+  }),
+  INSTANCE_PORT_RANGE: portRange
+    .default('18000-18999')
+    .describe('local driver: ports handed to instances (each takes two: HTTP and gRPC)'),
   INSTANCE_BINARY: z
     .string()
     .min(1)
-    .default(fileURLToPath(new URL('../../../data-plane/dist/cli.js', import.meta.url))),
+    .default(fileURLToPath(new URL('../../../data-plane/dist/cli.js', import.meta.url)))
+    .meta({
+      description: 'local driver: the data-plane binary',
+      docDefault: '`apps/data-plane/dist/cli.js`',
+    }),
   INSTANCE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info'),
-  /** Kubernetes driver: API server, namespace and bearer token (in-cluster values otherwise). */
-  KUBERNETES_API_URL: z.url().optional(),
-  KUBERNETES_NAMESPACE: z.string().min(1).default('switchyard'),
-  KUBERNETES_TOKEN: z.string().min(1).optional(),
-  INSTANCE_IMAGE: z.string().min(1).default('ghcr.io/switchyard/data-plane:latest'),
-  KUBERNETES_INGRESS_CLASS: z.string().min(1).default('nginx'),
-  /** Path-form environment URLs: `${EDGE_PUBLIC_URL}/e/{org}/{env}`. */
-  EDGE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8088'),
-  /** Host-form environment URLs `https://{env}.{org}.${EVAL_DOMAIN}` when set. */
+    .default('info')
+    .describe("instances' log level"),
+  KUBERNETES_API_URL: z
+    .url()
+    .optional()
+    .meta({ description: 'Kubernetes driver: API server', docDefault: 'in-cluster value' }),
+  KUBERNETES_NAMESPACE: z
+    .string()
+    .min(1)
+    .default('switchyard')
+    .describe('Kubernetes driver: namespace'),
+  KUBERNETES_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'Kubernetes driver: bearer token', docDefault: 'in-cluster value' }),
+  INSTANCE_IMAGE: z
+    .string()
+    .min(1)
+    .default('ghcr.io/switchyard/data-plane:latest')
+    .describe('Kubernetes driver: the data-plane image'),
+  KUBERNETES_INGRESS_CLASS: z
+    .string()
+    .min(1)
+    .default('nginx')
+    .describe('Kubernetes driver: Ingress class'),
+  EDGE_PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('http://127.0.0.1:8088')
+    .describe('path-form environment URLs: `<EDGE_PUBLIC_URL>/e/{org}/{env}`'),
   EVAL_DOMAIN: z
     .string()
     .regex(/^[a-z0-9.-]+(:\d+)?$/, 'a DNS name')
-    .optional(),
-  RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
-  OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
-  /** BullMQ lock and stall detection; short values in tests so a killed worker's job comes back fast. */
-  WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
-  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
-  /** Test-only fault injection: the worker SIGKILLs itself right after this provisioning step. */
-  PROVISIONING_CRASH_AFTER: z.enum(['credentials', 'launched', 'ready']).optional(),
-  /** Queue name prefix (tests use one per run so parallel suites do not share jobs). */
+    .optional()
+    .describe('host-form environment URLs `https://{env}.{org}.<EVAL_DOMAIN>` when set'),
+  RECONCILE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15_000)
+    .describe('worker reconcile interval'),
+  OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250).describe('outbox poll interval'),
+  WORKER_LOCK_DURATION_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30_000)
+    .describe("job lock duration (short in tests so a killed worker's job comes back fast)"),
+  WORKER_STALLED_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30_000)
+    .describe('stalled-job detection interval'),
+  PROVISIONING_CRASH_AFTER: z
+    .enum(['credentials', 'launched', 'ready'])
+    .optional()
+    .describe(
+      'test-only fault injection: the worker SIGKILLs itself right after this provisioning step; ignored in production',
+    ),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
-    .default('switchyard'),
+    .default('switchyard')
+    .describe('queue name prefix (tests use one per run so parallel suites do not share jobs)'),
 };
 
 type Parsed = z.infer<z.ZodObject<typeof provisioningEnvShape>>;
