@@ -15,12 +15,7 @@ import { InstanceController } from './instance.controller.js';
 @Module({
   imports: [RepositoriesModule],
   controllers: [InstanceController],
-  providers: [
-    InstanceViewService,
-    InstanceConfigService,
-    InstanceStatusService,
-    EdgeRoutesService,
-  ],
+  providers: [InstanceViewService, InstanceConfigService, InstanceStatusService, EdgeRoutesService],
   exports: [InstanceConfigService, InstanceStatusService, EdgeRoutesService],
 })
 export class InstancesModule {}

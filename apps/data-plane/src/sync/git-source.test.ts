@@ -29,12 +29,14 @@ const source = (over: { url?: string; branch?: string; directory?: string }) =>
     dataDir,
     allowLocal: false,
     // Names below resolve only through this resolver: nothing is ever connected to.
-    resolveHost: async (host) =>
-      host === 'inside.example.com'
-        ? ['10.0.0.7']
-        : host === 'nat64.example.com'
-          ? ['64:ff9b::a00:7']
-          : ['93.184.216.34'],
+    resolveHost: (host) =>
+      Promise.resolve(
+        host === 'inside.example.com'
+          ? ['10.0.0.7']
+          : host === 'nat64.example.com'
+            ? ['64:ff9b::a00:7']
+            : ['93.184.216.34'],
+      ),
   });
 
 describe('git source validation (libs/git-store rules)', () => {
