@@ -1,0 +1,2 @@
+export { FieldDiffView } from './field-diff-view';
+export { YamlDiffView } from './yaml-diff-view';
