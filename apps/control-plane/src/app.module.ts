@@ -25,6 +25,7 @@ import { InstancesModule } from './instances/instances.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ProposalsModule } from './proposals/proposals.module.js';
 import { PromotionModule } from './promotion/promotion.module.js';
+import { PlaygroundModule } from './playground/playground.module.js';
 import { FlagsModule } from './flags/flags.module.js';
 import { GitHostingModule } from './git-hosting/git-hosting.module.js';
 import { MembersModule } from './members/members.module.js';
@@ -82,6 +83,7 @@ export class AppModule {
         GitHostingModule,
         FlagsModule,
         PromotionModule,
+        PlaygroundModule,
         ProposalsModule,
         WebhooksModule,
         OpenApiModule,

@@ -367,6 +367,14 @@ const FIXTURES: Record<string, Fixture> = {
     headers: s.ifMatch,
     body: { revision: s.rev },
   })),
+  [`POST ${ENV}/namespaces/:ns/flags/:flag/restore`]: flagRoute((s) => ({
+    params: { env: s.env, ns: 'default', flag: 'f1' },
+    headers: s.ifMatch,
+    body: { revision: s.rev },
+  })),
+  'POST /api/v1/orgs/:org/playground': flagRoute((s) => ({
+    body: { environments: [s.env], entityId: 'u1', context: { plan: 'pro' } },
+  })),
   [`POST ${ENV}/promotions/preview`]: async (h) => ({
     params: { env: (await seeded(h)).env },
     body: { source: (await seeded(h)).env },
