@@ -372,6 +372,10 @@ const FIXTURES: Record<string, Fixture> = {
     headers: s.ifMatch,
     body: { revision: s.rev },
   })),
+  [`GET ${ENV}/namespaces/:ns/flags/:flag/at`]: flagRoute((s) => ({
+    params: { env: s.env, ns: 'default', flag: 'f1' },
+    query: `?revision=${s.rev}`,
+  })),
   'POST /api/v1/orgs/:org/playground': flagRoute((s) => ({
     body: { environments: [s.env], entityId: 'u1', context: { plan: 'pro' } },
   })),

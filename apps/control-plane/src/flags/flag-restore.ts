@@ -5,7 +5,7 @@
  * The result is validated like every other write, and protected environments take it through a
  * proposal (`?proposal=<id>`).
  */
-import { Controller, Headers, Injectable, Post, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Injectable, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { errors, restoreFlag, type Document } from '@switchyard/flags';
@@ -35,6 +35,15 @@ export const restoreFlagBody = z.strictObject({
     .describe('commit message; default "Restore flag <ns>/<key> to <revision>"'),
 });
 export type RestoreFlagBody = z.infer<typeof restoreFlagBody>;
+
+export const flagAtQuery = z.strictObject({
+  revision: z.string().regex(/^[0-9a-f]{40}$/, 'a 40-character commit id'),
+});
+export type FlagAtQuery = z.infer<typeof flagAtQuery>;
+export const flagAtView = z.object({
+  revision: z.string(),
+  flag: z.record(z.string(), z.unknown()).nullable().describe('null: the flag did not exist then'),
+});
 
 /** Restores one flag to its state at a revision (removes it when it did not exist then). */
 @Injectable()
@@ -82,6 +91,15 @@ export class FlagRestoreService {
     );
   }
 
+  /** The flag as it was at `revision` (null when it did not exist then), for history diffs. */
+  async flagAt(ctx: OrgContext, envKey: string, ns: string, key: string, revision: string) {
+    const opened = await this.writer.open(ctx, envKey);
+    await requireCommit(opened.store, revision, 'query.revision');
+    const doc = await this.pastDocument(opened.store, opened.directory, revision, ns, key);
+    const flags = doc?.flags.filter((f) => f.key === key) ?? [];
+    return { revision, flag: flags.at(-1) ?? null };
+  }
+
   /** The namespace's document holding the flag at `revision` (or its first document, or none). */
   private async pastDocument(
     store: Parameters<FlagWriterService['workspace']>[0]['store'],
@@ -107,6 +125,19 @@ export class FlagRestoreService {
 @Controller('api/v1/orgs/:org/environments/:env/namespaces')
 export class FlagRestoreController {
   constructor(private readonly service: FlagRestoreService) {}
+
+  @Get(':ns/flags/:flag/at')
+  @Permission('flags:read')
+  @Api({
+    tag: 'flags',
+    summary: 'A flag as it was at a revision (null when it did not exist then)',
+    params: flagParams,
+    query: flagAtQuery,
+    response: flagAtView,
+  })
+  at(@OrgCtx() ctx: OrgContext, @Valid('params') p: FlagParams, @Valid('query') q: FlagAtQuery) {
+    return this.service.flagAt(ctx, p.env, p.ns, p.flag, q.revision);
+  }
 
   @Post(':ns/flags/:flag/restore')
   @Permission('flags:write')

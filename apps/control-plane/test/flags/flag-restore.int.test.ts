@@ -60,6 +60,18 @@ describe('restore one flag to a revision', () => {
       .trim();
     expect(msg).toContain(`Eddie Editor|Restore flag default/checkout to ${v1.slice(0, 12)}`);
     expect(msg).toContain(`Restores: ${v1}`);
+    // The flag as it was at a revision, for history diffs.
+    const at = await f.t.call(f.viewer, {
+      method: 'GET',
+      url: `${f.base('dev')}/namespaces/default/flags/checkout/at?revision=${v1}`,
+    });
+    expect(at.status).toBe(200);
+    expect(at.json.flag.description).toBe('v1');
+    const before = await f.t.call(f.viewer, {
+      method: 'GET',
+      url: `${f.base('dev')}/namespaces/default/flags/banner/at?revision=${head}`,
+    });
+    expect(before.json.flag.description).toBe('second');
     // Only the checkout lines changed in the file.
     const patch = (await store.git(['diff', head, res.json.revision])).toString();
     expect(patch).not.toContain('banner');
