@@ -3,7 +3,11 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import {
   BoxesIcon,
+  FlaskConicalIcon,
   GitBranchIcon,
+  GitCompareArrowsIcon,
+  GitPullRequestIcon,
+  HistoryIcon,
   KeyRoundIcon,
   LayoutDashboardIcon,
   ScrollTextIcon,
@@ -28,6 +32,10 @@ function navItems(slug: string): NavItem[] {
   return [
     { href: base, label: 'Overview', icon: LayoutDashboardIcon, exact: true },
     { href: `${base}/environments`, label: 'Environments', icon: BoxesIcon },
+    { href: `${base}/history`, label: 'History', icon: HistoryIcon },
+    { href: `${base}/proposals`, label: 'Proposals', icon: GitPullRequestIcon },
+    { href: `${base}/promotion`, label: 'Promotion', icon: GitCompareArrowsIcon },
+    { href: `${base}/playground`, label: 'Playground', icon: FlaskConicalIcon },
     { href: `${base}/tokens`, label: 'Client tokens', icon: KeyRoundIcon },
     { href: `${base}/members`, label: 'Members', icon: UsersIcon },
     { href: `${base}/repositories`, label: 'Repositories', icon: GitBranchIcon },
