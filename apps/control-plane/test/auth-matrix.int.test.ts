@@ -404,6 +404,14 @@ const FIXTURES: Record<string, Fixture> = {
     const p = await proposal(h);
     return { params: { env: p.env, proposalId: p.id }, headers: { 'if-match': `"${p.head}"` } };
   },
+  [`POST ${ENV}/proposals/:proposalId/request-changes`]: async (h) => {
+    const p = await proposal(h);
+    return {
+      params: { env: p.env, proposalId: p.id },
+      headers: { 'if-match': `"${p.head}"` },
+      body: { comment: 'Use 25 % first' },
+    };
+  },
   'GET /api/v1/orgs/:org/repositories/:repositoryId/webhook': async (h) => ({
     params: { repositoryId: await repo(h) },
   }),

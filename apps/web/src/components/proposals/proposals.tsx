@@ -9,6 +9,7 @@ import { can, useOrg } from '@/components/org-context';
 import { EmptyState, ErrorState, FormError, LoadingRows, PageHeader } from '@/components/states';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { Label, Textarea } from '@/components/ui/input';
 import {
   Table,
   TableBody,
@@ -44,7 +45,7 @@ export function ProposalList() {
     <div>
       <PageHeader
         title="Proposals"
-        description="Reviewed changes to protected environments: a second member approves, then it is merged."
+        description="Reviewed changes to protected environments: a second member requests changes or approves, which merges it."
       />
       {envs.isPending || lists.some((l) => l.isPending) ? (
         <LoadingRows rows={3} label="Loading proposals" />
@@ -79,8 +80,8 @@ export function ProposalList() {
                 <TableCell>
                   <Badge variant={p.status === 'open' ? 'warning' : 'success'}>
                     {p.status === 'open'
-                      ? p.approvals.length > 0
-                        ? 'approved'
+                      ? p.changeRequests.length > 0
+                        ? 'changes requested'
                         : 'open'
                       : 'merged'}
                   </Badge>
@@ -103,6 +104,7 @@ export function ProposalDetail({ envKey, id }: { envKey: string; id: string }) {
   const org = useOrg();
   const qc = useQueryClient();
   const [error, setError] = useState<string>();
+  const [comment, setComment] = useState('');
   const q = useQuery({
     queryKey: ['proposal', org.slug, envKey, id],
     queryFn: () =>
@@ -124,6 +126,22 @@ export function ProposalDetail({ envKey, id }: { envKey: string; id: string }) {
       setError(undefined);
       await qc.invalidateQueries({ queryKey: ['proposal', org.slug, envKey, id] });
       await qc.invalidateQueries({ queryKey: ['proposals', org.slug, envKey] });
+    },
+    onError: (e) => setError(describeError(e)),
+  });
+  const requestChanges = useMutation({
+    mutationFn: (revision: string) =>
+      unwrap(
+        api.POST('/api/v1/orgs/{org}/environments/{env}/proposals/{proposalId}/request-changes', {
+          params: { path: { org: org.slug, env: envKey, proposalId: id } },
+          headers: { 'if-match': `"${revision}"` },
+          body: { comment },
+        }),
+      ),
+    onSuccess: async () => {
+      setError(undefined);
+      setComment('');
+      await qc.invalidateQueries({ queryKey: ['proposal', org.slug, envKey, id] });
     },
     onError: (e) => setError(describeError(e)),
   });
@@ -157,6 +175,42 @@ export function ProposalDetail({ envKey, id }: { envKey: string; id: string }) {
         {p.mergedBy && <span>merged by {p.mergedBy.email}</span>}
       </p>
       <FormError message={error} />
+      {p.changeRequests.length > 0 && (
+        <ul aria-label="Requested changes" className="flex flex-col gap-2">
+          {p.changeRequests.map((c) => (
+            <li key={`${c.userId}-${c.requestedAt}`} className="rounded-md border p-3 text-sm">
+              <strong>{c.email}</strong> requested changes: {c.comment}
+            </li>
+          ))}
+        </ul>
+      )}
+      {p.status === 'open' && can(org.role, 'EDITOR') && (
+        <form
+          className="flex flex-col gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            requestChanges.mutate(p.revision);
+          }}
+        >
+          <Label htmlFor="request-changes">Request changes</Label>
+          <Textarea
+            id="request-changes"
+            rows={2}
+            value={comment}
+            placeholder="What should change before this is merged?"
+            onChange={(e) => setComment(e.target.value)}
+          />
+          <div>
+            <Button
+              type="submit"
+              variant="outline"
+              disabled={requestChanges.isPending || comment.trim() === ''}
+            >
+              Request changes
+            </Button>
+          </div>
+        </form>
+      )}
       <p className="text-sm text-muted-foreground">
         Reviewing revision <code>{p.revision.slice(0, 12)}</code>. A change made after your review
         withdraws approvals: the approval merges exactly the revision shown here.

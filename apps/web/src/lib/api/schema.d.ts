@@ -697,6 +697,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/environments/{env}/proposals/{proposalId}/request-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request changes to the reviewed revision of a proposal (If-Match: the proposal revision reviewed; withdrawn when the proposal changes; not by its author) */
+        post: operations["ProposalsController_requestChanges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/environments/{env}/revert": {
         parameters: {
             query?: never;
@@ -4959,6 +4976,15 @@ export interface operations {
                             /** @description environment revision the proposal started from */
                             base: string;
                             branch: string;
+                            /** @description requests for changes to the current revision (a later change withdraws them) */
+                            changeRequests: {
+                                comment: string;
+                                email: string;
+                                requestedAt: string;
+                                /** @description proposal revision reviewed */
+                                revision: string;
+                                userId: string;
+                            }[];
                             createdAt: string;
                             createdBy: {
                                 email: string;
@@ -5056,6 +5082,15 @@ export interface operations {
                         /** @description environment revision the proposal started from */
                         base: string;
                         branch: string;
+                        /** @description requests for changes to the current revision (a later change withdraws them) */
+                        changeRequests: {
+                            comment: string;
+                            email: string;
+                            requestedAt: string;
+                            /** @description proposal revision reviewed */
+                            revision: string;
+                            userId: string;
+                        }[];
                         createdAt: string;
                         createdBy: {
                             email: string;
@@ -5153,6 +5188,15 @@ export interface operations {
                         /** @description environment revision the proposal started from */
                         base: string;
                         branch: string;
+                        /** @description requests for changes to the current revision (a later change withdraws them) */
+                        changeRequests: {
+                            comment: string;
+                            email: string;
+                            requestedAt: string;
+                            /** @description proposal revision reviewed */
+                            revision: string;
+                            userId: string;
+                        }[];
                         createdAt: string;
                         createdBy: {
                             email: string;
@@ -5244,6 +5288,110 @@ export interface operations {
                             message: string;
                             path?: string;
                         }[];
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ProposalsController_requestChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                env: string;
+                org: string;
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what should change */
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description approvals of the current revision (a later change withdraws earlier ones) */
+                        approvals: {
+                            approvedAt: string;
+                            email: string;
+                            /** @description proposal revision reviewed */
+                            revision: string;
+                            userId: string;
+                        }[];
+                        /** @description environment revision the proposal started from */
+                        base: string;
+                        branch: string;
+                        /** @description requests for changes to the current revision (a later change withdraws them) */
+                        changeRequests: {
+                            comment: string;
+                            email: string;
+                            requestedAt: string;
+                            /** @description proposal revision reviewed */
+                            revision: string;
+                            userId: string;
+                        }[];
+                        createdAt: string;
+                        createdBy: {
+                            email: string;
+                            userId: string;
+                        };
+                        id: string;
+                        mergedBy?: {
+                            email: string;
+                            userId: string;
+                        };
+                        mergedRevision?: string;
+                        /** @description head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes, and to approve what you reviewed */
+                        revision: string;
+                        /** @enum {string} */
+                        status: "open" | "merged";
+                        title: string;
                     };
                 };
             };
