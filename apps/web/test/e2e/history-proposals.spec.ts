@@ -155,6 +155,34 @@ test('history, restore, promotion, proposals and the playground', async ({ brows
   const carolPage = await signIn(s, carol, 'carol', `/orgs/${ORG}/proposals`);
   await carolPage.getByRole('link', { name: 'Launch checkout' }).click();
   await expect(carolPage.getByLabel('Proposal diff')).toContainText('key: checkout');
+  // Carol asks for a change; the author's next commit on the proposal withdraws the request.
+  await carolPage.getByLabel('Request changes').fill('Describe the launch');
+  await carolPage.getByRole('button', { name: 'Request changes' }).click();
+  await expect(carolPage.getByRole('list', { name: 'Requested changes' })).toContainText(
+    'carol@example.com requested changes: Describe the launch',
+  );
+  const proposalUrl = `/orgs/${ORG}/environments/production/proposals/${String(proposal.json.id)}`;
+  const current = await callApi(s, alice, 'GET', proposalUrl);
+  await putFlag(
+    'production',
+    variant('checkout', {
+      description: 'The new checkout',
+      rules: [
+        {
+          segment: 'pro',
+          distributions: [
+            { variant: 'blue', rollout: 50 },
+            { variant: 'green', rollout: 50 },
+          ],
+        },
+      ],
+    }),
+    `?proposal=${String(proposal.json.id)}`,
+    `"${String(current.json.revision)}"`,
+  );
+  await open(carolPage, carolPage.url());
+  await expect(carolPage.getByLabel('Proposal diff')).toContainText('The new checkout');
+  await expect(carolPage.getByRole('list', { name: 'Requested changes' })).toHaveCount(0);
   await carolPage.getByRole('button', { name: 'Approve and merge' }).click();
   await expect(carolPage.getByText('merged by carol@example.com')).toBeVisible();
 
