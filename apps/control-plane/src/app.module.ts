@@ -28,6 +28,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ProposalBranchesModule } from './proposals/proposal-branches.module.js';
 import { ProposalsModule } from './proposals/proposals.module.js';
 import { PromotionModule } from './promotion/promotion.module.js';
+import { PlaygroundModule } from './playground/playground.module.js';
 import { FlagsModule } from './flags/flags.module.js';
 import { GitHostingModule } from './git-hosting/git-hosting.module.js';
 import { MembersModule } from './members/members.module.js';
@@ -88,6 +89,7 @@ export class AppModule {
         ProposalBranchesModule,
         FlagsModule,
         PromotionModule,
+        PlaygroundModule,
         ProposalsModule,
         WebhooksModule,
         OpenApiModule,

@@ -360,6 +360,18 @@ const FIXTURES: Record<string, Fixture> = {
     headers: s.ifMatch,
     body: { revision: s.rev },
   })),
+  [`POST ${ENV}/namespaces/:ns/flags/:flag/restore`]: flagRoute((s) => ({
+    params: { env: s.env, ns: 'default', flag: 'f1' },
+    headers: s.ifMatch,
+    body: { revision: s.rev },
+  })),
+  [`GET ${ENV}/namespaces/:ns/flags/:flag/at`]: flagRoute((s) => ({
+    params: { env: s.env, ns: 'default', flag: 'f1' },
+    query: `?revision=${s.rev}`,
+  })),
+  'POST /api/v1/orgs/:org/playground': flagRoute((s) => ({
+    body: { environments: [s.env], entityId: 'u1', context: { plan: 'pro' } },
+  })),
   [`POST ${ENV}/promotions/preview`]: async (h) => ({
     params: { env: (await seeded(h)).env },
     body: { source: (await seeded(h)).env },
@@ -384,6 +396,14 @@ const FIXTURES: Record<string, Fixture> = {
   [`POST ${ENV}/proposals/:proposalId/approve`]: async (h) => {
     const p = await proposal(h);
     return { params: { env: p.env, proposalId: p.id }, headers: { 'if-match': `"${p.head}"` } };
+  },
+  [`POST ${ENV}/proposals/:proposalId/request-changes`]: async (h) => {
+    const p = await proposal(h);
+    return {
+      params: { env: p.env, proposalId: p.id },
+      headers: { 'if-match': `"${p.head}"` },
+      body: { comment: 'Use 25 % first' },
+    };
   },
   'GET /api/v1/orgs/:org/repositories/:repositoryId/webhook': async (h) => ({
     params: { repositoryId: await repo(h) },

@@ -43,10 +43,12 @@ export const AUDIT_ACTIONS = [
   'flag.delete',
   'flag.rules.set',
   'flag.rollouts.set',
+  'flag.restore',
   'segment.put',
   'segment.delete',
   'proposal.create',
   'proposal.merge',
+  'proposal.request_changes',
   'git.push',
 ] as const;
 

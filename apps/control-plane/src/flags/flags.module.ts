@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EnvironmentReader } from './environment-reader.service.js';
 import { FlagCommitter } from './flag-committer.service.js';
+import { FlagRestoreController, FlagRestoreService } from './flag-restore.js';
 import { FlagsController } from './flags.controller.js';
 import { FlagsService } from './flags.service.js';
 import { HistoryController } from './history.controller.js';
@@ -12,8 +13,8 @@ import { HistoryService } from './history.service.js';
  * proposals feature) to resolve writes to a proposal.
  */
 @Module({
-  controllers: [FlagsController, HistoryController],
-  providers: [EnvironmentReader, FlagCommitter, FlagsService, HistoryService],
+  controllers: [FlagsController, HistoryController, FlagRestoreController],
+  providers: [EnvironmentReader, FlagCommitter, FlagsService, HistoryService, FlagRestoreService],
   exports: [EnvironmentReader, FlagCommitter],
 })
 export class FlagsModule {}

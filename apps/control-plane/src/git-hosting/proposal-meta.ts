@@ -26,6 +26,17 @@ export interface ProposalRecord {
    * the current head count; any new change on the proposal branch withdraws them all.
    */
   approvals?: ProposalApproval[] | undefined;
+  /** Requests for changes, each pinned to the revision reviewed; a later change withdraws them. */
+  changeRequests?: ProposalChangeRequest[] | undefined;
+}
+
+/** One reviewer's request for changes to one revision of a proposal. */
+export interface ProposalChangeRequest {
+  userId: string;
+  email: string;
+  revision: string;
+  comment: string;
+  requestedAt: string;
 }
 
 /** One reviewer's approval of one revision of a proposal. */

@@ -12,10 +12,22 @@ export const promotionBody = z
     flag: key
       .optional()
       .describe('copy only this flag (needs namespace); the segments it uses come along'),
+    flags: z
+      .array(key)
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        'copy only these flags of namespace, as one commit (needs namespace, not with flag)',
+      ),
   })
-  .refine((b) => b.flag === undefined || b.namespace !== undefined, {
-    message: 'flag needs namespace',
+  .refine((b) => (b.flag === undefined && b.flags === undefined) || b.namespace !== undefined, {
+    message: 'flag and flags need namespace',
     path: ['namespace'],
+  })
+  .refine((b) => b.flag === undefined || b.flags === undefined, {
+    message: 'send either flag or flags',
+    path: ['flags'],
   });
 export type PromotionBody = z.infer<typeof promotionBody>;
 

@@ -39,11 +39,15 @@ export class PromotionService {
   async promote(ctx: OrgContext, target: WriteTarget, body: PromotionBody): Promise<WriteResult> {
     const { source, sourceRevision } = await this.source(ctx, target.envKey, body);
     const what =
-      body.flag !== undefined
-        ? `flag ${body.namespace}/${body.flag}`
-        : body.namespace !== undefined
-          ? `namespace ${body.namespace}`
-          : 'everything';
+      body.flags !== undefined
+        ? body.flags.length <= 5
+          ? `flags ${body.flags.map((f) => `${body.namespace}/${f}`).join(', ')}`
+          : `${body.flags.length} flags of namespace ${body.namespace}`
+        : body.flag !== undefined
+          ? `flag ${body.namespace}/${body.flag}`
+          : body.namespace !== undefined
+            ? `namespace ${body.namespace}`
+            : 'everything';
     return this.writer.mutate(
       ctx,
       target,
@@ -75,7 +79,9 @@ export class PromotionService {
   }
 
   private copy(source: FlagWorkspace, target: FlagWorkspace, body: PromotionBody): void {
-    if (body.flag !== undefined) copyFlag(source, target, body.namespace!, body.flag);
+    if (body.flags !== undefined)
+      for (const f of new Set(body.flags)) copyFlag(source, target, body.namespace!, f);
+    else if (body.flag !== undefined) copyFlag(source, target, body.namespace!, body.flag);
     else if (body.namespace !== undefined) copyNamespace(source, target, body.namespace);
     else copyEverything(source, target);
   }

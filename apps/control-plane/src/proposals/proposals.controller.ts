@@ -11,8 +11,10 @@ import {
   proposalList,
   proposalParams,
   proposalView,
+  requestChangesBody,
   type CreateProposalBody,
   type ProposalParams,
+  type RequestChangesBody,
 } from './proposals.dto.js';
 import { ProposalsService } from './proposals.service.js';
 
@@ -80,5 +82,24 @@ export class ProposalsController {
     @Res({ passthrough: true }) r: FastifyReply,
   ) {
     return withEtag(r, this.proposals.approve(ctx, p.env, p.proposalId, m));
+  }
+
+  @Post(':proposalId/request-changes')
+  @Permission('proposals:approve')
+  @Api({
+    tag: 'proposals',
+    summary:
+      'Request changes to the reviewed revision of a proposal (If-Match: the proposal revision reviewed; withdrawn when the proposal changes; not by its author)',
+    params: proposalParams,
+    body: requestChangesBody,
+    response: proposalView,
+  })
+  requestChanges(
+    @OrgCtx() ctx: OrgContext,
+    @Valid('params') p: ProposalParams,
+    @Headers('if-match') m: string | undefined,
+    @Valid('body') b: RequestChangesBody,
+  ) {
+    return this.proposals.requestChanges(ctx, p.env, p.proposalId, m, b.comment);
   }
 }

@@ -37,6 +37,15 @@ export const proposalView = z.object({
       }),
     )
     .describe('approvals of the current revision (a later change withdraws earlier ones)'),
+  changeRequests: z
+    .array(
+      person.extend({
+        revision: z.string().describe('proposal revision reviewed'),
+        comment: z.string(),
+        requestedAt: z.string(),
+      }),
+    )
+    .describe('requests for changes to the current revision (a later change withdraws them)'),
 });
 export type ProposalView = z.infer<typeof proposalView>;
 export const proposalList = z.object({ items: z.array(proposalView) });
@@ -44,3 +53,10 @@ export const proposalDetail = proposalView.extend({
   files: z.array(z.object({ path: z.string(), status: z.enum(['added', 'modified', 'deleted']) })),
   patch: z.string(),
 });
+export const requestChangesBody = z.strictObject({
+  comment: text(4000)
+    .pipe(z.string().min(1))
+    .refine((t) => !LONE_SURROGATE.test(t), 'must be valid Unicode')
+    .describe('what should change'),
+});
+export type RequestChangesBody = z.infer<typeof requestChangesBody>;

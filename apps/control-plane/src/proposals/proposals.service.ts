@@ -134,6 +134,53 @@ export class ProposalsService {
     });
   }
 
+  /**
+   * Records a request for changes to exactly the revision reviewed (If-Match, like approve). It
+   * blocks nothing by itself: it tells the author what to change, and it is withdrawn as soon as
+   * the proposal changes (only requests of the current revision are shown).
+   */
+  async requestChanges(
+    ctx: OrgContext,
+    envKey: string,
+    id: string,
+    ifMatch: string | undefined,
+    comment: string,
+  ): Promise<ProposalView> {
+    requirePermission(ctx, 'proposals:approve');
+    const reviewed = parseIfMatch(ifMatch);
+    const opened = await this.reader.open(ctx, envKey, 'proposals:approve');
+    const { record, blob } = await this.find(opened, id);
+    if (record.status !== 'open') throw errors.failedPrecondition('the proposal is already merged');
+    await this.checkReviewed(opened, record, reviewed);
+    if (record.createdBy.userId === ctx.principal.userId)
+      throw errors.permissionDenied('you opened this proposal: another member reviews it');
+    const request = {
+      userId: ctx.principal.userId,
+      email: ctx.principal.email,
+      revision: reviewed,
+      comment,
+      requestedAt: new Date().toISOString(),
+    };
+    const next = {
+      ...record,
+      changeRequests: [...(record.changeRequests ?? []), request],
+    };
+    await writeProposal(opened.store, next, blob);
+    await this.writer.record(
+      ctx,
+      opened,
+      {
+        action: 'proposal.request_changes',
+        targetType: 'proposal',
+        targetId: id,
+        summary: comment.slice(0, 200),
+      },
+      reviewed,
+      reviewed,
+    );
+    return this.view(opened, next);
+  }
+
   /** The reviewed revision must still be the proposal's head (and must add something). */
   private async checkReviewed(
     opened: OpenedEnvironment,
@@ -179,6 +226,9 @@ export class ProposalsService {
     const approvals = (r.approvals ?? []).filter(
       (a) => r.status === 'merged' || a.revision === revision,
     );
-    return { ...r, branch: proposalBranch(r.id), revision, approvals };
+    const changeRequests = (r.changeRequests ?? []).filter(
+      (c) => r.status === 'open' && c.revision === revision,
+    );
+    return { ...r, branch: proposalBranch(r.id), revision, approvals, changeRequests };
   }
 }

@@ -50,6 +50,14 @@ const PAGES: Array<{ path: string; ready?: (p: Page) => Locator[] }> = [
     path: `/orgs/${ORG}/environments/production/segments/default/axe-check?new`,
     ready: (p) => [p.getByRole('heading', { name: 'Used by' })],
   },
+  { path: `/orgs/${ORG}/history` },
+  {
+    path: `/orgs/${ORG}/environments/production/history`,
+    ready: (p) => [p.getByRole('list', { name: 'Commits' })],
+  },
+  { path: `/orgs/${ORG}/proposals` },
+  { path: `/orgs/${ORG}/promotion` },
+  { path: `/orgs/${ORG}/playground` },
   { path: '/account', ready: (p) => [p.locator('table[aria-label="Sessions"] tr[data-current]')] },
   // After "you already have an account": the offer to link the other sign-in method.
   {

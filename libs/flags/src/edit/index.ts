@@ -8,3 +8,4 @@ export {
 export * as edits from './edits.js';
 export type { NamespaceFields } from './edits.js';
 export { copyEverything, copyFlag, copyNamespace } from './copy.js';
+export * from './restore-flag.js';

@@ -14,3 +14,11 @@ export type {
 } from './client-snapshot.js';
 export { variantBucket, inThreshold, distributionBoundaries } from './bucket.js';
 export { crc32 } from './crc32.js';
+export { explainEvaluation } from './explain.js';
+export type {
+  Explanation,
+  StepTrace,
+  SegmentTrace,
+  ConstraintTrace,
+  DistributionTrace,
+} from './explain.js';

@@ -524,6 +524,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/environments/{env}/namespaces/{ns}/flags/{flag}/at": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flag as it was at a revision (null when it did not exist then) */
+        get: operations["FlagRestoreController_at"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/environments/{env}/namespaces/{ns}/flags/{flag}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore one flag to its state at a revision, as a new commit (If-Match) */
+        post: operations["FlagRestoreController_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/environments/{env}/namespaces/{ns}/flags/{flag}/rollouts": {
         parameters: {
             query?: never;
@@ -680,6 +714,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/environments/{env}/proposals/{proposalId}/request-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request changes to the reviewed revision of a proposal (If-Match: the proposal revision reviewed; withdrawn when the proposal changes; not by its author) */
+        post: operations["ProposalsController_requestChanges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/environments/{env}/revert": {
         parameters: {
             query?: never;
@@ -765,6 +816,23 @@ export interface paths {
         head?: never;
         /** Change a member's role */
         patch: operations["MembersController_changeRole"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/playground": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Evaluate one entity and context against flags in several environments at their current revisions, with an explanation of every answer (nothing is written) */
+        post: operations["PlaygroundController_evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/orgs/{org}/repositories": {
@@ -4210,6 +4278,156 @@ export interface operations {
             };
         };
     };
+    FlagRestoreController_at: {
+        parameters: {
+            query: {
+                revision: string;
+            };
+            header?: never;
+            path: {
+                env: string;
+                flag: string;
+                ns: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description null: the flag did not exist then */
+                        flag: {
+                            [key: string]: unknown;
+                        } | null;
+                        revision: string;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    FlagRestoreController_restore: {
+        parameters: {
+            query?: {
+                proposal?: string;
+            };
+            header?: never;
+            path: {
+                env: string;
+                flag: string;
+                ns: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description commit message; default "Restore flag <ns>/<key> to <revision>" */
+                    message?: string;
+                    /** @description the revision whose state of the flag to restore */
+                    revision: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        revision: string;
+                        warnings: {
+                            code: string;
+                            file?: string;
+                            line?: number;
+                            message: string;
+                            path?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     FlagsController_setRollouts: {
         parameters: {
             query?: {
@@ -4706,6 +4924,8 @@ export interface operations {
                 "application/json": {
                     /** @description copy only this flag (needs namespace); the segments it uses come along */
                     flag?: string;
+                    /** @description copy only these flags of namespace, as one commit (needs namespace, not with flag) */
+                    flags?: string[];
                     /** @description copy only this namespace */
                     namespace?: string;
                     /** @description environment to copy from */
@@ -4785,6 +5005,8 @@ export interface operations {
                 "application/json": {
                     /** @description copy only this flag (needs namespace); the segments it uses come along */
                     flag?: string;
+                    /** @description copy only these flags of namespace, as one commit (needs namespace, not with flag) */
+                    flags?: string[];
                     /** @description copy only this namespace */
                     namespace?: string;
                     /** @description environment to copy from */
@@ -4888,6 +5110,15 @@ export interface operations {
                             /** @description environment revision the proposal started from */
                             base: string;
                             branch: string;
+                            /** @description requests for changes to the current revision (a later change withdraws them) */
+                            changeRequests: {
+                                comment: string;
+                                email: string;
+                                requestedAt: string;
+                                /** @description proposal revision reviewed */
+                                revision: string;
+                                userId: string;
+                            }[];
                             createdAt: string;
                             createdBy: {
                                 email: string;
@@ -4985,6 +5216,15 @@ export interface operations {
                         /** @description environment revision the proposal started from */
                         base: string;
                         branch: string;
+                        /** @description requests for changes to the current revision (a later change withdraws them) */
+                        changeRequests: {
+                            comment: string;
+                            email: string;
+                            requestedAt: string;
+                            /** @description proposal revision reviewed */
+                            revision: string;
+                            userId: string;
+                        }[];
                         createdAt: string;
                         createdBy: {
                             email: string;
@@ -5082,6 +5322,15 @@ export interface operations {
                         /** @description environment revision the proposal started from */
                         base: string;
                         branch: string;
+                        /** @description requests for changes to the current revision (a later change withdraws them) */
+                        changeRequests: {
+                            comment: string;
+                            email: string;
+                            requestedAt: string;
+                            /** @description proposal revision reviewed */
+                            revision: string;
+                            userId: string;
+                        }[];
                         createdAt: string;
                         createdBy: {
                             email: string;
@@ -5173,6 +5422,110 @@ export interface operations {
                             message: string;
                             path?: string;
                         }[];
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ProposalsController_requestChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                env: string;
+                org: string;
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what should change */
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description approvals of the current revision (a later change withdraws earlier ones) */
+                        approvals: {
+                            approvedAt: string;
+                            email: string;
+                            /** @description proposal revision reviewed */
+                            revision: string;
+                            userId: string;
+                        }[];
+                        /** @description environment revision the proposal started from */
+                        base: string;
+                        branch: string;
+                        /** @description requests for changes to the current revision (a later change withdraws them) */
+                        changeRequests: {
+                            comment: string;
+                            email: string;
+                            requestedAt: string;
+                            /** @description proposal revision reviewed */
+                            revision: string;
+                            userId: string;
+                        }[];
+                        createdAt: string;
+                        createdBy: {
+                            email: string;
+                            userId: string;
+                        };
+                        id: string;
+                        mergedBy?: {
+                            email: string;
+                            userId: string;
+                        };
+                        mergedRevision?: string;
+                        /** @description head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes, and to approve what you reviewed */
+                        revision: string;
+                        /** @enum {string} */
+                        status: "open" | "merged";
+                        title: string;
                     };
                 };
             };
@@ -5673,6 +6026,150 @@ export interface operations {
                         /** @enum {string} */
                         role: "OWNER" | "ADMIN" | "EDITOR" | "VIEWER";
                         userId: string;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    PlaygroundController_evaluate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description context values (strings)
+                     * @default {}
+                     */
+                    context?: {
+                        [key: string]: string;
+                    };
+                    /** @description the entity id (user, account…) to bucket by */
+                    entityId: string;
+                    /** @description environments to evaluate in */
+                    environments: string[];
+                    /** @description flags to evaluate; default: every flag of `namespace` */
+                    flags?: {
+                        key: string;
+                        namespace: string;
+                    }[];
+                    /** @description namespace whose flags to evaluate when `flags` is absent; default "default" */
+                    namespace?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        environments: {
+                            environment: string;
+                            /** @description the environment could not be evaluated */
+                            error?: string;
+                            flags: {
+                                /** @description the flag is enabled */
+                                enabled?: boolean;
+                                error?: string;
+                                found: boolean;
+                                key: string;
+                                match?: boolean;
+                                namespace: string;
+                                reason?: string;
+                                segmentKeys?: string[];
+                                steps?: {
+                                    /** @description variant bucket, 0..999 */
+                                    bucket?: number;
+                                    distributions?: {
+                                        from: number;
+                                        rollout: number;
+                                        to: number;
+                                        variantKey: string;
+                                    }[];
+                                    index: number;
+                                    /** @enum {string} */
+                                    kind: "rule" | "segment-rollout" | "threshold-rollout";
+                                    matched: boolean;
+                                    note: string;
+                                    percentage?: number;
+                                    /** @enum {string} */
+                                    segmentOperator?: "OR_SEGMENT_OPERATOR" | "AND_SEGMENT_OPERATOR";
+                                    segments: {
+                                        constraints: {
+                                            matched: boolean;
+                                            operator: string;
+                                            /** @description null: the entity id */
+                                            property: string | null;
+                                            /** @description the value read from the context or the entity id */
+                                            seen: string;
+                                            type: string;
+                                            value: string;
+                                        }[];
+                                        key: string;
+                                        matched: boolean;
+                                        /** @enum {string} */
+                                        matchType: "ALL_MATCH_TYPE" | "ANY_MATCH_TYPE";
+                                    }[];
+                                    /** @description threshold bucket, 0..99 */
+                                    thresholdBucket?: number;
+                                    value?: boolean;
+                                    variantKey?: string;
+                                }[];
+                                summary?: string;
+                                /** @enum {string} */
+                                type?: "VARIANT_FLAG_TYPE" | "BOOLEAN_FLAG_TYPE";
+                                /** @description boolean flags: the answer */
+                                value?: boolean;
+                                variantAttachment?: string;
+                                variantKey?: string;
+                            }[];
+                            revision?: string;
+                        }[];
                     };
                 };
             };
