@@ -4350,6 +4350,7 @@ export interface operations {
     FlagRestoreController_restore: {
         parameters: {
             query?: {
+                message?: string;
                 proposal?: string;
             };
             header?: never;
