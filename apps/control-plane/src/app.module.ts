@@ -22,6 +22,7 @@ import type { AppConfig } from './config/config.js';
 import { DomainsModule } from './domains/domains.module.js';
 import { EnvironmentsModule } from './environments/environments.module.js';
 import { EventsModule } from './events/events.module.js';
+import { LiveModule } from './live/live.module.js';
 import { InstancesModule } from './instances/instances.module.js';
 import { InternalGrpcModule } from './internal-grpc/internal-grpc.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -88,6 +89,7 @@ export class AppModule {
         GitHostingModule,
         ProposalBranchesModule,
         FlagsModule,
+        LiveModule,
         PromotionModule,
         PlaygroundModule,
         ProposalsModule,

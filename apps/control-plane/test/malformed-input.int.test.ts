@@ -299,6 +299,19 @@ describe('malformed input', () => {
     },
     'POST /api/v1/orgs/:org/environments/:env/promotions': { source: 'dev', namespace: 'default' },
     'POST /api/v1/orgs/:org/environments/:env/proposals': { title: 'Change' },
+    'POST /api/v1/orgs/:org/environments/:env/proposals/:proposalId/request-changes': {
+      comment: 'Please split this',
+    },
+    'POST /api/v1/orgs/:org/environments/:env/namespaces/:ns/flags/:flag/restore': {
+      revision: '0123456789abcdef0123456789abcdef01234567',
+      message: 'Restore',
+    },
+    'POST /api/v1/orgs/:org/playground': {
+      environments: ['prod'],
+      namespace: 'default',
+      entityId: 'user-1',
+      context: { plan: 'pro' },
+    },
     // Valid but unreachable issuer (discovery fails fast with a 400): a fuzzed field never reaches a real IdP.
     'POST /api/v1/orgs/:org/sso-connections': {
       kind: 'OIDC',

@@ -45,6 +45,7 @@ describe('contract loader', () => {
           lastError: '',
           lastSyncAtMs: '1700000000123',
           error: null,
+          warnings: [],
         },
       ],
       configVersion: '',

@@ -1,17 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { ChangeEvents } from './change-events.js';
 import { ChangeRelay } from './change-relay.js';
-import { LiveController } from './live.controller.js';
-import { LiveService } from './live.service.js';
 
 /**
  * The change events every feature announces to and listens on (instances' watch streams, the
- * console's event streams), shared across replicas. Global: announcers do not import it.
+ * console's event streams in live/), shared across replicas. Global: announcers do not import it.
  */
 @Global()
 @Module({
-  controllers: [LiveController],
-  providers: [ChangeEvents, ChangeRelay, LiveService],
+  providers: [ChangeEvents, ChangeRelay],
   exports: [ChangeEvents],
 })
 export class EventsModule {}

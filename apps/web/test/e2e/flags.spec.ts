@@ -138,12 +138,14 @@ test('two editors of one flag: the second gets the conflict, sees what changed a
   await open(page, url);
   await expect(other.getByLabel('Name')).toHaveValue('Shared edit');
 
-  // The first editor renames and commits.
+  // The second starts an edit (enables it, unsaved); the first renames and commits meanwhile.
+  await other.getByRole('switch', { name: 'Enabled' }).click();
   await page.getByLabel('Name').fill('Shared edit (renamed)');
   await reviewAndCommit(page, 'Rename');
 
-  // The second, still on the old revision, enables it: 409, what changed, re-apply, commit.
-  await other.getByRole('switch', { name: 'Enabled' }).click();
+  // The second hears of it live and keeps its edit; saving gives the 409: what changed, re-apply.
+  await expect(other.getByText('changed this flag (Rename)', { exact: false })).toBeVisible();
+  await expect(other.getByLabel('Name')).toHaveValue('Shared edit');
   await other.getByRole('button', { name: 'Review and save' }).click();
   const panel = other.getByRole('dialog');
   await panel.getByRole('button', { name: 'Commit' }).click();
@@ -160,6 +162,19 @@ test('two editors of one flag: the second gets the conflict, sees what changed a
 
   const got = await callApi(stack, alice, 'GET', `${FLAGS}/shared-edit`);
   expect(got.json.flag).toMatchObject({ name: 'Shared edit (renamed)', enabled: true });
+});
+
+test('a page with no unsaved edit follows a commit by someone else live, and says who changed what', async ({
+  stack,
+}) => {
+  await putFlag(stack, { key: 'live-follow', name: 'Live follow', enabled: false });
+  await open(page, `${stack.consoleUrl}/orgs/${ORG}/environments/${ENV}/flags/default/live-follow`);
+  await expect(page.getByLabel('Name')).toHaveValue('Live follow');
+  // Another client (the API, as automation would) commits while the page stays open.
+  await putFlag(stack, { key: 'live-follow', name: 'Live follow (renamed)', enabled: false });
+  await expect(page.getByLabel('Name')).toHaveValue('Live follow (renamed)');
+  await expect(page.getByText('changed this flag', { exact: false })).toBeVisible();
+  await expect(page.getByText('Unsaved changes')).toBeHidden();
 });
 
 test('the YAML tab shows the flag as stored, round-trips byte for byte and validates at line and column', async ({

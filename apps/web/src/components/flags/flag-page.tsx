@@ -2,7 +2,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { ChevronLeftIcon, Trash2Icon } from 'lucide-react';
+import { ChevronLeftIcon, HistoryIcon, Trash2Icon } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import { diffFlag, diffValues, flagYaml, type Flag } from '@switchyard/flags';
@@ -145,6 +145,15 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
         </h1>
         <div className="flex items-center gap-2">
           {dirty && <span className="text-sm text-muted-foreground">Unsaved changes</span>}
+          {base.value && (
+            <Button variant="outline" asChild>
+              <Link
+                href={`/orgs/${org.slug}/environments/${envKey}/flags/${ns}/${flagKey}/history`}
+              >
+                <HistoryIcon aria-hidden="true" /> History
+              </Link>
+            </Button>
+          )}
           {canWrite && base.value && (
             <Button variant="outline" onClick={() => setReview('delete')}>
               <Trash2Icon aria-hidden="true" /> Delete

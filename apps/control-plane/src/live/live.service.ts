@@ -12,7 +12,7 @@ import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
 import { DB, LOGGER } from '../common/tokens.js';
 import { EnvironmentStoreService } from '../git-hosting/environment-store.service.js';
-import { ChangeEvents, type EnvironmentChange } from './change-events.js';
+import { ChangeEvents, type EnvironmentChange } from '../events/change-events.js';
 import { changedFlags } from './changed-flags.js';
 import type { CommitEventDto } from './live.dto.js';
 
