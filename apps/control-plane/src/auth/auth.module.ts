@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AuthRateLimitInterceptor } from './auth-rate-limit.interceptor.js';
 import { AuthenticatorService } from './authenticator.service.js';
 import { MySessionsService } from './my-sessions.service.js';
 import { PatsService } from './pats.service.js';
@@ -18,7 +19,14 @@ import { UsersService } from './users.service.js';
     UsersService,
     MySessionsService,
     RateLimiter,
+    AuthRateLimitInterceptor,
   ],
-  exports: [SessionsService, AuthenticatorService, PatsService, RateLimiter],
+  exports: [
+    SessionsService,
+    AuthenticatorService,
+    PatsService,
+    RateLimiter,
+    AuthRateLimitInterceptor,
+  ],
 })
 export class AuthModule {}

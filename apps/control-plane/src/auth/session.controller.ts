@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pageQuery, type PageQuery } from '../common/pagination.js';
 import type { RequestContext } from '../common/request-context.js';
 import { Api, Ctx, Idempotent, Permission, Valid } from '../common/route.decorators.js';
-import { RateLimited } from '../sso/auth-rate-limit.interceptor.js';
+import { RateLimited } from './auth-rate-limit.interceptor.js';
 import { readCookie } from './authenticator.service.js';
 import {
   createdPat,

@@ -3,7 +3,7 @@ import { pageQuery, type PageQuery } from '../common/pagination.js';
 import type { OrgContext } from '../common/request-context.js';
 import { Api, Idempotent, OrgCtx, Permission, Valid } from '../common/route.decorators.js';
 import { orgParams } from '../orgs/orgs.dto.js';
-import { RateLimited } from '../sso/auth-rate-limit.interceptor.js';
+import { RateLimited } from '../auth/auth-rate-limit.interceptor.js';
 import {
   clientTokenPage,
   clientTokenParams,

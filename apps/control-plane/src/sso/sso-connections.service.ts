@@ -1,3 +1,4 @@
+import { PLATFORM_CONNECTION } from '../auth/platform-connection.js';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -25,8 +26,6 @@ import type {
   UpdateSsoConnectionBody,
 } from './sso-connections.dto.js';
 
-/** Id of the connection configured by the platform operator. */
-export const PLATFORM_CONNECTION = 'platform';
 const GOOGLE_ISSUER = 'https://accounts.google.com';
 
 /**

@@ -2,7 +2,7 @@ import { Controller, Get, Post, Req, Res, UseFilters, UseInterceptors } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../common/request-context.js';
 import { Api, Ctx, Permission, Public, Valid } from '../common/route.decorators.js';
-import { AuthRateLimitInterceptor } from './auth-rate-limit.interceptor.js';
+import { AuthRateLimitInterceptor } from '../auth/auth-rate-limit.interceptor.js';
 import { LoginErrorFilter } from './login-errors.js';
 import {
   callbackParams,

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { ORG_ACCESS_POLICY } from '../auth/org-access-policy.js';
-import { AuthRateLimitInterceptor } from './auth-rate-limit.interceptor.js';
 import { JitProvisioningService } from './jit-provisioning.service.js';
 import { LoginTransactionsRepository } from './login-transactions.repository.js';
 import { OidcClientService } from './oidc-client.service.js';
@@ -23,7 +22,6 @@ import { SsoLoginService } from './sso-login.service.js';
     OidcClientService,
     LoginTransactionsRepository,
     JitProvisioningService,
-    AuthRateLimitInterceptor,
     { provide: ORG_ACCESS_POLICY, useClass: SsoEnforcementService },
   ],
   // The global guard (declared in AppModule) consults the policy after resolving a membership.

@@ -13,10 +13,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { from, mergeMap, type Observable } from 'rxjs';
 import { SwitchyardError } from '@switchyard/flags';
-import { RateLimiter, type RateLimitCounter } from '../auth/rate-limiter.js';
+import { RateLimiter, type RateLimitCounter } from './rate-limiter.js';
 import { CONFIG, LOGGER } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
-import { PLATFORM_CONNECTION } from './sso-connections.service.js';
+import { PLATFORM_CONNECTION } from './platform-connection.js';
 
 /** `auth`: `/api/v1/auth/*` (login, callback, logout). `token`: routes that mint a credential. */
 export type RateLimitBucket = 'auth' | 'token';
