@@ -295,7 +295,8 @@ export class EnvironmentStoreService {
       await this.recordHosted(opened.env.id, revision);
     await this.publish(opened, branch, revision, request.base, {
       author: request.author,
-      summary: request.message,
+      // Notices show the subject line; trailers (Flag:, Switchyard-Environment:) are for tools.
+      summary: request.message.split('\n', 1)[0]!,
     });
     // A new change on a proposal withdraws approvals given to an earlier revision of it.
     const proposal = PROPOSAL_BRANCH.exec(branch)?.[1];

@@ -105,7 +105,7 @@ export class LiveService implements BeforeApplicationShutdown {
       const commit = (await history(store, { rev: e.revision, limit: 1 }).catch(() => null))
         ?.commits[0];
       author ??= commit?.author ?? null;
-      if (e.summary === undefined) message = commit?.message ?? '';
+      if (e.summary === undefined) message = commit?.message.split('\n', 1)[0] ?? '';
       parent = commit?.parents[0];
     }
     const from = e.previous ?? parent;
