@@ -120,6 +120,45 @@ test('a hosted environment: never synced until the instance loads it, then in sy
   await expect(served).toContainText(revision.author!.name);
 });
 
+test('a revision with a constraint Flipt loads but cannot read is served, with the warning at file and line', async ({
+  stack,
+}) => {
+  const base = `/orgs/${ORG}/environments/staging/namespaces/default`;
+  const list = await callApi(stack, owner, 'GET', `${base}/segments`);
+  // `isoneof` holding a number: Flipt loads it and the constraint never matches.
+  const put = await callApi(
+    stack,
+    owner,
+    'PUT',
+    `${base}/segments/mixed-list`,
+    {
+      key: 'mixed-list',
+      name: 'Mixed list',
+      match_type: 'ALL_MATCH_TYPE',
+      constraints: [
+        {
+          type: 'STRING_COMPARISON_TYPE',
+          property: 'plan',
+          operator: 'isoneof',
+          value: '["pro", 5]',
+        },
+      ],
+    },
+    { 'if-match': list.headers['etag']! },
+  );
+  expect(put.status, JSON.stringify(put.json)).toBe(200);
+  const revision = put.json.revision as string;
+  await open(page, `${stack.consoleUrl}/orgs/${ORG}/environments/staging`);
+  const warnings = page.getByTestId('sync-warnings');
+  await expect(warnings).toBeVisible({ timeout: 30_000 });
+  await expect(warnings).toContainText('1 warning');
+  await expect(warnings.locator('code')).toHaveText(/features\.yaml:\d+:\d+$/);
+  await expect(
+    page.getByTestId('revision-served').locator(`code[data-commit="${revision}"]`),
+  ).toBeVisible();
+  await expect(page.getByTestId('sync-error')).toHaveCount(0);
+});
+
 test('an external repository whose latest commit is bad: sync failing with file, line and column, the last good revision served', async ({
   stack,
 }) => {

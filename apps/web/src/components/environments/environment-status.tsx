@@ -4,6 +4,7 @@ import {
   CheckCircle2Icon,
   CircleDashedIcon,
   GitCommitHorizontalIcon,
+  InfoIcon,
   RefreshCwIcon,
 } from 'lucide-react';
 import type { operations } from '@/lib/api/schema';
@@ -172,6 +173,35 @@ export function EnvironmentStatusBlock({
               : 'Nothing is served for this environment until a commit fixes this.'}
           </p>
         </div>
+      )}
+      {status.warnings.length > 0 && (
+        <details
+          className="rounded-lg border border-amber-500/40 p-3"
+          data-testid="sync-warnings"
+          open={!compact}
+        >
+          <summary className="flex cursor-pointer items-center gap-1.5 font-medium text-amber-800 dark:text-amber-300">
+            <InfoIcon className="size-4" aria-hidden="true" />
+            {status.warnings.length === 1 ? '1 warning' : `${status.warnings.length} warnings`}{' '}
+            <span className="font-normal text-muted-foreground">
+              · served; Flipt loads these too and behaves as each says
+            </span>
+          </summary>
+          <ul className="mt-2 flex flex-col gap-1.5">
+            {status.warnings.map((w, i) => (
+              <li key={i} className="flex flex-col gap-0.5">
+                {w.file && (
+                  <code className="font-mono text-xs break-all">
+                    {directory ? `${directory}/${w.file}` : w.file}
+                    {w.line !== null && `:${w.line}`}
+                    {w.line !== null && w.column !== null && `:${w.column}`}
+                  </code>
+                )}
+                <span className="break-words">{w.message}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
     </div>
   );
