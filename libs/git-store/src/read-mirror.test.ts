@@ -110,11 +110,25 @@ describe('ReadMirror over smart HTTP', () => {
       limits,
     });
 
-  it('fetches the branch in two requests and reads only the directory at a commit', async () => {
+  it('fetches a changed branch in three requests (protocol 2), two with protocol 0, and reads only the directory', async () => {
     const m = mirror();
     const sha = await repo.commitFiles({ 'env/a.yaml': 'a: 2\n' }, 'two');
     server.resetCount();
     expect(await m.fetch(new AbortController().signal)).toBe(sha);
+    // Capabilities, ls-refs of the one branch, fetch.
+    expect(server.requestCount).toBe(3);
+    server.resetCount();
+    expect(await m.fetch(new AbortController().signal)).toBe(sha);
+    expect(server.requestCount, 'an unchanged branch is not fetched').toBe(2);
+    const v0 = ReadMirror.create({
+      dir: join(root, `mirror-v0-${Math.random().toString(36).slice(2)}`),
+      source: { url: `${server.url}/flags.git`, branch: 'main', directory: 'env' },
+      policy: { allowedOrigins: [new URL(server.url).origin], allowHttp: true },
+      limits: DEFAULT_TREE_LIMITS,
+      protocolVersion: 0,
+    });
+    server.resetCount();
+    expect(await v0.fetch(new AbortController().signal)).toBe(sha);
     expect(server.requestCount).toBe(2);
     const files = await m.readTree(sha, new AbortController().signal);
     expect([...files.keys()]).toEqual(['a.yaml']);

@@ -104,6 +104,13 @@ export interface ReadMirrorOptions {
   limits: TreeLimits;
   /** Deadline of one git process (fetch, ls-tree, cat-file); default 15 s. */
   timeoutMs?: number;
+  /**
+   * Git wire protocol. 2 (default): a changed branch costs three requests (capabilities, ls-refs
+   * of that branch only, fetch), an unchanged one two, whatever else the remote holds. 0: two
+   * requests for a change, but the remote advertises every ref on each poll (a hosting service's
+   * `refs/pull/*` included), so only for remotes with few refs where requests are expensive.
+   */
+  protocolVersion?: 0 | 2;
 }
 
 /** Fetches between `git gc --auto` runs on a mirror. */
@@ -126,7 +133,7 @@ export class ReadMirror {
     this.source = source;
     this.dir = options.dir;
     this.#policy = options.policy;
-    this.#config = mirrorConfig(source, options.credentials);
+    this.#config = mirrorConfig(source, options.credentials, options.protocolVersion ?? 2);
     this.#limits = options.limits;
     this.#timeoutMs = options.timeoutMs ?? 15_000;
   }
@@ -299,17 +306,15 @@ function checkRevision(revision: string): void {
 }
 
 /**
- * Per-mirror git settings. Protocol v0: the ref advertisement comes with the first request, so a
- * fetch is two HTTP requests instead of v2's three (capabilities, ls-refs, fetch). Each request
- * to a hosted repository costs an authentication, an integrity check and a `git http-backend` +
- * `upload-pack` spawn on the server, which made that third request a large part of every sync.
- * Local transport when configured; credentials as an HTTP header.
+ * Per-mirror git settings: the wire protocol (see `protocolVersion`), local transport when
+ * configured, credentials as an HTTP header.
  */
 function mirrorConfig(
   valid: ValidatedGitSource,
   credentials: ReadMirrorOptions['credentials'],
+  protocolVersion: 0 | 2,
 ): Record<string, string> {
-  const config: Record<string, string> = { 'protocol.version': '0' };
+  const config: Record<string, string> = { 'protocol.version': String(protocolVersion) };
   if (valid.local) config['protocol.file.allow'] = 'always';
   if (credentials && (credentials.username !== undefined || credentials.password !== undefined)) {
     const basic = Buffer.from(

@@ -72,7 +72,7 @@ describe('git sync over smart HTTP', () => {
     ).toBe(1);
   });
 
-  it('a change notification is served by exactly one fetch of two requests, not a poll wait', async () => {
+  it('a change notification is served by exactly one fetch, not a poll wait', async () => {
     // Poll far away: only the notification (what the instance agent does on environmentChanged)
     // can make the new commit served within the test.
     started = await startOne('prod', source(3_600_000), dataDir);
@@ -83,9 +83,9 @@ describe('git sync over smart HTTP', () => {
     server.resetCount();
     await started.sync.refresh('prod');
     expect(started.registry.snapshot('prod')?.revision).toBe(sha);
-    // Protocol v0: the ref advertisement and the pack. v2 would add an ls-refs request, each
-    // request costing the hosted server an authentication and a backend spawn.
-    expect(server.requestCount).toBe(2);
+    // One fetch in protocol 2: capabilities, ls-refs of the branch, the pack (a poll wait or a
+    // second fetch would add requests).
+    expect(server.requestCount).toBe(3);
   });
 
   it('picks up a push by polling', async () => {
