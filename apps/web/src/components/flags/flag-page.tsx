@@ -80,8 +80,10 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
         return;
       }
       if (dirty) {
+        // Longer than a notice: it concerns the edit in progress.
         toast.warning(
           `${who} changed this flag (${commit.message}). Saving shows what changed and re-applies your edit.`,
+          { duration: 10_000 },
         );
         return;
       }
