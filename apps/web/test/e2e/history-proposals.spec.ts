@@ -94,6 +94,10 @@ test('history, restore, promotion, proposals and the playground', async ({ brows
   expect(checkout.json.flag).toMatchObject({ description: 'first', enabled: true });
   const banner = await callApi(s, alice, 'GET', `${flagsPath('development')}/banner`);
   expect((banner.json.flag as { description: string }).description).toBe('two');
+  // The history follows commits made elsewhere, live (no reload).
+  await expect(commits).toHaveCount(3);
+  await putFlag('development', variant('checkout', { description: 'third' }));
+  await expect(commits).toHaveCount(4);
 
   // Promote development → staging: pick the flag in the grid, preview, promote as one commit.
   await open(page, `${s.consoleUrl}/orgs/${ORG}/promotion`);

@@ -13,6 +13,7 @@ import { Button } from '@/components/ui/button';
 import { Input, Label } from '@/components/ui/input';
 import { api, unwrap } from '@/lib/api/client';
 import { describeError } from '@/lib/api/errors';
+import { useEnvironmentEvents } from '@/lib/live';
 import { reviewedWrite } from './reviewed-write';
 
 type Commit = {
@@ -241,6 +242,10 @@ export function HistoryView({ envKey, ns, flag }: { envKey: string; ns?: string;
         }),
       ),
   });
+  // Commits made elsewhere appear at the top as they land.
+  const qc = useQueryClient();
+  const refresh = () => void qc.invalidateQueries({ queryKey: ['history', org.slug, envKey] });
+  useEnvironmentEvents(org.slug, envKey, refresh, refresh);
   const title = flag ? `History of ${ns}/${flag}` : `History of ${envKey}`;
   const canWrite = can(org.role, 'EDITOR');
   return (
