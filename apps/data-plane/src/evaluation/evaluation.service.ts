@@ -42,17 +42,18 @@ function pinnedEnvironment(
   body: string | undefined,
   header: string | undefined,
 ): string {
-  const named: Array<[string | undefined, string]> = [
-    [body, 'environmentKey'],
-    [header, 'x-flipt-environment'],
-  ];
-  for (const [key, where] of named)
-    if (key && key !== pinned && key !== 'default')
-      throw errors.invalidArgument(
-        `this environment URL serves environment "${pinned}" but the request names "${key}" ` +
-          `in ${where}; use the URL of environment "${key}" or leave ${where} out`,
-      );
+  // Two plain checks: this runs on every request through an environment URL.
+  refuseOther(pinned, body, 'environmentKey');
+  refuseOther(pinned, header, 'x-flipt-environment');
   return pinned;
+}
+
+function refuseOther(pinned: string, key: string | undefined, where: string): void {
+  if (key && key !== pinned && key !== 'default')
+    throw errors.invalidArgument(
+      `this environment URL serves environment "${pinned}" but the request names "${key}" ` +
+        `in ${where}; use the URL of environment "${key}" or leave ${where} out`,
+    );
 }
 
 /** A transport-level evaluation request: the engine's request plus routing hints. */

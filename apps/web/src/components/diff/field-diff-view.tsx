@@ -52,7 +52,9 @@ export function FieldDiffView({
       <tbody>
         {changes.map((c, i) => (
           <tr key={i} className="border-t align-top" data-testid="field-change">
-            <td className="py-1 pr-3 font-mono text-xs break-all">{formatFieldPath(c.path)}</td>
+            <td className="py-1 pr-3 font-mono text-xs whitespace-nowrap">
+              {formatFieldPath(c.path)}
+            </td>
             <td className="py-1 pr-3">
               <Badge variant={KIND_VARIANT[c.kind]}>{KIND_LABEL[c.kind]}</Badge>
             </td>

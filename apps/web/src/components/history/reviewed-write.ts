@@ -1,5 +1,5 @@
 'use client';
-import { api, unwrap } from '@/lib/api/client';
+import { openProposal } from '@/components/flags/flag-api';
 
 /**
  * Runs a write on an environment: directly on an unprotected one (If-Match: its revision), or on
@@ -13,12 +13,7 @@ export async function reviewedWrite(
   write: (target: { ifMatch: string; proposal?: string }) => Promise<{ revision: string }>,
 ): Promise<{ revision: string; proposal?: string }> {
   if (!env.protected) return write({ ifMatch: `"${env.revision}"` });
-  const p = await unwrap(
-    api.POST('/api/v1/orgs/{org}/environments/{env}/proposals', {
-      params: { path: { org, env: env.key } },
-      body: { title },
-    }),
-  );
+  const p = await openProposal(org, env.key, title);
   const res = await write({ ifMatch: `"${p.revision}"`, proposal: p.id });
   return { revision: res.revision, proposal: p.id };
 }
