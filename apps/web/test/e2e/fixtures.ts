@@ -164,13 +164,18 @@ const SHOTS = process.env['UPDATE_SCREENSHOTS']
   : null;
 
 /** With UPDATE_SCREENSHOTS=1, writes `docs/console/<name>.png` (the README shows them). */
-export async function shot(p: Page, name: string): Promise<void> {
+export async function shot(
+  p: Page,
+  name: string,
+  // A dialog's backdrop covers the viewport only: shoot the viewport, not the whole page.
+  { fullPage = true }: { fullPage?: boolean } = {},
+): Promise<void> {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
   // Toasts from the previous step would cover the page.
   const hide = await p.addStyleTag({
     content: '[data-sonner-toaster] { display: none !important; }',
   });
-  await p.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+  await p.screenshot({ path: `${SHOTS}${name}.png`, fullPage });
   await hide.evaluate((el) => el.parentNode?.removeChild(el));
 }

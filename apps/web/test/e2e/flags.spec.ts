@@ -79,7 +79,7 @@ test('a variant flag with a 50/50 rule on a segment, reviewed and committed, spl
   await page.getByRole('button', { name: 'Review and save' }).click();
   const panel = page.getByRole('dialog');
   await expect(panel.getByRole('region', { name: 'YAML diff' })).toContainText('key: split-test');
-  await shot(page, 'flag-review');
+  await shot(page, 'flag-review', { fullPage: false });
   await panel.getByRole('button', { name: 'Commit' }).click();
   await expect(panel).toBeHidden();
   await expect(page).toHaveURL(/\/flags\/default\/split-test$/);
