@@ -34,6 +34,131 @@ export const SERVE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** How one `serve` option is documented (docs/self-hosting.md is generated from this). */
+export interface ServeOptionDoc {
+  /** The option's value as shown in usage, e.g. `DIR`. */
+  value?: string;
+  /** The environment variable that sets it too. */
+  env?: string;
+  default: string;
+  description: string;
+}
+
+/** Every `serve` option, documented; `npm run generate:docs` renders this table. */
+export const SERVE_OPTION_DOCS: Record<keyof typeof SERVE_OPTIONS, ServeOptionDoc> = {
+  dir: {
+    value: 'DIR',
+    default: 'none',
+    description: 'serve a local directory, reloaded on change (also the first positional argument)',
+  },
+  git: { value: 'URL', default: 'none', description: 'serve a git repository, polled' },
+  branch: { value: 'NAME', default: '`main`', description: 'git: the branch to serve' },
+  directory: {
+    value: 'PATH',
+    default: 'the root',
+    description: 'git: the sub-directory holding the flag files',
+  },
+  poll: {
+    value: 'DURATION',
+    default: '`10s` (git), `30s` (upstream)',
+    description:
+      'time between fetches or polls (`500ms`, `10s`, `1m`; a bare number is milliseconds)',
+  },
+  upstream: {
+    value: 'URL',
+    default: 'none',
+    description: 'mirror another instance or environment URL',
+  },
+  'upstream-token': {
+    value: 'TOKEN',
+    default: 'none',
+    description: 'upstream: the client token presented to it',
+  },
+  environment: {
+    value: 'KEY',
+    default: '`default`',
+    description: 'the environment key of a single source; upstream: the environment mirrored',
+  },
+  config: {
+    value: 'FILE',
+    env: 'SWITCHYARD_CONFIG',
+    default: 'none',
+    description: 'a YAML or JSON config file (several environments, scoped tokens)',
+  },
+  host: {
+    value: 'H',
+    env: 'SWITCHYARD_HOST',
+    default: '`0.0.0.0`',
+    description: 'bind address (use `127.0.0.1` locally)',
+  },
+  'http-port': {
+    value: 'N',
+    env: 'SWITCHYARD_HTTP_PORT',
+    default: '8080',
+    description: 'REST, OFREP and snapshot port; 0 picks a free port',
+  },
+  'grpc-port': {
+    value: 'N',
+    env: 'SWITCHYARD_GRPC_PORT',
+    default: '9000',
+    description: 'gRPC port; 0 picks a free port',
+  },
+  'data-dir': {
+    value: 'DIR',
+    env: 'SWITCHYARD_DATA_DIR',
+    default: '`.switchyard`',
+    description: 'where the last good snapshots are kept',
+  },
+  'log-level': {
+    value: 'L',
+    env: 'SWITCHYARD_LOG_LEVEL',
+    default: '`info`',
+    description: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`',
+  },
+  token: {
+    value: 'T',
+    env: 'SWITCHYARD_TOKEN',
+    default: 'none',
+    description: 'a static client token, repeatable (the variable adds one)',
+  },
+  'no-auth': {
+    env: 'SWITCHYARD_NO_AUTH',
+    default: 'auth required',
+    description: 'serve without authentication (`SWITCHYARD_NO_AUTH=1`); an explicit opt-out',
+  },
+  'trust-edge-header': {
+    default: 'off',
+    description: 'honour `X-Switchyard-Edge-Environment`; only behind the Switchyard edge',
+  },
+  'instance-id': {
+    value: 'ID',
+    env: 'SWITCHYARD_INSTANCE_ID',
+    default: 'none',
+    description: 'instance mode: configuration comes from the control plane',
+  },
+  'control-plane': {
+    value: 'URL',
+    env: 'SWITCHYARD_CONTROL_PLANE',
+    default: 'none',
+    description: 'instance mode: `grpc://host:port` of the internal service',
+  },
+  'instance-token': {
+    value: 'T',
+    env: 'SWITCHYARD_INSTANCE_TOKEN',
+    default: 'none',
+    description:
+      'instance mode: the instance credential (prefer the variable: it stays out of `ps`)',
+  },
+  'allow-origin': {
+    value: 'ORIGIN',
+    env: 'SWITCHYARD_ALLOWED_ORIGINS',
+    default: 'none',
+    description:
+      'an exact origin a git source may reach on a loopback or private address, repeatable (the variable is comma-separated)',
+  },
+  help: { default: 'off', description: 'print usage' },
+};
+
 /** Parses "10s", "500ms", "2m" or a number of milliseconds. */
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());

@@ -20,27 +20,33 @@ const allowedOriginsSchema = z
 
 const dirSourceSchema = z.strictObject({
   type: z.literal('dir'),
-  path: z.string().min(1),
-  watch: z.boolean().default(true),
+  path: z.string().min(1).describe('the directory of flag files'),
+  watch: z.boolean().default(true).describe('reload when a file changes'),
 });
 
 const gitSourceSchema = z.strictObject({
   type: z.literal('git'),
-  url: z.string().min(1),
-  branch: z.string().min(1).default('main'),
-  directory: z.string().min(1).optional(),
-  pollIntervalMs: durationMs.default(10_000),
+  url: z.string().min(1).describe('repository URL (https, http or file)'),
+  branch: z.string().min(1).default('main').describe('branch to serve'),
+  directory: z.string().min(1).optional().describe('sub-directory holding the flag files'),
+  pollIntervalMs: durationMs.default(10_000).describe('milliseconds between fetches'),
   credentials: z
-    .strictObject({ username: z.string().optional(), password: z.string().optional() })
-    .optional(),
+    .strictObject({
+      username: z.string().optional().describe('HTTP basic user name'),
+      password: z.string().optional().describe('HTTP basic password or access token'),
+    })
+    .optional()
+    .describe('credentials for the repository'),
 });
 
 const upstreamSourceSchema = z.strictObject({
   type: z.literal('upstream'),
-  url: z.string().url(),
-  token: z.string().min(1).optional(),
-  environment: z.string().min(1).default('default'),
-  pollIntervalMs: durationMs.default(30_000),
+  url: z.string().url().describe('base URL of the instance (or environment URL) to mirror'),
+  token: z.string().min(1).optional().describe('client token presented to the upstream'),
+  environment: z.string().min(1).default('default').describe('upstream environment to mirror'),
+  pollIntervalMs: durationMs
+    .default(30_000)
+    .describe('milliseconds between polls when the upstream cannot stream'),
 });
 
 /** Where one environment's flags come from. */
@@ -56,23 +62,38 @@ const envKeySchema = z
 
 /** One environment served by this instance. */
 export const environmentConfigSchema = z.strictObject({
-  key: envKeySchema,
-  name: z.string().optional(),
-  default: z.boolean().optional(),
-  source: sourceConfigSchema,
+  key: envKeySchema.describe('environment key (`^[-_A-Za-z0-9]+$`), unique'),
+  name: z.string().optional().describe('display name'),
+  default: z
+    .boolean()
+    .optional()
+    .describe('answers requests that name no environment (at most one; else the first)'),
+  source: sourceConfigSchema.describe('where the flags come from, by `type`'),
 });
 
 /** A client token: plaintext (static, from CLI/config) or its SHA-256 hex (from the control plane). */
 export const tokenConfigSchema = z
   .strictObject({
-    name: z.string().optional(),
-    token: z.string().min(1).optional(),
+    name: z.string().optional().describe('label in logs and metrics'),
+    token: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the token in plaintext (exactly one of token, sha256)'),
     sha256: z
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hex characters' })
-      .optional(),
-    environments: z.union([z.literal('*'), z.array(envKeySchema).min(1)]).default('*'),
-    namespaces: z.array(z.string().min(1)).min(1).optional(),
+      .optional()
+      .describe('SHA-256 of the token, 64 hex characters'),
+    environments: z
+      .union([z.literal('*'), z.array(envKeySchema).min(1)])
+      .default('*')
+      .describe('`"*"` or the environment keys the token may read'),
+    namespaces: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('namespaces the token may read (all when absent)'),
   })
   .refine((t) => (t.token === undefined) !== (t.sha256 === undefined), {
     message: 'set exactly one of token or sha256',
@@ -81,34 +102,62 @@ export const tokenConfigSchema = z
 /** The whole instance configuration. */
 export const instanceConfigSchema = z
   .strictObject({
-    host: z.string().min(1).default('0.0.0.0'),
-    httpPort: z.number().int().min(0).max(65535).default(8080),
-    grpcPort: z.number().int().min(0).max(65535).default(9000),
-    dataDir: z.string().min(1).default('.switchyard'),
+    host: z.string().min(1).default('0.0.0.0').describe('bind address'),
+    httpPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(8080)
+      .describe('REST, OFREP and snapshot port; 0 picks a free port'),
+    grpcPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(9000)
+      .describe('gRPC port; 0 picks a free port'),
+    dataDir: z
+      .string()
+      .min(1)
+      .default('.switchyard')
+      .describe('where the last good snapshot of each environment is kept'),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-    /** Honour `X-Switchyard-Edge-Environment` (set by our edge router). Only enable behind the edge. */
-    trustEdgeHeader: z.boolean().default(false),
-    /** Largest accepted request body. */
+      .default('info')
+      .describe('log level'),
+    trustEdgeHeader: z
+      .boolean()
+      .default(false)
+      .describe(
+        'honour `X-Switchyard-Edge-Environment` (set by the Switchyard edge); only enable behind the edge',
+      ),
     maxBodyBytes: z
       .number()
       .int()
       .positive()
-      .default(1024 * 1024),
-    /** How long shutdown waits for in-flight requests before cutting connections. */
-    shutdownGraceMs: z.number().int().min(0).default(10_000),
+      .default(1024 * 1024)
+      .describe('largest accepted request body, in bytes'),
+    shutdownGraceMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(10_000)
+      .describe('how long shutdown waits for in-flight requests before cutting connections'),
     auth: z
       .strictObject({
-        required: z.boolean().default(true),
-        tokens: z.array(tokenConfigSchema).default([]),
+        required: z.boolean().default(true).describe('require a client token'),
+        tokens: z.array(tokenConfigSchema).default([]).describe('client tokens'),
       })
-      .default({ required: true, tokens: [] }),
+      .default({ required: true, tokens: [] })
+      .describe('client authentication'),
     environments: z
       .array(environmentConfigSchema)
-      .min(1, { message: 'configure at least one environment' }),
-    /** Exact origins git sources may reach on non-public addresses (loopback, private networks). */
-    allowedOrigins: allowedOriginsSchema,
+      .min(1, { message: 'configure at least one environment' })
+      .describe('the environments served (at least one)'),
+    allowedOrigins: allowedOriginsSchema.describe(
+      'exact origins (`scheme://host:port`) git sources may reach on loopback or private addresses',
+    ),
   })
   .superRefine((c, ctx) => {
     for (const issue of crossFieldIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
