@@ -198,7 +198,7 @@ describe('docker-compose.yml', () => {
         expect(compose.services[dep]!.profiles, `${name} -> ${dep}`).toBeUndefined();
       }
     }
-    expect(edges).toBe(7);
+    expect(edges).toBe(8);
     // Array form (no condition) would pass the schema: every depends_on must be the map form.
     for (const [name, service] of services)
       if (service.depends_on) expect(Array.isArray(service.depends_on), name).toBe(false);
@@ -251,6 +251,21 @@ describe('docker-compose.yml', () => {
         expect(source.startsWith('.') || source.startsWith('/'), v).toBe(false);
         expect(Object.keys(compose.volumes)).toContain(source);
       }
+  });
+
+  it("the dev IdP shares the control plane's loopback, so the browser and the control plane see one issuer", () => {
+    const idp = compose.services['dev-idp']!;
+    expect(idp.network_mode).toBe('service:control-plane');
+    const command = idp.command as string[];
+    const issuer = command[command.indexOf('--public-origin') + 1];
+    expect(issuer).toBe('http://localhost:4000');
+    expect(command[command.indexOf('--port') + 1]).toBe('4000');
+    // Published by the control plane on the same port the issuer names.
+    expect(compose.services['control-plane']!.ports).toContain('127.0.0.1:4000:4000');
+    expect(envExample.get('DEV_IDP_PORT')).toBe('4000');
+    expect(readFileSync(join(root, '.env.example'), 'utf8')).toContain(
+      `PLATFORM_OIDC_ISSUER=${issuer}`,
+    );
   });
 
   it('the edge reaches the instances the worker runs on its loopback, and the console reaches the API', () => {

@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { startDevIdp } from './dev-idp.js';
 import { PROFILES, type DevIdpProfile } from './profiles.js';
 
-// `switchyard-dev-idp --port 4000 --profile google --client id:secret:redirect[,redirect]`
+// `switchyard-dev-idp --port 4000 --profile google --client id:secret:redirect[,redirect]
+//  [--host 0.0.0.0 --public-origin http://localhost:4000]`
 // Development only: refuses to start when NODE_ENV=production.
 async function main(): Promise<void> {
   if (process.env['NODE_ENV'] === 'production')
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       profile: { type: 'string', default: 'generic' },
       client: { type: 'string', multiple: true, default: [] },
+      // The origin in the issuer when it is not http://HOST:PORT (in a container: --host 0.0.0.0).
+      'public-origin': { type: 'string' },
     },
   });
   const profile = values.profile as DevIdpProfile;
@@ -31,7 +34,13 @@ async function main(): Promise<void> {
       postLogoutRedirectUris: redirectUris.map((u) => new URL('/', u).href),
     };
   });
-  const idp = await startDevIdp({ port: Number(values.port), host: values.host, profile, clients });
+  const idp = await startDevIdp({
+    port: Number(values.port),
+    host: values.host,
+    profile,
+    clients,
+    publicOrigin: values['public-origin'],
+  });
   process.stdout.write(`dev-idp (${profile}) issuer ${idp.issuer}\n`);
   const stop = () => void idp.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -33,6 +33,11 @@ export interface DevIdpOptions {
   clients?: readonly DevIdpClient[];
   /** Overrides the profile's issuer path (e.g. `/oauth2/aus123` for another Okta custom server). */
   issuerPath?: string;
+  /**
+   * The origin browsers and relying parties use (`http://localhost:4000`), when it is not the
+   * address listened on (in a container: listen on 0.0.0.0, be reached as localhost).
+   */
+  publicOrigin?: string;
 }
 
 /** A running provider. Test hooks change its behaviour for the next requests. */
@@ -85,7 +90,9 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
   // Listen first: the issuer contains the port, and requests are only routed once the provider exists.
   const server = createServer();
   const port = await listen(server, options.port ?? 0, host);
-  const origin = `http://${host}:${port}`;
+  const origin = options.publicOrigin
+    ? new URL(options.publicOrigin).origin
+    : `http://${host}:${port}`;
   const path = options.issuerPath ?? issuerPathFor(profile);
   const issuer = `${origin}${path}`;
   const mount = path.endsWith('/') ? path.slice(0, -1) : path;

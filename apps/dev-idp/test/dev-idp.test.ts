@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AUTH0_ROLES_CLAIM, startDevIdp, type DevIdp, type DevIdpProfile } from '../src/index.js';
@@ -101,6 +102,22 @@ describe('dev-idp', () => {
       email: 'alice@example.com',
       ...claims,
     });
+  });
+
+  it('advertises its public origin when it listens on another address (a container: 0.0.0.0)', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    idp = await startDevIdp({
+      host: '0.0.0.0',
+      port,
+      clients,
+      publicOrigin: `http://127.0.0.1:${port}/`,
+    });
+    expect(idp.issuer).toBe(`http://127.0.0.1:${port}`);
+    const { id_token } = await login(idp, 'carol');
+    expect(decodeJwt(id_token)).toMatchObject({ iss: `http://127.0.0.1:${port}`, sub: 'carol' });
   });
 
   it('mints broken tokens in test mode and lies about its issuer on request', async () => {
