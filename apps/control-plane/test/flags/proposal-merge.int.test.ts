@@ -103,13 +103,20 @@ describe('merge once approved', () => {
     const r2 = await put('second', r1);
     const withdrawn = await detail();
     expect([withdrawn.approvals, withdrawn.mergeable]).toEqual([[], false]);
-    expect(withdrawn.blockers[0]).toContain(`needs an approval of its current revision ${r2.slice(0, 12)}`);
+    expect(withdrawn.blockers[0]).toContain(
+      `needs an approval of its current revision ${r2.slice(0, 12)}`,
+    );
     expect(withdrawn.changes[0].changes).toEqual([
-      expect.objectContaining({ kind: 'added', after: expect.objectContaining({ description: 'second' }) }),
+      expect.objectContaining({
+        kind: 'added',
+        after: expect.objectContaining({ description: 'second' }),
+      }),
     ]);
     const stale = await merge(f.editor, r1);
     expect(stale.status).toBe(409);
-    expect(stale.json.message).toContain(`the proposal changed since you reviewed it (now at ${r2})`);
+    expect(stale.json.message).toContain(
+      `the proposal changed since you reviewed it (now at ${r2})`,
+    );
     const notApproved = await merge(f.editor, r2);
     expect(notApproved.status).toBe(412);
     expect(notApproved.json.message).toContain(`needs an approval of its current revision ${r2}`);
@@ -127,7 +134,9 @@ describe('merge once approved', () => {
       .trim()
       .split(' ');
     expect(parents.slice(1)).toEqual([main, r2]);
-    const message = (await store.git(['log', '-1', '--format=%B', merged.json.revision])).toString();
+    const message = (
+      await store.git(['log', '-1', '--format=%B', merged.json.revision])
+    ).toString();
     expect(message).toContain('Approved-By: editor2@example.com');
     expect(message).toContain('Merged-By: editor@example.com');
     await expect.poll(() => announced).toContain(merged.json.revision);
