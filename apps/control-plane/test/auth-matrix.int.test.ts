@@ -136,7 +136,11 @@ async function seeded(
   });
   return { env: key, rev, ifMatch: { 'if-match': `"${rev}"` } };
 }
-async function proposal(h: Home): Promise<{ env: string; id: string; head: string }> {
+/** An open proposal by a seed user adding a namespace; `approved`: approved by another seed user. */
+async function proposal(
+  h: Home,
+  approved = false,
+): Promise<{ env: string; id: string; head: string }> {
   const s = await seeded(h);
   const opened = await h.t.app.get(EnvironmentStoreService).open(h.orgId, s.env);
   const id = randomUUID();
@@ -162,6 +166,18 @@ async function proposal(h: Home): Promise<{ env: string; id: string; head: strin
       base: s.rev,
       createdBy,
       createdAt: new Date().toISOString(),
+      ...(approved
+        ? {
+            approvals: [
+              {
+                userId: 'reviewer',
+                email: 'reviewer@example.com',
+                revision: head,
+                approvedAt: new Date().toISOString(),
+              },
+            ],
+          }
+        : {}),
     },
     null,
   );
@@ -395,6 +411,10 @@ const FIXTURES: Record<string, Fixture> = {
   },
   [`POST ${ENV}/proposals/:proposalId/approve`]: async (h) => {
     const p = await proposal(h);
+    return { params: { env: p.env, proposalId: p.id }, headers: { 'if-match': `"${p.head}"` } };
+  },
+  [`POST ${ENV}/proposals/:proposalId/merge`]: async (h) => {
+    const p = await proposal(h, true);
     return { params: { env: p.env, proposalId: p.id }, headers: { 'if-match': `"${p.head}"` } };
   },
   [`POST ${ENV}/proposals/:proposalId/request-changes`]: async (h) => {

@@ -395,26 +395,28 @@ describe('malformed input', () => {
     );
   });
 
-  it('approving a proposal without If-Match is 428, with a malformed one 400 naming the header', async () => {
+  it('approving or merging a proposal without If-Match is 428, with a malformed one 400 naming the header', async () => {
     // The property tests above may have switched SSO enforcement on (a random `true`), which rightly
     // locks the operator's PAT out of the organisation; this test is about If-Match, so switch it off.
     await t.db.ssoConnection.updateMany({ data: { enforce: false } });
-    const path = `/api/v1/orgs/home/environments/prod/proposals/${params['proposalId']!}/approve`;
-    const missing = await t.call(owner, { method: 'POST', url: path });
-    expect([missing.status, missing.json.code], JSON.stringify(missing.json)).toEqual([
-      428,
-      'FailedPrecondition',
-    ]);
-    for (const value of ['*', 'W/"abc"', '"' + 'g'.repeat(40) + '"', 'x'.repeat(500)]) {
-      const res = await t.call(owner, {
-        method: 'POST',
-        url: path,
-        headers: { 'if-match': value },
-      });
-      expect(res.status, value).toBe(400);
-      expect(res.json.details, value).toEqual([
-        { path: 'header.If-Match', message: 'a 40-character commit id (the ETag you read)' },
+    for (const step of ['approve', 'merge']) {
+      const path = `/api/v1/orgs/home/environments/prod/proposals/${params['proposalId']!}/${step}`;
+      const missing = await t.call(owner, { method: 'POST', url: path });
+      expect([missing.status, missing.json.code], JSON.stringify(missing.json)).toEqual([
+        428,
+        'FailedPrecondition',
       ]);
+      for (const value of ['*', 'W/"abc"', '"' + 'g'.repeat(40) + '"', 'x'.repeat(500)]) {
+        const res = await t.call(owner, {
+          method: 'POST',
+          url: path,
+          headers: { 'if-match': value },
+        });
+        expect(res.status, value).toBe(400);
+        expect(res.json.details, value).toEqual([
+          { path: 'header.If-Match', message: 'a 40-character commit id (the ETag you read)' },
+        ]);
+      }
     }
   });
 });

@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'segment.put',
   'segment.delete',
   'proposal.create',
+  'proposal.approve',
   'proposal.merge',
   'proposal.request_changes',
   'git.push',

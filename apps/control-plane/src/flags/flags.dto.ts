@@ -76,6 +76,24 @@ const warning = z.object({
 /** Every accepted write: the new revision (also the ETag) and validation warnings. */
 export const writeResult = z.object({ revision: z.string(), warnings: z.array(warning) });
 
+/** One changed field (libs/flags FieldChange): where, what happened, value before and after. */
+const fieldChange = z.object({
+  kind: z.enum(['added', 'removed', 'changed', 'moved']),
+  path: z
+    .array(z.union([z.string(), z.number(), z.object({ id: z.string() })]))
+    .describe('field path: object fields, list positions, or {id} of a keyed list item'),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+/** The field-level changes of one flag, segment or namespace (libs/flags EntityChange). */
+export const entityChangeView = z.object({
+  namespace: z.string(),
+  kind: z.enum(['flag', 'segment', 'namespace']),
+  key: z.string(),
+  status: z.enum(['added', 'removed', 'modified']),
+  changes: z.array(fieldChange),
+});
+
 const plain = z.record(z.string(), z.unknown());
 export const namespaceView = z.object({
   key: z.string(),

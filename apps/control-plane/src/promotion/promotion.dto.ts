@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { KEY_PATTERN } from '@switchyard/flags';
 import { envKey } from '../environments/environments.dto.js';
+import { entityChangeView } from '../flags/flags.dto.js';
 
 const key = z.string().min(1).max(200).regex(KEY_PATTERN);
 
@@ -36,6 +37,9 @@ export const promotionPreview = z.object({
   targetRevision: z.string().describe('send it as If-Match to apply'),
   files: z.array(z.object({ path: z.string(), status: z.enum(['added', 'modified', 'deleted']) })),
   patch: z.string(),
+  changes: z
+    .array(entityChangeView)
+    .describe('field-level changes per flag and segment of the target environment'),
   warnings: z.array(
     z.object({
       code: z.string(),

@@ -3,8 +3,9 @@ import {
   copyEverything,
   copyFlag,
   copyNamespace,
+  diffEnvironments,
   errors,
-  type FlagWorkspace,
+  FlagWorkspace,
 } from '@switchyard/flags';
 import { diffTrees } from '@switchyard/git-store';
 import type { OrgContext } from '../common/request-context.js';
@@ -32,7 +33,14 @@ export class PromotionService {
     );
     const tree = await p.opened.store.buildTree(p.base, p.changes);
     const diff = await diffTrees(p.opened.store, p.base, tree, p.opened.directory);
-    return { sourceRevision, targetRevision: p.base, ...diff, warnings: p.warnings };
+    // Both sides load: the base is a commit of the environment, the tree was validated above.
+    const [before, after] = await Promise.all(
+      [p.base, tree].map(async (rev) =>
+        FlagWorkspace.load(await p.opened.store.readTree(rev, p.opened.directory)),
+      ),
+    );
+    const changes = diffEnvironments(before!.environment, after!.environment);
+    return { sourceRevision, targetRevision: p.base, ...diff, changes, warnings: p.warnings };
   }
 
   /** Applies the promotion on top of If-Match (the target revision the preview showed). */

@@ -71,17 +71,34 @@ export class ProposalsController {
   @Api({
     tag: 'proposals',
     summary:
-      'Approve the reviewed revision of a proposal and merge exactly it (If-Match: the proposal revision reviewed; 428 without, 409 when it changed since; not by its author)',
+      'Approve the reviewed revision of a proposal (If-Match: the proposal revision reviewed; 428 without, 409 when it changed since; not by its author); merging is a separate step',
     params: proposalParams,
-    response: writeResult,
+    response: proposalView,
   })
   approve(
     @OrgCtx() ctx: OrgContext,
     @Valid('params') p: ProposalParams,
     @Headers('if-match') m: string | undefined,
+  ) {
+    return this.proposals.approve(ctx, p.env, p.proposalId, m);
+  }
+
+  @Post(':proposalId/merge')
+  @Permission('flags:write')
+  @Api({
+    tag: 'proposals',
+    summary:
+      'Merge an approved proposal into the environment as one commit (If-Match: the proposal revision approved; 412 without an approval of it, 409 when it changed or conflicts)',
+    params: proposalParams,
+    response: writeResult,
+  })
+  merge(
+    @OrgCtx() ctx: OrgContext,
+    @Valid('params') p: ProposalParams,
+    @Headers('if-match') m: string | undefined,
     @Res({ passthrough: true }) r: FastifyReply,
   ) {
-    return withEtag(r, this.proposals.approve(ctx, p.env, p.proposalId, m));
+    return withEtag(r, this.proposals.merge(ctx, p.env, p.proposalId, m));
   }
 
   @Post(':proposalId/request-changes')

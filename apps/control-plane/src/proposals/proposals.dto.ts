@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { text } from '../common/dto.js';
 import { envParams } from '../environments/environments.dto.js';
+import { entityChangeView } from '../flags/flags.dto.js';
 
 export const proposalParams = envParams.extend({ proposalId: z.uuid() });
 export type ProposalParams = z.infer<typeof proposalParams>;
@@ -52,6 +53,12 @@ export const proposalList = z.object({ items: z.array(proposalView) });
 export const proposalDetail = proposalView.extend({
   files: z.array(z.object({ path: z.string(), status: z.enum(['added', 'modified', 'deleted']) })),
   patch: z.string(),
+  changes: z
+    .array(entityChangeView)
+    .optional()
+    .describe('field-level changes per flag and segment (absent when a side does not load)'),
+  mergeable: z.boolean().describe('true when POST …/merge with the current revision would merge'),
+  blockers: z.array(z.string()).describe('why it cannot be merged now (empty when mergeable)'),
 });
 export const requestChangesBody = z.strictObject({
   comment: text(4000)

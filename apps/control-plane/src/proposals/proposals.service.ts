@@ -19,13 +19,15 @@ import {
   writeProposal,
   type ProposalRecord,
 } from '../git-hosting/proposal-meta.js';
+import { entityChanges, mergeBlockers, REQUIRED_APPROVALS } from './proposal-review.js';
 import type { ProposalView } from './proposals.dto.js';
 
 /**
  * Proposals: reviewed changes for (typically protected) environments. A proposal is a branch with
  * its own commits (made through the flag API with `?proposal=<id>`); another member with the
- * approve permission, who authored none of its commits, approves it, which merges it as one merge
- * commit after validating the merged environment. Conflicts are reported, never overwritten.
+ * approve permission, who authored none of its commits, approves one revision of it; an editor
+ * then merges exactly that revision as one merge commit after validating the merged environment.
+ * Conflicts are reported, never overwritten.
  */
 @Injectable()
 export class ProposalsService {
@@ -67,45 +69,106 @@ export class ProposalsService {
     const opened = await this.reader.open(ctx, envKey);
     const { record } = await this.find(opened, id);
     const view = await this.view(opened, record);
+    const changes = await entityChanges(opened, record.base, view.revision);
+    const blockers =
+      record.status === 'open'
+        ? await mergeBlockers(opened, {
+            base: record.base,
+            revision: view.revision,
+            approvals: view.approvals.length,
+          })
+        : ['the proposal is already merged'];
     return {
       ...view,
       ...(await diffTrees(opened.store, record.base, view.revision, opened.directory)),
+      ...(changes ? { changes } : {}),
+      mergeable: blockers.length === 0,
+      blockers,
     };
   }
 
   /**
-   * Approves exactly the revision the reviewer saw (`If-Match`: the proposal's head; 428 without,
-   * 409 when the proposal changed since) and merges that revision, never a later one: a change
-   * pushed after review is not merged by an approval of what came before. 403 for anyone who
-   * authored the proposal or one of its commits.
+   * Records an approval of exactly the revision the reviewer saw (`If-Match`: the proposal's head;
+   * 428 without, 409 when the proposal changed since). It merges nothing: {@link merge} does, once
+   * the current revision is approved. A later change withdraws the approval (only approvals of the
+   * head count). 403 for anyone who authored the proposal or one of its commits.
    */
   async approve(
     ctx: OrgContext,
     envKey: string,
     id: string,
     ifMatch: string | undefined,
-  ): Promise<WriteResult> {
+  ): Promise<ProposalView> {
     requirePermission(ctx, 'proposals:approve');
     const reviewed = parseIfMatch(ifMatch);
     const opened = await this.reader.open(ctx, envKey, 'proposals:approve');
-    const { record } = await this.find(opened, id);
+    const { record, blob } = await this.find(opened, id);
     if (record.status !== 'open') throw errors.failedPrecondition('the proposal is already merged');
     await this.checkReviewed(opened, record, reviewed);
     await this.refuseAuthors(ctx, opened, record, reviewed);
+    const approval = {
+      userId: ctx.principal.userId,
+      email: ctx.principal.email,
+      revision: reviewed,
+      approvedAt: new Date().toISOString(),
+    };
+    // One approval per member: approving again (a newer revision) replaces the earlier one.
+    const others = (record.approvals ?? []).filter((a) => a.userId !== ctx.principal.userId);
+    const next = { ...record, approvals: [...others, approval] };
+    await writeProposal(opened.store, next, blob);
+    await this.writer.record(
+      ctx,
+      opened,
+      { action: 'proposal.approve', targetType: 'proposal', targetId: id, summary: record.title },
+      reviewed,
+      reviewed,
+    );
+    return this.view(opened, next);
+  }
+
+  /**
+   * Merges an approved proposal as one merge commit of exactly the approved revision (`If-Match`:
+   * the proposal revision the caller saw; 409 when it changed since). Refused (412) without an
+   * approval of that revision by another member, and (409) when it conflicts with the
+   * environment; the merged environment is validated first. Any editor may merge, the author too:
+   * the approval is the review.
+   */
+  async merge(
+    ctx: OrgContext,
+    envKey: string,
+    id: string,
+    ifMatch: string | undefined,
+  ): Promise<WriteResult> {
+    requirePermission(ctx, 'flags:write');
+    const seen = parseIfMatch(ifMatch);
+    const opened = await this.reader.open(ctx, envKey, 'flags:write');
+    const first = await this.find(opened, id);
+    if (first.record.status !== 'open')
+      throw errors.failedPrecondition('the proposal is already merged');
     return this.writer.serialisedWrite(opened, async () => {
-      // Again under the write lock: API edits of the proposal take the same lock.
-      await this.checkReviewed(opened, record, reviewed);
-      const { blob } = await this.find(opened, id);
-      const source = reviewed;
+      // Under the write lock: API edits of the proposal take the same lock.
+      const { record, blob } = await this.find(opened, id);
+      if (record.status !== 'open')
+        throw errors.failedPrecondition('the proposal is already merged');
+      await this.checkReviewed(opened, record, seen);
+      const approvals = (record.approvals ?? []).filter((a) => a.revision === seen);
+      if (approvals.length < REQUIRED_APPROVALS)
+        throw errors.failedPrecondition(
+          `the proposal needs an approval of its current revision ${seen} by another member before it is merged (a change withdraws earlier approvals)`,
+        );
       const head = await opened.store.head(opened.branch);
       if (head === null) throw staleConflict(head);
-      const tree = await mergeTrees(opened.store, head, source);
+      const tree = await mergeTrees(opened.store, head, seen);
       const warnings = warningViews(
         validateFiles(await opened.store.readTree(tree, opened.directory)),
       );
       const describe: EditDescription = {
         summary: `Merge proposal "${record.title}"`,
-        trailers: { Proposal: id, 'Approved-By': ctx.principal.email },
+        trailers: {
+          Proposal: id,
+          'Approved-By': approvals.map((a) => a.email).join(', '),
+          'Merged-By': ctx.principal.email,
+        },
         action: 'proposal.merge',
         targetType: 'proposal',
         targetId: id,
@@ -114,20 +177,13 @@ export class ProposalsService {
         base: head,
         changes: new Map(),
         tree,
-        parents: [source],
+        parents: [seen],
         describe,
       });
       const by = { userId: ctx.principal.userId, email: ctx.principal.email };
-      const approval = { ...by, revision: source, approvedAt: new Date().toISOString() };
       await writeProposal(
         opened.store,
-        {
-          ...record,
-          status: 'merged',
-          mergedBy: by,
-          mergedRevision: revision,
-          approvals: [approval],
-        },
+        { ...record, status: 'merged', mergedBy: by, mergedRevision: revision, approvals },
         blob,
       );
       return { revision, warnings };

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitCount, flagsFixture, variantFlag, type FlagsFixture } from './flags-helpers.js';
+import {
+  approveThenMerge,
+  commitCount,
+  flagsFixture,
+  variantFlag,
+  type FlagsFixture,
+} from './flags-helpers.js';
 
 let f: FlagsFixture;
 beforeAll(async () => {
@@ -142,7 +148,7 @@ describe('restore one flag to a revision', () => {
   });
 
   it('goes through a proposal in a protected environment', async () => {
-    // Seed prod through a proposal approved by a second member.
+    // Seed prod through a proposal approved by a second member, then merged.
     const open = async (title: string) => {
       const p = await f.t.call(f.editor, {
         method: 'POST',
@@ -157,13 +163,7 @@ describe('restore one flag to a revision', () => {
         method: 'GET',
         url: `${f.base('prod')}/proposals/${id}`,
       });
-      const ok = await f.t.call(f.owner, {
-        method: 'POST',
-        url: `${f.base('prod')}/proposals/${id}/approve`,
-        headers: ifMatch(view.json.revision),
-      });
-      expect(ok.status, JSON.stringify(ok.json)).toBe(200);
-      return ok.json.revision as string;
+      return approveThenMerge(f, 'prod', id, view.json.revision as string, f.owner);
     };
     const seed = await open('seed');
     let res = await f.t.call(f.editor, {

@@ -82,3 +82,23 @@ export async function commitCount(store: GitStore, branch = 'main'): Promise<num
     (await store.git(['rev-list', '--count', `refs/heads/${branch}`])).toString().trim(),
   );
 }
+
+/**
+ * A second member approves `revision` of proposal `id`, then the author merges it; returns the
+ * merge commit. Fails the test when either step does not answer 200.
+ */
+export async function approveThenMerge(
+  f: FlagsFixture,
+  env: string,
+  id: string,
+  revision: string,
+  approver: Caller = f.editor2,
+): Promise<string> {
+  const headers = { 'if-match': `"${revision}"` };
+  const url = `${f.base(env)}/proposals/${id}`;
+  const approved = await f.t.call(approver, { method: 'POST', url: `${url}/approve`, headers });
+  if (approved.status !== 200) throw new Error(`approve: ${JSON.stringify(approved.json)}`);
+  const merged = await f.t.call(f.editor, { method: 'POST', url: `${url}/merge`, headers });
+  if (merged.status !== 200) throw new Error(`merge: ${JSON.stringify(merged.json)}`);
+  return merged.json.revision as string;
+}

@@ -32,6 +32,12 @@ describe('promotion of selected flags', () => {
     expect(preview.json.patch).toContain('key: a');
     expect(preview.json.patch).toContain('key: c');
     expect(preview.json.patch).not.toContain('key: b');
+    expect(
+      preview.json.changes.map((c: { key: string; status: string }) => [c.key, c.status]),
+    ).toEqual([
+      ['a', 'added'],
+      ['c', 'added'],
+    ]);
     const store = await f.store('staging');
     const count = await commitCount(store);
     const res = await f.t.call(f.editor, {
@@ -49,6 +55,31 @@ describe('promotion of selected flags', () => {
       url: `${f.base('staging')}/namespaces/default/flags`,
     });
     expect(list.json.flags.map((x: { key: string }) => x.key)).toEqual(['a', 'c']);
+
+    // A later edit in dev previews as the one field it changes, per flag.
+    const edited = await f.t.call(f.editor, {
+      method: 'PUT',
+      url: `${f.base('dev')}/namespaces/default/flags/a`,
+      headers: ifMatch(await f.revision('dev')),
+      body: variantFlag('a', { description: 'edited in dev' }),
+    });
+    expect(edited.status).toBe(200);
+    const fields = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('staging')}/promotions/preview`,
+      body,
+    });
+    expect(fields.json.changes).toEqual([
+      {
+        namespace: 'default',
+        kind: 'flag',
+        key: 'a',
+        status: 'modified',
+        changes: [
+          { kind: 'changed', path: ['description'], before: 'from dev a', after: 'edited in dev' },
+        ],
+      },
+    ]);
 
     const both = await f.t.call(f.editor, {
       method: 'POST',

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitCount, flagsFixture, variantFlag, type FlagsFixture } from './flags-helpers.js';
+import {
+  approveThenMerge,
+  commitCount,
+  flagsFixture,
+  variantFlag,
+  type FlagsFixture,
+} from './flags-helpers.js';
 
 let f: FlagsFixture;
 beforeAll(async () => {
@@ -104,7 +110,7 @@ describe('promotion', () => {
 });
 
 describe('protected environments and proposals', () => {
-  it('refuses direct edits; a proposal is approved and merged by a second member and cannot be self-approved', async () => {
+  it('refuses direct edits; a proposal is approved by a second member, then merged, and cannot be self-approved', async () => {
     const direct = await f.t.call(f.editor, {
       method: 'PUT',
       url: `${f.base('locked')}/namespaces/default/flags/x`,
@@ -152,8 +158,15 @@ describe('protected environments and proposals', () => {
       headers: ifMatch(edit.json.revision),
     });
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
-    expect(await store.head('main')).toBe(ok.json.revision);
-    const parents = (await store.git(['rev-list', '--parents', '-n', '1', ok.json.revision]))
+    expect(await store.head('main'), 'approving merges nothing').toBe(opened.json.base);
+    const merged = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('locked')}/proposals/${id}/merge`,
+      headers: ifMatch(edit.json.revision),
+    });
+    expect(merged.status, JSON.stringify(merged.json)).toBe(200);
+    expect(await store.head('main')).toBe(merged.json.revision);
+    const parents = (await store.git(['rev-list', '--parents', '-n', '1', merged.json.revision]))
       .toString()
       .trim()
       .split(' ');
@@ -199,23 +212,30 @@ describe('protected environments and proposals', () => {
       body: variantFlag('x', { description: 'from b' }),
     });
     expect([pa.status, pb.status]).toEqual([200, 200]);
-    expect(
-      (
-        await f.t.call(f.editor2, {
-          method: 'POST',
-          url: `${f.base('locked')}/proposals/${a.id}/approve`,
-          headers: ifMatch(pa.json.revision),
-        })
-      ).status,
-    ).toBe(200);
+    await approveThenMerge(f, 'locked', a.id, pa.json.revision);
     const store = await f.store('locked');
     const head = await store.head('main');
-    const conflict = await f.t.call(f.editor2, {
+    const approved = await f.t.call(f.editor2, {
       method: 'POST',
       url: `${f.base('locked')}/proposals/${b.id}/approve`,
       headers: ifMatch(pb.json.revision),
     });
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
+    const detail = await f.t.call(f.viewer, {
+      method: 'GET',
+      url: `${f.base('locked')}/proposals/${b.id}`,
+    });
+    expect([detail.json.mergeable, detail.json.blockers]).toEqual([
+      false,
+      [expect.stringContaining('the proposal conflicts with the environment in ')],
+    ]);
+    const conflict = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${f.base('locked')}/proposals/${b.id}/merge`,
+      headers: ifMatch(pb.json.revision),
+    });
     expect(conflict.status).toBe(409);
+    expect(conflict.json.message).toContain('the proposal conflicts with the environment');
     expect(await store.head('main')).toBe(head);
     const list = await f.t.call(f.viewer, { method: 'GET', url: `${f.base('locked')}/proposals` });
     expect(list.json.items.map((p: { status: string }) => p.status).sort()).toEqual([

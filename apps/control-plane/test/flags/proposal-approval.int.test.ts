@@ -69,7 +69,7 @@ async function proposalWithChange(
 }
 
 describe('issue 10 item 9: approval is pinned to what was reviewed', () => {
-  it('a change pushed to the proposal branch after review is not merged by that approval', async () => {
+  it('a change pushed to the proposal branch after review is not covered by that approval', async () => {
     const { id, reviewed, path } = await proposalWithChange('review');
     // The reviewer reads the proposal: this is what they approve.
     const seen = await http(f.editor2.token, 'GET', `${path}/proposals/${id}`);
@@ -105,10 +105,18 @@ describe('issue 10 item 9: approval is pinned to what was reviewed', () => {
     );
     expect(await (await f.store('review')).head('main'), 'nothing merged').toBe(main);
 
-    // Reviewing the new head and approving it merges exactly that revision.
+    // Reviewing the new head and approving it lets the author merge exactly that revision.
     const again = await http(f.editor2.token, 'GET', `${path}/proposals/${id}`);
     expect(again.json['patch']).toContain('key: smuggled');
-    const ok = await http(f.editor2.token, 'POST', `${path}/proposals/${id}/approve`, undefined, {
+    const approved = await http(
+      f.editor2.token,
+      'POST',
+      `${path}/proposals/${id}/approve`,
+      undefined,
+      { 'if-match': `"${smuggled}"` },
+    );
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
+    const ok = await http(f.editor.token, 'POST', `${path}/proposals/${id}/merge`, undefined, {
       'if-match': `"${smuggled}"`,
     });
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
@@ -148,7 +156,15 @@ describe('issue 10 item 9: approval is pinned to what was reviewed', () => {
     expect(await (await f.store('locked')).head('main')).toBe(main);
     const view = await http(f.viewer.token, 'GET', `${path}/proposals/${id}`);
     expect([view.json['status'], view.json['approvals']]).toEqual(['open', []]);
-    const ok = await http(f.editor2.token, 'POST', `${path}/proposals/${id}/approve`, undefined, {
+    const approved = await http(
+      f.editor2.token,
+      'POST',
+      `${path}/proposals/${id}/approve`,
+      undefined,
+      { 'if-match': `"${after.json.revision!}"` },
+    );
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
+    const ok = await http(f.editor.token, 'POST', `${path}/proposals/${id}/merge`, undefined, {
       'if-match': `"${after.json.revision!}"`,
     });
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);

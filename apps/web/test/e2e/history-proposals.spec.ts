@@ -1,11 +1,12 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { callApi, expect, open, signIn, test } from './fixtures';
+import { callApi, expect, expectAccessible, open, signIn, test } from './fixtures';
 
 /**
  * Review and history in the console, on an organisation of its own: restore one flag after a
- * neighbour changed, promote development → staging, a proposal into a protected environment
- * approved by a second member and served through the environment URL, and the playground's
- * explanation agreeing with what the instance answers.
+ * neighbour changed, promote development → staging (field-level preview), a proposal into a
+ * protected environment approved by a second member, then merged and served through the
+ * environment URL, pages following commits made elsewhere live, and the playground's explanation
+ * agreeing with what the instance answers.
  */
 const ORG = 'review-demo';
 
@@ -45,6 +46,17 @@ const variant = (key: string, extra: Record<string, unknown> = {}) => ({
   variants: [{ key: 'blue' }, { key: 'green' }],
   ...extra,
 });
+
+/** axe on the page as it is now (no reload: it keeps its state), light then dark. */
+async function bothThemes(p: Page, label: string) {
+  await p.emulateMedia({ colorScheme: 'light' });
+  await p.waitForFunction(() => !document.documentElement.classList.contains('dark'));
+  await expectAccessible(p, `light ${label}`);
+  await p.emulateMedia({ colorScheme: 'dark' });
+  await p.waitForFunction(() => document.documentElement.classList.contains('dark'));
+  await expectAccessible(p, `dark ${label}`);
+  await p.emulateMedia({ colorScheme: 'light' });
+}
 
 test('history, restore, promotion, proposals and the playground', async ({ browser, stack: s }) => {
   test.setTimeout(180_000);
@@ -105,13 +117,39 @@ test('history, restore, promotion, proposals and the playground', async ({ brows
   await page.getByLabel('To').selectOption('staging');
   await page.getByRole('checkbox', { name: 'Select checkout' }).check();
   await page.getByRole('button', { name: /^Preview/ }).click();
+  // Field-level changes per flag first (as the review panel shows them), the YAML patch a tab away.
+  const promoted = page.getByTestId('entity-change');
+  await expect(promoted).toHaveCount(1);
+  await expect(promoted).toContainText('flag default/checkout');
+  await expect(
+    promoted.getByRole('table', { name: 'Changed fields of flag default/checkout' }),
+  ).toBeVisible();
+  await bothThemes(page, 'promotion preview');
+  await page.getByRole('tab', { name: 'YAML patch' }).click();
   await expect(page.getByLabel('Promotion diff')).toContainText('key: checkout');
   await page.getByRole('button', { name: 'Promote to staging' }).click();
   await expect(page.getByRole('status')).toContainText('Promoted as');
   const staged = await callApi(s, alice, 'GET', flagsPath('staging'));
   expect((staged.json.flags as { key: string }[]).map((f) => f.key)).toEqual(['checkout']);
 
-  // A protected environment takes a proposal; a second member approves it in the console.
+  // The segments list follows a commit made elsewhere, and says who changed what.
+  await open(page, `${s.consoleUrl}/orgs/${ORG}/environments/staging/segments`);
+  await expect(page.getByText('No segments')).toBeVisible();
+  const listed = await callApi(s, alice, 'GET', flagsPath('staging'));
+  const beta = await callApi(
+    s,
+    alice,
+    'PUT',
+    `/orgs/${ORG}/environments/staging/namespaces/default/segments/beta`,
+    { key: 'beta', name: 'Beta', match_type: 'ALL_MATCH_TYPE', constraints: [] },
+    { 'if-match': listed.headers['etag']! },
+  );
+  expect(beta.status, JSON.stringify(beta.json)).toBe(200);
+  await expect(page.getByRole('link', { name: 'Beta' })).toBeVisible();
+  await expect(page.getByText(/committed to staging/)).toBeVisible();
+
+  // A protected environment takes a proposal; a second member approves it in the console, then
+  // merges it.
   const proposal = await callApi(
     s,
     alice,
@@ -158,6 +196,11 @@ test('history, restore, promotion, proposals and the playground', async ({ brows
   carol = await browser.newContext();
   const carolPage = await signIn(s, carol, 'carol', `/orgs/${ORG}/proposals`);
   await carolPage.getByRole('link', { name: 'Launch checkout' }).click();
+  await expect(carolPage.getByTestId('entity-change')).toHaveText([
+    /flag default\/checkout/,
+    /segment default\/pro/,
+  ]);
+  await carolPage.getByRole('tab', { name: 'YAML patch' }).click();
   await expect(carolPage.getByLabel('Proposal diff')).toContainText('key: checkout');
   // Carol asks for a change; the author's next commit on the proposal withdraws the request.
   await carolPage.getByLabel('Request changes').fill('Describe the launch');
@@ -187,8 +230,19 @@ test('history, restore, promotion, proposals and the playground', async ({ brows
   await open(carolPage, carolPage.url());
   await expect(carolPage.getByLabel('Proposal diff')).toContainText('The new checkout');
   await expect(carolPage.getByRole('list', { name: 'Requested changes' })).toHaveCount(0);
-  await carolPage.getByRole('button', { name: 'Approve and merge' }).click();
+  // The author watches the proposal: it follows the merge live.
+  await open(page, `${s.consoleUrl}/orgs/${ORG}/proposals/production/${String(proposal.json.id)}`);
+  await expect(page.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  const merge = carolPage.getByRole('button', { name: 'Merge' });
+  await expect(merge).toBeDisabled();
+  await expect(carolPage.getByText(/needs an approval of its current revision/)).toBeVisible();
+  await carolPage.getByRole('button', { name: 'Approve' }).click();
+  await expect(carolPage.getByText('approved by carol@example.com')).toBeVisible();
+  await expect(merge).toBeEnabled();
+  await bothThemes(carolPage, 'approved proposal');
+  await merge.click();
   await expect(carolPage.getByText('merged by carol@example.com')).toBeVisible();
+  await expect(page.getByText('merged by carol@example.com')).toBeVisible();
 
   // The playground explains the answer; the instance serves the same through the environment URL.
   await open(page, `${s.consoleUrl}/orgs/${ORG}/playground`);

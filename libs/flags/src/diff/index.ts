@@ -17,4 +17,5 @@ export {
   type DiffLine,
   type UnifiedDiffOptions,
 } from './line-diff.js';
+export { diffEnvironments, type EntityChange, type EntityKind } from './environment-diff.js';
 export { flagYaml, segmentYaml } from './yaml.js';

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { HistoryIcon } from 'lucide-react';
 import { diffFlag, type Flag } from '@switchyard/flags';
 import { ConfirmDialog } from '@/components/confirm-dialog';
-import { FieldDiffView } from '@/components/diff';
+import { FieldDiffView, PatchView } from '@/components/diff';
 import { can, useOrg } from '@/components/org-context';
 import { EmptyState, ErrorState, FormError, LoadingRows, PageHeader } from '@/components/states';
 import { Button } from '@/components/ui/button';
@@ -24,33 +24,6 @@ type Commit = {
   summary: string;
   message: string;
 };
-
-/** A unified patch, coloured by line. */
-export function PatchView({ patch, label }: { patch: string; label: string }) {
-  if (patch.trim() === '') return <p className="text-sm text-muted-foreground">No changes.</p>;
-  return (
-    <pre
-      aria-label={label}
-      tabIndex={0}
-      className="max-h-96 overflow-auto rounded-md border bg-muted/40 p-3 font-mono text-xs"
-    >
-      {patch.split('\n').map((line, i) => (
-        <div
-          key={i}
-          className={
-            line.startsWith('+') && !line.startsWith('+++')
-              ? 'text-success'
-              : line.startsWith('-') && !line.startsWith('---')
-                ? 'text-destructive'
-                : undefined
-          }
-        >
-          {line || ' '}
-        </div>
-      ))}
-    </pre>
-  );
-}
 
 /** The environment's key facts the write pipeline needs. */
 function useEnvironment(org: string, env: string) {

@@ -1,9 +1,11 @@
 'use client';
 import { useMutation, useQueries } from '@tanstack/react-query';
+import { toast } from 'sonner';
 import Link from 'next/link';
 import { useState } from 'react';
 import { useEnvironments } from '@/components/environments/environment-list';
-import { PatchView } from '@/components/history/history-view';
+import { ChangesTabs } from '@/components/diff';
+import { FollowEnvironment } from '@/components/follow-environment';
 import { reviewedWrite } from '@/components/history/reviewed-write';
 import { can, useOrg } from '@/components/org-context';
 import { ErrorState, FormError, LoadingRows, PageHeader } from '@/components/states';
@@ -97,6 +99,25 @@ export function Promotion() {
   if (envs.isError) return <ErrorState error={envs.error} />;
   return (
     <div className="flex flex-col gap-6">
+      {/* Commits anywhere refresh the grid; the selection is kept. A preview of a target that
+          moved is out of date: it is dropped with a warning, to be previewed again. */}
+      {list.map((e, i) => (
+        <FollowEnvironment
+          key={e.key}
+          env={e.key}
+          ownRevision={done?.revision}
+          dirty={picked.length > 0}
+          refresh={(commit) => {
+            void flags[i]?.refetch();
+            if (commit && e.key === dst && preview.data) {
+              preview.reset();
+              toast.warning(`The preview of ${dst} is out of date: preview again.`, {
+                duration: 10_000,
+              });
+            }
+          }}
+        />
+      ))}
       <PageHeader
         title="Promotion"
         description="Compare flags across environments, then copy the ones you pick as one commit (a proposal for protected environments)."
@@ -219,7 +240,13 @@ export function Promotion() {
           )}
         </p>
       )}
-      {preview.data && <PatchView patch={preview.data.patch} label="Promotion diff" />}
+      {preview.data && (
+        <ChangesTabs
+          changes={preview.data.changes}
+          patch={preview.data.patch}
+          label="Promotion diff"
+        />
+      )}
     </div>
   );
 }

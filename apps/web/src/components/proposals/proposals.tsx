@@ -4,8 +4,10 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { GitPullRequestIcon } from 'lucide-react';
 import { useEnvironments } from '@/components/environments/environment-list';
-import { PatchView } from '@/components/history/history-view';
+import { ChangesTabs } from '@/components/diff';
+import { FollowEnvironment } from '@/components/follow-environment';
 import { can, useOrg } from '@/components/org-context';
+import { useSession } from '@/components/session';
 import { EmptyState, ErrorState, FormError, LoadingRows, PageHeader } from '@/components/states';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -20,10 +22,12 @@ import {
 } from '@/components/ui/table';
 import { api, unwrap } from '@/lib/api/client';
 import { describeError } from '@/lib/api/errors';
+import { useLiveRefresh } from '@/lib/live-refresh';
 
 /** Open and merged proposals of every environment, newest first. */
 export function ProposalList() {
   const org = useOrg();
+  const qc = useQueryClient();
   const envs = useEnvironments(org.slug);
   const keys = envs.data?.items.map((e) => e.key) ?? [];
   const lists = useQueries({
@@ -45,8 +49,15 @@ export function ProposalList() {
     <div>
       <PageHeader
         title="Proposals"
-        description="Reviewed changes to protected environments: a second member requests changes or approves, which merges it."
+        description="Reviewed changes to protected environments: a second member requests changes or approves; once approved, it is merged."
       />
+      {keys.map((env) => (
+        <FollowEnvironment
+          key={env}
+          env={env}
+          refresh={() => void qc.invalidateQueries({ queryKey: ['proposals', org.slug, env] })}
+        />
+      ))}
       {envs.isPending || lists.some((l) => l.isPending) ? (
         <LoadingRows rows={3} label="Loading proposals" />
       ) : envs.isError ? (
@@ -82,7 +93,9 @@ export function ProposalList() {
                     {p.status === 'open'
                       ? p.changeRequests.length > 0
                         ? 'changes requested'
-                        : 'open'
+                        : p.approvals.length > 0
+                          ? 'approved'
+                          : 'open'
                       : 'merged'}
                   </Badge>
                 </TableCell>
@@ -99,14 +112,16 @@ export function ProposalList() {
   );
 }
 
-/** One proposal: its diff, approvals, and approve-and-merge for a second member. */
+/** One proposal: its changes, reviews, approve (a second member) and merge once approved. */
 export function ProposalDetail({ envKey, id }: { envKey: string; id: string }) {
   const org = useOrg();
+  const me = useSession().user;
   const qc = useQueryClient();
   const [error, setError] = useState<string>();
   const [comment, setComment] = useState('');
+  const key = ['proposal', org.slug, envKey, id];
   const q = useQuery({
-    queryKey: ['proposal', org.slug, envKey, id],
+    queryKey: key,
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/orgs/{org}/environments/{env}/proposals/{proposalId}', {
@@ -114,40 +129,62 @@ export function ProposalDetail({ envKey, id }: { envKey: string; id: string }) {
         }),
       ),
   });
+  const path = { org: org.slug, env: envKey, proposalId: id };
+  const done = async () => {
+    setError(undefined);
+    await qc.invalidateQueries({ queryKey: key });
+    await qc.invalidateQueries({ queryKey: ['proposals', org.slug, envKey] });
+  };
   const approve = useMutation({
     mutationFn: (revision: string) =>
       unwrap(
         api.POST('/api/v1/orgs/{org}/environments/{env}/proposals/{proposalId}/approve', {
-          params: { path: { org: org.slug, env: envKey, proposalId: id } },
+          params: { path },
           headers: { 'if-match': `"${revision}"` },
         }),
       ),
-    onSuccess: async () => {
-      setError(undefined);
-      await qc.invalidateQueries({ queryKey: ['proposal', org.slug, envKey, id] });
-      await qc.invalidateQueries({ queryKey: ['proposals', org.slug, envKey] });
-    },
+    onSuccess: done,
+    onError: (e) => setError(describeError(e)),
+  });
+  const merge = useMutation({
+    mutationFn: (revision: string) =>
+      unwrap(
+        api.POST('/api/v1/orgs/{org}/environments/{env}/proposals/{proposalId}/merge', {
+          params: { path },
+          headers: { 'if-match': `"${revision}"` },
+        }),
+      ),
+    onSuccess: done,
     onError: (e) => setError(describeError(e)),
   });
   const requestChanges = useMutation({
     mutationFn: (revision: string) =>
       unwrap(
         api.POST('/api/v1/orgs/{org}/environments/{env}/proposals/{proposalId}/request-changes', {
-          params: { path: { org: org.slug, env: envKey, proposalId: id } },
+          params: { path },
           headers: { 'if-match': `"${revision}"` },
           body: { comment },
         }),
       ),
     onSuccess: async () => {
-      setError(undefined);
       setComment('');
-      await qc.invalidateQueries({ queryKey: ['proposal', org.slug, envKey, id] });
+      await done();
     },
     onError: (e) => setError(describeError(e)),
+  });
+  // A commit to the environment (this proposal merged, or another change that may conflict with
+  // it) refreshes the page; a comment being written is kept, and the notice warns.
+  useLiveRefresh(org.slug, envKey, {
+    ownRevision: merge.data?.revision,
+    dirty: comment.trim() !== '',
+    refresh: () => void qc.invalidateQueries({ queryKey: key }),
   });
   if (q.isPending) return <LoadingRows rows={4} label="Loading the proposal" />;
   if (q.isError) return <ErrorState error={q.error} retry={() => void q.refetch()} />;
   const p = q.data;
+  const editor = p.status === 'open' && can(org.role, 'EDITOR');
+  const mine = p.createdBy.userId === me.id;
+  const approvedByMe = p.approvals.some((a) => a.userId === me.id);
   return (
     <div className="flex flex-col gap-4">
       <PageHeader
@@ -161,19 +198,49 @@ export function ProposalDetail({ envKey, id }: { envKey: string; id: string }) {
           </>
         }
         actions={
-          p.status === 'open' &&
-          can(org.role, 'EDITOR') && (
-            <Button disabled={approve.isPending} onClick={() => approve.mutate(p.revision)}>
-              Approve and merge
-            </Button>
+          editor && (
+            <div className="flex gap-2">
+              {!mine && (
+                <Button
+                  variant="outline"
+                  disabled={approve.isPending || approvedByMe}
+                  onClick={() => approve.mutate(p.revision)}
+                >
+                  {approvedByMe ? 'Approved' : 'Approve'}
+                </Button>
+              )}
+              <Button
+                disabled={merge.isPending || !p.mergeable}
+                aria-describedby={p.mergeable ? undefined : 'merge-blockers'}
+                onClick={() => merge.mutate(p.revision)}
+              >
+                Merge
+              </Button>
+            </div>
           )
         }
       />
-      <p className="flex items-center gap-2 text-sm">
-        Status: <Badge variant={p.status === 'open' ? 'warning' : 'success'}>{p.status}</Badge>
+      <p className="flex flex-wrap items-center gap-2 text-sm">
+        Status:{' '}
+        <Badge variant={p.status === 'open' ? 'warning' : 'success'}>
+          {p.status === 'open' && p.approvals.length > 0 ? 'approved' : p.status}
+        </Badge>
         {p.mergedRevision && <code>{p.mergedRevision.slice(0, 12)}</code>}
         {p.mergedBy && <span>merged by {p.mergedBy.email}</span>}
+        {p.approvals.map((a) => (
+          <span key={a.userId}>approved by {a.email}</span>
+        ))}
       </p>
+      {p.status === 'open' && p.blockers.length > 0 && (
+        <div id="merge-blockers" className="text-sm">
+          Not mergeable yet:
+          <ul className="list-disc pl-5">
+            {p.blockers.map((b) => (
+              <li key={b}>{b}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       <FormError message={error} />
       {p.changeRequests.length > 0 && (
         <ul aria-label="Requested changes" className="flex flex-col gap-2">
@@ -184,7 +251,7 @@ export function ProposalDetail({ envKey, id }: { envKey: string; id: string }) {
           ))}
         </ul>
       )}
-      {p.status === 'open' && can(org.role, 'EDITOR') && (
+      {editor && !mine && (
         <form
           className="flex flex-col gap-2"
           onSubmit={(e) => {
@@ -212,8 +279,8 @@ export function ProposalDetail({ envKey, id }: { envKey: string; id: string }) {
         </form>
       )}
       <p className="text-sm text-muted-foreground">
-        Reviewing revision <code>{p.revision.slice(0, 12)}</code>. A change made after your review
-        withdraws approvals: the approval merges exactly the revision shown here.
+        Reviewing revision <code>{p.revision.slice(0, 12)}</code>. An approval covers exactly this
+        revision: a later change withdraws it, and merging needs an approval of the current one.
       </p>
       <h2 className="text-lg font-semibold">Changes</h2>
       <ul className="text-sm">
@@ -223,7 +290,7 @@ export function ProposalDetail({ envKey, id }: { envKey: string; id: string }) {
           </li>
         ))}
       </ul>
-      <PatchView patch={p.patch} label="Proposal diff" />
+      <ChangesTabs changes={p.changes} patch={p.patch} label="Proposal diff" />
     </div>
   );
 }

@@ -1,16 +1,18 @@
 'use client';
+import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { UsersRoundIcon } from 'lucide-react';
 import { useState } from 'react';
 import { KEY_PATTERN } from '@switchyard/flags';
 import { EnvironmentSwitcher } from '@/components/flags/environment-switcher';
-import { useFlags, useNamespaces, useSegments } from '@/components/flags/flag-api';
+import { flagKeys, useFlags, useNamespaces, useSegments } from '@/components/flags/flag-api';
 import { can, useOrg } from '@/components/org-context';
 import { EmptyState, ErrorState, FieldError, LoadingRows, PageHeader } from '@/components/states';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input, Label, NativeSelect } from '@/components/ui/input';
+import { useLiveRefresh } from '@/lib/live-refresh';
 import { flagsUsing } from './used-by';
 
 /** `/orgs/{org}/environments/{env}/segments?ns=…`: segments with their constraint and usage counts. */
@@ -22,6 +24,12 @@ export function SegmentList({ envKey }: { envKey: string }) {
   const namespaces = useNamespaces(org.slug, envKey);
   const segments = useSegments(org.slug, envKey, ns);
   const flags = useFlags(org.slug, envKey, ns, {});
+  const queryClient = useQueryClient();
+  // Commits by anyone else refresh the list and are announced (who changed what).
+  useLiveRefresh(org.slug, envKey, {
+    ownRevision: segments.data?.revision,
+    refresh: () => void queryClient.invalidateQueries({ queryKey: flagKeys.env(org.slug, envKey) }),
+  });
   const [newKey, setNewKey] = useState('');
   const [error, setError] = useState<string>();
   const base = `/orgs/${org.slug}/environments/${envKey}`;

@@ -29,6 +29,7 @@ import { can, useOrg } from '@/components/org-context';
 import { ErrorState, LoadingRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Input, Label, NativeSelect, Textarea } from '@/components/ui/input';
+import { useLiveRefresh } from '@/lib/live-refresh';
 import { ConstraintEditor } from './constraint-editor';
 import { flagsUsing } from './used-by';
 
@@ -65,6 +66,28 @@ export function SegmentPage({
   }, [segments.data, base, segmentKey, isNew]);
   const dirty = draft !== undefined && JSON.stringify(draft) !== JSON.stringify(base?.value);
   useUnsavedChanges(dirty);
+  // Someone else committed: a clean page follows the new revision, a dirty one keeps its edits
+  // (the review panel's 409 flow re-applies them on top) and warns.
+  const segmentsKey = [...flagKeys.env(org.slug, envKey), 'segments', ns];
+  useLiveRefresh(org.slug, envKey, {
+    ownRevision: base?.revision,
+    dirty,
+    refresh: async (commit) => {
+      await queryClient.invalidateQueries({ queryKey: flagKeys.env(org.slug, envKey) });
+      if (dirty || !base || !commit) return;
+      const latest = queryClient.getQueryData<{ revision: string; segments: Segment[] }>(
+        segmentsKey,
+      );
+      if (!latest) return;
+      const value = latest.segments.find((x) => x.key === segmentKey);
+      const changed = JSON.stringify(value) !== JSON.stringify(base.value);
+      setBase({ revision: latest.revision, value });
+      setDraft(value);
+      if (changed)
+        return `${commit.author?.name ?? 'Someone'} changed this segment: ${commit.message}`;
+      return undefined;
+    },
+  });
 
   if (segments.isError)
     return <ErrorState error={segments.error} retry={() => void segments.refetch()} />;

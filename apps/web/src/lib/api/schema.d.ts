@@ -706,8 +706,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve the reviewed revision of a proposal and merge exactly it (If-Match: the proposal revision reviewed; 428 without, 409 when it changed since; not by its author) */
+        /** Approve the reviewed revision of a proposal (If-Match: the proposal revision reviewed; 428 without, 409 when it changed since; not by its author); merging is a separate step */
         post: operations["ProposalsController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/environments/{env}/proposals/{proposalId}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge an approved proposal into the environment as one commit (If-Match: the proposal revision approved; 412 without an approval of it, 409 when it changed or conflicts) */
+        post: operations["ProposalsController_merge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5023,6 +5040,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description field-level changes per flag and segment of the target environment */
+                        changes: {
+                            changes: {
+                                after?: unknown;
+                                before?: unknown;
+                                /** @enum {string} */
+                                kind: "added" | "removed" | "changed" | "moved";
+                                /** @description field path: object fields, list positions, or {id} of a keyed list item */
+                                path: (string | number | {
+                                    id: string;
+                                })[];
+                            }[];
+                            key: string;
+                            /** @enum {string} */
+                            kind: "flag" | "segment" | "namespace";
+                            namespace: string;
+                            /** @enum {string} */
+                            status: "added" | "removed" | "modified";
+                        }[];
                         files: {
                             path: string;
                             /** @enum {string} */
@@ -5322,6 +5358,8 @@ export interface operations {
                         }[];
                         /** @description environment revision the proposal started from */
                         base: string;
+                        /** @description why it cannot be merged now (empty when mergeable) */
+                        blockers: string[];
                         branch: string;
                         /** @description requests for changes to the current revision (a later change withdraws them) */
                         changeRequests: {
@@ -5331,6 +5369,25 @@ export interface operations {
                             /** @description proposal revision reviewed */
                             revision: string;
                             userId: string;
+                        }[];
+                        /** @description field-level changes per flag and segment (absent when a side does not load) */
+                        changes?: {
+                            changes: {
+                                after?: unknown;
+                                before?: unknown;
+                                /** @enum {string} */
+                                kind: "added" | "removed" | "changed" | "moved";
+                                /** @description field path: object fields, list positions, or {id} of a keyed list item */
+                                path: (string | number | {
+                                    id: string;
+                                })[];
+                            }[];
+                            key: string;
+                            /** @enum {string} */
+                            kind: "flag" | "segment" | "namespace";
+                            namespace: string;
+                            /** @enum {string} */
+                            status: "added" | "removed" | "modified";
                         }[];
                         createdAt: string;
                         createdBy: {
@@ -5343,6 +5400,8 @@ export interface operations {
                             status: "added" | "modified" | "deleted";
                         }[];
                         id: string;
+                        /** @description true when POST …/merge with the current revision would merge */
+                        mergeable: boolean;
                         mergedBy?: {
                             email: string;
                             userId: string;
@@ -5396,6 +5455,103 @@ export interface operations {
         };
     };
     ProposalsController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                env: string;
+                org: string;
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description approvals of the current revision (a later change withdraws earlier ones) */
+                        approvals: {
+                            approvedAt: string;
+                            email: string;
+                            /** @description proposal revision reviewed */
+                            revision: string;
+                            userId: string;
+                        }[];
+                        /** @description environment revision the proposal started from */
+                        base: string;
+                        branch: string;
+                        /** @description requests for changes to the current revision (a later change withdraws them) */
+                        changeRequests: {
+                            comment: string;
+                            email: string;
+                            requestedAt: string;
+                            /** @description proposal revision reviewed */
+                            revision: string;
+                            userId: string;
+                        }[];
+                        createdAt: string;
+                        createdBy: {
+                            email: string;
+                            userId: string;
+                        };
+                        id: string;
+                        mergedBy?: {
+                            email: string;
+                            userId: string;
+                        };
+                        mergedRevision?: string;
+                        /** @description head of the proposal branch: send it as If-Match with ?proposal=<id> to add changes, and to approve what you reviewed */
+                        revision: string;
+                        /** @enum {string} */
+                        status: "open" | "merged";
+                        title: string;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ProposalsController_merge: {
         parameters: {
             query?: never;
             header?: never;
