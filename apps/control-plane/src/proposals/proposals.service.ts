@@ -5,6 +5,7 @@ import { diffTrees, mergeTrees, staleConflict } from '@switchyard/git-store';
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
 import { EnvironmentReader } from '../flags/environment-reader.service.js';
+import { HookEmitter } from '../outbound-hooks/hook-emitter.service.js';
 import {
   FlagCommitter,
   parseIfMatch,
@@ -32,6 +33,7 @@ export class ProposalsService {
   constructor(
     private readonly reader: EnvironmentReader,
     private readonly writer: FlagCommitter,
+    private readonly hooks: HookEmitter,
   ) {}
 
   async create(ctx: OrgContext, envKey: string, title: string): Promise<ProposalView> {
@@ -54,6 +56,13 @@ export class ProposalsService {
       opened.head,
       opened.head,
     );
+    this.hooks.announce({
+      orgId: ctx.org.id,
+      type: 'proposal.opened',
+      environment: envKey,
+      actor: ctx.principal.email,
+      data: { proposal: { id: record.id, title, base: record.base } },
+    });
     return this.view(opened, record);
   }
 
@@ -92,7 +101,7 @@ export class ProposalsService {
     if (record.status !== 'open') throw errors.failedPrecondition('the proposal is already merged');
     await this.checkReviewed(opened, record, reviewed);
     await this.refuseAuthors(ctx, opened, record, reviewed);
-    return this.writer.serialisedWrite(opened, async () => {
+    const result = await this.writer.serialisedWrite(opened, async () => {
       // Again under the write lock: API edits of the proposal take the same lock.
       await this.checkReviewed(opened, record, reviewed);
       const { blob } = await this.find(opened, id);
@@ -130,8 +139,19 @@ export class ProposalsService {
         },
         blob,
       );
-      return { revision, warnings };
+      return { revision, warnings, head };
     });
+    // Approval merges: one event for each (a receiver may listen to either).
+    const proposal = { id, title: record.title, approvedRevision: reviewed };
+    const common = { orgId: ctx.org.id, environment: envKey, actor: ctx.principal.email };
+    this.hooks.announce({ ...common, type: 'proposal.approved', data: { proposal } });
+    this.hooks.announce({
+      ...common,
+      type: 'proposal.merged',
+      data: { proposal },
+      commit: { envKey, revision: result.revision, previous: result.head },
+    });
+    return { revision: result.revision, warnings: result.warnings };
   }
 
   /**
@@ -178,6 +198,13 @@ export class ProposalsService {
       reviewed,
       reviewed,
     );
+    this.hooks.announce({
+      orgId: ctx.org.id,
+      type: 'proposal.changes_requested',
+      environment: envKey,
+      actor: ctx.principal.email,
+      data: { proposal: { id, title: record.title, revision: reviewed, comment } },
+    });
     return this.view(opened, next);
   }
 
