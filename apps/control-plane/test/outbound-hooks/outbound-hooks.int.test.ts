@@ -66,7 +66,7 @@ async function putFlag(env: string, key: string, extra: Record<string, unknown> 
     body: variantFlag(key, extra),
   });
   expect(res.status, JSON.stringify(res.json)).toBe(200);
-  return (await f.revision(env)) as string;
+  return f.revision(env);
 }
 
 describe('issue 15: outbound webhooks', () => {
@@ -165,7 +165,7 @@ describe('issue 15: outbound webhooks', () => {
   });
 
   it('token and promotion events reach the hooks subscribed to them, and only those', async () => {
-    const hook = await createHook('/tokens', ['token.created', 'token.revoked', 'promotion']);
+    await createHook('/tokens', ['token.created', 'token.revoked', 'promotion']);
     const token = await f.t.call(f.owner, {
       method: 'POST',
       url: '/api/v1/orgs/home/client-tokens',
@@ -207,6 +207,68 @@ describe('issue 15: outbound webhooks', () => {
     expect(receiver.to('/commits').map((r) => JSON.parse(r.body).type)).not.toContain(
       'token.created',
     );
+  });
+
+  it('a proposal announces opened, changes requested, approved and merged (with the merge commit and its diff)', async () => {
+    await createHook('/proposals', [
+      'proposal.opened',
+      'proposal.changes_requested',
+      'proposal.approved',
+      'proposal.merged',
+    ]);
+    const path = f.base('dev');
+    const opened = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${path}/proposals`,
+      body: { title: 'Add proposed' },
+    });
+    expect(opened.status, JSON.stringify(opened.json)).toBe(201);
+    const id = opened.json.id as string;
+    const edit = await f.t.call(f.editor, {
+      method: 'PUT',
+      url: `${path}/namespaces/default/flags/proposed?proposal=${id}`,
+      headers: ifMatch(opened.json.revision),
+      body: variantFlag('proposed'),
+    });
+    expect(edit.status, JSON.stringify(edit.json)).toBe(200);
+    const reviewed = edit.json.revision as string;
+    const asked = await f.t.call(f.editor2, {
+      method: 'POST',
+      url: `${path}/proposals/${id}/request-changes`,
+      headers: ifMatch(reviewed),
+      body: { comment: 'Describe it' },
+    });
+    expect(asked.status, JSON.stringify(asked.json)).toBe(200);
+    const approved = await f.t.call(f.editor2, {
+      method: 'POST',
+      url: `${path}/proposals/${id}/approve`,
+      headers: ifMatch(reviewed),
+    });
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
+    const got = await eventually('four proposal events', () =>
+      receiver.to('/proposals').length >= 4 ? receiver.to('/proposals') : undefined,
+    );
+    const byType = new Map(got.map((r) => [JSON.parse(r.body).type as string, JSON.parse(r.body)]));
+    expect([...byType.keys()].sort()).toEqual([
+      'proposal.approved',
+      'proposal.changes_requested',
+      'proposal.merged',
+      'proposal.opened',
+    ]);
+    expect(byType.get('proposal.opened')).toMatchObject({
+      environment: { key: 'dev' },
+      actor: { email: 'editor@example.com' },
+      proposal: { id, title: 'Add proposed' },
+    });
+    expect(byType.get('proposal.changes_requested').proposal).toMatchObject({
+      comment: 'Describe it',
+      revision: reviewed,
+    });
+    expect(byType.get('proposal.merged')).toMatchObject({
+      actor: { email: 'editor2@example.com' },
+      commit: { sha: approved.json.revision },
+      diff: { objects: [{ key: 'proposed', change: 'added' }] },
+    });
   });
 
   it('loopback, private and metadata targets are refused at creation and on change (400 on body.url)', async () => {

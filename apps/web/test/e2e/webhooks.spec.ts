@@ -3,8 +3,8 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { callApi, checkBothThemes, expect, open, signIn, test } from './fixtures';
 
 /**
- * Outbound webhooks in the console, against the real stack: an owner of acme-corp creates a
- * webhook pointing at the stack's receiver (its loopback origin is allow-listed, as an operator
+ * Outbound webhooks in the console, against the real stack: the owner of an organisation of its
+ * own (`hooks-demo`, so the spec does not depend on the flow) creates a webhook pointing at the stack's receiver (its loopback origin is allow-listed, as an operator
  * would for an internal receiver), copies the secret shown once, sends a test delivery and sees it
  * delivered in the log, causes a real event (a client token) and sees that delivery too, checks
  * the signature the receiver got, redelivers, and deletes the webhook. Serial: each step builds on
@@ -12,7 +12,7 @@ import { callApi, checkBothThemes, expect, open, signIn, test } from './fixtures
  */
 test.describe.configure({ mode: 'serial' });
 
-const ORG = 'acme-corp';
+const ORG = 'hooks-demo';
 const NAME = 'audit-pipeline';
 let owner: BrowserContext;
 let page: Page;
@@ -37,8 +37,17 @@ test('a private address is refused; the webhook is created and its secret shown 
   stack,
 }) => {
   owner = await browser.newContext();
-  page = await signIn(stack, owner, 'alice', `/orgs/${ORG}/settings/webhooks`);
-  await expect(page.getByRole('heading', { name: 'Webhooks' })).toBeVisible();
+  page = await signIn(stack, owner, 'alice', '/account');
+  const org = await callApi(stack, owner, 'POST', '/orgs', { slug: ORG, name: 'Hooks Demo' });
+  expect(org.status, JSON.stringify(org.json)).toBe(201);
+  const env = await callApi(stack, owner, 'POST', `/orgs/${ORG}/environments`, {
+    key: 'production',
+    name: 'Production',
+  });
+  expect(env.status, JSON.stringify(env.json)).toBe(201);
+  await open(page, `${stack.consoleUrl}/orgs/${ORG}/settings/webhooks`);
+  await expect(page.getByRole('heading', { name: 'Webhooks', exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'No webhooks yet' })).toBeVisible();
   await page.getByRole('button', { name: 'New webhook' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Name').fill(NAME);
