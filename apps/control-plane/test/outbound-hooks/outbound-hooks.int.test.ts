@@ -372,6 +372,48 @@ describe('issue 15: outbound webhooks', () => {
     expect(await f.t.db.outboundHookDelivery.count({ where: { hookId: hook.id } })).toBe(3);
   });
 
+  it('the sweep queues deliveries left without a job (Redis was away) and bounds the log', async () => {
+    const hook = await createHook('/swept', ['commit']);
+    const orgId = (await f.t.db.organisation.findUniqueOrThrow({ where: { slug: 'home' } })).id;
+    const row = (eventId: string, createdAt: Date) => ({
+      hookId: hook.id,
+      orgId,
+      eventId,
+      eventType: 'commit',
+      dedupeKey: `${hook.id}/${eventId}`,
+      body: JSON.stringify({ id: eventId, type: 'commit' }),
+      status: 'SUCCEEDED' as const,
+      createdAt,
+    });
+    const hourAgo = Date.now() - 3_600_000;
+    await f.t.db.outboundHookDelivery.createMany({
+      data: [
+        row('evt_ancient', new Date(Date.now() - 31 * 24 * 3_600_000)),
+        ...Array.from({ length: 205 }, (_, i) => row(`evt_old${i}`, new Date(hourAgo + i))),
+      ],
+    });
+    // Written by the control plane while Redis was away: a PENDING row with no job, idle since.
+    const orphan = await f.t.db.outboundHookDelivery.create({
+      data: { ...row('evt_orphan', new Date()), status: 'PENDING' },
+    });
+    await f.t.db.$executeRaw`
+      UPDATE outbound_hook_deliveries SET "updatedAt" = now() - interval '5 minutes'
+      WHERE id = ${orphan.id}`;
+    await worker.sweep();
+    const sent = await eventually('the orphan', () => receiver.to('/swept')[0]);
+    expect(sent.headers['x-switchyard-event-id']).toBe('evt_orphan');
+    const kept = await f.t.db.outboundHookDelivery.findMany({
+      where: { hookId: hook.id },
+      select: { eventId: true },
+    });
+    expect(kept).toHaveLength(200);
+    const ids = new Set(kept.map((k) => k.eventId));
+    expect(ids.has('evt_orphan')).toBe(true);
+    expect(ids.has('evt_ancient')).toBe(false);
+    expect(ids.has('evt_old0')).toBe(false); // the oldest beyond the newest 200
+    expect(ids.has('evt_old204')).toBe(true);
+  });
+
   it('only admins manage webhooks; another organisation sees none of them', async () => {
     for (const caller of [f.editor, f.viewer]) {
       const res = await f.t.call(caller, { method: 'GET', url: hooks });
