@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createPrismaClient, type Database } from '@switchyard/db';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HookEmitter } from '../../src/outbound-hooks/hook-emitter.service.js';
@@ -19,13 +20,14 @@ let canary: Receiver;
 let f: FlagsFixture;
 let workerDb: Database;
 let worker: HookWorker;
+const queuePrefix = `hooks-${randomUUID()}`;
 
 beforeAll(async () => {
   receiver = await startReceiver();
   canary = await startReceiver();
   f = await flagsFixture([{ key: 'prod' }, { key: 'dev' }], {
     OUTBOUND_ALLOWED_ORIGINS: `http://vm:${receiver.port}`,
-    QUEUE_PREFIX: `hooks-${randomUUID()}`,
+    QUEUE_PREFIX: queuePrefix,
   });
   workerDb = createPrismaClient({ databaseUrl: f.t.database.url, maxConnections: 2 });
   worker = startHookWorker({ config: f.t.config, db: workerDb, logger: pino({ level: 'silent' }) });
@@ -33,6 +35,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker.close();
   await workerDb.$disconnect();
+  // BullMQ's keys do not expire: remove this suite's queue.
+  const redis = new Redis(f.t.config.redisUrl);
+  for await (const keys of redis.scanStream({ match: `${queuePrefix}:*`, count: 500 }))
+    if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+  redis.disconnect();
   await f.t.close();
   await receiver.close();
   await canary.close();
