@@ -35,6 +35,7 @@ import { GitHostingModule } from './git-hosting/git-hosting.module.js';
 import { MembersModule } from './members/members.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
+import { OutboundHooksModule } from './outbound-hooks/outbound-hooks.module.js';
 import { RepositoriesModule } from './repositories/repositories.module.js';
 import { SsoModule } from './sso/sso.module.js';
 
@@ -75,6 +76,7 @@ export class AppModule {
       imports: [
         CoreModule.with(deps),
         EventsModule,
+        OutboundHooksModule,
         InstancesModule,
         InternalGrpcModule,
         AuditModule,

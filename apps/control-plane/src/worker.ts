@@ -1,12 +1,13 @@
 /**
- * `node dist/worker.js`: the control plane's worker mode (BullMQ consumers for provisioning, the
- * outbox relay and the reconciler). Instances started by the local driver keep running when the
+ * `node dist/worker.js`: the control plane's worker mode (BullMQ consumers for provisioning and
+ * outbound webhooks, the outbox relay and the reconciler). Instances started by the local driver keep running when the
  * worker stops (a restarted worker adopts them).
  */
 import 'reflect-metadata';
 import { createPrismaClient } from '@switchyard/db';
 import { createLogger } from './common/logger.js';
 import { loadConfig } from './config/config.js';
+import { startHookWorker } from './outbound-hooks/hook-worker.js';
 import { startProvisioningWorker } from './provisioning/provisioning.worker.js';
 
 function main(): void {
@@ -14,11 +15,11 @@ function main(): void {
   const logger = createLogger(config).child({ process: 'worker' });
   const db = createPrismaClient({ databaseUrl: config.databaseUrl, maxConnections: 4 });
   const worker = startProvisioningWorker({ config, db, logger });
+  const hooks = startHookWorker({ config, db, logger });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'worker shutting down');
-      worker
-        .close()
+      Promise.all([worker.close(), hooks.close()])
         .then(() => db.$disconnect())
         .then(
           () => process.exit(0),

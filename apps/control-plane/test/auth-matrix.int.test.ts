@@ -82,6 +82,34 @@ async function clientToken(h: Home): Promise<string> {
   ).id;
 }
 
+async function hook(h: Home): Promise<string> {
+  const row = await h.t.db.outboundHook.create({
+    data: {
+      orgId: h.orgId,
+      name: unique('hook'),
+      url: 'https://hooks.example.com/in',
+      events: ['commit'],
+      secretCiphertext: Buffer.from([1]),
+    },
+  });
+  return row.id;
+}
+async function hookDelivery(h: Home): Promise<{ hookId: string; deliveryId: string }> {
+  const hookId = await hook(h);
+  const eventId = unique('evt_');
+  const row = await h.t.db.outboundHookDelivery.create({
+    data: {
+      hookId,
+      orgId: h.orgId,
+      eventId,
+      eventType: 'commit',
+      dedupeKey: `${hookId}/${eventId}`,
+      body: JSON.stringify({ id: eventId, type: 'commit' }),
+    },
+  });
+  return { hookId, deliveryId: row.id };
+}
+
 async function ssoConnection(h: Home): Promise<string> {
   const row = await h.t.db.ssoConnection.create({
     data: {
@@ -279,6 +307,34 @@ const FIXTURES: Record<string, Fixture> = {
   }),
   'POST /api/v1/orgs/:org/client-tokens/:tokenId/revoke': async (h) => ({
     params: { tokenId: await clientToken(h) },
+  }),
+  'GET /api/v1/orgs/:org/outbound-webhooks': sync(() => ({})),
+  'POST /api/v1/orgs/:org/outbound-webhooks': sync(() => ({
+    body: { name: unique('hook'), url: 'https://hooks.example.com/in', events: ['commit'] },
+  })),
+  'GET /api/v1/orgs/:org/outbound-webhooks/:hookId': async (h) => ({
+    params: { hookId: await hook(h) },
+  }),
+  'PATCH /api/v1/orgs/:org/outbound-webhooks/:hookId': async (h) => ({
+    params: { hookId: await hook(h) },
+    body: { enabled: false },
+  }),
+  'DELETE /api/v1/orgs/:org/outbound-webhooks/:hookId': async (h) => ({
+    params: { hookId: await hook(h) },
+  }),
+  'POST /api/v1/orgs/:org/outbound-webhooks/:hookId/test': async (h) => ({
+    params: { hookId: await hook(h) },
+  }),
+  'GET /api/v1/orgs/:org/outbound-webhooks/:hookId/deliveries': async (h) => ({
+    params: { hookId: await hook(h) },
+  }),
+  'GET /api/v1/orgs/:org/outbound-webhooks/:hookId/deliveries/:deliveryId': async (h) => ({
+    params: await hookDelivery(h),
+  }),
+  'POST /api/v1/orgs/:org/outbound-webhooks/:hookId/deliveries/:deliveryId/redeliver': async (
+    h,
+  ) => ({
+    params: await hookDelivery(h),
   }),
   'POST /api/v1/auth/logout': sync(() => ({})),
   'GET /api/v1/orgs/:org/sso-connections': sync(() => ({})),

@@ -63,6 +63,26 @@ beforeAll(async () => {
     data: { orgId: org.id, domain: 'home.example', token: 't' },
   });
   Object.assign(params, { domainId: domain.id });
+  const hook = await t.db.outboundHook.create({
+    data: {
+      orgId: org.id,
+      name: 'h',
+      url: 'https://hooks.example.com/in',
+      events: ['commit'],
+      secretCiphertext: Buffer.from([1]),
+    },
+  });
+  const delivery = await t.db.outboundHookDelivery.create({
+    data: {
+      hookId: hook.id,
+      orgId: org.id,
+      eventId: 'evt_1',
+      eventType: 'commit',
+      dedupeKey: `${hook.id}/evt_1`,
+      body: '{"id":"evt_1","type":"commit"}',
+    },
+  });
+  Object.assign(params, { hookId: hook.id, deliveryId: delivery.id });
   Object.assign(params, {
     ns: 'default',
     flag: 'f1',
@@ -327,6 +347,18 @@ describe('malformed input', () => {
       defaultRole: 'VIEWER',
     },
     'POST /api/v1/orgs/:org/domains': { domain: 'fresh.example' },
+    'POST /api/v1/orgs/:org/outbound-webhooks': {
+      name: 'Hook',
+      url: 'https://hooks.example.com/in',
+      events: ['commit', 'token.created'],
+      enabled: true,
+    },
+    'PATCH /api/v1/orgs/:org/outbound-webhooks/:hookId': {
+      name: 'Hook',
+      url: 'https://hooks.example.com/in',
+      events: ['commit'],
+      enabled: false,
+    },
   };
 
   it('has a valid sample body for every route with a body', () => {

@@ -100,6 +100,11 @@ export interface StackInfo {
   dnsControlUrl: string;
   /** Where the worker keeps the local instances (`<id>/instance.json` holds the pid and org). */
   instanceDir: string;
+  /**
+   * A webhook receiver on loopback (its origin is allow-listed like the git server's): every
+   * request is answered 200 and recorded; `GET ${hookReceiverUrl}/received` lists them as JSON.
+   */
+  hookReceiverUrl: string;
 }
 
 export interface Stack extends StackInfo {
@@ -234,6 +239,8 @@ export async function startStack(): Promise<Stack> {
     );
     const dnsControl = await startDnsControl(dns.set.bind(dns));
     closers.push(() => new Promise<void>((resolve) => dnsControl.close(() => resolve())));
+    const hookReceiver = await startHookReceiver();
+    closers.push(() => new Promise<void>((resolve) => hookReceiver.close(() => resolve())));
     const base = 20_000 + Math.floor(Math.random() * 400) * 100;
     const cpEnv = {
       NODE_ENV: 'development',
@@ -262,6 +269,7 @@ export async function startStack(): Promise<Stack> {
       OUTBOUND_ALLOWED_ORIGINS: [
         ...[idpPort, oktaPort, auth0Port].map((p) => `http://127.0.0.1:${p}`),
         git.url,
+        controlUrl(hookReceiver),
       ].join(','),
       GIT_ALLOW_HTTP: 'true',
       DNS_RESOLVERS: dns.address,
@@ -296,6 +304,7 @@ export async function startStack(): Promise<Stack> {
       gitServerUrl: git.url,
       gitProjectRoot,
       dnsControlUrl: controlUrl(dnsControl),
+      hookReceiverUrl: controlUrl(hookReceiver),
       instanceDir,
       procs,
       stop,
@@ -304,6 +313,25 @@ export async function startStack(): Promise<Stack> {
     await stop();
     throw e;
   }
+}
+
+/** A loopback webhook receiver: records every request (answers 200), lists them at `GET /received`. */
+async function startHookReceiver(): Promise<Server> {
+  const received: { path: string; headers: Record<string, unknown>; body: string }[] = [];
+  const server = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      if (req.method === 'GET' && req.url === '/received')
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(received));
+      received.push({ path: req.url ?? '/', headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('thanks');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
 }
 
 /** A loopback HTTP endpoint that sets the test DNS server's records: `PUT /<name>` with JSON records. */

@@ -46,6 +46,8 @@ const scalarFields: Record<string, Record<string, string>> = {
   sso_login_transactions: Prisma.SsoLoginTransactionScalarFieldEnum,
   sso_sessions: Prisma.SsoSessionScalarFieldEnum,
   org_domains: Prisma.OrgDomainScalarFieldEnum,
+  outbound_hooks: Prisma.OutboundHookScalarFieldEnum,
+  outbound_hook_deliveries: Prisma.OutboundHookDeliveryScalarFieldEnum,
 };
 
 describe('schema.prisma and the SQL migrations agree', () => {

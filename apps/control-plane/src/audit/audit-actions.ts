@@ -51,6 +51,11 @@ export const AUDIT_ACTIONS = [
   'proposal.merge',
   'proposal.request_changes',
   'git.push',
+  'outbound_hook.create',
+  'outbound_hook.update',
+  'outbound_hook.delete',
+  'outbound_hook.test',
+  'outbound_hook.redeliver',
 ] as const;
 
 /** One audit action name. */

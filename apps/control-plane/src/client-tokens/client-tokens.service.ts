@@ -8,6 +8,7 @@ import type { OrgContext } from '../common/request-context.js';
 import { mintToken } from '../common/secret-token.js';
 import { DB } from '../common/tokens.js';
 import { ChangeEvents } from '../events/change-events.js';
+import { HookEmitter } from '../outbound-hooks/hook-emitter.service.js';
 import type { ClientTokenView, CreateClientTokenBody } from './client-tokens.dto.js';
 
 type Loaded = ClientToken & { environments: { environment: Environment }[] };
@@ -34,6 +35,7 @@ export class ClientTokensService {
     @Inject(DB) private readonly db: Database,
     private readonly audit: AuditService,
     private readonly events: ChangeEvents,
+    private readonly hooks: HookEmitter,
   ) {}
 
   async list(ctx: OrgContext, query: PageQuery): Promise<Page<ClientTokenView>> {
@@ -99,6 +101,12 @@ export class ClientTokensService {
     });
     // After commit: the org's instance refetches its token hashes within a round trip.
     this.events.tokensChanged(ctx.org.id);
+    this.hooks.announce({
+      orgId: ctx.org.id,
+      type: 'token.created',
+      actor: ctx.principal.email,
+      data: { token: view(row) },
+    });
     return { ...view(row), token: minted.secret };
   }
 
@@ -110,7 +118,7 @@ export class ClientTokensService {
         include,
       });
       if (!before) throw errors.notFound('client token not found');
-      if (before.revokedAt) return view(before);
+      if (before.revokedAt) return { view: view(before), changed: false };
       const after = await tx.clientToken.update({
         where: { id: before.id },
         data: { revokedAt: new Date() },
@@ -124,9 +132,16 @@ export class ClientTokensService {
         before: view(before),
         after: view(after),
       });
-      return view(after);
+      return { view: view(after), changed: true };
     });
     this.events.tokensChanged(ctx.org.id);
-    return revoked;
+    if (revoked.changed)
+      this.hooks.announce({
+        orgId: ctx.org.id,
+        type: 'token.revoked',
+        actor: ctx.principal.email,
+        data: { token: revoked.view },
+      });
+    return revoked.view;
   }
 }

@@ -26,6 +26,8 @@ export const ORG_PERMISSIONS = {
   'flags:read': 'VIEWER',
   'flags:write': 'EDITOR',
   'proposals:approve': 'EDITOR',
+  'hooks:read': 'ADMIN',
+  'hooks:write': 'ADMIN',
 } as const satisfies Record<string, Role>;
 
 /** A permission checked against the caller's membership of the `:org` in the path. */

@@ -4,6 +4,7 @@
  * service and the environment URLs read them. They live with the config, not in provisioning, so
  * that the config (which every feature reads) imports no feature.
  */
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -129,8 +130,12 @@ export const provisioningEnvShape = {
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
-    .default('switchyard')
-    .describe('queue name prefix (tests use one per run so parallel suites do not share jobs)'),
+    .optional()
+    .meta({
+      description:
+        'queue name prefix of the provisioning and outbound-webhook queues (control plane and worker must share it); a fresh one per app under `NODE_ENV=test` so parallel suites do not share jobs',
+      docDefault: 'switchyard',
+    }),
 };
 
 type Parsed = z.infer<z.ZodObject<typeof provisioningEnvShape>>;
@@ -190,6 +195,7 @@ export function toProvisioningConfig(c: Parsed, nodeEnv: string): ProvisioningCo
     lockDurationMs: c.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: c.WORKER_STALLED_INTERVAL_MS,
     crashAfter: nodeEnv === 'production' ? undefined : c.PROVISIONING_CRASH_AFTER,
-    queuePrefix: c.QUEUE_PREFIX,
+    queuePrefix:
+      c.QUEUE_PREFIX ?? (nodeEnv === 'test' ? `switchyard-test-${randomUUID()}` : 'switchyard'),
   };
 }

@@ -51,6 +51,7 @@ export interface ChangeRelayPort {
 @Injectable()
 export class ChangeEvents {
   readonly #listeners = new Map<string, Set<ChangeListener>>();
+  readonly #announced = new Set<ChangeListener>();
   #relay: ChangeRelayPort | undefined;
 
   /** Subscribes to `orgId`'s events; returns the unsubscribe function. */
@@ -62,6 +63,16 @@ export class ChangeEvents {
       set.delete(listener);
       if (set.size === 0) this.#listeners.delete(orgId);
     };
+  }
+
+  /**
+   * Subscribes to the events announced BY THIS REPLICA, of every organisation (not the ones the
+   * relay brings from other replicas): a consumer that must act once per event however many
+   * replicas run (outbound webhooks) listens here. Returns the unsubscribe function.
+   */
+  onAnnounced(listener: ChangeListener): () => void {
+    this.#announced.add(listener);
+    return () => this.#announced.delete(listener);
   }
 
   /** Number of listeners of `orgId` (watch streams and event streams; tests, metrics). */
@@ -107,6 +118,13 @@ export class ChangeEvents {
 
   private announce(event: ChangeEvent): void {
     this.deliver(event);
+    for (const l of [...this.#announced]) {
+      try {
+        l(event);
+      } catch {
+        // Same rule as deliver(): one listener's failure does not reach the announcer.
+      }
+    }
     this.#relay?.forward(event);
   }
 }

@@ -10,8 +10,10 @@ import {
 import { diffTrees } from '@switchyard/git-store';
 import type { OrgContext } from '../common/request-context.js';
 import { EnvironmentReader } from '../flags/environment-reader.service.js';
+import { HookEmitter } from '../outbound-hooks/hook-emitter.service.js';
 import {
   FlagCommitter,
+  parseIfMatch,
   type WriteResult,
   type WriteTarget,
 } from '../flags/flag-committer.service.js';
@@ -23,6 +25,7 @@ export class PromotionService {
   constructor(
     private readonly reader: EnvironmentReader,
     private readonly writer: FlagCommitter,
+    private readonly hooks: HookEmitter,
   ) {}
 
   /** The diff the promotion would write on the target's current revision (nothing is written). */
@@ -56,7 +59,7 @@ export class PromotionService {
           : body.namespace !== undefined
             ? `namespace ${body.namespace}`
             : 'everything';
-    return this.writer.mutate(
+    const result = await this.writer.mutate(
       ctx,
       target,
       {
@@ -68,6 +71,24 @@ export class PromotionService {
       },
       (ws) => this.copy(source, ws, body),
     );
+    // Nothing to copy writes no commit, and announces nothing.
+    if (result.revision !== parseIfMatch(target.ifMatch))
+      this.hooks.announce({
+        orgId: ctx.org.id,
+        type: 'promotion',
+        environment: target.envKey,
+        actor: ctx.principal.email,
+        data: {
+          promotion: {
+            source: body.source,
+            sourceRevision,
+            what,
+            ...(target.proposal !== undefined ? { proposal: target.proposal } : {}),
+          },
+        },
+        commit: { envKey: target.envKey, revision: result.revision },
+      });
+    return result;
   }
 
   private async source(

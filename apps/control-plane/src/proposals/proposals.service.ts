@@ -5,6 +5,7 @@ import { diffTrees, mergeTrees, staleConflict } from '@switchyard/git-store';
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
 import { EnvironmentReader } from '../flags/environment-reader.service.js';
+import { HookEmitter } from '../outbound-hooks/hook-emitter.service.js';
 import {
   FlagCommitter,
   parseIfMatch,
@@ -34,6 +35,7 @@ export class ProposalsService {
   constructor(
     private readonly reader: EnvironmentReader,
     private readonly writer: FlagCommitter,
+    private readonly hooks: HookEmitter,
   ) {}
 
   async create(ctx: OrgContext, envKey: string, title: string): Promise<ProposalView> {
@@ -56,6 +58,13 @@ export class ProposalsService {
       opened.head,
       opened.head,
     );
+    this.hooks.announce({
+      orgId: ctx.org.id,
+      type: 'proposal.opened',
+      environment: envKey,
+      actor: ctx.principal.email,
+      data: { proposal: { id: record.id, title, base: record.base } },
+    });
     return this.view(opened, record);
   }
 
@@ -123,6 +132,13 @@ export class ProposalsService {
       reviewed,
       reviewed,
     );
+    this.hooks.announce({
+      orgId: ctx.org.id,
+      type: 'proposal.approved',
+      environment: envKey,
+      actor: ctx.principal.email,
+      data: { proposal: { id, title: record.title, approvedRevision: reviewed } },
+    });
     return this.view(opened, next);
   }
 
@@ -145,7 +161,7 @@ export class ProposalsService {
     const first = await this.find(opened, id);
     if (first.record.status !== 'open')
       throw errors.failedPrecondition('the proposal is already merged');
-    return this.writer.serialisedWrite(opened, async () => {
+    const result = await this.writer.serialisedWrite(opened, async () => {
       // Under the write lock: API edits of the proposal take the same lock.
       const { record, blob } = await this.find(opened, id);
       if (record.status !== 'open')
@@ -186,8 +202,17 @@ export class ProposalsService {
         { ...record, status: 'merged', mergedBy: by, mergedRevision: revision, approvals },
         blob,
       );
-      return { revision, warnings };
+      return { revision, warnings, head };
     });
+    this.hooks.announce({
+      orgId: ctx.org.id,
+      type: 'proposal.merged',
+      environment: envKey,
+      actor: ctx.principal.email,
+      data: { proposal: { id, title: first.record.title, mergedRevision: seen } },
+      commit: { envKey, revision: result.revision, previous: result.head },
+    });
+    return { revision: result.revision, warnings: result.warnings };
   }
 
   /**
@@ -234,6 +259,13 @@ export class ProposalsService {
       reviewed,
       reviewed,
     );
+    this.hooks.announce({
+      orgId: ctx.org.id,
+      type: 'proposal.changes_requested',
+      environment: envKey,
+      actor: ctx.principal.email,
+      data: { proposal: { id, title: record.title, revision: reviewed, comment } },
+    });
     return this.view(opened, next);
   }
 

@@ -15,6 +15,7 @@ import {
   SearchIcon,
   ShieldCheckIcon,
   UsersIcon,
+  WebhookIcon,
 } from 'lucide-react';
 import dynamic from 'next/dynamic';
 import { useEffect, useState, type ReactNode } from 'react';
@@ -42,6 +43,7 @@ function navItems(slug: string): NavItem[] {
     { href: `${base}/members`, label: 'Members', icon: UsersIcon },
     { href: `${base}/repositories`, label: 'Repositories', icon: GitBranchIcon },
     { href: `${base}/settings/sso`, label: 'Single sign-on', icon: ShieldCheckIcon },
+    { href: `${base}/settings/webhooks`, label: 'Webhooks', icon: WebhookIcon },
     { href: `${base}/audit`, label: 'Audit log', icon: ScrollTextIcon },
   ];
 }

@@ -9,4 +9,5 @@ export const NEEDS = {
   orgWrite: 'ADMIN',
   repositoriesWrite: 'ADMIN',
   auditRead: 'ADMIN',
+  hooksWrite: 'ADMIN',
 } as const satisfies Record<string, Role>;

@@ -38,6 +38,7 @@ const PAGES: Array<{ path: string; ready?: (p: Page) => Locator[] }> = [
     path: `/orgs/${ORG}/settings/sso`,
     ready: (p) => [p.getByRole('heading', { name: 'Domains' })],
   },
+  { path: `/orgs/${ORG}/settings/webhooks` },
   { path: `/orgs/${ORG}/audit` },
   { path: `/orgs/${ORG}/environments/production/flags` },
   // A flag being created: the whole editor (form, variants, rules) without depending on data.

@@ -22,6 +22,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     gitProjectRoot: stack.gitProjectRoot,
     dnsControlUrl: stack.dnsControlUrl,
     instanceDir: stack.instanceDir,
+    hookReceiverUrl: stack.hookReceiverUrl,
   };
   process.env['SY_E2E_STACK'] = JSON.stringify(info);
   return async () => {
