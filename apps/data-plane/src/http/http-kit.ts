@@ -81,8 +81,11 @@ export function readBody(ctx: RequestContext): Promise<Buffer> {
  * is checked before parsing (libs/flags' one depth-limited parse): a deep body is a 400 naming
  * the limit, never a stack overflow further on.
  */
-export async function readJson(ctx: RequestContext): Promise<unknown> {
-  const buf = await readBody(ctx);
+export function readJson(ctx: RequestContext): Promise<unknown> {
+  return readBody(ctx).then(parseBody);
+}
+
+function parseBody(buf: Buffer): unknown {
   if (buf.length === 0) return {};
   try {
     return parseJsonWithLimits(buf.toString('utf8'), { field: 'body' });
