@@ -6,10 +6,12 @@
 // still name functions; the source map chains to the TypeScript (node --enable-source-maps).
 // Code behind a dynamic import() (the gRPC server, instance mode's agent) goes to its own chunk
 // and gRPC stays external: neither is loaded until used. Measured in scripts/bench/idle-instance-rss.mjs.
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
+// Chunk names carry content hashes: clear the previous build's, which nothing would import.
+rmSync(new URL('dist/chunks/', root), { recursive: true, force: true });
 await build({
   absWorkingDir: root.pathname,
   entryPoints: { cli: 'dist/cli.js' },
