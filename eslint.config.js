@@ -36,7 +36,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'apps/*/bin/*.mjs'] },
+        projectService: {
+          allowDefaultProject: ['*.js', '*.mjs', 'apps/*/bin/*.mjs', 'apps/*/scripts/*.mjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
       globals: {

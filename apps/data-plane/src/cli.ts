@@ -9,7 +9,6 @@ import { formatDiagnostic, loadEnvironment } from '@switchyard/flags';
 import { isInstanceMode, loadInstanceModeConfig, loadServeConfig } from './config/cli-config.js';
 import { ConfigError } from './config/instance-config.js';
 import { createLogger } from './logger.js';
-import { startInstance } from './instance/instance-agent.js';
 import { startDataPlane } from './server.js';
 import { startSync } from './sync/index.js';
 
@@ -68,6 +67,8 @@ function onSignals(logger: ReturnType<typeof createLogger>, close: () => Promise
 async function serveInstance(argv: string[]): Promise<void> {
   const config = loadInstanceModeConfig(argv);
   const logger = createLogger(config.logLevel).child({ instance: config.instanceId });
+  // Loaded only in instance mode: it brings the gRPC client and the control plane's contract.
+  const { startInstance } = await import('./instance/instance-agent.js');
   const instance = await startInstance(config, logger);
   onSignals(logger, () => instance.close());
 }

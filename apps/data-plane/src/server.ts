@@ -4,13 +4,12 @@
  * requests and gRPC calls (bounded by the grace period), then stop sync.
  */
 import type { Server as HttpServer } from 'node:http';
-import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { errors } from '@switchyard/flags';
 import type { Logger } from 'pino';
 import { TokenTable } from './auth/token-table.js';
 import { defaultEnvironmentKey, type InstanceConfig } from './config/instance-config.js';
 import { EvaluationService } from './evaluation/evaluation.service.js';
-import { startGrpcServer } from './grpc/grpc-server.js';
+import { startLazyGrpcListener } from './grpc/lazy-grpc-listener.js';
 import type { HttpDeps } from './http/http-deps.js';
 import { createRestServer } from './http/http-server.js';
 import { StreamHub } from './http/stream-hub.js';
@@ -55,19 +54,6 @@ function listen(server: HttpServer, host: string, port: number): Promise<number>
       server.off('error', reject);
       const addr = server.address();
       resolve(typeof addr === 'object' && addr ? addr.port : port);
-    });
-  });
-}
-
-function drainGrpc(server: GrpcServer, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      server.forceShutdown();
-      resolve();
-    }, graceMs);
-    server.tryShutdown(() => {
-      clearTimeout(timer);
-      resolve();
     });
   });
 }
@@ -122,7 +108,7 @@ export async function startDataPlane(
   };
   const rest = createRestServer(deps, config.maxBodyBytes);
   const httpPort = await listen(rest.server, config.host, config.httpPort);
-  const grpc = await startGrpcServer(
+  const grpc = await startLazyGrpcListener(
     { service, tokens, metrics, logger, trustEdgeHeader: config.trustEdgeHeader },
     config.host,
     config.grpcPort,
@@ -164,7 +150,7 @@ export async function startDataPlane(
         // drainHttp stops accepting synchronously, before streams end, so no stream opens after.
         const http = drainHttp(rest, config.shutdownGraceMs);
         streams.close();
-        await Promise.all([http, drainGrpc(grpc.server, config.shutdownGraceMs)]);
+        await Promise.all([http, grpc.close(config.shutdownGraceMs)]);
         // A first sync still running (a slow clone) must not hold shutdown past the grace period.
         await Promise.race([
           firstSync.catch(() => undefined),

@@ -50,7 +50,10 @@ export function hashToken(token: string): string {
 /** The in-memory token table. */
 export class TokenTable {
   #byHash = new Map<string, TokenScope>();
-  /** Recently seen plaintext → scope, so a hot client costs a Map lookup, not a SHA-256. Cleared on replace. */
+  /**
+   * Recently seen `Authorization` values → scope, so a hot client costs one Map lookup (no
+   * parsing, no SHA-256). Only valid ones are kept; cleared on replace.
+   */
   #seen = new Map<string, TokenScope>();
   #required: boolean;
   /** Usage slots by token id; kept across table replacements so pending uses are not lost. */
@@ -96,11 +99,13 @@ export class TokenTable {
       if (this.#required) throw errors.unauthenticated();
       return ANONYMOUS;
     }
-    const space = header.indexOf(' ');
-    const scheme = space > 0 ? header.slice(0, space).toLowerCase() : '';
-    const token = space > 0 ? header.slice(space + 1).trim() : '';
-    const scope =
-      scheme === 'bearer' && token ? (this.#seen.get(token) ?? this.#lookup(token)) : undefined;
+    let scope = this.#seen.get(header);
+    if (scope === undefined) {
+      const space = header.indexOf(' ');
+      const scheme = space > 0 ? header.slice(0, space).toLowerCase() : '';
+      const token = space > 0 ? header.slice(space + 1).trim() : '';
+      scope = scheme === 'bearer' && token ? this.#lookup(header, token) : undefined;
+    }
     if (scope) {
       const u = scope.usage;
       if (u !== undefined && u.pendingMs === 0) u.pendingMs = Date.now();
@@ -129,12 +134,12 @@ export class TokenTable {
     }
   }
 
-  #lookup(token: string): TokenScope | undefined {
+  #lookup(header: string, token: string): TokenScope | undefined {
     const scope = this.#byHash.get(hashToken(token));
     // Only valid tokens are remembered (invalid ones cannot grow the map); bounded anyway.
     if (scope) {
       if (this.#seen.size >= 10_000) this.#seen.clear();
-      this.#seen.set(token, scope);
+      this.#seen.set(header, scope);
     }
     return scope;
   }

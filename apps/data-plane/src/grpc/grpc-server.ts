@@ -1,6 +1,6 @@
 /**
  * `flipt.evaluation.EvaluationService` over @grpc/grpc-js, loaded at runtime from the
- * wire-compatible proto. Same semantics as REST: `authorization`, `x-flipt-environment` and
+ * wire-compatible proto. Imported only by lazy-grpc-listener.ts, on the first gRPC connection. Same semantics as REST: `authorization`, `x-flipt-environment` and
  * `x-flipt-namespace` metadata; errors mapped once through GRPC_STATUS.
  */
 import { randomUUID } from 'node:crypto';
@@ -167,20 +167,9 @@ export const GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.keepalive_timeout_ms': 20_000,
 };
 
-/** Creates the gRPC server and binds it; resolves with the bound port. */
-export async function startGrpcServer(
-  deps: GrpcDeps,
-  host: string,
-  port: number,
-): Promise<{ server: grpc.Server; port: number }> {
+/** Creates the gRPC server with the evaluation service (not bound: connections are injected). */
+export function createGrpcServer(deps: GrpcDeps): grpc.Server {
   const server = new grpc.Server(GRPC_SERVER_OPTIONS);
   server.addService(evaluationContract().EvaluationService.service, evaluationHandlers(deps));
-  const bound = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(
-      `${host.includes(':') ? `[${host}]` : host}:${port}`,
-      grpc.ServerCredentials.createInsecure(),
-      (err, p) => (err ? reject(err) : resolve(p)),
-    );
-  });
-  return { server, port: bound };
+  return server;
 }

@@ -32,7 +32,10 @@ function context(v: unknown): Record<string, string> | undefined {
   if (typeof v !== 'object' || Array.isArray(v)) throw errors.invalidArgument(TYPE_ERROR);
   // Null prototype: a context key such as "constructor" or "__proto__" is just data.
   const out = Object.create(null) as Record<string, string>;
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const x = o[k];
     // Flipt issue #664: a null value is stored as "" (behaves like a missing key).
     if (x === null) out[k] = '';
     else if (typeof x === 'string') out[k] = x;

@@ -73,12 +73,30 @@ export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServ
   let inFlight = 0;
   // Successful requests are logged at debug only; the level is fixed at boot, so check it once.
   const debug = deps.logger.isLevelEnabled('debug');
-  const handle = async (ctx: RequestContext): Promise<void> => {
-    const m = route(ctx.req.method ?? 'GET', ctx.path);
-    if (!m || (m.route.guard === 'ops' && viaEnvironmentUrl(ctx.req)))
-      throw errors.notFound(`no route for ${ctx.req.method} ${ctx.path}`);
-    ctx.route = m.route.name;
-    await m.route.handler(deps, ctx, ...m.params);
+  const fail = (ctx: RequestContext, e: unknown): void => {
+    const err = toSwitchyardError(e);
+    if (err.code === 'Internal')
+      deps.logger.error({ err: e, reqId: ctx.requestId, route: ctx.route }, 'request failed');
+    else
+      deps.logger.debug(
+        { reqId: ctx.requestId, route: ctx.route, code: err.code, msg: err.message },
+        'request rejected',
+      );
+    sendError(ctx, err);
+  };
+  // Not async: a handler that finishes synchronously costs no extra promise; errors, thrown or
+  // rejected, all end in `fail`.
+  const handle = (ctx: RequestContext): void => {
+    try {
+      const m = route(ctx.req.method ?? 'GET', ctx.path);
+      if (!m || (m.route.guard === 'ops' && viaEnvironmentUrl(ctx.req)))
+        throw errors.notFound(`no route for ${ctx.req.method} ${ctx.path}`);
+      ctx.route = m.route.name;
+      const done = m.route.handler(deps, ctx, ...m.params);
+      if (done) done.catch((e: unknown) => fail(ctx, e));
+    } catch (e) {
+      fail(ctx, e);
+    }
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const start = performance.now();
@@ -100,17 +118,7 @@ export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServ
           'request',
         );
     });
-    handle(ctx).catch((e: unknown) => {
-      const err = toSwitchyardError(e);
-      if (err.code === 'Internal')
-        deps.logger.error({ err: e, reqId: ctx.requestId, route: ctx.route }, 'request failed');
-      else
-        deps.logger.debug(
-          { reqId: ctx.requestId, route: ctx.route, code: err.code, msg: err.message },
-          'request rejected',
-        );
-      sendError(ctx, err);
-    });
+    handle(ctx);
   });
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
     // A reset or timed-out socket has nobody to answer; anything else gets the closed shape.

@@ -201,20 +201,29 @@ function decodeSegment(p: string): string {
   }
 }
 
-/** Compiles the table: exact paths in a Map (the hot evaluate routes), templates as regexes. */
+/** Path parameters of a route without any (shared: handlers only spread them). */
+const NO_PARAMS: string[] = Object.freeze([]) as unknown as string[];
+
+/**
+ * Compiles the table: exact paths in Maps by method, each with its one Match (the hot evaluate
+ * routes: a lookup allocates nothing), templates as regexes.
+ */
 export function compileRoutes(
   routes: readonly Route[] = ROUTES,
 ): (method: string, path: string) => Match | undefined {
-  const exact = new Map<string, Route>();
+  const exact = new Map<string, Map<string, Match>>();
   const templated: Array<{ route: Route; re: RegExp }> = [];
   for (const r of routes) {
-    if (!r.path.includes('{')) exact.set(`${r.method} ${r.path}`, r);
-    else
+    if (!r.path.includes('{')) {
+      const byPath = exact.get(r.method) ?? new Map<string, Match>();
+      byPath.set(r.path, { route: r, params: NO_PARAMS });
+      exact.set(r.method, byPath);
+    } else
       templated.push({ route: r, re: new RegExp(`^${r.path.replace(/\{[^}]+\}/g, '([^/]+)')}$`) });
   }
   return (method, path) => {
-    const hit = exact.get(`${method} ${path}`);
-    if (hit) return { route: hit, params: [] };
+    const hit = exact.get(method)?.get(path);
+    if (hit) return hit;
     for (const { route, re } of templated) {
       if (route.method !== method) continue;
       const m = re.exec(path);

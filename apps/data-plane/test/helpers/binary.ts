@@ -21,11 +21,29 @@ export interface RunningBinary {
   ): Promise<Record<string, unknown>>;
 }
 
-/** Starts `switchyard serve <args>` on free ports (port 0) and waits for the `listening` line. */
-export async function startBinary(args: string[], timeoutMs = 15_000): Promise<RunningBinary> {
+/**
+ * Starts `switchyard serve <args>` on free ports (port 0) and waits for the `listening` line;
+ * `nodeArgs` go to node before the script (preloads, V8 flags).
+ */
+export async function startBinary(
+  args: string[],
+  timeoutMs = 15_000,
+  nodeArgs: string[] = [],
+): Promise<RunningBinary> {
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--host', '127.0.0.1', '--http-port', '0', '--grpc-port', '0', ...args],
+    [
+      ...nodeArgs,
+      CLI,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--http-port',
+      '0',
+      '--grpc-port',
+      '0',
+      ...args,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: string[] = [];
