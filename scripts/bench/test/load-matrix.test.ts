@@ -101,6 +101,7 @@ describe('load matrix scripts', () => {
     expect(Number.isFinite(value(lines, 'l8-token-auth-overhead-p95', 'ms'))).toBe(true);
     expect(Number.isFinite(value(lines, 'l8-token-auth-overhead-p50', 'ms'))).toBe(true);
     expect(value(lines, 'l8-token-auth-errors', 'count')).toBe(0);
+    expect(value(lines, 'l8-lookup-tokens', 'count')).toBe(10);
     expect(value(lines, 'l8-tokens-accepted', 'count')).toBe(10);
     expect(value(lines, 'l8-lookup-phase-errors', 'count')).toBe(0);
     // Verification happens in memory on the instance; each token's use is written once.
