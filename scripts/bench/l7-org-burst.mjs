@@ -8,7 +8,9 @@
 //   bench l7-duplicates <n> count          second processes for one instance, rows sharing an
 //                                          org or an endpoint, processes of no row (must be 0)
 //   bench l7-create-errors <n> count       POST /orgs answers other than 201
-//   bench l7-queue-backlog <n> count       provisioning jobs and outbox events left (must be 0)
+//   bench l7-queue-backlog <n> count       outbox events and provisioning jobs left, besides the
+//                                          reconciler's periodic ones (must be 0)
+//   bench l7-failed-jobs <n> count         jobs that failed for good (must be 0)
 // Counted again after a few reconcile rounds, so a late second start would show.
 // Short profile: 20 organisations; `--long`: the matrix's 200. BENCH_L7_ORGS overrides N.
 import { startStack, sleep, until } from './control-plane-lib/stack.mjs';
@@ -16,7 +18,7 @@ import { startStack, sleep, until } from './control-plane-lib/stack.mjs';
 const LONG = process.argv.includes('--long');
 const N = Number(process.env.BENCH_L7_ORGS ?? (LONG ? 200 : 20));
 const CONCURRENCY = 10;
-const RECONCILE_MS = 2_000;
+const RECONCILE_MS = 5_000;
 
 const stack = await startStack({
   instances: N,
@@ -48,7 +50,7 @@ try {
   );
   const ready = (performance.now() - t0) / 1000;
   const drained = async () =>
-    (await stack.queueBacklog()) +
+    (await stack.queueBacklog()).left +
     (await count('select count(*)::int n from outbox_events where "processedAt" is null'));
   await until('the queue to drain', async () => (await drained()) === 0, 60_000, 250).catch(
     () => undefined,
@@ -67,6 +69,8 @@ try {
     (rows.length - new Set(rows.map((r) => r.endpoint)).size) +
     procs.filter((p) => !ids.has(p.instanceId)).length;
   const backlog = await drained();
+  const { names, failed } = await stack.queueBacklog();
+  if (names.length) process.stderr.write(`# jobs left: ${names.join(', ')}\n`);
   const orgs = await count("select count(*)::int n from organisations where slug like 'l7-org-%'");
   process.stderr.write(
     `# ${orgs} organisations, ${rows.length} instance rows (${readyRows.length} ready), ${procs.length} processes, ${stack.instanceStates().length} driver states\n`,
@@ -79,6 +83,7 @@ try {
   line('l7-duplicates', duplicates, 'count');
   line('l7-create-errors', createErrors, 'count');
   line('l7-queue-backlog', backlog, 'count');
+  line('l7-failed-jobs', failed, 'count');
 } finally {
   await stack.stop();
 }

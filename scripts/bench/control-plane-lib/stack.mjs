@@ -224,10 +224,19 @@ export async function startStack({ instances = 10, env: extra = {} } = {}) {
         json: await res.json().catch(() => undefined),
       };
     };
-    /** Jobs not yet finished in the provisioning queue. */
+    /**
+     * Provisioning jobs not yet finished, by name, besides the periodic `reconcile` ones (the
+     * reconciler enqueues one per instance every interval: they are the steady state, not work
+     * left over); and jobs that failed for good.
+     */
     const queueBacklog = async () => {
-      const c = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused');
-      return Object.values(c).reduce((s, n) => s + n, 0);
+      const jobs = await queue.getJobs(['wait', 'active', 'delayed', 'prioritized', 'paused']);
+      const left = jobs.filter((j) => j && j.name !== 'reconcile');
+      return {
+        left: left.length,
+        names: left.map((j) => j.name),
+        failed: (await queue.getJobCounts('failed')).failed,
+      };
     };
     return { env, db, api, instanceStates, instanceProcesses, queueBacklog, stop, children };
   } catch (e) {

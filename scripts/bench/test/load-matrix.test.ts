@@ -90,6 +90,7 @@ describe('load matrix scripts', () => {
     expect(value(lines, 'l7-duplicates', 'count')).toBe(0);
     expect(value(lines, 'l7-create-errors', 'count')).toBe(0);
     expect(value(lines, 'l7-queue-backlog', 'count')).toBe(0);
+    expect(value(lines, 'l7-failed-jobs', 'count')).toBe(0);
     expect(leftovers()).toEqual([]);
   });
 
