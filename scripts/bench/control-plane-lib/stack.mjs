@@ -70,6 +70,19 @@ function alive(pid) {
   }
 }
 
+/** Stops a child (SIGTERM, SIGKILL after `ms`) and resolves once it has exited. */
+function exited(child, ms) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
 /**
  * Starts the stack. `instances` is how many organisations it must hold (two instance ports
  * each, from a range above the shared test ranges); `env` overrides control-plane variables.
@@ -160,17 +173,19 @@ export async function startStack({ instances = 10, env: extra = {} } = {}) {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    await sleep(500);
-    const pids = new Set([
-      ...instanceStates().map((s) => s.pid),
-      ...instanceProcesses().map((p) => p.pid),
-    ]);
-    for (const pid of pids) if (pid && alive(pid)) process.kill(pid, 'SIGTERM');
-    await until('instances to stop', () => [...pids].every((p) => !alive(p)), 5_000).catch(() => {
-      for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
-    });
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    // The worker first, and waited for: while it runs, its supervisor restarts any instance
+    // stopped under it (a run that stopped instances first left twenty restarted ones behind).
+    await Promise.all(children.map((c) => exited(c, 10_000)));
+    for (let pass = 0; pass < 3; pass++) {
+      // Only processes whose argv names this stack's directory: a pid from instance.json may
+      // have been reused by an unrelated process since.
+      const live = instanceProcesses().map((p) => p.pid);
+      if (live.length === 0) break;
+      for (const pid of live) process.kill(pid, 'SIGTERM');
+      await until('instances to stop', () => live.every((p) => !alive(p)), 5_000).catch(() => {
+        for (const pid of live) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      });
+    }
     await db?.end().catch(() => undefined);
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close().catch(() => undefined);

@@ -5,7 +5,7 @@
  * its temporary directory. No latency or duration is asserted: those are the benchmark's output.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,8 +58,23 @@ function value(lines: Map<string, Line>, name: string, unit: string): number {
   return line!.value;
 }
 
-/** Whatever the script left in its temporary directory (it must remove all it created). */
-const leftovers = () => readdirSync(dir!);
+/**
+ * Whatever the script left behind: entries in its temporary directory, and processes whose
+ * command line names it (the control plane's instances run detached and outlive a careless stop).
+ */
+function leftovers(): string[] {
+  const running = readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir!);
+      } catch {
+        return false;
+      }
+    })
+    .map((pid) => `process ${pid}`);
+  return [...readdirSync(dir!), ...running];
+}
 
 describe('load matrix scripts', () => {
   it('L5 opens every stream and sees the change reach all of them', async () => {
