@@ -15,7 +15,7 @@ process.env['SY_VITEST_GROUPS'] = '1';
 
 export default defineConfig({
   test: {
-    projects: ['libs/*', 'apps/*', 'infra', '{libs,apps}/*/vitest.timing.config.ts'],
+    projects: ['libs/*', 'apps/*', 'infra', 'scripts', '{libs,apps}/*/vitest.timing.config.ts'],
     // Untimed files at once (measured on 2 cores; `--maxWorkers` overrides it).
     maxWorkers: 2,
     // One temporary directory for the whole run, removed at the end (scripts/test/run-dir.ts).

@@ -2,7 +2,8 @@
 // bottleneck on 2 cores). Closed loop ("max": N connections, each sends its next request when
 // the previous answer is complete) or open loop ("rate": requests scheduled at a fixed rate;
 // latency counts from the tick that scheduled the request, so queueing is not hidden).
-// Usage: node http-load.mjs '<json {host,port,method,path,headers,body,mode,rate,connections,durationMs,warmupMs}>'
+// Usage: node http-load.mjs '<json {host,port,method,path,headers,body,mode,rate,connections,durationMs,warmupMs,tokens}>'
+// With `tokens`, requests carry `Authorization: Bearer <token>` taking the tokens in turn.
 // Prints one JSON line: {requests, errors, rps, p50, p95, p99, max} (latencies in ms).
 import net from 'node:net';
 
@@ -14,7 +15,16 @@ const head = [
   `Content-Length: ${body.length}`,
   ...Object.entries(cfg.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
 ];
-const request = Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), body]);
+/** Every request's bytes, built before the run; sent in turn. */
+const requests = (cfg.tokens ?? [undefined]).map((t) =>
+  Buffer.concat([
+    Buffer.from(
+      `${[...head, ...(t === undefined ? [] : [`Authorization: Bearer ${t}`])].join('\r\n')}\r\n\r\n`,
+    ),
+    body,
+  ]),
+);
+let nextRequest = 0;
 
 const latencies = [];
 let errors = 0;
@@ -59,7 +69,7 @@ function connect() {
 function send(conn, scheduledAt) {
   conn.busy = true;
   conn.started = scheduledAt ?? performance.now();
-  conn.sock.write(request);
+  conn.sock.write(requests[nextRequest++ % requests.length]);
 }
 
 function runMax(conns) {

@@ -42,17 +42,29 @@ export class TokenUsageRecorder {
       const key = `${orgId}/${use.tokenId}`;
       const last = this.#written.get(key);
       if (last !== undefined && at - last < this.throttleMs) continue;
-      const res = await this.db.clientToken.updateMany({
-        where: {
-          id: use.tokenId,
-          orgId,
-          OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(at - this.throttleMs) } }],
-        },
-        data: { lastUsedAt: new Date(at) },
-      });
       if (this.#written.size >= MAX_REMEMBERED) this.#written.clear();
-      // Remembered whether or not a row changed: a foreign or throttled id costs one query a window.
+      // Remembered before the write, whether or not a row changes: a foreign or throttled id costs
+      // one query a window, and a report that overlaps this one (an instance re-sends uses when a
+      // big report outlives its deadline; measured by scripts/bench/l8-token-auth.mjs) skips the
+      // token instead of querying it again. A failed write forgets it, so the next report retries.
       this.#written.set(key, at);
+      let res: { count: number };
+      try {
+        res = await this.db.clientToken.updateMany({
+          where: {
+            id: use.tokenId,
+            orgId,
+            OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(at - this.throttleMs) } }],
+          },
+          data: { lastUsedAt: new Date(at) },
+        });
+      } catch (e) {
+        if (this.#written.get(key) === at) {
+          if (last === undefined) this.#written.delete(key);
+          else this.#written.set(key, last);
+        }
+        throw e;
+      }
       updated += res.count;
     }
     return updated;

@@ -181,5 +181,18 @@ describe('issue 10 durability: client tokens record lastUsedAt', () => {
         await cloud.t.db.clientToken.findUniqueOrThrow({ where: { id: tok.id } })
       ).lastUsedAt?.getTime(),
     ).toBe(t0 + 61_000);
+
+    // An overlapping report naming the same use (the instance re-sent it after its deadline)
+    // skips the token without a query: it finishes while the first one is still writing.
+    const t1 = t0 + 5 * 60_000;
+    const order: string[] = [];
+    const first = recorder
+      .record(org.id, [{ tokenId: tok.id, lastUsedAtMs: t1 }], t1)
+      .then((n) => order.push(`first ${n}`));
+    const overlapping = recorder
+      .record(org.id, [{ tokenId: tok.id, lastUsedAtMs: t1 }], t1)
+      .then((n) => order.push(`overlapping ${n}`));
+    await Promise.all([first, overlapping]);
+    expect(order).toEqual(['overlapping 0', 'first 1']);
   });
 });

@@ -16,7 +16,12 @@ import {
   toSwitchyardError,
   type RequestContext,
 } from './http-kit.js';
-import { clientSnapshotGzip, clientSnapshotJson } from './stream-hub.js';
+import {
+  clientSnapshotGzip,
+  clientSnapshotJson,
+  clientSnapshotStreamLine,
+  refetchEvent,
+} from './stream-hub.js';
 
 function pickNamespace(
   deps: HttpDeps,
@@ -122,11 +127,7 @@ function openStream(
     digest,
     send(ns) {
       if (!res.headersSent) res.writeHead(200, headers);
-      if (sse)
-        res.write(
-          `id: ${ns.digest.slice(0, 9)}\ndata: ${JSON.stringify({ etag: ns.digest, type: 'refetchEvaluation' })}\n\n`,
-        );
-      else res.write(`{"result":${clientSnapshotJson(ns)}}\n`);
+      res.write(sse ? refetchEvent(ns) : clientSnapshotStreamLine(ns));
     },
     end() {
       clearInterval(ping);

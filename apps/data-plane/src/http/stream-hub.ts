@@ -9,6 +9,8 @@ import type { EnvironmentRegistry } from '../state/environment-registry.js';
 
 const serialised = new WeakMap<NamespaceSnapshot, string>();
 const gzipped = new WeakMap<NamespaceSnapshot, Buffer>();
+const ndjsonLines = new WeakMap<NamespaceSnapshot, Buffer>();
+const sseEvents = new WeakMap<NamespaceSnapshot, Buffer>();
 
 /** The Flipt v2 client snapshot JSON text of a namespace (cached; snapshots are immutable). */
 export function clientSnapshotJson(ns: NamespaceSnapshot): string {
@@ -26,6 +28,31 @@ export function clientSnapshotGzip(ns: NamespaceSnapshot): Buffer {
   if (bytes === undefined) {
     bytes = gzipSync(clientSnapshotJson(ns));
     gzipped.set(ns, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * The NDJSON stream line of a namespace, encoded once: a change fanned out to N streams writes the
+ * same bytes N times instead of building and encoding an N-th copy of the snapshot text (L5).
+ */
+export function clientSnapshotStreamLine(ns: NamespaceSnapshot): Buffer {
+  let bytes = ndjsonLines.get(ns);
+  if (bytes === undefined) {
+    bytes = Buffer.from(`{"result":${clientSnapshotJson(ns)}}\n`);
+    ndjsonLines.set(ns, bytes);
+  }
+  return bytes;
+}
+
+/** The SSE refetch event of a namespace, encoded once (as above). */
+export function refetchEvent(ns: NamespaceSnapshot): Buffer {
+  let bytes = sseEvents.get(ns);
+  if (bytes === undefined) {
+    bytes = Buffer.from(
+      `id: ${ns.digest.slice(0, 9)}\ndata: ${JSON.stringify({ etag: ns.digest, type: 'refetchEvaluation' })}\n\n`,
+    );
+    sseEvents.set(ns, bytes);
   }
   return bytes;
 }

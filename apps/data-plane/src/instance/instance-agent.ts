@@ -159,9 +159,17 @@ export async function startInstance(
   };
 
   let chain: Promise<void> = Promise.resolve();
+  // Events coalesce: while a fetch is queued and not yet started, it will see every change made
+  // so far, so another event adds nothing. Without this, a burst of N token mints queued N full
+  // configuration fetches of up to N tokens each (scripts/bench/l8-token-auth.mjs: 1,000 tokens
+  // minted at 5 per second, and fetches still running a minute after the burst).
+  let queued = false;
   const refetch = () => {
+    if (queued) return;
+    queued = true;
     chain = chain
       .then(async () => {
+        queued = false; // from here on a change may postdate this fetch: it queues another
         const next = await client.getConfig();
         if (next.version !== current.version) await apply(next);
       })
