@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { flagYaml } from '../diff/yaml.js';
 import type { Flag, Segment } from '../model/schema.js';
+import { copyFlag } from './copy.js';
 import * as edits from './edits.js';
 import { restoreFlag } from './restore-flag.js';
 import { FlagWorkspace } from './workspace.js';
@@ -191,6 +192,44 @@ describe('comment-preserving writes', () => {
     const again = FlagWorkspace.load(new Map([[PATH, now]]));
     again.edit({ file: PATH, index: 0 }, (d) => restoreFlag(d, past, 'search').document);
     expect(written(again)).toBe(FILE);
+  });
+
+  it('setting rules and rollouts (a new rule, a new threshold) keeps the existing rules’ text', () => {
+    const ws = load();
+    edits.setFlagList(ws, 'default', 'search', {
+      rollouts: [{ threshold: { percentage: 75, value: true } }],
+    });
+    edits.setFlagList(ws, 'default', 'checkout', {
+      rules: [
+        ...flagOf(ws, 'default', 'checkout').rules,
+        {
+          segment: { keys: ['beta'], operator: 'OR_SEGMENT_OPERATOR' },
+          distributions: [{ variant: 'old', rollout: 100 }],
+        },
+      ],
+    });
+    const out = written(ws);
+    expect(out).toContain('          percentage: 75\n');
+    expect(out.replace('          percentage: 75\n', '          percentage: 50\n')).toBe(
+      FILE.replace(
+        '            rollout: 100\n\n',
+        '            rollout: 100\n      - segment:\n          keys:\n            - beta\n          operator: OR_SEGMENT_OPERATOR\n        distributions:\n          - variant: old\n            rollout: 100\n\n',
+      ),
+    );
+  });
+
+  it('promotion copies a flag into another environment’s file without rewriting it', () => {
+    const source = load(
+      FILE.replace(
+        "  - key: 'banner'\n    name: Banner\n    enabled: false",
+        "  - key: 'banner'\n    name: Banner\n    enabled: true",
+      ),
+    );
+    const target = load();
+    copyFlag(source, target, 'default', 'banner');
+    const { removed, added } = changedLines(FILE, written(target));
+    expect(removed).toEqual(['    enabled: false']);
+    expect(added).toEqual(['    enabled: true']);
   });
 
   it('validation still runs on the patched file', () => {

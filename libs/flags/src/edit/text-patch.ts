@@ -118,12 +118,7 @@ class Patcher {
     const keyOf = (v: unknown) => (isObject(v) && typeof v.key === 'string' ? v.key : undefined);
     const keyed = (l: unknown[]) =>
       l.every((v) => keyOf(v) !== undefined) && new Set(l.map(keyOf)).size === l.length;
-    if (!keyed(before) || !keyed(after)) {
-      if (before.length !== after.length) return false;
-      for (const [i, item] of items.entries())
-        if (!this.patch(item, before[i], after[i])) this.replaceItem(item, after[i]);
-      return true;
-    }
+    if (!keyed(before) || !keyed(after)) return this.patchList(items, before, after);
     const oldKeys = before.map(keyOf);
     const newKeys = after.map(keyOf);
     const kept = newKeys.filter((k) => oldKeys.includes(k));
@@ -145,14 +140,44 @@ class Patcher {
         continue;
       }
       const item = items[at]!;
-      if (pending.length > 0) this.insertItems(node, item, pending, 'before');
+      if (pending.length > 0) this.insertItems(item, pending, 'before');
       pending = [];
       if (!this.patch(item, before[at], after[i])) this.replaceItem(item, after[i]);
       previous = item;
     }
-    if (pending.length > 0) this.insertItems(node, previous!, pending, 'after');
+    if (pending.length > 0) this.insertItems(previous!, pending, 'after');
     for (const [at, k] of oldKeys.entries())
       if (!newKeys.includes(k) && !this.deleteItem(items[at]!)) return false;
+    return true;
+  }
+
+  /**
+   * Lists without keys (rules, rollouts, distributions, constraints): equal items at both ends
+   * stay; the items between are patched pairwise, and the surplus is inserted or deleted.
+   */
+  private patchList(items: Node[], before: unknown[], after: unknown[]): boolean {
+    let head = 0;
+    while (head < before.length && head < after.length && same(before[head], after[head])) head++;
+    let tail = 0;
+    while (
+      tail < before.length - head &&
+      tail < after.length - head &&
+      same(before[before.length - 1 - tail], after[after.length - 1 - tail])
+    )
+      tail++;
+    const oldMid = before.length - head - tail;
+    const newMid = after.length - head - tail;
+    const paired = Math.min(oldMid, newMid);
+    for (let i = head; i < head + paired; i++)
+      if (!this.patch(items[i], before[i], after[i])) this.replaceItem(items[i]!, after[i]);
+    if (newMid > oldMid) {
+      const extra = after.slice(head + paired, head + newMid);
+      const last = head + paired - 1;
+      if (last >= 0) this.insertItems(items[last]!, extra, 'after');
+      else this.insertItems(items[head + paired]!, extra, 'before');
+    }
+    for (let i = head + paired; i < head + oldMid; i++)
+      if (!this.deleteItem(items[i]!)) return false;
     return true;
   }
 
@@ -237,8 +262,8 @@ class Patcher {
     return true;
   }
 
-  private insertItems(seq: YAMLSeq, anchor: Node, values: unknown[], where: 'before' | 'after') {
-    const dash = this.dashOf(anchor) ?? this.dashOf(seq.items[0] as Node) ?? anchor.range![0];
+  private insertItems(anchor: Node, values: unknown[], where: 'before' | 'after') {
+    const dash = this.dashOf(anchor) ?? anchor.range![0];
     const indent = this.column(dash);
     const lines = values
       .map((v) => `${' '.repeat(indent)}- ${this.render(v, indent + 2)}\n`)
