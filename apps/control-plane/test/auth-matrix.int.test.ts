@@ -441,6 +441,22 @@ const FIXTURES: Record<string, Fixture> = {
     params: { env: s.env, ns: 'default', flag: 'f1' },
     query: `?revision=${s.rev}`,
   })),
+  [`GET ${ENV}/namespaces/:ns/flags/:flag/source`]: flagRoute((s) => ({
+    params: { env: s.env, ns: 'default', flag: 'f1' },
+  })),
+  [`PUT ${ENV}/namespaces/:ns/flags/:flag/source`]: flagRoute((s) => ({
+    params: { env: s.env, ns: 'default', flag: 'f1' },
+    headers: s.ifMatch,
+    body: { text: '  - key: f1\n    name: F1 # renamed\n    variants:\n      - key: a\n' },
+  })),
+  [`GET ${ENV}/namespaces/:ns/segments/:segment/source`]: flagRoute((s) => ({
+    params: { env: s.env, ns: 'default', segment: 's1' },
+  })),
+  [`PUT ${ENV}/namespaces/:ns/segments/:segment/source`]: flagRoute((s) => ({
+    params: { env: s.env, ns: 'default', segment: 's1' },
+    headers: s.ifMatch,
+    body: { text: '  - key: s1\n    name: S1\n    match_type: ANY_MATCH_TYPE\n' },
+  })),
   'POST /api/v1/orgs/:org/playground': flagRoute((s) => ({
     body: { environments: [s.env], entityId: 'u1', context: { plan: 'pro' } },
   })),

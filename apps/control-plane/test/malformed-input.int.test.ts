@@ -326,6 +326,12 @@ describe('malformed input', () => {
       revision: '0123456789abcdef0123456789abcdef01234567',
       message: 'Restore',
     },
+    'PUT /api/v1/orgs/:org/environments/:env/namespaces/:ns/flags/:flag/source': {
+      text: '  - key: f1\n    name: F1\n',
+    },
+    'PUT /api/v1/orgs/:org/environments/:env/namespaces/:ns/segments/:segment/source': {
+      text: '  - key: s1\n    name: S1\n',
+    },
     'POST /api/v1/orgs/:org/playground': {
       environments: ['prod'],
       namespace: 'default',

@@ -6,6 +6,7 @@ import { FlagsController } from './flags.controller.js';
 import { FlagsService } from './flags.service.js';
 import { HistoryController } from './history.controller.js';
 import { HistoryService } from './history.service.js';
+import { ObjectSourceController, ObjectSourceService } from './object-source.js';
 
 /**
  * The flag management API: every mutation is one validated commit. Exports the reader and the
@@ -13,8 +14,15 @@ import { HistoryService } from './history.service.js';
  * proposals feature) to resolve writes to a proposal.
  */
 @Module({
-  controllers: [FlagsController, HistoryController, FlagRestoreController],
-  providers: [EnvironmentReader, FlagCommitter, FlagsService, HistoryService, FlagRestoreService],
+  controllers: [FlagsController, HistoryController, FlagRestoreController, ObjectSourceController],
+  providers: [
+    EnvironmentReader,
+    FlagCommitter,
+    FlagsService,
+    HistoryService,
+    FlagRestoreService,
+    ObjectSourceService,
+  ],
   exports: [EnvironmentReader, FlagCommitter],
 })
 export class FlagsModule {}

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { flagYaml, type Flag } from '@switchyard/flags';
-import { callApi, expect, hydrated, open, shot, signIn, test } from './fixtures';
+import type { Flag } from '@switchyard/flags';
+import { callApi, expect, expectAccessible, hydrated, open, shot, signIn, test } from './fixtures';
 
 /**
  * Flag and segment editing in the console: every save goes through the review panel (field and
@@ -177,7 +177,26 @@ test('a page with no unsaved edit follows a commit by someone else live, and say
   await expect(page.getByText('Unsaved changes')).toBeHidden();
 });
 
-test('the YAML tab shows the flag as stored, round-trips byte for byte and validates at line and column', async ({
+/** A flag's or segment's stored YAML lines through the API (the YAML tab's source). */
+async function source(
+  stack: { consoleUrl: string },
+  path: string,
+): Promise<{ text: string; startLine: number; revision: string; file: string }> {
+  const res = await callApi(stack as never, alice, 'GET', `${path}/source`);
+  expect(res.status, JSON.stringify(res.json)).toBe(200);
+  return res.json as never;
+}
+
+/** Review and commit a change that may have no field change (a comment in the YAML). */
+async function commitText(p: Page, message: string): Promise<void> {
+  await p.getByRole('button', { name: 'Review and save' }).click();
+  const panel = p.getByRole('dialog');
+  await panel.getByLabel('Commit message').fill(message);
+  await panel.getByRole('button', { name: 'Commit' }).click();
+  await expect(panel).toBeHidden();
+}
+
+test('the YAML tab shows the flag as stored in git (comments included), round-trips byte for byte and validates at file line and column', async ({
   stack,
 }) => {
   await putFlag(stack, {
@@ -187,31 +206,91 @@ test('the YAML tab shows the flag as stored, round-trips byte for byte and valid
     metadata: { team: 'web', tier: 2 },
     variants: [{ key: 'on', attachment: { list: [1, 2], nested: { yes: 'on' } } } as never],
   });
-  const got = await callApi(stack, alice, 'GET', `${FLAGS}/yaml-tab`);
-  const stored = flagYaml('default', got.json.flag as Flag);
+  // A comment written into the file through the API's verbatim save (as a git push would).
+  const first = await source(stack, `${FLAGS}/yaml-tab`);
+  const withComment = first.text.replace(/\n/, '\n    # owned by the web team\n');
+  const put = await callApi(
+    stack,
+    alice,
+    'PUT',
+    `${FLAGS}/yaml-tab/source`,
+    {
+      text: withComment,
+    },
+    { 'if-match': `"${first.revision}"` },
+  );
+  expect(put.status, JSON.stringify(put.json)).toBe(200);
+  const stored = await source(stack, `${FLAGS}/yaml-tab`);
+  expect(stored.text).toBe(withComment);
+
   await open(page, `${stack.consoleUrl}/orgs/${ORG}/environments/${ENV}/flags/default/yaml-tab`);
   await page.getByRole('tab', { name: 'YAML' }).click();
-  const editor = page.getByLabel('yaml-tab as YAML (validated as you type)');
-  await expect(editor).toHaveValue(stored);
+  const editor = page.getByLabel(/^yaml-tab as stored in \S+ from line \d+/);
+  await expect(editor).toHaveValue(stored.text);
+  await expectAccessible(page, 'flag YAML tab');
   // Back and forth through the form changes nothing.
   await page.getByRole('tab', { name: 'Form' }).click();
   await page.getByRole('tab', { name: 'YAML' }).click();
-  await expect(editor).toHaveValue(stored);
+  await expect(editor).toHaveValue(stored.text);
   await expect(page.getByRole('button', { name: 'Review and save' })).toBeDisabled();
 
-  // An edit in YAML reaches the form; an invalid one is reported where it is.
-  await editor.fill(stored.replace('enabled: true', 'enabled: false'));
+  // An edit in YAML reaches the form; an invalid one is reported at its line in the file.
+  await editor.fill(stored.text.replace('enabled: true', 'enabled: false'));
   await page.getByRole('tab', { name: 'Form' }).click();
   await expect(page.getByRole('switch', { name: 'Enabled' })).toHaveAttribute(
     'aria-checked',
     'false',
   );
   await page.getByRole('tab', { name: 'YAML' }).click();
-  await editor.fill(stored.replace('enabled: true', 'enabled: maybe'));
-  await expect(page.getByRole('alert').getByText(/^Line \d+, column \d+: /)).toBeVisible();
+  await editor.fill(stored.text.replace('enabled: true', 'enabled: maybe'));
+  const line = stored.startLine + stored.text.split('\n').findIndex((l) => l.includes('enabled'));
+  await expect(
+    page.getByRole('alert').getByText(new RegExp(`^Line ${line}, column \\d+: `)),
+  ).toBeVisible();
   await expect(page.getByRole('button', { name: 'Review and save' })).toBeDisabled();
-  await editor.fill(stored);
+  await editor.fill(stored.text);
   await expect(page.getByRole('button', { name: 'Review and save' })).toBeDisabled();
+
+  // A comment alone is a change; the save replaces exactly the flag's lines.
+  const commented = stored.text.replace('enabled: true', 'enabled: true # on since launch');
+  await editor.fill(commented);
+  await commitText(page, 'Note when yaml-tab went on');
+  expect((await source(stack, `${FLAGS}/yaml-tab`)).text).toBe(commented);
+
+  // A form edit keeps both comments: only the value changes.
+  await page.getByRole('tab', { name: 'Form' }).click();
+  await page.getByRole('switch', { name: 'Enabled' }).click();
+  await reviewAndCommit(page, 'Turn yaml-tab off');
+  const after = await source(stack, `${FLAGS}/yaml-tab`);
+  expect(after.text).toBe(commented.replace('enabled: true', 'enabled: false'));
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  await expect(editor).toHaveValue(after.text);
+});
+
+test('the segment editor has the same YAML tab: stored text, saved verbatim', async ({ stack }) => {
+  const SEGMENTS = `/orgs/${ORG}/environments/${ENV}/namespaces/default/segments`;
+  const list = await callApi(stack, alice, 'GET', SEGMENTS);
+  const created = await callApi(
+    stack,
+    alice,
+    'PUT',
+    `${SEGMENTS}/yaml-seg`,
+    { key: 'yaml-seg', name: 'YAML segment', match_type: 'ANY_MATCH_TYPE' },
+    { 'if-match': list.headers['etag']! },
+  );
+  expect(created.status, JSON.stringify(created.json)).toBe(200);
+  const stored = await source(stack, `${SEGMENTS}/yaml-seg`);
+  await open(page, `${stack.consoleUrl}/orgs/${ORG}/environments/${ENV}/segments/default/yaml-seg`);
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  const editor = page.getByLabel(/^yaml-seg as stored in \S+ from line \d+/);
+  await expect(editor).toHaveValue(stored.text);
+  await expectAccessible(page, 'segment YAML tab');
+  const edited = `${stored.text}    description: people in the beta # from the sign-up form\n`;
+  await editor.fill(edited);
+  await page.getByRole('tab', { name: 'Form' }).click();
+  await expect(page.getByLabel('Description')).toHaveValue('people in the beta');
+  await commitText(page, 'Describe yaml-seg');
+  expect((await source(stack, `${SEGMENTS}/yaml-seg`)).text).toBe(edited);
 });
 
 test('saving in a protected environment opens a proposal with the change', async ({ stack }) => {

@@ -17,6 +17,8 @@ import { FlagForm } from './flag-form';
 import { ReviewPanel, type Versioned } from './review-panel';
 import { useUnsavedChanges } from './unsaved-changes';
 import { distributionTotal, reapply, validateFlag, validateFlagYaml } from './validate';
+import { validateFlagSource } from './source-text';
+import { putSource, useYamlSource } from './use-yaml-source';
 import { YamlEditor } from './yaml-editor';
 
 function emptyFlag(key: string, type: string | null): Flag {
@@ -61,7 +63,26 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
     setDraft(value ?? (newType ? emptyFlag(flagKey, newType) : undefined));
   }, [loaded.data, base, newType, flagKey]);
 
-  const dirty = draft !== undefined && JSON.stringify(draft) !== JSON.stringify(base?.value);
+  const segs = segments.data?.segments ?? [];
+  // An existing flag's YAML tab shows (and saves) its lines exactly as stored in git.
+  const yaml = useYamlSource<Flag>({
+    org: org.slug,
+    env: envKey,
+    ns,
+    kind: 'flags',
+    objectKey: flagKey,
+    base,
+    draft,
+    active: tab === 'yaml',
+    validate: (src, text) => {
+      const r = validateFlagSource(ns, flagKey, src, text, segs);
+      return { value: r.flag, errors: r.errors };
+    },
+    onValue: setDraft,
+  });
+  const dirty =
+    draft !== undefined &&
+    (JSON.stringify(draft) !== JSON.stringify(base?.value) || yaml.textChanged);
   useUnsavedChanges(dirty);
   // Someone else committed to this environment: a clean page follows the new revision, a page
   // with unsaved edits keeps them (the review panel's 409 flow re-applies them on top) and says so.
@@ -96,7 +117,6 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
     () => void queryClient.invalidateQueries({ queryKey: flagKeys.env(org.slug, envKey) }),
   );
   const canWrite = can(org.role, 'EDITOR');
-  const segs = segments.data?.segments ?? [];
 
   if (loaded.isError)
     return <ErrorState error={loaded.error} retry={() => void loaded.refetch()} />;
@@ -113,9 +133,11 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
 
   const formErrors = validateFlag(ns, draft, segs);
   // Splits must add up to 100% before a save (the rules editor shows each total live).
+  const stored = base.value !== undefined && yaml.loadError === undefined;
   const blocked =
     Object.values(jsonErrors).some(Boolean) ||
-    (tab === 'yaml' && yamlErrors.length > 0) ||
+    (tab === 'yaml' && !stored && yamlErrors.length > 0) ||
+    yaml.errors.length > 0 ||
     draft.rules.some(
       (r) => r.distributions.length > 0 && distributionTotal(r.distributions) !== 100,
     );
@@ -198,14 +220,34 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
             onChange={setDraft}
             onValidity={(id, e) => setJsonErrors((m) => ({ ...m, [id]: e ?? '' }))}
           />
+        ) : stored ? (
+          yaml.source && yaml.text !== undefined ? (
+            <YamlEditor
+              id="flag-yaml"
+              label={`${flagKey} as stored in ${yaml.source.file} from line ${yaml.source.startLine} (validated as you type)`}
+              value={yaml.text}
+              errors={yaml.errors}
+              onChange={yaml.edit}
+              firstLine={yaml.source.startLine}
+            />
+          ) : (
+            <LoadingRows rows={4} label="Loading the stored YAML" />
+          )
         ) : (
-          <YamlEditor
-            id="flag-yaml"
-            label={`${flagKey} as YAML (validated as you type)`}
-            value={yamlText}
-            errors={yamlErrors}
-            onChange={editYaml}
-          />
+          <>
+            {yaml.loadError && (
+              <p className="text-sm text-muted-foreground">
+                {yaml.loadError} Showing the flag in its canonical YAML instead.
+              </p>
+            )}
+            <YamlEditor
+              id="flag-yaml"
+              label={`${flagKey} as YAML (validated as you type)`}
+              value={yamlText}
+              errors={yamlErrors}
+              onChange={editYaml}
+            />
+          </>
         )}
       </div>
       {formErrors.length > 0 && tab === 'form' && (
@@ -235,11 +277,17 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
               : `Create flag ${ns}/${flagKey}`
         }
         diff={(a, b) => (a === undefined && b !== undefined ? diffValues({}, b) : diffFlag(a, b))}
-        yaml={(v) => flagYaml(ns, v)}
+        yaml={(v) => yaml.reviewYaml(v) ?? flagYaml(ns, v)}
+        textChanged={review !== 'delete' && yaml.textChanged}
         write={(message, at) =>
           review === 'delete'
             ? deleteFlag(org.slug, envKey, ns, flagKey, { message, ...at })
-            : putFlag(org.slug, envKey, ns, draft, { message, ...at })
+            : yaml.textToSave !== undefined
+              ? putSource(org.slug, envKey, ns, 'flags', flagKey, yaml.textToSave, {
+                  message,
+                  ...at,
+                })
+              : putFlag(org.slug, envKey, ns, draft, { message, ...at })
         }
         reload={reload}
         onReapply={(latest) => {

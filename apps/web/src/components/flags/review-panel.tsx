@@ -51,6 +51,7 @@ export function ReviewPanel<T>({
   reload,
   onReapply,
   onCommitted,
+  textChanged = false,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -70,6 +71,8 @@ export function ReviewPanel<T>({
   reload: () => Promise<Versioned<T>>;
   onReapply: (latest: Versioned<T>) => void;
   onCommitted: (c: Committed) => void;
+  /** The stored YAML text changed without a field change (a comment, a spelling): still a commit. */
+  textChanged?: boolean;
 }) {
   const [message, setMessage] = useState(defaultMessage);
   const [busy, setBusy] = useState(false);
@@ -184,7 +187,10 @@ export function ReviewPanel<T>({
             </div>
             <FieldError id="review-error" message={error} />
             <DialogFooter>
-              <Button type="submit" disabled={busy || changes.length === 0 || !message.trim()}>
+              <Button
+                type="submit"
+                disabled={busy || (changes.length === 0 && !textChanged) || !message.trim()}
+              >
                 {isProtected ? 'Open proposal' : 'Commit'}
               </Button>
             </DialogFooter>

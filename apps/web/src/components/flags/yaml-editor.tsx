@@ -4,7 +4,8 @@ import type { Diagnostic } from '@switchyard/flags';
 
 /**
  * A plain textarea with a line-number gutter (no editor dependency); errors are listed with their
- * line and column, and each one moves the caret there.
+ * line and column, and each one moves the caret there. `firstLine` numbers the gutter (and reads
+ * error lines) as lines of the file the text was taken from.
  */
 export function YamlEditor({
   id,
@@ -12,20 +13,24 @@ export function YamlEditor({
   value,
   errors,
   onChange,
+  firstLine = 1,
 }: {
   id: string;
   label: string;
   value: string;
   errors: readonly Diagnostic[];
   onChange: (text: string) => void;
+  firstLine?: number;
 }) {
+  const offset = firstLine - 1;
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
   const lines = value.split('\n').length;
   const bad = new Set(errors.map((e) => e.line));
-  const goTo = (line = 1, column = 1) => {
+  const goTo = (fileLine = firstLine, column = 1) => {
     const el = area.current;
     if (!el) return;
+    const line = Math.max(fileLine - offset, 1);
     const before =
       value
         .split('\n')
@@ -46,8 +51,11 @@ export function YamlEditor({
           className="overflow-hidden border-r px-2 py-2 text-right text-muted-foreground select-none"
         >
           {Array.from({ length: lines }, (_, i) => (
-            <div key={i} className={bad.has(i + 1) ? 'font-bold text-destructive' : undefined}>
-              {i + 1}
+            <div
+              key={i}
+              className={bad.has(i + 1 + offset) ? 'font-bold text-destructive' : undefined}
+            >
+              {i + 1 + offset}
             </div>
           ))}
         </div>

@@ -24,7 +24,10 @@ import {
 import { ReviewPanel, type Versioned } from '@/components/flags/review-panel';
 import { ReorderList } from '@/components/flags/reorder-list';
 import { useUnsavedChanges } from '@/components/flags/unsaved-changes';
+import { validateSegmentSource } from '@/components/flags/source-text';
+import { putSource, useYamlSource } from '@/components/flags/use-yaml-source';
 import { reapply } from '@/components/flags/validate';
+import { YamlEditor } from '@/components/flags/yaml-editor';
 import { can, useOrg } from '@/components/org-context';
 import { ErrorState, LoadingRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
@@ -58,13 +61,32 @@ export function SegmentPage({
   const [base, setBase] = useState<Versioned<Segment>>();
   const [draft, setDraft] = useState<Segment>();
   const [review, setReview] = useState<'save' | 'delete'>();
+  const [tab, setTab] = useState<'form' | 'yaml'>('form');
   useEffect(() => {
     if (!segments.data || base) return;
     const value = segments.data.segments.find((s) => s.key === segmentKey);
     setBase({ revision: segments.data.revision, value });
     setDraft(value ?? (isNew ? emptySegment(segmentKey) : undefined));
   }, [segments.data, base, segmentKey, isNew]);
-  const dirty = draft !== undefined && JSON.stringify(draft) !== JSON.stringify(base?.value);
+  // An existing segment's YAML tab shows (and saves) its lines exactly as stored in git.
+  const yaml = useYamlSource<Segment>({
+    org: org.slug,
+    env: envKey,
+    ns,
+    kind: 'segments',
+    objectKey: segmentKey,
+    base,
+    draft,
+    active: tab === 'yaml',
+    validate: (src, text) => {
+      const r = validateSegmentSource(ns, segmentKey, src, text);
+      return { value: r.segment, errors: r.errors };
+    },
+    onValue: setDraft,
+  });
+  const dirty =
+    draft !== undefined &&
+    (JSON.stringify(draft) !== JSON.stringify(base?.value) || yaml.textChanged);
   useUnsavedChanges(dirty);
   // Someone else committed: a clean page follows the new revision, a dirty one keeps its edits
   // (the review panel's 409 flow re-applies them on top) and warns.
@@ -133,82 +155,134 @@ export function SegmentPage({
                 <Trash2Icon aria-hidden="true" /> Delete
               </Button>
             )}
-            <Button disabled={!dirty || problems.length > 0} onClick={() => setReview('save')}>
+            <Button
+              disabled={!dirty || problems.length > 0 || yaml.errors.length > 0}
+              onClick={() => setReview('save')}
+            >
               Review and save
             </Button>
           </div>
         )}
       </div>
-      <section aria-label="Basics" className="grid gap-3 sm:grid-cols-2">
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="segment-name">Name</Label>
-          <Input
-            id="segment-name"
-            value={draft.name}
-            onChange={(e) => set({ name: e.target.value })}
-          />
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="segment-match">Match</Label>
-          <NativeSelect
-            id="segment-match"
-            value={draft.match_type}
-            onChange={(e) => set({ match_type: e.target.value as Segment['match_type'] })}
-          >
-            <option value="ALL_MATCH_TYPE">all constraints</option>
-            <option value="ANY_MATCH_TYPE">any constraint</option>
-          </NativeSelect>
-        </div>
-        <div className="flex flex-col gap-1.5 sm:col-span-2">
-          <Label htmlFor="segment-description">Description</Label>
-          <Textarea
-            id="segment-description"
-            rows={2}
-            value={draft.description ?? ''}
-            onChange={(e) => set({ description: e.target.value || undefined })}
-          />
-        </div>
-      </section>
-      <section aria-labelledby="constraints-h" className="flex flex-col gap-3">
-        <h2 id="constraints-h" className="font-semibold">
-          Constraints
-        </h2>
-        <ReorderList
-          items={draft.constraints}
-          noun="Constraint"
-          onChange={(constraints) => set({ constraints })}
-          render={(c, i) => (
-            <ConstraintEditor
-              id={`constraint-${i}`}
-              constraint={c}
-              onChange={(next) =>
-                set({ constraints: draft.constraints.map((x, j) => (j === i ? next : x)) })
+      {base.value !== undefined && (
+        <div role="tablist" aria-label="Editor" className="flex gap-1">
+          {(['form', 'yaml'] as const).map((t) => (
+            <button
+              key={t}
+              role="tab"
+              id={`tab-${t}`}
+              aria-selected={tab === t}
+              aria-controls={`panel-${t}`}
+              onClick={() => setTab(t)}
+              className={
+                tab === t
+                  ? 'rounded-md bg-secondary px-3 py-1.5 text-sm font-medium'
+                  : 'rounded-md px-3 py-1.5 text-sm text-muted-foreground hover:bg-accent'
               }
+            >
+              {t === 'form' ? 'Form' : 'YAML'}
+            </button>
+          ))}
+        </div>
+      )}
+      {tab === 'yaml' ? (
+        <div id="panel-yaml" role="tabpanel" aria-labelledby="tab-yaml">
+          {yaml.loadError ? (
+            <p role="alert" className="text-sm text-destructive">
+              {yaml.loadError}
+            </p>
+          ) : yaml.source && yaml.text !== undefined ? (
+            <YamlEditor
+              id="segment-yaml"
+              label={`${segmentKey} as stored in ${yaml.source.file} from line ${yaml.source.startLine} (validated as you type)`}
+              value={yaml.text}
+              errors={yaml.errors}
+              onChange={yaml.edit}
+              firstLine={yaml.source.startLine}
             />
+          ) : (
+            <LoadingRows rows={3} label="Loading the stored YAML" />
           )}
-        />
-        <Button
-          type="button"
-          variant="outline"
-          className="self-start"
-          onClick={() =>
-            set({
-              constraints: [
-                ...draft.constraints,
-                {
-                  type: 'STRING_COMPARISON_TYPE',
-                  property: '',
-                  operator: 'eq',
-                  value: '',
-                  description: undefined,
-                },
-              ],
-            })
-          }
+        </div>
+      ) : (
+        <div
+          id="panel-form"
+          role="tabpanel"
+          aria-labelledby="tab-form"
+          className="flex flex-col gap-4"
         >
-          <PlusIcon aria-hidden="true" /> Add constraint
-        </Button>
-      </section>
+          <section aria-label="Basics" className="grid gap-3 sm:grid-cols-2">
+            <div className="flex flex-col gap-1.5">
+              <Label htmlFor="segment-name">Name</Label>
+              <Input
+                id="segment-name"
+                value={draft.name}
+                onChange={(e) => set({ name: e.target.value })}
+              />
+            </div>
+            <div className="flex flex-col gap-1.5">
+              <Label htmlFor="segment-match">Match</Label>
+              <NativeSelect
+                id="segment-match"
+                value={draft.match_type}
+                onChange={(e) => set({ match_type: e.target.value as Segment['match_type'] })}
+              >
+                <option value="ALL_MATCH_TYPE">all constraints</option>
+                <option value="ANY_MATCH_TYPE">any constraint</option>
+              </NativeSelect>
+            </div>
+            <div className="flex flex-col gap-1.5 sm:col-span-2">
+              <Label htmlFor="segment-description">Description</Label>
+              <Textarea
+                id="segment-description"
+                rows={2}
+                value={draft.description ?? ''}
+                onChange={(e) => set({ description: e.target.value || undefined })}
+              />
+            </div>
+          </section>
+          <section aria-labelledby="constraints-h" className="flex flex-col gap-3">
+            <h2 id="constraints-h" className="font-semibold">
+              Constraints
+            </h2>
+            <ReorderList
+              items={draft.constraints}
+              noun="Constraint"
+              onChange={(constraints) => set({ constraints })}
+              render={(c, i) => (
+                <ConstraintEditor
+                  id={`constraint-${i}`}
+                  constraint={c}
+                  onChange={(next) =>
+                    set({ constraints: draft.constraints.map((x, j) => (j === i ? next : x)) })
+                  }
+                />
+              )}
+            />
+            <Button
+              type="button"
+              variant="outline"
+              className="self-start"
+              onClick={() =>
+                set({
+                  constraints: [
+                    ...draft.constraints,
+                    {
+                      type: 'STRING_COMPARISON_TYPE',
+                      property: '',
+                      operator: 'eq',
+                      value: '',
+                      description: undefined,
+                    },
+                  ],
+                })
+              }
+            >
+              <PlusIcon aria-hidden="true" /> Add constraint
+            </Button>
+          </section>
+        </div>
+      )}
       {problems.length > 0 && (
         <ul role="alert" aria-label="Problems" className="text-sm text-destructive">
           {problems.map((p) => (
@@ -253,14 +327,20 @@ export function SegmentPage({
         diff={(a, b) =>
           a === undefined && b !== undefined ? diffValues({}, b) : diffSegment(a, b)
         }
-        yaml={(v) => segmentYaml(ns, v)}
+        yaml={(v) => yaml.reviewYaml(v) ?? segmentYaml(ns, v)}
+        textChanged={review !== 'delete' && yaml.textChanged}
         write={(message, at) =>
           review === 'delete'
             ? deleteSegment(org.slug, envKey, ns, segmentKey, { message, ...at })
-            : putSegment(org.slug, envKey, ns, parsed.success ? parsed.data : draft, {
-                message,
-                ...at,
-              })
+            : yaml.textToSave !== undefined
+              ? putSource(org.slug, envKey, ns, 'segments', segmentKey, yaml.textToSave, {
+                  message,
+                  ...at,
+                })
+              : putSegment(org.slug, envKey, ns, parsed.success ? parsed.data : draft, {
+                  message,
+                  ...at,
+                })
         }
         reload={async () => {
           const r = await segments.refetch();

@@ -592,6 +592,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/environments/{env}/namespaces/{ns}/flags/{flag}/source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flag's YAML exactly as stored, with its file and line range */
+        get: operations["ObjectSourceController_flag"];
+        /** Replace a flag's stored YAML lines (If-Match); the rest of the file is kept */
+        put: operations["ObjectSourceController_putFlag"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/environments/{env}/namespaces/{ns}/segments": {
         parameters: {
             query?: never;
@@ -623,6 +641,24 @@ export interface paths {
         post?: never;
         /** Delete a segment (If-Match) */
         delete: operations["FlagsController_deleteSegment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/environments/{env}/namespaces/{ns}/segments/{segment}/source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A segment's YAML exactly as stored, with its file and line range */
+        get: operations["ObjectSourceController_segment"];
+        /** Replace a segment's stored YAML lines (If-Match); the rest of the file is kept */
+        put: operations["ObjectSourceController_putSegment"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4734,6 +4770,161 @@ export interface operations {
             };
         };
     };
+    ObjectSourceController_flag: {
+        parameters: {
+            query?: {
+                revision?: string;
+            };
+            header?: never;
+            path: {
+                env: string;
+                flag: string;
+                ns: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-based last line of text in the file */
+                        endLine: number;
+                        /** @description repository path of the feature file */
+                        file: string;
+                        revision: string;
+                        /** @description 1-based first line of text in the file */
+                        startLine: number;
+                        /** @description the object's lines exactly as stored (comments included) */
+                        text: string;
+                        /** @description the format version of the object's document */
+                        version?: string;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ObjectSourceController_putFlag: {
+        parameters: {
+            query?: {
+                message?: string;
+                proposal?: string;
+            };
+            header?: never;
+            path: {
+                env: string;
+                flag: string;
+                ns: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the object's YAML lines as returned by GET …/source, edited */
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        revision: string;
+                        warnings: {
+                            code: string;
+                            file?: string;
+                            line?: number;
+                            message: string;
+                            path?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     FlagsController_listSegments: {
         parameters: {
             query?: never;
@@ -4972,6 +5163,161 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        revision: string;
+                        warnings: {
+                            code: string;
+                            file?: string;
+                            line?: number;
+                            message: string;
+                            path?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ObjectSourceController_segment: {
+        parameters: {
+            query?: {
+                revision?: string;
+            };
+            header?: never;
+            path: {
+                env: string;
+                ns: string;
+                org: string;
+                segment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 1-based last line of text in the file */
+                        endLine: number;
+                        /** @description repository path of the feature file */
+                        file: string;
+                        revision: string;
+                        /** @description 1-based first line of text in the file */
+                        startLine: number;
+                        /** @description the object's lines exactly as stored (comments included) */
+                        text: string;
+                        /** @description the format version of the object's document */
+                        version?: string;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ObjectSourceController_putSegment: {
+        parameters: {
+            query?: {
+                message?: string;
+                proposal?: string;
+            };
+            header?: never;
+            path: {
+                env: string;
+                ns: string;
+                org: string;
+                segment: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the object's YAML lines as returned by GET …/source, edited */
+                    text: string;
+                };
+            };
+        };
         responses: {
             /** @description success */
             200: {
