@@ -81,7 +81,7 @@ describe('schema.prisma ↔ migration SQL', () => {
   const { models, enums } = parse();
 
   it('parses every model', () => {
-    expect(models.length).toBe(19);
+    expect(models.length).toBe(20);
   });
 
   it('columns agree on type, nullability and defaults', async () => {

@@ -46,6 +46,7 @@ const scalarFields: Record<string, Record<string, string>> = {
   sso_login_transactions: Prisma.SsoLoginTransactionScalarFieldEnum,
   sso_sessions: Prisma.SsoSessionScalarFieldEnum,
   org_domains: Prisma.OrgDomainScalarFieldEnum,
+  scheduled_changes: Prisma.ScheduledChangeScalarFieldEnum,
 };
 
 describe('schema.prisma and the SQL migrations agree', () => {
