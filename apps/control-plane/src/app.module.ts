@@ -36,6 +36,7 @@ import { MembersModule } from './members/members.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
 import { RepositoriesModule } from './repositories/repositories.module.js';
+import { SchedulesModule } from './schedules/schedules.module.js';
 import { SsoModule } from './sso/sso.module.js';
 
 /** Process-wide dependencies handed in by the entry point (nothing here reads the environment). */
@@ -93,6 +94,7 @@ export class AppModule {
         PromotionModule,
         PlaygroundModule,
         ProposalsModule,
+        SchedulesModule,
         WebhooksModule,
         OpenApiModule,
       ],

@@ -17,6 +17,7 @@ CREATE TABLE "scheduled_changes" (
     "status" "ScheduledChangeStatus" NOT NULL DEFAULT 'PENDING',
     "createdById" TEXT NOT NULL,
     "createdByEmail" TEXT NOT NULL,
+    "approvedById" TEXT,
     "approvedByEmail" TEXT,
     "approvedAt" TIMESTAMP(3),
     "cancelledByEmail" TEXT,

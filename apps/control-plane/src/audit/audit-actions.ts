@@ -49,6 +49,11 @@ export const AUDIT_ACTIONS = [
   'proposal.create',
   'proposal.merge',
   'proposal.request_changes',
+  'schedule.create',
+  'schedule.approve',
+  'schedule.cancel',
+  'schedule.apply',
+  'schedule.fail',
   'git.push',
 ] as const;
 

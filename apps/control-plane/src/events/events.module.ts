@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ChangeEvents } from './change-events.js';
 import { ChangeRelay } from './change-relay.js';
+import { ScheduleEvents } from './schedule-events.js';
 
 /**
  * The change events every feature announces to and listens on (instances' watch streams, the
@@ -8,7 +9,7 @@ import { ChangeRelay } from './change-relay.js';
  */
 @Global()
 @Module({
-  providers: [ChangeEvents, ChangeRelay],
-  exports: [ChangeEvents],
+  providers: [ChangeEvents, ChangeRelay, ScheduleEvents],
+  exports: [ChangeEvents, ScheduleEvents],
 })
 export class EventsModule {}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { errors, validateFiles, warningViews } from '@switchyard/flags';
-import { diffTrees, mergeTrees, staleConflict } from '@switchyard/git-store';
+import { diffTrees, mergeTrees, staleConflict, type Author } from '@switchyard/git-store';
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
 import { EnvironmentReader } from '../flags/environment-reader.service.js';
@@ -92,6 +92,22 @@ export class ProposalsService {
     if (record.status !== 'open') throw errors.failedPrecondition('the proposal is already merged');
     await this.checkReviewed(opened, record, reviewed);
     await this.refuseAuthors(ctx, opened, record, reviewed);
+    return this.mergeReviewed(ctx, opened, record, reviewed);
+  }
+
+  /**
+   * Merges exactly `reviewed` (the proposal head that was approved) into the environment as one
+   * merge commit, after validating the merged environment, and marks the proposal merged. The
+   * caller checked the approval; the scheduler passes its own author and trailers.
+   */
+  mergeReviewed(
+    ctx: OrgContext,
+    opened: OpenedEnvironment,
+    record: ProposalRecord,
+    reviewed: string,
+    by: { author?: Author; trailers?: Record<string, string> } = {},
+  ): Promise<WriteResult> {
+    const id = record.id;
     return this.writer.serialisedWrite(opened, async () => {
       // Again under the write lock: API edits of the proposal take the same lock.
       await this.checkReviewed(opened, record, reviewed);
@@ -105,7 +121,7 @@ export class ProposalsService {
       );
       const describe: EditDescription = {
         summary: `Merge proposal "${record.title}"`,
-        trailers: { Proposal: id, 'Approved-By': ctx.principal.email },
+        trailers: { Proposal: id, 'Approved-By': ctx.principal.email, ...by.trailers },
         action: 'proposal.merge',
         targetType: 'proposal',
         targetId: id,
@@ -116,15 +132,16 @@ export class ProposalsService {
         tree,
         parents: [source],
         describe,
+        ...(by.author ? { author: by.author } : {}),
       });
-      const by = { userId: ctx.principal.userId, email: ctx.principal.email };
-      const approval = { ...by, revision: source, approvedAt: new Date().toISOString() };
+      const approver = { userId: ctx.principal.userId, email: ctx.principal.email };
+      const approval = { ...approver, revision: source, approvedAt: new Date().toISOString() };
       await writeProposal(
         opened.store,
         {
           ...record,
           status: 'merged',
-          mergedBy: by,
+          mergedBy: approver,
           mergedRevision: revision,
           approvals: [approval],
         },
@@ -182,7 +199,7 @@ export class ProposalsService {
   }
 
   /** The reviewed revision must still be the proposal's head (and must add something). */
-  private async checkReviewed(
+  async checkReviewed(
     opened: OpenedEnvironment,
     record: ProposalRecord,
     reviewed: string,
@@ -197,7 +214,8 @@ export class ProposalsService {
       throw errors.failedPrecondition('the proposal has no changes to merge');
   }
 
-  private async refuseAuthors(
+  /** 403 for whoever opened the proposal or authored one of its commits up to `source`. */
+  async refuseAuthors(
     ctx: OrgContext,
     opened: OpenedEnvironment,
     record: ProposalRecord,
