@@ -64,7 +64,12 @@ test('a change scheduled a few seconds ahead is applied by the scheduler', async
     await expect(scheduled).toHaveCount(1);
     await expect(scheduled).toContainText('Launch at the scheduled time');
     await expect(scheduled).toContainText('(Asia/Kolkata)');
-    const api = await callApi(stack, alice, 'GET', `/orgs/${ORG}/environments/${ENV}/scheduled-changes`);
+    const api = await callApi(
+      stack,
+      alice,
+      'GET',
+      `/orgs/${ORG}/environments/${ENV}/scheduled-changes`,
+    );
     const items = api.json['items'] as { runAt: string; status: string }[];
     expect(items.map((i) => i.runAt)).toEqual([iso]);
     await expectAccessible(page, 'flag page with a scheduled change');
@@ -77,10 +82,13 @@ test('a change scheduled a few seconds ahead is applied by the scheduler', async
     );
     const flag = await callApi(stack, alice, 'GET', `${FLAGS}/launch`);
     expect((flag.json['flag'] as { enabled: boolean }).enabled).toBe(true);
-    await open(page, `${stack.consoleUrl}/orgs/${ORG}/environments/${ENV}/flags/default/launch/history`);
-    await expect(page.getByRole('list', { name: 'Commits' }).getByRole('listitem').first()).toContainText(
-      'Switchyard scheduler on behalf of',
+    await open(
+      page,
+      `${stack.consoleUrl}/orgs/${ORG}/environments/${ENV}/flags/default/launch/history`,
     );
+    await expect(
+      page.getByRole('list', { name: 'Commits' }).getByRole('listitem').first(),
+    ).toContainText('Switchyard scheduler on behalf of');
     await expectAccessible(page, 'flag history with an applied scheduled change');
   } finally {
     await alice.close();

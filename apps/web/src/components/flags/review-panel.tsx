@@ -228,7 +228,9 @@ export function ReviewPanel<T>({
                   aria-controls="schedule-fields"
                   onClick={() =>
                     setWhen(
-                      when === undefined ? toLocalInput(new Date(Date.now() + 3_600_000)) : undefined,
+                      when === undefined
+                        ? toLocalInput(new Date(Date.now() + 3_600_000))
+                        : undefined,
                     )
                   }
                 >

@@ -2,11 +2,12 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Flag } from '@switchyard/flags';
 import { api, unwrap } from '@/lib/api/client';
-import type { components } from '@/lib/api/schema';
+import type { operations } from '@/lib/api/schema';
 import { flagKeys } from '@/components/flags/flag-api';
 
 /** A scheduled change as the API returns it. */
-export type ScheduledChange = components['schemas']['ScheduledChange'];
+export type ScheduledChange =
+  operations['SchedulesController_get']['responses'][200]['content']['application/json'];
 
 /**
  * Scheduled changes of an environment (of one flag when `flag` is given), under the

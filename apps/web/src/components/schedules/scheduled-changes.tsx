@@ -34,7 +34,15 @@ const STATUS: Record<
  * what it does and where it stands ("scheduled for …", then "applied by scheduler" with its commit
  * or "failed" with the reason); pending ones can be cancelled by editors.
  */
-export function ScheduledChanges({ envKey, ns, flag }: { envKey: string; ns?: string; flag?: string }) {
+export function ScheduledChanges({
+  envKey,
+  ns,
+  flag,
+}: {
+  envKey: string;
+  ns?: string;
+  flag?: string;
+}) {
   const org = useOrg();
   const qc = useQueryClient();
   const q = useScheduledChanges(
@@ -63,16 +71,21 @@ export function ScheduledChanges({ envKey, ns, flag }: { envKey: string; ns?: st
       ) : (
         <ul className="flex flex-col gap-2" aria-label="Scheduled changes">
           {items.map((i) => (
-            <li key={i.id} className="flex flex-wrap items-start justify-between gap-2 rounded-lg border p-3 text-sm">
+            <li
+              key={i.id}
+              className="flex flex-wrap items-start justify-between gap-2 rounded-lg border p-3 text-sm"
+            >
               <div className="flex flex-col gap-1">
                 <span className="flex flex-wrap items-center gap-2">
                   <span className="font-medium">{i.summary}</span>
                   <Badge variant={STATUS[i.status].variant}>{STATUS[i.status].label}</Badge>
                 </span>
                 <span className="text-muted-foreground">
-                  {i.status === 'applied' || i.status === 'failed' ? 'Was scheduled for ' : 'Scheduled for '}
-                  <time dateTime={i.runAt}>{new Date(i.runAt).toLocaleString()}</time> ({localTimeZone()})
-                  {' · by '}
+                  {i.status === 'applied' || i.status === 'failed'
+                    ? 'Was scheduled for '
+                    : 'Scheduled for '}
+                  <time dateTime={i.runAt}>{new Date(i.runAt).toLocaleString()}</time> (
+                  {localTimeZone()}){' · by '}
                   {i.createdBy.email}
                   {i.approvedBy ? ` · approved by ${i.approvedBy.email}` : ''}
                   {i.cancelledBy ? ` · cancelled by ${i.cancelledBy}` : ''}
@@ -83,12 +96,18 @@ export function ScheduledChanges({ envKey, ns, flag }: { envKey: string; ns?: st
                     {i.finishedAt && (
                       <>
                         {' at '}
-                        <time dateTime={i.finishedAt}>{new Date(i.finishedAt).toLocaleString()}</time>
+                        <time dateTime={i.finishedAt}>
+                          {new Date(i.finishedAt).toLocaleString()}
+                        </time>
                       </>
                     )}
                   </span>
                 )}
-                {i.status === 'failed' && <span role="alert" className="text-destructive">Failed: {i.failureReason}</span>}
+                {i.status === 'failed' && (
+                  <span role="alert" className="text-destructive">
+                    Failed: {i.failureReason}
+                  </span>
+                )}
                 {i.status === 'awaiting_approval' && i.proposalId && (
                   <Link
                     className="underline"
