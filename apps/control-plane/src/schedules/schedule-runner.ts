@@ -115,7 +115,7 @@ export class ScheduleRunner {
   ): Promise<Omit<EditDescription, 'summary'>> {
     const ns = row.namespace!;
     const key = row.flagKey!;
-    const mine = ((row.payload as { document?: Flag | null }).document ?? undefined);
+    const mine = (row.payload as { document?: Flag | null }).document ?? undefined;
     const baseWs = await this.reader.workspace(opened, row.baseRevision);
     const merged = mergeFlagEdit(findFlag(baseWs, ns, key), mine, findFlag(ws, ns, key));
     if (!merged.ok) throw errors.conflict(`flag ${ns}/${key}: ${merged.reason}`);
