@@ -72,6 +72,10 @@ test('a change scheduled a few seconds ahead is applied by the scheduler', async
     );
     const items = api.json['items'] as { runAt: string; status: string }[];
     expect(items.map((i) => i.runAt)).toEqual([iso]);
+    // The confirmation toast is closed first: axe judges this page, not the shared toaster.
+    const toast = page.locator('[data-sonner-toast]', { hasText: 'Change scheduled' });
+    await toast.getByRole('button', { name: 'Close toast' }).click();
+    await expect(toast).toBeHidden();
     await expectAccessible(page, 'flag page with a scheduled change');
 
     // The worker applies it at its time; the page follows without a reload.
