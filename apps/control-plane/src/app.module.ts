@@ -37,6 +37,7 @@ import { OpenApiModule } from './openapi/openapi.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
 import { OutboundHooksModule } from './outbound-hooks/outbound-hooks.module.js';
 import { RepositoriesModule } from './repositories/repositories.module.js';
+import { SchedulesModule } from './schedules/schedules.module.js';
 import { SsoModule } from './sso/sso.module.js';
 
 /** Process-wide dependencies handed in by the entry point (nothing here reads the environment). */
@@ -95,6 +96,7 @@ export class AppModule {
         PromotionModule,
         PlaygroundModule,
         ProposalsModule,
+        SchedulesModule,
         WebhooksModule,
         OpenApiModule,
       ],

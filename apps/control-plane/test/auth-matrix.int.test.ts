@@ -211,6 +211,30 @@ async function proposal(
   );
   return { env: s.env, id, head };
 }
+/** A scheduled merge of a seeded proposal, in `status`, scheduled by someone outside the cell. */
+async function scheduled(
+  h: Home,
+  status: 'PENDING' | 'AWAITING_APPROVAL',
+): Promise<{ env: string; id: string; head: string }> {
+  const p = await proposal(h);
+  const env = await h.t.db.environment.findFirstOrThrow({ where: { orgId: h.orgId, key: p.env } });
+  const row = await h.t.db.scheduledChange.create({
+    data: {
+      orgId: h.orgId,
+      environmentId: env.id,
+      kind: 'proposal',
+      proposalId: p.id,
+      payload: { proposal: p.id, title: 't' },
+      baseRevision: p.head,
+      summary: 'Merge proposal "t"',
+      runAt: new Date(Date.now() + 3_600_000),
+      status,
+      createdById: randomUUID(),
+      createdByEmail: 'seed@example.com',
+    },
+  });
+  return { env: p.env, id: row.id, head: p.head };
+}
 const flagRoute =
   (build: (s: Awaited<ReturnType<typeof seeded>>) => Prepared): Fixture =>
   async (h) =>
@@ -496,6 +520,30 @@ const FIXTURES: Record<string, Fixture> = {
       headers: { 'if-match': `"${p.head}"` },
       body: { comment: 'Use 25 % first' },
     };
+  },
+  [`POST ${ENV}/scheduled-changes`]: flagRoute((s) => ({
+    params: { env: s.env },
+    headers: s.ifMatch,
+    body: {
+      kind: 'flag',
+      at: new Date(Date.now() + 3_600_000).toISOString(),
+      namespace: 'default',
+      flag: 'f1',
+      document: { key: 'f1', name: 'F1 later', variants: [{ key: 'a' }] },
+    },
+  })),
+  [`GET ${ENV}/scheduled-changes`]: flagRoute((s) => ({ params: { env: s.env } })),
+  [`GET ${ENV}/scheduled-changes/:scheduleId`]: async (h) => {
+    const s = await scheduled(h, 'PENDING');
+    return { params: { env: s.env, scheduleId: s.id } };
+  },
+  [`POST ${ENV}/scheduled-changes/:scheduleId/cancel`]: async (h) => {
+    const s = await scheduled(h, 'PENDING');
+    return { params: { env: s.env, scheduleId: s.id } };
+  },
+  [`POST ${ENV}/scheduled-changes/:scheduleId/approve`]: async (h) => {
+    const s = await scheduled(h, 'AWAITING_APPROVAL');
+    return { params: { env: s.env, scheduleId: s.id }, headers: { 'if-match': `"${s.head}"` } };
   },
   'GET /api/v1/orgs/:org/repositories/:repositoryId/webhook': async (h) => ({
     params: { repositoryId: await repo(h) },

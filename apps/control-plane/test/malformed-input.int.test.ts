@@ -88,6 +88,7 @@ beforeAll(async () => {
     flag: 'f1',
     segment: 's1',
     proposalId: '00000000-0000-4000-8000-000000000000',
+    scheduleId: '00000000-0000-7000-8000-000000000000',
   });
   Object.assign(params, {
     org: 'home',
@@ -319,6 +320,14 @@ describe('malformed input', () => {
     },
     'POST /api/v1/orgs/:org/environments/:env/promotions': { source: 'dev', namespace: 'default' },
     'POST /api/v1/orgs/:org/environments/:env/proposals': { title: 'Change' },
+    'POST /api/v1/orgs/:org/environments/:env/scheduled-changes': {
+      kind: 'flag',
+      at: '2099-01-01T00:00:00Z',
+      namespace: 'default',
+      flag: 'f1',
+      document: { key: 'f1', name: 'F1', enabled: true },
+      message: 'Turn f1 on',
+    },
     'POST /api/v1/orgs/:org/environments/:env/proposals/:proposalId/request-changes': {
       comment: 'Please split this',
     },

@@ -81,7 +81,7 @@ describe('schema.prisma ↔ migration SQL', () => {
   const { models, enums } = parse();
 
   it('parses every model', () => {
-    expect(models.length).toBe(21);
+    expect(models.length).toBe(22);
   });
 
   it('columns agree on type, nullability and defaults', async () => {

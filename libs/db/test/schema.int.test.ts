@@ -48,6 +48,7 @@ const scalarFields: Record<string, Record<string, string>> = {
   org_domains: Prisma.OrgDomainScalarFieldEnum,
   outbound_hooks: Prisma.OutboundHookScalarFieldEnum,
   outbound_hook_deliveries: Prisma.OutboundHookDeliveryScalarFieldEnum,
+  scheduled_changes: Prisma.ScheduledChangeScalarFieldEnum,
 };
 
 describe('schema.prisma and the SQL migrations agree', () => {

@@ -181,6 +181,38 @@ export const configSchema = z.object({
     .min(100)
     .default(15 * 60_000)
     .describe('how often each replica purges expired idempotency records'),
+  SCHEDULER_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(30_000)
+    .describe(
+      'how often a worker looks for scheduled changes that are due and have no queue job (missed while no worker ran)',
+    ),
+  SCHEDULER_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(120_000)
+    .describe(
+      'a scheduled change claimed longer ago than this by a worker that did not finish (killed) is taken over by another',
+    ),
+  SCHEDULER_CRASH_AFTER: z
+    .enum(['commit'])
+    .optional()
+    .describe(
+      'test-only fault injection: the worker SIGKILLs itself right after committing a scheduled change, before recording it; ignored in production',
+    ),
+  WORKER_ROLES: z
+    .string()
+    .regex(
+      /^(provisioning|scheduler)(,(provisioning|scheduler))*$/,
+      'provisioning and/or scheduler, comma-separated',
+    )
+    .default('provisioning,scheduler')
+    .describe(
+      'what `node dist/worker.js` runs: the provisioning consumer, the scheduled-change consumer, or both',
+    ),
   ...provisioningEnvShape,
 });
 
@@ -289,6 +321,13 @@ export interface AppConfig {
   eventStreamHeartbeatMs: number;
   /** Idempotency records: retention and purge period. */
   idempotency: { retentionMs: number; purgeIntervalMs: number };
+  scheduler: {
+    sweepIntervalMs: number;
+    leaseMs: number;
+    crashAfter: 'commit' | undefined;
+    /** What the worker process runs. */
+    roles: ReadonlySet<'provisioning' | 'scheduler'>;
+  };
   /** Instances, workers, internal gRPC and environment URLs. */
   provisioning: ProvisioningConfig;
 }
@@ -377,6 +416,12 @@ export function loadConfig(input: Readonly<Record<string, string | undefined>>):
     idempotency: {
       retentionMs: c.IDEMPOTENCY_RETENTION_HOURS * 3_600_000,
       purgeIntervalMs: c.IDEMPOTENCY_PURGE_INTERVAL_MS,
+    },
+    scheduler: {
+      sweepIntervalMs: c.SCHEDULER_SWEEP_INTERVAL_MS,
+      leaseMs: c.SCHEDULER_LEASE_MS,
+      crashAfter: c.NODE_ENV === 'production' ? undefined : c.SCHEDULER_CRASH_AFTER,
+      roles: new Set(splitList(c.WORKER_ROLES) as ('provisioning' | 'scheduler')[]),
     },
     provisioning: toProvisioningConfig(c, c.NODE_ENV),
   };

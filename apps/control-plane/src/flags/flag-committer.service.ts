@@ -139,9 +139,11 @@ export class FlagCommitter {
       describe: EditDescription;
       tree?: string;
       parents?: readonly string[];
+      /** Who the commit names (the scheduler); defaults to the caller. */
+      author?: Author;
     },
   ): Promise<string> {
-    const author = await this.author(ctx);
+    const author = input.author ?? (await this.author(ctx));
     const trailers = Object.entries(input.describe.trailers ?? {}).map(([k, v]) => `${k}: ${v}`);
     const message = `${input.describe.summary}\n\n${[...trailers, `Switchyard-Environment: ${opened.env.key}`].join('\n')}\n`;
     const revision = await this.stores.write(opened, {

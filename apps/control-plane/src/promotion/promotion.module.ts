@@ -8,5 +8,6 @@ import { PromotionService } from './promotion.service.js';
   imports: [FlagsModule],
   controllers: [PromotionController],
   providers: [PromotionService],
+  exports: [PromotionService],
 })
 export class PromotionModule {}

@@ -19,6 +19,19 @@ import {
 } from '../flags/flag-committer.service.js';
 import type { PromotionBody } from './promotion.dto.js';
 
+/** What a promotion copies, in words ("flag default/banner", "everything"). */
+export function promotionSubject(body: PromotionBody): string {
+  return body.flags !== undefined
+    ? body.flags.length <= 5
+      ? `flags ${body.flags.map((f) => `${body.namespace}/${f}`).join(', ')}`
+      : `${body.flags.length} flags of namespace ${body.namespace}`
+    : body.flag !== undefined
+      ? `flag ${body.namespace}/${body.flag}`
+      : body.namespace !== undefined
+        ? `namespace ${body.namespace}`
+        : 'everything';
+}
+
 /** Promotion: copy a flag, a namespace or everything from one environment to another as one commit. */
 @Injectable()
 export class PromotionService {
@@ -49,16 +62,7 @@ export class PromotionService {
   /** Applies the promotion on top of If-Match (the target revision the preview showed). */
   async promote(ctx: OrgContext, target: WriteTarget, body: PromotionBody): Promise<WriteResult> {
     const { source, sourceRevision } = await this.source(ctx, target.envKey, body);
-    const what =
-      body.flags !== undefined
-        ? body.flags.length <= 5
-          ? `flags ${body.flags.map((f) => `${body.namespace}/${f}`).join(', ')}`
-          : `${body.flags.length} flags of namespace ${body.namespace}`
-        : body.flag !== undefined
-          ? `flag ${body.namespace}/${body.flag}`
-          : body.namespace !== undefined
-            ? `namespace ${body.namespace}`
-            : 'everything';
+    const what = promotionSubject(body);
     const result = await this.writer.mutate(
       ctx,
       target,
@@ -107,7 +111,8 @@ export class PromotionService {
     };
   }
 
-  private copy(source: FlagWorkspace, target: FlagWorkspace, body: PromotionBody): void {
+  /** Copies what `body` names from `source` into `target` (both workspaces, nothing written). */
+  copy(source: FlagWorkspace, target: FlagWorkspace, body: PromotionBody): void {
     if (body.flags !== undefined)
       for (const f of new Set(body.flags)) copyFlag(source, target, body.namespace!, f);
     else if (body.flag !== undefined) copyFlag(source, target, body.namespace!, body.flag);

@@ -8,5 +8,6 @@ import { ProposalsService } from './proposals.service.js';
   imports: [FlagsModule],
   controllers: [ProposalsController],
   providers: [ProposalsService],
+  exports: [ProposalsService],
 })
 export class ProposalsModule {}

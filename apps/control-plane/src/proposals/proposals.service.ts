@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { errors, validateFiles, warningViews } from '@switchyard/flags';
-import { diffTrees, mergeTrees, staleConflict } from '@switchyard/git-store';
+import { diffTrees, mergeTrees, staleConflict, type Author } from '@switchyard/git-store';
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
 import { EnvironmentReader } from '../flags/environment-reader.service.js';
@@ -172,37 +172,9 @@ export class ProposalsService {
         throw errors.failedPrecondition(
           `the proposal needs an approval of its current revision ${seen} by another member before it is merged (a change withdraws earlier approvals)`,
         );
-      const head = await opened.store.head(opened.branch);
-      if (head === null) throw staleConflict(head);
-      const tree = await mergeTrees(opened.store, head, seen);
-      const warnings = warningViews(
-        validateFiles(await opened.store.readTree(tree, opened.directory)),
-      );
-      const describe: EditDescription = {
-        summary: `Merge proposal "${record.title}"`,
-        trailers: {
-          Proposal: id,
-          'Approved-By': approvals.map((a) => a.email).join(', '),
-          'Merged-By': ctx.principal.email,
-        },
-        action: 'proposal.merge',
-        targetType: 'proposal',
-        targetId: id,
-      };
-      const revision = await this.writer.commit(ctx, opened, {
-        base: head,
-        changes: new Map(),
-        tree,
-        parents: [seen],
-        describe,
+      return this.#mergeLocked(ctx, opened, record, blob, seen, approvals, {
+        trailers: { 'Merged-By': ctx.principal.email },
       });
-      const by = { userId: ctx.principal.userId, email: ctx.principal.email };
-      await writeProposal(
-        opened.store,
-        { ...record, status: 'merged', mergedBy: by, mergedRevision: revision, approvals },
-        blob,
-      );
-      return { revision, warnings, head };
     });
     this.hooks.announce({
       orgId: ctx.org.id,
@@ -213,6 +185,95 @@ export class ProposalsService {
       commit: { envKey, revision: result.revision, previous: result.head },
     });
     return { revision: result.revision, warnings: result.warnings };
+  }
+
+  /**
+   * Merges exactly `reviewed` (a proposal head approved through a scheduled change) into the
+   * environment as one merge commit, for the scheduler: `ctx` is the member who approved it, and
+   * the approval is recorded on the proposal as theirs. The caller checked that approval.
+   */
+  async mergeReviewed(
+    ctx: OrgContext,
+    opened: OpenedEnvironment,
+    record: ProposalRecord,
+    reviewed: string,
+    by: { author?: Author; trailers?: Record<string, string> } = {},
+  ): Promise<WriteResult> {
+    const id = record.id;
+    const result = await this.writer.serialisedWrite(opened, async () => {
+      // Under the write lock: API edits of the proposal take the same lock.
+      const { record: current, blob } = await this.find(opened, id);
+      if (current.status !== 'open')
+        throw errors.failedPrecondition('the proposal is already merged');
+      await this.checkReviewed(opened, current, reviewed);
+      const approval = {
+        userId: ctx.principal.userId,
+        email: ctx.principal.email,
+        revision: reviewed,
+        approvedAt: new Date().toISOString(),
+      };
+      const approvals = [
+        ...(current.approvals ?? []).filter(
+          (a) => a.revision === reviewed && a.userId !== approval.userId,
+        ),
+        approval,
+      ];
+      return this.#mergeLocked(ctx, opened, current, blob, reviewed, approvals, by);
+    });
+    this.hooks.announce({
+      orgId: ctx.org.id,
+      type: 'proposal.merged',
+      environment: opened.env.key,
+      actor: ctx.principal.email,
+      data: { proposal: { id, title: record.title, mergedRevision: reviewed } },
+      commit: { envKey: opened.env.key, revision: result.revision, previous: result.head },
+    });
+    return { revision: result.revision, warnings: result.warnings };
+  }
+
+  /** The merge itself, under the write lock: validate, one merge commit, the proposal marked merged. */
+  async #mergeLocked(
+    ctx: OrgContext,
+    opened: OpenedEnvironment,
+    record: ProposalRecord,
+    blob: Parameters<typeof writeProposal>[2],
+    source: string,
+    approvals: NonNullable<ProposalRecord['approvals']>,
+    by: { author?: Author; trailers?: Record<string, string> },
+  ): Promise<WriteResult & { head: string }> {
+    const id = record.id;
+    const head = await opened.store.head(opened.branch);
+    if (head === null) throw staleConflict(head);
+    const tree = await mergeTrees(opened.store, head, source);
+    const warnings = warningViews(
+      validateFiles(await opened.store.readTree(tree, opened.directory)),
+    );
+    const describe: EditDescription = {
+      summary: `Merge proposal "${record.title}"`,
+      trailers: {
+        Proposal: id,
+        'Approved-By': approvals.map((a) => a.email).join(', '),
+        ...by.trailers,
+      },
+      action: 'proposal.merge',
+      targetType: 'proposal',
+      targetId: id,
+    };
+    const revision = await this.writer.commit(ctx, opened, {
+      base: head,
+      changes: new Map(),
+      tree,
+      parents: [source],
+      describe,
+      ...(by.author ? { author: by.author } : {}),
+    });
+    const mergedBy = { userId: ctx.principal.userId, email: ctx.principal.email };
+    await writeProposal(
+      opened.store,
+      { ...record, status: 'merged', mergedBy, mergedRevision: revision, approvals },
+      blob,
+    );
+    return { revision, warnings, head };
   }
 
   /**
@@ -270,7 +331,7 @@ export class ProposalsService {
   }
 
   /** The reviewed revision must still be the proposal's head (and must add something). */
-  private async checkReviewed(
+  async checkReviewed(
     opened: OpenedEnvironment,
     record: ProposalRecord,
     reviewed: string,
@@ -285,7 +346,8 @@ export class ProposalsService {
       throw errors.failedPrecondition('the proposal has no changes to merge');
   }
 
-  private async refuseAuthors(
+  /** 403 for whoever opened the proposal or authored one of its commits up to `source`. */
+  async refuseAuthors(
     ctx: OrgContext,
     opened: OpenedEnvironment,
     record: ProposalRecord,

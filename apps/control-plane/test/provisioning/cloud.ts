@@ -206,6 +206,8 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
     OUTBOUND_ALLOWED_ORIGINS: new URL(git.url).origin,
     GIT_ALLOW_HTTP: 'true',
     QUEUE_PREFIX: queuePrefix,
+    // The worker processes here provision; the scheduler (a whole Nest app) is tested on its own.
+    WORKER_ROLES: 'provisioning',
     WORKER_LOCK_DURATION_MS: '2000',
     WORKER_STALLED_INTERVAL_MS: '1000',
     RECONCILE_INTERVAL_MS: '2000',

@@ -1,4 +1,5 @@
 'use client';
+import { ScheduledChanges } from '@/components/schedules/scheduled-changes';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { ChevronLeftIcon, LockIcon } from 'lucide-react';
@@ -148,6 +149,11 @@ export function EnvironmentDetail({ envKey }: { envKey: string }) {
         </Card>
         <InstanceStatusCard />
       </div>
+      <Card className="mb-6">
+        <CardContent className="pt-6">
+          <ScheduledChanges envKey={e.key} />
+        </CardContent>
+      </Card>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader>

@@ -10,6 +10,8 @@ import { useEnvironments } from '@/components/environments/environment-list';
 import { useEnvironmentEvents } from '@/lib/live';
 import { can, useOrg } from '@/components/org-context';
 import { ErrorState, LoadingRows } from '@/components/states';
+import { ScheduledChanges } from '@/components/schedules/scheduled-changes';
+import { scheduleFlag } from '@/components/schedules/schedule-api';
 import { Button } from '@/components/ui/button';
 import { EnvironmentSwitcher } from './environment-switcher';
 import { deleteFlag, fetchFlag, flagKeys, putFlag, useSegments } from './flag-api';
@@ -193,6 +195,7 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
           )}
         </div>
       </div>
+      {base.value && <ScheduledChanges envKey={envKey} ns={ns} flag={flagKey} />}
       <div role="tablist" aria-label="Editor" className="flex gap-1">
         {(['form', 'yaml'] as const).map((t) => (
           <button
@@ -289,6 +292,18 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
                 })
               : putFlag(org.slug, envKey, ns, draft, { message, ...at })
         }
+        schedule={(message, at) =>
+          scheduleFlag(org.slug, envKey, ns, flagKey, review === 'delete' ? undefined : draft, {
+            message,
+            revision: at.revision,
+            at: at.runAt,
+          })
+        }
+        onScheduled={() => {
+          void queryClient.invalidateQueries({ queryKey: flagKeys.env(org.slug, envKey) });
+          toast.success('Change scheduled');
+          setDraft(base.value ?? draft);
+        }}
         reload={reload}
         onReapply={(latest) => {
           setDraft(review === 'delete' ? draft : reapply(base.value, draft, latest.value));

@@ -16,6 +16,7 @@ import {
 } from '@/components/ui/dialog';
 import { Input, Label } from '@/components/ui/input';
 import { ApiError, describeError } from '@/lib/api/errors';
+import { localTimeZone, scheduleProposal, toLocalInput } from '@/components/schedules/schedule-api';
 import { openProposal } from './flag-api';
 
 /** A state as read: the environment revision and the object (undefined: it does not exist). */
@@ -52,6 +53,8 @@ export function ReviewPanel<T>({
   onReapply,
   onCommitted,
   textChanged = false,
+  schedule,
+  onScheduled,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -73,28 +76,57 @@ export function ReviewPanel<T>({
   onCommitted: (c: Committed) => void;
   /** The stored YAML text changed without a field change (a comment, a spelling): still a commit. */
   textChanged?: boolean;
+  /** Offers "Schedule…": writes the change for later (unprotected environments). */
+  schedule?: (message: string, at: { revision: string; runAt: Date }) => Promise<unknown>;
+  onScheduled?: () => void;
 }) {
   const [message, setMessage] = useState(defaultMessage);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [conflict, setConflict] = useState<Versioned<T>>();
   const [proposalId, setProposalId] = useState<string>();
+  // The date-time input's value (the browser's time zone) when scheduling; undefined: commit now.
+  const [when, setWhen] = useState<string>();
+  const [scheduledFor, setScheduledFor] = useState<Date>();
   useEffect(() => {
     if (open) {
       setMessage(defaultMessage);
       setError(undefined);
       setConflict(undefined);
       setProposalId(undefined);
+      setWhen(undefined);
+      setScheduledFor(undefined);
     }
   }, [open]);
 
   const changes = diff(base.value, after);
   const proposalsHref = `/orgs/${org}/environments/${env}/proposals`;
+  const runAt = when === undefined ? undefined : new Date(when);
+  const submitSchedule = async (at: Date) => {
+    if (Number.isNaN(at.getTime()) || at.getTime() <= Date.now()) {
+      setError('Pick a time in the future.');
+      return;
+    }
+    if (isProtected) {
+      // The change goes into a proposal whose merge is scheduled; it runs once someone approves.
+      const p = await openProposal(org, env, message);
+      const r = await write(message, { revision: p.revision, proposal: p.id });
+      await scheduleProposal(org, env, p.id, r.revision, at);
+      setProposalId(p.id);
+      setScheduledFor(at);
+      onCommitted({ revision: r.revision, proposalId: p.id });
+      return;
+    }
+    await schedule!(message, { revision: base.revision, runAt: at });
+    onScheduled?.();
+    onOpenChange(false);
+  };
   const submit = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      if (isProtected) {
+      if (runAt !== undefined) await submitSchedule(runAt);
+      else if (isProtected) {
         const p = await openProposal(org, env, message);
         const r = await write(message, { revision: p.revision, proposal: p.id });
         setProposalId(p.id);
@@ -125,7 +157,11 @@ export function ReviewPanel<T>({
         </DialogHeader>
         {proposalId ? (
           <div role="status" className="flex flex-col gap-2 text-sm">
-            <p>Proposal opened with your change; it is served once approved and merged.</p>
+            <p>
+              {scheduledFor
+                ? `Proposal opened with your change and scheduled for ${scheduledFor.toLocaleString()} (${localTimeZone()}); it runs once someone approves it.`
+                : 'Proposal opened with your change; it is served once approved and merged.'}
+            </p>
             <Link className="underline" href={`${proposalsHref}/${proposalId}`}>
               Open the proposal
             </Link>
@@ -185,13 +221,61 @@ export function ReviewPanel<T>({
                 onChange={(e) => setMessage(e.target.value)}
               />
             </div>
+            {schedule && (
+              <div className="flex flex-col gap-1.5">
+                <Button
+                  type="button"
+                  variant="outline"
+                  className="self-start"
+                  aria-expanded={when !== undefined}
+                  aria-controls="schedule-fields"
+                  onClick={() =>
+                    setWhen(
+                      when === undefined
+                        ? toLocalInput(new Date(Date.now() + 3_600_000))
+                        : undefined,
+                    )
+                  }
+                >
+                  {when === undefined ? 'Schedule…' : 'Commit now instead'}
+                </Button>
+                {when !== undefined && (
+                  <div id="schedule-fields" className="flex flex-col gap-1.5">
+                    <Label htmlFor="schedule-at">Apply at ({localTimeZone()})</Label>
+                    <Input
+                      id="schedule-at"
+                      type="datetime-local"
+                      step={1}
+                      required
+                      value={when}
+                      aria-describedby="schedule-at-help"
+                      onChange={(e) => setWhen(e.target.value)}
+                    />
+                    <p id="schedule-at-help" className="text-xs text-muted-foreground">
+                      {runAt && !Number.isNaN(runAt.getTime())
+                        ? `Stored as ${runAt.toISOString()} (UTC). `
+                        : ''}
+                      {isProtected
+                        ? 'Opens a proposal; the change runs at that time once someone approves it.'
+                        : 'The scheduler commits it then; if the flag changed meanwhile in the same fields, it fails and says why.'}
+                    </p>
+                  </div>
+                )}
+              </div>
+            )}
             <FieldError id="review-error" message={error} />
             <DialogFooter>
               <Button
                 type="submit"
                 disabled={busy || (changes.length === 0 && !textChanged) || !message.trim()}
               >
-                {isProtected ? 'Open proposal' : 'Commit'}
+                {when !== undefined
+                  ? isProtected
+                    ? 'Open proposal and schedule'
+                    : 'Schedule'
+                  : isProtected
+                    ? 'Open proposal'
+                    : 'Commit'}
               </Button>
             </DialogFooter>
           </form>

@@ -8,6 +8,7 @@ import { diffFlag, type Flag } from '@switchyard/flags';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { FieldDiffView, PatchView } from '@/components/diff';
 import { can, useOrg } from '@/components/org-context';
+import { ScheduledChanges } from '@/components/schedules/scheduled-changes';
 import { EmptyState, ErrorState, FormError, LoadingRows, PageHeader } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Input, Label } from '@/components/ui/input';
@@ -234,6 +235,9 @@ export function HistoryView({ envKey, ns, flag }: { envKey: string; ns?: string;
           </>
         }
       />
+      <div className="mb-4">
+        <ScheduledChanges envKey={envKey} {...(ns ? { ns } : {})} {...(flag ? { flag } : {})} />
+      </div>
       {q.isPending ? (
         <LoadingRows rows={4} label="Loading history" />
       ) : q.isError ? (

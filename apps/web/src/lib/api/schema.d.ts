@@ -801,6 +801,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/environments/{env}/scheduled-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List scheduled changes of an environment (optionally of one flag), by time */
+        get: operations["SchedulesController_list"];
+        put?: never;
+        /** Schedule a flag edit, a promotion or a proposal merge (If-Match: the revision reviewed) */
+        post: operations["SchedulesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/environments/{env}/scheduled-changes/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a scheduled change */
+        get: operations["SchedulesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/environments/{env}/scheduled-changes/{scheduleId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a scheduled proposal merge (If-Match: the proposal revision reviewed) */
+        post: operations["SchedulesController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/environments/{env}/scheduled-changes/{scheduleId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a scheduled change that has not run */
+        post: operations["SchedulesController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/instance": {
         parameters: {
             query?: never;
@@ -1218,6 +1287,9 @@ export interface components {
         };
         Local1_schema0: string | number | boolean | null | components["schemas"]["Local1_schema0"][] | {
             [key: string]: components["schemas"]["Local1_schema0"];
+        };
+        Local2_schema0: string | number | boolean | null | components["schemas"]["Local2_schema0"][] | {
+            [key: string]: components["schemas"]["Local2_schema0"];
         };
     };
     responses: never;
@@ -6209,6 +6281,591 @@ export interface operations {
                             message: string;
                             path?: string;
                         }[];
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SchedulesController_list: {
+        parameters: {
+            query?: {
+                flag?: string;
+                namespace?: string;
+                status?: "awaiting_approval" | "pending" | "applying" | "applied" | "failed" | "cancelled";
+            };
+            header?: never;
+            path: {
+                env: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description the commit the scheduler made */
+                            appliedRevision: string | null;
+                            approvedAt: string | null;
+                            approvedBy: {
+                                email: string;
+                                userId: string | null;
+                            } | null;
+                            /** @description environment (or proposal) revision it was reviewed against */
+                            baseRevision: string;
+                            cancelledBy: string | null;
+                            /** @description what runs: the flag document (or null), the promotion, or the proposal */
+                            change: {
+                                [key: string]: unknown;
+                            };
+                            createdAt: string;
+                            createdBy: {
+                                email: string;
+                                userId: string | null;
+                            };
+                            environment: string;
+                            /** @description why it did not apply */
+                            failureReason: string | null;
+                            finishedAt: string | null;
+                            flag: string | null;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "flag" | "promotion" | "proposal";
+                            namespace: string | null;
+                            proposalId: string | null;
+                            /** @description when it applies (UTC) */
+                            runAt: string;
+                            /** @enum {string} */
+                            status: "awaiting_approval" | "pending" | "applying" | "applied" | "failed" | "cancelled";
+                            summary: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SchedulesController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description retries with the same key return the original response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                env: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description when to apply it: ISO 8601 with an offset (stored and returned in UTC)
+                     */
+                    at: string;
+                    /** @description the flag as it should be at that time (its key equals `flag`); null deletes it */
+                    document: {
+                        description?: string | null;
+                        enabled?: boolean;
+                        key: string;
+                        metadata?: {
+                            [key: string]: components["schemas"]["Local2_schema0"];
+                        } | null;
+                        name: string;
+                        rollouts?: {
+                            description?: string | null;
+                            segment?: {
+                                key?: string;
+                                keys?: string[];
+                                /** @enum {string} */
+                                operator?: "OR_SEGMENT_OPERATOR" | "AND_SEGMENT_OPERATOR";
+                                value?: boolean;
+                            };
+                            threshold?: {
+                                percentage: number;
+                                value?: boolean;
+                            };
+                        }[] | null;
+                        rules?: {
+                            distributions?: {
+                                rollout: number;
+                                variant: string;
+                            }[] | null;
+                            rank?: number;
+                            segment: string | string[] | {
+                                key?: string;
+                                keys?: string[];
+                                /** @enum {string} */
+                                operator?: "OR_SEGMENT_OPERATOR" | "AND_SEGMENT_OPERATOR";
+                            };
+                        }[] | null;
+                        /** @enum {string} */
+                        type?: "VARIANT_FLAG_TYPE" | "BOOLEAN_FLAG_TYPE";
+                        variants?: {
+                            attachment?: ({
+                                [key: string]: components["schemas"]["Local2_schema0"];
+                            } | components["schemas"]["Local2_schema0"][]) | null;
+                            default?: boolean;
+                            description?: string | null;
+                            key: string;
+                            name?: string;
+                        }[] | null;
+                    } | null;
+                    flag: string;
+                    /** @constant */
+                    kind: "flag";
+                    /** @description the commit summary (defaults to a description of the change) */
+                    message?: string;
+                    namespace: string;
+                } | {
+                    /**
+                     * Format: date-time
+                     * @description when to apply it: ISO 8601 with an offset (stored and returned in UTC)
+                     */
+                    at: string;
+                    /** @constant */
+                    kind: "promotion";
+                    /** @description the commit summary (defaults to a description of the change) */
+                    message?: string;
+                    promotion: {
+                        /** @description copy only this flag (needs namespace); the segments it uses come along */
+                        flag?: string;
+                        /** @description copy only these flags of namespace, as one commit (needs namespace, not with flag) */
+                        flags?: string[];
+                        /** @description copy only this namespace */
+                        namespace?: string;
+                        /** @description environment to copy from */
+                        source: string;
+                    };
+                } | {
+                    /**
+                     * Format: date-time
+                     * @description when to apply it: ISO 8601 with an offset (stored and returned in UTC)
+                     */
+                    at: string;
+                    /** @constant */
+                    kind: "proposal";
+                    /** Format: uuid */
+                    proposal: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the commit the scheduler made */
+                        appliedRevision: string | null;
+                        approvedAt: string | null;
+                        approvedBy: {
+                            email: string;
+                            userId: string | null;
+                        } | null;
+                        /** @description environment (or proposal) revision it was reviewed against */
+                        baseRevision: string;
+                        cancelledBy: string | null;
+                        /** @description what runs: the flag document (or null), the promotion, or the proposal */
+                        change: {
+                            [key: string]: unknown;
+                        };
+                        createdAt: string;
+                        createdBy: {
+                            email: string;
+                            userId: string | null;
+                        };
+                        environment: string;
+                        /** @description why it did not apply */
+                        failureReason: string | null;
+                        finishedAt: string | null;
+                        flag: string | null;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "flag" | "promotion" | "proposal";
+                        namespace: string | null;
+                        proposalId: string | null;
+                        /** @description when it applies (UTC) */
+                        runAt: string;
+                        /** @enum {string} */
+                        status: "awaiting_approval" | "pending" | "applying" | "applied" | "failed" | "cancelled";
+                        summary: string;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SchedulesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                env: string;
+                org: string;
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the commit the scheduler made */
+                        appliedRevision: string | null;
+                        approvedAt: string | null;
+                        approvedBy: {
+                            email: string;
+                            userId: string | null;
+                        } | null;
+                        /** @description environment (or proposal) revision it was reviewed against */
+                        baseRevision: string;
+                        cancelledBy: string | null;
+                        /** @description what runs: the flag document (or null), the promotion, or the proposal */
+                        change: {
+                            [key: string]: unknown;
+                        };
+                        createdAt: string;
+                        createdBy: {
+                            email: string;
+                            userId: string | null;
+                        };
+                        environment: string;
+                        /** @description why it did not apply */
+                        failureReason: string | null;
+                        finishedAt: string | null;
+                        flag: string | null;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "flag" | "promotion" | "proposal";
+                        namespace: string | null;
+                        proposalId: string | null;
+                        /** @description when it applies (UTC) */
+                        runAt: string;
+                        /** @enum {string} */
+                        status: "awaiting_approval" | "pending" | "applying" | "applied" | "failed" | "cancelled";
+                        summary: string;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SchedulesController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                env: string;
+                org: string;
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the commit the scheduler made */
+                        appliedRevision: string | null;
+                        approvedAt: string | null;
+                        approvedBy: {
+                            email: string;
+                            userId: string | null;
+                        } | null;
+                        /** @description environment (or proposal) revision it was reviewed against */
+                        baseRevision: string;
+                        cancelledBy: string | null;
+                        /** @description what runs: the flag document (or null), the promotion, or the proposal */
+                        change: {
+                            [key: string]: unknown;
+                        };
+                        createdAt: string;
+                        createdBy: {
+                            email: string;
+                            userId: string | null;
+                        };
+                        environment: string;
+                        /** @description why it did not apply */
+                        failureReason: string | null;
+                        finishedAt: string | null;
+                        flag: string | null;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "flag" | "promotion" | "proposal";
+                        namespace: string | null;
+                        proposalId: string | null;
+                        /** @description when it applies (UTC) */
+                        runAt: string;
+                        /** @enum {string} */
+                        status: "awaiting_approval" | "pending" | "applying" | "applied" | "failed" | "cancelled";
+                        summary: string;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SchedulesController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                env: string;
+                org: string;
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the commit the scheduler made */
+                        appliedRevision: string | null;
+                        approvedAt: string | null;
+                        approvedBy: {
+                            email: string;
+                            userId: string | null;
+                        } | null;
+                        /** @description environment (or proposal) revision it was reviewed against */
+                        baseRevision: string;
+                        cancelledBy: string | null;
+                        /** @description what runs: the flag document (or null), the promotion, or the proposal */
+                        change: {
+                            [key: string]: unknown;
+                        };
+                        createdAt: string;
+                        createdBy: {
+                            email: string;
+                            userId: string | null;
+                        };
+                        environment: string;
+                        /** @description why it did not apply */
+                        failureReason: string | null;
+                        finishedAt: string | null;
+                        flag: string | null;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "flag" | "promotion" | "proposal";
+                        namespace: string | null;
+                        proposalId: string | null;
+                        /** @description when it applies (UTC) */
+                        runAt: string;
+                        /** @enum {string} */
+                        status: "awaiting_approval" | "pending" | "applying" | "applied" | "failed" | "cancelled";
+                        summary: string;
                     };
                 };
             };
