@@ -78,6 +78,7 @@ export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServ
     if (!m || (m.route.guard === 'ops' && viaEnvironmentUrl(ctx.req)))
       throw errors.notFound(`no route for ${ctx.req.method} ${ctx.path}`);
     ctx.route = m.route.name;
+    if (m.route.guard !== 'ops') deps.activity?.mark();
     await m.route.handler(deps, ctx, ...m.params);
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {

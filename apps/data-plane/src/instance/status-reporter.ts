@@ -90,6 +90,7 @@ export class StatusReporter {
         grpcPort: this.dp.grpcPort,
         tokenUsage,
         startedAtMs: STARTED_AT_MS,
+        lastActiveAtMs: this.dp.activity.lastActiveAt(this.dp.inFlight()),
       });
     } catch (e) {
       this.dp.tokens.restoreUsage(tokenUsage);

@@ -1,0 +1,27 @@
+/**
+ * When the instance last served a request, for idle sleep (the worker stops an instance that
+ * served nothing for INSTANCE_IDLE_SLEEP). The hot path stores one number per request: no
+ * allocation, no I/O. Operations endpoints (/health, /ready, /metrics) do not count, so the
+ * provisioner's health checks and Prometheus scrapes never keep an idle instance awake.
+ */
+export class Activity {
+  #lastMs: number;
+
+  /** Starts the idle clock at `startedAtMs` (an instance that has served nothing is idle since then). */
+  constructor(startedAtMs: number) {
+    this.#lastMs = startedAtMs;
+  }
+
+  /** Records that a request is being served now. */
+  mark(): void {
+    this.#lastMs = Date.now();
+  }
+
+  /**
+   * Last activity in Unix ms; `now` while requests (long-lived streams included) are still in
+   * progress, since a watched snapshot stream is use even when no new request arrives.
+   */
+  lastActiveAt(inFlight: number, now = Date.now()): number {
+    return inFlight > 0 ? now : this.#lastMs;
+  }
+}
