@@ -52,6 +52,7 @@ export class StatusReporter {
   start(): void {
     this.#timer = setInterval(() => void this.report(), this.intervalMs).unref();
     this.#unsubscribe = this.dp.registry.onChange(() => this.soon());
+    this.dp.activity.onResume = () => this.soon();
     this.soon();
   }
 
@@ -102,5 +103,6 @@ export class StatusReporter {
     if (this.#timer) clearInterval(this.#timer);
     if (this.#soon) clearTimeout(this.#soon);
     this.#unsubscribe?.();
+    this.dp.activity.onResume = undefined;
   }
 }

@@ -4,8 +4,18 @@
  * allocation, no I/O. Operations endpoints (/health, /ready, /metrics) do not count, so the
  * provisioner's health checks and Prometheus scrapes never keep an idle instance awake.
  */
+/** Quiet time after which a request counts as use resuming. */
+export const QUIET_MS = 1_000;
+
+/** The last-served-request clock of one instance. */
 export class Activity {
   #lastMs: number;
+  /**
+   * Called by the first request after at least {@link QUIET_MS} without one (the status reporter
+   * reports soon), so the control plane hears of renewed use long before the next heartbeat and
+   * does not put an instance to sleep that has just started serving again.
+   */
+  onResume: (() => void) | undefined;
 
   /** Starts the idle clock at `startedAtMs` (an instance that has served nothing is idle since then). */
   constructor(startedAtMs: number) {
@@ -14,7 +24,9 @@ export class Activity {
 
   /** Records that a request is being served now. */
   mark(): void {
-    this.#lastMs = Date.now();
+    const now = Date.now();
+    if (now - this.#lastMs >= QUIET_MS) this.onResume?.();
+    this.#lastMs = now;
   }
 
   /**
