@@ -1,7 +1,7 @@
 /**
  * Puts idle instances to sleep: every check, each awake instance whose last served request (as it
  * reported, `lastActiveAt`) is older than INSTANCE_IDLE_SLEEP is stopped through the provisioner
- * (status `sleeping` first, then the driver). Checks run at a quarter of the idle time (at least
+ * (status `sleeping` first, then, after a grace for the edges to notice, the driver). Checks run at a quarter of the idle time (at least
  * every 30 s, at most every 200 ms), so an instance sleeps within 1.25 × the idle time plus one
  * status report interval. Disabled when the idle time is 0.
  */
@@ -45,15 +45,16 @@ export class IdleSleeper {
       where: { status: { in: ['ready', 'degraded'] }, lastActiveAt: { lt: idleSince } },
       select: { orgId: true },
     });
-    let slept = 0;
-    for (const { orgId } of idle) {
-      try {
-        if (await this.provisioner.sleepIfIdle(orgId, idleSince)) slept++;
-      } catch (e) {
-        this.logger.warn({ err: e, org: orgId }, 'could not put an idle instance to sleep');
-      }
-    }
-    return slept;
+    // Side by side: each waits out the sleep grace (organisations are independent).
+    const results = await Promise.all(
+      idle.map(({ orgId }) =>
+        this.provisioner.sleepIfIdle(orgId, idleSince).catch((e: unknown) => {
+          this.logger.warn({ err: e, org: orgId }, 'could not put an idle instance to sleep');
+          return false;
+        }),
+      ),
+    );
+    return results.filter(Boolean).length;
   }
 
   async stop(): Promise<void> {

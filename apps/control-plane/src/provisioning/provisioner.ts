@@ -37,8 +37,16 @@ export type ConvergeResult = 'ready' | 'removed' | 'not-ready' | 'sleeping';
 /** Statuses of an instance that runs and may be put to sleep when idle. */
 const AWAKE = ['ready', 'degraded'] as const;
 
-/** How long a wake waits for another worker's lease on the organisation. */
-const WAKE_LEASE_WAIT_MS = 3_000;
+/**
+ * Between marking an instance `sleeping` and stopping it: longer than the edge's route refresh
+ * (ROUTE_REFRESH_MS, 1 s by default), so every edge holds the organisation's requests (and asks
+ * for a wake) before the process goes; a request that still reached the instance meanwhile is
+ * reported at once (the instance reports renewed use) and calls the sleep off.
+ */
+export const SLEEP_GRACE_MS = 2_000;
+
+/** How long a wake waits for another worker's lease on the organisation (beyond a sleep's grace). */
+const WAKE_LEASE_WAIT_MS = SLEEP_GRACE_MS + 3_000;
 
 type InstanceWithOrg = {
   id: string;
@@ -50,6 +58,8 @@ export class Provisioner {
   readonly owner = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   /** The last converge started per organisation in this process (see the file comment). */
   readonly #converging = new Map<string, Promise<unknown>>();
+  /** Organisations a wake was asked for: a sleep in its grace period is called off. */
+  readonly #wakeAsked = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -58,6 +68,7 @@ export class Provisioner {
     private readonly logger: Logger,
     /** Test-only fault injection: called after each completed step of a first provisioning. */
     private readonly afterStep: (step: ProvisioningStep) => void = () => undefined,
+    private readonly sleepGraceMs = SLEEP_GRACE_MS,
   ) {}
 
   /** Converges `orgId`, after any converge of it already running in this process. */
@@ -82,6 +93,18 @@ export class Provisioner {
           data: { status: 'sleeping' },
         });
         if (count === 0) return false;
+        await new Promise((r) => setTimeout(r, this.sleepGraceMs));
+        const after = await this.db.instance.findUnique({
+          where: { id: inst.id },
+          select: { lastActiveAt: true },
+        });
+        if (this.#wakeAsked.has(orgId) || (after?.lastActiveAt && after.lastActiveAt >= idleSince)) {
+          await this.db.instance.updateMany({
+            where: { id: inst.id, status: 'sleeping' },
+            data: { status: 'ready' },
+          });
+          return false;
+        }
         try {
           await this.driver.sleep(this.#spec(inst, orgId));
         } catch (e) {
@@ -106,7 +129,9 @@ export class Provisioner {
    * when it did not start within `timeoutMs` (it is put back to sleep, to be woken again).
    */
   wake(orgId: string, timeoutMs: number): Promise<void> {
-    return this.#chain(orgId, async () => {
+    this.#wakeAsked.add(orgId);
+    const woken = this.#chain(orgId, async () => {
+      this.#wakeAsked.delete(orgId);
       const deadline = Date.now() + timeoutMs;
       const first = await this.#instance(orgId);
       if (!first) throw new Error('the organisation has no instance');
@@ -143,6 +168,7 @@ export class Provisioner {
         await this.release(first.id);
       }
     });
+    return woken;
   }
 
   #instance(orgId: string) {

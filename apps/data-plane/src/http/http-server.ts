@@ -78,7 +78,8 @@ export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServ
     if (!m || (m.route.guard === 'ops' && viaEnvironmentUrl(ctx.req)))
       throw errors.notFound(`no route for ${ctx.req.method} ${ctx.path}`);
     ctx.route = m.route.name;
-    if (m.route.guard !== 'ops') deps.activity?.mark();
+    // SDK routes only: /health (public) is what the provisioner and load balancers poll.
+    if (m.route.guard === 'client-token') deps.activity?.mark();
     await m.route.handler(deps, ctx, ...m.params);
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {

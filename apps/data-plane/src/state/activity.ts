@@ -1,8 +1,8 @@
 /**
  * When the instance last served a request, for idle sleep (the worker stops an instance that
  * served nothing for INSTANCE_IDLE_SLEEP). The hot path stores one number per request: no
- * allocation, no I/O. Operations endpoints (/health, /ready, /metrics) do not count, so the
- * provisioner's health checks and Prometheus scrapes never keep an idle instance awake.
+ * allocation, no I/O. Only SDK routes count (not /health, /ready, /metrics), so the provisioner's
+ * health checks, load balancers' probes and Prometheus scrapes never keep an idle instance awake.
  */
 /** Quiet time after which a request counts as use resuming. */
 export const QUIET_MS = 1_000;
