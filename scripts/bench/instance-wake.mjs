@@ -159,7 +159,7 @@ async function main() {
   const status = async () =>
     (
       await db.query(
-        "select i.status from instances i join organisations o on o.id = i.\"orgId\" where o.slug = 'wake'",
+        'select i.status from instances i join organisations o on o.id = i."orgId" where o.slug = \'wake\'',
       )
     ).rows[0]?.status;
 
@@ -211,7 +211,9 @@ async function main() {
     samples.sort((a, b) => a - b);
     console.log(`bench instance-wake-p50 ${percentile(samples, 50).toFixed(1)} ms`);
     console.log(`bench instance-wake-p99 ${percentile(samples, 99).toFixed(1)} ms`);
-    process.stderr.write(`# ${samples.length} wakes: ${samples.map((s) => s.toFixed(0)).join(' ')}\n`);
+    process.stderr.write(
+      `# ${samples.length} wakes: ${samples.map((s) => s.toFixed(0)).join(' ')}\n`,
+    );
   } finally {
     await db.end();
   }

@@ -70,8 +70,7 @@ function answerWakeFailure(res: ServerResponse, e: unknown): void {
   sendEdgeError(res, {
     status: 503,
     code: 'Unavailable',
-    message:
-      e instanceof WakeError ? e.message : 'environment waking up; retry in a moment',
+    message: e instanceof WakeError ? e.message : 'environment waking up; retry in a moment',
   });
 }
 

@@ -68,7 +68,7 @@ export const edgeConfigSchema = z.object({
     .max(120_000)
     .default(15_000)
     .describe(
-      "how long a request to a sleeping organisation is held while its instance wakes; then 503 with `Retry-After`",
+      'how long a request to a sleeping organisation is held while its instance wakes; then 503 with `Retry-After`',
     ),
   EDGE_WAKE_QUEUE: z.coerce
     .number()

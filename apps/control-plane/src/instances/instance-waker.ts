@@ -92,7 +92,9 @@ export class InstanceWaker implements OnApplicationShutdown {
       this.#subscribed = undefined;
       this.#close();
       this.logger.warn({ err: e }, 'wake channel unavailable');
-      throw errors.unavailable('cannot reach the provisioning workers (Redis) to wake the instance');
+      throw errors.unavailable(
+        'cannot reach the provisioning workers (Redis) to wake the instance',
+      );
     });
     return this.#subscribed;
   }

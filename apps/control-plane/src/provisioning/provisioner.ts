@@ -98,7 +98,10 @@ export class Provisioner {
           where: { id: inst.id },
           select: { lastActiveAt: true },
         });
-        if (this.#wakeAsked.has(orgId) || (after?.lastActiveAt && after.lastActiveAt >= idleSince)) {
+        if (
+          this.#wakeAsked.has(orgId) ||
+          (after?.lastActiveAt && after.lastActiveAt >= idleSince)
+        ) {
           await this.db.instance.updateMany({
             where: { id: inst.id, status: 'sleeping' },
             data: { status: 'ready' },

@@ -36,7 +36,9 @@ async function asleep(orgId: string) {
     return await cloud.waitInstance(orgId, ['sleeping'], 60_000);
   } catch (e) {
     const row = await cloud.t.db.instance.findUnique({ where: { orgId } });
-    throw new Error(`${String(e)}; now ${new Date().toISOString()}: ${JSON.stringify(row)}`);
+    throw new Error(`${String(e)}; now ${new Date().toISOString()}: ${JSON.stringify(row)}`, {
+      cause: e,
+    });
   }
 }
 
@@ -185,14 +187,16 @@ describe('idle instances sleep and the edge wakes them', () => {
     // Asleep again; this time gRPC over h2c wakes it.
     await asleep(org.id);
     await until('process gone again', () => processesOf(inst.id).length === 0, 10_000);
-    const viaGrpc = await grpcBoolean(cloud.edgeUrl, `prod.${org.slug}.${DOMAIN}`, kept.token).catch(
-      async (e: unknown) => {
-        const row = await cloud.t.db.instance.findUnique({ where: { id: inst.id } });
-        throw new Error(
-          `${String(e)}\n${cloud.edgeOutput()}\n${JSON.stringify(row)}\n${readFileSync(join(cloud.instanceDir, inst.id, 'instance.json'), 'utf8')}\n${readFileSync(join(cloud.instanceDir, inst.id, 'instance.log'), 'utf8').slice(-3000)}`,
-        );
-      },
-    );
+    const viaGrpc = await grpcBoolean(
+      cloud.edgeUrl,
+      `prod.${org.slug}.${DOMAIN}`,
+      kept.token,
+    ).catch(async (e: unknown) => {
+      const row = await cloud.t.db.instance.findUnique({ where: { id: inst.id } });
+      throw new Error(
+        `${String(e)}\n${cloud.edgeOutput()}\n${JSON.stringify(row)}\n${readFileSync(join(cloud.instanceDir, inst.id, 'instance.json'), 'utf8')}\n${readFileSync(join(cloud.instanceDir, inst.id, 'instance.log'), 'utf8').slice(-3000)}`,
+      );
+    });
     expect(viaGrpc).toBe(false);
     expect(processesOf(inst.id)).toHaveLength(1);
 

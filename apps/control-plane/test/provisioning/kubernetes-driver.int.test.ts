@@ -129,7 +129,8 @@ describe('kubernetes driver', () => {
 
   it('sleep scales the Deployment to 0 (patched; nothing else removed); ensure wakes it at 2', async () => {
     const deployment = `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
-    const replicas = () => (api.objects.get(deployment) as { spec: { replicas: number } }).spec.replicas;
+    const replicas = () =>
+      (api.objects.get(deployment) as { spec: { replicas: number } }).spec.replicas;
     expect(replicas()).toBe(2);
     api.requests.length = 0;
     await driver.sleep(spec);
