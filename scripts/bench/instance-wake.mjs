@@ -3,10 +3,12 @@
 // worker (dist/worker.js, local driver, INSTANCE_IDLE_SLEEP=1s) and the edge (apps/edge/dist).
 //   bench instance-wake-p50/p99 <ms> ms   sleeping instance → first answer through the
 //                                         environment URL (the edge holds it while it wakes)
+// On stderr, the same run's floor: starting `node` and importing the data plane's instance mode
+// (a wake cannot be faster than a process start), to read the figure on a loaded machine.
 // Each sample waits until the organisation's instance sleeps (status `sleeping`, process gone),
 // then times one evaluation through the environment URL. Short profile 8 samples, --long 40.
 // Everything it starts is stopped by pid at the end, and its database dropped.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -212,7 +214,21 @@ async function main() {
     console.log(`bench instance-wake-p50 ${percentile(samples, 50).toFixed(1)} ms`);
     console.log(`bench instance-wake-p99 ${percentile(samples, 99).toFixed(1)} ms`);
     process.stderr.write(
-      `# ${samples.length} wakes: ${samples.map((s) => s.toFixed(0)).join(' ')}\n`,
+      `# ${samples.length} wakes: ${samples.map((s) => s.toFixed(0)).join(' ')} ms\n`,
+    );
+    const floor = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      spawnSync(
+        process.execPath,
+        ['-e', "import('./apps/data-plane/dist/instance/instance-agent.js')"],
+        { cwd: ROOT },
+      );
+      floor.push(performance.now() - t);
+    }
+    floor.sort((a, b) => a - b);
+    process.stderr.write(
+      `# floor in this run: node start + data-plane import ${floor[1].toFixed(0)} ms (median of 3)\n`,
     );
   } finally {
     await db.end();
