@@ -14,6 +14,7 @@ import type { HttpDeps } from './http/http-deps.js';
 import { createRestServer } from './http/http-server.js';
 import { StreamHub } from './http/stream-hub.js';
 import { DataPlaneMetrics } from './metrics/metrics.js';
+import { Activity } from './state/activity.js';
 import { EnvironmentRegistry } from './state/environment-registry.js';
 
 /** The part of the sync engineer's SyncManager the server uses. */
@@ -40,6 +41,8 @@ export interface DataPlane {
   registry: EnvironmentRegistry;
   tokens: TokenTable;
   metrics: DataPlaneMetrics;
+  /** When it last served a request (idle sleep). */
+  activity: Activity;
   /** HTTP requests in progress (streams included). */
   inFlight(): number;
   /** Settles when sync has made its first attempt for every environment (rejects on bad sources). */
@@ -87,6 +90,8 @@ export async function startDataPlane(
   const tokens = new TokenTable(config.auth.required, config.auth.tokens);
   const service = new EvaluationService(registry, metrics);
   const streams = new StreamHub(registry);
+  const activity = new Activity(Date.now());
+  let started = false;
   registry.onChange((env, snapshot) => {
     metrics.revision(env, snapshot.revision);
     logger.info({ environment: env, revision: snapshot.revision }, 'snapshot published');
@@ -105,11 +110,13 @@ export async function startDataPlane(
     streams,
     trustEdgeHeader: config.trustEdgeHeader,
     refresh: startSync ? refresh : undefined,
+    activity,
+    started: () => started,
   };
   const rest = createRestServer(deps, config.maxBodyBytes);
   const httpPort = await listen(rest.server, config.host, config.httpPort);
   const grpc = await startLazyGrpcListener(
-    { service, tokens, metrics, logger, trustEdgeHeader: config.trustEdgeHeader },
+    { service, tokens, metrics, logger, trustEdgeHeader: config.trustEdgeHeader, activity },
     config.host,
     config.grpcPort,
   );
@@ -136,6 +143,10 @@ export async function startDataPlane(
         sync = s;
       })
     : Promise.resolve();
+  void firstSync.then(
+    () => (started = true),
+    () => (started = true),
+  );
   let closing: Promise<void> | undefined;
   return {
     httpPort,
@@ -143,6 +154,7 @@ export async function startDataPlane(
     registry,
     tokens,
     metrics,
+    activity,
     firstSync,
     inFlight: () => rest.inFlight(),
     close() {

@@ -19,10 +19,22 @@ import {
 } from 'node:http2';
 import type { Logger } from 'pino';
 import { resolveTarget } from './edge-router.js';
-import type { RouteTable } from './route-table.js';
+import type { Route__Output as Route } from '@switchyard/contracts';
+import { WakeError, type RouteTable } from './route-table.js';
+import type { EdgeTarget } from './edge-router.js';
 
 /** gRPC status codes the edge answers with. */
 const GRPC = { NOT_FOUND: 5, UNIMPLEMENTED: 12, UNAVAILABLE: 14 } as const;
+
+/** Answers a held stream whose organisation did not wake. */
+function answerWakeFailure(stream: ServerHttp2Stream, e: unknown): void {
+  if (e instanceof WakeError && e.notFound) return answer(stream, GRPC.NOT_FOUND, e.message);
+  answer(
+    stream,
+    GRPC.UNAVAILABLE,
+    e instanceof WakeError ? e.message : 'environment waking up; retry in a moment',
+  );
+}
 
 /** Request headers never forwarded: connection-specific ones and what only the edge may set. */
 const DROP = new Set([
@@ -89,6 +101,22 @@ export function createGrpcForwarder(
         GRPC.UNIMPLEMENTED,
         'HTTP/2 at environment URLs serves gRPC only; use HTTP/1.1 for REST',
       );
+    if (!(route instanceof Promise)) return forward(route, target, stream, headers, authority);
+    // A sleeping organisation: the stream (its messages unread) waits until the instance is awake.
+    route.then(
+      (r) => {
+        if (!stream.destroyed) forward(r, target, stream, headers, authority);
+      },
+      (e: unknown) => answerWakeFailure(stream, e),
+    );
+  });
+  const forward = (
+    route: Route,
+    target: EdgeTarget,
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    authority: string | undefined,
+  ): void => {
     if (!route.grpcUpstream)
       return answer(stream, GRPC.UNAVAILABLE, 'environment starting; retry in a moment');
     const out: OutgoingHttpHeaders = {};
@@ -126,7 +154,7 @@ export function createGrpcForwarder(
       if (!up.closed) up.close(constants.NGHTTP2_CANCEL);
     });
     stream.pipe(up);
-  });
+  };
   return {
     server,
     close() {

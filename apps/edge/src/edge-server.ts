@@ -19,14 +19,15 @@ import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { answerClientError, sendEdgeError } from './edge-errors.js';
-import { isOperationsPath, resolveTarget } from './edge-router.js';
+import { isOperationsPath, resolveTarget, type EdgeTarget } from './edge-router.js';
 import {
   endToEndHeaders,
   normaliseAddress,
   upstreamRequestHeaders,
   type Hop,
 } from './forward-headers.js';
-import type { RouteTable } from './route-table.js';
+import type { Route__Output as Route } from '@switchyard/contracts';
+import { WakeError, type RouteTable } from './route-table.js';
 
 /** Header the instance reads to pick the environment. */
 export const EDGE_ENV_HEADER = 'x-switchyard-edge-environment';
@@ -60,7 +61,19 @@ function hopOf(req: IncomingMessage, trusted: ReadonlySet<string>): Hop {
   };
 }
 
-/** Creates the edge server (not listening). */
+/** A held request whose organisation did not wake: 503 with Retry-After (404 if it is gone). */
+function answerWakeFailure(res: ServerResponse, e: unknown): void {
+  if (res.destroyed) return;
+  if (e instanceof WakeError && e.notFound)
+    return sendEdgeError(res, { status: 404, code: 'NotFound', message: e.message });
+  res.setHeader('retry-after', '2');
+  sendEdgeError(res, {
+    status: 503,
+    code: 'Unavailable',
+    message: e instanceof WakeError ? e.message : 'environment waking up; retry in a moment',
+  });
+}
+
 /** At most one log line per key per interval. */
 function logThrottle(intervalMs: number): { shouldLog(key: string): boolean } {
   const last = new Map<string, number>();
@@ -75,6 +88,7 @@ function logThrottle(intervalMs: number): { shouldLog(key: string): boolean } {
   };
 }
 
+/** Creates the edge server (not listening). */
 export function createEdgeServer(
   routes: RouteTable,
   options: EdgeServerOptions,
@@ -114,6 +128,23 @@ export function createEdgeServer(
         code: 'NotFound',
         message: 'operations endpoints are not served through environment URLs',
       });
+    if (!(route instanceof Promise)) return forwardTo(route, target, req, res, requestId);
+    // A sleeping organisation: the request (its body unread, so it waits in the socket) is held
+    // until the instance is awake, then forwarded as if it had been awake all along.
+    route.then(
+      (r) => {
+        if (!res.destroyed) forwardTo(r, target, req, res, requestId);
+      },
+      (e: unknown) => answerWakeFailure(res, e),
+    );
+  });
+  const forwardTo = (
+    route: Route,
+    target: EdgeTarget,
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+  ): void => {
     const upstream = new URL(route.upstream);
     const headers = {
       ...upstreamRequestHeaders(req.headers, hopOf(req, trusted), [
@@ -172,7 +203,7 @@ export function createEdgeServer(
       if (!res.writableFinished) up.destroy();
     });
     req.pipe(up);
-  });
+  };
   server.on('clientError', answerClientError);
   server.keepAliveTimeout = 65_000;
   return { server, agent };

@@ -61,6 +61,24 @@ export const edgeConfigSchema = z.object({
     .max(16 * 1024)
     .default(8 * 1024)
     .describe('longest request URL (path and query) in bytes; longer is 414'),
+  EDGE_WAKE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(15_000)
+    .describe(
+      'how long a request to a sleeping organisation is held while its instance wakes; then 503 with `Retry-After`',
+    ),
+  EDGE_WAKE_QUEUE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(1_000)
+    .describe(
+      'most requests held at once across sleeping organisations; more are answered 503 with `Retry-After` at once',
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -78,6 +96,8 @@ export interface EdgeConfig {
   refreshMs: number;
   trustedProxies: string[];
   maxUrlBytes: number;
+  wakeTimeoutMs: number;
+  wakeQueue: number;
   logLevel: string;
 }
 
@@ -104,6 +124,8 @@ export function loadEdgeConfig(env: Readonly<Record<string, string | undefined>>
     refreshMs: c.ROUTE_REFRESH_MS,
     trustedProxies: c.EDGE_TRUSTED_PROXIES,
     maxUrlBytes: c.EDGE_MAX_URL_BYTES,
+    wakeTimeoutMs: c.EDGE_WAKE_TIMEOUT_MS,
+    wakeQueue: c.EDGE_WAKE_QUEUE,
     logLevel: c.LOG_LEVEL,
   };
 }

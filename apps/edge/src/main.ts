@@ -23,6 +23,8 @@ async function main(): Promise<void> {
       token: config.token,
       dataDir: config.dataDir,
       refreshMs: config.refreshMs,
+      wakeTimeoutMs: config.wakeTimeoutMs,
+      wakeQueue: config.wakeQueue,
     },
     logger,
   );

@@ -19,7 +19,7 @@ describe('contract loader', () => {
       'ReportStatus',
       'Watch',
     ]);
-    expect(Object.keys(v1.EdgeService.service)).toEqual(['GetRoutes']);
+    expect(Object.keys(v1.EdgeService.service)).toEqual(['GetRoutes', 'Wake']);
     expect(Object.keys(evaluationContract().EvaluationService.service).sort()).toEqual([
       'Batch',
       'Boolean',
@@ -53,7 +53,24 @@ describe('contract loader', () => {
       grpcPort: 0,
       tokenUsage: [],
       startedAtMs: '42',
+      lastActiveAtMs: '0',
     });
+    const edge = instanceContract().EdgeService.service;
+    const route = edge.Wake.responseDeserialize(
+      edge.Wake.responseSerialize({ orgSlug: 'acme', upstream: 'http://127.0.0.1:1' }),
+    );
+    expect(route).toEqual({
+      orgSlug: 'acme',
+      environments: [],
+      upstream: 'http://127.0.0.1:1',
+      grpcUpstream: '',
+      sleeping: false,
+    });
+    const getConfig = InstanceService.service.GetConfig;
+    const config = getConfig.responseDeserialize(
+      getConfig.responseSerialize({ instanceId: 'i', revisions: { prod: 'abc' } }),
+    );
+    expect(config.revisions).toEqual({ prod: 'abc' });
     const watch = InstanceService.service.Watch;
     const ev = watch.responseDeserialize(
       watch.responseSerialize({ environmentChanged: { environmentKey: 'prod', revision: 'abc' } }),

@@ -10,6 +10,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
+const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** `<n>` (seconds) or `<n>ms|s|m|h`, as milliseconds. */
+const duration = z
+  .string()
+  .trim()
+  .regex(/^\d+(ms|s|m|h)?$/, 'must be a duration such as 900, 90s, 15m or 1h (0 = never)')
+  .transform((v) => {
+    const m = /^(\d+)(ms|s|m|h)?$/.exec(v)!;
+    return Number(m[1]) * DURATION_UNITS_MS[(m[2] ?? 's') as keyof typeof DURATION_UNITS_MS];
+  });
+
 const portRange = z
   .string()
   .regex(/^\d{2,5}-\d{2,5}$/, 'must look like 18000-18999')
@@ -108,6 +120,11 @@ export const provisioningEnvShape = {
     .positive()
     .default(15_000)
     .describe('worker reconcile interval'),
+  INSTANCE_IDLE_SLEEP: duration.default(15 * 60_000).meta({
+    description:
+      "an organisation's instance that served no request for this long is stopped (local: the process exits; Kubernetes: the Deployment scales to 0) and woken by the next request to an environment URL; `<n>` seconds or `<n>ms|s|m|h`, 0 = never",
+    docDefault: '`15m`',
+  }),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250).describe('outbox poll interval'),
   WORKER_LOCK_DURATION_MS: z.coerce
     .number()
@@ -161,6 +178,8 @@ export interface ProvisioningConfig {
   edgePublicUrl: string;
   evalDomain: string | undefined;
   reconcileIntervalMs: number;
+  /** Idle time after which an instance sleeps, in ms; 0 = never. */
+  idleSleepMs: number;
   outboxPollMs: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
@@ -191,6 +210,7 @@ export function toProvisioningConfig(c: Parsed, nodeEnv: string): ProvisioningCo
     edgePublicUrl: c.EDGE_PUBLIC_URL.replace(/\/+$/, ''),
     evalDomain: c.EVAL_DOMAIN,
     reconcileIntervalMs: c.RECONCILE_INTERVAL_MS,
+    idleSleepMs: c.INSTANCE_IDLE_SLEEP,
     outboxPollMs: c.OUTBOX_POLL_MS,
     lockDurationMs: c.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: c.WORKER_STALLED_INTERVAL_MS,

@@ -92,7 +92,12 @@ export class InstanceConfigService {
     };
     // The version lets an instance skip reapplying an unchanged configuration.
     const version = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
-    return { ...body, version };
+    // Outside the version (a commit is not a configuration change): a starting instance (a wake)
+    // syncs every environment whose persisted snapshot is older than this before it serves.
+    const revisions = Object.fromEntries(
+      envs.flatMap((e) => (!e.repository && e.hostedRevision ? [[e.key, e.hostedRevision]] : [])),
+    );
+    return { ...body, version, revisions };
   }
 
   /**

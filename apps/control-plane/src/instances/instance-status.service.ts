@@ -2,7 +2,8 @@
  * Records an instance's status reports: the revision each environment serves and its last sync
  * error go to `observedState`; a ready instance with a failing environment becomes degraded and
  * recovers when the error clears. Provisioning states (pending, provisioning, deleting, failed)
- * belong to the worker and are never changed here. A report whose process start time differs
+ * belong to the worker and are never changed here (nor is sleeping: the worker wakes it). The
+ * instance's last served request goes to `lastActiveAt`, the clock of idle sleep. A report whose process start time differs
  * from the previous one counts as a restart (whoever restarted it: the local supervisor,
  * Kubernetes or an operator).
  */
@@ -97,6 +98,9 @@ export class InstanceStatusService {
       data: {
         observedState: observed,
         reportedAt: new Date(),
+        ...(Number(report.lastActiveAtMs) > 0
+          ? { lastActiveAt: new Date(Number(report.lastActiveAtMs)) }
+          : {}),
         ...(status
           ? {
               status,

@@ -14,6 +14,8 @@ const SUMMARY: Record<InstanceView['status'], string> = {
     'Serving, but at least one environment failed to sync: it keeps serving its last good revision.',
   failed: 'Provisioning failed; it is retried automatically. An admin sees the error here.',
   deleting: 'Being removed.',
+  sleeping:
+    'Asleep: it served no request for a while. The next request to any environment URL wakes it (the request waits a moment, then is answered).',
 };
 
 /** The organisation's instance status: every member reads it; operator details for admins. */

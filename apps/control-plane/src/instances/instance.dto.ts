@@ -5,7 +5,15 @@ export const STALE_AFTER_MS = 30_000;
 
 /** The organisation's data-plane instance as members see it. */
 export const instanceView = z.object({
-  status: z.enum(['pending', 'provisioning', 'ready', 'degraded', 'failed', 'deleting']),
+  status: z.enum([
+    'pending',
+    'provisioning',
+    'ready',
+    'degraded',
+    'failed',
+    'deleting',
+    'sleeping',
+  ]),
   /** A sentence for every member: what the status means and, when it is bad, what to do. */
   summary: z.string(),
   reportedAt: z.string().nullable().describe("the instance's last status report"),

@@ -76,6 +76,16 @@ function toWire(e: ChangeEvent): WatchEvent {
   }
 }
 
+/** Longest a wake may take when the edge sets no deadline. */
+const DEFAULT_WAKE_MS = 15_000;
+
+/** Time left for a wake: the caller's deadline, less a margin for the answer to get back. */
+function wakeBudgetMs(deadline: grpc.Deadline): number {
+  const at = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+  if (!Number.isFinite(at)) return DEFAULT_WAKE_MS;
+  return Math.min(120_000, Math.max(0, at - Date.now() - 50));
+}
+
 function peerHost(peer: string): string {
   const i = peer.lastIndexOf(':');
   const host = i > 0 ? peer.slice(0, i) : peer;
@@ -149,6 +159,10 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
       GetRoutes: this.unary(async (call) => {
         this.auth.edge(call.metadata);
         return this.routes.table();
+      }),
+      Wake: this.unary(async (call) => {
+        this.auth.edge(call.metadata);
+        return this.routes.wake(call.request.orgSlug, wakeBudgetMs(call.getDeadline()));
       }),
     };
     server.addService(InstanceService.service, instance);

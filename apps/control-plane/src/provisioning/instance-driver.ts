@@ -38,6 +38,18 @@ export interface InstanceDriver {
   ensure(spec: InstanceSpec): Promise<InstanceHandle>;
   /** Resolves true once the instance answers its health check, false after `timeoutMs`. */
   ready(handle: InstanceHandle, timeoutMs: number): Promise<boolean>;
+  /**
+   * Resolves true once the instance has finished starting: it has the control plane's current
+   * configuration and revisions (its `/ready` says `starting: false`), false after `timeoutMs`.
+   * A wake forwards held requests only after this.
+   */
+  started(handle: InstanceHandle, timeoutMs: number): Promise<boolean>;
+  /**
+   * Puts an idle instance to sleep: it stops (local: the process exits and is not restarted;
+   * Kubernetes: the Deployment scales to 0) but keeps what a wake needs (ports, data directory,
+   * objects). `ensure` wakes it.
+   */
+  sleep(spec: InstanceSpec): Promise<void>;
   /** Stops and deletes the instance; a missing one is not an error. */
   remove(instanceId: string): Promise<void>;
   /** Every instance this driver manages. */
@@ -58,6 +70,28 @@ export async function waitHealthy(endpoint: string, timeoutMs: number): Promise<
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/** How often a wake polls the starting instance (a wake should take well under 500 ms). */
+const STARTED_POLL_MS = 15;
+
+/**
+ * Polls `${endpoint}/ready` until the instance reports it has finished starting (`starting:
+ * false`, whether or not every environment is ready) or the deadline passes.
+ */
+export async function waitStarted(endpoint: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${endpoint}/ready`, { signal: AbortSignal.timeout(1_000) });
+      const body = (await res.json()) as { starting?: unknown };
+      if (body.starting === false) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, STARTED_POLL_MS));
   }
   return false;
 }

@@ -10,6 +10,10 @@
  * the lease (owned by the worker) does not separate two jobs for the same organisation (the
  * relay's `outbox-<id>` and the reconciler's `reconcile-<orgId>` run concurrently), so converges
  * of one organisation are also chained in-process: the second starts from the row the first left.
+ *
+ * Sleep and wake (idle instances) go through the same chain and lease. A converge leaves a
+ * sleeping instance asleep (it is not crashed; only a wake starts it again); deleting the
+ * organisation still removes it (the driver lists sleeping instances too).
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +21,7 @@ import type { Database } from '@switchyard/db';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config.js';
 import { instanceSecret, instanceSecretHash } from '../instances/instance-credentials.js';
-import type { InstanceDriver } from './instance-driver.js';
+import type { InstanceDriver, InstanceSpec } from './instance-driver.js';
 
 /** Provisioning steps, in order. */
 export type ProvisioningStep = 'credentials' | 'launched' | 'ready';
@@ -28,13 +32,34 @@ export class LeaseHeldError extends Error {
 }
 
 /** Result of one convergence. */
-export type ConvergeResult = 'ready' | 'removed' | 'not-ready';
+export type ConvergeResult = 'ready' | 'removed' | 'not-ready' | 'sleeping';
+
+/** Statuses of an instance that runs and may be put to sleep when idle. */
+const AWAKE = ['ready', 'degraded'] as const;
+
+/**
+ * Between marking an instance `sleeping` and stopping it: longer than the edge's route refresh
+ * (ROUTE_REFRESH_MS, 1 s by default), so every edge holds the organisation's requests (and asks
+ * for a wake) before the process goes; a request that still reached the instance meanwhile is
+ * reported at once (the instance reports renewed use) and calls the sleep off.
+ */
+export const SLEEP_GRACE_MS = 2_000;
+
+/** How long a wake waits for another worker's lease on the organisation (beyond a sleep's grace). */
+const WAKE_LEASE_WAIT_MS = SLEEP_GRACE_MS + 3_000;
+
+type InstanceWithOrg = {
+  id: string;
+  org: { slug: string; environments: { key: string }[] };
+};
 
 /** Converges organisations' instances through a driver. */
 export class Provisioner {
   readonly owner = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   /** The last converge started per organisation in this process (see the file comment). */
   readonly #converging = new Map<string, Promise<unknown>>();
+  /** Organisations a wake was asked for: a sleep in its grace period is called off. */
+  readonly #wakeAsked = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -43,12 +68,134 @@ export class Provisioner {
     private readonly logger: Logger,
     /** Test-only fault injection: called after each completed step of a first provisioning. */
     private readonly afterStep: (step: ProvisioningStep) => void = () => undefined,
+    private readonly sleepGraceMs = SLEEP_GRACE_MS,
   ) {}
 
   /** Converges `orgId`, after any converge of it already running in this process. */
   converge(orgId: string): Promise<ConvergeResult> {
+    return this.#chain(orgId, () => this.#converge(orgId));
+  }
+
+  /**
+   * Puts the organisation's instance to sleep if it is still awake and has served nothing since
+   * `idleSince`; true when it did. The status turns `sleeping` before the driver stops it, so the
+   * edge starts holding requests (and asks for a wake) rather than forwarding to a stopping process.
+   */
+  sleepIfIdle(orgId: string, idleSince: Date): Promise<boolean> {
+    return this.#chain(orgId, async () => {
+      const inst = await this.#instance(orgId);
+      if (!inst || !(AWAKE as readonly string[]).includes(inst.status)) return false;
+      if (!inst.lastActiveAt || inst.lastActiveAt >= idleSince) return false;
+      if (!(await this.acquire(inst.id))) return false;
+      try {
+        const { count } = await this.db.instance.updateMany({
+          where: { id: inst.id, status: { in: [...AWAKE] }, lastActiveAt: { lt: idleSince } },
+          data: { status: 'sleeping' },
+        });
+        if (count === 0) return false;
+        await new Promise((r) => setTimeout(r, this.sleepGraceMs));
+        const after = await this.db.instance.findUnique({
+          where: { id: inst.id },
+          select: { lastActiveAt: true },
+        });
+        if (
+          this.#wakeAsked.has(orgId) ||
+          (after?.lastActiveAt && after.lastActiveAt >= idleSince)
+        ) {
+          await this.db.instance.updateMany({
+            where: { id: inst.id, status: 'sleeping' },
+            data: { status: 'ready' },
+          });
+          return false;
+        }
+        try {
+          await this.driver.sleep(this.#spec(inst, orgId));
+        } catch (e) {
+          await this.db.instance.update({ where: { id: inst.id }, data: { status: 'ready' } });
+          throw e;
+        }
+        this.logger.info(
+          { org: inst.org.slug, instance: inst.id, idleSince: inst.lastActiveAt },
+          'instance asleep (idle)',
+        );
+        return true;
+      } finally {
+        await this.release(inst.id);
+      }
+    });
+  }
+
+  /**
+   * Wakes a sleeping instance: the driver starts it from its data (cached configuration,
+   * persisted snapshots) and it counts as awake once it has finished starting, i.e. holds the
+   * control plane's current tokens and revisions. Resolves at once for an awake instance; rejects
+   * when it did not start within `timeoutMs` (it is put back to sleep, to be woken again).
+   */
+  wake(orgId: string, timeoutMs: number): Promise<void> {
+    this.#wakeAsked.add(orgId);
+    const woken = this.#chain(orgId, async () => {
+      this.#wakeAsked.delete(orgId);
+      const deadline = Date.now() + timeoutMs;
+      const first = await this.#instance(orgId);
+      if (!first) throw new Error('the organisation has no instance');
+      if (first.status !== 'sleeping') return;
+      const leaseBy = Date.now() + Math.min(WAKE_LEASE_WAIT_MS, timeoutMs);
+      while (!(await this.acquire(first.id))) {
+        if (Date.now() > leaseBy)
+          throw new LeaseHeldError(`organisation ${orgId} is being converged by another worker`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      try {
+        // Re-read under the lease: another worker may have woken it meanwhile.
+        const inst = await this.#instance(orgId);
+        if (!inst || inst.status !== 'sleeping') return;
+        const spec = this.#spec(inst, orgId);
+        const handle = await this.driver.ensure(spec);
+        if (!(await this.driver.started(handle, Math.max(0, deadline - Date.now())))) {
+          await this.driver.sleep(spec).catch(() => undefined);
+          throw new Error(`the instance did not start within ${timeoutMs} ms`);
+        }
+        // The idle clock restarts now: its first status report may come after the next sleep check.
+        await this.db.instance.update({
+          where: { id: inst.id },
+          data: {
+            status: 'ready',
+            endpoint: handle.endpoint,
+            step: 'ready',
+            lastError: null,
+            lastActiveAt: new Date(),
+          },
+        });
+        this.logger.info({ org: inst.org.slug, instance: inst.id }, 'instance woken');
+      } finally {
+        await this.release(first.id);
+      }
+    });
+    return woken;
+  }
+
+  #instance(orgId: string) {
+    return this.db.instance.findUnique({
+      where: { orgId },
+      include: { org: { include: { environments: { select: { key: true } } } } },
+    });
+  }
+
+  #spec(inst: InstanceWithOrg, orgId: string): InstanceSpec {
+    return {
+      instanceId: inst.id,
+      orgId,
+      orgSlug: inst.org.slug,
+      secret: instanceSecret(this.config.secret, inst.id),
+      controlPlaneUrl: this.config.provisioning.controlPlaneGrpcUrl,
+      environments: inst.org.environments.map((e) => e.key),
+    };
+  }
+
+  /** Runs `fn` after any operation on `orgId` already running in this process. */
+  #chain<T>(orgId: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.#converging.get(orgId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.#converge(orgId));
+    const next = previous.catch(() => undefined).then(fn);
     this.#converging.set(orgId, next);
     void next
       .finally(() => {
@@ -59,11 +206,10 @@ export class Provisioner {
   }
 
   async #converge(orgId: string): Promise<ConvergeResult> {
-    const inst = await this.db.instance.findUnique({
-      where: { orgId },
-      include: { org: { include: { environments: { select: { key: true } } } } },
-    });
+    const inst = await this.#instance(orgId);
     if (!inst) return this.removeOrphansOf(orgId);
+    // Asleep on purpose: not a crash to repair. Changes made meanwhile apply when it wakes.
+    if (inst.status === 'sleeping') return 'sleeping';
     if (!(await this.acquire(inst.id)))
       throw new LeaseHeldError(`organisation ${orgId} is being converged by another worker`);
     const log = this.logger.child({ org: inst.org.slug, instance: inst.id });
@@ -76,14 +222,7 @@ export class Provisioner {
         data: { secretHash, step: 'credentials', ...(first ? { status: 'provisioning' } : {}) },
       });
       if (first) this.afterStep('credentials');
-      const spec = {
-        instanceId: inst.id,
-        orgId,
-        orgSlug: inst.org.slug,
-        secret,
-        controlPlaneUrl: this.config.provisioning.controlPlaneGrpcUrl,
-        environments: inst.org.environments.map((e) => e.key),
-      };
+      const spec = this.#spec(inst, orgId);
       const handle = await this.driver.ensure(spec);
       await this.db.instance.update({
         where: { id: inst.id },

@@ -21,7 +21,9 @@ import {
   type ProvisioningJob,
   type ProvisioningJobName,
 } from './provisioning.queue.js';
+import { IdleSleeper } from './idle-sleeper.js';
 import { Reconciler } from './reconciler.js';
+import { WakeListener } from './wake-listener.js';
 
 /** Dependencies of {@link startProvisioningWorker}. */
 export interface WorkerDeps {
@@ -38,6 +40,10 @@ export interface ProvisioningWorker {
   provisioner: Provisioner;
   relay: OutboxRelay;
   reconciler: Reconciler;
+  sleeper: IdleSleeper;
+  wakes: WakeListener;
+  /** Resolves once wake requests are heard. */
+  listening: Promise<void>;
   close(options?: { stopInstances?: boolean }): Promise<void>;
 }
 
@@ -102,17 +108,28 @@ export function startProvisioningWorker(deps: WorkerDeps): ProvisioningWorker {
   });
   const relay = new OutboxRelay(db, queue, logger, p.outboxPollMs);
   const reconciler = new Reconciler(db, queue, driver, logger, p.reconcileIntervalMs);
+  const sleeper = new IdleSleeper(db, provisioner, logger, p.idleSleepMs);
+  const wakes = new WakeListener(config.redisUrl, p.queuePrefix, producer, provisioner, logger);
+  const listening = wakes
+    .start()
+    .catch((e: unknown) => logger.error({ err: e }, 'cannot subscribe to wake requests'));
   relay.start();
   reconciler.start();
+  sleeper.start();
   logger.info({ driver: driver.kind, prefix: p.queuePrefix }, 'provisioning worker started');
   return {
     driver,
     provisioner,
     relay,
     reconciler,
+    sleeper,
+    wakes,
+    listening,
     async close(options = {}) {
       await relay.stop();
       await reconciler.stop();
+      await sleeper.stop();
+      await wakes.stop();
       await worker.close();
       await queue.close();
       await driver.close(options);

@@ -17,7 +17,7 @@ import { createPrismaClient } from '@switchyard/db';
 import { createGitRepo, startGitServer, type GitRepo, type GitServer } from '@switchyard/testing';
 import type { AppConfig } from '../../src/config/config.js';
 import { InternalGrpcServer } from '../../src/internal-grpc/internal-grpc.server.js';
-import { listStates } from '../../src/provisioning/drivers/local-process.js';
+import { isInstanceProcess, listStates } from '../../src/provisioning/drivers/local-process.js';
 import {
   startProvisioningWorker,
   type ProvisioningWorker,
@@ -127,6 +127,8 @@ export interface Cloud {
   ): Promise<{ id: string; status: string; endpoint: string | null }>;
   startEdge(): Promise<void>;
   stopEdge(): Promise<void>;
+  /** The edge's recent output (diagnostics). */
+  edgeOutput(): string;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,8 @@ export function startChild(
 /** SIGKILLs every instance process recorded under `dir` (cleanup; by pid, never by name). */
 export function killInstances(dir: string): void {
   for (const s of listStates(dir)) {
+    // A sleeping instance's state keeps the pid it had: never signal a pid that is not ours now.
+    if (!isInstanceProcess(s.pid, s.instanceId)) continue;
     try {
       process.kill(s.pid, 'SIGKILL');
     } catch {
@@ -285,6 +289,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
         10_000,
       );
     },
+    edgeOutput: () => edge?.output() ?? '',
     async stopEdge() {
       if (!edge || edge.exitCode !== null) return;
       const e = edge;

@@ -127,6 +127,37 @@ describe('kubernetes driver', () => {
     expect(after.spec.rules.map((r) => r.host)).toEqual(['production.acme.flags.example.com']);
   });
 
+  it('sleep scales the Deployment to 0 (patched; nothing else removed); ensure wakes it at 2', async () => {
+    const deployment = `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
+    const replicas = () =>
+      (api.objects.get(deployment) as { spec: { replicas: number } }).spec.replicas;
+    expect(replicas()).toBe(2);
+    api.requests.length = 0;
+    await driver.sleep(spec);
+    expect(writes()).toEqual([`PATCH ${deployment}`]);
+    expect(replicas()).toBe(0);
+    expect(api.objects.size).toBe(6);
+    // Listed while asleep, so deleting the organisation still removes it.
+    expect(await driver.list()).toEqual([{ instanceId: spec.instanceId, orgId: spec.orgId }]);
+    await driver.ensure(spec);
+    expect(replicas()).toBe(2);
+    const rendered = renderManifests({
+      ...spec,
+      namespace: ns,
+      image: 'img',
+      evalDomain: undefined,
+      ingressClass: 'nginx',
+      sleeping: true,
+    });
+    expect(rendered.map((m) => m.kind)).toEqual([
+      'Secret',
+      'Deployment',
+      'Service',
+      'HorizontalPodAutoscaler',
+    ]);
+    expect((rendered[1]!['spec'] as { replicas: number }).replicas).toBe(0);
+  });
+
   it('lists managed instances by label and removes every object', async () => {
     expect(await driver.list()).toEqual([{ instanceId: spec.instanceId, orgId: spec.orgId }]);
     await driver.remove(spec.instanceId);

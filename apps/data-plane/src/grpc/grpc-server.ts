@@ -21,6 +21,7 @@ import type {
 } from '../evaluation/evaluation.service.js';
 import { toSwitchyardError } from '../http/http-kit.js';
 import type { DataPlaneMetrics } from '../metrics/metrics.js';
+import type { Activity } from '../state/activity.js';
 
 /** Dependencies of the gRPC service. */
 export interface GrpcDeps {
@@ -30,6 +31,8 @@ export interface GrpcDeps {
   logger: Logger;
   /** Honour `x-switchyard-edge-environment` metadata (set by the edge on gRPC through it). */
   trustEdgeHeader?: boolean;
+  /** Last-served-request clock (idle sleep). */
+  activity?: Activity | undefined;
 }
 
 function meta(call: grpc.ServerUnaryCall<unknown, unknown>, key: string): string | undefined {
@@ -65,6 +68,7 @@ function unary(
 ): Unary {
   return (call, callback) => {
     const start = performance.now();
+    deps.activity?.mark();
     try {
       const hints = {
         header: meta(call, 'x-flipt-environment'),

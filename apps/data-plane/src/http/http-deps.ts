@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { TokenTable } from '../auth/token-table.js';
 import type { EnvironmentHints, EvaluationService } from '../evaluation/evaluation.service.js';
 import type { DataPlaneMetrics } from '../metrics/metrics.js';
+import type { Activity } from '../state/activity.js';
 import type { EnvironmentRegistry } from '../state/environment-registry.js';
 import { header, type RequestContext } from './http-kit.js';
 import type { StreamHub } from './stream-hub.js';
@@ -17,6 +18,10 @@ export interface HttpDeps {
   streams: StreamHub;
   /** Honour `X-Switchyard-Edge-Environment` (only behind our edge router). */
   trustEdgeHeader: boolean;
+  /** Last-served-request clock (idle sleep); operations endpoints do not mark it. */
+  activity?: Activity | undefined;
+  /** False until startup finished (instance mode: caught up with the control plane's revisions). */
+  started?: (() => boolean) | undefined;
   /** On-demand sync refresh (push notifications); undefined when no sync runs. */
   refresh?: ((environment?: string) => Promise<void>) | undefined;
 }

@@ -92,6 +92,8 @@ export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServ
       if (!m || (m.route.guard === 'ops' && viaEnvironmentUrl(ctx.req)))
         throw errors.notFound(`no route for ${ctx.req.method} ${ctx.path}`);
       ctx.route = m.route.name;
+      // SDK routes only: /health (public) is what the provisioner and load balancers poll.
+      if (m.route.guard === 'client-token') deps.activity?.mark();
       const done = m.route.handler(deps, ctx, ...m.params);
       if (done) done.catch((e: unknown) => fail(ctx, e));
     } catch (e) {

@@ -34,7 +34,8 @@ export function readiness(deps: HttpDeps, now = Date.now()) {
         : null,
     };
   });
-  return { ready: deps.registry.ready(), environments };
+  // Not ready while startup is still catching up (a woken instance must not serve old revisions).
+  return { ready: deps.registry.ready() && (deps.started?.() ?? true), environments };
 }
 
 /**
@@ -46,6 +47,8 @@ export function readyRoute(deps: HttpDeps, ctx: RequestContext): void {
   const degraded = r.environments.some((e) => e.status === 'degraded');
   sendJson(ctx, r.ready ? 200 : 503, {
     status: r.ready ? (degraded ? 'DEGRADED' : 'SERVING') : 'NOT_SERVING',
+    // True until startup finished (a woken instance catching up): the provisioner waits for false.
+    starting: !(deps.started?.() ?? true),
     environments: r.environments,
   });
 }

@@ -50,15 +50,19 @@ export interface RunningInstance {
  */
 const CONTROL_PLANE_BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 5_000 };
 
+/** Longest a start waits to catch up with the control plane's revisions before serving anyway. */
+const CATCH_UP_TIMEOUT_MS = 10_000;
+
+/** The configuration to start with, and whether it came from the control plane just now. */
 async function initialConfig(
   client: ControlPlaneClient,
   opts: InstanceModeOptions,
   logger: Logger,
-): Promise<InstanceConfiguration__Output> {
+): Promise<{ config: InstanceConfiguration__Output; fresh: boolean }> {
   const cached = loadCachedConfig(opts.dataDir, opts.instanceId);
   try {
     // Without a cache there is nothing to serve: retry until the control plane answers.
-    return await retry(
+    const config = await retry(
       async () => {
         const fresh = await client.getConfig(cached ? 2_000 : 5_000);
         saveCachedConfig(opts.dataDir, fresh);
@@ -74,12 +78,41 @@ async function initialConfig(
           ),
       },
     );
+    return { config, fresh: true };
   } catch (e) {
     // A cached configuration is enough to serve: the control plane may be down for a while.
     if (!cached) throw e;
     logger.warn({ err: e }, 'control plane unreachable; serving the cached configuration');
-    return cached;
+    return { config: cached, fresh: false };
   }
+}
+
+/**
+ * A start (a wake from sleep, a restart) loads persisted snapshots first so it can answer fast,
+ * but commits made while it was stopped must be in force before it serves: every environment whose
+ * persisted revision is not the one the control plane named (or whose head the control plane does
+ * not know: external repositories) syncs once before startup completes (and /ready turns 200).
+ * Bounded: a source that does not answer leaves the persisted snapshot serving, as before.
+ */
+async function catchUp(
+  sync: SyncManager,
+  registry: DataPlane['registry'],
+  revisions: Record<string, string>,
+  logger: Logger,
+): Promise<void> {
+  const stale = registry.keys().filter((key) => {
+    const served = registry.snapshot(key)?.revision;
+    return served === undefined || !revisions[key] || revisions[key] !== served;
+  });
+  if (stale.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), CATCH_UP_TIMEOUT_MS).unref();
+  });
+  const done = Promise.all(stale.map((key) => sync.refresh(key))).then(() => false);
+  if (await Promise.race([done, timedOut]))
+    logger.warn({ environments: stale }, 'start: sources slow; serving the persisted snapshots');
+  clearTimeout(timer);
 }
 
 /** Starts the data plane in instance mode. */
@@ -92,7 +125,8 @@ export async function startInstance(
     instanceId: opts.instanceId,
     secret: opts.secret,
   });
-  let current = await initialConfig(client, opts, logger);
+  const initial = await initialConfig(client, opts, logger);
+  let current = initial.config;
   const config: InstanceConfig = {
     host: opts.host,
     httpPort: opts.httpPort,
@@ -113,6 +147,8 @@ export async function startInstance(
       allowLocalGit: false,
       allowedOrigins: current.allowedOrigins,
     });
+    // Only a configuration fetched now names current revisions (a cached one is from before).
+    if (initial.fresh) await catchUp(sync, o.registry, current.revisions ?? {}, logger);
     return sync;
   };
   const dp = await startDataPlane(config, logger, starter);

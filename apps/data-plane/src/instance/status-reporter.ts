@@ -52,6 +52,7 @@ export class StatusReporter {
   start(): void {
     this.#timer = setInterval(() => void this.report(), this.intervalMs).unref();
     this.#unsubscribe = this.dp.registry.onChange(() => this.soon());
+    this.dp.activity.onResume = () => this.soon();
     this.soon();
   }
 
@@ -90,6 +91,7 @@ export class StatusReporter {
         grpcPort: this.dp.grpcPort,
         tokenUsage,
         startedAtMs: STARTED_AT_MS,
+        lastActiveAtMs: this.dp.activity.lastActiveAt(this.dp.inFlight()),
       });
     } catch (e) {
       this.dp.tokens.restoreUsage(tokenUsage);
@@ -101,5 +103,6 @@ export class StatusReporter {
     if (this.#timer) clearInterval(this.#timer);
     if (this.#soon) clearTimeout(this.#soon);
     this.#unsubscribe?.();
+    this.dp.activity.onResume = undefined;
   }
 }

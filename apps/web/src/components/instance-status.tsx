@@ -19,6 +19,8 @@ const VARIANT: Record<Instance['status'], 'success' | 'warning' | 'destructive' 
   pending: 'secondary',
   provisioning: 'secondary',
   deleting: 'secondary',
+  // Idle, stopped on purpose; the next request to an environment URL wakes it.
+  sleeping: 'secondary',
 };
 
 /** The organisation's instance status, polled: it changes without anyone acting in the console. */

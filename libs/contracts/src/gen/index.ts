@@ -34,5 +34,6 @@ export * from './switchyard/controlplane/v1/SyncError.js';
 export * from './switchyard/controlplane/v1/Token.js';
 export * from './switchyard/controlplane/v1/TokenUse.js';
 export * from './switchyard/controlplane/v1/TokensChanged.js';
+export * from './switchyard/controlplane/v1/WakeRequest.js';
 export * from './switchyard/controlplane/v1/WatchEvent.js';
 export * from './switchyard/controlplane/v1/WatchRequest.js';

@@ -15,11 +15,12 @@ import {
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { ProvisioningConfig } from '../../config/provisioning.config.js';
-import type {
-  DriverInstance,
-  InstanceDriver,
-  InstanceHandle,
-  InstanceSpec,
+import {
+  waitStarted,
+  type DriverInstance,
+  type InstanceDriver,
+  type InstanceHandle,
+  type InstanceSpec,
 } from '../instance-driver.js';
 import {
   MANAGED_SELECTOR,
@@ -79,9 +80,9 @@ export class KubernetesDriver implements InstanceDriver {
     this.#api = KubernetesObjectApi.makeApiClient(kubeConfig(config));
   }
 
-  async ensure(spec: InstanceSpec): Promise<InstanceHandle> {
+  #render(spec: InstanceSpec, sleeping: boolean): Manifest[] {
     const k = this.config.kubernetes;
-    const manifests = renderManifests({
+    return renderManifests({
       instanceId: spec.instanceId,
       orgId: spec.orgId,
       orgSlug: spec.orgSlug,
@@ -92,7 +93,13 @@ export class KubernetesDriver implements InstanceDriver {
       environments: spec.environments,
       evalDomain: this.config.evalDomain,
       ingressClass: k.ingressClass,
+      sleeping,
     });
+  }
+
+  async ensure(spec: InstanceSpec): Promise<InstanceHandle> {
+    const k = this.config.kubernetes;
+    const manifests = this.#render(spec, false);
     for (const m of manifests) await this.#apply(m);
     // Without environments (or an eval domain) there is no Ingress: remove a stale one.
     if (!manifests.some((m) => m.kind === 'Ingress'))
@@ -121,6 +128,20 @@ export class KubernetesDriver implements InstanceDriver {
       await new Promise((r) => setTimeout(r, 250));
     }
     return false;
+  }
+
+  async started(handle: InstanceHandle, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    if (!(await this.ready(handle, timeoutMs))) return false;
+    // The worker runs in the cluster and reaches the instance through its Service.
+    return waitStarted(handle.endpoint, Math.max(0, deadline - Date.now()));
+  }
+
+  /** Scales the Deployment to 0 (rendered, validated and merge-patched like any change). */
+  async sleep(spec: InstanceSpec): Promise<void> {
+    const deployment = this.#render(spec, true).find((m) => m.kind === 'Deployment')!;
+    await this.#apply(deployment);
+    this.logger.info({ instance: spec.instanceId, org: spec.orgSlug }, 'instance asleep (idle)');
   }
 
   async remove(instanceId: string): Promise<void> {

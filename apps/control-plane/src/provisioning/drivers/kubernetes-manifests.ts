@@ -144,7 +144,12 @@ export interface ManifestValues {
   environments: string[];
   evalDomain: string | undefined;
   ingressClass: string;
+  /** Idle: the Deployment is rendered with 0 replicas (everything else stays, ready to wake). */
+  sleeping?: boolean;
 }
+
+/** Replicas of an awake instance (the HPA's minimum; it scales up from there). */
+export const AWAKE_REPLICAS = 2;
 
 /** Object name of an instance (`sy-<instance id>`, a DNS-1123 label). */
 export const objectName = (instanceId: string) => `sy-${instanceId}`.toLowerCase();
@@ -262,6 +267,7 @@ export function renderManifests(v: ManifestValues): Manifest[] {
     SECRET: v.secret,
     RULES: rules,
     INGRESS_CLASS: v.ingressClass,
+    REPLICAS: v.sleeping ? 0 : AWAKE_REPLICAS,
   };
   const files = [
     'secret.yaml',

@@ -3,6 +3,9 @@
  * organisation, two ports each (HTTP, gRPC) from the configured range, logs and state under the
  * instance data dir. It supervises what it started or adopted: a dead process is restarted on the
  * same ports (so routes stay valid) with exponential backoff, reset after a minute of uptime.
+ * A sleeping instance (idle) has no process and is not supervised; its state file keeps its ports
+ * (no other instance takes them) and its data directory keeps the cached configuration and
+ * snapshots it wakes from.
  */
 import { rmSync } from 'node:fs';
 import { backoffDelay, type BackoffPolicy } from '@switchyard/retry';
@@ -10,6 +13,7 @@ import type { Logger } from 'pino';
 import type { ProvisioningConfig } from '../../config/provisioning.config.js';
 import {
   waitHealthy,
+  waitStarted,
   type DriverInstance,
   type InstanceDriver,
   type InstanceHandle,
@@ -74,6 +78,24 @@ export class LocalDriver implements InstanceDriver {
 
   ready(handle: InstanceHandle, timeoutMs: number): Promise<boolean> {
     return waitHealthy(handle.endpoint, timeoutMs);
+  }
+
+  started(handle: InstanceHandle, timeoutMs: number): Promise<boolean> {
+    return waitStarted(handle.endpoint, timeoutMs);
+  }
+
+  sleep(spec: InstanceSpec): Promise<void> {
+    const id = spec.instanceId;
+    return this.#serial(id, async () => {
+      // Unsupervised first, so the supervisor does not take the exit for a crash.
+      this.#supervised.delete(id);
+      const state = readState(this.config.instanceDataDir, id);
+      if (!state) return;
+      // The state file stays (ports reserved); `sleeping` tells operators the pid is gone on purpose.
+      writeState(this.config.instanceDataDir, { ...state, sleeping: true });
+      await stopProcess(state.pid, id);
+      this.logger.info({ instance: id, org: spec.orgSlug }, 'instance asleep (idle)');
+    });
   }
 
   remove(instanceId: string): Promise<void> {

@@ -27,6 +27,8 @@ export interface LocalInstanceState {
   httpPort: number;
   grpcPort: number;
   startedAt: string;
+  /** Stopped on purpose (idle): not restarted until woken; `pid` is the process it had. */
+  sleeping?: boolean;
 }
 
 /** Directory of one instance. */

@@ -6946,7 +6946,7 @@ export interface operations {
                         /** @description when the running process started (null: not reported) */
                         startedAt: string | null;
                         /** @enum {string} */
-                        status: "pending" | "provisioning" | "ready" | "degraded" | "failed" | "deleting";
+                        status: "pending" | "provisioning" | "ready" | "degraded" | "failed" | "deleting" | "sleeping";
                         summary: string;
                     };
                 };

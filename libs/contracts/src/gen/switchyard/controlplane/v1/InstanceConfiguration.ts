@@ -18,6 +18,12 @@ export interface InstanceConfiguration {
    * git host must resolve to public addresses only (the address policy of libs/git-store).
    */
   'allowedOrigins'?: (string)[];
+  /**
+   * The branch head the control plane last wrote or accepted, per environment key (hosted
+   * environments; absent when unknown). Not part of `version`: a commit is not a configuration
+   * change. An instance starting (a wake) serves only once it has at least these revisions.
+   */
+  'revisions'?: ({[key: string]: string});
 }
 
 export interface InstanceConfiguration__Output {
@@ -35,4 +41,10 @@ export interface InstanceConfiguration__Output {
    * git host must resolve to public addresses only (the address policy of libs/git-store).
    */
   'allowedOrigins': (string)[];
+  /**
+   * The branch head the control plane last wrote or accepted, per environment key (hosted
+   * environments; absent when unknown). Not part of `version`: a commit is not a configuration
+   * change. An instance starting (a wake) serves only once it has at least these revisions.
+   */
+  'revisions': ({[key: string]: string});
 }

@@ -12,6 +12,10 @@ export interface Route {
    * host:port of the instance's gRPC server, e.g. 127.0.0.1:18001 ("" until it reported one).
    */
   'grpcUpstream'?: (string);
+  /**
+   * The instance sleeps (idle): the edge asks EdgeService.Wake before forwarding.
+   */
+  'sleeping'?: (boolean);
 }
 
 export interface Route__Output {
@@ -25,4 +29,8 @@ export interface Route__Output {
    * host:port of the instance's gRPC server, e.g. 127.0.0.1:18001 ("" until it reported one).
    */
   'grpcUpstream': (string);
+  /**
+   * The instance sleeps (idle): the edge asks EdgeService.Wake before forwarding.
+   */
+  'sleeping': (boolean);
 }

@@ -18,6 +18,11 @@ export interface StatusReport {
    * When this instance process started (Unix ms): a change between reports is a restart.
    */
   'startedAtMs'?: (number | string | Long);
+  /**
+   * When this instance last served a request (Unix ms; its start time when it has served none):
+   * the worker puts an instance idle for INSTANCE_IDLE_SLEEP to sleep.
+   */
+  'lastActiveAtMs'?: (number | string | Long);
 }
 
 export interface StatusReport__Output {
@@ -34,4 +39,9 @@ export interface StatusReport__Output {
    * When this instance process started (Unix ms): a change between reports is a restart.
    */
   'startedAtMs': (string);
+  /**
+   * When this instance last served a request (Unix ms; its start time when it has served none):
+   * the worker puts an instance idle for INSTANCE_IDLE_SLEEP to sleep.
+   */
+  'lastActiveAtMs': (string);
 }
