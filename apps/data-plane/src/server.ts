@@ -16,6 +16,7 @@ import { createRestServer } from './http/http-server.js';
 import { StreamHub } from './http/stream-hub.js';
 import { DataPlaneMetrics } from './metrics/metrics.js';
 import { EnvironmentRegistry } from './state/environment-registry.js';
+import type { UsageCounter } from './metrics/usage-counter.js';
 
 /** The part of the sync engineer's SyncManager the server uses. */
 export interface SyncHandle {
@@ -89,7 +90,11 @@ export async function startDataPlane(
   config: InstanceConfig,
   logger: Logger,
   startSync?: SyncStarter,
-  opts: { registry?: EnvironmentRegistry } = {},
+  opts: {
+    registry?: EnvironmentRegistry;
+    /** Counts evaluations for the control plane (instance mode); none when absent. */
+    usage?: UsageCounter;
+  } = {},
 ): Promise<DataPlane> {
   const registry =
     opts.registry ??
@@ -99,7 +104,7 @@ export async function startDataPlane(
     );
   const metrics = new DataPlaneMetrics();
   const tokens = new TokenTable(config.auth.required, config.auth.tokens);
-  const service = new EvaluationService(registry, metrics);
+  const service = new EvaluationService(registry, metrics, opts.usage);
   const streams = new StreamHub(registry);
   registry.onChange((env, snapshot) => {
     metrics.revision(env, snapshot.revision);
