@@ -46,6 +46,9 @@ const scalarFields: Record<string, Record<string, string>> = {
   sso_login_transactions: Prisma.SsoLoginTransactionScalarFieldEnum,
   sso_sessions: Prisma.SsoSessionScalarFieldEnum,
   org_domains: Prisma.OrgDomainScalarFieldEnum,
+  flag_usage_buckets: Prisma.FlagUsageBucketScalarFieldEnum,
+  flag_last_evaluated: Prisma.FlagLastEvaluatedScalarFieldEnum,
+  applied_usage_batches: Prisma.AppliedUsageBatchScalarFieldEnum,
 };
 
 describe('schema.prisma and the SQL migrations agree', () => {
