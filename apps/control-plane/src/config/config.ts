@@ -181,6 +181,44 @@ export const configSchema = z.object({
     .min(100)
     .default(15 * 60_000)
     .describe('how often each replica purges expired idempotency records'),
+  USAGE_MINUTE_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(24 * 14)
+    .default(48)
+    .describe(
+      'how long per-minute evaluation counts are kept (hour and day rows are rolled up from them)',
+    ),
+  USAGE_HOUR_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(400)
+    .default(35)
+    .describe('how long per-hour evaluation counts are kept'),
+  USAGE_DAY_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(3_650)
+    .default(400)
+    .describe('how long per-day evaluation counts are kept'),
+  USAGE_ROLLUP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(60_000)
+    .describe(
+      'how often the worker rolls minute counts up to hours and days and applies retention',
+    ),
+  STALE_AFTER_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(30)
+    .describe('default N of stale flags: not evaluated, or serving one value only, for N days'),
   ...provisioningEnvShape,
 });
 
@@ -289,6 +327,14 @@ export interface AppConfig {
   eventStreamHeartbeatMs: number;
   /** Idempotency records: retention and purge period. */
   idempotency: { retentionMs: number; purgeIntervalMs: number };
+  /** Evaluation counts: retention per granularity, rollup period, default stale threshold. */
+  usage: {
+    minuteRetentionMs: number;
+    hourRetentionMs: number;
+    dayRetentionMs: number;
+    rollupIntervalMs: number;
+    staleAfterDays: number;
+  };
   /** Instances, workers, internal gRPC and environment URLs. */
   provisioning: ProvisioningConfig;
 }
@@ -377,6 +423,13 @@ export function loadConfig(input: Readonly<Record<string, string | undefined>>):
     idempotency: {
       retentionMs: c.IDEMPOTENCY_RETENTION_HOURS * 3_600_000,
       purgeIntervalMs: c.IDEMPOTENCY_PURGE_INTERVAL_MS,
+    },
+    usage: {
+      minuteRetentionMs: c.USAGE_MINUTE_RETENTION_HOURS * 3_600_000,
+      hourRetentionMs: c.USAGE_HOUR_RETENTION_DAYS * 86_400_000,
+      dayRetentionMs: c.USAGE_DAY_RETENTION_DAYS * 86_400_000,
+      rollupIntervalMs: c.USAGE_ROLLUP_INTERVAL_MS,
+      staleAfterDays: c.STALE_AFTER_DAYS,
     },
     provisioning: toProvisioningConfig(c, c.NODE_ENV),
   };

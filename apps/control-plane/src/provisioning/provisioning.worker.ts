@@ -22,6 +22,7 @@ import {
   type ProvisioningJobName,
 } from './provisioning.queue.js';
 import { Reconciler } from './reconciler.js';
+import { UsageRollup } from '../insights/usage-rollup.js';
 
 /** Dependencies of {@link startProvisioningWorker}. */
 export interface WorkerDeps {
@@ -38,6 +39,8 @@ export interface ProvisioningWorker {
   provisioner: Provisioner;
   relay: OutboxRelay;
   reconciler: Reconciler;
+  /** Rolls evaluation counts up to hours and days and applies their retention. */
+  rollup: UsageRollup;
   close(options?: { stopInstances?: boolean }): Promise<void>;
 }
 
@@ -102,15 +105,19 @@ export function startProvisioningWorker(deps: WorkerDeps): ProvisioningWorker {
   });
   const relay = new OutboxRelay(db, queue, logger, p.outboxPollMs);
   const reconciler = new Reconciler(db, queue, driver, logger, p.reconcileIntervalMs);
+  const rollup = new UsageRollup(db, config.usage, deps.logger.child({ component: 'usage' }));
   relay.start();
   reconciler.start();
+  rollup.start();
   logger.info({ driver: driver.kind, prefix: p.queuePrefix }, 'provisioning worker started');
   return {
     driver,
     provisioner,
     relay,
     reconciler,
+    rollup,
     async close(options = {}) {
+      await rollup.stop();
       await relay.stop();
       await reconciler.stop();
       await worker.close();
