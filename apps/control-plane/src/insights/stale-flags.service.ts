@@ -129,9 +129,11 @@ export class StaleFlagsService {
   }
 
   /**
-   * Flags of the environment that served exactly one value over the last `days` days, counted
-   * from the start of the window (the first bucket within a day of the cutoff). Hour rows while
-   * they are retained for the whole window, day rows beyond.
+   * Flags of the environment that served exactly one value over the last `days` days: one value
+   * in every bucket of the window, and evaluations from its start on (the first bucket within a
+   * tenth of the window, at most a day, of the cutoff: a flag first evaluated yesterday has not
+   * served one value for 30 days). Hour rows while they are retained for the whole window, day
+   * rows beyond.
    */
   private async singleValued(
     environmentId: string,
@@ -141,7 +143,7 @@ export class StaleFlagsService {
     const granularity = days * DAY_MS <= this.config.usage.hourRetentionMs ? 'hour' : 'day';
     const rows = await this.db.flagUsageBucket.groupBy({
       by: ['namespaceKey', 'flagKey', 'value'],
-      where: { environmentId, granularity, bucketStart: { gte: new Date(cutoff - DAY_MS) } },
+      where: { environmentId, granularity, bucketStart: { gte: new Date(cutoff) } },
       _sum: { count: true },
       _min: { bucketStart: true },
     });

@@ -18,6 +18,7 @@ import { ReviewPanel, type Versioned } from './review-panel';
 import { useUnsavedChanges } from './unsaved-changes';
 import { distributionTotal, reapply, validateFlag, validateFlagYaml } from './validate';
 import { YamlEditor } from './yaml-editor';
+import { UsageChart } from '@/components/insights/usage-chart';
 
 function emptyFlag(key: string, type: string | null): Flag {
   return {
@@ -171,6 +172,7 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
           )}
         </div>
       </div>
+      {base?.value && <UsageChart envKey={envKey} ns={ns} flagKey={flagKey} />}
       <div role="tablist" aria-label="Editor" className="flex gap-1">
         {(['form', 'yaml'] as const).map((t) => (
           <button
