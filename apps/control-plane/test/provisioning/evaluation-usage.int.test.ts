@@ -21,10 +21,12 @@ import type { Caller } from '../harness.js';
 import { flagsYaml, sleep, startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
+const repos: Array<{ cleanup(): Promise<void> }> = [];
 beforeAll(async () => {
   cloud = await startCloud({ instanceGrpcProxy: true });
 }, 120_000);
 afterAll(async () => {
+  for (const r of repos) await r.cleanup();
   await cloud?.close();
 });
 
@@ -43,6 +45,7 @@ async function tenant(
   const org = await cloud.createOrg(slug);
   const inst = await cloud.waitInstance(org.id, ['ready'], 30_000);
   const repo = await cloud.repo(`${slug}-flags`);
+  repos.push(repo);
   // An old commit: the flags were last changed 40 days ago (stale detection looks at this).
   await repo.write({ 'default/features.yaml': `${flagsYaml(true)}${OLD_FLAG}` });
   await repo.git(['add', '--all']);
