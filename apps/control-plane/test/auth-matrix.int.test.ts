@@ -368,9 +368,6 @@ const FIXTURES: Record<string, Fixture> = {
   [`GET ${ENV}/namespaces/:ns/flags/:flag/usage`]: flagRoute((s) => ({
     params: { env: s.env, ns: 'default', flag: 'f1' },
   })),
-  'GET /api/v1/orgs/:org/namespaces/:ns/flags/:flag/last-evaluated': sync(() => ({
-    params: { ns: 'default', flag: 'f1' },
-  })),
   [`GET ${ENV}/usage-summary`]: flagRoute((s) => ({ params: { env: s.env } })),
   [`GET ${ENV}/stale-flags`]: flagRoute((s) => ({ params: { env: s.env } })),
   [`POST ${ENV}/stale-flags/archive`]: flagRoute((s) => ({

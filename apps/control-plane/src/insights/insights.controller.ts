@@ -20,7 +20,8 @@ export class InsightsController {
   @Permission('flags:read')
   @Api({
     tag: T,
-    summary: 'Evaluations of a flag per value over time, with the commits to it',
+    summary:
+      'Evaluations of a flag per value over time, the commits to it, and when it was last evaluated in each environment',
     params: dto.flagParams,
     query: dto.usageQuery,
     response: dto.flagUsage,
@@ -31,18 +32,6 @@ export class InsightsController {
     @Valid('query') q: dto.UsageQuery,
   ) {
     return this.usage.flagUsage(ctx, p.env, p.ns, p.flag, q);
-  }
-
-  @Get('namespaces/:ns/flags/:flag/last-evaluated')
-  @Permission('flags:read')
-  @Api({
-    tag: T,
-    summary: 'When a flag was last evaluated, per environment',
-    params: dto.orgFlagParams,
-    response: dto.lastEvaluatedView,
-  })
-  lastEvaluated(@OrgCtx() ctx: OrgContext, @Valid('params') p: dto.OrgFlagParams) {
-    return this.usage.lastEvaluated(ctx, p.ns, p.flag);
   }
 
   @Get('environments/:env/usage-summary')

@@ -50,20 +50,13 @@ export const flagUsage = z.object({
       points: z.array(point),
     }),
   ),
-  lastEvaluatedAt: z.string().nullable(),
+  lastEvaluatedAt: z.string().nullable().describe('in this environment'),
+  lastEvaluated: z
+    .array(z.object({ environment: z.string(), lastEvaluatedAt: z.string().nullable() }))
+    .describe("in each of the organisation's environments (key order)"),
   commits: z.array(commitMarker).describe('commits to the flag within the range, newest first'),
   notice: z.string(),
 });
-
-export const lastEvaluatedView = z.object({
-  namespace: z.string(),
-  flag: z.string(),
-  items: z.array(z.object({ environment: z.string(), lastEvaluatedAt: z.string().nullable() })),
-});
-export const orgFlagParams = envParams
-  .omit({ env: true })
-  .extend({ ns: objectKey, flag: objectKey });
-export type OrgFlagParams = z.infer<typeof orgFlagParams>;
 
 export const summaryQuery = z.strictObject({
   hours: z.coerce.number().int().min(1).max(168).default(24).describe('length of the trend line'),

@@ -64,7 +64,7 @@ export class UsageService {
         `at most ${GRANULARITY_MAX_POINTS} ${q.granularity}s per range`,
         [{ path: 'query.granularity', message: 'use a coarser granularity or a shorter range' }],
       );
-    const [rows, last, commits] = await Promise.all([
+    const [rows, last, commits, everywhere] = await Promise.all([
       this.db.flagUsageBucket.findMany({
         where: {
           environmentId,
@@ -81,6 +81,7 @@ export class UsageService {
         },
       }),
       this.commits(ctx, envKey, ns, flag, from, to),
+      this.lastEvaluated(ctx, ns, flag),
     ]);
     const series = new Map<
       string,
@@ -118,6 +119,7 @@ export class UsageService {
           points: [...s.points].map(([t, count]) => ({ start: new Date(t).toISOString(), count })),
         })),
       lastEvaluatedAt: last?.lastEvaluatedAt.toISOString() ?? null,
+      lastEvaluated: everywhere,
       commits,
       notice: NOT_SEEN,
     };
@@ -157,8 +159,7 @@ export class UsageService {
   }
 
   /** When the flag was last evaluated in each of the organisation's environments. */
-  async lastEvaluated(ctx: OrgContext, ns: string, flag: string) {
-    requirePermission(ctx, 'flags:read');
+  private async lastEvaluated(ctx: OrgContext, ns: string, flag: string) {
     const envs = await this.db.environment.findMany({
       where: { orgId: ctx.org.id },
       select: {
@@ -170,14 +171,10 @@ export class UsageService {
       },
       orderBy: { key: 'asc' },
     });
-    return {
-      namespace: ns,
-      flag,
-      items: envs.map((e) => ({
-        environment: e.key,
-        lastEvaluatedAt: e.lastEvaluated[0]?.lastEvaluatedAt.toISOString() ?? null,
-      })),
-    };
+    return envs.map((e) => ({
+      environment: e.key,
+      lastEvaluatedAt: e.lastEvaluated[0]?.lastEvaluatedAt.toISOString() ?? null,
+    }));
   }
 
   /** Hourly totals per flag of an environment over the last `hours` hours (trend lines). */

@@ -198,11 +198,16 @@ describe('issue 15: evaluation counts through the environment URL', () => {
 
     const last = await cloud.t.call(a.owner, {
       method: 'GET',
-      url: `/api/v1/orgs/${a.slug}/namespaces/default/flags/colour/last-evaluated`,
+      url: `/api/v1/orgs/${a.slug}/environments/production/namespaces/default/flags/colour/usage`,
     });
     expect(last.status).toBe(200);
-    expect(last.json.items).toHaveLength(1);
-    expect(Date.parse(last.json.items[0].lastEvaluatedAt as string)).toBeGreaterThanOrEqual(since);
+    const everywhere = last.json.lastEvaluated as Array<{
+      environment: string;
+      lastEvaluatedAt: string;
+    }>;
+    expect(everywhere.map((e) => e.environment)).toEqual(['production']);
+    expect(Date.parse(everywhere[0]!.lastEvaluatedAt)).toBeGreaterThanOrEqual(since);
+    expect(last.json.lastEvaluatedAt).toBe(everywhere[0]!.lastEvaluatedAt);
   }, 180_000);
 
   it('an outage of the internal gRPC loses nothing and never double counts; a stopped instance flushes', async () => {

@@ -180,5 +180,7 @@ test('evaluation chart, trend lines, last evaluated, and the stale view with bul
     'GET',
     `/orgs/${ORG}/environments/production/history?limit=1`,
   );
-  expect(history.json.commits[0].summary).toBe('Archive 1 stale flag');
+  expect((history.json.commits as Array<{ summary: string }>)[0]!.summary).toBe(
+    'Archive 1 stale flag',
+  );
 });

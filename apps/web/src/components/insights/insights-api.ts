@@ -38,19 +38,6 @@ export function useFlagUsage(org: string, env: string, ns: string, flag: string,
   });
 }
 
-export function useLastEvaluated(org: string, ns: string, flag: string) {
-  return useQuery({
-    queryKey: [...insightKeys.org(org), 'last', ns, flag],
-    refetchInterval: 30_000,
-    queryFn: () =>
-      unwrap(
-        api.GET('/api/v1/orgs/{org}/namespaces/{ns}/flags/{flag}/last-evaluated', {
-          params: { path: { org, ns, flag } },
-        }),
-      ),
-  });
-}
-
 export function useUsageSummary(org: string, env: string) {
   return useQuery({
     queryKey: [...insightKeys.org(org), 'summary', env],

@@ -142,7 +142,7 @@ export function StaleFlags({ envKey }: { envKey: string }) {
                   </Link>
                   {f.reasons.map((r, i) => (
                     <span key={i} className="text-sm text-muted-foreground">
-                      {describe(r as Reason, days)}
+                      {describe(r, days)}
                     </span>
                   ))}
                   <span className="text-xs text-muted-foreground">

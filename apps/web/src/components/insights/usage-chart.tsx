@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useOrg } from '@/components/org-context';
 import { ErrorState, LoadingRows } from '@/components/states';
-import { RANGES, ago, useFlagUsage, useLastEvaluated, type RangeKey } from './insights-api';
+import { RANGES, ago, useFlagUsage, type RangeKey } from './insights-api';
 
 const W = 640;
 const H = 180;
@@ -142,20 +142,21 @@ export function UsageChart({
           ))}
         </ul>
       )}
-      <LastEvaluated ns={ns} flagKey={flagKey} />
+      <LastEvaluated items={u.lastEvaluated} />
       <p className="text-xs text-muted-foreground">{u.notice}</p>
     </section>
   );
 }
 
 /** When the flag was last evaluated in each environment of the organisation. */
-function LastEvaluated({ ns, flagKey }: { ns: string; flagKey: string }) {
-  const org = useOrg();
-  const last = useLastEvaluated(org.slug, ns, flagKey);
-  if (!last.data) return null;
+function LastEvaluated({
+  items,
+}: {
+  items: Array<{ environment: string; lastEvaluatedAt: string | null }>;
+}) {
   return (
     <dl aria-label="Last evaluated" className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-      {last.data.items.map((e) => (
+      {items.map((e) => (
         <div key={e.environment} className="contents">
           <dt className="font-mono">{e.environment}</dt>
           <dd data-testid={`last-evaluated-${e.environment}`}>

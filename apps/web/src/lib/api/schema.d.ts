@@ -599,7 +599,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Evaluations of a flag per value over time, with the commits to it */
+        /** Evaluations of a flag per value over time, the commits to it, and when it was last evaluated in each environment */
         get: operations["InsightsController_flagUsage"];
         put?: never;
         post?: never;
@@ -884,23 +884,6 @@ export interface paths {
         head?: never;
         /** Change a member's role */
         patch: operations["MembersController_changeRole"];
-        trace?: never;
-    };
-    "/api/v1/orgs/{org}/namespaces/{ns}/flags/{flag}/last-evaluated": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** When a flag was last evaluated, per environment */
-        get: operations["InsightsController_lastEvaluated"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/api/v1/orgs/{org}/playground": {
@@ -4734,6 +4717,12 @@ export interface operations {
                         from: string;
                         /** @enum {string} */
                         granularity: "minute" | "hour" | "day";
+                        /** @description in each of the organisation's environments (key order) */
+                        lastEvaluated: {
+                            environment: string;
+                            lastEvaluatedAt: string | null;
+                        }[];
+                        /** @description in this environment */
                         lastEvaluatedAt: string | null;
                         namespace: string;
                         notice: string;
@@ -6442,73 +6431,6 @@ export interface operations {
                         /** @enum {string} */
                         role: "OWNER" | "ADMIN" | "EDITOR" | "VIEWER";
                         userId: string;
-                    };
-                };
-            };
-            /** @description error */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    InsightsController_lastEvaluated: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                flag: string;
-                ns: string;
-                org: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        flag: string;
-                        items: {
-                            environment: string;
-                            lastEvaluatedAt: string | null;
-                        }[];
-                        namespace: string;
                     };
                 };
             };
