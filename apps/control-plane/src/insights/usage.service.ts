@@ -12,6 +12,8 @@ import type { OrgContext } from '../common/request-context.js';
 import { DB } from '../common/tokens.js';
 import { EnvironmentReader } from '../flags/environment-reader.service.js';
 import { flagHistory } from '../flags/flag-history.js';
+import type { OpenedEnvironment } from '../git-hosting/environment-store.service.js';
+import type { CommitInfo } from '@switchyard/git-store';
 import {
   GRANULARITY_MAX_POINTS,
   type Granularity,
@@ -24,6 +26,13 @@ export const NOT_SEEN =
   'Counts include evaluations answered by Switchyard instances (REST, gRPC, OFREP, batch). ' +
   'Client-side SDKs that evaluate a downloaded snapshot are not seen.';
 
+/**
+ * Commit markers per (organisation, environment, head revision, namespace, flag): a flag's
+ * history at a revision never changes, and the chart polls while nothing is committed. Cleared
+ * whole when full.
+ */
+const MAX_MARKER_ENTRIES = 1_000;
+
 const STEP_MS: Record<Granularity, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 /** The start of the bucket of `granularity` containing `ms` (UTC). */
@@ -34,6 +43,8 @@ export function bucketStart(ms: number, granularity: Granularity): number {
 /** Reads of usage buckets, scoped to the caller's organisation. */
 @Injectable()
 export class UsageService {
+  readonly #markers = new Map<string, CommitInfo[]>();
+
   constructor(
     @Inject(DB) private readonly db: Database,
     private readonly reader: EnvironmentReader,
@@ -135,17 +146,14 @@ export class UsageService {
     to: number,
   ) {
     const opened = await this.reader.open(ctx, envKey);
-    const ws = await this.reader.workspace(opened, opened.head);
-    const files = [...new Set(ws.namespaceDocs(ns).map((r) => r.file))];
-    if (files.length === 0) return [];
-    const page = await flagHistory(opened.store, {
-      rev: opened.head,
-      paths: files.map((f) => (opened.directory === '' ? f : `${opened.directory}/${f}`)),
-      namespace: ns,
-      flag,
-      limit: 100,
-    });
-    return page.commits
+    const key = `${ctx.org.id}\0${envKey}\0${opened.head}\0${ns}\0${flag}`;
+    let commits = this.#markers.get(key);
+    if (!commits) {
+      commits = await this.flagCommits(opened, ns, flag);
+      if (this.#markers.size >= MAX_MARKER_ENTRIES) this.#markers.clear();
+      this.#markers.set(key, commits);
+    }
+    return commits
       .filter((c) => {
         const t = Date.parse(c.time);
         return t >= from && t < to;
@@ -156,6 +164,21 @@ export class UsageService {
         author: c.author.name,
         summary: c.summary,
       }));
+  }
+
+  /** The newest 100 commits that changed the flag at the environment's head. */
+  private async flagCommits(opened: OpenedEnvironment, ns: string, flag: string) {
+    const ws = await this.reader.workspace(opened, opened.head);
+    const files = [...new Set(ws.namespaceDocs(ns).map((r) => r.file))];
+    if (files.length === 0) return [];
+    const page = await flagHistory(opened.store, {
+      rev: opened.head,
+      paths: files.map((f) => (opened.directory === '' ? f : `${opened.directory}/${f}`)),
+      namespace: ns,
+      flag,
+      limit: 100,
+    });
+    return page.commits;
   }
 
   /** When the flag was last evaluated in each of the organisation's environments. */
