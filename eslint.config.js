@@ -37,7 +37,12 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.mjs', 'apps/*/bin/*.mjs', 'apps/*/scripts/*.mjs'],
+          allowDefaultProject: [
+            '*.js',
+            '*.mjs',
+            'apps/*/bin/*.mjs',
+            'apps/data-plane/scripts/*.mjs',
+          ],
         },
         tsconfigRootDir: import.meta.dirname,
       },

@@ -3,6 +3,8 @@
 // the worker (dist/worker.js, local driver) and the edge (apps/edge/dist/main.js).
 //   bench provision-to-ready <s> s          POST /orgs → instance status ready (database)
 //   bench edit-to-evaluable-p50/p99 <ms> ms  flag API PUT → the new answer through the environment URL (100 edits)
+//   bench insights-lag-p99 <ms> ms           one evaluation through the environment URL → counted in the
+//                                            usage API (instances ship counts every 5 s; 20 samples)
 //   bench instances-50-rss <MB> MB           total RSS of 50 idle organisation instances
 // Everything it starts is stopped by pid at the end, and its database dropped.
 // `BENCH_PROVISIONING_SKIP_RSS=1` skips the fifty instances (for repeated latency runs).
@@ -214,6 +216,48 @@ async function main() {
     samples.sort((a, b) => a - b);
     console.log(`bench edit-to-evaluable-p50 ${percentile(samples, 50).toFixed(1)} ms`);
     console.log(`bench edit-to-evaluable-p99 ${percentile(samples, 99).toFixed(1)} ms`);
+
+    // 2b. Evaluation → visible in the usage API. Waits for the counts of the edits above to
+    // settle first, so each sample's one evaluation is the only one in flight.
+    const usagePath = `/orgs/bench/environments/production/namespaces/default/flags/bench-flag/usage`;
+    const counted = async () => {
+      const now = Date.now();
+      const q = `granularity=minute&from=${new Date(now - 3_600_000).toISOString()}&to=${new Date(now + 120_000).toISOString()}`;
+      const r = await api('GET', `${usagePath}?${q}`);
+      if (r.status !== 200) throw new Error(`usage: ${r.status} ${JSON.stringify(r.json)}`);
+      return r.json.total;
+    };
+    let settled = -1;
+    await until(
+      'evaluation counts settled',
+      async () => {
+        const before = await counted();
+        await sleep(6_000);
+        const after = await counted();
+        settled = after;
+        return before === after && after > 0;
+      },
+      60_000,
+      0,
+    );
+    const lags = [];
+    for (let i = 0; i < Number(process.env.BENCH_INSIGHTS_SAMPLES ?? 20); i++) {
+      const s = performance.now();
+      if ((await evaluate()) === undefined) throw new Error('evaluation failed');
+      await until(
+        `evaluation ${i} counted`,
+        async () => (await counted()) === settled + 1,
+        30_000,
+        20,
+      );
+      lags.push(performance.now() - s);
+      settled += 1;
+    }
+    lags.sort((a, b) => a - b);
+    process.stderr.write(
+      `# insights lag p50 ${percentile(lags, 50).toFixed(0)} ms over ${lags.length}\n`,
+    );
+    console.log(`bench insights-lag-p99 ${percentile(lags, 99).toFixed(0)} ms`);
 
     // 3. Fifty idle instances.
     if (process.env.BENCH_PROVISIONING_SKIP_RSS === '1') return;

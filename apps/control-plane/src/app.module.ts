@@ -31,6 +31,7 @@ import { ProposalsModule } from './proposals/proposals.module.js';
 import { PromotionModule } from './promotion/promotion.module.js';
 import { PlaygroundModule } from './playground/playground.module.js';
 import { FlagsModule } from './flags/flags.module.js';
+import { InsightsModule } from './insights/insights.module.js';
 import { GitHostingModule } from './git-hosting/git-hosting.module.js';
 import { MembersModule } from './members/members.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
@@ -95,6 +96,7 @@ export class AppModule {
         LiveModule,
         PromotionModule,
         PlaygroundModule,
+        InsightsModule,
         ProposalsModule,
         SchedulesModule,
         WebhooksModule,

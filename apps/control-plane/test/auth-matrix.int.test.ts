@@ -461,6 +461,16 @@ const FIXTURES: Record<string, Fixture> = {
     headers: s.ifMatch,
     body: { revision: s.rev },
   })),
+  [`GET ${ENV}/namespaces/:ns/flags/:flag/usage`]: flagRoute((s) => ({
+    params: { env: s.env, ns: 'default', flag: 'f1' },
+  })),
+  [`GET ${ENV}/usage-summary`]: flagRoute((s) => ({ params: { env: s.env } })),
+  [`GET ${ENV}/stale-flags`]: flagRoute((s) => ({ params: { env: s.env } })),
+  [`POST ${ENV}/stale-flags/archive`]: flagRoute((s) => ({
+    params: { env: s.env },
+    headers: s.ifMatch,
+    body: { flags: [{ namespace: 'default', flag: 'f1' }] },
+  })),
   [`GET ${ENV}/namespaces/:ns/flags/:flag/at`]: flagRoute((s) => ({
     params: { env: s.env, ns: 'default', flag: 'f1' },
     query: `?revision=${s.rev}`,

@@ -310,6 +310,9 @@ describe('malformed input', () => {
       match_type: 'ALL_MATCH_TYPE',
       constraints: [],
     },
+    'POST /api/v1/orgs/:org/environments/:env/stale-flags/archive': {
+      flags: [{ namespace: 'default', flag: 'f1' }],
+    },
     'POST /api/v1/orgs/:org/environments/:env/revert': {
       revision: '0123456789abcdef0123456789abcdef01234567',
     },

@@ -26,6 +26,7 @@ Sources (choose one, or --config):
   --instance-id ID --control-plane grpc://HOST:PORT [--instance-token T]
                                          instance mode: environments and tokens come from the
                                          control plane (token also via SWITCHYARD_INSTANCE_TOKEN)
+  --usage-interval 5s                    instance mode: how often evaluation counts are sent
 
 Options:
   --environment KEY      environment key for a single source (default "default")
@@ -41,7 +42,8 @@ Options:
   --log-level L          fatal|error|warn|info|debug|trace|silent (default info)
 Environment: SWITCHYARD_CONFIG, SWITCHYARD_HOST, SWITCHYARD_HTTP_PORT, SWITCHYARD_GRPC_PORT,
   SWITCHYARD_DATA_DIR, SWITCHYARD_LOG_LEVEL, SWITCHYARD_TOKEN, SWITCHYARD_NO_AUTH=1,
-  SWITCHYARD_ALLOWED_ORIGINS (comma-separated exact origins)
+  SWITCHYARD_ALLOWED_ORIGINS (comma-separated exact origins),
+  SWITCHYARD_USAGE_INTERVAL
 `;
 
 /** Stops on SIGTERM/SIGINT through `close`, then exits. */

@@ -16,6 +16,7 @@ import { StreamHub } from './http/stream-hub.js';
 import { DataPlaneMetrics } from './metrics/metrics.js';
 import { Activity } from './state/activity.js';
 import { EnvironmentRegistry } from './state/environment-registry.js';
+import type { UsageCounter } from './metrics/usage-counter.js';
 
 /** The part of the sync engineer's SyncManager the server uses. */
 export interface SyncHandle {
@@ -78,7 +79,11 @@ export async function startDataPlane(
   config: InstanceConfig,
   logger: Logger,
   startSync?: SyncStarter,
-  opts: { registry?: EnvironmentRegistry } = {},
+  opts: {
+    registry?: EnvironmentRegistry;
+    /** Counts evaluations for the control plane (instance mode); none when absent. */
+    usage?: UsageCounter;
+  } = {},
 ): Promise<DataPlane> {
   const registry =
     opts.registry ??
@@ -88,7 +93,7 @@ export async function startDataPlane(
     );
   const metrics = new DataPlaneMetrics();
   const tokens = new TokenTable(config.auth.required, config.auth.tokens);
-  const service = new EvaluationService(registry, metrics);
+  const service = new EvaluationService(registry, metrics, opts.usage);
   const streams = new StreamHub(registry);
   const activity = new Activity(Date.now());
   let started = false;

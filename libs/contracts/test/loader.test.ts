@@ -5,6 +5,7 @@ import {
   evaluationContract,
   instanceContract,
   type StatusReport,
+  type UsageBatch,
 } from '../src/index.js';
 
 describe('contract loader', () => {
@@ -17,6 +18,7 @@ describe('contract loader', () => {
     expect(Object.keys(v1.InstanceService.service).sort()).toEqual([
       'GetConfig',
       'ReportStatus',
+      'ReportUsage',
       'Watch',
     ]);
     expect(Object.keys(v1.EdgeService.service)).toEqual(['GetRoutes', 'Wake']);
@@ -77,5 +79,37 @@ describe('contract loader', () => {
     );
     expect(ev.event).toBe('environmentChanged');
     expect(ev.environmentChanged).toEqual({ environmentKey: 'prod', revision: 'abc' });
+  });
+
+  it('round-trips a usage batch with string longs and defaults', () => {
+    const usage = instanceContract().InstanceService.service.ReportUsage;
+    const sent: UsageBatch = {
+      batchId: 'inst-1:1700000000000:7',
+      counts: [
+        {
+          environmentKey: 'prod',
+          namespaceKey: 'default',
+          flagKey: 'colour',
+          value: 'blue',
+          minuteMs: 1_700_000_040_000,
+          count: 10_000,
+        },
+      ],
+    };
+    expect(usage.requestDeserialize(usage.requestSerialize(sent))).toEqual({
+      batchId: 'inst-1:1700000000000:7',
+      counts: [
+        {
+          environmentKey: 'prod',
+          namespaceKey: 'default',
+          flagKey: 'colour',
+          value: 'blue',
+          reason: '',
+          minuteMs: '1700000040000',
+          count: '10000',
+          lastAtMs: '0',
+        },
+      ],
+    });
   });
 });

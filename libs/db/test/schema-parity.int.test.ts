@@ -55,6 +55,7 @@ function parse(): { models: Model[]; enums: Set<string> } {
 const SQL_TYPE: Record<string, string> = {
   String: 'text',
   Int: 'integer',
+  BigInt: 'bigint',
   Boolean: 'boolean',
   DateTime: 'timestamp without time zone',
   Json: 'jsonb',
@@ -81,7 +82,7 @@ describe('schema.prisma ↔ migration SQL', () => {
   const { models, enums } = parse();
 
   it('parses every model', () => {
-    expect(models.length).toBe(22);
+    expect(models.length).toBe(25);
   });
 
   it('columns agree on type, nullability and defaults', async () => {

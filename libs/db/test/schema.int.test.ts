@@ -49,6 +49,9 @@ const scalarFields: Record<string, Record<string, string>> = {
   outbound_hooks: Prisma.OutboundHookScalarFieldEnum,
   outbound_hook_deliveries: Prisma.OutboundHookDeliveryScalarFieldEnum,
   scheduled_changes: Prisma.ScheduledChangeScalarFieldEnum,
+  flag_usage_buckets: Prisma.FlagUsageBucketScalarFieldEnum,
+  flag_last_evaluated: Prisma.FlagLastEvaluatedScalarFieldEnum,
+  applied_usage_batches: Prisma.AppliedUsageBatchScalarFieldEnum,
 };
 
 describe('schema.prisma and the SQL migrations agree', () => {

@@ -44,6 +44,7 @@ export const AUDIT_ACTIONS = [
   'flag.rules.set',
   'flag.rollouts.set',
   'flag.restore',
+  'flag.archive',
   'segment.put',
   'segment.delete',
   'proposal.create',

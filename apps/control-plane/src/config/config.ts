@@ -211,8 +211,46 @@ export const configSchema = z.object({
     )
     .default('provisioning,scheduler')
     .describe(
-      'what `node dist/worker.js` runs: the provisioning consumer, the scheduled-change consumer, or both',
+      'what `node dist/worker.js` runs: `provisioning` (provisioning, idle sleep, outbound webhooks, usage rollup), `scheduler` (scheduled changes), or both',
     ),
+  USAGE_MINUTE_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(24 * 14)
+    .default(48)
+    .describe(
+      'how long per-minute evaluation counts are kept (hour and day rows are rolled up from them)',
+    ),
+  USAGE_HOUR_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(400)
+    .default(35)
+    .describe('how long per-hour evaluation counts are kept'),
+  USAGE_DAY_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(3_650)
+    .default(400)
+    .describe('how long per-day evaluation counts are kept'),
+  USAGE_ROLLUP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(60_000)
+    .describe(
+      'how often the worker rolls minute counts up to hours and days and applies retention',
+    ),
+  STALE_AFTER_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(30)
+    .describe('default N of stale flags: not evaluated, or serving one value only, for N days'),
   ...provisioningEnvShape,
 });
 
@@ -328,6 +366,14 @@ export interface AppConfig {
     /** What the worker process runs. */
     roles: ReadonlySet<'provisioning' | 'scheduler'>;
   };
+  /** Evaluation counts: retention per granularity, rollup period, default stale threshold. */
+  usage: {
+    minuteRetentionMs: number;
+    hourRetentionMs: number;
+    dayRetentionMs: number;
+    rollupIntervalMs: number;
+    staleAfterDays: number;
+  };
   /** Instances, workers, internal gRPC and environment URLs. */
   provisioning: ProvisioningConfig;
 }
@@ -422,6 +468,13 @@ export function loadConfig(input: Readonly<Record<string, string | undefined>>):
       leaseMs: c.SCHEDULER_LEASE_MS,
       crashAfter: c.NODE_ENV === 'production' ? undefined : c.SCHEDULER_CRASH_AFTER,
       roles: new Set(splitList(c.WORKER_ROLES) as ('provisioning' | 'scheduler')[]),
+    },
+    usage: {
+      minuteRetentionMs: c.USAGE_MINUTE_RETENTION_HOURS * 3_600_000,
+      hourRetentionMs: c.USAGE_HOUR_RETENTION_DAYS * 86_400_000,
+      dayRetentionMs: c.USAGE_DAY_RETENTION_DAYS * 86_400_000,
+      rollupIntervalMs: c.USAGE_ROLLUP_INTERVAL_MS,
+      staleAfterDays: c.STALE_AFTER_DAYS,
     },
     provisioning: toProvisioningConfig(c, c.NODE_ENV),
   };

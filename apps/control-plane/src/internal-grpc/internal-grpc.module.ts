@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InsightsModule } from '../insights/insights.module.js';
 import { GrpcAuth } from './grpc-auth.js';
 import { InternalGrpcServer } from './internal-grpc.server.js';
 import { TokenUsageRecorder } from './token-usage.recorder.js';
@@ -9,6 +10,7 @@ import { TokenUsageRecorder } from './token-usage.recorder.js';
  * import in one direction only.
  */
 @Module({
+  imports: [InsightsModule],
   providers: [GrpcAuth, TokenUsageRecorder, InternalGrpcServer],
   exports: [InternalGrpcServer],
 })

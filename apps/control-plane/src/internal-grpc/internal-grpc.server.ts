@@ -34,6 +34,7 @@ import { InstanceStatusService } from '../instances/instance-status.service.js';
 import { EdgeRoutesService } from '../instances/edge-routes.service.js';
 import { GrpcAuth } from './grpc-auth.js';
 import { TokenUsageRecorder } from './token-usage.recorder.js';
+import { UsageIngest } from '../insights/usage-ingest.service.js';
 
 /** gRPC status of each code of the closed set. */
 function grpcStatus(code: ErrorCode): grpc.status {
@@ -111,6 +112,7 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
     private readonly status: InstanceStatusService,
     private readonly routes: EdgeRoutesService,
     private readonly tokenUsage: TokenUsageRecorder,
+    private readonly usage: UsageIngest,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
@@ -151,6 +153,11 @@ export class InternalGrpcServer implements OnApplicationBootstrap, OnApplication
         const inst = await this.auth.instance(call.metadata);
         await this.status.record(inst.id, call.request, peerHost(call.getPeer()));
         await this.tokenUsage.record(inst.orgId, call.request.tokenUsage);
+        return {};
+      }),
+      ReportUsage: this.unary(async (call) => {
+        const inst = await this.auth.instance(call.metadata);
+        await this.usage.apply(inst.id, inst.orgId, call.request);
         return {};
       }),
       Watch: (call) => void this.watch(call),

@@ -23,6 +23,7 @@ import {
 } from './provisioning.queue.js';
 import { IdleSleeper } from './idle-sleeper.js';
 import { Reconciler } from './reconciler.js';
+import { UsageRollup } from '../insights/usage-rollup.js';
 import { WakeListener } from './wake-listener.js';
 
 /** Dependencies of {@link startProvisioningWorker}. */
@@ -44,6 +45,8 @@ export interface ProvisioningWorker {
   wakes: WakeListener;
   /** Resolves once wake requests are heard. */
   listening: Promise<void>;
+  /** Rolls evaluation counts up to hours and days and applies their retention. */
+  rollup: UsageRollup;
   close(options?: { stopInstances?: boolean }): Promise<void>;
 }
 
@@ -113,9 +116,11 @@ export function startProvisioningWorker(deps: WorkerDeps): ProvisioningWorker {
   const listening = wakes
     .start()
     .catch((e: unknown) => logger.error({ err: e }, 'cannot subscribe to wake requests'));
+  const rollup = new UsageRollup(db, config.usage, deps.logger.child({ component: 'usage' }));
   relay.start();
   reconciler.start();
   sleeper.start();
+  rollup.start();
   logger.info({ driver: driver.kind, prefix: p.queuePrefix }, 'provisioning worker started');
   return {
     driver,
@@ -125,7 +130,9 @@ export function startProvisioningWorker(deps: WorkerDeps): ProvisioningWorker {
     sleeper,
     wakes,
     listening,
+    rollup,
     async close(options = {}) {
+      await rollup.stop();
       await relay.stop();
       await reconciler.stop();
       await sleeper.stop();

@@ -14,7 +14,14 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createPrismaClient } from '@switchyard/db';
-import { createGitRepo, startGitServer, type GitRepo, type GitServer } from '@switchyard/testing';
+import {
+  createGitRepo,
+  startFaultProxy,
+  startGitServer,
+  type FaultProxy,
+  type GitRepo,
+  type GitServer,
+} from '@switchyard/testing';
 import type { AppConfig } from '../../src/config/config.js';
 import { InternalGrpcServer } from '../../src/internal-grpc/internal-grpc.server.js';
 import { isInstanceProcess, listStates } from '../../src/provisioning/drivers/local-process.js';
@@ -101,6 +108,11 @@ export interface CloudOptions {
    * them and the edge routes them (names must resolve to 127.0.0.1, e.g. through a test DNS server).
    */
   evalDomain?: string;
+  /**
+   * Instances reach the internal gRPC through a fault proxy (`Cloud.grpcProxy`), so a test can
+   * cut them off the control plane (an outage) while the API keeps answering.
+   */
+  instanceGrpcProxy?: boolean;
 }
 
 /** A running local cloud. */
@@ -114,6 +126,8 @@ export interface Cloud {
   git: GitServer;
   gitRoot: string;
   worker: ProvisioningWorker | undefined;
+  /** Between instances and the internal gRPC (with `instanceGrpcProxy`). */
+  grpcProxy: FaultProxy | undefined;
   /** Environment for a worker child process equal to the in-process one. */
   workerEnv: Record<string, string>;
   repo(name?: string): Promise<GitRepo>;
@@ -196,12 +210,15 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
   const httpPort = options.listen ? await freePort() : 0;
   // Started first: its exact origin is the one private git host instances may reach (allow-list).
   const git = await startGitServer({ projectRoot: gitRoot });
+  const grpcProxy = options.instanceGrpcProxy
+    ? await startFaultProxy({ host: '127.0.0.1', port: grpcPort })
+    : undefined;
   const env: Record<string, string> = {
     ...(options.listen
       ? { PUBLIC_URL: `http://127.0.0.1:${httpPort}`, GIT_DATA_DIR: join(gitRoot, 'hosted') }
       : {}),
     INTERNAL_GRPC_PORT: String(grpcPort),
-    CONTROL_PLANE_GRPC_URL: `grpc://127.0.0.1:${grpcPort}`,
+    CONTROL_PLANE_GRPC_URL: `grpc://${grpcProxy?.address ?? `127.0.0.1:${grpcPort}`}`,
     EDGE_TOKEN: edgeToken,
     EDGE_PUBLIC_URL: `http://127.0.0.1:${edgePort}`,
     INSTANCE_DATA_DIR: instanceDir,
@@ -250,6 +267,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
     git,
     gitRoot,
     worker,
+    grpcProxy,
     workerEnv,
     repo: (name) => createGitRepo({ projectRoot: gitRoot, ...(name ? { name } : {}) }),
     async createOrg(slug) {
@@ -305,6 +323,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
       for (const c of children) c.kill('SIGKILL');
       killInstances(instanceDir);
       await git.close();
+      await grpcProxy?.close();
       await deleteKeys(t.config.redisUrl, `${queuePrefix}:*`);
       await t.close();
       // SY_KEEP_DIRS=1 keeps instance logs and state for debugging a failed run.

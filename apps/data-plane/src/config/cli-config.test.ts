@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadServeConfig, parseDuration } from './cli-config.js';
+import { loadInstanceModeConfig, loadServeConfig, parseDuration } from './cli-config.js';
 import { ConfigError, defaultEnvironmentKey } from './instance-config.js';
 
 const noEnv = {};
@@ -163,5 +163,29 @@ auth:
     expect(() => loadServeConfig(['--bogus'], noEnv)).toThrow(ConfigError);
     expect(parseDuration('1.5m')).toBe(90_000);
     expect(parseDuration('250')).toBe(250);
+  });
+});
+
+describe('switchyard serve --instance-id (usage interval)', () => {
+  const base = ['--instance-id', 'i1', '--control-plane', 'grpc://127.0.0.1:9100'];
+  const env = { SWITCHYARD_INSTANCE_TOKEN: 'secret' };
+
+  it('sends evaluation counts every 5 s unless told otherwise (flag, then variable)', () => {
+    expect(loadInstanceModeConfig(base, env).usageIntervalMs).toBe(5_000);
+    expect(loadInstanceModeConfig([...base, '--usage-interval', '2s'], env).usageIntervalMs).toBe(
+      2_000,
+    );
+    expect(
+      loadInstanceModeConfig(base, { ...env, SWITCHYARD_USAGE_INTERVAL: '750ms' }).usageIntervalMs,
+    ).toBe(750);
+  });
+
+  it('names a bad interval', () => {
+    expect(() => loadInstanceModeConfig([...base, '--usage-interval', 'soon'], env)).toThrow(
+      /usage-interval: a duration/,
+    );
+    expect(() => loadInstanceModeConfig([...base, '--usage-interval', '20ms'], env)).toThrow(
+      /usage-interval: between 100ms and 10m/,
+    );
   });
 });

@@ -31,6 +31,7 @@ export const SERVE_OPTIONS = {
   'control-plane': { type: 'string' },
   'instance-token': { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
+  'usage-interval': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -148,6 +149,13 @@ export const SERVE_OPTION_DOCS: Record<keyof typeof SERVE_OPTIONS, ServeOptionDo
     default: 'none',
     description:
       'instance mode: the instance credential (prefer the variable: it stays out of `ps`)',
+  },
+  'usage-interval': {
+    value: 'DURATION',
+    env: 'SWITCHYARD_USAGE_INTERVAL',
+    default: '`5s`',
+    description:
+      'instance mode: how often evaluation counts are sent to the control plane (100ms to 10m)',
   },
   'allow-origin': {
     value: 'ORIGIN',
@@ -283,6 +291,8 @@ export interface InstanceModeConfig {
   grpcPort: number;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Period of evaluation-count batches to the control plane. */
+  usageIntervalMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -322,8 +332,20 @@ export function loadInstanceModeConfig(
     issues.push(`log-level: must be one of ${LOG_LEVELS.join('|')}`);
   const httpPort = port(v['http-port'] ?? env.SWITCHYARD_HTTP_PORT, 'http-port') ?? 8080;
   const grpcPort = port(v['grpc-port'] ?? env.SWITCHYARD_GRPC_PORT, 'grpc-port') ?? 9000;
+  const usageText = v['usage-interval'] ?? env.SWITCHYARD_USAGE_INTERVAL;
+  let usageIntervalMs = 5_000;
+  if (usageText !== undefined) {
+    try {
+      usageIntervalMs = parseDuration(usageText);
+    } catch {
+      issues.push(`usage-interval: a duration such as 5s or 500ms, got "${usageText}"`);
+    }
+    if (usageIntervalMs < 100 || usageIntervalMs > 600_000)
+      issues.push('usage-interval: between 100ms and 10m');
+  }
   if (issues.length > 0) throw new ConfigError(issues);
   return {
+    usageIntervalMs,
     instanceId,
     controlPlaneUrl,
     secret,

@@ -19,6 +19,7 @@ import {
 } from '@switchyard/flags';
 import { authorize, type TokenScope } from '../auth/token-table.js';
 import type { DataPlaneMetrics } from '../metrics/metrics.js';
+import type { UsageCounter } from '../metrics/usage-counter.js';
 import type { EnvironmentRegistry } from '../state/environment-registry.js';
 
 /** Where the environment of a request may come from, most specific first. */
@@ -72,6 +73,8 @@ export class EvaluationService {
   constructor(
     readonly registry: EnvironmentRegistry,
     private readonly metrics: DataPlaneMetrics,
+    /** Evaluation counts for the control plane (instance mode); absent when nobody reads them. */
+    private readonly usage?: UsageCounter,
   ) {}
 
   /**
@@ -126,6 +129,7 @@ export class EvaluationService {
     if (req.namespaceKey !== ns) req = { ...req, namespaceKey: ns };
     const result = evaluateVariant(picked.snapshot, req);
     this.metrics.evaluation(picked.environment, ns, result.flagKey, result.reason);
+    this.usage?.count(picked.environment, ns, result.flagKey, result.variantKey, result.reason);
     return result;
   }
 
@@ -136,6 +140,13 @@ export class EvaluationService {
     if (req.namespaceKey !== ns) req = { ...req, namespaceKey: ns };
     const result = evaluateBoolean(picked.snapshot, req);
     this.metrics.evaluation(picked.environment, ns, result.flagKey, result.reason);
+    this.usage?.count(
+      picked.environment,
+      ns,
+      result.flagKey,
+      result.enabled ? 'true' : 'false',
+      result.reason,
+    );
     return result;
   }
 
@@ -170,21 +181,16 @@ export class EvaluationService {
   }
 
   private countItem(environment: string, ns: string, item: BatchItem): void {
-    if (item.type === 'VARIANT_EVALUATION_RESPONSE_TYPE')
-      this.metrics.evaluation(
-        environment,
-        ns,
-        item.variantResponse.flagKey,
-        item.variantResponse.reason,
-      );
-    else if (item.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE')
-      this.metrics.evaluation(
-        environment,
-        ns,
-        item.booleanResponse.flagKey,
-        item.booleanResponse.reason,
-      );
-    else
+    if (item.type === 'VARIANT_EVALUATION_RESPONSE_TYPE') {
+      const r = item.variantResponse;
+      this.metrics.evaluation(environment, ns, r.flagKey, r.reason);
+      this.usage?.count(environment, ns, r.flagKey, r.variantKey, r.reason);
+    } else if (item.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE') {
+      const r = item.booleanResponse;
+      this.metrics.evaluation(environment, ns, r.flagKey, r.reason);
+      this.usage?.count(environment, ns, r.flagKey, r.enabled ? 'true' : 'false', r.reason);
+    } else
+      // Not counted for insights: the flag does not exist (its key is the client's to choose).
       this.metrics.evaluation(
         environment,
         ns,

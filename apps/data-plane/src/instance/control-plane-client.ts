@@ -8,6 +8,7 @@ import {
   type InstanceConfiguration__Output,
   type InstanceServiceClient,
   type StatusReport,
+  type UsageBatch,
   type WatchEvent__Output,
 } from '@switchyard/contracts';
 
@@ -67,6 +68,18 @@ export class ControlPlaneClient {
     return new Promise((resolve, reject) => {
       this.#client.ReportStatus(
         report,
+        this.#metadata(),
+        { deadline: Date.now() + timeoutMs },
+        (err) => (err ? reject(err) : resolve()),
+      );
+    });
+  }
+
+  /** Sends one batch of evaluation counts (idempotent per batch id on the control plane). */
+  reportUsage(batch: UsageBatch, timeoutMs = 5_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#client.ReportUsage(
+        batch,
         this.#metadata(),
         { deadline: Date.now() + timeoutMs },
         (err) => (err ? reject(err) : resolve()),

@@ -23,6 +23,8 @@ import {
   tokensOf,
 } from './instance-config-mapper.js';
 import { StatusReporter } from './status-reporter.js';
+import { UsageCounter } from '../metrics/usage-counter.js';
+import { UsageReporter } from './usage-reporter.js';
 
 /** Options of {@link startInstance}. */
 export interface InstanceModeOptions {
@@ -36,6 +38,8 @@ export interface InstanceModeOptions {
   logLevel: string;
   /** Period of status reports (default 5 s; changes are also reported as they happen). */
   statusIntervalMs?: number;
+  /** Period of evaluation-count batches (default 5 s): a crash loses at most this much counting. */
+  usageIntervalMs?: number;
 }
 
 /** A running instance-mode data plane. */
@@ -151,7 +155,14 @@ export async function startInstance(
     if (initial.fresh) await catchUp(sync, o.registry, current.revisions ?? {}, logger);
     return sync;
   };
-  const dp = await startDataPlane(config, logger, starter);
+  const usage = new UsageCounter();
+  const dp = await startDataPlane(config, logger, starter, { usage });
+  const usageReporter = new UsageReporter(client, usage, logger, {
+    instanceId: opts.instanceId,
+    startedAtMs: Date.now(),
+    intervalMs: opts.usageIntervalMs ?? 5_000,
+  });
+  usageReporter.start();
   const reporter = new StatusReporter(
     client,
     dp,
@@ -259,6 +270,8 @@ export async function startInstance(
       reporter.stop();
       watchStream?.cancel();
       await dp.close();
+      // After the servers drained: the last requests' counts are in this final batch.
+      await usageReporter.stop();
       client.close();
     },
   };

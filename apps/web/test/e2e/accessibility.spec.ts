@@ -46,6 +46,7 @@ const PAGES: Array<{ path: string; ready?: (p: Page) => Locator[] }> = [
     path: `/orgs/${ORG}/environments/production/flags/default/axe-check?new=VARIANT_FLAG_TYPE`,
     ready: (p) => [p.getByRole('button', { name: 'Add rule' })],
   },
+  { path: `/orgs/${ORG}/environments/production/stale` },
   { path: `/orgs/${ORG}/environments/production/segments` },
   {
     path: `/orgs/${ORG}/environments/production/segments/default/axe-check?new`,

@@ -34,6 +34,8 @@ export * from './switchyard/controlplane/v1/SyncError.js';
 export * from './switchyard/controlplane/v1/Token.js';
 export * from './switchyard/controlplane/v1/TokenUse.js';
 export * from './switchyard/controlplane/v1/TokensChanged.js';
+export * from './switchyard/controlplane/v1/UsageBatch.js';
+export * from './switchyard/controlplane/v1/UsageCount.js';
 export * from './switchyard/controlplane/v1/WakeRequest.js';
 export * from './switchyard/controlplane/v1/WatchEvent.js';
 export * from './switchyard/controlplane/v1/WatchRequest.js';

@@ -20,6 +20,8 @@ import type { SyncError as _switchyard_controlplane_v1_SyncError, SyncError__Out
 import type { Token as _switchyard_controlplane_v1_Token, Token__Output as _switchyard_controlplane_v1_Token__Output } from './switchyard/controlplane/v1/Token.js';
 import type { TokenUse as _switchyard_controlplane_v1_TokenUse, TokenUse__Output as _switchyard_controlplane_v1_TokenUse__Output } from './switchyard/controlplane/v1/TokenUse.js';
 import type { TokensChanged as _switchyard_controlplane_v1_TokensChanged, TokensChanged__Output as _switchyard_controlplane_v1_TokensChanged__Output } from './switchyard/controlplane/v1/TokensChanged.js';
+import type { UsageBatch as _switchyard_controlplane_v1_UsageBatch, UsageBatch__Output as _switchyard_controlplane_v1_UsageBatch__Output } from './switchyard/controlplane/v1/UsageBatch.js';
+import type { UsageCount as _switchyard_controlplane_v1_UsageCount, UsageCount__Output as _switchyard_controlplane_v1_UsageCount__Output } from './switchyard/controlplane/v1/UsageCount.js';
 import type { WakeRequest as _switchyard_controlplane_v1_WakeRequest, WakeRequest__Output as _switchyard_controlplane_v1_WakeRequest__Output } from './switchyard/controlplane/v1/WakeRequest.js';
 import type { WatchEvent as _switchyard_controlplane_v1_WatchEvent, WatchEvent__Output as _switchyard_controlplane_v1_WatchEvent__Output } from './switchyard/controlplane/v1/WatchEvent.js';
 import type { WatchRequest as _switchyard_controlplane_v1_WatchRequest, WatchRequest__Output as _switchyard_controlplane_v1_WatchRequest__Output } from './switchyard/controlplane/v1/WatchRequest.js';
@@ -54,6 +56,8 @@ export interface ProtoGrpcType {
         Token: MessageTypeDefinition<_switchyard_controlplane_v1_Token, _switchyard_controlplane_v1_Token__Output>
         TokenUse: MessageTypeDefinition<_switchyard_controlplane_v1_TokenUse, _switchyard_controlplane_v1_TokenUse__Output>
         TokensChanged: MessageTypeDefinition<_switchyard_controlplane_v1_TokensChanged, _switchyard_controlplane_v1_TokensChanged__Output>
+        UsageBatch: MessageTypeDefinition<_switchyard_controlplane_v1_UsageBatch, _switchyard_controlplane_v1_UsageBatch__Output>
+        UsageCount: MessageTypeDefinition<_switchyard_controlplane_v1_UsageCount, _switchyard_controlplane_v1_UsageCount__Output>
         WakeRequest: MessageTypeDefinition<_switchyard_controlplane_v1_WakeRequest, _switchyard_controlplane_v1_WakeRequest__Output>
         WatchEvent: MessageTypeDefinition<_switchyard_controlplane_v1_WatchEvent, _switchyard_controlplane_v1_WatchEvent__Output>
         WatchRequest: MessageTypeDefinition<_switchyard_controlplane_v1_WatchRequest, _switchyard_controlplane_v1_WatchRequest__Output>

@@ -197,7 +197,7 @@ describe('comment-preserving writes', () => {
   it('setting rules and rollouts (a new rule, a new threshold) keeps the existing rules’ text', () => {
     const ws = load();
     edits.setFlagList(ws, 'default', 'search', {
-      rollouts: [{ threshold: { percentage: 75, value: true } }],
+      rollouts: [{ description: undefined, threshold: { percentage: 75, value: true } }],
     });
     edits.setFlagList(ws, 'default', 'checkout', {
       rules: [

@@ -12,6 +12,8 @@ import { Badge } from '@/components/ui/badge';
 import { Input, Label, NativeSelect } from '@/components/ui/input';
 import { EnvironmentSwitcher } from './environment-switcher';
 import { flagKeys, useFlags, useNamespaces, type FlagFilters } from './flag-api';
+import { Sparkline } from '@/components/insights/sparkline';
+import { ago, useUsageSummary } from '@/components/insights/insights-api';
 import { CreateFlagDialog } from './create-flag-dialog';
 
 /** Reads the filters from the URL (the URL is the state: links and reloads keep them). */
@@ -39,6 +41,8 @@ export function FlagList({ envKey }: { envKey: string }) {
   const filters = filtersOf(params);
   const namespaces = useNamespaces(org.slug, envKey);
   const flags = useFlags(org.slug, envKey, ns, filters);
+  const summary = useUsageSummary(org.slug, envKey);
+  const usageOf = new Map(summary.data?.items.map((i) => [`${i.namespace}/${i.flag}`, i]));
   const queryClient = useQueryClient();
   // Commits by anyone refresh the list; someone else's are announced (who changed what).
   useEnvironmentEvents(
@@ -105,6 +109,10 @@ export function FlagList({ envKey }: { envKey: string }) {
             Flags of <strong>{envKey}</strong>; press j/k to move, Enter to open.{' '}
             <Link className="underline" href={`${base}/segments?ns=${ns}`}>
               Segments
+            </Link>{' '}
+            ·{' '}
+            <Link className="underline" href={`${base}/stale`}>
+              Stale flags
             </Link>
           </>
         }
@@ -205,6 +213,12 @@ export function FlagList({ envKey }: { envKey: string }) {
                   <span className="font-medium">{f.name}</span>
                   <span className="truncate font-mono text-xs text-muted-foreground">{f.key}</span>
                 </span>
+                {summary.data && (
+                  <Sparkline
+                    values={usageOf.get(`${ns}/${f.key}`)?.trend ?? new Array<number>(24).fill(0)}
+                    label={`${usageOf.get(`${ns}/${f.key}`)?.total ?? 0} evaluations in 24 h, last ${ago(usageOf.get(`${ns}/${f.key}`)?.lastEvaluatedAt ?? null)}`}
+                  />
+                )}
                 <Badge variant="outline">
                   {f.type === 'BOOLEAN_FLAG_TYPE' ? 'boolean' : 'variant'}
                 </Badge>

@@ -22,6 +22,7 @@ import { distributionTotal, reapply, validateFlag, validateFlagYaml } from './va
 import { validateFlagSource } from './source-text';
 import { putSource, useYamlSource } from './use-yaml-source';
 import { YamlEditor } from './yaml-editor';
+import { UsageChart } from '@/components/insights/usage-chart';
 
 function emptyFlag(key: string, type: string | null): Flag {
   return {
@@ -196,6 +197,7 @@ export function FlagPage({ envKey, ns, flagKey }: { envKey: string; ns: string; 
         </div>
       </div>
       {base.value && <ScheduledChanges envKey={envKey} ns={ns} flag={flagKey} />}
+      {base?.value && <UsageChart envKey={envKey} ns={ns} flagKey={flagKey} />}
       <div role="tablist" aria-label="Editor" className="flex gap-1">
         {(['form', 'yaml'] as const).map((t) => (
           <button

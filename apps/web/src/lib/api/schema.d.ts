@@ -610,6 +610,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/environments/{env}/namespaces/{ns}/flags/{flag}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Evaluations of a flag per value over time, the commits to it, and when it was last evaluated in each environment */
+        get: operations["InsightsController_flagUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/environments/{env}/namespaces/{ns}/segments": {
         parameters: {
             query?: never;
@@ -864,6 +881,57 @@ export interface paths {
         put?: never;
         /** Cancel a scheduled change that has not run */
         post: operations["SchedulesController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/environments/{env}/stale-flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Flags not evaluated, or serving one value only, for N days without a commit */
+        get: operations["InsightsController_staleFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/environments/{env}/stale-flags/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive flags (delete them in one commit, or one proposal commit) (If-Match) */
+        post: operations["InsightsController_archive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/environments/{env}/usage-summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hourly evaluations per flag of an environment (trend lines of the flag list) */
+        get: operations["InsightsController_summary"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4997,6 +5065,106 @@ export interface operations {
             };
         };
     };
+    InsightsController_flagUsage: {
+        parameters: {
+            query?: {
+                from?: string;
+                granularity?: "minute" | "hour" | "day";
+                to?: string;
+            };
+            header?: never;
+            path: {
+                env: string;
+                flag: string;
+                ns: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description commits to the flag within the range, newest first */
+                        commits: {
+                            author: string;
+                            revision: string;
+                            summary: string;
+                            time: string;
+                        }[];
+                        environment: string;
+                        flag: string;
+                        from: string;
+                        /** @enum {string} */
+                        granularity: "minute" | "hour" | "day";
+                        /** @description in each of the organisation's environments (key order) */
+                        lastEvaluated: {
+                            environment: string;
+                            lastEvaluatedAt: string | null;
+                        }[];
+                        /** @description in this environment */
+                        lastEvaluatedAt: string | null;
+                        namespace: string;
+                        notice: string;
+                        series: {
+                            byReason: {
+                                [key: string]: number;
+                            };
+                            points: {
+                                count: number;
+                                start: string;
+                            }[];
+                            total: number;
+                            value: string;
+                        }[];
+                        to: string;
+                        total: number;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     FlagsController_listSegments: {
         parameters: {
             query?: never;
@@ -6866,6 +7034,242 @@ export interface operations {
                         /** @enum {string} */
                         status: "awaiting_approval" | "pending" | "applying" | "applied" | "failed" | "cancelled";
                         summary: string;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InsightsController_staleFlags: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path: {
+                env: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        days: number;
+                        environment: string;
+                        items: {
+                            flag: string;
+                            lastCommitAt: string | null;
+                            name: string;
+                            namespace: string;
+                            reasons: ({
+                                /** @constant */
+                                kind: "not-evaluated";
+                                /** @description in any environment; null: never seen */
+                                lastEvaluatedAt: string | null;
+                            } | {
+                                count: number;
+                                /** @constant */
+                                kind: "single-value";
+                                value: string;
+                            })[];
+                        }[];
+                        notice: string;
+                        revision: string;
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InsightsController_archive: {
+        parameters: {
+            query?: {
+                message?: string;
+                proposal?: string;
+            };
+            header?: never;
+            path: {
+                env: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the flags to archive (deleted in one commit; restorable from history) */
+                    flags: {
+                        flag: string;
+                        namespace: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        revision: string;
+                        warnings: {
+                            code: string;
+                            file?: string;
+                            line?: number;
+                            message: string;
+                            path?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InsightsController_summary: {
+        parameters: {
+            query?: {
+                hours?: number;
+            };
+            header?: never;
+            path: {
+                env: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        environment: string;
+                        from: string;
+                        hours: number;
+                        items: {
+                            flag: string;
+                            lastEvaluatedAt: string | null;
+                            namespace: string;
+                            total: number;
+                            trend: number[];
+                        }[];
                     };
                 };
             };

@@ -6,6 +6,7 @@ import type { Ack as _switchyard_controlplane_v1_Ack, Ack__Output as _switchyard
 import type { GetConfigRequest as _switchyard_controlplane_v1_GetConfigRequest, GetConfigRequest__Output as _switchyard_controlplane_v1_GetConfigRequest__Output } from '../../../switchyard/controlplane/v1/GetConfigRequest.js';
 import type { InstanceConfiguration as _switchyard_controlplane_v1_InstanceConfiguration, InstanceConfiguration__Output as _switchyard_controlplane_v1_InstanceConfiguration__Output } from '../../../switchyard/controlplane/v1/InstanceConfiguration.js';
 import type { StatusReport as _switchyard_controlplane_v1_StatusReport, StatusReport__Output as _switchyard_controlplane_v1_StatusReport__Output } from '../../../switchyard/controlplane/v1/StatusReport.js';
+import type { UsageBatch as _switchyard_controlplane_v1_UsageBatch, UsageBatch__Output as _switchyard_controlplane_v1_UsageBatch__Output } from '../../../switchyard/controlplane/v1/UsageBatch.js';
 import type { WatchEvent as _switchyard_controlplane_v1_WatchEvent, WatchEvent__Output as _switchyard_controlplane_v1_WatchEvent__Output } from '../../../switchyard/controlplane/v1/WatchEvent.js';
 import type { WatchRequest as _switchyard_controlplane_v1_WatchRequest, WatchRequest__Output as _switchyard_controlplane_v1_WatchRequest__Output } from '../../../switchyard/controlplane/v1/WatchRequest.js';
 
@@ -41,6 +42,23 @@ export interface InstanceServiceClient extends grpc.Client {
   reportStatus(argument: _switchyard_controlplane_v1_StatusReport, callback: grpc.requestCallback<_switchyard_controlplane_v1_Ack__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Evaluation counts since the previous acknowledged batch. Idempotent per batch_id: a batch the
+   * control plane already applied is acknowledged again without counting twice.
+   */
+  ReportUsage(argument: _switchyard_controlplane_v1_UsageBatch, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_switchyard_controlplane_v1_Ack__Output>): grpc.ClientUnaryCall;
+  ReportUsage(argument: _switchyard_controlplane_v1_UsageBatch, metadata: grpc.Metadata, callback: grpc.requestCallback<_switchyard_controlplane_v1_Ack__Output>): grpc.ClientUnaryCall;
+  ReportUsage(argument: _switchyard_controlplane_v1_UsageBatch, options: grpc.CallOptions, callback: grpc.requestCallback<_switchyard_controlplane_v1_Ack__Output>): grpc.ClientUnaryCall;
+  ReportUsage(argument: _switchyard_controlplane_v1_UsageBatch, callback: grpc.requestCallback<_switchyard_controlplane_v1_Ack__Output>): grpc.ClientUnaryCall;
+  /**
+   * Evaluation counts since the previous acknowledged batch. Idempotent per batch_id: a batch the
+   * control plane already applied is acknowledged again without counting twice.
+   */
+  reportUsage(argument: _switchyard_controlplane_v1_UsageBatch, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_switchyard_controlplane_v1_Ack__Output>): grpc.ClientUnaryCall;
+  reportUsage(argument: _switchyard_controlplane_v1_UsageBatch, metadata: grpc.Metadata, callback: grpc.requestCallback<_switchyard_controlplane_v1_Ack__Output>): grpc.ClientUnaryCall;
+  reportUsage(argument: _switchyard_controlplane_v1_UsageBatch, options: grpc.CallOptions, callback: grpc.requestCallback<_switchyard_controlplane_v1_Ack__Output>): grpc.ClientUnaryCall;
+  reportUsage(argument: _switchyard_controlplane_v1_UsageBatch, callback: grpc.requestCallback<_switchyard_controlplane_v1_Ack__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Server stream of change notifications; a new stream always starts with config_changed so a
    * reconnecting instance refetches what it may have missed.
    */
@@ -67,6 +85,12 @@ export interface InstanceServiceHandlers extends grpc.UntypedServiceImplementati
   ReportStatus: grpc.handleUnaryCall<_switchyard_controlplane_v1_StatusReport__Output, _switchyard_controlplane_v1_Ack>;
   
   /**
+   * Evaluation counts since the previous acknowledged batch. Idempotent per batch_id: a batch the
+   * control plane already applied is acknowledged again without counting twice.
+   */
+  ReportUsage: grpc.handleUnaryCall<_switchyard_controlplane_v1_UsageBatch__Output, _switchyard_controlplane_v1_Ack>;
+  
+  /**
    * Server stream of change notifications; a new stream always starts with config_changed so a
    * reconnecting instance refetches what it may have missed.
    */
@@ -77,5 +101,6 @@ export interface InstanceServiceHandlers extends grpc.UntypedServiceImplementati
 export interface InstanceServiceDefinition extends grpc.ServiceDefinition {
   GetConfig: MethodDefinition<_switchyard_controlplane_v1_GetConfigRequest, _switchyard_controlplane_v1_InstanceConfiguration, _switchyard_controlplane_v1_GetConfigRequest__Output, _switchyard_controlplane_v1_InstanceConfiguration__Output>
   ReportStatus: MethodDefinition<_switchyard_controlplane_v1_StatusReport, _switchyard_controlplane_v1_Ack, _switchyard_controlplane_v1_StatusReport__Output, _switchyard_controlplane_v1_Ack__Output>
+  ReportUsage: MethodDefinition<_switchyard_controlplane_v1_UsageBatch, _switchyard_controlplane_v1_Ack, _switchyard_controlplane_v1_UsageBatch__Output, _switchyard_controlplane_v1_Ack__Output>
   Watch: MethodDefinition<_switchyard_controlplane_v1_WatchRequest, _switchyard_controlplane_v1_WatchEvent, _switchyard_controlplane_v1_WatchRequest__Output, _switchyard_controlplane_v1_WatchEvent__Output>
 }
