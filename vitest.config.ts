@@ -10,12 +10,15 @@ import { defineConfig } from 'vitest/config';
  * package runs alone, and leaves the timed ones out when this config sets SY_VITEST_GROUPS) and
  * runs them in `vitest.timing.config.ts` (project `<name>/timing`). One timed file from the root:
  * `npx vitest run --project 'control-plane*' test/provisioning/…`.
+ *
+ * The benchmark scripts' own tests (each load-matrix script at its smallest size, about 90 s of
+ * control planes and instances) are not part of this run: `npm run test:bench` runs them.
  */
 process.env['SY_VITEST_GROUPS'] = '1';
 
 export default defineConfig({
   test: {
-    projects: ['libs/*', 'apps/*', 'infra', 'scripts', '{libs,apps}/*/vitest.timing.config.ts'],
+    projects: ['libs/*', 'apps/*', 'infra', '{libs,apps}/*/vitest.timing.config.ts'],
     // Untimed files at once (measured on 2 cores; `--maxWorkers` overrides it).
     maxWorkers: 2,
     // One temporary directory for the whole run, removed at the end (scripts/test/run-dir.ts).

@@ -8,7 +8,6 @@ export const TIMED = [
   'test/provisioning/faults-worker-kill.int.test.ts',
   'test/provisioning/provisioning-e2e.int.test.ts',
   'test/provisioning/provisioning-hosted.int.test.ts',
-  'test/schedules/scheduled-changes.int.test.ts',
 ];
 
 export const TEST = {
