@@ -228,6 +228,7 @@ test('the YAML tab shows the flag as stored in git (comments included), round-tr
   const editor = page.getByLabel(/^yaml-tab as stored in \S+ from line \d+/);
   await expect(editor).toHaveValue(stored.text);
   await expectAccessible(page, 'flag YAML tab');
+  await shot(page, 'flag-yaml');
   // Back and forth through the form changes nothing.
   await page.getByRole('tab', { name: 'Form' }).click();
   await page.getByRole('tab', { name: 'YAML' }).click();

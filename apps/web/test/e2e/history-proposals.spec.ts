@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { callApi, expect, expectAccessible, open, signIn, test } from './fixtures';
+import { callApi, expect, expectAccessible, open, shot, signIn, test } from './fixtures';
 
 /**
  * Review and history in the console, on an organisation of its own: restore one flag after a
@@ -125,6 +125,7 @@ test('history, restore, promotion, proposals and the playground', async ({ brows
     promoted.getByRole('table', { name: 'Changed fields of flag default/checkout' }),
   ).toBeVisible();
   await bothThemes(page, 'promotion preview');
+  await shot(page, 'promotion-preview');
   await page.getByRole('tab', { name: 'YAML patch' }).click();
   await expect(page.getByLabel('Promotion diff')).toContainText('key: checkout');
   await page.getByRole('button', { name: 'Promote to staging' }).click();
@@ -239,6 +240,7 @@ test('history, restore, promotion, proposals and the playground', async ({ brows
   await carolPage.getByRole('button', { name: 'Approve' }).click();
   await expect(carolPage.getByText('approved by carol@example.com')).toBeVisible();
   await expect(merge).toBeEnabled();
+  await shot(carolPage, 'proposal-approved');
   await bothThemes(carolPage, 'approved proposal');
   await merge.click();
   await expect(carolPage.getByText('merged by carol@example.com')).toBeVisible();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { createGitRepo } from '@switchyard/testing';
 import pg from 'pg';
-import { callApi, checkBothThemes, expect, open, signIn, test } from './fixtures';
+import { callApi, checkBothThemes, expect, open, shot, signIn, test } from './fixtures';
 
 /**
  * Flag insights in the console, on an organisation of its own (`insights-demo`, its own
@@ -149,6 +149,7 @@ test('evaluation chart, trend lines, last evaluated, and the stale view with bul
     /: describe checkout \(/,
   );
   await expect(page.getByTestId('last-evaluated-production')).toContainText(/Last evaluated \d+/);
+  await shot(page, 'flag-usage');
   await expect(
     page.getByText('Client-side SDKs that evaluate a downloaded snapshot are not seen.'),
   ).toBeVisible();
@@ -168,6 +169,7 @@ test('evaluation chart, trend lines, last evaluated, and the stale view with bul
   const list = page.getByRole('list', { name: 'Stale flags' });
   await expect(list.getByRole('listitem')).toHaveCount(1);
   await expect(list).toContainText('not evaluated for 30 days in any environment (last: never)');
+  await shot(page, 'stale-flags');
   await page.getByRole('checkbox', { name: 'Select default/old' }).check();
   await page.getByRole('button', { name: 'Archive selected (1)' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Archive' }).click();

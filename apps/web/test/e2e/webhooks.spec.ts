@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
-import { callApi, checkBothThemes, expect, open, signIn, test } from './fixtures';
+import { callApi, checkBothThemes, expect, open, shot, signIn, test } from './fixtures';
 
 /**
  * Outbound webhooks in the console, against the real stack: the owner of an organisation of its
@@ -120,6 +120,7 @@ test('the webhook pages pass axe in both themes', async ({ stack }) => {
   await checkBothThemes(page, page.url(), 'webhook deliveries', (p) => [
     p.locator('[data-delivery="ping"]'),
   ]);
+  await shot(page, 'webhook-deliveries');
   await checkBothThemes(
     page,
     `${stack.consoleUrl}/orgs/${ORG}/settings/webhooks`,
