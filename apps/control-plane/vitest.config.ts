@@ -2,7 +2,6 @@ import { configDefaults, defineProject } from 'vitest/config';
 
 /** Files that assert wall-clock bounds or kill processes: alone, after the rest, in a full run. */
 export const TIMED = [
-  'test/flags/concurrent-editors.int.test.ts',
   'test/provisioning/faults-instance-and-control-plane.int.test.ts',
   'test/provisioning/faults-redis.int.test.ts',
   'test/provisioning/faults-worker-kill.int.test.ts',
@@ -11,6 +10,8 @@ export const TIMED = [
 ];
 
 export const TEST = {
+  // Modules are shared between this worker's files (see the root config).
+  isolate: false,
   include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   // Builds the binaries tests run as processes, once per run (the data plane, edge and worker).
   globalSetup: ['../../scripts/test/build-binaries.ts'],

@@ -3,6 +3,8 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'edge',
+    // Modules are shared between this worker's files (see the root config).
+    isolate: false,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['../../scripts/test/build-binaries.ts'],
     testTimeout: 30_000,

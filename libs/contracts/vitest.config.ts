@@ -3,5 +3,10 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
-  test: { name: 'contracts', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  test: {
+    name: 'contracts',
+    // Modules are shared between this worker's files (see the root config).
+    isolate: false,
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+  },
 });

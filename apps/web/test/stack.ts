@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startDnsServer, startGitServer, type DnsRecords } from '@switchyard/testing';
+import {
+  instancePortRange,
+  startDnsServer,
+  startGitServer,
+  type DnsRecords,
+} from '@switchyard/testing';
 
 /**
  * The real thing on ephemeral ports: a fresh PostgreSQL database, the built control plane
@@ -241,7 +246,6 @@ export async function startStack(): Promise<Stack> {
     closers.push(() => new Promise<void>((resolve) => dnsControl.close(() => resolve())));
     const hookReceiver = await startHookReceiver();
     closers.push(() => new Promise<void>((resolve) => hookReceiver.close(() => resolve())));
-    const base = 20_000 + Math.floor(Math.random() * 400) * 100;
     const cpEnv = {
       NODE_ENV: 'development',
       DATABASE_URL: databaseUrl,
@@ -260,7 +264,7 @@ export async function startStack(): Promise<Stack> {
       EDGE_TOKEN: `edge-${randomBytes(16).toString('hex')}`,
       EDGE_PUBLIC_URL: `http://127.0.0.1:${edgePort}`,
       INSTANCE_DATA_DIR: instanceDir,
-      INSTANCE_PORT_RANGE: `${base}-${base + 99}`,
+      INSTANCE_PORT_RANGE: instancePortRange(),
       INSTANCE_LOG_LEVEL: 'warn',
       QUEUE_PREFIX: database,
       OUTBOX_POLL_MS: '100',

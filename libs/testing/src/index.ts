@@ -6,3 +6,4 @@ export * from './fault-proxy.js';
 export * from './dns-server.js';
 export * from './canary.js';
 export * from './flag-fixtures.js';
+export * from './ports.js';

@@ -7,10 +7,11 @@ import { flagsFixture, type FlagsFixture } from './flags-helpers.js';
  * L6: many editors write the same environment at once for a bounded time. Each editor owns one
  * flag and keeps writing a counter into its description: every accepted write must be in the
  * history, every refused one must be a 409, and the final tree must hold each editor's last
- * accepted value (no lost update).
+ * accepted value (no lost update). Nothing here depends on speed, so it runs with the other
+ * untimed files; a longer run: `L6_DURATION_MS=60000 npx vitest run --project control-plane <this file>`.
  */
 const EDITORS = 50;
-const DURATION_MS = Number(process.env['L6_DURATION_MS'] ?? 20_000);
+const DURATION_MS = Number(process.env['L6_DURATION_MS'] ?? 8_000);
 
 let f: FlagsFixture;
 beforeAll(async () => {
@@ -36,10 +37,13 @@ describe('L6: concurrent editors', () => {
       const other: number[] = [];
       let conflicts = 0;
       const deadline = Date.now() + DURATION_MS;
+      const hardStop = deadline + 60_000;
       const editor = async (i: number) => {
         let n = 0;
         let rev = await f.revision('prod');
-        while (Date.now() < deadline) {
+        // Until the time is up and enough edits went through to mean something (a loaded
+        // machine commits more slowly), within a hard cap.
+        while (Date.now() < hardStop && (Date.now() < deadline || accepted.length < EDITORS)) {
           n += 1;
           const body = { key: `e${i}`, name: `Editor ${i}`, description: `write ${n}` };
           const res = await f.t.call(callers[i]!, {
@@ -62,7 +66,7 @@ describe('L6: concurrent editors', () => {
       await Promise.all(callers.map((_, i) => editor(i)));
 
       expect(other, 'every refused write is a 409').toEqual([]);
-      expect(accepted.length).toBeGreaterThan(EDITORS / 2);
+      expect(accepted.length).toBeGreaterThanOrEqual(EDITORS);
       const store = await f.store('prod');
       const head = (await store.head('main'))!;
       const history = new Set((await store.git(['rev-list', head])).toString().trim().split('\n'));

@@ -16,6 +16,7 @@ import { pino } from 'pino';
 import { createPrismaClient } from '@switchyard/db';
 import {
   createGitRepo,
+  instancePortRange,
   startFaultProxy,
   startGitServer,
   type FaultProxy,
@@ -202,7 +203,6 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
   const instanceDir = mkdtempSync(join(tmpdir(), 'sy-instances-'));
   const edgeDir = mkdtempSync(join(tmpdir(), 'sy-edge-'));
   const gitRoot = mkdtempSync(join(tmpdir(), 'sy-git-'));
-  const base = 20_000 + Math.floor(Math.random() * 400) * 100;
   const queuePrefix = `sytest${randomBytes(4).toString('hex')}`;
   const edgePort = await freePort();
   const edgeToken = `edge-${randomBytes(16).toString('hex')}`;
@@ -222,7 +222,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
     EDGE_TOKEN: edgeToken,
     EDGE_PUBLIC_URL: `http://127.0.0.1:${edgePort}`,
     INSTANCE_DATA_DIR: instanceDir,
-    INSTANCE_PORT_RANGE: `${base}-${base + 99}`,
+    INSTANCE_PORT_RANGE: instancePortRange(),
     INSTANCE_LOG_LEVEL: 'warn',
     OUTBOUND_ALLOWED_ORIGINS: new URL(git.url).origin,
     GIT_ALLOW_HTTP: 'true',

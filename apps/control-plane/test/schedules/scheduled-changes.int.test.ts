@@ -129,7 +129,8 @@ describe('scheduled flag edits', () => {
     for (const k of keys) await putFlag('prod', variantFlag(k, { enabled: false }));
     const store = await f.store('prod');
     const before = await commitCount(store);
-    const at = inMs(2_500);
+    // Far enough ahead that the three requests land before it on a loaded machine.
+    const at = inMs(6_000);
     const ids: string[] = [];
     for (const k of keys) {
       const res = await schedule('prod', await f.revision('prod'), {
@@ -175,13 +176,15 @@ describe('scheduled flag edits', () => {
       await putFlag('prod', variantFlag('race', { enabled: false }));
       const res = await schedule('prod', await f.revision('prod'), {
         kind: 'flag',
-        at: inMs(800),
+        at: inMs(3_000),
         namespace: 'default',
         flag: 'race',
         document: variantFlag('race', { enabled: true }),
       });
       expect(res.status, JSON.stringify(res.json)).toBe(201);
-      await new Promise((r) => setTimeout(r, 1_000));
+      await new Promise((r) =>
+        setTimeout(r, Date.parse(res.json.runAt as string) + 200 - Date.now()),
+      );
       const outcomes = await Promise.all(
         [f.t.app, replica].map((app) => app.get(ScheduleApplier).run(res.json.id as string)),
       );
@@ -269,7 +272,7 @@ describe('scheduled flag edits', () => {
       crashing = startChild(WORKER, { ...env, SCHEDULER_CRASH_AFTER: 'commit' });
       const res = await schedule('prod', await f.revision('prod'), {
         kind: 'flag',
-        at: inMs(2_000),
+        at: inMs(4_000),
         namespace: 'default',
         flag: 'killed',
         document: variantFlag('killed', { enabled: true }),
@@ -308,7 +311,7 @@ describe('scheduled promotions', () => {
     await putFlag('stage', variantFlag('promoted', { enabled: true }));
     const res = await schedule('prod', await f.revision('prod'), {
       kind: 'promotion',
-      at: inMs(2_000),
+      at: inMs(5_000),
       promotion: { source: 'stage', namespace: 'default', flag: 'promoted' },
     });
     expect(res.status, JSON.stringify(res.json)).toBe(201);
@@ -396,12 +399,12 @@ describe('protected environments', () => {
     const p = await proposal('Never approved', 'unapproved');
     const res = await schedule('locked', p.revision, {
       kind: 'proposal',
-      at: inMs(1_500),
+      at: inMs(3_000),
       proposal: p.id,
     });
     expect(res.status).toBe(201);
     // Past its time and several sweeps later.
-    await new Promise((r) => setTimeout(r, 4_000));
+    await new Promise((r) => setTimeout(r, 5_500));
     const now = await f.t.call(f.viewer, {
       method: 'GET',
       url: `${P}/locked/scheduled-changes/${res.json.id as string}`,
@@ -426,7 +429,7 @@ describe('cancel, list and bad input', () => {
     await putFlag('prod', variantFlag('cancelled', { enabled: false }));
     const res = await schedule('prod', await f.revision('prod'), {
       kind: 'flag',
-      at: inMs(2_000),
+      at: inMs(6_000),
       namespace: 'default',
       flag: 'cancelled',
       document: variantFlag('cancelled', { enabled: true }),
