@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
- * `npm test`: builds, then runs vitest's untimed files (every package; see vitest.config.ts) and
- * the console's browser suite side by side, then vitest's timed files alone on the then idle
- * machine, and prints how long each step and the whole took. Both suites spend most of their
- * time waiting on processes, databases and timers, so running them together fills the 2 cores
- * instead of leaving one idle. The browser suite's lines are prefixed `[browser]`.
+ * `npm test`: builds every package but the console, then runs vitest's untimed files (every
+ * package; see vitest.config.ts) beside the console's build and browser suite, then vitest's
+ * timed files alone on the then idle machine, and prints how long each step and the whole took.
+ * Both suites spend most of their time waiting on processes, databases and timers, so running
+ * them together fills the 2 cores instead of leaving one idle. The browser side's lines are
+ * prefixed `[browser]`.
  *
  * All steps share one temporary directory (TMPDIR), removed at the end, and what the steps left in
- * it is named. Arguments go to one plain vitest run instead (`npm test -- --project db`).
+ * it is named. Arguments go to one plain vitest run after a full build (`npm test -- --project db`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -19,37 +20,41 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts ?? {};
 const args = process.argv.slice(2);
+const WEB = '@switchyard/web';
+const hasBrowser = Boolean(scripts['test:browser']) && args.length === 0;
+
+const build = {
+  name: 'build',
+  stopOnFailure: true,
+  commands: [['npm', 'run', 'build', '--', ...(hasBrowser ? [`--filter=!${WEB}`] : [])]],
+};
 // The build covers the binaries vitest's global setup would build (a turbo cache hit):
 // scripts/test/build-binaries.ts skips when SY_TEST_BINARIES_BUILT is set.
 const vitest = (name, part) => ({
   name,
-  cmd: 'npx',
-  args: ['vitest', 'run', ...args],
+  commands: [['npx', 'vitest', 'run', ...args]],
   env: { SY_TEST_BINARIES_BUILT: '1', ...(part ? { SY_VITEST_PART: part } : {}) },
 });
-const browser = scripts['test:browser']
-  ? { name: 'browser', cmd: 'npm', args: ['run', 'test:browser'], prefix: '[browser] ' }
-  : undefined;
+const browser = {
+  name: 'console build + browser',
+  prefix: '[browser] ',
+  commands: [
+    ['npx', 'turbo', 'run', 'build', `--filter=${WEB}`, '--output-logs=errors-only'],
+    ['npm', 'run', 'test:browser'],
+  ],
+};
 
 /** Stages run one after the other; the steps of a stage run at once. */
-const stages = [
-  // Every package, the console included (the browser step serves its production build).
-  [{ name: 'build', cmd: 'npm', args: ['run', 'build'], stopOnFailure: true }],
-  ...(args.length
-    ? [[vitest('vitest')]]
-    : [
-        [vitest('vitest untimed', 'untimed'), ...(browser ? [browser] : [])],
-        [vitest('vitest timed', 'timed')],
-      ]),
-];
+const stages = hasBrowser
+  ? [[build], [vitest('vitest untimed', 'untimed'), browser], [vitest('vitest timed', 'timed')]]
+  : [[build], [vitest('vitest')]];
 
 const runDir = mkdtempSync(join(tmpdir(), 'sy-npm-test-'));
 const env = { ...process.env, TMPDIR: runDir };
 
-function run(step) {
-  const t0 = Date.now();
+function exec([cmd, ...cmdArgs], step) {
   return new Promise((resolve) => {
-    const child = spawn(step.cmd, step.args, {
+    const child = spawn(cmd, cmdArgs, {
       cwd: ROOT,
       env: { ...env, ...step.env },
       stdio: step.prefix ? ['ignore', 'pipe', 'pipe'] : 'inherit',
@@ -60,10 +65,15 @@ function run(step) {
         [child.stderr, process.stderr],
       ])
         createInterface({ input: from }).on('line', (l) => to.write(`${step.prefix}${l}\n`));
-    child.on('close', (code) =>
-      resolve({ step, ok: code === 0, seconds: Math.round((Date.now() - t0) / 1000) }),
-    );
+    child.on('close', (code) => resolve(code === 0));
   });
+}
+
+async function run(step) {
+  const t0 = Date.now();
+  let ok = true;
+  for (const command of step.commands) if (!(ok = await exec(command, step))) break;
+  return { step, ok, seconds: Math.round((Date.now() - t0) / 1000) };
 }
 
 const started = Date.now();
