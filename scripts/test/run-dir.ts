@@ -32,8 +32,16 @@ export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'sy-test-run-'));
   process.env['TMPDIR'] = dir;
   return () => {
-    const alive = processesUsing(dir);
-    for (const pid of alive) {
+    const alive = processesUsing(dir).map((pid) => {
+      let cmd = '';
+      try {
+        cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      } catch {
+        // gone meanwhile
+      }
+      return { pid, cmd };
+    });
+    for (const { pid } of alive) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -43,7 +51,7 @@ export default function setup(): () => void {
     const left = readdirSync(dir);
     if (alive.length || left.length)
       process.stderr.write(
-        `test run left behind (removed now): ${[...left, ...alive.map((p) => `process ${p}`)].join(', ')}\n`,
+        `test run left behind (removed now): ${[...left, ...alive.map((p) => `process ${p.pid} (${p.cmd.slice(0, 120)})`)].join(', ')}\n`,
       );
     rmSync(dir, { recursive: true, force: true });
     if (previous === undefined) delete process.env['TMPDIR'];

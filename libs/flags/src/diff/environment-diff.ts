@@ -52,9 +52,11 @@ function entities<T extends { key: string }>(
   const b = byKey(after);
   const out: EntityChange[] = [];
   for (const key of union([...b.keys()], [...a.keys()])) {
-    const changes = diff(a.get(key), b.get(key));
-    if (changes.length > 0)
-      out.push({ namespace, kind, key, status: status(a.get(key), b.get(key)), changes });
+    const x = a.get(key);
+    const y = b.get(key);
+    // An added or removed one lists its fields (against an empty object), not one whole value.
+    const changes = x && y ? diff(x, y) : diffValues(x ?? {}, y ?? {});
+    if (changes.length > 0) out.push({ namespace, kind, key, status: status(x, y), changes });
   }
   return out;
 }

@@ -196,8 +196,8 @@ export function Promotion() {
                           data-differs={differs || undefined}
                           className={differs ? 'bg-warning/15 p-2' : 'p-2'}
                         >
-                          {f ? (f.enabled ? 'on' : 'off') : '—'}
-                          {differs && <span className="ml-1 text-xs">(differs)</span>}
+                          {f ? f.enabled ? 'on' : 'off' : <span className="text-xs">absent</span>}
+                          {differs && f && <span className="ml-1 text-xs">(differs)</span>}
                         </td>
                       );
                     })}
