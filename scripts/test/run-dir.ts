@@ -10,12 +10,22 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Pids whose command line or environment mentions `dir`. */
+/** Parent pid from `/proc/<pid>/stat` (the field after the parenthesised command name). */
+function parentOf(pid: string): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/**
+ * Pids whose command line or environment mentions `dir`, except vitest itself and its own pool
+ * workers (its direct children), which may still be exiting when the teardown runs.
+ */
 function processesUsing(dir: string): number[] {
   return readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
     .filter((pid) => {
       try {
+        if (parentOf(pid) === process.pid) return false;
         return (
           readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir) ||
           readFileSync(`/proc/${pid}/environ`, 'utf8').includes(dir)

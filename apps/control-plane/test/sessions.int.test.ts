@@ -211,7 +211,6 @@ describe('readiness', () => {
     const res = await down.call(anonymous, { method: 'GET', url: '/api/v1/ready' });
     expect(res.status).toBe(503);
     expect(res.json.code).toBe('Unavailable');
-    await down.app.close();
-    await down.db.$disconnect();
+    await down.close();
   });
 });

@@ -1,7 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isSwitchyardError } from '@switchyard/flags';
 import { diffTrees, history } from './git-history.js';
 import { mergeBranch, revertCommit } from './git-merge.js';
@@ -10,9 +10,13 @@ import { GitStore } from './git-store.js';
 const alice = { name: 'Alice', email: 'alice@example.com' };
 const bob = { name: 'Bob', email: 'bob@example.com' };
 
+const dirs: string[] = [];
 async function fresh(): Promise<GitStore> {
-  return GitStore.open(join(await mkdtemp(join(tmpdir(), 'git-store-')), 'r.git'));
+  const dir = await mkdtemp(join(tmpdir(), 'git-store-'));
+  dirs.push(dir);
+  return GitStore.open(join(dir, 'r.git'));
 }
+afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 describe('GitStore', () => {
   it('writes one commit per change with author, content and compare-and-swap', async () => {

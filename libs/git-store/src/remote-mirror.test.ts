@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
+  await repo.cleanup();
+  await rm(root, { recursive: true, force: true });
 });
 
 describe('external remote over smart HTTP', () => {

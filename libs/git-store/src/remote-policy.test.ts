@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { isSwitchyardError } from '@switchyard/flags';
 import { GitStore } from './git-store.js';
 import { fetchBranch } from './remote-mirror.js';
@@ -175,7 +175,9 @@ describe('remote URL policy', () => {
     });
     await new Promise<void>((r) => canary.listen(0, '127.0.0.1', r));
     const port = (canary.address() as { port: number }).port;
-    const store = await GitStore.open(join(await mkdtemp(join(tmpdir(), 'canary-')), 'm.git'));
+    const dir = await mkdtemp(join(tmpdir(), 'canary-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const store = await GitStore.open(join(dir, 'm.git'));
     const urls = [
       `https://127.0.0.1:${port}/r.git`,
       `https://localhost:${port}/r.git`,

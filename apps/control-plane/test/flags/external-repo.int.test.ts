@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ import { GitStore } from '@switchyard/git-store';
  * (GitHub HMAC, GitLab token) announce external pushes.
  */
 let f: FlagsFixture;
+let root: string;
 let server: GitServer;
 let repo: GitRepo;
 let repositoryId: string;
@@ -31,7 +32,7 @@ const FEATURES =
   'namespace: default\nflags:\n  - key: legacy\n    name: Legacy\n    enabled: true\n    variants:\n      - key: a\n';
 
 beforeAll(async () => {
-  const root = await mkdtemp(join(tmpdir(), 'ext-'));
+  root = await mkdtemp(join(tmpdir(), 'ext-'));
   server = await startGitServer({
     projectRoot: root,
     auth: { username: 'bot', password: 'ext-token' },
@@ -74,6 +75,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   await f.t.close();
+  await repo.cleanup();
+  await rm(root, { recursive: true, force: true });
 });
 
 describe('external repositories', () => {

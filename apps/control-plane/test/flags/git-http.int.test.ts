@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,7 +19,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await f.t.close();
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
+
+/** A temporary directory for clones, removed after the suite. */
+const dirs: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
 
 const git = (cwd: string, args: string[]) =>
   exec('git', args, { cwd, env: TEST_GIT_ENV }).then((r) => r.stdout.trim());
@@ -36,7 +45,7 @@ describe('hosted repositories over smart HTTP', () => {
       body: variantFlag('over-http'),
     });
     expect(put.status).toBe(200);
-    const dir = await mkdtemp(join(tmpdir(), 'clone-'));
+    const dir = await tempDir('clone-');
     await git(dir, ['clone', '--quiet', url(f.viewer.token), 'c']);
     const work = join(dir, 'c');
     expect(await git(work, ['rev-parse', 'HEAD'])).toBe(put.json.revision);
@@ -84,7 +93,7 @@ describe('hosted repositories over smart HTTP', () => {
     });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
     const token = created.json.token as string;
-    const dir = await mkdtemp(join(tmpdir(), 'ct-'));
+    const dir = await tempDir('ct-');
     await git(dir, ['clone', '-q', url(token), 'prod']);
     expect(await git(join(dir, 'prod'), ['rev-parse', 'HEAD'])).toBe(await f.revision('prod'));
     await expect(

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +15,7 @@ import { commitCount, flagsFixture, variantFlag, type FlagsFixture } from './fla
 const exec = promisify(execFile);
 let f: FlagsFixture;
 let base: string;
+let dir: string;
 let work: string;
 beforeAll(async () => {
   f = await flagsFixture([{ key: 'dev' }]);
@@ -28,7 +29,7 @@ beforeAll(async () => {
     body: variantFlag('seed'),
   });
   expect(put.status).toBe(200);
-  const dir = await mkdtemp(join(tmpdir(), 'source-'));
+  dir = await mkdtemp(join(tmpdir(), 'source-'));
   const remote = `${base.replace('http://', `http://x:${f.editor.token}@`)}/git/home/dev.git`;
   await git(dir, ['clone', '--quiet', remote, 'c']);
   work = join(dir, 'c');
@@ -38,6 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await f.t.close();
+  await rm(dir, { recursive: true, force: true });
 });
 
 const git = (cwd: string, args: string[]) =>

@@ -14,10 +14,12 @@ import { UNKNOWN_SEGMENT_FLAGS_YAML } from '@switchyard/testing';
 import { flagsYaml, startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
+const repos: Array<{ cleanup(): Promise<void> }> = [];
 beforeAll(async () => {
   cloud = await startCloud({ edge: false });
 }, 120_000);
 afterAll(async () => {
+  for (const r of repos) await r.cleanup();
   await cloud?.close();
 });
 
@@ -50,6 +52,7 @@ describe('environment and instance status', () => {
     });
 
     const repo = await cloud.repo('status-flags');
+    repos.push(repo);
     const good = await repo.commitFiles(
       { 'default/features.yaml': flagsYaml(false) },
       'initial flags',

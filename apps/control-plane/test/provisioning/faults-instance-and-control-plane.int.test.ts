@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flagsYaml, startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
+const repos: Array<{ cleanup(): Promise<void> }> = [];
 let closeApp: () => Promise<void>;
 beforeAll(async () => {
   cloud = await startCloud();
@@ -20,6 +21,7 @@ beforeAll(async () => {
   cloud.t.app.close = closeApp;
 }, 120_000);
 afterAll(async () => {
+  for (const r of repos) await r.cleanup();
   await cloud?.close();
 });
 
@@ -38,6 +40,7 @@ describe('instance and control-plane faults', () => {
     const org = await cloud.createOrg('faults');
     const inst = await cloud.waitInstance(org.id);
     const repo = await cloud.repo('faults-flags');
+    repos.push(repo);
     await repo.commitFiles({ 'default/features.yaml': flagsYaml(true) }, 'flags');
     const gitRepo = await cloud.t.db.gitRepository.create({
       data: { orgId: org.id, name: 'flags', url: `${cloud.git.url}/faults-flags.git` },

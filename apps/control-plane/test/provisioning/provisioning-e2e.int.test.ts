@@ -12,10 +12,12 @@ import { ChangeEvents } from '../../src/events/change-events.js';
 import { flagsYaml, startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
+const repos: Array<{ cleanup(): Promise<void> }> = [];
 beforeAll(async () => {
   cloud = await startCloud();
 }, 120_000);
 afterAll(async () => {
+  for (const r of repos) await r.cleanup();
   await cloud?.close();
 });
 
@@ -28,6 +30,7 @@ describe('provisioning end to end', () => {
     expect(inst.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     const repo = await cloud.repo('acme-flags');
+    repos.push(repo);
     await repo.commitFiles({ 'default/features.yaml': flagsYaml(false) }, 'initial flags');
     // Arranged directly: the public API accepts only https:// remotes; the test server is http.
     const gitRepo = await cloud.t.db.gitRepository.create({

@@ -14,10 +14,12 @@ import type { Caller } from '../harness.js';
 import { flagsYaml, startCloud, until, type Cloud } from './cloud.js';
 
 let cloud: Cloud;
+const repos: Array<{ cleanup(): Promise<void> }> = [];
 beforeAll(async () => {
   cloud = await startCloud();
 }, 120_000);
 afterAll(async () => {
+  for (const r of repos) await r.cleanup();
   await cloud?.close();
 });
 
@@ -34,6 +36,7 @@ async function tenant(slug: string): Promise<Tenant> {
   const org = await cloud.createOrg(slug);
   const inst = await cloud.waitInstance(org.id, ['ready'], 30_000);
   const repo = await cloud.repo(`${slug}-flags`);
+  repos.push(repo);
   await repo.commitFiles({ 'default/features.yaml': flagsYaml(true) }, 'initial flags');
   // Arranged directly: the public API accepts only https:// remotes; the test server is http.
   const gitRepo = await cloud.t.db.gitRepository.create({

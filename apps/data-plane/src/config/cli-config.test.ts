@@ -1,11 +1,22 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadInstanceModeConfig, loadServeConfig, parseDuration } from './cli-config.js';
 import { ConfigError, defaultEnvironmentKey } from './instance-config.js';
 
 const noEnv = {};
+
+/** A temporary directory for config files, removed after the suite. */
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-cfg-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe('switchyard serve configuration', () => {
   it('takes a positional directory with defaults (auth must be explicit)', () => {
@@ -87,7 +98,7 @@ describe('switchyard serve configuration', () => {
   });
 
   it('reads a YAML config file with several environments and scoped tokens; CLI and env override', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sy-cfg-'));
+    const dir = tempDir();
     const file = join(dir, 'switchyard.yaml');
     writeFileSync(
       file,
@@ -119,7 +130,7 @@ auth:
   });
 
   it('names every bad field, field and cross-field problems together', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sy-cfg-'));
+    const dir = tempDir();
     const file = join(dir, 'bad.json');
     writeFileSync(
       file,
