@@ -20,8 +20,12 @@ export interface DecodedRequest extends ScopedRequest {
   requestedNamespace: string;
 }
 
-function str(o: Record<string, unknown>, camel: string, snake: string): string {
-  const v = o[camel] ?? o[snake];
+/**
+ * A string field: the camelCase value unless absent or null, then the proto name's. Callers pass
+ * `o.camel ?? o.snake` as named property reads: monomorphic inline caches on the usual body
+ * shape, where a computed key per field (`o[name]`) goes megamorphic on the hot path.
+ */
+function str(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v !== 'string') throw errors.invalidArgument(TYPE_ERROR);
   return v;
@@ -56,17 +60,17 @@ export function decodeEvaluationRequest(
   namespace: string | undefined,
 ): DecodedRequest {
   const o = asObject(body);
-  const requestedNamespace = str(o, 'namespaceKey', 'namespace_key') || namespace || '';
+  const requestedNamespace = str(o.namespaceKey ?? o.namespace_key) || namespace || '';
   const req: DecodedRequest = {
-    requestId: str(o, 'requestId', 'request_id'),
+    requestId: str(o.requestId ?? o.request_id),
     requestedNamespace,
     namespaceKey: requestedNamespace || 'default',
-    flagKey: str(o, 'flagKey', 'flag_key'),
-    entityId: str(o, 'entityId', 'entity_id'),
+    flagKey: str(o.flagKey ?? o.flag_key),
+    entityId: str(o.entityId ?? o.entity_id),
     context: context(o.context),
-    environmentKey: str(o, 'environmentKey', 'environment_key'),
+    environmentKey: str(o.environmentKey ?? o.environment_key),
   };
-  str(o, 'reference', 'reference');
+  str(o.reference);
   if (!req.flagKey) throw errors.invalidArgument('flagKey must not be empty');
   return req;
 }
@@ -77,7 +81,7 @@ export function decodeBatchRequest(
   namespace: string | undefined,
 ): { requestId: string; requests: DecodedRequest[] } {
   const o = asObject(body);
-  const requestId = str(o, 'requestId', 'request_id');
+  const requestId = str(o.requestId ?? o.request_id);
   const list = o.requests ?? [];
   if (!Array.isArray(list)) throw errors.invalidArgument(TYPE_ERROR);
   return { requestId, requests: list.map((r) => decodeEvaluationRequest(r, namespace)) };
@@ -116,6 +120,54 @@ export function booleanJson(r: BooleanEvaluation, e: Envelope) {
     flagKey: r.flagKey,
     segmentKeys: r.segmentKeys,
   };
+}
+
+/**
+ * JSON text of a string: as JSON.stringify, which the common case (printable ASCII without `"`
+ * or `\\`: ids, keys, enum names) skips by quoting after one scan.
+ */
+function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
+function jsonStrings(list: readonly string[]): string {
+  if (list.length === 0) return '[]';
+  let out = '[';
+  for (let i = 0; i < list.length; i++) out += (i === 0 ? '' : ',') + jsonString(list[i]!);
+  return `${out}]`;
+}
+
+/**
+ * The text of `JSON.stringify(booleanJson(r, e))`, written out (the REST hot path): no
+ * intermediate object, no generic serialiser walk. A test holds the two equal.
+ */
+export function booleanJsonText(r: BooleanEvaluation, e: Envelope): string {
+  return (
+    `{"enabled":${r.enabled ? 'true' : 'false'},"reason":${jsonString(r.reason)}` +
+    `,"requestId":${jsonString(e.requestId)},"requestDurationMillis":${jsonNumber(e.durationMs)}` +
+    `,"timestamp":${jsonString(e.timestamp)},"flagKey":${jsonString(r.flagKey)}` +
+    `,"segmentKeys":${jsonStrings(r.segmentKeys)}}`
+  );
+}
+
+/** The text of `JSON.stringify(variantJson(r, e))`, written out like {@link booleanJsonText}. */
+export function variantJsonText(r: VariantEvaluation, e: Envelope): string {
+  return (
+    `{"match":${r.match ? 'true' : 'false'},"segmentKeys":${jsonStrings(r.segmentKeys)}` +
+    `,"reason":${jsonString(r.reason)},"variantKey":${jsonString(r.variantKey)}` +
+    `,"variantAttachment":${jsonString(r.variantAttachment)}` +
+    `,"requestId":${jsonString(e.requestId)},"requestDurationMillis":${jsonNumber(e.durationMs)}` +
+    `,"timestamp":${jsonString(e.timestamp)},"flagKey":${jsonString(r.flagKey)}}`
+  );
+}
+
+/** A number as JSON.stringify writes it (`null` for NaN and infinities). */
+function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
 }
 
 /** One batch item; inner responses carry the inner request's id and the batch's timing. */

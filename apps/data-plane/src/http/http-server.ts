@@ -15,7 +15,13 @@ import { compileRoutes } from './routes.js';
 const route = compileRoutes();
 const REQUEST_ID = /^[\x21-\x7e]+$/;
 
-function context(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number): RequestContext {
+function context(
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBodyBytes: number,
+  fail: RequestContext['fail'],
+): RequestContext {
+  const start = performance.now();
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   let path = q < 0 ? url : url.slice(0, q);
@@ -37,6 +43,8 @@ function context(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number
     pretty,
     route: 'unknown',
     maxBodyBytes,
+    start,
+    fail,
   };
 }
 
@@ -101,12 +109,11 @@ export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServ
     }
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    const start = performance.now();
-    const ctx = context(req, res, maxBodyBytes);
+    const ctx = context(req, res, maxBodyBytes, fail);
     inFlight++;
     res.on('close', () => {
       inFlight--;
-      const seconds = (performance.now() - start) / 1000;
+      const seconds = (performance.now() - ctx.start) / 1000;
       deps.metrics.request('http', ctx.route, res.statusCode, seconds);
       if (debug)
         deps.logger.debug(
