@@ -5,11 +5,18 @@ import {
   batchItemJson,
   booleanJsonText,
   decodeBatchRequest,
-  decodeEvaluationRequest,
+  decodeEvaluationBody,
   variantJsonText,
 } from './evaluation-json.js';
 import { headerHints, type HttpDeps } from './http-deps.js';
-import { header, isoNow, onJson, sendJson, type RequestContext } from './http-kit.js';
+import {
+  header,
+  isoNow,
+  onBody,
+  parseJsonBody,
+  sendJson,
+  type RequestContext,
+} from './http-kit.js';
 
 /**
  * A blank requestId gets a UUIDv4: the generated X-Request-Id when there is one (saves a UUID).
@@ -24,13 +31,14 @@ function envelope(ctx: RequestContext, requestId: string) {
 }
 
 // The routes authenticate before reading the body, then finish synchronously when it has arrived
-// (onJson: no promise per request); every error reaches ctx.fail.
+// (onBody: no promise per request); every error reaches ctx.fail.
 
 /** Evaluates one boolean flag. */
 export function evaluateBooleanRoute(deps: HttpDeps, ctx: RequestContext): void {
   const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
-  onJson(ctx, (body) => {
-    const req = decodeEvaluationRequest(body, header(ctx.req, 'x-flipt-namespace'));
+  onBody(ctx, (body) => {
+    const text = body.toString('utf8');
+    const req = decodeEvaluationBody(text, header(ctx.req, 'x-flipt-namespace'));
     const result = deps.service.boolean(req, headerHints(deps, ctx), scope);
     sendJson(ctx, 200, booleanJsonText(result, envelope(ctx, req.requestId)));
   });
@@ -39,8 +47,9 @@ export function evaluateBooleanRoute(deps: HttpDeps, ctx: RequestContext): void 
 /** Evaluates one variant flag. */
 export function evaluateVariantRoute(deps: HttpDeps, ctx: RequestContext): void {
   const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
-  onJson(ctx, (body) => {
-    const req = decodeEvaluationRequest(body, header(ctx.req, 'x-flipt-namespace'));
+  onBody(ctx, (body) => {
+    const text = body.toString('utf8');
+    const req = decodeEvaluationBody(text, header(ctx.req, 'x-flipt-namespace'));
     const result = deps.service.variant(req, headerHints(deps, ctx), scope);
     sendJson(ctx, 200, variantJsonText(result, envelope(ctx, req.requestId)));
   });
@@ -49,8 +58,9 @@ export function evaluateVariantRoute(deps: HttpDeps, ctx: RequestContext): void 
 /** Evaluates a batch; unknown flags are error items, never a failed batch. */
 export function evaluateBatchRoute(deps: HttpDeps, ctx: RequestContext): void {
   const scope = deps.tokens.authenticate(header(ctx.req, 'authorization'));
-  onJson(ctx, (body) => {
-    const batch = decodeBatchRequest(body, header(ctx.req, 'x-flipt-namespace'));
+  onBody(ctx, (body) => {
+    const json = parseJsonBody(body.toString('utf8'));
+    const batch = decodeBatchRequest(json, header(ctx.req, 'x-flipt-namespace'));
     const items = deps.service.batch(batch.requests, headerHints(deps, ctx), scope);
     const env = envelope(ctx, batch.requestId);
     sendJson(ctx, 200, {

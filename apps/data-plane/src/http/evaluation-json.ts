@@ -10,6 +10,8 @@ import {
   type VariantEvaluation,
 } from '@switchyard/flags';
 import type { ScopedRequest } from '../evaluation/evaluation.service.js';
+import { parseJsonBody } from './http-kit.js';
+import { scanEvaluationRequest, type ScannedRequest } from './request-scan.js';
 
 const TYPE_ERROR = 'invalid values for key(s) in json body';
 
@@ -60,19 +62,40 @@ export function decodeEvaluationRequest(
   namespace: string | undefined,
 ): DecodedRequest {
   const o = asObject(body);
-  const requestedNamespace = str(o.namespaceKey ?? o.namespace_key) || namespace || '';
-  const req: DecodedRequest = {
+  const fields: ScannedRequest = {
+    namespaceKey: str(o.namespaceKey ?? o.namespace_key),
     requestId: str(o.requestId ?? o.request_id),
-    requestedNamespace,
-    namespaceKey: requestedNamespace || 'default',
     flagKey: str(o.flagKey ?? o.flag_key),
     entityId: str(o.entityId ?? o.entity_id),
     context: context(o.context),
     environmentKey: str(o.environmentKey ?? o.environment_key),
   };
   str(o.reference);
-  if (!req.flagKey) throw errors.invalidArgument('flagKey must not be empty');
-  return req;
+  return assemble(fields, namespace);
+}
+
+/**
+ * Decodes the text of one EvaluationRequest body: the usual flat shape straight from the text
+ * (request-scan.ts), anything else through the JSON parse and {@link decodeEvaluationRequest}.
+ */
+export function decodeEvaluationBody(text: string, namespace: string | undefined): DecodedRequest {
+  const scanned = scanEvaluationRequest(text);
+  if (scanned) return assemble(scanned, namespace);
+  return decodeEvaluationRequest(parseJsonBody(text), namespace);
+}
+
+function assemble(f: ScannedRequest, namespace: string | undefined): DecodedRequest {
+  const requestedNamespace = f.namespaceKey || namespace || '';
+  if (!f.flagKey) throw errors.invalidArgument('flagKey must not be empty');
+  return {
+    requestId: f.requestId,
+    requestedNamespace,
+    namespaceKey: requestedNamespace || 'default',
+    flagKey: f.flagKey,
+    entityId: f.entityId,
+    context: f.context,
+    environmentKey: f.environmentKey,
+  };
 }
 
 /** Decodes a BatchEvaluationRequest. */

@@ -95,12 +95,11 @@ export function readBody(ctx: RequestContext): Promise<Buffer> {
 }
 
 /**
- * Reads the body and calls `then` with the parsed JSON synchronously on the stream's 'end', with
- * no promise or microtask hop (the evaluate routes' hot path). Anything failing, the read, the
- * parse or `then` itself, goes to `ctx.fail`, once; `then` never runs after a failure. Parsing
- * as {@link readJson}.
+ * Reads the body and calls `then` with it synchronously on the stream's 'end', with no promise or
+ * microtask hop (the evaluate routes' hot path). Anything failing, the read or `then` itself, goes
+ * to `ctx.fail`, once; `then` never runs after a failure.
  */
-export function onJson(ctx: RequestContext, then: (body: unknown) => void): void {
+export function onBody(ctx: RequestContext, then: (body: Buffer) => void): void {
   const { req, maxBodyBytes } = ctx;
   const declared = Number(req.headers['content-length']);
   if (declared > maxBodyBytes) return ctx.fail(ctx, payloadTooLarge(maxBodyBytes));
@@ -127,7 +126,7 @@ export function onJson(ctx: RequestContext, then: (body: unknown) => void): void
   req.on('end', () => {
     if (failed) return;
     try {
-      then(parseBody(chunks ? Buffer.concat(chunks) : (first ?? EMPTY)));
+      then(chunks ? Buffer.concat(chunks) : (first ?? EMPTY));
     } catch (e) {
       fail(e);
     }
@@ -147,9 +146,14 @@ export function readJson(ctx: RequestContext): Promise<unknown> {
 }
 
 function parseBody(buf: Buffer): unknown {
-  if (buf.length === 0) return {};
+  return parseJsonBody(buf.toString('utf8'));
+}
+
+/** Parses a request body's text as {@link readJson} does (an empty body is `{}`). */
+export function parseJsonBody(text: string): unknown {
+  if (text.length === 0) return {};
   try {
-    return parseJsonWithLimits(buf.toString('utf8'), { field: 'body' });
+    return parseJsonWithLimits(text, { field: 'body' });
   } catch (e) {
     // Syntax errors keep Flipt's wording; the depth error names the limit.
     throw isSwitchyardError(e) && e.meta['reason'] === 'too-deep'
