@@ -6,6 +6,7 @@ import {
   booleanJsonText,
   decodeBatchRequest,
   decodeEvaluationBody,
+  roundToNanos,
   variantJsonText,
 } from './evaluation-json.js';
 import { headerHints, type HttpDeps } from './http-deps.js';
@@ -25,7 +26,7 @@ import {
 function envelope(ctx: RequestContext, requestId: string) {
   return {
     requestId: requestId || (ctx.generatedId ? ctx.requestId : randomUUID()),
-    durationMs: performance.now() - ctx.start,
+    durationMs: roundToNanos(performance.now() - ctx.start),
     timestamp: isoNow(),
   };
 }

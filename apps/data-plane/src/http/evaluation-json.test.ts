@@ -4,6 +4,7 @@ import {
   booleanJson,
   booleanJsonText,
   decodeEvaluationRequest,
+  roundToNanos,
   variantJson,
   variantJsonText,
   type Envelope,
@@ -26,7 +27,12 @@ const envelope: fc.Arbitrary<Envelope> = fc.record({
   requestId: text,
   durationMs: fc.oneof(
     fc.double(),
-    fc.constantFrom(0, -0, 1e21, 1e-7, 0.1 + 0.2, NaN, Infinity, -Infinity),
+    // What the routes send: milliseconds rounded to whole nanoseconds, small and large.
+    fc.double({ min: 0, max: 1e4, noNaN: true }).map(roundToNanos),
+    fc.double({ min: 0, max: 0.01, noNaN: true }).map(roundToNanos),
+    fc.integer({ min: 0, max: 1e15 - 1 }).map((ns) => ns / 1e6),
+    fc.constantFrom(0, -0, 1e-6, 1e-7, 0.00012, 1, 1.5, 1e9, 999999999.999999, 1e21, 0.1 + 0.2),
+    fc.constantFrom(NaN, Infinity, -Infinity, -1e-6),
   ),
   timestamp: text,
 });

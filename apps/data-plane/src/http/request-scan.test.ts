@@ -93,7 +93,7 @@ describe('scanEvaluationRequest', () => {
     for (const t of [
       '{"namespaceKey":"default","flagKey":"dark-mode","entityId":"user-42","context":{"plan":"free","region":"us"}}',
       '{"flagKey":"f","entityId":"e"}',
-      '{ "flagKey" : "f", "context" : { "a" : null } , "requestId":"r","reference":"" }\n',
+      '  { "flagKey" : "f", "context" : { "a" : null } , "requestId":"r","reference":"" } ',
       '{"environmentKey":"production","flagKey":"ü😀","context":{}}',
     ])
       expect(scanEvaluationRequest(t), t).toBeDefined();
@@ -104,6 +104,7 @@ describe('scanEvaluationRequest', () => {
       '{"flagKey":"f","entityId":null}',
       '{"flagKey":"f","x":1}',
       '{"flagKey":"f"} x',
+      '{"flagKey":"f"}\n',
       '',
     ])
       expect(scanEvaluationRequest(t), t).toBeUndefined();

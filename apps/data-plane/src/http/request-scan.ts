@@ -1,6 +1,7 @@
 /**
  * A fast path for the body SDKs send to `/evaluate/v1/{boolean,variant}`: one object of known
- * camelCase string fields plus a `context` object of strings, without escapes. It reads the fields
+ * camelCase string fields plus a `context` object of strings, with no escape and no control
+ * character anywhere (so no newline either; spaces are fine). It reads the fields
  * straight out of the text, with no intermediate object and no key internalisation (JSON.parse
  * plus the nesting scan cost more than the evaluation itself). Anything else (an unknown or
  * repeated key, a proto-name key, an escape, a number, a null outside the context, invalid JSON)
@@ -21,7 +22,6 @@ export interface ScannedRequest {
 }
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const OPEN = 0x7b;
@@ -36,26 +36,21 @@ const ENVIRONMENT = 16;
 const CONTEXT = 32;
 const REFERENCE = 64;
 
-/** Index of the first non-whitespace character (JSON whitespace only) at or after `i`. */
+/** A backslash (an escape) or a control character (a newline, or invalid JSON in a string). */
+const ESCAPE_OR_CONTROL = /[\\\x00-\x1f]/;
+
+/** Index of the first non-space character at or after `i` (the only whitespace left, see above). */
 function ws(t: string, i: number): number {
-  for (;;) {
-    const c = t.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
-    i++;
-  }
+  while (t.charCodeAt(i) === 0x20) i++;
+  return i;
 }
 
 /**
- * Index of the closing quote of the string whose content starts at `i`, or -1 when the string
- * has an escape, a control character (invalid JSON) or no end.
+ * Index of the closing quote of the string whose content starts at `i`, or -1 when it has none.
+ * Without escapes (checked up front) the next quote is the closing one.
  */
 function stringEnd(t: string, i: number): number {
-  for (const n = t.length; i < n; i++) {
-    const c = t.charCodeAt(i);
-    if (c === QUOTE) return i;
-    if (c === BACKSLASH || c < 0x20) return -1;
-  }
-  return -1;
+  return t.indexOf('"', i);
 }
 
 /** The bit of the top-level key `t[start, end)`, or 0 for any other key. */
@@ -116,6 +111,7 @@ function scanContext(t: string, i: number): ContextScan | undefined {
 
 /** The fields of a flat evaluation request body, or undefined when the general path must decide. */
 export function scanEvaluationRequest(t: string): ScannedRequest | undefined {
+  if (ESCAPE_OR_CONTROL.test(t)) return undefined;
   const out: ScannedRequest = {
     namespaceKey: '',
     flagKey: '',
