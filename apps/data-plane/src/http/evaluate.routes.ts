@@ -1,5 +1,4 @@
 /** `POST /evaluate/v1/{boolean,variant,batch}`: Flipt's REST evaluation API. */
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   batchItemJson,
@@ -10,6 +9,7 @@ import {
   variantJsonText,
 } from './evaluation-json.js';
 import { headerHints, type HttpDeps } from './http-deps.js';
+import { newRequestId } from './request-id.js';
 import {
   header,
   isoNow,
@@ -25,7 +25,7 @@ import {
  */
 function envelope(ctx: RequestContext, requestId: string) {
   return {
-    requestId: requestId || (ctx.generatedId ? ctx.requestId : randomUUID()),
+    requestId: requestId || (ctx.generatedId ? ctx.requestId : newRequestId()),
     durationMs: roundToNanos(performance.now() - ctx.start),
     timestamp: isoNow(),
   };

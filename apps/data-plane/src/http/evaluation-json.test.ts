@@ -34,7 +34,10 @@ const envelope: fc.Arbitrary<Envelope> = fc.record({
     fc.constantFrom(0, -0, 1e-6, 1e-7, 0.00012, 1, 1.5, 1e9, 999999999.999999, 1e21, 0.1 + 0.2),
     fc.constantFrom(NaN, Infinity, -Infinity, -1e-6),
   ),
-  timestamp: text,
+  // isoNow()'s output (the type's contract): any instant, written as Date#toISOString does.
+  timestamp: fc
+    .integer({ min: 0, max: 253402300799999 })
+    .map((ms) => new Date(ms).toISOString()),
 });
 
 describe('hand-written evaluation JSON', () => {

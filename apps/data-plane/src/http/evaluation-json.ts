@@ -114,6 +114,7 @@ export function decodeBatchRequest(
 export interface Envelope {
   requestId: string;
   durationMs: number;
+  /** RFC 3339 UTC from isoNow(): digits and `-:.TZ` only, so it is written without escaping. */
   timestamp: string;
 }
 
@@ -166,13 +167,14 @@ function jsonStrings(list: readonly string[]): string {
 
 /**
  * The text of `JSON.stringify(booleanJson(r, e))`, written out (the REST hot path): no
- * intermediate object, no generic serialiser walk. A test holds the two equal.
+ * intermediate object, no generic serialiser walk. A test holds the two equal. The reason (an
+ * enum name) and the timestamp (see {@link Envelope}) need no escaping; other strings are checked.
  */
 export function booleanJsonText(r: BooleanEvaluation, e: Envelope): string {
   return (
-    `{"enabled":${r.enabled ? 'true' : 'false'},"reason":${jsonString(r.reason)}` +
+    `{"enabled":${r.enabled ? 'true' : 'false'},"reason":"${r.reason}"` +
     `,"requestId":${jsonString(e.requestId)},"requestDurationMillis":${jsonNumber(e.durationMs)}` +
-    `,"timestamp":${jsonString(e.timestamp)},"flagKey":${jsonString(r.flagKey)}` +
+    `,"timestamp":"${e.timestamp}","flagKey":${jsonString(r.flagKey)}` +
     `,"segmentKeys":${jsonStrings(r.segmentKeys)}}`
   );
 }
@@ -181,10 +183,10 @@ export function booleanJsonText(r: BooleanEvaluation, e: Envelope): string {
 export function variantJsonText(r: VariantEvaluation, e: Envelope): string {
   return (
     `{"match":${r.match ? 'true' : 'false'},"segmentKeys":${jsonStrings(r.segmentKeys)}` +
-    `,"reason":${jsonString(r.reason)},"variantKey":${jsonString(r.variantKey)}` +
+    `,"reason":"${r.reason}","variantKey":${jsonString(r.variantKey)}` +
     `,"variantAttachment":${jsonString(r.variantAttachment)}` +
     `,"requestId":${jsonString(e.requestId)},"requestDurationMillis":${jsonNumber(e.durationMs)}` +
-    `,"timestamp":${jsonString(e.timestamp)},"flagKey":${jsonString(r.flagKey)}}`
+    `,"timestamp":"${e.timestamp}","flagKey":${jsonString(r.flagKey)}}`
   );
 }
 

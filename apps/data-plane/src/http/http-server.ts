@@ -3,13 +3,13 @@
  * method + path to a route; every error goes through the one Flipt-shaped mapping in http-kit.
  * Tracks in-flight requests so shutdown can drain them.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { GRPC_STATUS, errors } from '@switchyard/flags';
 import { EDGE_ENV_HEADER, type HttpDeps } from './http-deps.js';
 import { header, sendError, toSwitchyardError, type RequestContext } from './http-kit.js';
+import { newRequestId } from './request-id.js';
 import { compileRoutes } from './routes.js';
 
 const route = compileRoutes();
@@ -30,7 +30,7 @@ function context(
   const raw = header(req, 'x-request-id');
   // Echoed in a header and in logs: accept only short printable ids, otherwise make our own.
   const sent = raw && raw.length <= 128 && REQUEST_ID.test(raw) ? raw : undefined;
-  const requestId = sent || randomUUID();
+  const requestId = sent || newRequestId();
   res.setHeader('x-request-id', requestId);
   const pretty = search !== '' && new URLSearchParams(search).has('pretty');
   return {
