@@ -201,14 +201,18 @@ function jsonNumber(n: number): string {
   if (ns / 1e6 !== n || !(ns >= 0 && ns < 1e15)) return Number.isFinite(n) ? String(n) : 'null';
   const whole = Math.floor(ns / 1e6);
   const frac = ns - whole * 1e6;
-  if (frac === 0) return String(whole);
-  // Six digits with leading zeros, trailing zeros dropped: 45_120 → "04512".
-  let digits = String(frac + 1e6);
-  let end = digits.length;
-  while (digits.charCodeAt(end - 1) === 0x30) end--;
-  digits = digits.slice(1, end);
-  return `${whole}.${digits}`;
+  const head = whole < 1000 ? DIGITS[whole]! : String(whole);
+  if (frac === 0) return head;
+  // The six decimals as two groups of three, trailing zeros dropped: 45_120 → "04512".
+  const hi = Math.floor(frac / 1000);
+  const lo = frac - hi * 1000;
+  return `${head}.${lo === 0 ? TRIMMED[hi]! : PADDED[hi]! + TRIMMED[lo]!}`;
 }
+
+/** `0` … `999`; the same zero-padded to three digits; and padded with trailing zeros dropped. */
+const DIGITS = Array.from({ length: 1000 }, (_, i) => String(i));
+const PADDED = DIGITS.map((d) => d.padStart(3, '0'));
+const TRIMMED = PADDED.map((d) => d.replace(/0+$/, ''));
 
 /**
  * Milliseconds rounded to whole nanoseconds: the resolution Flipt reports durations in, and one

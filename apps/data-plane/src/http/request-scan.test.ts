@@ -89,6 +89,16 @@ describe('scanEvaluationRequest', () => {
     );
   });
 
+  it('reads context keys right while its key table cycles (more keys than it holds)', () => {
+    for (let round = 0; round < 3; round++)
+      for (let i = 0; i < 100; i++) {
+        const keys = [`k${i}`, `k${i}x`, `k${(i * 7) % 100}`, 'plan'];
+        const context = Object.fromEntries(keys.map((k, j) => [k, `v${j}`]));
+        const t = JSON.stringify({ flagKey: 'f', context });
+        expect({ ...scanEvaluationRequest(t)!.context }).toEqual(context);
+      }
+  });
+
   it('takes the fast path for the bodies SDKs send', () => {
     for (const t of [
       '{"namespaceKey":"default","flagKey":"dark-mode","entityId":"user-42","context":{"plan":"free","region":"us"}}',

@@ -73,6 +73,32 @@ function keyBit(t: string, start: number, end: number): number {
   }
 }
 
+/**
+ * Context keys read recently. A key found here is reused instead of sliced: V8 internalises a
+ * string used as a property key, so a reused key costs no hashing and no string-table lookup on
+ * the store, where a fresh slice costs both on every request. Bounded: a client inventing keys
+ * only cycles the table.
+ */
+const KEY_CACHE_SIZE = 32;
+const keyCache: string[] = [];
+let keyCacheNext = 0;
+
+/** The context key `t[start, end)`, from the cache when it holds the same text. */
+function contextKey(t: string, start: number, end: number): string {
+  const length = end - start;
+  for (let k = 0; k < keyCache.length; k++) {
+    const cached = keyCache[k]!;
+    if (cached.length === length && t.startsWith(cached, start)) return cached;
+  }
+  const key = t.slice(start, end);
+  if (keyCache.length < KEY_CACHE_SIZE) keyCache.push(key);
+  else {
+    keyCache[keyCacheNext] = key;
+    keyCacheNext = (keyCacheNext + 1) % KEY_CACHE_SIZE;
+  }
+  return key;
+}
+
 /** Where the scan stopped, and the context object read. */
 interface ContextScan {
   end: number;
@@ -88,7 +114,7 @@ function scanContext(t: string, i: number): ContextScan | undefined {
     if (t.charCodeAt(i) !== QUOTE) return undefined;
     const keyEnd = stringEnd(t, i + 1);
     if (keyEnd < 0) return undefined;
-    const key = t.slice(i + 1, keyEnd);
+    const key = contextKey(t, i + 1, keyEnd);
     i = ws(t, keyEnd + 1);
     if (t.charCodeAt(i) !== COLON) return undefined;
     i = ws(t, i + 1);
