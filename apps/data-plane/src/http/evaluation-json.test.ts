@@ -35,9 +35,7 @@ const envelope: fc.Arbitrary<Envelope> = fc.record({
     fc.constantFrom(NaN, Infinity, -Infinity, -1e-6),
   ),
   // isoNow()'s output (the type's contract): any instant, written as Date#toISOString does.
-  timestamp: fc
-    .integer({ min: 0, max: 253402300799999 })
-    .map((ms) => new Date(ms).toISOString()),
+  timestamp: fc.integer({ min: 0, max: 253402300799999 }).map((ms) => new Date(ms).toISOString()),
 });
 
 describe('hand-written evaluation JSON', () => {

@@ -53,9 +53,9 @@ const contextValue = fc.oneof(
   }),
   scalar,
 );
-const entry = fc.constantFrom(...KEYS).chain((k) =>
-  (k === 'context' ? contextValue : scalar).map((v) => [k, v] as const),
-);
+const entry = fc
+  .constantFrom(...KEYS)
+  .chain((k) => (k === 'context' ? contextValue : scalar).map((v) => [k, v] as const));
 const ws = fc.constantFrom('', '', '', ' ', '\n', '\t ', '\r\n');
 
 /** A body text, with optional whitespace, repeated keys and unusual key order. */
@@ -73,7 +73,11 @@ const damaged = fc
   .tuple(body, fc.nat(), fc.constantFrom('', '}', ',', '"', '{', 'x', ' ', '\\', 'null'))
   .map(([t, n, c]) => {
     const at = n % (t.length + 1);
-    return n % 3 === 0 ? t.slice(0, at) : n % 3 === 1 ? t.slice(0, at) + c + t.slice(at + 1) : t + c;
+    return n % 3 === 0
+      ? t.slice(0, at)
+      : n % 3 === 1
+        ? t.slice(0, at) + c + t.slice(at + 1)
+        : t + c;
   });
 
 describe('scanEvaluationRequest', () => {

@@ -37,6 +37,7 @@ const CONTEXT = 32;
 const REFERENCE = 64;
 
 /** A backslash (an escape) or a control character (a newline, or invalid JSON in a string). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const ESCAPE_OR_CONTROL = /[\\\x00-\x1f]/;
 
 /** Index of the first non-space character at or after `i` (the only whitespace left, see above). */
