@@ -3,19 +3,25 @@
  * method + path to a route; every error goes through the one Flipt-shaped mapping in http-kit.
  * Tracks in-flight requests so shutdown can drain them.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { GRPC_STATUS, errors } from '@switchyard/flags';
 import { EDGE_ENV_HEADER, type HttpDeps } from './http-deps.js';
 import { header, sendError, toSwitchyardError, type RequestContext } from './http-kit.js';
+import { newRequestId } from './request-id.js';
 import { compileRoutes } from './routes.js';
 
 const route = compileRoutes();
 const REQUEST_ID = /^[\x21-\x7e]+$/;
 
-function context(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number): RequestContext {
+function context(
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBodyBytes: number,
+  fail: RequestContext['fail'],
+): RequestContext {
+  const start = performance.now();
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   let path = q < 0 ? url : url.slice(0, q);
@@ -24,7 +30,7 @@ function context(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number
   const raw = header(req, 'x-request-id');
   // Echoed in a header and in logs: accept only short printable ids, otherwise make our own.
   const sent = raw && raw.length <= 128 && REQUEST_ID.test(raw) ? raw : undefined;
-  const requestId = sent || randomUUID();
+  const requestId = sent || newRequestId();
   res.setHeader('x-request-id', requestId);
   const pretty = search !== '' && new URLSearchParams(search).has('pretty');
   return {
@@ -37,6 +43,8 @@ function context(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number
     pretty,
     route: 'unknown',
     maxBodyBytes,
+    start,
+    fail,
   };
 }
 
@@ -101,12 +109,11 @@ export function createRestServer(deps: HttpDeps, maxBodyBytes: number): RestServ
     }
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    const start = performance.now();
-    const ctx = context(req, res, maxBodyBytes);
+    const ctx = context(req, res, maxBodyBytes, fail);
     inFlight++;
     res.on('close', () => {
       inFlight--;
-      const seconds = (performance.now() - start) / 1000;
+      const seconds = (performance.now() - ctx.start) / 1000;
       deps.metrics.request('http', ctx.route, res.statusCode, seconds);
       if (debug)
         deps.logger.debug(

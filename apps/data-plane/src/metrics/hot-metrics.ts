@@ -13,10 +13,21 @@ interface Rendered {
   value: number;
 }
 
-/** A tree of Maps keyed by label values, with one leaf cell per combination. */
+/** One label combination and its cell. */
+interface Entry<C> {
+  values: string[];
+  cell: C;
+}
+
+/**
+ * A tree of Maps keyed by label values, with one leaf per combination. The last combination used
+ * is remembered: consecutive calls for the same series (one route's requests, one hot flag's
+ * evaluations) cost a few string comparisons instead of one Map lookup per label.
+ */
 class LabelTree<C> {
   readonly #root = new Map<string, unknown>();
-  readonly #cells: Array<{ values: string[]; cell: C }> = [];
+  readonly #entries: Array<Entry<C>> = [];
+  #last: Entry<C> | undefined;
 
   constructor(
     private readonly depth: number,
@@ -25,6 +36,8 @@ class LabelTree<C> {
 
   /** The cell for `values` (length = depth), created on first use. */
   cell(values: readonly string[]): C {
+    const last = this.#last;
+    if (last !== undefined && sameValues(last.values, values)) return last.cell;
     let node = this.#root;
     for (let i = 0; i < this.depth - 1; i++) {
       let next = node.get(values[i]!) as Map<string, unknown> | undefined;
@@ -34,19 +47,25 @@ class LabelTree<C> {
       }
       node = next;
     }
-    let cell = node.get(values[this.depth - 1]!) as C | undefined;
-    if (cell === undefined) {
-      cell = this.make();
-      node.set(values[this.depth - 1]!, cell);
-      this.#cells.push({ values: [...values], cell });
+    let entry = node.get(values[this.depth - 1]!) as Entry<C> | undefined;
+    if (entry === undefined) {
+      entry = { values: [...values], cell: this.make() };
+      node.set(values[this.depth - 1]!, entry);
+      this.#entries.push(entry);
     }
-    return cell;
+    this.#last = entry;
+    return entry.cell;
   }
 
   /** Every cell with its label values. */
-  entries(): ReadonlyArray<{ values: string[]; cell: C }> {
-    return this.#cells;
+  entries(): ReadonlyArray<Entry<C>> {
+    return this.#entries;
   }
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function labelsOf(names: readonly string[], values: readonly string[]): Labels {
