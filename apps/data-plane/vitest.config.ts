@@ -12,6 +12,8 @@ export const TIMED = [
 export const TEST = {
   // Modules are shared between this worker's files (see the root config).
   isolate: false,
+  // Per-file hooks of shared fixtures (removes the sync tests' temporary directories).
+  setupFiles: ['test/setup.ts'],
   include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   // Builds the binaries tests run as processes, once per run (the data plane, edge and worker).
   globalSetup: ['../../scripts/test/build-binaries.ts'],

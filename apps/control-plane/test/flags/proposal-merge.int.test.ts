@@ -60,7 +60,11 @@ describe('merge once approved', () => {
         kind: 'flag',
         key: 'checkout',
         status: 'added',
-        changes: [expect.objectContaining({ kind: 'added', path: [] })],
+        // An added flag lists its fields.
+        changes: expect.arrayContaining([
+          { kind: 'added', path: ['key'], after: 'checkout' },
+          { kind: 'added', path: ['description'], after: 'first' },
+        ]),
       },
     ]);
     expect([fresh.mergeable, fresh.blockers]).toEqual([

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { evaluateBoolean, evaluateVariant } from '@switchyard/flags';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { afterAll } from 'vitest';
 import type { EnvironmentConfig } from '../../src/config/instance-config.js';
 import { EnvironmentRegistry } from '../../src/state/environment-registry.js';
 import { startSync, type StartSyncOptions, type SyncManager } from '../../src/sync/index.js';
@@ -56,11 +55,15 @@ export const UNKNOWN_SEGMENT = featuresYaml().replace('segment: everyone', 'segm
 export const silentLogger = pino({ level: 'silent' });
 
 const tempDirs: string[] = [];
-// Registered when a test file imports this module; hooks run in reverse, so this one runs after
-// the file's own afterAll has stopped the syncs writing into these directories.
-afterAll(async () => {
+
+/**
+ * Removes the directories {@link tempDir} made. Every data-plane test file calls it last (the
+ * project's setup file, test/setup.ts, registers it: a hook registered here, at import, would
+ * run for the first file of a worker only, since modules are shared between its files).
+ */
+export async function removeTempDirs(): Promise<void> {
   await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+}
 
 /** A fresh temp directory, removed after the test file. */
 export async function tempDir(prefix = 'sy-sync-'): Promise<string> {
