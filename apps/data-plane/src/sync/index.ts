@@ -4,13 +4,13 @@
  * (a bad configuration throws InvalidArgument); a source that is down never makes startSync throw.
  */
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import type { EnvironmentConfig } from '../config/instance-config.js';
 import type { EnvironmentRegistry } from '../state/environment-registry.js';
 import { EnvironmentSyncer } from './environment-syncer.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { createSource, type SourceFactoryOptions } from './source-factory.js';
 import { createSyncMetrics } from './sync-metrics.js';
+import type { MetricRegistry } from '../metrics/metric-registry.js';
 
 export { DEFAULT_TREE_LIMITS } from './sync-source.js';
 export { syncStatus, DEFAULT_DEGRADED_AFTER_MS } from './sync-status.js';
@@ -24,7 +24,7 @@ export interface StartSyncOptions extends Partial<Omit<SourceFactoryOptions, 'da
   /** Holds git mirrors (`git/`) and persisted snapshots (`snapshots/`). */
   dataDir: string;
   logger: Logger;
-  metrics: Registry;
+  metrics: MetricRegistry;
 }
 
 /** Running sync of every environment. */
