@@ -14,6 +14,12 @@ import { ParsedFileCache, buildSnapshot, type BuildFailure } from './snapshot-bu
 import type { SnapshotStore } from './snapshot-store.js';
 import { nextDelay } from './sync-backoff.js';
 import { setRevisionInfo, type SyncMetrics } from './sync-metrics.js';
+
+// The flag-file loader, for the modules that import it on demand (the CLI's validate, status
+// warnings): through this module, the one the data plane loads lazily (sync/index.ts), so the
+// bundle has one lazy part holding zod and yaml. Importing the package itself dynamically would
+// make esbuild put all of it in the start-up chunks.
+export { formatDiagnostic, loadEnvironment } from '@switchyard/flags';
 import { InvalidTreeError, SourceError, type SourceFiles, type SyncSource } from './sync-source.js';
 
 /** Options of an {@link EnvironmentSyncer}. */
