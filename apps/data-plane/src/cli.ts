@@ -5,9 +5,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { formatDiagnostic, loadEnvironment } from '@switchyard/flags';
-import { isInstanceMode, loadInstanceModeConfig, loadServeConfig } from './config/cli-config.js';
-import { ConfigError } from './config/instance-config.js';
+import { ConfigError } from './config/config-error.js';
+import { isInstanceMode, loadInstanceModeConfig } from './config/instance-mode-config.js';
 import { createLogger } from './logger.js';
 import { startDataPlane } from './server.js';
 import { startSync } from './sync/index.js';
@@ -77,6 +76,8 @@ async function serveInstance(argv: string[]): Promise<void> {
 
 async function serve(argv: string[]): Promise<void> {
   if (isInstanceMode(argv)) return serveInstance(argv);
+  // Loaded here: an instance (above) validates no configuration file (zod schemas, yaml).
+  const { loadServeConfig } = await import('./config/cli-config.js');
   const config = loadServeConfig(argv);
   const logger = createLogger(config.logLevel);
   const dp = await startDataPlane(config, logger, startSync);
@@ -120,12 +121,14 @@ function collectFiles(
   return out;
 }
 
-function validate(argv: string[]): number {
+async function validate(argv: string[]): Promise<number> {
   const dir = argv[0];
   if (!dir) {
     process.stderr.write('usage: switchyard validate DIR\n');
     return 2;
   }
+  // Imported here: `serve` loads the flag-file loader only when it has environments to build.
+  const { formatDiagnostic, loadEnvironment } = await import('./sync/environment-syncer.js');
   const result = loadEnvironment(collectFiles(dir));
   const errors = result.ok ? [] : result.errors;
   for (const d of [...errors, ...result.warnings]) process.stdout.write(`${formatDiagnostic(d)}\n`);
@@ -161,7 +164,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (cmd === 'serve') return serve(rest);
   if (cmd === 'validate') {
-    process.exitCode = validate(rest);
+    process.exitCode = await validate(rest);
     return;
   }
   process.stderr.write(`unknown command "${cmd}"\n\n${USAGE}`);

@@ -4,10 +4,11 @@
  * requests and gRPC calls (bounded by the grace period), then stop sync.
  */
 import type { Server as HttpServer } from 'node:http';
-import { errors } from '@switchyard/flags';
+import { errors } from '@switchyard/flags/runtime';
 import type { Logger } from 'pino';
 import { TokenTable } from './auth/token-table.js';
-import { defaultEnvironmentKey, type InstanceConfig } from './config/instance-config.js';
+import { defaultEnvironmentKey } from './config/default-environment.js';
+import type { InstanceConfig } from './config/instance-config.js';
 import { EvaluationService } from './evaluation/evaluation.service.js';
 import { startLazyGrpcListener } from './grpc/lazy-grpc-listener.js';
 import type { HttpDeps } from './http/http-deps.js';

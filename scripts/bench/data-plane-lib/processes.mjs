@@ -68,8 +68,11 @@ export function stop(child) {
 export function startSwitchyard(token, dir = 'apps/data-plane/test/fixtures/flags') {
   const dataDir = join(tmpdir(), `switchyard-bench-${process.pid}`);
   process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  // BENCH_DATA_PLANE_NODE_FLAGS: node/V8 flags to measure (e.g. the local driver's INSTANCE_NODE_FLAGS).
+  const flags = (process.env.BENCH_DATA_PLANE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   return startJsonProcess(
     [
+      ...flags,
       'apps/data-plane/dist/cli.js',
       'serve',
       '--dir',

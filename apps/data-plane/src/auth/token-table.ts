@@ -4,7 +4,7 @@
  * a request sees either the old or the new table, never a mix.
  */
 import { createHash } from 'node:crypto';
-import { errors } from '@switchyard/flags';
+import { errors } from '@switchyard/flags/runtime';
 import type { TokenConfig } from '../config/instance-config.js';
 
 /**

@@ -5,6 +5,10 @@
  */
 import { parseAllowedOrigins } from '@switchyard/git-store';
 import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+
+export { ConfigError } from './config-error.js';
+export { defaultEnvironmentKey } from './default-environment.js';
 
 const durationMs = z.number().int().positive();
 
@@ -262,14 +266,6 @@ export interface InstanceConfig {
   allowedOrigins?: string[];
 }
 
-/** Thrown when the configuration is invalid; `issues` name every bad field. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(readonly issues: string[]) {
-    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
-  }
-}
-
 /** Validates a raw configuration object (file + CLI + environment merged) once. */
 export function parseInstanceConfig(raw: unknown): InstanceConfig {
   const result = instanceConfigSchema.safeParse(raw);
@@ -284,9 +280,4 @@ export function parseInstanceConfig(raw: unknown): InstanceConfig {
     if (!lines.includes(line)) lines.push(line);
   }
   throw new ConfigError(lines);
-}
-
-/** The default environment key: the one marked default, else the first. */
-export function defaultEnvironmentKey(config: InstanceConfig): string | undefined {
-  return (config.environments.find((e) => e.default) ?? config.environments[0])?.key;
 }

@@ -5,17 +5,14 @@
  * flags), check the token's scope, pick the snapshot once, evaluate, count. No I/O and no awaits: a request
  * that picked a snapshot finishes on it even if sync swaps a new one in meanwhile.
  */
-import {
-  errors,
-  evaluateBatch,
-  evaluateBoolean,
-  evaluateVariant,
-  type BatchItem,
-  type BooleanEvaluation,
-  type EnvironmentSnapshot,
-  type EvaluationRequest,
-  type NamespaceSnapshot,
-  type VariantEvaluation,
+import { errors, evaluateBatch, evaluateBoolean, evaluateVariant } from '@switchyard/flags/runtime';
+import type {
+  BatchItem,
+  BooleanEvaluation,
+  EnvironmentSnapshot,
+  EvaluationRequest,
+  NamespaceSnapshot,
+  VariantEvaluation,
 } from '@switchyard/flags';
 import { authorize, type TokenScope } from '../auth/token-table.js';
 import type { DataPlaneMetrics } from '../metrics/metrics.js';

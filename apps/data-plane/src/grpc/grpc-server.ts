@@ -11,7 +11,8 @@ import {
   type BatchEvaluationRequest__Output,
   type EvaluationRequest__Output,
 } from '@switchyard/contracts';
-import { GRPC_STATUS, type BatchItem } from '@switchyard/flags';
+import { GRPC_STATUS } from '@switchyard/flags/runtime';
+import type { BatchItem } from '@switchyard/flags';
 import type { Logger } from 'pino';
 import type { TokenTable } from '../auth/token-table.js';
 import type {

@@ -3,12 +3,8 @@
  * proto names, unknown fields ignored, `null` skipped, context values strings) and responses as
  * protojson with EmitDefaultValues (every field present, enum names, proto field order).
  */
-import {
-  errors,
-  type BatchItem,
-  type BooleanEvaluation,
-  type VariantEvaluation,
-} from '@switchyard/flags';
+import { errors } from '@switchyard/flags/runtime';
+import type { BatchItem, BooleanEvaluation, VariantEvaluation } from '@switchyard/flags';
 import type { ScopedRequest } from '../evaluation/evaluation.service.js';
 import { parseJsonBody } from './http-kit.js';
 import { scanEvaluationRequest, type ScannedRequest } from './request-scan.js';

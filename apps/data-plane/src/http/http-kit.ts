@@ -10,9 +10,8 @@ import {
   errors,
   isSwitchyardError,
   parseJsonWithLimits,
-  type ErrorReason,
-  type SwitchyardError,
-} from '@switchyard/flags';
+} from '@switchyard/flags/runtime';
+import type { ErrorReason, SwitchyardError } from '@switchyard/flags';
 
 /** Per-request context shared by route handlers. */
 export interface RequestContext {

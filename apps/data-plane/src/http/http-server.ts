@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import { GRPC_STATUS, errors } from '@switchyard/flags';
+import { GRPC_STATUS, errors } from '@switchyard/flags/runtime';
 import { EDGE_ENV_HEADER, type HttpDeps } from './http-deps.js';
 import { header, sendError, toSwitchyardError, type RequestContext } from './http-kit.js';
 import { newRequestId } from './request-id.js';

@@ -2,7 +2,7 @@
  * Endpoints for mirrors (another instance's `upstream` source) and push notifications:
  * the source files of an environment, a revision watch stream, and an on-demand refresh.
  */
-import { errors } from '@switchyard/flags';
+import { errors } from '@switchyard/flags/runtime';
 import { authorize } from '../auth/token-table.js';
 import type { HttpDeps } from './http-deps.js';
 import { header, query, sendJson, type RequestContext } from './http-kit.js';

@@ -3,7 +3,8 @@
  * the v1 configuration document, and the SSE alias of the snapshot stream.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { errors, type NamespaceSnapshot, type SwitchyardError } from '@switchyard/flags';
+import { errors } from '@switchyard/flags/runtime';
+import type { NamespaceSnapshot, SwitchyardError } from '@switchyard/flags';
 import type { TokenScope } from '../auth/token-table.js';
 import { edgePrefix, headerHints, type HttpDeps } from './http-deps.js';
 import {

@@ -6,7 +6,8 @@
  * no timestamps and no stored ids: ids are derived from their position so they are stable per
  * revision and `GET …/{id}` finds what the list returned.
  */
-import { errors, type Flag, type NamespaceSnapshot, type Segment } from '@switchyard/flags';
+import { errors } from '@switchyard/flags/runtime';
+import type { Flag, NamespaceSnapshot, Segment } from '@switchyard/flags';
 import { headerHints, type HttpDeps } from './http-deps.js';
 import { header, query, sendJson, type RequestContext } from './http-kit.js';
 import { pageOf } from './read-api.routes.js';

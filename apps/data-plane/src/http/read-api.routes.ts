@@ -2,7 +2,8 @@
  * Read API used by SDKs and tools: `GET /api/v1/namespaces/{ns}/flags[/{key}]` (v1 Flag JSON), and
  * the paging every v1 list shares.
  */
-import { errors, type Flag } from '@switchyard/flags';
+import { errors } from '@switchyard/flags/runtime';
+import type { Flag } from '@switchyard/flags';
 import { headerHints, type HttpDeps } from './http-deps.js';
 import { header, query, sendJson, type RequestContext } from './http-kit.js';
 

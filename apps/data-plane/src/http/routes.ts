@@ -4,7 +4,7 @@
  * keeps a committed snapshot of route → guard and checks every guarded route answers 401
  * without a token.
  */
-import { errors } from '@switchyard/flags';
+import { errors } from '@switchyard/flags/runtime';
 import {
   evaluateBatchRoute,
   evaluateBooleanRoute,

@@ -3,7 +3,8 @@
  * (ETag = namespace digest, unquoted, on 200 and 304) and the v2 stream (NDJSON `{"result":…}`
  * lines, or SSE refetch events when the client accepts text/event-stream).
  */
-import { errors, GRPC_STATUS, type NamespaceSnapshot } from '@switchyard/flags';
+import { errors, GRPC_STATUS } from '@switchyard/flags/runtime';
+import type { NamespaceSnapshot } from '@switchyard/flags';
 import type { EnvironmentHints } from '../evaluation/evaluation.service.js';
 import { headerHints, type HttpDeps } from './http-deps.js';
 import {

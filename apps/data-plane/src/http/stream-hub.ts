@@ -4,7 +4,8 @@
  * snapshots are cached per immutable NamespaceSnapshot, so N subscribers cost one stringify.
  */
 import { gzipSync } from 'node:zlib';
-import { toClientSnapshot, type NamespaceSnapshot } from '@switchyard/flags';
+import { toClientSnapshot } from '@switchyard/flags/runtime';
+import type { NamespaceSnapshot } from '@switchyard/flags';
 import type { EnvironmentRegistry } from '../state/environment-registry.js';
 
 const serialised = new WeakMap<NamespaceSnapshot, string>();

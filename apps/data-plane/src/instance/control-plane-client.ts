@@ -1,16 +1,25 @@
 /**
  * Client of the control plane's internal InstanceService (switchyard.controlplane.v1), typed with
- * the contract generated in @switchyard/contracts and loaded through its one loader.
+ * the contract generated in @switchyard/contracts. It speaks gRPC through grpc-h2.ts and encodes
+ * messages with proto-wire.ts rather than through @grpc/grpc-js and the contract's loader: every
+ * organisation runs an instance, and those two are most of an idle instance's memory.
  */
-import * as grpc from '@grpc/grpc-js';
-import {
-  instanceContract,
-  type InstanceConfiguration__Output,
-  type InstanceServiceClient,
-  type StatusReport,
-  type UsageBatch,
-  type WatchEvent__Output,
+import type {
+  InstanceConfiguration__Output,
+  StatusReport,
+  UsageBatch,
+  WatchEvent__Output,
 } from '@switchyard/contracts';
+import { GrpcH2Channel, type ServerStream } from './grpc-h2.js';
+import {
+  decodeInstanceConfiguration,
+  decodeWatchEvent,
+  encodeStatusReport,
+  encodeUsageBatch,
+} from './proto-wire.js';
+
+const SERVICE = '/switchyard.controlplane.v1.InstanceService';
+const EMPTY = new Uint8Array(0);
 
 /** Where and as whom to call the control plane. */
 export interface ControlPlaneTarget {
@@ -20,74 +29,57 @@ export interface ControlPlaneTarget {
   secret: string;
 }
 
-/** A promise-based wrapper around the generated client. */
+/** A promise-based client of InstanceService. */
 export class ControlPlaneClient {
-  readonly #client: InstanceServiceClient;
-  readonly #target: ControlPlaneTarget;
+  readonly #channel: GrpcH2Channel;
+  readonly #metadata: Record<string, string>;
 
   constructor(target: ControlPlaneTarget) {
     const url = new URL(target.url);
     if (url.protocol !== 'grpc:' && url.protocol !== 'grpcs:')
       throw new Error(`control plane URL must be grpc:// or grpcs://, got ${target.url}`);
-    const creds =
-      url.protocol === 'grpcs:' ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
-    this.#client = new (instanceContract().InstanceService)(url.host, creds, {
-      'grpc.keepalive_time_ms': 30_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-    });
-    this.#target = target;
-  }
-
-  #metadata(): grpc.Metadata {
-    const md = new grpc.Metadata();
-    md.set('x-switchyard-instance-id', this.#target.instanceId);
-    md.set('authorization', `Bearer ${this.#target.secret}`);
-    return md;
+    this.#channel = new GrpcH2Channel(
+      `${url.protocol === 'grpcs:' ? 'https' : 'http'}://${url.host}`,
+      { keepaliveMs: 30_000, keepaliveTimeoutMs: 10_000 },
+    );
+    this.#metadata = {
+      'x-switchyard-instance-id': target.instanceId,
+      authorization: `Bearer ${target.secret}`,
+    };
   }
 
   /** Fetches the configuration; rejects after `timeoutMs`. */
-  getConfig(timeoutMs = 5_000): Promise<InstanceConfiguration__Output> {
-    return new Promise((resolve, reject) => {
-      this.#client.GetConfig(
-        {},
-        this.#metadata(),
-        { deadline: Date.now() + timeoutMs },
-        (err, value) =>
-          err || !value ? reject(err ?? new Error('empty response')) : resolve(value),
-      );
-    });
+  async getConfig(timeoutMs = 5_000): Promise<InstanceConfiguration__Output> {
+    const m = await this.#channel.unary(`${SERVICE}/GetConfig`, EMPTY, this.#metadata, timeoutMs);
+    return decodeInstanceConfiguration(m);
   }
 
   /** Opens the watch stream. */
-  watch(): grpc.ClientReadableStream<WatchEvent__Output> {
-    return this.#client.Watch({}, this.#metadata());
+  watch(): ServerStream<WatchEvent__Output> {
+    return this.#channel.serverStream(`${SERVICE}/Watch`, EMPTY, this.#metadata, decodeWatchEvent);
   }
 
   /** Reports per-environment status and the tokens used since the previous report. */
-  reportStatus(report: StatusReport, timeoutMs = 5_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#client.ReportStatus(
-        report,
-        this.#metadata(),
-        { deadline: Date.now() + timeoutMs },
-        (err) => (err ? reject(err) : resolve()),
-      );
-    });
+  async reportStatus(report: StatusReport, timeoutMs = 5_000): Promise<void> {
+    await this.#channel.unary(
+      `${SERVICE}/ReportStatus`,
+      encodeStatusReport(report),
+      this.#metadata,
+      timeoutMs,
+    );
   }
 
   /** Sends one batch of evaluation counts (idempotent per batch id on the control plane). */
-  reportUsage(batch: UsageBatch, timeoutMs = 5_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#client.ReportUsage(
-        batch,
-        this.#metadata(),
-        { deadline: Date.now() + timeoutMs },
-        (err) => (err ? reject(err) : resolve()),
-      );
-    });
+  async reportUsage(batch: UsageBatch, timeoutMs = 5_000): Promise<void> {
+    await this.#channel.unary(
+      `${SERVICE}/ReportUsage`,
+      encodeUsageBatch(batch),
+      this.#metadata,
+      timeoutMs,
+    );
   }
 
   close(): void {
-    this.#client.close();
+    this.#channel.close();
   }
 }

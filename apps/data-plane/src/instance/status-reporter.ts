@@ -64,9 +64,9 @@ export class StatusReporter {
     }, 50).unref();
   }
 
-  snapshot(): EnvironmentStatus[] {
+  async snapshot(): Promise<EnvironmentStatus[]> {
     const registry = this.dp.registry;
-    return registry.keys().map((key) => {
+    const statuses = registry.keys().map(async (key) => {
       const s = registry.state(key);
       return {
         key,
@@ -75,9 +75,10 @@ export class StatusReporter {
         lastError: s?.lastError ? describeError(s.lastError) : '',
         lastSyncAtMs: s?.lastSyncAt ?? 0,
         error: s?.lastError ? errorReport(s.lastError) : undefined,
-        warnings: snapshotWarnings(s?.snapshot, s?.files),
+        warnings: await snapshotWarnings(s?.snapshot, s?.files),
       };
     });
+    return Promise.all(statuses);
   }
 
   async report(): Promise<void> {
@@ -85,7 +86,7 @@ export class StatusReporter {
     const tokenUsage = this.dp.tokens.drainUsage();
     try {
       await this.client.reportStatus({
-        environments: this.snapshot(),
+        environments: await this.snapshot(),
         configVersion: this.version(),
         httpPort: this.dp.httpPort,
         grpcPort: this.dp.grpcPort,

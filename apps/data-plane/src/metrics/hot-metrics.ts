@@ -1,10 +1,11 @@
 /**
- * Allocation-free counters and histograms for the evaluation hot path. prom-client hashes the
- * label set on every `inc`/`observe` (about 0.5 µs each); these keep one cell per label
- * combination in nested Maps and render Prometheus values only when /metrics is scraped.
- * They register into a prom-client Registry as custom metrics, next to regular ones.
+ * Allocation-free counters, gauges and histograms. prom-client hashes the label set on every
+ * `inc`/`observe` (about 0.5 µs each); these keep one cell per label combination in nested Maps
+ * and render Prometheus values only when /metrics is scraped. They register into a
+ * {@link MetricRegistry}, which hands them to prom-client (as custom metrics) on the first scrape:
+ * an instance that is never scraped never loads prom-client.
  */
-import type { Registry } from 'prom-client';
+import type { MetricRegistry } from './metric-registry.js';
 
 type Labels = Record<string, string>;
 interface Rendered {
@@ -47,14 +48,35 @@ class LabelTree<C> {
       }
       node = next;
     }
+<<<<<<< HEAD
     let entry = node.get(values[this.depth - 1]!) as Entry<C> | undefined;
     if (entry === undefined) {
       entry = { values: [...values], cell: this.make() };
       node.set(values[this.depth - 1]!, entry);
       this.#entries.push(entry);
+=======
+    // A metric without labels has one cell, under the empty key.
+    const leaf = this.depth > 0 ? values[this.depth - 1]! : '';
+    let cell = node.get(leaf) as C | undefined;
+    if (cell === undefined) {
+      cell = this.make();
+      node.set(leaf, cell);
+      this.#cells.push({ values: [...values], cell });
+>>>>>>> wip/mem
     }
     this.#last = entry;
     return entry.cell;
+  }
+
+  /** Removes the series of `values`, if any (rare: a linear scan). */
+  delete(values: readonly string[]): void {
+    const at = this.#cells.findIndex((c) => c.values.every((v, i) => v === values[i]));
+    if (at < 0) return;
+    const { cell } = this.#cells.splice(at, 1)[0]!;
+    let node = this.#root;
+    for (let i = 0; i < this.depth - 1; i++) node = node.get(values[i]!) as Map<string, unknown>;
+    const leaf = this.depth > 0 ? values[this.depth - 1]! : '';
+    if (node.get(leaf) === cell) node.delete(leaf);
   }
 
   /** Every cell with its label values. */
@@ -79,39 +101,37 @@ export class HotCounter {
   readonly #tree: LabelTree<{ value: number }>;
 
   constructor(
-    registry: Registry,
+    registry: MetricRegistry,
     readonly name: string,
     readonly help: string,
     private readonly labelNames: readonly string[],
   ) {
     this.#tree = new LabelTree(labelNames.length, () => ({ value: 0 }));
-    registry.registerMetric(this.#metric() as never);
+    registry.register(this);
   }
+
+  readonly type = 'counter';
 
   /** Adds one to the series of `values` (one value per label name, in order). */
   inc(values: readonly string[]): void {
     this.#tree.cell(values).value++;
   }
 
-  #metric() {
-    const { name, help } = this;
+  /** The series, as prom-client renders a metric. */
+  get() {
     return {
-      name,
-      help,
-      type: 'counter',
-      get: () => ({
-        name,
-        help,
-        type: 'counter',
-        aggregator: 'sum',
-        values: this.#tree.entries().map(({ values, cell }): Rendered => ({
-          labels: labelsOf(this.labelNames, values),
-          value: cell.value,
-        })),
-      }),
-      reset: () => undefined,
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: 'sum',
+      values: this.#tree.entries().map(({ values, cell }): Rendered => ({
+        labels: labelsOf(this.labelNames, values),
+        value: cell.value,
+      })),
     };
   }
+
+  reset(): void {}
 }
 
 /** A histogram with labels (cumulative buckets rendered at scrape time). */
@@ -119,7 +139,7 @@ export class HotHistogram {
   readonly #tree: LabelTree<{ counts: Float64Array; sum: number; count: number }>;
 
   constructor(
-    registry: Registry,
+    registry: MetricRegistry,
     readonly name: string,
     readonly help: string,
     private readonly labelNames: readonly string[],
@@ -130,8 +150,10 @@ export class HotHistogram {
       sum: 0,
       count: 0,
     }));
-    registry.registerMetric(this.#metric() as never);
+    registry.register(this);
   }
+
+  readonly type = 'histogram';
 
   /** Records `value` for the series of `values`. */
   observe(values: readonly string[], value: number): void {
@@ -170,14 +192,54 @@ export class HotHistogram {
     return out;
   }
 
-  #metric() {
-    const { name, help } = this;
+  /** The series, as prom-client renders a metric. */
+  get() {
+    const { name, help, type } = this;
+    return { name, help, type, aggregator: 'sum', values: this.#render() };
+  }
+
+  reset(): void {}
+}
+
+/** A gauge with labels; a series can be removed (a revision no longer served). */
+export class HotGauge {
+  readonly #tree: LabelTree<{ value: number }>;
+
+  constructor(
+    registry: MetricRegistry,
+    readonly name: string,
+    readonly help: string,
+    private readonly labelNames: readonly string[],
+  ) {
+    this.#tree = new LabelTree(labelNames.length, () => ({ value: 0 }));
+    registry.register(this);
+  }
+
+  readonly type = 'gauge';
+
+  /** Sets the series of `values` to `value`. */
+  set(values: readonly string[], value: number): void {
+    this.#tree.cell(values).value = value;
+  }
+
+  /** Drops the series of `values`. */
+  remove(values: readonly string[]): void {
+    this.#tree.delete(values);
+  }
+
+  /** The series, as prom-client renders a metric. */
+  get() {
     return {
-      name,
-      help,
-      type: 'histogram',
-      get: () => ({ name, help, type: 'histogram', aggregator: 'sum', values: this.#render() }),
-      reset: () => undefined,
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: 'sum',
+      values: this.#tree.entries().map(({ values, cell }): Rendered => ({
+        labels: labelsOf(this.labelNames, values),
+        value: cell.value,
+      })),
     };
   }
+
+  reset(): void {}
 }

@@ -1,25 +1,25 @@
 /**
- * Prometheus metrics of the data plane. One registry per process, shared with the sync engineer
- * (sync age and failures are added to the same registry). Hot-path series use the Map-based
- * counters of hot-metrics.ts instead of prom-client's per-call label hashing.
+ * Prometheus metrics of the data plane. One registry per process, shared with the sync engine
+ * (sync age and failures are added to the same registry). Series use the Map-based metrics of
+ * hot-metrics.ts; prom-client renders them, loaded on the first scrape (metric-registry.ts).
  */
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { HotCounter, HotHistogram } from './hot-metrics.js';
+import { HotCounter, HotGauge, HotHistogram } from './hot-metrics.js';
+import { MetricRegistry } from './metric-registry.js';
 
 /** Above this many distinct flag labels per process, new flags are counted as `__other__`. */
 export const FLAG_LABEL_CAP = 1000;
 
 /** The data plane's metrics and the registry that exposes them. */
 export class DataPlaneMetrics {
-  readonly registry = new Registry();
+  readonly registry: MetricRegistry;
   readonly #evaluations: HotCounter;
   readonly #latency: HotHistogram;
-  readonly #revision: Gauge;
+  readonly #revision: HotGauge;
   readonly #flags = new Set<string>();
   readonly #revisions = new Map<string, string>();
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
-    if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.registry = new MetricRegistry({ defaultMetrics: opts.defaultMetrics !== false });
     this.#evaluations = new HotCounter(
       this.registry,
       'switchyard_evaluations_total',
@@ -33,12 +33,12 @@ export class DataPlaneMetrics {
       ['transport', 'route', 'status'],
       [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2],
     );
-    this.#revision = new Gauge({
-      name: 'switchyard_snapshot_revision_info',
-      help: 'Revision currently served per environment (value 1)',
-      labelNames: ['environment', 'revision'],
-      registers: [this.registry],
-    });
+    this.#revision = new HotGauge(
+      this.registry,
+      'switchyard_snapshot_revision_info',
+      'Revision currently served per environment (value 1)',
+      ['environment', 'revision'],
+    );
   }
 
   /** Counts one evaluation; the flag label is capped to bound cardinality. */
@@ -62,8 +62,8 @@ export class DataPlaneMetrics {
   revision(environment: string, revision: string): void {
     const prev = this.#revisions.get(environment);
     if (prev === revision) return;
-    if (prev !== undefined) this.#revision.remove(environment, prev);
-    this.#revision.labels(environment, revision).set(1);
+    if (prev !== undefined) this.#revision.remove([environment, prev]);
+    this.#revision.set([environment, revision], 1);
     this.#revisions.set(environment, revision);
   }
 }

@@ -14,6 +14,12 @@ import { ParsedFileCache, buildSnapshot, type BuildFailure } from './snapshot-bu
 import type { SnapshotStore } from './snapshot-store.js';
 import { nextDelay } from './sync-backoff.js';
 import { setRevisionInfo, type SyncMetrics } from './sync-metrics.js';
+
+// The flag-file loader, for the modules that import it on demand (the CLI's validate, status
+// warnings): through this module, the one the data plane loads lazily (sync/index.ts), so the
+// bundle has one lazy part holding zod and yaml. Importing the package itself dynamically would
+// make esbuild put all of it in the start-up chunks.
+export { formatDiagnostic, loadEnvironment } from '@switchyard/flags';
 import { InvalidTreeError, SourceError, type SourceFiles, type SyncSource } from './sync-source.js';
 
 /** Options of an {@link EnvironmentSyncer}. */
@@ -159,15 +165,15 @@ export class EnvironmentSyncer {
   }
 
   #build(revision: string, files: SourceFiles, contentId: string | undefined): void {
-    const stopTimer = this.#o.metrics.buildSeconds.startTimer();
+    const started = performance.now();
     const result = buildSnapshot(files, revision, this.#parsed);
-    stopTimer();
+    this.#o.metrics.buildSeconds.observe([], (performance.now() - started) / 1000);
     if (!result.ok) return this.#buildFailed(result.failure);
     const now = Date.now();
     this.#recovered();
     this.#o.registry.publish(this.#o.key, result.snapshot, now, files);
     setRevisionInfo(this.#o.metrics, this.#o.key, this.#current, revision);
-    this.#o.metrics.lastSuccess.set({ environment: this.#o.key }, now / 1000);
+    this.#o.metrics.lastSuccess.set([this.#o.key], now / 1000);
     this.#log.info(
       { revision, warnings: result.warnings.length, previous: this.#current },
       'serving new revision',
@@ -192,7 +198,7 @@ export class EnvironmentSyncer {
     const now = Date.now();
     this.#recovered();
     this.#o.registry.touch(this.#o.key, now);
-    this.#o.metrics.lastSuccess.set({ environment: this.#o.key }, now / 1000);
+    this.#o.metrics.lastSuccess.set([this.#o.key], now / 1000);
   }
 
   /** The head is a revision already known to be bad: the source works, the error stands. */
@@ -207,7 +213,7 @@ export class EnvironmentSyncer {
     this.#recovered();
     if (failure.revision !== undefined) this.#bad = failure;
     this.#o.registry.fail(this.#o.key, { ...failure, at: Date.now() });
-    this.#o.metrics.failures.inc({ environment: this.#o.key, kind: 'build' });
+    this.#o.metrics.failures.inc([this.#o.key, 'build']);
     // Logged once per bad revision: the revision is remembered, so polls do not rebuild it (and a
     // tree rejected before hashing logs again only when the message changes).
     if (failure.message === this.#lastBuildLog) return;
@@ -231,7 +237,7 @@ export class EnvironmentSyncer {
     // Bad credentials will not heal by retrying: jump straight to the longest backoff (P7).
     this.#failures = unauthorized ? Math.max(this.#failures + 1, 16) : this.#failures + 1;
     this.#o.registry.fail(this.#o.key, { message, at: Date.now() });
-    this.#o.metrics.failures.inc({ environment: this.#o.key, kind: 'fetch' });
+    this.#o.metrics.failures.inc([this.#o.key, 'fetch']);
     if (this.#failures === 1 || unauthorized)
       this.#log.warn(
         { err: detail, serving: this.#current },

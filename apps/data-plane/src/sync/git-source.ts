@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { isSwitchyardError } from '@switchyard/flags';
+import { isSwitchyardError } from '@switchyard/flags/runtime';
 import type { SourceConfig } from '../config/instance-config.js';
 import {
   ReadMirror,

@@ -4,13 +4,13 @@
  * (a bad configuration throws InvalidArgument); a source that is down never makes startSync throw.
  */
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import type { EnvironmentConfig } from '../config/instance-config.js';
 import type { EnvironmentRegistry } from '../state/environment-registry.js';
-import { EnvironmentSyncer } from './environment-syncer.js';
+import type { EnvironmentSyncer } from './environment-syncer.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { createSource, type SourceFactoryOptions } from './source-factory.js';
 import { createSyncMetrics } from './sync-metrics.js';
+import type { MetricRegistry } from '../metrics/metric-registry.js';
 
 export { DEFAULT_TREE_LIMITS } from './sync-source.js';
 export { syncStatus, DEFAULT_DEGRADED_AFTER_MS } from './sync-status.js';
@@ -24,7 +24,7 @@ export interface StartSyncOptions extends Partial<Omit<SourceFactoryOptions, 'da
   /** Holds git mirrors (`git/`) and persisted snapshots (`snapshots/`). */
   dataDir: string;
   logger: Logger;
-  metrics: Registry;
+  metrics: MetricRegistry;
 }
 
 /** Running sync of every environment. */
@@ -47,19 +47,25 @@ export async function startSync(opts: StartSyncOptions): Promise<SyncManager> {
   const metrics = createSyncMetrics(opts.metrics);
   const logger = opts.logger.child({ component: 'sync' });
   const syncers = new Map<string, EnvironmentSyncer>();
-  for (const { env, source, pollIntervalMs } of configured) {
-    syncers.set(
-      env.key,
-      new EnvironmentSyncer({
-        key: env.key,
-        source,
-        registry: opts.registry,
-        store,
-        metrics,
-        logger,
-        pollIntervalMs,
-      }),
-    );
+  // The syncer builds snapshots with the flag-file loader (zod, yaml: a few MB once loaded): an
+  // instance without environments (a new organisation) does not load it until one is added.
+  const syncerClass = () => import('./environment-syncer.js').then((m) => m.EnvironmentSyncer);
+  if (configured.length > 0) {
+    const Syncer = await syncerClass();
+    for (const { env, source, pollIntervalMs } of configured) {
+      syncers.set(
+        env.key,
+        new Syncer({
+          key: env.key,
+          source,
+          registry: opts.registry,
+          store,
+          metrics,
+          logger,
+          pollIntervalMs,
+        }),
+      );
+    }
   }
   await Promise.all([...syncers.values()].map((s) => s.start()));
   const remove = async (envKey: string) => {
@@ -73,8 +79,9 @@ export async function startSync(opts: StartSyncOptions): Promise<SyncManager> {
     async add(env) {
       // Validated before anything stops, so a bad new source leaves the old one serving.
       const { source, pollIntervalMs } = createSource(env, factory);
+      const Syncer = await syncerClass();
       await remove(env.key);
-      const syncer = new EnvironmentSyncer({
+      const syncer = new Syncer({
         key: env.key,
         source,
         registry: opts.registry,

@@ -1,62 +1,68 @@
 /**
  * Prometheus metrics of the sync loop, registered on the registry the caller passes (so two
  * instances in one test process do not collide). Re-registering on the same registry reuses the
- * existing metric objects.
+ * existing metric objects (the revision gauge is shared with DataPlaneMetrics).
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { HotCounter, HotGauge, HotHistogram } from '../metrics/hot-metrics.js';
+import type { MetricRegistry } from '../metrics/metric-registry.js';
 
-/** The sync metrics, bound to one prom-client registry. */
+/** The sync metrics, bound to one registry. Label values are passed in label-name order. */
 export interface SyncMetrics {
-  failures: Counter<'environment' | 'kind'>;
-  lastSuccess: Gauge<'environment'>;
-  buildSeconds: Histogram;
-  revisionInfo: Gauge<'environment' | 'revision'>;
+  /** Labels: environment, kind (fetch or build). */
+  failures: HotCounter;
+  /** Labels: environment. */
+  lastSuccess: HotGauge;
+  /** No labels. */
+  buildSeconds: HotHistogram;
+  /** Labels: environment, revision. */
+  revisionInfo: HotGauge;
 }
 
 /** Creates (or reuses) the sync metrics on `registry`. */
-export function createSyncMetrics(registry: Registry): SyncMetrics {
+export function createSyncMetrics(registry: MetricRegistry): SyncMetrics {
   const reuse = <T>(name: string, make: () => T): T =>
     (registry.getSingleMetric(name) as T | undefined) ?? make();
   return {
     failures: reuse(
       'switchyard_sync_failures_total',
       () =>
-        new Counter({
-          name: 'switchyard_sync_failures_total',
-          help: 'Failed sync attempts by environment and kind (fetch or build).',
-          labelNames: ['environment', 'kind'],
-          registers: [registry],
-        }),
+        new HotCounter(
+          registry,
+          'switchyard_sync_failures_total',
+          'Failed sync attempts by environment and kind (fetch or build).',
+          ['environment', 'kind'],
+        ),
     ),
     lastSuccess: reuse(
       'switchyard_sync_last_success_timestamp_seconds',
       () =>
-        new Gauge({
-          name: 'switchyard_sync_last_success_timestamp_seconds',
-          help: 'Unix time of the last successful sync check per environment.',
-          labelNames: ['environment'],
-          registers: [registry],
-        }),
+        new HotGauge(
+          registry,
+          'switchyard_sync_last_success_timestamp_seconds',
+          'Unix time of the last successful sync check per environment.',
+          ['environment'],
+        ),
     ),
     buildSeconds: reuse(
       'switchyard_snapshot_build_seconds',
       () =>
-        new Histogram({
-          name: 'switchyard_snapshot_build_seconds',
-          help: 'Time to load and compile one snapshot.',
-          buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-          registers: [registry],
-        }),
+        new HotHistogram(
+          registry,
+          'switchyard_snapshot_build_seconds',
+          'Time to load and compile one snapshot.',
+          [],
+          [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        ),
     ),
     revisionInfo: reuse(
       'switchyard_snapshot_revision_info',
       () =>
-        new Gauge({
-          name: 'switchyard_snapshot_revision_info',
-          help: 'Revision served per environment (value 1).',
-          labelNames: ['environment', 'revision'],
-          registers: [registry],
-        }),
+        new HotGauge(
+          registry,
+          'switchyard_snapshot_revision_info',
+          'Revision served per environment (value 1).',
+          ['environment', 'revision'],
+        ),
     ),
   };
 }
@@ -69,6 +75,6 @@ export function setRevisionInfo(
   revision: string,
 ): void {
   if (previous !== undefined && previous !== revision)
-    metrics.revisionInfo.remove({ environment, revision: previous });
-  metrics.revisionInfo.set({ environment, revision }, 1);
+    metrics.revisionInfo.remove([environment, previous]);
+  metrics.revisionInfo.set([environment, revision], 1);
 }

@@ -62,7 +62,7 @@ export class InvalidTreeError extends Error {
 }
 
 /** Tree caps: one definition in libs/flags, shared with the control plane's push and write checks. */
-export { DEFAULT_TREE_LIMITS, type TreeLimits } from '@switchyard/flags';
+export { DEFAULT_TREE_LIMITS, type TreeLimits } from '@switchyard/flags/runtime';
 
 /**
  * Accumulates sizes and throws {@link InvalidTreeError} as soon as a limit is crossed: libs/git-store's

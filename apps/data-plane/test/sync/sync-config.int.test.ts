@@ -3,7 +3,7 @@
  */
 import { access, rm } from 'node:fs/promises';
 import { createGitRepo, startGitServer, type GitRepo, type GitServer } from '@switchyard/testing';
-import { Registry } from 'prom-client';
+import { MetricRegistry } from '../../src/metrics/metric-registry.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvironmentRegistry } from '../../src/state/environment-registry.js';
 import { startSync } from '../../src/sync/index.js';
@@ -37,7 +37,7 @@ describe('startSync', () => {
   it('serves several environments from directories of one repository, with metrics', async () => {
     const url = `${server.url}/${repo.name}.git`;
     const registry = new EnvironmentRegistry(['prod', 'staging']);
-    const metrics = new Registry();
+    const metrics = new MetricRegistry({ defaultMetrics: false });
     const sync = await startSync({
       allowedOrigins: [new URL(server.url).origin],
       environments: [
@@ -107,7 +107,7 @@ describe('startSync', () => {
       registry,
       dataDir: await tempDir(),
       logger: silentLogger,
-      metrics: new Registry(),
+      metrics: new MetricRegistry({ defaultMetrics: false }),
     });
     await expect(run).rejects.toMatchObject({ code: 'InvalidArgument' });
     await expect(access('/tmp/sy-pwned-ext')).rejects.toThrow();
@@ -125,7 +125,7 @@ describe('startSync', () => {
         registry: new EnvironmentRegistry(['prod']),
         dataDir,
         logger: silentLogger,
-        metrics: new Registry(),
+        metrics: new MetricRegistry({ defaultMetrics: false }),
       });
       await expect(run).rejects.toMatchObject({ code: 'InvalidArgument' });
     }
@@ -145,7 +145,7 @@ describe('startSync', () => {
       registry,
       dataDir: await tempDir(),
       logger: silentLogger,
-      metrics: new Registry(),
+      metrics: new MetricRegistry({ defaultMetrics: false }),
       limits: { maxFileBytes: 64 * 1024, maxTotalBytes: 1024 * 1024, maxFiles: 1000 },
     });
     try {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateBoolean, evaluateVariant } from '@switchyard/flags';
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
+import { MetricRegistry } from '../../src/metrics/metric-registry.js';
 import type { EnvironmentConfig } from '../../src/config/instance-config.js';
 import { EnvironmentRegistry } from '../../src/state/environment-registry.js';
 import { startSync, type StartSyncOptions, type SyncManager } from '../../src/sync/index.js';
@@ -75,7 +75,7 @@ export async function tempDir(prefix = 'sy-sync-'): Promise<string> {
 /** A running sync of one environment `key` on a fresh registry. */
 export interface StartedSync {
   registry: EnvironmentRegistry;
-  metrics: Registry;
+  metrics: MetricRegistry;
   sync: SyncManager;
 }
 
@@ -87,7 +87,7 @@ export async function startOne(
   extra: Partial<StartSyncOptions> = {},
 ): Promise<StartedSync> {
   const registry = new EnvironmentRegistry([key]);
-  const metrics = new Registry();
+  const metrics = new MetricRegistry({ defaultMetrics: false });
   // The test's own git server is on loopback: allow-list its exact origin, as an operator would.
   const origin =
     source.type === 'git' && /^https?:\/\//u.test(source.url) ? [new URL(source.url).origin] : [];
@@ -118,18 +118,18 @@ export function served(
 }
 
 /** Current value of a counter/gauge series in `metrics`. */
-export async function metricValue(
-  metrics: Registry,
+export function metricValue(
+  metrics: MetricRegistry,
   name: string,
   labels: Record<string, string>,
 ): Promise<number> {
   const metric = metrics.getSingleMetric(name);
-  if (!metric) return 0;
-  const data = await metric.get();
+  if (!metric) return Promise.resolve(0);
+  const data = metric.get();
   const v = data.values.find((x) =>
     Object.entries(labels).every(([k, val]) => x.labels[k] === val),
   );
-  return v?.value ?? 0;
+  return Promise.resolve(v?.value ?? 0);
 }
 
 /** Polls `check` every 20 ms until it returns true or `timeoutMs` passes. */

@@ -4,7 +4,7 @@
  * evaluate rollouts even when disabled and fall through to `enabled`, unknown flags are NotFound.
  */
 import { errors } from '../errors.js';
-import { DEFAULT_NAMESPACE } from '../model/schema.js';
+import { DEFAULT_NAMESPACE } from '../model/namespace.js';
 import { inThreshold, pickDistribution, variantBucket } from './bucket.js';
 import type { CompiledFlag, CompiledSegment } from './compile.js';
 import type {

@@ -6,7 +6,7 @@
  * checks that explain's final answer equals evaluate's).
  */
 import { errors } from '../errors.js';
-import { DEFAULT_NAMESPACE } from '../model/schema.js';
+import { DEFAULT_NAMESPACE } from '../model/namespace.js';
 import type { Constraint, Flag, Segment } from '../model/schema.js';
 import { inThreshold, pickDistribution, variantBucket } from './bucket.js';
 import type { CompiledFlag, CompiledSegment } from './compile.js';

@@ -8,6 +8,7 @@
  * needs 1.2, …) are checked by the validator, which knows the document version.
  */
 import { z } from 'zod';
+import { DEFAULT_NAMESPACE } from './namespace.js';
 
 /** Keys of namespaces, flags and segments: Flipt's `^[-_,A-Za-z0-9]+$`. */
 export const KEY_PATTERN = /^[-_,A-Za-z0-9]+$/;
@@ -336,8 +337,7 @@ export interface NamespaceRef {
   description?: string | undefined;
 }
 
-/** The default namespace every environment has. */
-export const DEFAULT_NAMESPACE = 'default';
+export { DEFAULT_NAMESPACE };
 
 /** The object form of a document's namespace (format 1.4 and later). */
 export const namespaceObjectSchema = z.strictObject({

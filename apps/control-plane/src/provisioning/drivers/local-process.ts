@@ -128,8 +128,18 @@ export function tryLock(dataDir: string, instanceId: string): (() => void) | und
  * An evaluation's garbage is small and short-lived, so 1 MB semi-spaces are scavenged often but
  * cheaply (scavenges cost what survives, not the space's size). The old generation is left to
  * Node's default, which adapts to the machine; a fixed cap would crash big environments.
+ *
+ * The interrupt budget (V8's default 66 KB of bytecode between tiering checks) is doubled: at
+ * start-up, node's module resolver (fileURLToPath over every chunk's path) and the first snapshot
+ * build ran just long enough to get TurboFan-compiled, and an idle instance then kept the
+ * optimising compiler's pages and zone memory resident, about 4 MB of its ~54. Code that is hot
+ * under load still tiers up, after twice the interpreted work (scripts/bench/data-plane-http.mjs
+ * with these flags showed no throughput change beyond the machine's noise).
  */
-export const INSTANCE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+export const INSTANCE_NODE_FLAGS: readonly string[] = [
+  '--max-semi-space-size=1',
+  '--interrupt-budget=135168',
+];
 
 /** Options of {@link spawnInstance}. */
 export interface SpawnOptions {
