@@ -48,21 +48,13 @@ class LabelTree<C> {
       }
       node = next;
     }
-<<<<<<< HEAD
-    let entry = node.get(values[this.depth - 1]!) as Entry<C> | undefined;
-    if (entry === undefined) {
-      entry = { values: [...values], cell: this.make() };
-      node.set(values[this.depth - 1]!, entry);
-      this.#entries.push(entry);
-=======
     // A metric without labels has one cell, under the empty key.
     const leaf = this.depth > 0 ? values[this.depth - 1]! : '';
-    let cell = node.get(leaf) as C | undefined;
-    if (cell === undefined) {
-      cell = this.make();
-      node.set(leaf, cell);
-      this.#cells.push({ values: [...values], cell });
->>>>>>> wip/mem
+    let entry = node.get(leaf) as Entry<C> | undefined;
+    if (entry === undefined) {
+      entry = { values: [...values], cell: this.make() };
+      node.set(leaf, entry);
+      this.#entries.push(entry);
     }
     this.#last = entry;
     return entry.cell;
@@ -70,13 +62,14 @@ class LabelTree<C> {
 
   /** Removes the series of `values`, if any (rare: a linear scan). */
   delete(values: readonly string[]): void {
-    const at = this.#cells.findIndex((c) => c.values.every((v, i) => v === values[i]));
+    const at = this.#entries.findIndex((e) => sameValues(e.values, values));
     if (at < 0) return;
-    const { cell } = this.#cells.splice(at, 1)[0]!;
+    const entry = this.#entries.splice(at, 1)[0]!;
+    if (this.#last === entry) this.#last = undefined;
     let node = this.#root;
     for (let i = 0; i < this.depth - 1; i++) node = node.get(values[i]!) as Map<string, unknown>;
     const leaf = this.depth > 0 ? values[this.depth - 1]! : '';
-    if (node.get(leaf) === cell) node.delete(leaf);
+    if (node.get(leaf) === entry) node.delete(leaf);
   }
 
   /** Every cell with its label values. */
