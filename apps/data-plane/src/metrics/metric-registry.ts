@@ -5,7 +5,10 @@
  * (`collectDefaultMetrics`) therefore start at the first scrape: the counters among them (CPU,
  * GC) are totals since process start anyway; the event-loop lag histogram covers the time since.
  */
+import type * as PromClientModule from 'prom-client';
 import type { Registry } from 'prom-client';
+
+type PromClient = typeof PromClientModule;
 
 /** A metric in prom-client's custom-metric shape (what `Registry.registerMetric` accepts). */
 export interface CustomMetric {
@@ -48,7 +51,9 @@ export class MetricRegistry {
 
   /** Every metric in Prometheus text format (loads prom-client the first time). */
   async metrics(): Promise<string> {
-    this.#registry ??= import('prom-client').then(({ Registry, collectDefaultMetrics }) => {
+    this.#registry ??= import('prom-client').then((mod: PromClient | { default: PromClient }) => {
+      // In the bundle, prom-client (CommonJS) is a split chunk whose only export is `default`.
+      const { Registry, collectDefaultMetrics } = 'Registry' in mod ? mod : mod.default;
       const registry = new Registry();
       if (this.opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
       for (const m of this.#metrics.values()) registry.registerMetric(m as never);
