@@ -105,6 +105,16 @@ export const provisioningEnvShape = {
     .min(1)
     .default('nginx')
     .describe('Kubernetes driver: Ingress class'),
+  KUBERNETES_EDGE_SERVICE: z
+    .string()
+    .regex(
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?:\d{1,5}$/,
+      'a Service name and port, e.g. switchyard-edge:8088',
+    )
+    .default('switchyard-edge:8088')
+    .describe(
+      "Kubernetes driver: the edge's Service (`name:port`, in the instances' namespace) that a sleeping organisation's Ingresses route to, so that its next request wakes it",
+    ),
   EDGE_PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .default('http://127.0.0.1:8088')
@@ -174,6 +184,8 @@ export interface ProvisioningConfig {
     token: string | undefined;
     image: string;
     ingressClass: string;
+    /** The edge's Service, where a sleeping instance's Ingresses send requests (to wake it). */
+    edgeService: { name: string; port: number };
   };
   edgePublicUrl: string;
   evalDomain: string | undefined;
@@ -206,6 +218,10 @@ export function toProvisioningConfig(c: Parsed, nodeEnv: string): ProvisioningCo
       token: c.KUBERNETES_TOKEN,
       image: c.INSTANCE_IMAGE,
       ingressClass: c.KUBERNETES_INGRESS_CLASS,
+      edgeService: {
+        name: c.KUBERNETES_EDGE_SERVICE.split(':')[0]!,
+        port: Number(c.KUBERNETES_EDGE_SERVICE.split(':')[1]),
+      },
     },
     edgePublicUrl: c.EDGE_PUBLIC_URL.replace(/\/+$/, ''),
     evalDomain: c.EVAL_DOMAIN,

@@ -127,26 +127,52 @@ describe('kubernetes driver', () => {
     expect(after.spec.rules.map((r) => r.host)).toEqual(['production.acme.flags.example.com']);
   });
 
-  it('sleep scales the Deployment to 0 (patched; nothing else removed); ensure wakes it at 2', async () => {
+  it('sleep scales the Deployment to 0 and routes the Ingresses to the edge (nothing removed); ensure wakes it at 2', async () => {
     const deployment = `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
+    const ingresses = [name, `${name}-grpc`].map(
+      (n) => `/apis/networking.k8s.io/v1/namespaces/${ns}/ingresses/${n}`,
+    );
     const replicas = () =>
       (api.objects.get(deployment) as { spec: { replicas: number } }).spec.replicas;
+    /** Every backend of both Ingresses, as `service:port`. */
+    const backends = () =>
+      ingresses.flatMap((path) =>
+        (
+          api.objects.get(path) as {
+            spec: {
+              rules: Array<{
+                http: {
+                  paths: Array<{
+                    backend: { service: { name: string; port: { number: number } } };
+                  }>;
+                };
+              }>;
+            };
+          }
+        ).spec.rules.flatMap((r) =>
+          r.http.paths.map((p) => `${p.backend.service.name}:${p.backend.service.port.number}`),
+        ),
+      );
     expect(replicas()).toBe(2);
     api.requests.length = 0;
     await driver.sleep(spec);
-    expect(writes()).toEqual([`PATCH ${deployment}`]);
+    // Ingresses first: host-form requests reach the edge (which wakes it) before the pods go.
+    expect(writes()).toEqual([...ingresses.map((i) => `PATCH ${i}`), `PATCH ${deployment}`]);
     expect(replicas()).toBe(0);
+    expect(new Set(backends())).toEqual(new Set(['switchyard-edge:8088']));
     expect(api.objects.size).toBe(6);
     // Listed while asleep, so deleting the organisation still removes it.
     expect(await driver.list()).toEqual([{ instanceId: spec.instanceId, orgId: spec.orgId }]);
     await driver.ensure(spec);
     expect(replicas()).toBe(2);
+    expect(new Set(backends())).toEqual(new Set([`${name}:8080`, `${name}:9000`]));
     const rendered = renderManifests({
       ...spec,
       namespace: ns,
       image: 'img',
       evalDomain: undefined,
       ingressClass: 'nginx',
+      edgeService: { name: 'switchyard-edge', port: 8088 },
       sleeping: true,
     });
     expect(rendered.map((m) => m.kind)).toEqual([
@@ -174,6 +200,7 @@ describe('kubernetes driver', () => {
         image: 'img',
         evalDomain: 'flags.example.com',
         ingressClass: 'nginx',
+        edgeService: { name: 'switchyard-edge', port: 8088 },
       }),
     ).toThrow(/namespace: must be a DNS-1123 label/);
     const good = renderManifests({
@@ -182,6 +209,7 @@ describe('kubernetes driver', () => {
       image: 'img',
       evalDomain: 'flags.example.com',
       ingressClass: 'nginx',
+      edgeService: { name: 'switchyard-edge', port: 8088 },
     });
     const broken = good.map((m) =>
       m.kind === 'Deployment'

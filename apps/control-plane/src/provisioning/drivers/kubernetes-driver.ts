@@ -93,6 +93,7 @@ export class KubernetesDriver implements InstanceDriver {
       environments: spec.environments,
       evalDomain: this.config.evalDomain,
       ingressClass: k.ingressClass,
+      edgeService: k.edgeService,
       sleeping,
     });
   }
@@ -139,8 +140,10 @@ export class KubernetesDriver implements InstanceDriver {
 
   /** Scales the Deployment to 0 (rendered, validated and merge-patched like any change). */
   async sleep(spec: InstanceSpec): Promise<void> {
-    const deployment = this.#render(spec, true).find((m) => m.kind === 'Deployment')!;
-    await this.#apply(deployment);
+    // Ingresses first: from then on host-form requests reach the edge, which can wake it.
+    const manifests = this.#render(spec, true);
+    for (const m of manifests) if (m.kind === 'Ingress') await this.#apply(m);
+    await this.#apply(manifests.find((m) => m.kind === 'Deployment')!);
     this.logger.info({ instance: spec.instanceId, org: spec.orgSlug }, 'instance asleep (idle)');
   }
 

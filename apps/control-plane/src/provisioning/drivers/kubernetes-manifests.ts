@@ -144,8 +144,13 @@ export interface ManifestValues {
   environments: string[];
   evalDomain: string | undefined;
   ingressClass: string;
-  /** Idle: the Deployment is rendered with 0 replicas (everything else stays, ready to wake). */
+  /**
+   * Idle: the Deployment is rendered with 0 replicas and the Ingresses route to `edgeService`
+   * (the edge holds the request and wakes the organisation); everything else stays.
+   */
   sleeping?: boolean;
+  /** The edge's Service in this namespace (host-form requests to a sleeping instance go there). */
+  edgeService: { name: string; port: number };
 }
 
 /** Replicas of an awake instance (the HPA's minimum; it scales up from there). */
@@ -233,13 +238,16 @@ export function renderManifests(v: ManifestValues): Manifest[] {
     'switchyard.dev/org-id': v.orgId,
     'switchyard.dev/org': v.orgSlug,
   };
+  // Asleep, there is no pod behind the instance's Service: the edge takes the requests (REST and
+  // gRPC over h2c share its port), wakes the organisation and forwards them once it is ready.
+  const backend = (port: number) => ({
+    service: v.sleeping
+      ? { name: v.edgeService.name, port: { number: v.edgeService.port } }
+      : { name, port: { number: port } },
+  });
   const rules = v.environments.map((env) => ({
     host: `${env}.${v.orgSlug}.${v.evalDomain}`,
-    http: {
-      paths: [
-        { path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: 8080 } } } },
-      ],
-    },
+    http: { paths: [{ path: '/', pathType: 'Prefix', backend: backend(8080) }] },
   }));
   // gRPC (Flipt's evaluation service) on the same hosts, to the instance's gRPC port.
   const grpcRules = v.environments.map((env) => ({
@@ -249,7 +257,7 @@ export function renderManifests(v: ManifestValues): Manifest[] {
         {
           path: `/${GRPC_SERVICE}/`,
           pathType: 'Prefix',
-          backend: { service: { name, port: { number: 9000 } } },
+          backend: backend(9000),
         },
       ],
     },
