@@ -89,9 +89,10 @@ function labelsOf(names: readonly string[], values: readonly string[]): Labels {
   return out;
 }
 
-/** A monotonic counter with labels. */
-export class HotCounter {
-  readonly #tree: LabelTree<{ value: number }>;
+/** A metric with one number per series (counters and gauges share how they store and render). */
+abstract class ValueMetric {
+  protected readonly tree: LabelTree<{ value: number }>;
+  abstract readonly type: 'counter' | 'gauge';
 
   constructor(
     registry: MetricRegistry,
@@ -99,15 +100,8 @@ export class HotCounter {
     readonly help: string,
     private readonly labelNames: readonly string[],
   ) {
-    this.#tree = new LabelTree(labelNames.length, () => ({ value: 0 }));
+    this.tree = new LabelTree(labelNames.length, () => ({ value: 0 }));
     registry.register(this);
-  }
-
-  readonly type = 'counter';
-
-  /** Adds one to the series of `values` (one value per label name, in order). */
-  inc(values: readonly string[]): void {
-    this.#tree.cell(values).value++;
   }
 
   /** The series, as prom-client renders a metric. */
@@ -117,7 +111,7 @@ export class HotCounter {
       help: this.help,
       type: this.type,
       aggregator: 'sum',
-      values: this.#tree.entries().map(({ values, cell }): Rendered => ({
+      values: this.tree.entries().map(({ values, cell }): Rendered => ({
         labels: labelsOf(this.labelNames, values),
         value: cell.value,
       })),
@@ -125,6 +119,16 @@ export class HotCounter {
   }
 
   reset(): void {}
+}
+
+/** A monotonic counter with labels. */
+export class HotCounter extends ValueMetric {
+  readonly type = 'counter';
+
+  /** Adds one to the series of `values` (one value per label name, in order). */
+  inc(values: readonly string[]): void {
+    this.tree.cell(values).value++;
+  }
 }
 
 /** A histogram with labels (cumulative buckets rendered at scrape time). */
@@ -195,44 +199,16 @@ export class HotHistogram {
 }
 
 /** A gauge with labels; a series can be removed (a revision no longer served). */
-export class HotGauge {
-  readonly #tree: LabelTree<{ value: number }>;
-
-  constructor(
-    registry: MetricRegistry,
-    readonly name: string,
-    readonly help: string,
-    private readonly labelNames: readonly string[],
-  ) {
-    this.#tree = new LabelTree(labelNames.length, () => ({ value: 0 }));
-    registry.register(this);
-  }
-
+export class HotGauge extends ValueMetric {
   readonly type = 'gauge';
 
   /** Sets the series of `values` to `value`. */
   set(values: readonly string[], value: number): void {
-    this.#tree.cell(values).value = value;
+    this.tree.cell(values).value = value;
   }
 
   /** Drops the series of `values`. */
   remove(values: readonly string[]): void {
-    this.#tree.delete(values);
+    this.tree.delete(values);
   }
-
-  /** The series, as prom-client renders a metric. */
-  get() {
-    return {
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      aggregator: 'sum',
-      values: this.#tree.entries().map(({ values, cell }): Rendered => ({
-        labels: labelsOf(this.labelNames, values),
-        value: cell.value,
-      })),
-    };
-  }
-
-  reset(): void {}
 }
