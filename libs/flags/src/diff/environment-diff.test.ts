@@ -86,6 +86,8 @@ segments:
     // Added and removed flags list their fields, not one whole value.
     expect(changes[1]!.changes.map((c) => [c.kind, c.path])).toContainEqual(['added', ['key']]);
     expect(changes[1]!.changes.every((c) => c.kind === 'added' && c.path.length === 1)).toBe(true);
+    // An added flag without rules lists no empty `rules` row.
+    expect(changes[1]!.changes.map((c) => c.path[0])).not.toContain('rules');
     expect(changes[2]!.changes.every((c) => c.kind === 'removed' && c.path.length === 1)).toBe(
       true,
     );

@@ -54,8 +54,10 @@ function entities<T extends { key: string }>(
   for (const key of union([...b.keys()], [...a.keys()])) {
     const x = a.get(key);
     const y = b.get(key);
-    // An added or removed one lists its fields (against an empty object), not one whole value.
-    const changes = x && y ? diff(x, y) : diffValues(x ?? {}, y ?? {});
+    // An added or removed one lists its fields (against an empty object), not one whole value;
+    // empty lists (no rules, no rollouts) say nothing there.
+    const changes =
+      x && y ? diff(x, y) : diffValues(x ?? {}, y ?? {}).filter((c) => !isEmptyList(c));
     if (changes.length > 0) out.push({ namespace, kind, key, status: status(x, y), changes });
   }
   return out;
@@ -75,4 +77,9 @@ function byKey<T extends { key: string }>(items: readonly T[]): Map<string, T> {
 
 function union(first: string[], second: string[]): string[] {
   return [...new Set([...first, ...second])];
+}
+
+function isEmptyList(c: FieldChange): boolean {
+  const v = c.kind === 'added' ? c.after : c.before;
+  return Array.isArray(v) && v.length === 0;
 }
