@@ -4,7 +4,7 @@
  * (and ssh) transports, secrets through GIT_CONFIG_* environment (never argv), and a deadline that
  * kills the whole process group.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
 /** Thrown when git exits non-zero or times out; `message` never contains secrets. */
 export class GitExecError extends Error {
@@ -119,6 +119,18 @@ export function runGit(args: readonly string[], options: GitExecOptions): Promis
       );
     });
   });
+}
+
+/**
+ * Starts a long-lived git process (`cat-file --batch-command`) with the same hardened environment
+ * as {@link runGit}; the caller owns its lifetime. Not in its own process group: it has no helpers.
+ */
+export function startGit(
+  args: readonly string[],
+  options: Pick<GitExecOptions, 'cwd' | 'env' | 'config'>,
+): ChildProcessWithoutNullStreams {
+  const env = gitEnvironment({ ...BASE_GIT_CONFIG, ...(options.config ?? {}) }, options.env ?? {});
+  return spawn('git', [...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 function gitEnvironment(

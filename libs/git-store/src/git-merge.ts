@@ -112,12 +112,8 @@ export async function mergeTrees(store: GitStore, base: string, source: string):
   return tree;
 }
 
-async function blob(store: GitStore, rev: string, path: string): Promise<Buffer | null> {
-  try {
-    return await store.git(['cat-file', 'blob', `${rev}:${path}`]);
-  } catch {
-    return null;
-  }
+function blob(store: GitStore, rev: string, path: string): Promise<Buffer | null> {
+  return store.fileAt(rev, path);
 }
 
 /** Three-way merge of one file; null = deleted, undefined = conflict. */

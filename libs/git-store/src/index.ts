@@ -69,7 +69,6 @@ export {
   ReadMirror,
   TreeBudget,
   TreeRejectedError,
-  parseTreeListing,
   type ReadMirrorOptions,
   type TreeEntry,
 } from './read-mirror.js';

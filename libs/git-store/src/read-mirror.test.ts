@@ -6,51 +6,35 @@ import { join } from 'node:path';
 import { DEFAULT_TREE_LIMITS } from '@switchyard/flags';
 import { createGitRepo, startGitServer, type GitRepo, type GitServer } from '@switchyard/testing';
 import { GitExecError } from './git-exec.js';
-import { parseTreeListing, ReadMirror, TreeRejectedError } from './read-mirror.js';
+import { isSafeRelativePath } from './path-rules.js';
+import { ReadMirror, TreeBudget, TreeRejectedError } from './read-mirror.js';
 
-const oid = 'a'.repeat(40);
-const record = (mode: string, type: string, size: string, path: string) =>
-  `${mode} ${type} ${oid} ${size.padStart(7)}\t${path}\0`;
-
-describe('parseTreeListing', () => {
-  it('keeps regular files only: no symlinks, submodules, traversal, .git, backslashes or leading "-"', () => {
-    const listing = Buffer.from(
-      [
-        record('100644', 'blob', '10', 'default/features.yaml'),
-        record('100755', 'blob', '5', 'tools/run.sh'),
-        record('120000', 'blob', '11', 'linked/features.yaml'),
-        record('160000', 'commit', '-', 'vendor/sub'),
-        record('100644', 'blob', '3', '../escape/features.yaml'),
-        record('100644', 'blob', '3', '.git/hooks/post-checkout'),
-        record('100644', 'blob', '3', 'a/.GIT/config'),
-        record('100644', 'blob', '3', 'win\\features.yaml'),
-        record('100644', 'blob', '3', '/abs/features.yaml'),
-        record('100644', 'blob', '3', '-n/features.yaml'),
-        record('100644', 'blob', '3', '--upload-pack=x'),
-      ].join(''),
-    );
-    expect(parseTreeListing(listing, DEFAULT_TREE_LIMITS).map((e) => e.path)).toEqual([
+describe('what a mirror reads', () => {
+  it('keeps safe relative paths only: no traversal, .git, backslashes, absolute paths or leading "-"', () => {
+    const paths = [
       'default/features.yaml',
       'tools/run.sh',
-    ]);
+      '../escape/features.yaml',
+      '.git/hooks/post-checkout',
+      'a/.GIT/config',
+      'win\\features.yaml',
+      '/abs/features.yaml',
+      '-n/features.yaml',
+      '--upload-pack=x',
+    ];
+    expect(paths.filter(isSafeRelativePath)).toEqual(['default/features.yaml', 'tools/run.sh']);
   });
 
-  it('rejects oversized files and too many files from the listing, before reading content', () => {
+  it('refuses oversized files, too many files and too many bytes as they are counted', () => {
     const limits = { maxFileBytes: 100, maxTotalBytes: 250, maxFiles: 3 };
-    expect(() =>
-      parseTreeListing(Buffer.from(record('100644', 'blob', '101', 'big.yaml')), limits),
-    ).toThrow(TreeRejectedError);
-    const many = Buffer.from(
-      [1, 2, 3, 4].map((i) => record('100644', 'blob', '1', `f${i}`)).join(''),
-    );
-    expect(() => parseTreeListing(many, limits)).toThrow(/more than 3 files/);
-    const heavy = Buffer.from(
-      [1, 2, 3].map((i) => record('100644', 'blob', '90', `f${i}`)).join(''),
-    );
-    expect(() => parseTreeListing(heavy, limits)).toThrow(/exceed 250 bytes/);
+    expect(() => new TreeBudget(limits).add('big.yaml', 101)).toThrow(TreeRejectedError);
+    const many = new TreeBudget(limits);
+    expect(() => [1, 2, 3, 4].forEach((i) => many.add(`f${i}`, 1))).toThrow(/more than 3 files/);
+    const heavy = new TreeBudget(limits);
+    expect(() => [1, 2, 3].forEach((i) => heavy.add(`f${i}`, 90))).toThrow(/exceed 250 bytes/);
   });
 
-  it('never returns a path that could leave the root (property)', () => {
+  it('never accepts a path that could leave the root (property)', () => {
     const segment = fc.constantFrom(
       'a',
       'b.yaml',
@@ -68,10 +52,7 @@ describe('parseTreeListing', () => {
       fc.property(
         fc.array(fc.array(segment, { minLength: 1, maxLength: 4 }), { maxLength: 20 }),
         (paths) => {
-          const listing = Buffer.from(
-            paths.map((p) => record('100644', 'blob', '1', p.join('/'))).join(''),
-          );
-          for (const { path } of parseTreeListing(listing, DEFAULT_TREE_LIMITS)) {
+          for (const path of paths.map((p) => p.join('/')).filter(isSafeRelativePath)) {
             const parts = path.split('/');
             expect(path.startsWith('/') || path.startsWith('-') || path.includes('\\')).toBe(false);
             expect(
@@ -146,6 +127,10 @@ describe('ReadMirror over smart HTTP', () => {
     expect(await m2.treeId(gone, new AbortController().signal)).toBeNull();
     await expect(m2.readTree(gone, new AbortController().signal)).rejects.toThrow(
       /directory "env" does not exist/,
+    );
+    // A commit that was never fetched is a git failure (sync retries), not a bad tree.
+    await expect(m2.readTree('b'.repeat(40), new AbortController().signal)).rejects.toThrow(
+      GitExecError,
     );
   });
 

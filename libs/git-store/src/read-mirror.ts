@@ -12,7 +12,8 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TreeLimits } from '@switchyard/flags';
 import { GitExecError, runGit } from './git-exec.js';
-import { isSafeRelativePath } from './path-rules.js';
+import { GitStore } from './git-store.js';
+import { ObjectReader } from './object-db.js';
 import {
   pinRemote,
   validateGitSource,
@@ -64,32 +65,6 @@ export interface TreeEntry {
   path: string;
   oid: string;
   size: number;
-}
-
-/**
- * Parses `ls-tree -r -l -z` output (`<mode> <type> <oid> <size>\t<path>\0`). Keeps regular files
- * only; symlinks (120000), submodules (160000) and unsafe paths are dropped. Limits are checked
- * on the listed sizes, before any content is read.
- */
-export function parseTreeListing(listing: Buffer, limits: TreeLimits): TreeEntry[] {
-  const budget = new TreeBudget(limits);
-  const entries: TreeEntry[] = [];
-  for (const record of listing.toString('utf8').split('\0')) {
-    if (record === '') continue;
-    const tab = record.indexOf('\t');
-    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/u);
-    const path = record.slice(tab + 1);
-    if (
-      type !== 'blob' ||
-      (mode !== '100644' && mode !== '100755') ||
-      !oid ||
-      !isSafeRelativePath(path)
-    )
-      continue;
-    budget.add(path, Number(size));
-    entries.push({ path, oid, size: Number(size) });
-  }
-  return entries;
 }
 
 /** Options of {@link ReadMirror.create}. */
@@ -175,66 +150,65 @@ export class ReadMirror {
    */
   async treeId(revision: string, signal: AbortSignal): Promise<string | null> {
     checkRevision(revision);
+    aborted(signal);
     // `<rev>:<dir>` names the directory's tree (a `^{tree}` suffix would be read as part of the path).
     const dir = this.source.directory;
-    const treeish = dir === '' ? `${revision}^{tree}` : `${revision}:${dir}`;
-    try {
-      const out = await this.#git(
-        ['rev-parse', '--verify', '--quiet', '--end-of-options', treeish],
-        signal,
-      );
-      return out.toString('utf8').trim();
-    } catch (e) {
-      if (e instanceof GitExecError && !e.aborted) return null;
-      throw e;
-    }
+    const info = await this.#objects().info(
+      dir === '' ? `${revision}^{tree}` : `${revision}:${dir}`,
+    );
+    return info?.type === 'tree' ? info.oid : null;
   }
 
   /**
    * Every regular file under the environment directory at `revision`. Throws TreeRejectedError
    * when a limit is crossed or the directory is missing, GitExecError when git fails (a commit
-   * that was never fetched, a deadline).
+   * that was never fetched, a deadline). Read through the mirror's long-lived `cat-file` (no
+   * process per sync); sizes are checked against the limits before any content is read.
    */
   async readTree(revision: string, signal: AbortSignal): Promise<Map<string, Uint8Array>> {
     checkRevision(revision);
+    aborted(signal);
     const dir = this.source.directory;
-    const treeish = dir === '' ? revision : `${revision}:${dir}`;
-    let listing: Buffer;
-    try {
-      listing = await this.#git(['ls-tree', '-r', '-l', '-z', '--end-of-options', treeish], signal);
-    } catch (e) {
-      if (!(e instanceof GitExecError) || e.aborted) throw e;
-      // Only on failure: tell "commit missing" (a fetch problem) from "directory missing" (bad commit).
-      await this.#git(['cat-file', '-e', `${revision}^{commit}`], signal);
+    const store = new GitStore(this.dir);
+    const listed = await store.files(revision, dir);
+    if (listed === null) {
+      // Tell "commit missing" (a fetch problem) from "directory missing" (bad commit).
+      if (!(await store.hasCommit(revision)))
+        throw new GitExecError(
+          `git cat-file failed: commit ${revision} is missing`,
+          128,
+          Buffer.alloc(0),
+        );
       throw new TreeRejectedError(`directory "${dir}" does not exist at this commit`);
     }
-    const entries = parseTreeListing(listing, this.#limits);
-    return this.#readBlobs(entries, signal);
-  }
-
-  async #readBlobs(entries: TreeEntry[], signal: AbortSignal): Promise<Map<string, Uint8Array>> {
-    const files = new Map<string, Uint8Array>();
-    if (entries.length === 0) return files;
-    const total = entries.reduce((n, e) => n + e.size + 100, 0);
-    const out = await this.#git(['cat-file', '--batch'], signal, {
-      maxBuffer: total + 1024,
-      input: entries.map((e) => `${e.oid}\n`).join(''),
+    // One past the file limit is enough for the budget to refuse a tree with too many files.
+    const candidates = listed.slice(0, this.#limits.maxFiles + 1);
+    const reader = this.#objects();
+    const infos = await Promise.all(candidates.map((e) => reader.info(e.oid)));
+    const budget = new TreeBudget(this.#limits);
+    const entries: TreeEntry[] = candidates.map((e, i) => {
+      const size = infos[i]?.size ?? 0;
+      budget.add(e.path, size);
+      return { path: e.path, oid: e.oid, size };
     });
-    let pos = 0;
+    aborted(signal);
+    const contents = await store.readFiles(entries);
+    const files = new Map<string, Uint8Array>();
     for (const entry of entries) {
-      const nl = out.indexOf(10, pos);
-      const header = out.subarray(pos, nl).toString('latin1').split(' ');
-      const size = Number(header[2]);
-      if (header[0] !== entry.oid || header[1] !== 'blob' || size !== entry.size)
+      const content = contents.get(entry.path)!;
+      if (content.length !== entry.size)
         throw new GitExecError(
           `git cat-file failed: object ${entry.oid} could not be read`,
           0,
-          out,
+          content,
         );
-      files.set(entry.path, new Uint8Array(out.subarray(nl + 1, nl + 1 + size)));
-      pos = nl + 1 + size + 1;
+      files.set(entry.path, new Uint8Array(content.buffer, content.byteOffset, content.length));
     }
     return files;
+  }
+
+  #objects(): ObjectReader {
+    return ObjectReader.for(this.dir);
   }
 
   /**
@@ -298,6 +272,11 @@ export class ReadMirror {
       ...(extra.input !== undefined ? { input: extra.input } : {}),
     });
   }
+}
+
+/** An aborted sync stops before the next read, as a killed git process would have stopped it. */
+function aborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new GitExecError('git read aborted', undefined, Buffer.alloc(0), true);
 }
 
 function checkRevision(revision: string): void {
