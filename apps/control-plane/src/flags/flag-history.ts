@@ -47,7 +47,7 @@ export async function flagHistory(store: GitStore, q: FlagHistoryQuery): Promise
 /** The flag's canonical JSON at `rev` (null when absent there). */
 async function readFlag(store: GitStore, rev: string, q: FlagHistoryQuery): Promise<string | null> {
   for (const path of q.paths) {
-    const blob = await store.git(['cat-file', 'blob', `${rev}:${path}`]).catch(() => null);
+    const blob = await store.fileAt(rev, path);
     if (blob === null) continue;
     for (const d of parseFeatureFile(path, blob).documents) {
       if (d.document.namespace.key !== q.namespace) continue;

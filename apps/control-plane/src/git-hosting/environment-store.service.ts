@@ -275,12 +275,9 @@ export class EnvironmentStoreService {
     const branch = request.branch ?? opened.branch;
     const store = opened.store;
     const tree = request.tree ?? (await store.buildTree(request.base, request.changes));
-    const problems = await checkTree(
-      (args, input) => store.git(args, input !== undefined ? { input } : {}),
-      tree,
-      opened.directory,
-      { content: request.contentChecked !== true },
-    );
+    const problems = await checkTree(store, tree, opened.directory, {
+      content: request.contentChecked !== true,
+    });
     if (problems.length > 0) throw treeRejected(problems);
     const revision = await store.commit({
       branch,

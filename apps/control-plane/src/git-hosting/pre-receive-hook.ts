@@ -16,9 +16,9 @@
  * set by GitHttpService; git's quarantine variables are passed on to every git command it runs.
  */
 import { formatDiagnostic, type Diagnostic } from '@switchyard/flags';
-import { GitStore, runGit, ZERO_ID } from '@switchyard/git-store';
+import { GitStore, ZERO_ID } from '@switchyard/git-store';
 import { readProposal } from './proposal-meta.js';
-import { checkTree, type GitRunner } from './tree-check.js';
+import { checkTree } from './tree-check.js';
 
 const PROPOSAL_REF = /^refs\/heads\/switchyard\/proposals\/([0-9a-f-]{36})$/u;
 const QUARANTINE_VARIABLES = [
@@ -47,7 +47,6 @@ export function parseRefUpdates(input: string): RefUpdate[] {
 export async function refusal(
   update: RefUpdate,
   target: { branch: string; directory: string },
-  git: GitRunner,
   store: GitStore,
 ): Promise<string[]> {
   if (update.new === ZERO_ID) return [`${update.ref}: deleting is not allowed`];
@@ -61,7 +60,7 @@ export async function refusal(
     if (!found || found.record.status !== 'open')
       return [`${update.ref}: no open proposal ${proposal}`];
   }
-  const problems: Diagnostic[] = await checkTree(git, update.new, target.directory);
+  const problems: Diagnostic[] = await checkTree(store, update.new, target.directory);
   if (problems.length === 0) return [];
   const where = target.directory === '' ? '' : ` (environment directory ${target.directory}/)`;
   return [
@@ -83,19 +82,13 @@ async function main(): Promise<number> {
     const v = process.env[k];
     if (v !== undefined) quarantine[k] = v;
   }
-  const cwd = process.cwd();
-  const git: GitRunner = (args, input) =>
-    runGit(args, {
-      cwd,
-      env: quarantine,
-      ...(input !== undefined ? { input } : {}),
-      timeoutMs: 60_000,
-    });
+  // Every read sees the quarantined objects (and, through them, the repository's own).
+  const store = new GitStore(process.cwd(), quarantine);
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   const lines: string[] = [];
   for (const update of parseRefUpdates(Buffer.concat(chunks).toString('utf8')))
-    lines.push(...(await refusal(update, { branch, directory }, git, new GitStore(cwd))));
+    lines.push(...(await refusal(update, { branch, directory }, store)));
   if (lines.length === 0) return 0;
   process.stderr.write(`Switchyard refused the push:\n${lines.join('\n')}\n`);
   return 1;

@@ -18,16 +18,7 @@ import {
   type Diagnostic,
   type TreeLimits,
 } from '@switchyard/flags';
-import { GitExecError, isSafeRelativePath } from '@switchyard/git-store';
-
-/** Runs git in the repository (stdin optional) and resolves stdout. */
-export type GitRunner = (args: readonly string[], input?: string) => Promise<Buffer>;
-
-interface Entry {
-  path: string;
-  oid: string;
-  size: number;
-}
+import type { GitStore } from '@switchyard/git-store';
 
 /**
  * Errors that would make an instance refuse `rev` (a commit or tree id) for an environment rooted
@@ -36,29 +27,23 @@ interface Entry {
  * limits only, for callers that already loaded the whole resulting environment with libs/flags.
  */
 export async function checkTree(
-  git: GitRunner,
+  store: GitStore,
   rev: string,
   directory: string,
   options: { content?: boolean; limits?: TreeLimits } = {},
 ): Promise<Diagnostic[]> {
   const limits = options.limits ?? DEFAULT_TREE_LIMITS;
-  const treeish = directory === '' ? rev : `${rev}:${directory}`;
-  let listing: Buffer;
-  try {
-    listing = await git(['ls-tree', '-r', '-l', '-z', '--end-of-options', treeish]);
-  } catch (e) {
-    if (!(e instanceof GitExecError)) throw e;
+  const entries = await store.files(rev, directory, { sizes: true });
+  if (entries === null)
     return [
       diagnostic(
         'directory-missing',
         `the environment directory "${directory}" does not exist in this commit`,
       ),
     ];
-  }
-  const entries = parseListing(listing);
   const capped = checkTreeLimits(entries, limits);
   if (capped.length > 0 || options.content === false) return capped;
-  return checkContent(await readBlobs(git, entries));
+  return checkContent(await store.readFiles(entries));
 }
 
 /** The tree caps, reported for every file over them (not only the first). */
@@ -124,47 +109,10 @@ export function treeRejected(diagnostics: readonly Diagnostic[]) {
   );
 }
 
-/** `ls-tree -r -l -z`: regular files with safe paths, as the data plane's git source keeps them. */
-function parseListing(listing: Buffer): Entry[] {
-  const out: Entry[] = [];
-  for (const record of listing.toString('utf8').split('\0')) {
-    const tab = record.indexOf('\t');
-    if (tab < 0) continue;
-    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/u);
-    const path = record.slice(tab + 1);
-    if (
-      type !== 'blob' ||
-      (mode !== '100644' && mode !== '100755') ||
-      !oid ||
-      !isSafeRelativePath(path)
-    )
-      continue;
-    out.push({ path, oid, size: Number(size) });
-  }
-  return out;
-}
-
 function diagnostic(
   code: string,
   message: string,
   where: { file?: string; line?: number } = {},
 ): Diagnostic {
   return { severity: 'error', code, message, ...where };
-}
-
-async function readBlobs(
-  git: GitRunner,
-  entries: readonly Entry[],
-): Promise<Map<string, Uint8Array>> {
-  const files = new Map<string, Uint8Array>();
-  if (entries.length === 0) return files;
-  const out = await git(['cat-file', '--batch'], entries.map((e) => `${e.oid}\n`).join(''));
-  let pos = 0;
-  for (const entry of entries) {
-    const nl = out.indexOf(10, pos);
-    const size = Number(out.subarray(pos, nl).toString('latin1').split(' ')[2]);
-    files.set(entry.path, new Uint8Array(out.subarray(nl + 1, nl + 1 + size)));
-    pos = nl + 1 + size + 1;
-  }
-  return files;
 }

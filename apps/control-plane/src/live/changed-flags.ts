@@ -53,7 +53,7 @@ async function flagsIn(
   path: string,
 ): Promise<Map<string, { ref: FlagRef; json: string }>> {
   const out = new Map<string, { ref: FlagRef; json: string }>();
-  const blob = await store.git(['cat-file', 'blob', `${rev}:${path}`]).catch(() => null);
+  const blob = await store.fileAt(rev, path);
   if (blob === null) return out;
   for (const d of parseFeatureFile(path, blob).documents) {
     const namespace = d.document.namespace.key;

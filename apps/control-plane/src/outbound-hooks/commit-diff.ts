@@ -80,7 +80,7 @@ function field(c: FieldChange) {
 
 /** Adds the flags and segments of one file at `rev` (absent or unreadable files add nothing). */
 async function collect(store: GitStore, rev: string, path: string, into: Objects): Promise<void> {
-  const blob = await store.git(['cat-file', 'blob', `${rev}:${path}`]).catch(() => null);
+  const blob = await store.fileAt(rev, path);
   if (blob === null) return;
   for (const d of parseFeatureFile(path, blob).documents) {
     const ns = d.document.namespace.key;
