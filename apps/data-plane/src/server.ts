@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { errors } from '@switchyard/flags/runtime';
-import type { Logger } from 'pino';
+import type { Logger } from './logger.js';
 import { TokenTable } from './auth/token-table.js';
 import { defaultEnvironmentKey } from './config/default-environment.js';
 import type { InstanceConfig } from './config/instance-config.js';

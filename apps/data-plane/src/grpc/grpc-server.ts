@@ -13,7 +13,7 @@ import {
 } from '@switchyard/contracts';
 import { GRPC_STATUS } from '@switchyard/flags/runtime';
 import type { BatchItem } from '@switchyard/flags';
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import type { TokenTable } from '../auth/token-table.js';
 import type {
   EnvironmentHints,

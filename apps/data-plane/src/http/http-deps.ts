@@ -1,5 +1,5 @@
 /** What the HTTP routes need from the process, passed explicitly (no globals). */
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import type { TokenTable } from '../auth/token-table.js';
 import type { EnvironmentHints, EvaluationService } from '../evaluation/evaluation.service.js';
 import type { DataPlaneMetrics } from '../metrics/metrics.js';

@@ -8,7 +8,7 @@
  * Invariants: configuration changes apply one at a time, in arrival order; the token table is
  * replaced as a whole; an environment whose source did not change keeps its syncer (and snapshot).
  */
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import { Backoff, retry, type BackoffPolicy } from '@switchyard/retry';
 import type { InstanceConfig } from '../config/instance-config.js';
 import { startDataPlane, type DataPlane, type SyncStarter } from '../server.js';

@@ -4,7 +4,7 @@
  * since the previous report, to the control plane: periodically (a heartbeat the control plane uses to judge liveness) and shortly after a change.
  * Failures are logged at debug: the control plane may be down and serving must not care.
  */
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import type { DataPlane } from '../server.js';
 import type { SyncError } from '../state/environment-registry.js';
 import type { EnvironmentStatus, SyncError as SyncErrorMessage } from '@switchyard/contracts';

@@ -3,9 +3,9 @@
  * applies each batch id once (the real one does it with a unique constraint; see the
  * control plane's usage int tests). Failures are real rejections of the send function.
  */
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { UsageBatch } from '@switchyard/contracts';
+import { createLogger } from '../logger.js';
 import { UsageCounter } from '../metrics/usage-counter.js';
 import { UsageReporter } from './usage-reporter.js';
 
@@ -34,7 +34,7 @@ function fakeServer() {
   };
 }
 
-const logger = pino({ level: 'silent' });
+const logger = createLogger('silent');
 
 describe('UsageCounter', () => {
   it('counts per key, drains and zeroes, and forgets idle keys', () => {

@@ -14,7 +14,7 @@
  * - Batches go out oldest first, one at a time. A graceful stop flushes; a crash loses what was
  *   counted since the last flush: at most one interval.
  */
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import type { UsageCount } from '@switchyard/contracts';
 import type { UsageCounter } from '../metrics/usage-counter.js';
 import type { ControlPlaneClient } from './control-plane-client.js';

@@ -7,7 +7,7 @@
  * - a revision that failed to build is remembered and not rebuilt on every poll; the next commit is;
  * - consecutive fetch failures back off (jittered, capped), never faster than the poll interval.
  */
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import type { EnvironmentRegistry } from '../state/environment-registry.js';
 import { deadlineSignal } from './deadline-signal.js';
 import { ParsedFileCache, buildSnapshot, type BuildFailure } from './snapshot-builder.js';

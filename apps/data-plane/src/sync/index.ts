@@ -3,7 +3,7 @@
  * publishing into the shared EnvironmentRegistry. Sources are validated before anything starts
  * (a bad configuration throws InvalidArgument); a source that is down never makes startSync throw.
  */
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import type { EnvironmentConfig } from '../config/instance-config.js';
 import type { EnvironmentRegistry } from '../state/environment-registry.js';
 import type { EnvironmentSyncer } from './environment-syncer.js';

@@ -10,7 +10,7 @@ export interface RunningBinary {
   child: ChildProcess;
   url: string;
   grpc: string;
-  /** Every stdout line so far (pino JSON). */
+  /** Every stdout line so far (JSON log lines). */
   logs: string[];
   /** Sends SIGTERM and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;

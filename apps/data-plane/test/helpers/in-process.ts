@@ -1,6 +1,6 @@
 /** Starts a data plane in this process (no sync) with the fixture published or not. */
-import { pino } from 'pino';
 import { parseInstanceConfig, type InstanceConfig } from '../../src/config/instance-config.js';
+import { createLogger } from '../../src/logger.js';
 import { startDataPlane, type DataPlane } from '../../src/server.js';
 import { compileFixture, fixtureFiles } from './fixture.js';
 
@@ -39,7 +39,7 @@ export async function startInProcess(
     ],
     ...opts.extra,
   });
-  const dp = await startDataPlane(config, pino({ level: 'silent' }));
+  const dp = await startDataPlane(config, createLogger('silent'));
   if (opts.publish !== false) {
     dp.registry.publish('production', compileFixture('a'.repeat(40)), Date.now(), fixtureFiles());
     dp.registry.publish('staging', compileFixture('b'.repeat(40)), Date.now(), fixtureFiles());

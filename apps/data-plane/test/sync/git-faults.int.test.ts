@@ -3,11 +3,10 @@
  * credentials. Evaluations run in a loop on the registry's snapshot while the fault is on.
  */
 import { rm } from 'node:fs/promises';
-import { Writable } from 'node:stream';
 import { evaluateBoolean, evaluateVariant } from '@switchyard/flags';
 import { createGitRepo, startGitServer, type GitRepo, type GitServer } from '@switchyard/testing';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
 import type { EnvironmentRegistry } from '../../src/state/environment-registry.js';
 import { REMOTE_UNAVAILABLE_MESSAGE } from '@switchyard/git-store';
 import {
@@ -181,10 +180,7 @@ describe('git credentials', () => {
   let repo: GitRepo;
   let dataDir: string;
   const lines: string[] = [];
-  const logger = pino(
-    { level: 'debug' },
-    new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) }),
-  );
+  const logger = createLogger('debug', (line) => lines.push(line));
 
   beforeAll(async () => {
     root = await tempDir('sy-git-auth-');

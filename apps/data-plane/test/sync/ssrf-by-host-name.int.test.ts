@@ -7,11 +7,10 @@
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
-import { Writable } from 'node:stream';
 import { REMOTE_UNAVAILABLE_MESSAGE } from '@switchyard/git-store';
 import { startCanary, type Canary } from '@switchyard/testing';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
 import { startOne, tempDir, type StartedSync } from './sync-fixtures.js';
 
 const HOSTS = [
@@ -111,10 +110,7 @@ describe('T6: sync errors do not tell a closed port from an open one', () => {
 
   it('closed, silent and non-git HTTP ports give the identical environment error; the cause is logged', async () => {
     const lines: string[] = [];
-    const logger = pino(
-      { level: 'debug' },
-      new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }),
-    );
+    const logger = createLogger('debug', (line) => lines.push(line));
     const ports = [
       closedPort,
       (silent.address() as { port: number }).port,

@@ -6,9 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateBoolean, evaluateVariant } from '@switchyard/flags';
-import { pino } from 'pino';
 import { MetricRegistry } from '../../src/metrics/metric-registry.js';
 import type { EnvironmentConfig } from '../../src/config/instance-config.js';
+import { createLogger } from '../../src/logger.js';
 import { EnvironmentRegistry } from '../../src/state/environment-registry.js';
 import { startSync, type StartSyncOptions, type SyncManager } from '../../src/sync/index.js';
 
@@ -51,8 +51,8 @@ export const BROKEN_SYNTAX = featuresYaml().replace(
 /** The same file whose rule references an undefined segment (line 15). */
 export const UNKNOWN_SEGMENT = featuresYaml().replace('segment: everyone', 'segment: nobody');
 
-/** A pino logger that writes nothing. */
-export const silentLogger = pino({ level: 'silent' });
+/** A logger that writes nothing. */
+export const silentLogger = createLogger('silent');
 
 const tempDirs: string[] = [];
 
