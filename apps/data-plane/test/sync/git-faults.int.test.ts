@@ -123,6 +123,8 @@ describe('git remote faults', () => {
 
   it('F2: a hanging remote is cut at the deadline, with at most one fetch in flight, and evaluations keep answering', async () => {
     const { registry, sync } = await start('prod', source(100), dataDir, { fetchTimeoutMs: 400 });
+    // On a loaded machine the first fetch can itself outlast 400 ms; the 100 ms poll retries it.
+    await waitFor(() => registry.snapshot('prod') !== undefined, 10_000);
     server.setFault({ kind: 'hang' });
     server.resetCount();
     const t0 = Date.now();
