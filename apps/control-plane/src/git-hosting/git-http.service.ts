@@ -12,6 +12,7 @@ import { requestedProtocol, servingEnvironment } from './git-environment.js';
 import { GitHttpAuth, type GitAccess } from './git-http-auth.js';
 import { PushAuditService } from './push-audit.service.js';
 import { installHooks, pushReport, type PushReport } from './push-hooks.js';
+import { UploadPack } from './upload-pack.js';
 
 /** Where git's CGI backend lives on Debian-like systems. */
 const GIT_HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
@@ -27,11 +28,13 @@ interface PushSetup {
 }
 
 /**
- * Serves hosted repositories over smart HTTP through `git http-backend` (CGI). The backend runs
- * with no user config, only in the environment's own repository directory, and with receive-pack
- * enabled only for writers. Pushes run the pre-receive check (pre-receive-hook.ts: the instances'
- * own limits and validator, on the quarantined objects) before any ref moves; accepted updates are
- * audited. A lost repository answers FailedPrecondition (never re-initialised).
+ * Serves hosted repositories over smart HTTP: fetches through upload-pack directly (upload-pack.ts:
+ * one process fewer per request, none for a v2 advertisement), pushes (and their advertisement)
+ * through `git http-backend` (CGI). Both run with no user config (git-environment.ts), only in the
+ * environment's own repository directory, and with receive-pack enabled only for writers. Pushes
+ * run the pre-receive check (pre-receive-hook.ts: the instances' own limits and validator, on the
+ * quarantined objects) before any ref moves; accepted updates are audited. A lost repository
+ * answers FailedPrecondition (never re-initialised).
  */
 @Injectable()
 export class GitHttpService {
@@ -42,6 +45,7 @@ export class GitHttpService {
     private readonly auth: GitHttpAuth,
     private readonly stores: EnvironmentStoreService,
     private readonly pushes: PushAuditService,
+    private readonly uploadPack: UploadPack,
   ) {}
 
   async serve(
@@ -56,6 +60,12 @@ export class GitHttpService {
     try {
       const env = await this.auth.authorise(req.headers.authorization, org, repo, access);
       const opened = await this.stores.openEnvironment(env, org);
+      if (service === 'git-upload-pack') {
+        const dir = opened.store.dir;
+        if (op === 'info/refs') await this.uploadPack.advertise(req, reply, dir);
+        else await this.uploadPack.rpc(req, reply, dir);
+        return;
+      }
       if (op !== 'git-receive-pack') {
         await this.runBackend(req, reply, opened.store.dir, op, access);
         return;
