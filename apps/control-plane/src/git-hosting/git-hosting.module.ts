@@ -7,8 +7,9 @@ import { GitHttpAuth } from './git-http-auth.js';
 import { GitHttpController } from './git-http.controller.js';
 import { GitHttpService } from './git-http.service.js';
 import { PushAuditService } from './push-audit.service.js';
+import { UploadPack } from './upload-pack.js';
 
-/** Git pack requests reach the handler as the raw stream (piped to git http-backend). */
+/** Git pack requests reach the handler as the raw stream (piped to upload-pack or http-backend). */
 const GIT_CONTENT_TYPES = [
   'application/x-git-upload-pack-request',
   'application/x-git-receive-pack-request',
@@ -19,7 +20,7 @@ const GIT_CONTENT_TYPES = [
 @Module({
   imports: [RepositoriesModule],
   controllers: [GitHttpController],
-  providers: [EnvironmentStoreService, GitHttpAuth, GitHttpService, PushAuditService],
+  providers: [EnvironmentStoreService, GitHttpAuth, GitHttpService, PushAuditService, UploadPack],
   exports: [EnvironmentStoreService],
 })
 export class GitHostingModule implements OnModuleInit {

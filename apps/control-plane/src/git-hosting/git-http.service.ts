@@ -8,9 +8,11 @@ import { sendError } from '../common/error.filter.js';
 import { CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { EnvironmentStoreService, type OpenedEnvironment } from './environment-store.service.js';
+import { requestedProtocol, servingEnvironment } from './git-environment.js';
 import { GitHttpAuth, type GitAccess } from './git-http-auth.js';
 import { PushAuditService } from './push-audit.service.js';
 import { installHooks, pushReport, type PushReport } from './push-hooks.js';
+import { UploadPack } from './upload-pack.js';
 
 /** Where git's CGI backend lives on Debian-like systems. */
 const GIT_HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
@@ -26,11 +28,13 @@ interface PushSetup {
 }
 
 /**
- * Serves hosted repositories over smart HTTP through `git http-backend` (CGI). The backend runs
- * with no user config, only in the environment's own repository directory, and with receive-pack
- * enabled only for writers. Pushes run the pre-receive check (pre-receive-hook.ts: the instances'
- * own limits and validator, on the quarantined objects) before any ref moves; accepted updates are
- * audited. A lost repository answers FailedPrecondition (never re-initialised).
+ * Serves hosted repositories over smart HTTP: fetches through upload-pack directly (upload-pack.ts:
+ * one process fewer per request, none for a v2 advertisement), pushes (and their advertisement)
+ * through `git http-backend` (CGI). Both run with no user config (git-environment.ts), only in the
+ * environment's own repository directory, and with receive-pack enabled only for writers. Pushes
+ * run the pre-receive check (pre-receive-hook.ts: the instances' own limits and validator, on the
+ * quarantined objects) before any ref moves; accepted updates are audited. A lost repository
+ * answers FailedPrecondition (never re-initialised).
  */
 @Injectable()
 export class GitHttpService {
@@ -41,6 +45,7 @@ export class GitHttpService {
     private readonly auth: GitHttpAuth,
     private readonly stores: EnvironmentStoreService,
     private readonly pushes: PushAuditService,
+    private readonly uploadPack: UploadPack,
   ) {}
 
   async serve(
@@ -55,6 +60,12 @@ export class GitHttpService {
     try {
       const env = await this.auth.authorise(req.headers.authorization, org, repo, access);
       const opened = await this.stores.openEnvironment(env, org);
+      if (service === 'git-upload-pack') {
+        const dir = opened.store.dir;
+        if (op === 'info/refs') await this.uploadPack.advertise(req, reply, dir);
+        else await this.uploadPack.rpc(req, reply, dir);
+        return;
+      }
       if (op !== 'git-receive-pack') {
         await this.runBackend(req, reply, opened.store.dir, op, access);
         return;
@@ -126,7 +137,7 @@ export class GitHttpService {
   }
 }
 
-/** CGI environment for git http-backend: no user config, receive-pack only for writers, no hooks, gc or history rewrites. */
+/** CGI environment for git http-backend: the serving environment plus the CGI variables. */
 function cgiEnvironment(
   req: FastifyRequest,
   repoDir: string,
@@ -134,11 +145,9 @@ function cgiEnvironment(
   access: GitAccess,
 ): NodeJS.ProcessEnv {
   const url = new URL(req.url, 'http://localhost');
+  const version = requestedProtocol(req.headers['git-protocol']);
   return {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: '/nonexistent',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
+    ...servingEnvironment(access),
     GIT_PROJECT_ROOT: dirname(repoDir),
     GIT_HTTP_EXPORT_ALL: '1',
     PATH_INFO: `/${basename(repoDir)}/${op}`,
@@ -146,21 +155,9 @@ function cgiEnvironment(
     QUERY_STRING: url.search.slice(1),
     CONTENT_TYPE: req.headers['content-type'] ?? '',
     HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
-    GIT_PROTOCOL:
-      typeof req.headers['git-protocol'] === 'string' ? req.headers['git-protocol'] : '',
+    GIT_PROTOCOL: version > 0 ? `version=${version}` : '',
     REMOTE_USER: 'switchyard',
     REMOTE_ADDR: req.ip,
-    GIT_CONFIG_COUNT: '5',
-    GIT_CONFIG_KEY_4: 'receive.denyDeletes',
-    GIT_CONFIG_VALUE_4: 'true',
-    GIT_CONFIG_KEY_3: 'receive.autogc',
-    GIT_CONFIG_VALUE_3: 'false',
-    GIT_CONFIG_KEY_0: 'http.receivepack',
-    GIT_CONFIG_VALUE_0: access === 'write' ? 'true' : 'false',
-    GIT_CONFIG_KEY_1: 'core.hooksPath',
-    GIT_CONFIG_VALUE_1: '/dev/null',
-    GIT_CONFIG_KEY_2: 'receive.denyNonFastForwards',
-    GIT_CONFIG_VALUE_2: 'true',
   };
 }
 
