@@ -60,8 +60,19 @@ export const BASE_GIT_CONFIG: Readonly<Record<string, string>> = {
   'receive.denyNonFastForwards': 'true',
 };
 
+let started = 0;
+
+/**
+ * Git processes this process has started (runGit and startGit). Starting a process is the main
+ * cost of a git operation here, so tests bound how many an operation starts (a flag edit: one).
+ */
+export function gitProcessesStarted(): number {
+  return started;
+}
+
 /** Runs `git <args>` and resolves stdout; rejects with {@link GitExecError}. */
 export function runGit(args: readonly string[], options: GitExecOptions): Promise<Buffer> {
+  started += 1;
   const env = gitEnvironment({ ...BASE_GIT_CONFIG, ...(options.config ?? {}) }, options.env ?? {});
   const maxBuffer = options.maxBuffer ?? 64 * 1024 * 1024;
   return new Promise((resolve, reject) => {
@@ -130,6 +141,7 @@ export function startGit(
   options: Pick<GitExecOptions, 'cwd' | 'env' | 'config'>,
 ): ChildProcessWithoutNullStreams {
   const env = gitEnvironment({ ...BASE_GIT_CONFIG, ...(options.config ?? {}) }, options.env ?? {});
+  started += 1;
   return spawn('git', [...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 

@@ -1,6 +1,7 @@
 /** Git-backed flag storage: a narrow, worktree-free API over a bare repository and its remote. */
 export {
   GitExecError,
+  gitProcessesStarted,
   runGit,
   sanitizeGitError,
   BASE_GIT_CONFIG,

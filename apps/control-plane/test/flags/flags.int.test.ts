@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '@switchyard/flags';
+import { gitProcessesStarted } from '@switchyard/git-store';
 import { commitCount, flagsFixture, variantFlag, type FlagsFixture } from './flags-helpers.js';
 
 let f: FlagsFixture;
@@ -62,6 +63,21 @@ describe('flag API: one validated commit per mutation', () => {
       orderBy: { createdAt: 'desc' },
     });
     expect(audit?.after).toMatchObject({ revision: res.json.revision });
+  });
+
+  it('an edit starts one git process, the ref update (process start-up was most of an edit’s time)', async () => {
+    const rev = await f.revision('prod');
+    // Warm: the repository's object reader is running, as it is on a control plane in use.
+    await f.t.call(f.viewer, { method: 'GET', url: `${f.base('prod')}/namespaces/default/flags` });
+    const before = gitProcessesStarted();
+    const res = await f.t.call(f.editor, {
+      method: 'PUT',
+      url: `${f.base('prod')}/namespaces/default/flags/one-process`,
+      headers: ifMatch(rev),
+      body: variantFlag('one-process'),
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(gitProcessesStarted() - before).toBe(1);
   });
 
   it('stale If-Match → 409 with the current revision, missing → 428, and nothing is written', async () => {
