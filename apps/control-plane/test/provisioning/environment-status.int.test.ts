@@ -221,7 +221,8 @@ describe('environment and instance status', () => {
     process.stderr.write(
       `environment status: ${perRead.toFixed(1)} ms per GET environment (cached commit details)\n`,
     );
-    expect(perRead).toBeLessThan(500);
+    // A clone or fetch on the request path would take seconds; a loaded machine reads in ~0.5 s.
+    expect(perRead).toBeLessThan(2_000);
 
     // A killed process comes back (local supervisor) and the control plane counts the restart.
     const state = listStates(cloud.instanceDir).find((s) => s.orgId === org.id)!;
