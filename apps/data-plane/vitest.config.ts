@@ -17,8 +17,8 @@ export const TEST = {
   include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   // Builds the binaries tests run as processes, once per run (the data plane, edge and worker).
   globalSetup: ['../../scripts/test/build-binaries.ts'],
-  testTimeout: 30_000,
-  hookTimeout: 30_000,
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
 };
 
 export default defineProject({

@@ -5,7 +5,8 @@ export const TIMED = ['src/format/limits.test.ts'];
 
 export const TEST = {
   // A safety net, not a bound: property tests take a second alone and far more beside other work.
-  testTimeout: 30_000,
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
   // Modules are shared between this worker's files (see the root config).
   isolate: false,
   include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

@@ -8,6 +8,7 @@ export default defineProject({
     // Modules are shared between this worker's files (see the root config).
     isolate: false,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });
