@@ -82,5 +82,5 @@ describe('a fresh clone', () => {
       /^switchyard \d+\.\d+\.\d+$/,
     );
     expect(run('git', ['status', '--porcelain'])).toBe('');
-  }, 300_000);
+  }, 900_000);
 });

@@ -59,7 +59,7 @@ async function bothThemes(p: Page, label: string) {
 }
 
 test('history, restore, promotion, proposals and the playground', async ({ browser, stack: s }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   stackRef = s;
   alice = await browser.newContext();
   page = await signIn(s, alice, 'alice', '/account');

@@ -45,7 +45,7 @@ test('evaluation chart, trend lines, last evaluated, and the stale view with bul
   browser,
   stack,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   owner = await browser.newContext();
   page = await signIn(stack, owner, 'alice', '/account');
   const org = await callApi(stack, owner, 'POST', '/orgs', { slug: ORG, name: 'Insights Demo' });

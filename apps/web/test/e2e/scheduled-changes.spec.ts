@@ -13,7 +13,7 @@ test('a change scheduled a few seconds ahead is applied by the scheduler', async
   browser,
   stack,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const alice = await browser.newContext({ timezoneId: 'Europe/Paris' });
   try {
     const page = await signIn(stack, alice, 'alice', '/account');
