@@ -126,6 +126,30 @@ describe('in-process objects', () => {
     expect(await s.files(c1, 'missing')).toBeNull();
   });
 
+  it('reads objects larger than a pipe chunk whole, one after another', async () => {
+    const s = await fresh();
+    const big = Buffer.alloc(3 * 1024 * 1024 + 7, 'ab\n');
+    const c1 = await s.commit({
+      branch: 'main',
+      base: null,
+      changes: new Map<string, string | Uint8Array>([
+        ['big.yaml', big],
+        ['small.yaml', 'a: 1\n'],
+      ]),
+      author: alice,
+      message: 'big',
+    });
+    s.objects().close(); // nothing cached: everything comes through git
+    const [a, b, c] = await Promise.all([
+      s.fileAt(c1, 'big.yaml'),
+      s.fileAt(c1, 'small.yaml'),
+      s.fileAt(c1, 'big.yaml'),
+    ]);
+    expect(a?.equals(big)).toBe(true);
+    expect(b?.toString()).toBe('a: 1\n');
+    expect(c?.equals(big)).toBe(true);
+  });
+
   it('swaps a file for a directory as git does (through the index)', async () => {
     const s = await fresh();
     const c1 = await s.commit({

@@ -67,10 +67,15 @@ export class ObjectReader {
       reader = new ObjectReader(dir, env, () => {
         if (ObjectReader.#pool.get(key) === reader) ObjectReader.#pool.delete(key);
       });
-      while (ObjectReader.#pool.size >= POOL_SIZE) {
-        const [oldestKey, oldest] = ObjectReader.#pool.entries().next().value!;
-        ObjectReader.#pool.delete(oldestKey);
-        oldest.close();
+      // Evict the least recently used idle reader; readers with reads in flight are never cut
+      // off (the pool grows past its size while every reader is busy).
+      if (ObjectReader.#pool.size >= POOL_SIZE) {
+        for (const [oldKey, old] of ObjectReader.#pool) {
+          if (old.#queue.length > 0) continue;
+          ObjectReader.#pool.delete(oldKey);
+          old.close();
+          break;
+        }
       }
     }
     ObjectReader.#pool.set(key, reader);
@@ -86,6 +91,10 @@ export class ObjectReader {
   #child: Child | undefined;
   #queue: Pending[] = [];
   #buffer: Buffer = Buffer.alloc(0);
+  /** Chunks not yet joined into #buffer, and how many bytes parsing needs before it can go on. */
+  #chunks: Buffer[] = [];
+  #chunkBytes = 0;
+  #needed = 0;
   #idle: NodeJS.Timeout | undefined;
   #deadline: NodeJS.Timeout | undefined;
   readonly #cache = new Map<string, { info: ObjectInfo; content?: Buffer }>();
@@ -150,6 +159,9 @@ export class ObjectReader {
     const child = startGit(['cat-file', '--batch-command'], { cwd: this.dir, env: this.env });
     this.#child = child;
     this.#buffer = Buffer.alloc(0);
+    this.#chunks = [];
+    this.#chunkBytes = 0;
+    this.#needed = 0;
     child.stdout.on('data', (chunk: Buffer) => this.#onData(chunk));
     child.stderr.resume();
     child.stdin.on('error', () => undefined);
@@ -194,7 +206,14 @@ export class ObjectReader {
   }
 
   #onData(chunk: Buffer) {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    // A large object arrives in many chunks: join them once it is complete, not at every chunk.
+    this.#chunks.push(chunk);
+    this.#chunkBytes += chunk.length;
+    if (this.#buffer.length + this.#chunkBytes < this.#needed) return;
+    this.#buffer = Buffer.concat([this.#buffer, ...this.#chunks]);
+    this.#chunks = [];
+    this.#chunkBytes = 0;
+    this.#needed = 0;
     while (this.#queue.length > 0) {
       const nl = this.#buffer.indexOf(0x0a);
       if (nl < 0) return;
@@ -222,7 +241,10 @@ export class ObjectReader {
         continue;
       }
       const end = nl + 1 + info.size;
-      if (this.#buffer.length < end + 1) return;
+      if (this.#buffer.length < end + 1) {
+        this.#needed = end + 1;
+        return;
+      }
       // Copied out: the buffer may be large and is reused for what follows.
       const content = Buffer.from(this.#buffer.subarray(nl + 1, end));
       this.#buffer = this.#buffer.subarray(end + 1);
