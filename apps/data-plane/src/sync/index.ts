@@ -50,23 +50,21 @@ export async function startSync(opts: StartSyncOptions): Promise<SyncManager> {
   // The syncer builds snapshots with the flag-file loader (zod, yaml: a few MB once loaded): an
   // instance without environments (a new organisation) does not load it until one is added.
   const syncerClass = () => import('./environment-syncer.js').then((m) => m.EnvironmentSyncer);
-  if (configured.length > 0) {
-    const Syncer = await syncerClass();
-    for (const { env, source, pollIntervalMs } of configured) {
-      syncers.set(
-        env.key,
-        new Syncer({
-          key: env.key,
-          source,
-          registry: opts.registry,
-          store,
-          metrics,
-          logger,
-          pollIntervalMs,
-        }),
-      );
-    }
-  }
+  const newSyncer = async (
+    key: string,
+    { source, pollIntervalMs }: ReturnType<typeof createSource>,
+  ) =>
+    new (await syncerClass())({
+      key,
+      source,
+      registry: opts.registry,
+      store,
+      metrics,
+      logger,
+      pollIntervalMs,
+    });
+  for (const { env, ...created } of configured)
+    syncers.set(env.key, await newSyncer(env.key, created));
   await Promise.all([...syncers.values()].map((s) => s.start()));
   const remove = async (envKey: string) => {
     const syncer = syncers.get(envKey);
@@ -78,18 +76,10 @@ export async function startSync(opts: StartSyncOptions): Promise<SyncManager> {
   return {
     async add(env) {
       // Validated before anything stops, so a bad new source leaves the old one serving.
-      const { source, pollIntervalMs } = createSource(env, factory);
-      const Syncer = await syncerClass();
+      const created = createSource(env, factory);
+      await syncerClass(); // loaded before the old syncer stops, so a failed import leaves it serving
       await remove(env.key);
-      const syncer = new Syncer({
-        key: env.key,
-        source,
-        registry: opts.registry,
-        store,
-        metrics,
-        logger,
-        pollIntervalMs,
-      });
+      const syncer = await newSyncer(env.key, created);
       syncers.set(env.key, syncer);
       opts.registry.add(env.key);
       await syncer.start();
