@@ -38,13 +38,19 @@ describe('withTransaction', () => {
     const org = await db.organisation.create({ data: { slug: 'acme', name: 'Acme' } });
     await db.instance.create({ data: { orgId: org.id, desiredState: {} } });
     let attempts = 0;
+    // Both first attempts read before either writes (a sleep would not ensure it on a loaded
+    // machine): one of them must then fail to serialize and be retried.
+    let reads = 0;
+    let bothRead!: () => void;
+    const barrier = new Promise<void>((r) => (bothRead = r));
     const bump = () =>
       withTransaction(
         db,
         async (tx) => {
           attempts++;
           const i = await tx.instance.findUniqueOrThrow({ where: { orgId: org.id } });
-          await new Promise((r) => setTimeout(r, 50));
+          if (++reads === 2) bothRead();
+          await barrier;
           await tx.instance.update({
             where: { orgId: org.id },
             data: { generation: i.generation + 1 },
