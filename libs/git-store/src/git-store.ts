@@ -7,13 +7,14 @@
  * carrying the current revision is thrown, so concurrent writers can never lose each other's edits.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errors } from '@switchyard/flags';
 import { GitExecError, runGit, type GitExecOptions } from './git-exec.js';
 import { formatTree, ObjectReader, writeObject, type RawTreeEntry } from './object-db.js';
 import { isCommitId, isSafeRelativePath, isValidBranch } from './path-rules.js';
+import { initBare, readBranch, writeHead } from './repo-files.js';
 
 /** Changes as nested directories: a name maps to new content, null (delete) or a subdirectory. */
 type ChangeNode = Map<string, ChangeNode | string | Uint8Array | null>;
@@ -63,10 +64,7 @@ export class GitStore {
       () => true,
       () => false,
     );
-    if (!exists) {
-      await mkdir(dir, { recursive: true });
-      await runGit(['init', '--bare', '--quiet'], { cwd: dir });
-    }
+    if (!exists) await initBare(dir);
     return new GitStore(dir);
   }
 
@@ -78,13 +76,10 @@ export class GitStore {
   /** The commit a branch points at, or null when the branch does not exist. */
   async head(branch: string): Promise<string | null> {
     checkBranch(branch);
-    // Fast path: a loose ref is a file holding the id (update-ref writes loose refs; branch names
-    // are validated, so the path stays inside refs/heads). Packed or symbolic refs go through git.
-    const loose = await readFile(
-      join(this.dir, 'refs', 'heads', ...branch.split('/')),
-      'utf8',
-    ).catch(() => '');
-    if (isCommitId(loose.trim())) return loose.trim();
+    // Fast path, no process: the loose ref file or its packed-refs line (branch names are
+    // validated, so the path stays inside refs/heads). Anything unusual goes through git.
+    const known = await readBranch(this.dir, branch);
+    if (known !== undefined) return known;
     try {
       return (
         await this.git([
@@ -342,7 +337,7 @@ export class GitStore {
   /** Points HEAD (what a clone checks out) at `branch`. */
   async setDefaultBranch(branch: string): Promise<void> {
     checkBranch(branch);
-    await this.git(['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+    await writeHead(this.dir, branch);
   }
 
   /** Creates `branch` at `rev`; AlreadyExists when it exists. */

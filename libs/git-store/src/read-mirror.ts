@@ -8,12 +8,13 @@
  * Every git process is bounded by a deadline and the caller's abort signal; trees are bounded by
  * file count, file size and total size, checked on the listing before any content is read.
  */
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TreeLimits } from '@switchyard/flags';
 import { GitExecError, runGit } from './git-exec.js';
 import { GitStore } from './git-store.js';
 import { ObjectReader } from './object-db.js';
+import { initBare } from './repo-files.js';
 import {
   pinRemote,
   validateGitSource,
@@ -123,7 +124,7 @@ export class ReadMirror {
    * Throws InvalidArgument when the policy refuses the host now, GitExecError otherwise.
    */
   async fetch(signal: AbortSignal): Promise<string> {
-    await this.#init(signal);
+    await this.#init();
     const ref = `refs/heads/${this.source.branch}`;
     const pin = await pinRemote(this.source.url, this.#policy);
     await this.#git(
@@ -239,16 +240,13 @@ export class ReadMirror {
     ).catch(() => undefined);
   }
 
-  async #init(signal: AbortSignal): Promise<void> {
+  async #init(): Promise<void> {
     if (this.#initialised) return;
     const exists = await access(join(this.dir, 'HEAD')).then(
       () => true,
       () => false,
     );
-    if (!exists) {
-      await mkdir(this.dir, { recursive: true });
-      await this.#git(['init', '--bare', '--quiet'], signal);
-    }
+    if (!exists) await initBare(this.dir);
     this.#initialised = true;
   }
 
