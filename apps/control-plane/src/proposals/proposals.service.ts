@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { errors, validateFiles, warningViews } from '@switchyard/flags';
+import { errors, isSwitchyardError, validateFiles, warningViews } from '@switchyard/flags';
 import { diffTrees, mergeTrees, staleConflict, type Author } from '@switchyard/git-store';
 import { requirePermission } from '../common/permissions.js';
 import type { OrgContext } from '../common/request-context.js';
@@ -268,11 +268,25 @@ export class ProposalsService {
       ...(by.author ? { author: by.author } : {}),
     });
     const mergedBy = { userId: ctx.principal.userId, email: ctx.principal.email };
-    await writeProposal(
-      opened.store,
-      { ...record, status: 'merged', mergedBy, mergedRevision: revision, approvals },
-      blob,
-    );
+    // The merge commit has landed, so the record must say so. Another process may have updated
+    // it meanwhile (this lock is per process: an approval recorded, approvals withdrawn by a
+    // push); then "merged" is written over its version instead of leaving the proposal open
+    // beside its own merge commit.
+    let current = { record, blob };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await writeProposal(
+          opened.store,
+          { ...current.record, status: 'merged', mergedBy, mergedRevision: revision, approvals },
+          current.blob,
+        );
+        break;
+      } catch (e) {
+        const reread = await readProposal(opened.store, id);
+        if (!isSwitchyardError(e, 'Conflict') || attempt >= 5 || !reread) throw e;
+        current = reread;
+      }
+    }
     return { revision, warnings, head };
   }
 

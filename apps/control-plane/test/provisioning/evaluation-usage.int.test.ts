@@ -178,23 +178,21 @@ describe('issue 15: evaluation counts through the environment URL', () => {
   const since = Date.now();
   const tally: Tally = new Map();
 
-  it('10,000 evaluations arrive exactly, per flag and value, within seconds', async () => {
+  it('10,000 evaluations arrive exactly, per flag and value', async () => {
     a = await tenant('usage-exact');
     // The first evaluation (readiness probe of `tenant`) counts too.
     add(tally, 'banner=true');
     await evaluate(a, 10_000, tally);
-    const done = Date.now();
     expect(sum(tally)).toBe(10_001);
+    // Shipped every 5 s. How soon they are visible is measured by `npm run bench`
+    // (insights-lag-p99), not here: this bound is a safety net for a loaded machine.
     await until(
       'exact counts in the API',
       async () => sum(await counted(a, since)) >= sum(tally),
-      30_000,
+      60_000,
       200,
     );
-    const lag = Date.now() - done;
     expect(asObject(await counted(a, since))).toEqual(asObject(tally));
-    // Shipped every 5 s: visible within one interval plus the write, generously bounded.
-    expect(lag).toBeLessThan(20_000);
 
     const last = await cloud.t.call(a.owner, {
       method: 'GET',
