@@ -2,9 +2,11 @@
  * Approving and merging are two steps: an approval is pinned to the revision reviewed and merges
  * nothing; merging needs an approval of the proposal's current revision and announces the commit.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ChangeEvents } from '../../src/events/change-events.js';
-import { flagsFixture, variantFlag, type FlagsFixture } from './flags-helpers.js';
+import { FlagCommitter } from '../../src/flags/flag-committer.service.js';
+import { readProposal, writeProposal } from '../../src/git-hosting/proposal-meta.js';
+import { approveThenMerge, flagsFixture, variantFlag, type FlagsFixture } from './flags-helpers.js';
 
 let f: FlagsFixture;
 const announced: string[] = [];
@@ -167,5 +169,54 @@ describe('merge once approved', () => {
       false,
     ]);
     expect((await merge(f.editor, r2)).status, 'merged once only').toBe(412);
+  });
+});
+
+describe('a merge racing another process', () => {
+  it('marks the proposal merged when another process updated its record while the merge commit was written', async () => {
+    const base = f.base('prod');
+    const opened = await f.t.call(f.editor, {
+      method: 'POST',
+      url: `${base}/proposals`,
+      body: { title: 'Raced' },
+    });
+    expect(opened.status).toBe(201);
+    const id = opened.json.id as string;
+    const put = await f.t.call(f.editor, {
+      method: 'PUT',
+      url: `${base}/namespaces/default/flags/raced?proposal=${id}`,
+      headers: ifMatch(opened.json.revision as string),
+      body: variantFlag('raced'),
+    });
+    expect(put.status, JSON.stringify(put.json)).toBe(200);
+    // Another process (the write lock is per process) rewrites the record right after the merge
+    // commit lands and before this one marks it merged: its compare-and-swap then fails once.
+    const store = await f.store('prod');
+    const committer = f.t.app.get(FlagCommitter);
+    const commit = committer.commit.bind(committer);
+    let raced = false;
+    const spy = vi.spyOn(committer, 'commit').mockImplementation(async (...args) => {
+      const revision = await commit(...args);
+      const found = await readProposal(store, id);
+      if (!raced && found) {
+        raced = true;
+        await writeProposal(store, { ...found.record, title: 'Raced, renamed' }, found.blob);
+      }
+      return revision;
+    });
+    try {
+      const merged = await approveThenMerge(f, 'prod', id, put.json.revision as string);
+      expect(raced).toBe(true);
+      const detail = await f.t.call(f.viewer, { method: 'GET', url: `${base}/proposals/${id}` });
+      // Merged, on top of the other process's version of the record.
+      expect([detail.json.status, detail.json.mergedRevision, detail.json.title]).toEqual([
+        'merged',
+        merged,
+        'Raced, renamed',
+      ]);
+      expect(await f.revision('prod')).toBe(merged);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
