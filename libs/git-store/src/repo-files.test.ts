@@ -15,6 +15,16 @@ async function tmp(): Promise<string> {
 }
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
+/** One commit setting a.yaml to `a: <n>` on `branch` (from `base`). */
+const commitA = (store: GitStore, branch: string, base: string | null, n: number) =>
+  store.commit({
+    branch,
+    base,
+    changes: new Map([['a.yaml', `a: ${n}\n`]]),
+    author: alice,
+    message: `a = ${n}`,
+  });
+
 const git = (dir: string, ...args: string[]) =>
   execFileSync('git', args, {
     cwd: dir,
@@ -38,13 +48,7 @@ describe('repository files without git processes', () => {
     expect(git(dir, 'rev-parse', '--is-bare-repository')).toBe('true');
     expect(git(dir, 'config', 'core.repositoryformatversion')).toBe('0');
     const store = new GitStore(dir);
-    const c1 = await store.commit({
-      branch: 'main',
-      base: null,
-      changes: new Map([['a.yaml', 'a: 1\n']]),
-      author: alice,
-      message: 'first',
-    });
+    const c1 = await commitA(store, 'main', null, 1);
     expect(git(dir, 'log', '--format=%H', 'main')).toBe(c1);
     git(dir, 'fsck', '--strict');
     // Again, by us and by git: nothing already there is replaced.
@@ -71,21 +75,9 @@ describe('repository files without git processes', () => {
     const dir = await tmp();
     const store = await GitStore.open(dir);
     expect(await readBranch(dir, 'main')).toBeNull();
-    const c1 = await store.commit({
-      branch: 'main',
-      base: null,
-      changes: new Map([['a.yaml', 'a: 1\n']]),
-      author: alice,
-      message: 'first',
-    });
+    const c1 = await commitA(store, 'main', null, 1);
     await store.createBranch('team/one', c1);
-    const c2 = await store.commit({
-      branch: 'main',
-      base: c1,
-      changes: new Map([['a.yaml', 'a: 2\n']]),
-      author: alice,
-      message: 'second',
-    });
+    const c2 = await commitA(store, 'main', c1, 2);
     const names = ['main', 'team/one', 'team', 'team/one/deeper', 'absent'];
     const check = async () => {
       for (const name of names)
@@ -95,13 +87,7 @@ describe('repository files without git processes', () => {
     git(dir, 'pack-refs', '--all');
     await check();
     // Packed, then moved again: the loose file wins, as in git.
-    const c3 = await store.commit({
-      branch: 'main',
-      base: c2,
-      changes: new Map([['a.yaml', 'a: 3\n']]),
-      author: alice,
-      message: 'third',
-    });
+    const c3 = await commitA(store, 'main', c2, 3);
     await check();
     expect(await store.head('main')).toBe(c3);
     // A symbolic branch is git's to resolve.

@@ -282,8 +282,9 @@ export class ProposalsService {
         );
         break;
       } catch (e) {
+        if (!isSwitchyardError(e, 'Conflict') || attempt >= 5) throw e;
         const reread = await readProposal(opened.store, id);
-        if (!isSwitchyardError(e, 'Conflict') || attempt >= 5 || !reread) throw e;
+        if (!reread) throw e;
         current = reread;
       }
     }
